@@ -1,0 +1,119 @@
+/*
+ * The wasm platform: Zero OS as a WebAssembly (WASI preview 1) program run
+ * by Node or a browser shim.  Console is fd 0/1, memory comes from the
+ * module's linear memory, entropy from random_get, time from the monotonic
+ * clock.  The block device is the POSIX file backend shared with hosted
+ * (hal/hosted/blk_file.c), which WASI's file calls serve.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/errors.h"
+#include "hal/hal.h"
+
+int getentropy(void *buf, size_t len);
+
+void hal_console_write(const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDOUT_FILENO, s, n);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            return;
+        }
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+long hal_console_read(char *buf, size_t n)
+{
+    for (;;) {
+        ssize_t r = read(STDIN_FILENO, buf, n);
+        if (r >= 0) {
+            return (long)r;
+        }
+        if (errno != EINTR) {
+            return ZERR_IO;
+        }
+    }
+}
+
+void *hal_page_alloc(size_t npages)
+{
+    void *p = aligned_alloc(HAL_PAGE_SIZE, npages * HAL_PAGE_SIZE);
+
+    if (p != NULL) {
+        memset(p, 0, npages * HAL_PAGE_SIZE);
+    }
+    return p;
+}
+
+void hal_page_free(void *p, size_t npages)
+{
+    (void)npages;
+    free(p);
+}
+
+uint64_t hal_clock_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void hal_wait_until(uint64_t deadline_ns)
+{
+    uint64_t now = hal_clock_ns();
+
+    if (now < deadline_ns) {
+        uint64_t d = deadline_ns - now;
+        struct timespec ts = {.tv_sec = (time_t)(d / 1000000000u),
+                              .tv_nsec = (long)(d % 1000000000u)};
+        nanosleep(&ts, NULL);
+    }
+}
+
+int hal_entropy(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+
+    while (n > 0) {
+        size_t chunk = n > 256 ? 256 : n; /* getentropy's limit per call */
+        if (getentropy(p, chunk) != 0) {
+            return ZERR_IO;
+        }
+        p += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+unsigned hal_cpu_id(void)
+{
+    return 0;
+}
+
+unsigned hal_cpu_count(void)
+{
+    return 1;
+}
+
+void hal_exit(int status)
+{
+    exit(status);
+}
+
+void hal_panic(const char *msg)
+{
+    fprintf(stderr, "zero: panic: %s\n", msg);
+    fflush(stderr);
+    abort();
+}

@@ -1,0 +1,11 @@
+/* wasm32 platform: inline helpers for hal/hal.h. */
+#ifndef ZERO_HAL_ARCH_H
+#define ZERO_HAL_ARCH_H
+
+#define HAL_PLATFORM_NAME "wasm"
+
+static inline void hal_cpu_relax(void)
+{
+}
+
+#endif

@@ -1,0 +1,63 @@
+# Toolchains and flags for each platform.  The platform is fixed at compile
+# time; portable code sees it only through hal/include/hal/hal.h.
+
+BUILD := build
+INCLUDES = -I lib -I hal/include -I hal/$(PLATFORM)/include -I .
+WARN := -Wall -Wextra -Werror
+DEPFLAGS = -MMD -MP
+VERSION := 0.1.0
+DEFS := -DZERO_VERSION='"$(VERSION)"'
+
+ifeq ($(PLATFORM),hosted)
+  CC := gcc
+  AR := ar
+  ifeq ($(SAN),1)
+    O := $(BUILD)/hosted-san
+    SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+    CFLAGS := -std=c11 -O1 -g $(WARN) $(SANFLAGS) -DZERO_PLATFORM_HOSTED=1 -D_POSIX_C_SOURCE=200809L
+    LDFLAGS := $(SANFLAGS)
+  else
+    O := $(BUILD)/hosted
+    CFLAGS := -std=c11 -O2 -g $(WARN) -DZERO_PLATFORM_HOSTED=1 -D_POSIX_C_SOURCE=200809L
+    LDFLAGS :=
+  endif
+  TIDY_TARGET :=
+else ifeq ($(PLATFORM),x86_64)
+  O := $(BUILD)/x86_64
+  CC := gcc
+  AR := ar
+  # Freestanding: no libc, no red zone (interrupts use the stack), no SSE in
+  # kernel code (user programs may re-enable it per object).
+  CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdlib \
+            -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
+            -fno-asynchronous-unwind-tables -DZERO_PLATFORM_X86_64=1
+  LDFLAGS := -nostdlib -static -no-pie
+  TIDY_TARGET := --target=x86_64-unknown-none -ffreestanding
+else ifeq ($(PLATFORM),wasm)
+  O := $(BUILD)/wasm
+  CC := clang --target=wasm32-wasi
+  AR := llvm-ar-14
+  CFLAGS := -std=c11 -O2 -g $(WARN) -D_WASI_EMULATED_SIGNAL -DZERO_PLATFORM_WASM=1 -D_POSIX_C_SOURCE=200809L
+  LDFLAGS :=
+  TIDY_TARGET := --target=wasm32-wasi
+else
+  $(error PLATFORM must be hosted, x86_64 or wasm (got '$(PLATFORM)'))
+endif
+
+# Fuzz targets: the hosted platform built by clang with libFuzzer (FUZZ=1).
+ifeq ($(FUZZ),1)
+  O := $(BUILD)/fuzz
+  CC := clang
+  CFLAGS := -std=c11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
+            -fno-sanitize-recover=all -DZERO_PLATFORM_HOSTED=1 -DZERO_FUZZ=1
+  LDFLAGS := -fsanitize=fuzzer,address,undefined
+endif
+
+# Output folders of this platform (module.mk fragments may use them).
+Q := $(if $(V),,@)
+ifeq ($(PLATFORM)$(SAN)$(FUZZ),hosted)
+  BINDIR := $(BUILD)/bin
+else
+  BINDIR := $(O)/bin
+endif
+GEN := $(O)/gen
