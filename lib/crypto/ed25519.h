@@ -1,0 +1,32 @@
+/*
+ * Ed25519 signatures (RFC 8032, pure Ed25519, no context or prehash).
+ *
+ * Keys are the RFC's 32-byte seed (the private key) and 32-byte public key.
+ * Everything that touches the seed or the nonce runs in constant time: no
+ * branch and no memory index depends on a secret.  Verification is strict;
+ * docs/crypto.md lists exactly which encodings it accepts.
+ */
+#ifndef ZERO_CRYPTO_ED25519_H
+#define ZERO_CRYPTO_ED25519_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ED25519_SEED_LEN 32
+#define ED25519_PUB_LEN 32
+#define ED25519_SIG_LEN 64
+
+/* Derives the public key from a 32-byte seed. */
+void ed25519_pubkey(uint8_t pub[32], const uint8_t seed[32]);
+
+/* Signs msg (len bytes; msg may be NULL when len is 0) with seed, whose
+ * public key pub must be (it is used as-is, not recomputed). */
+void ed25519_sign(uint8_t sig[64], const void *msg, size_t len, const uint8_t seed[32],
+                  const uint8_t pub[32]);
+
+/* Verifies sig over msg under pub.  Returns 0 if the signature is valid,
+ * ZERR_BADSIG otherwise (including non-canonical or small-order encodings
+ * and S >= L).  Runs in variable time: every input is public. */
+int ed25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32]);
+
+#endif
