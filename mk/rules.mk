@@ -58,16 +58,25 @@ $(call objs_of,$($(1)_SRCS)): CFLAGS += $($(1)_CFLAGS)
 endef
 $(foreach n,$(MY_PROGS),$(eval $(call PROG_rule,$(n))))
 
-# ---- unit tests (hosted, plain and sanitized) -------------------------------
+# ---- unit tests (hosted, plain and sanitized; WASM_TESTS also on wasm) -----
 
 TAP_OBJ := $(O)/obj/tests/tap.o
+ifeq ($(PLATFORM),wasm)
+  MY_TESTS := $(WASM_TESTS)
+  TEST_EXT := .wasm
+endif
 define TEST_rule
-$(O)/tests/$(1).t: $(call objs_of,$($(1)_SRCS)) $(TAP_OBJ) $(call libs_of,$(1))
+$(O)/tests/$(1).t$(TEST_EXT): $(call objs_of,$($(1)_SRCS)) $(TAP_OBJ) $(call libs_of,$(1))
 	@mkdir -p $$(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $(call objs_of,$($(1)_SRCS)) $(TAP_OBJ) $(call link_libs,$(1)) $($(1)_LDLIBS)
 $(call objs_of,$($(1)_SRCS)): CFLAGS += -I tests $($(1)_CFLAGS)
 endef
 $(foreach n,$(MY_TESTS),$(eval $(call TEST_rule,$(n))))
+
+# On wasm, NAME.t is a small script that runs NAME.t.wasm under Node.
+$(O)/tests/%.t: $(O)/tests/%.t.wasm
+	$(Q)printf '#!/bin/sh\nexec "$$(dirname "$$0")/../../bin/zero-wasm" --run "$$0.wasm" "$$@"\n' > $@
+	$(Q)chmod +x $@
 
 # ---- fuzz targets (clang + libFuzzer, built with FUZZ=1) --------------------
 
@@ -113,6 +122,7 @@ test-prereqs: all fuzz-build $(TEST_PREREQS)
 run-tests:
 	@FUZZERS="$(FUZZERS)" tools/run-tests.sh \
 	    $(foreach n,$(TESTS),$(BUILD)/hosted/tests/$(n).t $(BUILD)/hosted-san/tests/$(n).t) \
+	    $(foreach n,$(WASM_TESTS),$(BUILD)/wasm/tests/$(n).t) \
 	    $(SCRIPT_TESTS) tests/fuzz/fuzz.t
 
 bench-run: $(BUILT)

@@ -17,6 +17,19 @@
 
 int getentropy(void *buf, size_t len);
 
+/*
+ * WASI has no working directory; the launcher passes the caller's as PWD
+ * and wasi-libc resolves relative paths against the one set here.
+ */
+__attribute__((constructor)) static void wasm_enter_cwd(void)
+{
+    const char *pwd = getenv("PWD");
+
+    if (pwd != NULL && pwd[0] == '/') {
+        (void)chdir(pwd);
+    }
+}
+
 void hal_console_write(const char *s, size_t n)
 {
     while (n > 0) {

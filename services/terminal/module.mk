@@ -3,6 +3,7 @@ LIBS += terminal
 terminal_SRCS := $(wildcard services/terminal/*.c)
 
 TESTS += terminal_tokenize
+WASM_TESTS += terminal_tokenize
 terminal_tokenize_SRCS := tests/services/terminal/tokenize_test.c
 terminal_tokenize_LIBS := terminal base hal
 

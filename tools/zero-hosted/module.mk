@@ -2,5 +2,5 @@
 PROGS += zero-hosted
 zero-hosted_SRCS := $(wildcard tools/zero-hosted/*.c)
 zero-hosted_LIBS = $(zero-hosted_SERVICE_LIBS) terminal base hal
-zero-hosted_PLATFORMS := hosted
+zero-hosted_PLATFORMS := hosted wasm
 RUN_CMD ?= $(BUILD)/bin/zero-hosted

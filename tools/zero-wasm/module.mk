@@ -1,0 +1,7 @@
+# tools/zero-wasm: the Node launcher for the WebAssembly build.
+ifeq ($(PLATFORM),wasm)
+$(BUILD)/bin/zero-wasm: tools/zero-wasm/zero-wasm.js
+	@mkdir -p $(@D)
+	$(Q)cp $< $@ && chmod +x $@
+ALL_TARGETS += $(BUILD)/bin/zero-wasm
+endif
