@@ -1,0 +1,5 @@
+# kernel: the portable microkernel core.  kcap (capability spaces and the
+# derivation tree) is also linked by the hosted service runtime, which makes
+# the same checks the kernel makes.
+LIBS += kcap
+kcap_SRCS := $(wildcard kernel/cap/*.c)
