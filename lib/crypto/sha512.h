@@ -12,7 +12,7 @@
 
 typedef struct sha512_ctx {
     uint64_t state[8];
-    uint64_t count;  /* bytes absorbed so far (messages below 2^64 bytes) */
+    uint64_t count; /* bytes absorbed so far (messages below 2^64 bytes) */
     uint8_t buf[SHA512_BLOCK_LEN];
     size_t buf_len;
 } sha512_ctx;

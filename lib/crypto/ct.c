@@ -1,0 +1,28 @@
+/*
+ * Constant-time comparison and secure wiping.
+ */
+#include "crypto/ct.h"
+
+#include <stdint.h>
+
+bool ct_equal(const void *a, const void *b, size_t n)
+{
+    const volatile uint8_t *x = (const volatile uint8_t *)a;
+    const volatile uint8_t *y = (const volatile uint8_t *)b;
+    uint8_t diff = 0;
+    for (size_t i = 0; i < n; i++) {
+        diff |= (uint8_t)(x[i] ^ y[i]);
+    }
+    /* Map 0 to 1 and 1..255 to 0 without a branch on diff. */
+    return (bool)(1 & (((uint32_t)diff - 1) >> 8));
+}
+
+void secure_zero(void *p, size_t n)
+{
+    volatile uint8_t *v = (volatile uint8_t *)p;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = 0;
+    }
+    /* Keep the compiler from treating the stores as dead. */
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+}

@@ -1,0 +1,5 @@
+# lib/crypto: BLAKE3, SHA-512, Ed25519, constant-time helpers (freestanding).
+LIBS += crypto
+crypto_SRCS := lib/crypto/blake3.c lib/crypto/blake3_portable.c lib/crypto/blake3_dispatch.c \
+               lib/crypto/sha512.c lib/crypto/ct.c
+zero_CMD_LIBS += crypto

@@ -1,0 +1,277 @@
+/*
+ * BLAKE3: the official test vectors (all three modes, full extended
+ * output, every split of the input into updates), seeking, the back ends
+ * against each other, and random inputs against b3sum.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/blake3.h"
+#include "crypto/internal/blake3_impl.h"
+#include "tap.h"
+
+#define VECTORS "tests/data/blake3/test_vectors.json"
+#define MAX_XOF 131
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        fclose(f);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/* Decodes the hex string value of "field" found after *pos; returns its
+ * byte length or -1. */
+static int json_hex(const char *json, const char **pos, const char *field, uint8_t *out, int cap)
+{
+    char pat[64];
+    snprintf(pat, sizeof(pat), "\"%s\": \"", field);
+    const char *p = strstr(*pos, pat);
+    if (p == NULL) {
+        return -1;
+    }
+    (void)json;
+    p += strlen(pat);
+    int n = 0;
+    while (p[0] != '"' && n < cap) {
+        int hi = hexval(p[0]);
+        int lo = hexval(p[1]);
+        if (hi < 0 || lo < 0) {
+            return -1;
+        }
+        out[n++] = (uint8_t)(hi * 16 + lo);
+        p += 2;
+    }
+    *pos = p;
+    return n;
+}
+
+static void fill_input(uint8_t *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        buf[i] = (uint8_t)(i % 251);
+    }
+}
+
+/* Hashes input in pieces of step bytes with a fresh hasher per mode. */
+static void hash_mode(int mode, const uint8_t *in, size_t len, size_t step, uint8_t *out,
+                      size_t out_len)
+{
+    static const uint8_t key[] = "whats the Elvish word for friend";
+    blake3_hasher h;
+    if (mode == 0) {
+        blake3_init(&h);
+    } else if (mode == 1) {
+        blake3_init_keyed(&h, key);
+    } else {
+        blake3_init_derive_key(&h, "BLAKE3 2019-12-27 16:29:52 test vectors context");
+    }
+    for (size_t off = 0; off < len; off += step) {
+        size_t n = len - off < step ? len - off : step;
+        blake3_update(&h, in + off, n);
+    }
+    blake3_finalize(&h, out, out_len);
+}
+
+static void check_case(size_t input_len, int mode, const uint8_t *want, int want_len)
+{
+    static const char *names[] = {"hash", "keyed_hash", "derive_key"};
+    static const size_t steps[] = {1, 63, 64, 65, 1023, 1024, 1025, 4096, (size_t)-1};
+    uint8_t *in = malloc(input_len + 1);
+    fill_input(in, input_len);
+    uint8_t out[MAX_XOF];
+    int all_ok = 1;
+    for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+        if (steps[s] != (size_t)-1 && steps[s] > input_len + 1 && s > 0) {
+            continue;
+        }
+        hash_mode(mode, in, input_len, steps[s], out, (size_t)want_len);
+        all_ok &= memcmp(out, want, (size_t)want_len) == 0;
+    }
+    ok(all_ok, "blake3_%s_matches_vector_len_%zu_every_split", names[mode], input_len);
+    /* The default-length output is a prefix of the extended output, and
+     * seeking into the XOF gives the matching suffix. */
+    uint8_t seeked[MAX_XOF];
+    blake3_hasher h;
+    blake3_init(&h);
+    if (mode == 0) {
+        blake3_update(&h, in, input_len);
+        blake3_finalize_seek(&h, 37, seeked, (size_t)want_len - 37);
+        blake3_hash(in, input_len, out);
+        ok(memcmp(out, want, 32) == 0 && memcmp(seeked, want + 37, (size_t)want_len - 37) == 0,
+           "blake3_hash_and_seek_match_vector_len_%zu", input_len);
+    } else if (mode == 2) {
+        blake3_derive_key("BLAKE3 2019-12-27 16:29:52 test vectors context", in, input_len, out,
+                          (size_t)want_len);
+        ok(memcmp(out, want, (size_t)want_len) == 0, "blake3_derive_key_oneshot_len_%zu",
+           input_len);
+    } else {
+        blake3_keyed_hash((const uint8_t *)"whats the Elvish word for friend", in, input_len,
+                          out);
+        ok(memcmp(out, want, 32) == 0, "blake3_keyed_hash_oneshot_len_%zu", input_len);
+    }
+    free(in);
+}
+
+static void test_vectors(void)
+{
+    size_t len;
+    char *json = slurp(VECTORS, &len);
+    ok(json != NULL, "blake3_vectors_file_readable");
+    if (json == NULL) {
+        return;
+    }
+    const char *pos = json;
+    int cases = 0;
+    for (;;) {
+        const char *p = strstr(pos, "\"input_len\": ");
+        if (p == NULL) {
+            break;
+        }
+        size_t input_len = (size_t)strtoul(p + 13, NULL, 10);
+        pos = p + 13;
+        static const char *fields[] = {"hash", "keyed_hash", "derive_key"};
+        for (int mode = 0; mode < 3; mode++) {
+            uint8_t want[MAX_XOF];
+            int n = json_hex(json, &pos, fields[mode], want, MAX_XOF);
+            ok(n == MAX_XOF, "blake3_vector_%s_len_%zu_parsed", fields[mode], input_len);
+            if (n == MAX_XOF) {
+                check_case(input_len, mode, want, n);
+            }
+        }
+        cases++;
+    }
+    is_int(cases, 35, "blake3_vectors_file_has_35_cases");
+    free(json);
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* Every back end the CPU supports gives the portable result. */
+static void test_backends_agree(void)
+{
+    const b3_backend *be = b3_select_backend();
+    tap_diag("blake3 back end: %s", be->name);
+    enum { N = 16 };
+    static uint8_t chunks[N][BLAKE3_CHUNK_LEN];
+    for (int i = 0; i < N; i++) {
+        for (int j = 0; j < BLAKE3_CHUNK_LEN; j++) {
+            chunks[i][j] = (uint8_t)rng();
+        }
+    }
+    const uint8_t *inputs[N];
+    for (int i = 0; i < N; i++) {
+        inputs[i] = chunks[i];
+    }
+    uint32_t key[8];
+    for (int i = 0; i < 8; i++) {
+        key[i] = (uint32_t)rng();
+    }
+    for (size_t n = 1; n <= N; n++) {
+        uint8_t want[N * 32];
+        uint8_t got[N * 32];
+        uint64_t counter = 0xfffffffeULL - 3; /* carries into the high word */
+        b3_hash_many_portable(inputs, n, 16, key, counter, true, 0, B3_CHUNK_START, B3_CHUNK_END,
+                              want);
+        be->hash_many(inputs, n, 16, key, counter, true, 0, B3_CHUNK_START, B3_CHUNK_END, got);
+        ok(memcmp(want, got, n * 32) == 0, "blake3_%s_chunks_match_portable_n_%zu", be->name, n);
+        b3_hash_many_portable(inputs, n, 1, key, 0, false, B3_PARENT, 0, 0, want);
+        be->hash_many(inputs, n, 1, key, 0, false, B3_PARENT, 0, 0, got);
+        ok(memcmp(want, got, n * 32) == 0, "blake3_%s_parents_match_portable_n_%zu", be->name, n);
+    }
+}
+
+/* Hashes random data with b3sum and with blake3 and compares the hex. */
+static void test_against_b3sum(void)
+{
+    if (system("b3sum --version >/dev/null 2>&1") != 0) {
+        tap_skip(1, "b3sum not installed");
+        return;
+    }
+    char path[] = "/tmp/zero_blake3_XXXXXX";
+    int fd = mkstemp(path);
+    int agree = 0;
+    int runs = 0;
+    for (int i = 0; i < 24 && fd >= 0; i++) {
+        size_t len = (size_t)(rng() % (i < 12 ? 5000 : 3000000));
+        uint8_t *buf = malloc(len + 1);
+        for (size_t j = 0; j < len; j++) {
+            buf[j] = (uint8_t)rng();
+        }
+        if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, len, 0) != (ssize_t)len) {
+            free(buf);
+            break;
+        }
+        size_t out_len = 1 + (size_t)(rng() % 200);
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "b3sum --no-names --length %zu %s", out_len, path);
+        FILE *p = popen(cmd, "r");
+        char line[512] = {0};
+        if (p == NULL || fgets(line, sizeof(line), p) == NULL) {
+            line[0] = 0;
+        }
+        if (p != NULL) {
+            pclose(p);
+        }
+        uint8_t out[200];
+        blake3_hasher h;
+        blake3_init(&h);
+        blake3_update(&h, buf, len);
+        blake3_finalize(&h, out, out_len);
+        char hex[401];
+        for (size_t j = 0; j < out_len; j++) {
+            snprintf(hex + 2 * j, 3, "%02x", out[j]);
+        }
+        agree += strncmp(hex, line, 2 * out_len) == 0;
+        runs++;
+        free(buf);
+    }
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    ok(runs == 24 && agree == runs, "blake3_matches_b3sum_on_random_inputs (%d/%d)", agree, runs);
+}
+
+int main(void)
+{
+    tap_no_plan();
+    test_vectors();
+    test_backends_agree();
+    test_against_b3sum();
+    return tap_done();
+}
