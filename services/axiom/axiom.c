@@ -1,0 +1,448 @@
+/*
+ * The Axiom sequencer: proposals in, durable batches out.
+ *
+ * One batch is open for proposals while at most one sealed batch is being
+ * written; a batch reaches the device with one write and one flush and is
+ * acknowledged only after both return.  A batch is never written before
+ * the one before it is durable, so after any crash only the last batch can
+ * be torn.  Recovery (axiom_open) relies on that: damage with no intact
+ * record of a later batch behind it is a torn tail and is cut back; damage
+ * followed by a later batch is corruption and is refused.
+ */
+#include "base/errors.h"
+#include "base/fmt.h"
+#include "base/string.h"
+#include "crypto/blake3.h"
+#include "hal/hal.h"
+#include "services/axiom/axiom.h"
+#include "services/axiom/internal/disk.h"
+#include "services/axiom/internal/log.h"
+
+#define AX_WINDOW (2u * AX_MAX_BATCH)
+
+static size_t ax_pages(size_t bytes)
+{
+    return (bytes + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE;
+}
+
+static void ax_say(char *why, size_t cap, const char *what, const char *detail)
+{
+    if (why != NULL && cap > 0) {
+        zfmt_snprintf(why, cap, "%s%s%s", what, detail[0] ? ": " : "", detail);
+    }
+}
+
+int axiom_sign_with_keys(void *keys, const char *name, uint32_t gen, const void *msg, size_t len,
+                         uint8_t sig[AX_SIG_LEN])
+{
+    return keys_sign(keys, name, gen, msg, len, sig);
+}
+
+static void ax_free(struct axiom *ax)
+{
+    if (ax->st != NULL) {
+        hal_page_free(ax->st, ax_pages(sizeof(*ax->st)));
+    }
+    if (ax->open.buf != NULL) {
+        hal_page_free(ax->open.buf, ax_pages(AX_MAX_BATCH));
+    }
+    if (ax->sealed.buf != NULL) {
+        hal_page_free(ax->sealed.buf, ax_pages(AX_MAX_BATCH));
+    }
+    ax->st = NULL;
+    ax->open.buf = NULL;
+    ax->sealed.buf = NULL;
+}
+
+static int ax_alloc(struct axiom *ax)
+{
+    ax->st = hal_page_alloc(ax_pages(sizeof(*ax->st)));
+    ax->open.buf = hal_page_alloc(ax_pages(AX_MAX_BATCH));
+    ax->sealed.buf = hal_page_alloc(ax_pages(AX_MAX_BATCH));
+    if (ax->st == NULL || ax->open.buf == NULL || ax->sealed.buf == NULL) {
+        ax_free(ax);
+        return ZERR_NOMEM;
+    }
+    return 0;
+}
+
+/* Loads [off, off + len) of the log region into win. */
+static int ax_read_log(struct axiom *ax, uint64_t off, uint8_t *win, size_t len)
+{
+    return blk_read(ax->dev, ax->lay.log_off + off, win, len);
+}
+
+/*
+ * Handles damage or the end of the log at r->off: refuses if an intact
+ * record of a later batch follows, otherwise zeroes the torn tail durably.
+ */
+static int ax_recover_tail(struct axiom *ax, struct ax_replay *r, int why_err, uint8_t *win,
+                           struct ax_recovery *rec)
+{
+    uint64_t off = r->off;
+    size_t len = (size_t)(ax->lay.log_len - off < AX_WINDOW ? ax->lay.log_len - off : AX_WINDOW);
+    size_t tail = len < AX_MAX_BATCH ? len : AX_MAX_BATCH;
+    int err = ax_read_log(ax, off, win, len);
+
+    if (err != 0) {
+        return err;
+    }
+    if (ax_later_batch_exists(win, len, r->batch)) {
+        zfmt_snprintf(rec->why, sizeof(rec->why),
+                      "log corrupted at offset %llu (entry #%llu): %s; later entries follow, "
+                      "refusing to start",
+                      (unsigned long long)r->bad_off, (unsigned long long)r->bad_seq, r->why);
+        return ZERR_CORRUPT;
+    }
+    if (axlog_is_zero(win, tail)) {
+        return 0; /* a clean end */
+    }
+    for (size_t i = tail; i > 0; i--) {
+        if (win[i - 1] != 0) {
+            rec->cut_bytes = i;
+            break;
+        }
+    }
+    if (why_err == ZERR_TRUNCATED) {
+        zfmt_snprintf(rec->why, sizeof(rec->why), "torn tail cut after entry #%llu: %s",
+                      (unsigned long long)(r->st->applied - 1), r->why);
+    } else {
+        zfmt_snprintf(rec->why, sizeof(rec->why), "stale bytes after entry #%llu cleared",
+                      (unsigned long long)(r->st->applied - 1));
+    }
+    memset(win, 0, tail);
+    err = blk_write(ax->dev, ax->lay.log_off + off, win, tail);
+    return err != 0 ? err : blk_flush(ax->dev);
+}
+
+/* Replays the whole log region into ax->st (see axiom_open). */
+static int ax_recover(struct axiom *ax, struct ax_replay *r, uint8_t *win, struct ax_recovery *rec)
+{
+    uint64_t wstart = 0;
+    uint64_t wlen = 0;
+    const uint64_t log_len = ax->lay.log_len;
+
+    while (r->off < log_len) {
+        uint64_t off = r->off;
+        size_t used = 0;
+        if (off + AX_MAX_BATCH > wstart + wlen && wstart + wlen < log_len) {
+            wstart = off;
+            wlen = log_len - off < AX_WINDOW ? log_len - off : AX_WINDOW;
+            int err = ax_read_log(ax, wstart, win, (size_t)wlen);
+            if (err != 0) {
+                ax_say(rec->why, sizeof(rec->why), "cannot read the log", zerr_text(err));
+                return err;
+            }
+        }
+        int err = ax_replay_batch(r, win + (off - wstart), (size_t)(wstart + wlen - off), &used);
+        if (err == ZERR_NOENT || err == ZERR_TRUNCATED) {
+            return r->st->applied == 0 ? ZERR_CORRUPT : ax_recover_tail(ax, r, err, win, rec);
+        }
+        if (err != 0) {
+            zfmt_snprintf(rec->why, sizeof(rec->why), "entry #%llu at log offset %llu: %s",
+                          (unsigned long long)r->bad_seq, (unsigned long long)r->bad_off, r->why);
+            return err;
+        }
+        rec->batches++;
+    }
+    return 0;
+}
+
+static void ax_adopt(struct axiom *ax, const struct ax_replay *r)
+{
+    ax->tree = r->tree;
+    memcpy(ax->head, r->head, AX_HASH_LEN);
+    ax->next_seq = r->st->applied;
+    ax->durable = r->st->applied;
+    ax->end = r->off;
+    ax->next_batch = r->batch;
+}
+
+int axiom_open(struct axiom *ax, struct blk *dev, ax_sign_fn sign, void *sign_ctx,
+               struct ax_recovery *rec)
+{
+    struct ax_replay r;
+    uint8_t *win;
+    int err;
+
+    memset(ax, 0, sizeof(*ax));
+    memset(rec, 0, sizeof(*rec));
+    ax->dev = dev;
+    ax->sign = sign;
+    ax->sign_ctx = sign_ctx;
+    err = ax_read_super(dev, &ax->lay, NULL, rec->why, sizeof(rec->why));
+    if (err != 0) {
+        if (err == ZERR_NOENT) {
+            ax_say(rec->why, sizeof(rec->why), "the disk is not formatted", "");
+        }
+        return err;
+    }
+    err = ax_alloc(ax);
+    win = err == 0 ? hal_page_alloc(ax_pages(AX_WINDOW)) : NULL;
+    if (win == NULL) {
+        ax_free(ax);
+        return ZERR_NOMEM;
+    }
+    ax_replay_init(&r, ax->st, NULL, NULL);
+    err = ax_recover(ax, &r, win, rec);
+    hal_page_free(win, ax_pages(AX_WINDOW));
+    if (err == 0 && ax->st->applied == 0) {
+        ax_say(rec->why, sizeof(rec->why), "the log has no genesis entry", r.why);
+        err = ZERR_CORRUPT;
+    }
+    if (err != 0) {
+        ax_free(ax);
+        return err;
+    }
+    rec->entries = ax->st->applied;
+    ax_adopt(ax, &r);
+    return 0;
+}
+
+void axiom_close(struct axiom *ax)
+{
+    ax_free(ax);
+    memset(ax, 0, sizeof(*ax));
+}
+
+/* Bytes of log already claimed by durable, sealed and open batches. */
+static uint64_t ax_claimed(const struct axiom *ax)
+{
+    return ax->end + (ax->inflight ? ax->sealed.len : 0) + ax->open.len;
+}
+
+static int ax_room(const struct axiom *ax, size_t need, char *why, size_t whycap)
+{
+    if (ax->open.len + need + AXLOG_CP_RESERVE > AX_MAX_BATCH) {
+        ax_say(why, whycap, "the open batch is full; commit first", "");
+        return ZERR_AGAIN;
+    }
+    if (ax_claimed(ax) + need + AXLOG_CP_RESERVE > ax->lay.log_len) {
+        ax_say(why, whycap, "the log region of the disk is full", "");
+        return ZERR_FULL;
+    }
+    return 0;
+}
+
+int axiom_propose(struct axiom *ax, const struct ax_action *a, struct policy_decision *d,
+                  uint64_t *seq, uint8_t hash[AX_HASH_LEN], char *why, size_t whycap)
+{
+    struct ax_entry e;
+    uint8_t buf[AX_ENTRY_MAX];
+    size_t len = 0;
+    int err;
+
+    if (ax->broken) {
+        ax_say(why, whycap, "a durable write failed; the Axiom must be reopened", "");
+        return ZERR_IO;
+    }
+    err = ax_state_decide(ax->st, a, d, why, whycap);
+    if (err != 0) {
+        return err;
+    }
+    memset(&e, 0, sizeof(e));
+    e.seq = ax->next_seq;
+    memcpy(e.prev, ax->head, AX_HASH_LEN);
+    e.a = *a;
+    e.dec = *d;
+    /* Decode-then-perform: size the entry (the root has a fixed size) before applying. */
+    err = ax_entry_encode(&e, buf, sizeof(buf), &len);
+    err = err != 0 ? err : ax_room(ax, axlog_rec_size(len), why, whycap);
+    if (err != 0) {
+        if (err == ZERR_FULL && why != NULL && why[0] == '\0') {
+            ax_say(why, whycap, "entry too large", "");
+        }
+        return err == ZERR_FULL && len > AX_ENTRY_MAX ? ZERR_LIMIT : err;
+    }
+    ax_state_perform(ax->st, a);
+    memcpy(e.state_root, ax->st->root, AX_HASH_LEN);
+    (void)ax_entry_encode(&e, buf, sizeof(buf), &len);
+    if (ax->open.count == 0) {
+        ax->open.number = ax->next_batch++;
+        ax->open.first = e.seq;
+    }
+    (void)axlog_put(ax->open.buf, AX_MAX_BATCH, &ax->open.len, AXLOG_ENTRY, ax->open.number, e.seq,
+                    buf, len);
+    ax->open.count++;
+    blake3_hash(buf, len, ax->head);
+    ax_merkle_append(&ax->tree, ax->head);
+    memcpy(hash, ax->head, AX_HASH_LEN);
+    *seq = e.seq;
+    ax->next_seq++;
+    return 0;
+}
+
+static int ax_make_checkpoint(struct axiom *ax, uint8_t *out, size_t cap, size_t *len)
+{
+    struct ax_checkpoint c;
+    uint8_t msg[AXLOG_CP_MAX + 32];
+    size_t mlen = 0;
+    const struct id_principal *node = id_find(&ax->st->ids, ax->st->node);
+    int err;
+
+    memset(&c, 0, sizeof(c));
+    c.batch = ax->open.number;
+    c.size = ax->next_seq;
+    memcpy(c.head, ax->head, AX_HASH_LEN);
+    memcpy(c.state_root, ax->st->root, AX_HASH_LEN);
+    ax_merkle_root(&ax->tree, c.tree_root);
+    if (node == NULL || ax->sign == NULL) {
+        return ZERR_INVAL;
+    }
+    err = ax_checkpoint_message(&c, msg, sizeof(msg), &mlen);
+    err = err != 0 ? err : ax->sign(ax->sign_ctx, node->name, node->key_gen, msg, mlen, c.sig);
+    return err != 0 ? err : ax_checkpoint_encode(&c, out, cap, len);
+}
+
+int axiom_seal(struct axiom *ax, struct ax_batch **out)
+{
+    uint8_t cp[AXLOG_CP_MAX];
+    size_t len = 0;
+    struct ax_batch tmp;
+    int err;
+
+    if (ax->broken) {
+        return ZERR_IO;
+    }
+    if (ax->inflight) {
+        return ZERR_BUSY;
+    }
+    if (ax->open.count == 0) {
+        return ZERR_NOENT;
+    }
+    err = ax_make_checkpoint(ax, cp, sizeof(cp), &len);
+    err = err != 0 ? err
+                   : axlog_put(ax->open.buf, AX_MAX_BATCH, &ax->open.len, AXLOG_CHECKPOINT,
+                               ax->open.number, ax->next_seq, cp, len);
+    if (err != 0) {
+        ax->broken = true;
+        return err;
+    }
+    size_t padded = (ax->open.len + HAL_BLK_SECTOR - 1) / HAL_BLK_SECTOR * HAL_BLK_SECTOR;
+    memset(ax->open.buf + ax->open.len, 0, padded - ax->open.len);
+    ax->open.len = padded;
+    ax->open.off = ax->end;
+    tmp = ax->sealed;
+    ax->sealed = ax->open;
+    ax->open = tmp;
+    ax->open.len = 0;
+    ax->open.count = 0;
+    ax->inflight = true;
+    *out = &ax->sealed;
+    return 0;
+}
+
+int axiom_write(struct axiom *ax, struct ax_batch *b)
+{
+    int err;
+
+    if (b->off + b->len > ax->lay.log_len) {
+        return ZERR_FULL;
+    }
+    err = blk_write(ax->dev, ax->lay.log_off + b->off, b->buf, b->len);
+    return err != 0 ? err : blk_flush(ax->dev);
+}
+
+void axiom_complete(struct axiom *ax, struct ax_batch *b, int err)
+{
+    ax->inflight = false;
+    if (err != 0) {
+        ax->broken = true;
+        return;
+    }
+    ax->durable = b->first + b->count;
+    ax->end = b->off + b->len;
+}
+
+int axiom_commit(struct axiom *ax)
+{
+    struct ax_batch *b = NULL;
+    int err = axiom_seal(ax, &b);
+
+    if (err == ZERR_NOENT) {
+        return 0;
+    }
+    if (err != 0) {
+        return err;
+    }
+    err = axiom_write(ax, b);
+    axiom_complete(ax, b, err);
+    return err;
+}
+
+uint64_t axiom_durable(const struct axiom *ax)
+{
+    return ax->durable;
+}
+
+/* ---- formatting ---- */
+
+static int ax_format_genesis(struct axiom *ax, struct keys *k, const char *node_name)
+{
+    struct ax_action a;
+    struct policy_decision d;
+    struct ax_batch *b = NULL;
+    uint8_t hash[AX_HASH_LEN];
+    uint64_t seq = 0;
+    int err;
+
+    memset(&a, 0, sizeof(a));
+    a.kind = AX_GENESIS;
+    memcpy(a.proposer, node_name, strlen(node_name));
+    memcpy(a.name, node_name, strlen(node_name));
+    a.id_kind = ID_KIND_NODE;
+    memcpy(a.pub, ax->lay.node_pub, ID_PUB_LEN);
+    ax->sign = axiom_sign_with_keys;
+    ax->sign_ctx = k;
+    err = axiom_propose(ax, &a, &d, &seq, hash, NULL, 0);
+    err = err != 0 ? err : axiom_seal(ax, &b);
+    if (err != 0) {
+        return err;
+    }
+    /* The genesis batch goes out with zeros up to AX_MAX_BATCH: a clean tail. */
+    size_t len = ax->lay.log_len < AX_MAX_BATCH ? (size_t)ax->lay.log_len : AX_MAX_BATCH;
+    memset(b->buf + b->len, 0, len - b->len);
+    return blk_write(ax->dev, ax->lay.log_off, b->buf, len);
+}
+
+int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
+              const uint8_t disk_id[16], const char *node_name)
+{
+    struct axiom ax;
+    struct keys k;
+    uint8_t blk[AX_BLOCK];
+    int err;
+
+    if (blk_size(dev) < AX_MIN_DISK) {
+        return ZERR_RANGE;
+    }
+    if (!id_name_valid(node_name, strlen(node_name))) {
+        return ZERR_INVAL;
+    }
+    memset(&ax, 0, sizeof(ax));
+    ax.dev = dev;
+    ax_layout_for(blk_size(dev), &ax.lay);
+    memcpy(ax.lay.disk_id, disk_id, 16);
+    keys_init(&k, root_secret);
+    err = keys_public(&k, node_name, 0, ax.lay.node_pub);
+    err = err != 0 ? err : ax_alloc(&ax);
+    if (err == 0) {
+        ax_state_init(ax.st);
+        ax_merkle_init(&ax.tree);
+        err = ax_format_genesis(&ax, &k, node_name);
+    }
+    if (err == 0) {
+        ax_keyslot_encode(root_secret, ax.lay.node_pub, blk);
+        err = blk_write(dev, ax.lay.keyslot_off, blk, AX_BLOCK);
+        err = err != 0 ? err : blk_flush(dev);
+    }
+    if (err == 0) {
+        ax_super_encode(&ax.lay, blk);
+        err = blk_write(dev, 0, blk, AX_BLOCK);
+        err = err != 0 ? err : blk_flush(dev);
+    }
+    memset(blk, 0, sizeof(blk));
+    keys_wipe(&k);
+    ax_free(&ax);
+    return err;
+}

@@ -1,0 +1,335 @@
+/*
+ * The Axiom: one totally ordered, append-only, hash-chained log, and the
+ * control-plane state that is a pure function of it.
+ *
+ * Execution proposes; the Policy Engine authorizes; the Axiom commits.
+ * axiom_propose() checks a proposal against the current state and policy,
+ * and if allowed applies it and appends the entry to the open batch;
+ * axiom_seal/axiom_write/axiom_complete make the batch durable with one
+ * write and one flush (group commit) and close it with a checkpoint signed
+ * by the node key.  Nothing is acknowledged before that flush returns.
+ *
+ * Byte layouts (entries, checkpoints, records, superblock, key slot) are in
+ * docs/formats.md; the state machine and the verification rules in
+ * docs/axiom.md.
+ */
+#ifndef ZERO_SERVICES_AXIOM_H
+#define ZERO_SERVICES_AXIOM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cbor/cbor.h"
+#include "services/block/block.h"
+#include "services/identity/identity.h"
+#include "services/keys/keys.h"
+#include "services/policy/policy.h"
+
+#define AX_HASH_LEN 32
+#define AX_SIG_LEN 64
+#define AX_NOTE_MAX 1024
+#define AX_ENTRY_MAX 2048 /* largest encoded entry */
+#define AX_VERSION 1
+
+/* Action kinds.  The numbers are internal; the encoding uses the names. */
+enum ax_kind {
+    AX_GENESIS = 1,
+    AX_ID_CREATE,
+    AX_ID_ROTATE,
+    AX_ID_REVOKE,
+    AX_POLICY_ADD,
+    AX_POLICY_REMOVE,
+    AX_NOTE,
+    AX_KIND_END
+};
+
+/* A proposal: who wants which state transition. */
+struct ax_action {
+    uint8_t kind; /* enum ax_kind */
+    char proposer[ID_NAME_MAX + 1];
+    /* id.create, id.rotate, id.revoke, genesis */
+    char name[ID_NAME_MAX + 1];
+    uint8_t id_kind;
+    uint8_t pub[ID_PUB_LEN];
+    /* policy.add, policy.remove */
+    uint8_t effect;
+    uint32_t rule_id;
+    char rule[POLICY_TEXT_MAX + 1];
+    /* note: points into caller memory (or into the decoded buffer) */
+    const uint8_t *data;
+    size_t data_len;
+    /* a proposal from outside the node carries its proposer's signature */
+    bool has_sig;
+    uint8_t sig[AX_SIG_LEN];
+};
+
+struct ax_entry {
+    uint64_t seq;
+    uint8_t prev[AX_HASH_LEN];
+    struct ax_action a;
+    struct policy_decision dec;
+    uint8_t state_root[AX_HASH_LEN];
+};
+
+struct ax_checkpoint {
+    uint64_t batch;
+    uint64_t size; /* entries in the log: last seq + 1 */
+    uint8_t head[AX_HASH_LEN];
+    uint8_t state_root[AX_HASH_LEN];
+    uint8_t tree_root[AX_HASH_LEN];
+    uint8_t sig[AX_SIG_LEN];
+};
+
+/* ---- entry codec (deterministic CBOR) -------------------------------------- */
+
+/* Name of an action kind ("id.create"), or "?" */
+const char *ax_kind_name(uint8_t kind);
+
+/* Encodes e; returns 0 with *len, or ZERR_FULL / ZERR_INVAL. */
+int ax_entry_encode(const struct ax_entry *e, uint8_t *buf, size_t cap, size_t *len);
+
+/*
+ * Decodes one canonical entry occupying exactly len bytes.  Returns 0, or
+ * ZERR_NONCANONICAL / ZERR_CORRUPT / ZERR_TRUNCATED / ZERR_INVAL.  A note's
+ * data points into buf.
+ */
+int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out);
+
+/* The bytes a proposer signs: "Zero OS proposal v1" NUL, CBOR [proposer, action, payload]. */
+int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, size_t *len);
+
+int ax_checkpoint_encode(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len);
+int ax_checkpoint_decode(const uint8_t *buf, size_t len, struct ax_checkpoint *out);
+
+/* The bytes the node signs: "Zero OS checkpoint v1" NUL, then the checkpoint without its signature. */
+int ax_checkpoint_message(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len);
+
+/* ---- Merkle tree (RFC 9162 shape, BLAKE3) ---------------------------------- */
+
+struct ax_merkle {
+    uint64_t size;
+    uint8_t n;                     /* subtree roots on the stack */
+    uint8_t stack[64][AX_HASH_LEN]; /* perfect subtrees, largest first */
+};
+
+void ax_merkle_init(struct ax_merkle *m);
+/* Appends the leaf for an entry: BLAKE3(0x00 || entry_hash). */
+void ax_merkle_append(struct ax_merkle *m, const uint8_t entry_hash[AX_HASH_LEN]);
+/* Tree head: BLAKE3 of empty input for size 0. */
+void ax_merkle_root(const struct ax_merkle *m, uint8_t out[AX_HASH_LEN]);
+
+/* ---- state machine ---------------------------------------------------------- */
+
+struct ax_state {
+    uint64_t applied; /* entries applied so far (next seq) */
+    char node[ID_NAME_MAX + 1];
+    uint64_t notes;
+    bool ids_dirty, pol_dirty;
+    uint8_t ids_hash[AX_HASH_LEN];
+    uint8_t pol_hash[AX_HASH_LEN];
+    uint8_t root[AX_HASH_LEN];
+    struct id_table ids;
+    struct policy_set pol;
+};
+
+/* Empty state (before genesis). */
+void ax_state_init(struct ax_state *s);
+
+/*
+ * Decides whether action a may be appended to state s as entry number
+ * s->applied: structure and identity checks, the proposer's signature if
+ * any, then the policy.  Returns 0 (allowed, *d names the rule), ZERR_DENIED
+ * (policy said no, *d names the rule), or another ZERR_* for an action that
+ * cannot apply at all; why (whycap bytes) gets a one-line reason whenever
+ * the result is not 0.  Pure: reads s only.
+ */
+int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct policy_decision *d,
+                     char *why, size_t whycap);
+
+/* Applies an action that ax_state_decide allowed and updates the state root.  Cannot fail. */
+void ax_state_perform(struct ax_state *s, const struct ax_action *a);
+
+/*
+ * apply(state, entry) for replay: checks seq, re-evaluates the decision,
+ * performs, and compares the state root.  Returns 0 or ZERR_CORRUPT /
+ * ZERR_DENIED / ZERR_BADSIG with a reason in why; on error s is unchanged
+ * unless the state root alone mismatched.
+ */
+int ax_apply(struct ax_state *s, const struct ax_entry *e, char *why, size_t whycap);
+
+/* ---- disk ------------------------------------------------------------------- */
+
+#define AX_BLOCK 4096u
+#define AX_MAX_BATCH (256u * 1024u)
+#define AX_MIN_DISK (1024u * 1024u)
+
+struct ax_layout {
+    uint64_t disk_size;
+    uint64_t keyslot_off, keyslot_len;
+    uint64_t log_off, log_len;
+    uint64_t cas_off, cas_len;
+    uint64_t fs_off, fs_len;
+    uint8_t disk_id[16];
+    uint8_t node_pub[ID_PUB_LEN];
+};
+
+/*
+ * Writes a fresh superblock and key slot to dev (whose log region must read
+ * as zeros) and the genesis batch for node name under the root secret.
+ * Returns 0 or a ZERR_* code.
+ */
+int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
+              const uint8_t disk_id[16], const char *node_name);
+
+/* Computes the region layout for a device of disk_size bytes. */
+void ax_layout_for(uint64_t disk_size, struct ax_layout *lay);
+
+/*
+ * Reads and checks the superblock and key slot.  Returns 0, ZERR_NOENT for
+ * an all-zero device (never formatted), ZERR_CORRUPT with a reason, or I/O
+ * errors.  root_secret may be NULL.
+ */
+int ax_read_super(struct blk *dev, struct ax_layout *lay, uint8_t root_secret[KEYS_SECRET_LEN],
+                  char *why, size_t whycap);
+
+/* ---- replay and verification ------------------------------------------------ */
+
+/* Called for each entry applied by a replay, with its hash. */
+typedef void (*ax_entry_fn)(void *arg, const struct ax_entry *e, const uint8_t hash[AX_HASH_LEN]);
+
+struct ax_replay {
+    struct ax_state *st;
+    struct ax_merkle tree;
+    uint64_t batch;  /* number of the next batch */
+    uint8_t head[AX_HASH_LEN];
+    uint64_t off;    /* bytes of log accepted so far */
+    uint64_t checkpoints;
+    ax_entry_fn fn;
+    void *arg;
+    /* the first problem found */
+    uint64_t bad_seq;
+    uint64_t bad_off;
+    char why[160];
+};
+
+/* Starts a replay from genesis into st (which it initialises). */
+void ax_replay_init(struct ax_replay *r, struct ax_state *st, ax_entry_fn fn, void *arg);
+
+/*
+ * Replays the batch at the start of buf (avail bytes, the log from r->off
+ * onwards).  Returns 0 with *used set (the batch's length, sector padding
+ * included) and r->off advanced, ZERR_NOENT if buf starts with a zero
+ * sector (the end of the log), ZERR_TRUNCATED if the records are damaged or
+ * incomplete (what a torn write looks like; nothing was applied), or
+ * ZERR_CORRUPT / ZERR_DENIED / ZERR_BADSIG if intact records fail
+ * verification (hash link, decision, state root, signature).  On error
+ * r->why, bad_seq and bad_off describe it; after a verification failure
+ * the state is not to be trusted further.
+ */
+int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_t *used);
+
+/*
+ * True if buf (avail bytes at log offset off) holds, at some sector start,
+ * an intact record of a batch numbered after batch: proof that damage at off
+ * is not a torn tail but corruption in the middle of the log.
+ */
+bool ax_later_batch_exists(const uint8_t *buf, size_t avail, uint64_t batch);
+
+/* ---- export ------------------------------------------------------------------ */
+
+#define AX_EXPORT_MAGIC "ZEROLOG1"
+#define AX_EXPORT_HEADER 32u
+
+/* Writes the 32-byte export header for a log of len bytes. */
+void ax_export_header(uint8_t out[AX_EXPORT_HEADER], uint64_t len);
+
+/* Checks an export header against the file size; returns the log length or ZERR_CORRUPT. */
+int64_t ax_export_check(const uint8_t *buf, size_t size);
+
+/* ---- the sequencer ------------------------------------------------------------ */
+
+struct ax_batch {
+    uint8_t *buf;
+    size_t len;     /* bytes of records so far */
+    uint64_t off;   /* log offset where it goes */
+    uint64_t first; /* seq of its first entry */
+    uint64_t count; /* entries */
+    uint64_t number;
+};
+
+struct ax_recovery {
+    uint64_t entries;
+    uint64_t batches;
+    uint64_t cut_bytes; /* bytes of torn tail cut back (0 if none) */
+    char why[160];      /* why the tail was cut, or why opening failed */
+};
+
+/* Signs msg as principal name at key generation gen (the key service). */
+typedef int (*ax_sign_fn)(void *ctx, const char *name, uint32_t gen, const void *msg, size_t len,
+                          uint8_t sig[AX_SIG_LEN]);
+
+struct axiom {
+    struct blk *dev;
+    ax_sign_fn sign;
+    void *sign_ctx;
+    struct ax_layout lay;
+    struct ax_state *st;
+    struct ax_merkle tree;
+    uint8_t head[AX_HASH_LEN];
+    uint64_t next_seq;
+    uint64_t durable; /* entries durable */
+    uint64_t end;     /* log offset after the last durable batch */
+    uint64_t next_batch; /* number the next opened batch gets */
+    struct ax_batch open;   /* accepting proposals */
+    struct ax_batch sealed; /* being written */
+    bool inflight;
+    bool broken; /* a durable write failed: reopen before going on */
+};
+
+/*
+ * Opens the Axiom on a formatted device: reads the superblock and key slot,
+ * replays and verifies the whole log, cuts a torn tail back (zeroing it
+ * durably), and refuses corruption in the middle.  sign makes checkpoint
+ * signatures.  Returns 0 or a ZERR_* code with rec->why explaining.
+ */
+int axiom_open(struct axiom *ax, struct blk *dev, ax_sign_fn sign, void *sign_ctx,
+               struct ax_recovery *rec);
+
+void axiom_close(struct axiom *ax);
+
+/*
+ * Proposes an action.  On 0 the entry is applied and waits in the open
+ * batch as number *seq with hash `hash`; it is acknowledged only when the
+ * batch is durable (axiom_durable() > seq).  ZERR_DENIED: the policy said
+ * no (*d names the rule); other errors: the action is invalid.  why gets a
+ * reason whenever the result is not 0.  ZERR_AGAIN: the open batch is full,
+ * commit first.  Nothing is changed unless 0 is returned.
+ */
+int axiom_propose(struct axiom *ax, const struct ax_action *a, struct policy_decision *d,
+                  uint64_t *seq, uint8_t hash[AX_HASH_LEN], char *why, size_t whycap);
+
+/*
+ * Closes the open batch with a signed checkpoint and hands it out for
+ * writing.  Returns 0, ZERR_NOENT if nothing waits, ZERR_BUSY if a batch is
+ * still being written, ZERR_IO if the Axiom is broken.
+ */
+int axiom_seal(struct axiom *ax, struct ax_batch **out);
+
+/* Writes and flushes a sealed batch (one write, one flush).  Touches only the device. */
+int axiom_write(struct axiom *ax, struct ax_batch *b);
+
+/* Finishes a sealed batch with the result of axiom_write; an error breaks the Axiom. */
+void axiom_complete(struct axiom *ax, struct ax_batch *b, int err);
+
+/* seal + write + complete, for single-threaded callers.  0 also when nothing waits. */
+int axiom_commit(struct axiom *ax);
+
+/* Entries durable so far. */
+uint64_t axiom_durable(const struct axiom *ax);
+
+/* An ax_sign_fn over a struct keys (format, tests, tools). */
+int axiom_sign_with_keys(void *keys, const char *name, uint32_t gen, const void *msg, size_t len,
+                         uint8_t sig[AX_SIG_LEN]);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * Superblock and key slot (docs/formats.md).  Each is the first 512 bytes
+ * of its own 4096-byte block, ending in a BLAKE3 checksum of the bytes
+ * before it; the rest of the block is zero.
+ */
+#include "base/errors.h"
+#include "base/fmt.h"
+#include "base/string.h"
+#include "crypto/blake3.h"
+#include "crypto/ct.h"
+#include "services/axiom/axiom.h"
+#include "services/axiom/internal/disk.h"
+#include "services/axiom/internal/log.h"
+
+#define SB_MAGIC "ZEROOS\0\1"
+#define KS_MAGIC "ZEROKEY1"
+#define SB_SUM_AT 480u
+
+void ax_layout_for(uint64_t disk_size, struct ax_layout *lay)
+{
+    uint64_t rest;
+
+    memset(lay, 0, sizeof(*lay));
+    lay->disk_size = disk_size / AX_BLOCK * AX_BLOCK;
+    lay->keyslot_off = AX_BLOCK;
+    lay->keyslot_len = AX_BLOCK;
+    lay->log_off = 2 * AX_BLOCK;
+    rest = lay->disk_size > lay->log_off ? lay->disk_size - lay->log_off : 0;
+    lay->log_len = rest / 2 / AX_BLOCK * AX_BLOCK;
+    lay->cas_off = lay->log_off + lay->log_len;
+    lay->cas_len = (rest - lay->log_len) / 2 / AX_BLOCK * AX_BLOCK;
+    lay->fs_off = lay->cas_off + lay->cas_len;
+    lay->fs_len = lay->disk_size - lay->fs_off;
+}
+
+static void ax_seal_block(uint8_t *blk)
+{
+    blake3_hash(blk, SB_SUM_AT, blk + SB_SUM_AT);
+}
+
+static bool ax_block_sum_ok(const uint8_t *blk)
+{
+    uint8_t sum[AX_HASH_LEN];
+
+    blake3_hash(blk, SB_SUM_AT, sum);
+    return memcmp(sum, blk + SB_SUM_AT, AX_HASH_LEN) == 0 &&
+           axlog_is_zero(blk + 512, AX_BLOCK - 512);
+}
+
+void ax_super_encode(const struct ax_layout *lay, uint8_t blk[AX_BLOCK])
+{
+    const uint64_t f[10] = {lay->disk_size, lay->keyslot_off, lay->keyslot_len, lay->log_off,
+                            lay->log_len,   lay->cas_off,     lay->cas_len,     lay->fs_off,
+                            lay->fs_len,    0};
+
+    memset(blk, 0, AX_BLOCK);
+    memcpy(blk, SB_MAGIC, 8);
+    axlog_le32(blk + 8, AX_VERSION);
+    axlog_le32(blk + 12, AX_BLOCK);
+    for (int i = 0; i < 9; i++) {
+        axlog_le64(blk + 16 + 8 * i, f[i]);
+    }
+    memcpy(blk + 88, lay->disk_id, 16);
+    memcpy(blk + 104, lay->node_pub, ID_PUB_LEN);
+    ax_seal_block(blk);
+}
+
+void ax_keyslot_encode(const uint8_t root[KEYS_SECRET_LEN], const uint8_t node_pub[ID_PUB_LEN],
+                       uint8_t blk[AX_BLOCK])
+{
+    memset(blk, 0, AX_BLOCK);
+    memcpy(blk, KS_MAGIC, 8);
+    axlog_le32(blk + 8, AX_VERSION);
+    axlog_le32(blk + 12, 0); /* protection: none (plain secret) */
+    memcpy(blk + 16, root, KEYS_SECRET_LEN);
+    memcpy(blk + 48, node_pub, ID_PUB_LEN);
+    ax_seal_block(blk);
+}
+
+static int ax_super_fail(char *why, size_t cap, const char *what)
+{
+    if (why != NULL && cap > 0) {
+        zfmt_snprintf(why, cap, "%s", what);
+    }
+    return ZERR_CORRUPT;
+}
+
+/* Checks the region table against the device size. */
+static bool ax_layout_sane(const struct ax_layout *lay, uint64_t dev_size)
+{
+    struct ax_layout want;
+
+    ax_layout_for(lay->disk_size, &want);
+    return lay->disk_size <= dev_size && lay->disk_size >= AX_MIN_DISK &&
+           lay->keyslot_off == want.keyslot_off && lay->keyslot_len == want.keyslot_len &&
+           lay->log_off == want.log_off && lay->log_len == want.log_len &&
+           lay->cas_off == want.cas_off && lay->cas_len == want.cas_len &&
+           lay->fs_off == want.fs_off && lay->fs_len == want.fs_len;
+}
+
+static int ax_super_decode(const uint8_t *blk, uint64_t dev_size, struct ax_layout *lay, char *why,
+                           size_t cap)
+{
+    uint64_t *f[9] = {&lay->disk_size, &lay->keyslot_off, &lay->keyslot_len,
+                      &lay->log_off,   &lay->log_len,     &lay->cas_off,
+                      &lay->cas_len,   &lay->fs_off,      &lay->fs_len};
+
+    if (memcmp(blk, SB_MAGIC, 8) != 0) {
+        return ax_super_fail(why, cap, "not a Zero OS disk (no superblock magic)");
+    }
+    if (!ax_block_sum_ok(blk)) {
+        return ax_super_fail(why, cap, "superblock checksum mismatch");
+    }
+    if (axlog_get32(blk + 8) != AX_VERSION || axlog_get32(blk + 12) != AX_BLOCK ||
+        !axlog_is_zero(blk + 136, SB_SUM_AT - 136)) {
+        return ax_super_fail(why, cap, "unsupported superblock version or block size");
+    }
+    for (int i = 0; i < 9; i++) {
+        *f[i] = axlog_get64(blk + 16 + 8 * i);
+    }
+    memcpy(lay->disk_id, blk + 88, 16);
+    memcpy(lay->node_pub, blk + 104, ID_PUB_LEN);
+    if (!ax_layout_sane(lay, dev_size)) {
+        return ax_super_fail(why, cap, "superblock region table does not fit the device");
+    }
+    return 0;
+}
+
+int ax_read_super(struct blk *dev, struct ax_layout *lay, uint8_t root_secret[KEYS_SECRET_LEN],
+                  char *why, size_t whycap)
+{
+    uint8_t blk[AX_BLOCK];
+    int err;
+
+    if (blk_size(dev) < 2 * AX_BLOCK) {
+        return ax_super_fail(why, whycap, "device too small for a Zero OS disk");
+    }
+    err = blk_read(dev, 0, blk, AX_BLOCK);
+    if (err != 0) {
+        return err;
+    }
+    if (axlog_is_zero(blk, AX_BLOCK)) {
+        return ZERR_NOENT;
+    }
+    err = ax_super_decode(blk, blk_size(dev), lay, why, whycap);
+    if (err != 0) {
+        return err;
+    }
+    err = blk_read(dev, lay->keyslot_off, blk, AX_BLOCK);
+    if (err != 0) {
+        return err;
+    }
+    if (memcmp(blk, KS_MAGIC, 8) != 0 || !ax_block_sum_ok(blk) ||
+        axlog_get32(blk + 8) != AX_VERSION || axlog_get32(blk + 12) != 0 ||
+        !axlog_is_zero(blk + 80, SB_SUM_AT - 80) ||
+        memcmp(blk + 48, lay->node_pub, ID_PUB_LEN) != 0) {
+        secure_zero(blk, sizeof(blk));
+        return ax_super_fail(why, whycap, "key slot damaged");
+    }
+    if (root_secret != NULL) {
+        memcpy(root_secret, blk + 16, KEYS_SECRET_LEN);
+    }
+    secure_zero(blk, sizeof(blk));
+    return 0;
+}

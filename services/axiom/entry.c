@@ -1,0 +1,417 @@
+/*
+ * Entry and checkpoint codec: deterministic CBOR maps with small unsigned
+ * keys, layouts in docs/formats.md.  Decoders accept exactly one canonical
+ * encoding per value: cbor_validate first, then every key in order.
+ */
+#include "base/errors.h"
+#include "base/string.h"
+#include "services/axiom/axiom.h"
+
+static const char *const ax_kind_names[AX_KIND_END] = {
+    "?", "genesis", "id.create", "id.rotate", "id.revoke", "policy.add", "policy.remove", "note"};
+
+#define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
+#define AX_CHECKPOINT_DOMAIN "Zero OS checkpoint v1"
+
+const char *ax_kind_name(uint8_t kind)
+{
+    return kind > 0 && kind < AX_KIND_END ? ax_kind_names[kind] : "?";
+}
+
+static uint8_t ax_kind_parse(const char *s, size_t n)
+{
+    for (uint8_t k = 1; k < AX_KIND_END; k++) {
+        if (strlen(ax_kind_names[k]) == n && memcmp(ax_kind_names[k], s, n) == 0) {
+            return k;
+        }
+    }
+    return 0;
+}
+
+static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
+{
+    switch (a->kind) {
+    case AX_GENESIS:
+    case AX_ID_ROTATE:
+        cbor_put_map(e, 2);
+        cbor_put_uint(e, 0);
+        cbor_put_cstr(e, a->name);
+        cbor_put_uint(e, 1);
+        cbor_put_bytes(e, a->pub, ID_PUB_LEN);
+        break;
+    case AX_ID_CREATE:
+        cbor_put_map(e, 3);
+        cbor_put_uint(e, 0);
+        cbor_put_cstr(e, a->name);
+        cbor_put_uint(e, 1);
+        cbor_put_uint(e, a->id_kind);
+        cbor_put_uint(e, 2);
+        cbor_put_bytes(e, a->pub, ID_PUB_LEN);
+        break;
+    case AX_ID_REVOKE:
+        cbor_put_map(e, 1);
+        cbor_put_uint(e, 0);
+        cbor_put_cstr(e, a->name);
+        break;
+    case AX_POLICY_ADD:
+        cbor_put_map(e, 2);
+        cbor_put_uint(e, 0);
+        cbor_put_uint(e, a->effect);
+        cbor_put_uint(e, 1);
+        cbor_put_cstr(e, a->rule);
+        break;
+    case AX_POLICY_REMOVE:
+        cbor_put_map(e, 1);
+        cbor_put_uint(e, 0);
+        cbor_put_uint(e, a->rule_id);
+        break;
+    default: /* AX_NOTE */
+        cbor_put_map(e, 1);
+        cbor_put_uint(e, 0);
+        cbor_put_bytes(e, a->data, a->data_len);
+        break;
+    }
+}
+
+static int ax_check_action(const struct ax_action *a)
+{
+    if (a->kind == 0 || a->kind >= AX_KIND_END) {
+        return ZERR_INVAL;
+    }
+    if (a->kind == AX_NOTE && (a->data_len > AX_NOTE_MAX || (a->data == NULL && a->data_len))) {
+        return ZERR_INVAL;
+    }
+    return 0;
+}
+
+int ax_entry_encode(const struct ax_entry *en, uint8_t *buf, size_t cap, size_t *len)
+{
+    cbor_enc e;
+    const struct ax_action *a = &en->a;
+
+    if (ax_check_action(a) != 0) {
+        return ZERR_INVAL;
+    }
+    cbor_enc_init(&e, buf, cap);
+    cbor_put_map(&e, a->has_sig ? 9 : 8);
+    cbor_put_uint(&e, 0);
+    cbor_put_uint(&e, AX_VERSION);
+    cbor_put_uint(&e, 1);
+    cbor_put_uint(&e, en->seq);
+    cbor_put_uint(&e, 2);
+    cbor_put_bytes(&e, en->prev, AX_HASH_LEN);
+    cbor_put_uint(&e, 3);
+    cbor_put_cstr(&e, a->proposer);
+    cbor_put_uint(&e, 4);
+    cbor_put_cstr(&e, ax_kind_name(a->kind));
+    cbor_put_uint(&e, 5);
+    ax_put_payload(&e, a);
+    cbor_put_uint(&e, 6);
+    cbor_put_array(&e, 2);
+    cbor_put_bool(&e, en->dec.allow != 0);
+    cbor_put_uint(&e, en->dec.rule);
+    cbor_put_uint(&e, 7);
+    cbor_put_bytes(&e, en->state_root, AX_HASH_LEN);
+    if (a->has_sig) {
+        cbor_put_uint(&e, 8);
+        cbor_put_bytes(&e, a->sig, AX_SIG_LEN);
+    }
+    return cbor_enc_finish(&e, len);
+}
+
+/* ---- decoding helpers: each consumes one item and checks its shape ---- */
+
+static int ax_get_key(cbor_dec *d, uint64_t want)
+{
+    uint64_t k = 0;
+    int err = cbor_get_uint(d, &k);
+
+    if (err != 0) {
+        return err;
+    }
+    return k == want ? 0 : ZERR_CORRUPT;
+}
+
+static int ax_get_fixed(cbor_dec *d, uint8_t *out, size_t n)
+{
+    const uint8_t *p = NULL;
+    size_t len = 0;
+    int err = cbor_get_bytes(d, &p, &len);
+
+    if (err != 0) {
+        return err;
+    }
+    if (len != n) {
+        return ZERR_CORRUPT;
+    }
+    memcpy(out, p, n);
+    return 0;
+}
+
+/* Reads a text item into out (cap bytes with the NUL); rejects NUL inside. */
+static int ax_get_str(cbor_dec *d, char *out, size_t cap)
+{
+    const char *s = NULL;
+    size_t n = 0;
+    int err = cbor_get_text(d, &s, &n);
+
+    if (err != 0) {
+        return err;
+    }
+    if (n >= cap) {
+        return ZERR_CORRUPT;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\0') {
+            return ZERR_CORRUPT;
+        }
+    }
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return 0;
+}
+
+static int ax_get_u32(cbor_dec *d, uint32_t *out, uint32_t max)
+{
+    uint64_t v = 0;
+    int err = cbor_get_uint(d, &v);
+
+    if (err != 0) {
+        return err;
+    }
+    if (v > max) {
+        return ZERR_CORRUPT;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int ax_get_name_field(cbor_dec *d, uint64_t key, char *out)
+{
+    int err = ax_get_key(d, key);
+
+    return err != 0 ? err : ax_get_str(d, out, ID_NAME_MAX + 1);
+}
+
+static int ax_get_pub_field(cbor_dec *d, uint64_t key, uint8_t *out)
+{
+    int err = ax_get_key(d, key);
+
+    return err != 0 ? err : ax_get_fixed(d, out, ID_PUB_LEN);
+}
+
+static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
+{
+    uint64_t n = 0;
+    uint32_t v = 0;
+    const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1};
+    int err = cbor_get_map(d, &n);
+
+    if (err != 0 || n != want[a->kind]) {
+        return err != 0 ? err : ZERR_CORRUPT;
+    }
+    switch (a->kind) {
+    case AX_GENESIS:
+    case AX_ID_ROTATE:
+        err = ax_get_name_field(d, 0, a->name);
+        return err != 0 ? err : ax_get_pub_field(d, 1, a->pub);
+    case AX_ID_CREATE:
+        err = ax_get_name_field(d, 0, a->name);
+        err = err != 0 ? err : ax_get_key(d, 1);
+        err = err != 0 ? err : ax_get_u32(d, &v, ID_KIND_COUNT - 1);
+        a->id_kind = (uint8_t)v;
+        return err != 0 ? err : ax_get_pub_field(d, 2, a->pub);
+    case AX_ID_REVOKE:
+        return ax_get_name_field(d, 0, a->name);
+    case AX_POLICY_ADD:
+        err = ax_get_key(d, 0);
+        err = err != 0 ? err : ax_get_u32(d, &v, POLICY_ALLOW);
+        a->effect = (uint8_t)v;
+        err = err != 0 ? err : ax_get_key(d, 1);
+        return err != 0 ? err : ax_get_str(d, a->rule, sizeof(a->rule));
+    case AX_POLICY_REMOVE:
+        err = ax_get_key(d, 0);
+        return err != 0 ? err : ax_get_u32(d, &a->rule_id, UINT32_MAX);
+    default:
+        err = ax_get_key(d, 0);
+        err = err != 0 ? err : cbor_get_bytes(d, &a->data, &a->data_len);
+        return err != 0 ? err : (a->data_len > AX_NOTE_MAX ? ZERR_CORRUPT : 0);
+    }
+}
+
+static int ax_decode_head(cbor_dec *d, struct ax_entry *out, uint64_t *nkeys)
+{
+    uint32_t version = 0;
+    int err = cbor_get_map(d, nkeys);
+
+    if (err != 0) {
+        return err;
+    }
+    if (*nkeys != 8 && *nkeys != 9) {
+        return ZERR_CORRUPT;
+    }
+    err = ax_get_key(d, 0);
+    err = err != 0 ? err : ax_get_u32(d, &version, AX_VERSION);
+    if (err == 0 && version != AX_VERSION) {
+        return ZERR_CORRUPT;
+    }
+    err = err != 0 ? err : ax_get_key(d, 1);
+    err = err != 0 ? err : cbor_get_uint(d, &out->seq);
+    err = err != 0 ? err : ax_get_key(d, 2);
+    err = err != 0 ? err : ax_get_fixed(d, out->prev, AX_HASH_LEN);
+    return err != 0 ? err : ax_get_name_field(d, 3, out->a.proposer);
+}
+
+static int ax_decode_decision(cbor_dec *d, struct policy_decision *dec)
+{
+    uint64_t n = 0;
+    bool allow = false;
+    int err = ax_get_key(d, 6);
+
+    err = err != 0 ? err : cbor_get_array(d, &n);
+    if (err == 0 && n != 2) {
+        return ZERR_CORRUPT;
+    }
+    err = err != 0 ? err : cbor_get_bool(d, &allow);
+    err = err != 0 ? err : ax_get_u32(d, &dec->rule, UINT32_MAX);
+    dec->allow = allow ? 1 : 0;
+    return err;
+}
+
+int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out)
+{
+    cbor_dec d;
+    uint64_t nkeys = 0;
+    char kind[16];
+    int err = cbor_validate(buf, len, 4);
+
+    if (err != 0) {
+        return err;
+    }
+    memset(out, 0, sizeof(*out));
+    cbor_dec_init(&d, buf, len);
+    err = ax_decode_head(&d, out, &nkeys);
+    err = err != 0 ? err : ax_get_key(&d, 4);
+    err = err != 0 ? err : ax_get_str(&d, kind, sizeof(kind));
+    if (err != 0) {
+        return err;
+    }
+    out->a.kind = ax_kind_parse(kind, strlen(kind));
+    if (out->a.kind == 0) {
+        return ZERR_CORRUPT;
+    }
+    err = ax_get_key(&d, 5);
+    err = err != 0 ? err : ax_decode_payload(&d, &out->a);
+    err = err != 0 ? err : ax_decode_decision(&d, &out->dec);
+    err = err != 0 ? err : ax_get_key(&d, 7);
+    err = err != 0 ? err : ax_get_fixed(&d, out->state_root, AX_HASH_LEN);
+    if (err == 0 && nkeys == 9) {
+        out->a.has_sig = true;
+        err = ax_get_key(&d, 8);
+        err = err != 0 ? err : ax_get_fixed(&d, out->a.sig, AX_SIG_LEN);
+    }
+    return err != 0 ? err : cbor_dec_finish(&d);
+}
+
+int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, size_t *len)
+{
+    cbor_enc e;
+    size_t dom = sizeof(AX_PROPOSAL_DOMAIN);
+
+    if (ax_check_action(a) != 0 || cap < dom) {
+        return cap < dom ? ZERR_FULL : ZERR_INVAL;
+    }
+    memcpy(buf, AX_PROPOSAL_DOMAIN, dom);
+    cbor_enc_init(&e, buf + dom, cap - dom);
+    cbor_put_array(&e, 3);
+    cbor_put_cstr(&e, a->proposer);
+    cbor_put_cstr(&e, ax_kind_name(a->kind));
+    ax_put_payload(&e, a);
+    int err = cbor_enc_finish(&e, len);
+    *len += dom;
+    return err;
+}
+
+/* ---- checkpoints ---- */
+
+static void ax_put_checkpoint_body(cbor_enc *e, const struct ax_checkpoint *c, bool with_sig)
+{
+    cbor_put_map(e, with_sig ? 7 : 6);
+    cbor_put_uint(e, 0);
+    cbor_put_uint(e, AX_VERSION);
+    cbor_put_uint(e, 1);
+    cbor_put_uint(e, c->batch);
+    cbor_put_uint(e, 2);
+    cbor_put_uint(e, c->size);
+    cbor_put_uint(e, 3);
+    cbor_put_bytes(e, c->head, AX_HASH_LEN);
+    cbor_put_uint(e, 4);
+    cbor_put_bytes(e, c->state_root, AX_HASH_LEN);
+    cbor_put_uint(e, 5);
+    cbor_put_bytes(e, c->tree_root, AX_HASH_LEN);
+    if (with_sig) {
+        cbor_put_uint(e, 6);
+        cbor_put_bytes(e, c->sig, AX_SIG_LEN);
+    }
+}
+
+int ax_checkpoint_encode(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len)
+{
+    cbor_enc e;
+
+    cbor_enc_init(&e, buf, cap);
+    ax_put_checkpoint_body(&e, c, true);
+    return cbor_enc_finish(&e, len);
+}
+
+int ax_checkpoint_message(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len)
+{
+    cbor_enc e;
+    size_t dom = sizeof(AX_CHECKPOINT_DOMAIN);
+
+    if (cap < dom) {
+        return ZERR_FULL;
+    }
+    memcpy(buf, AX_CHECKPOINT_DOMAIN, dom);
+    cbor_enc_init(&e, buf + dom, cap - dom);
+    ax_put_checkpoint_body(&e, c, false);
+    int err = cbor_enc_finish(&e, len);
+    *len += dom;
+    return err;
+}
+
+int ax_checkpoint_decode(const uint8_t *buf, size_t len, struct ax_checkpoint *out)
+{
+    cbor_dec d;
+    uint64_t n = 0;
+    uint32_t version = 0;
+    int err = cbor_validate(buf, len, 1);
+
+    if (err != 0) {
+        return err;
+    }
+    memset(out, 0, sizeof(*out));
+    cbor_dec_init(&d, buf, len);
+    err = cbor_get_map(&d, &n);
+    if (err == 0 && n != 7) {
+        return ZERR_CORRUPT;
+    }
+    err = err != 0 ? err : ax_get_key(&d, 0);
+    err = err != 0 ? err : ax_get_u32(&d, &version, AX_VERSION);
+    if (err == 0 && version != AX_VERSION) {
+        return ZERR_CORRUPT;
+    }
+    err = err != 0 ? err : ax_get_key(&d, 1);
+    err = err != 0 ? err : cbor_get_uint(&d, &out->batch);
+    err = err != 0 ? err : ax_get_key(&d, 2);
+    err = err != 0 ? err : cbor_get_uint(&d, &out->size);
+    err = err != 0 ? err : ax_get_key(&d, 3);
+    err = err != 0 ? err : ax_get_fixed(&d, out->head, AX_HASH_LEN);
+    err = err != 0 ? err : ax_get_key(&d, 4);
+    err = err != 0 ? err : ax_get_fixed(&d, out->state_root, AX_HASH_LEN);
+    err = err != 0 ? err : ax_get_key(&d, 5);
+    err = err != 0 ? err : ax_get_fixed(&d, out->tree_root, AX_HASH_LEN);
+    err = err != 0 ? err : ax_get_key(&d, 6);
+    err = err != 0 ? err : ax_get_fixed(&d, out->sig, AX_SIG_LEN);
+    return err != 0 ? err : cbor_dec_finish(&d);
+}

@@ -1,0 +1,367 @@
+/*
+ * Log records, the Merkle tree, replay (verification from genesis) and the
+ * export header.  Record layout and padding rules: docs/formats.md.
+ */
+#include "base/errors.h"
+#include "base/fmt.h"
+#include "base/string.h"
+#include "crypto/blake3.h"
+#include "crypto/ed25519.h"
+#include "services/axiom/axiom.h"
+#include "services/axiom/internal/log.h"
+
+void axlog_le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+uint64_t axlog_get64(const uint8_t *p)
+{
+    uint64_t v = 0;
+
+    for (int i = 7; i >= 0; i--) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+void axlog_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+uint32_t axlog_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int axlog_is_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        acc |= p[i];
+    }
+    return acc == 0;
+}
+
+size_t axlog_rec_size(size_t n)
+{
+    return AXLOG_HEADER + (n + 7) / 8 * 8;
+}
+
+static void axlog_sum(const uint8_t *hdr, const uint8_t *payload, size_t n, uint8_t *out)
+{
+    blake3_hasher h;
+
+    blake3_init(&h);
+    blake3_update(&h, hdr, 32);
+    blake3_update(&h, payload, n);
+    blake3_finalize(&h, out, AXLOG_SUM_LEN);
+}
+
+int axlog_put(uint8_t *buf, size_t cap, size_t *off, uint8_t type, uint64_t batch, uint64_t seq,
+              const uint8_t *payload, size_t n)
+{
+    size_t total = axlog_rec_size(n);
+    uint8_t *h = buf + *off;
+
+    if (*off > cap || total > cap - *off || n > UINT32_MAX) {
+        return ZERR_FULL;
+    }
+    memset(h, 0, total);
+    memcpy(h, AXLOG_MAGIC, 4);
+    h[4] = type;
+    axlog_le32(h + 8, (uint32_t)n);
+    axlog_le64(h + 16, batch);
+    axlog_le64(h + 24, seq);
+    memcpy(h + AXLOG_HEADER, payload, n);
+    axlog_sum(h, payload, n, h + 32);
+    *off += total;
+    return 0;
+}
+
+int axlog_parse(const uint8_t *buf, size_t avail, struct axlog_rec *r, const char **why)
+{
+    uint8_t sum[AXLOG_SUM_LEN];
+
+    if (avail < AXLOG_HEADER) {
+        *why = "record header runs past the end";
+        return ZERR_TRUNCATED;
+    }
+    if (memcmp(buf, AXLOG_MAGIC, 4) != 0 || (buf[4] != AXLOG_ENTRY && buf[4] != AXLOG_CHECKPOINT) ||
+        !axlog_is_zero(buf + 5, 3) || !axlog_is_zero(buf + 12, 4)) {
+        *why = "bad record header";
+        return ZERR_CORRUPT;
+    }
+    r->type = buf[4];
+    r->len = axlog_get32(buf + 8);
+    r->batch = axlog_get64(buf + 16);
+    r->seq = axlog_get64(buf + 24);
+    if (r->len > (r->type == AXLOG_ENTRY ? AX_ENTRY_MAX : AXLOG_CP_MAX)) {
+        *why = "record length out of range";
+        return ZERR_CORRUPT;
+    }
+    r->total = axlog_rec_size(r->len);
+    if (r->total > avail) {
+        *why = "record runs past the end";
+        return ZERR_TRUNCATED;
+    }
+    r->payload = buf + AXLOG_HEADER;
+    axlog_sum(buf, r->payload, r->len, sum);
+    if (memcmp(sum, buf + 32, AXLOG_SUM_LEN) != 0) {
+        *why = "record checksum mismatch";
+        return ZERR_CORRUPT;
+    }
+    if (!axlog_is_zero(r->payload + r->len, r->total - AXLOG_HEADER - r->len)) {
+        *why = "non-zero record padding";
+        return ZERR_CORRUPT;
+    }
+    return 0;
+}
+
+/* ---- Merkle tree ---- */
+
+static void ax_merkle_node(const uint8_t *l, const uint8_t *r, uint8_t *out)
+{
+    uint8_t buf[1 + 2 * AX_HASH_LEN];
+
+    buf[0] = 0x01;
+    memcpy(buf + 1, l, AX_HASH_LEN);
+    memcpy(buf + 1 + AX_HASH_LEN, r, AX_HASH_LEN);
+    blake3_hash(buf, sizeof(buf), out);
+}
+
+void ax_merkle_init(struct ax_merkle *m)
+{
+    memset(m, 0, sizeof(*m));
+}
+
+void ax_merkle_append(struct ax_merkle *m, const uint8_t entry_hash[AX_HASH_LEN])
+{
+    uint8_t leaf[1 + AX_HASH_LEN];
+    uint8_t h[AX_HASH_LEN];
+
+    leaf[0] = 0x00;
+    memcpy(leaf + 1, entry_hash, AX_HASH_LEN);
+    blake3_hash(leaf, sizeof(leaf), h);
+    /* Each trailing 1 bit of the old size is a perfect subtree to merge with. */
+    for (uint64_t s = m->size; (s & 1) != 0 && m->n > 0; s >>= 1) {
+        ax_merkle_node(m->stack[m->n - 1], h, h);
+        m->n--;
+    }
+    memcpy(m->stack[m->n++], h, AX_HASH_LEN);
+    m->size++;
+}
+
+void ax_merkle_root(const struct ax_merkle *m, uint8_t out[AX_HASH_LEN])
+{
+    uint8_t r[AX_HASH_LEN];
+
+    if (m->n == 0) {
+        blake3_hash(NULL, 0, out);
+        return;
+    }
+    memcpy(r, m->stack[m->n - 1], AX_HASH_LEN);
+    for (int i = (int)m->n - 2; i >= 0; i--) {
+        ax_merkle_node(m->stack[i], r, r);
+    }
+    memcpy(out, r, AX_HASH_LEN);
+}
+
+/* ---- replay ---- */
+
+void ax_replay_init(struct ax_replay *r, struct ax_state *st, ax_entry_fn fn, void *arg)
+{
+    memset(r, 0, sizeof(*r));
+    r->st = st;
+    r->fn = fn;
+    r->arg = arg;
+    ax_state_init(st);
+    ax_merkle_init(&r->tree);
+}
+
+static int ax_replay_fail(struct ax_replay *r, int err, uint64_t seq, uint64_t off, const char *what,
+                          const char *detail)
+{
+    r->bad_seq = seq;
+    r->bad_off = off;
+    zfmt_snprintf(r->why, sizeof(r->why), "%s%s%s", what, detail[0] ? ": " : "", detail);
+    return err;
+}
+
+/*
+ * Pass 1: frames every record of the batch at buf and checks checksums,
+ * numbering and padding without applying anything.  Sets *cp_at to the
+ * checkpoint's offset and *used to the padded batch length.
+ */
+static int ax_replay_frame(struct ax_replay *r, const uint8_t *buf, size_t avail, size_t *cp_at,
+                           size_t *used)
+{
+    size_t off = 0;
+    uint64_t seq = r->st->applied;
+    struct axlog_rec rec;
+    const char *why = "";
+
+    if (avail > AX_MAX_BATCH) {
+        avail = AX_MAX_BATCH;
+    }
+    if (avail < HAL_BLK_SECTOR || axlog_is_zero(buf, HAL_BLK_SECTOR)) {
+        return ZERR_NOENT;
+    }
+    for (;;) {
+        int err = axlog_parse(buf + off, avail - off, &rec, &why);
+        if (err == 0 && rec.batch != r->batch) {
+            err = ZERR_CORRUPT;
+            why = "record of another batch";
+        } else if (err == 0 && rec.type == AXLOG_ENTRY && rec.seq != seq) {
+            err = ZERR_CORRUPT;
+            why = "record out of sequence";
+        }
+        if (err != 0) {
+            return ax_replay_fail(r, ZERR_TRUNCATED, seq, r->off + off, "damaged record", why);
+        }
+        if (rec.type == AXLOG_CHECKPOINT) {
+            break;
+        }
+        off += rec.total;
+        seq++;
+    }
+    *cp_at = off;
+    off += rec.total;
+    size_t end = (off + HAL_BLK_SECTOR - 1) / HAL_BLK_SECTOR * HAL_BLK_SECTOR;
+    if (seq == r->st->applied || end > avail || !axlog_is_zero(buf + off, end - off)) {
+        return ax_replay_fail(r, ZERR_TRUNCATED, seq, r->off + off, "damaged batch",
+                              seq == r->st->applied ? "no entries" : "bad padding");
+    }
+    *used = end;
+    return 0;
+}
+
+static int ax_replay_entry(struct ax_replay *r, const struct axlog_rec *rec, uint64_t off)
+{
+    struct ax_entry e;
+    uint8_t hash[AX_HASH_LEN];
+    char why[128];
+    int err = ax_entry_decode(rec->payload, rec->len, &e);
+
+    if (err != 0) {
+        return ax_replay_fail(r, ZERR_CORRUPT, rec->seq, off, "entry does not decode",
+                              zerr_text(err));
+    }
+    if (e.seq != rec->seq) {
+        return ax_replay_fail(r, ZERR_CORRUPT, rec->seq, off, "entry sequence differs from record", "");
+    }
+    if (memcmp(e.prev, r->head, AX_HASH_LEN) != 0) {
+        return ax_replay_fail(r, ZERR_CORRUPT, rec->seq, off, "previous-hash link broken", "");
+    }
+    err = ax_apply(r->st, &e, why, sizeof(why));
+    if (err != 0) {
+        return ax_replay_fail(r, err, rec->seq, off, why, "");
+    }
+    blake3_hash(rec->payload, rec->len, hash);
+    ax_merkle_append(&r->tree, hash);
+    memcpy(r->head, hash, AX_HASH_LEN);
+    if (r->fn != NULL) {
+        r->fn(r->arg, &e, hash);
+    }
+    return 0;
+}
+
+static int ax_replay_checkpoint(struct ax_replay *r, const struct axlog_rec *rec, uint64_t off)
+{
+    struct ax_checkpoint c;
+    uint8_t msg[AXLOG_CP_MAX + 32];
+    uint8_t tree[AX_HASH_LEN];
+    size_t len = 0;
+    const struct id_principal *node;
+    uint64_t last = r->st->applied - 1;
+
+    if (ax_checkpoint_decode(rec->payload, rec->len, &c) != 0) {
+        return ax_replay_fail(r, ZERR_CORRUPT, last, off, "checkpoint does not decode", "");
+    }
+    ax_merkle_root(&r->tree, tree);
+    if (c.batch != r->batch || c.size != r->st->applied || rec->seq != c.size ||
+        memcmp(c.head, r->head, AX_HASH_LEN) != 0 ||
+        memcmp(c.state_root, r->st->root, AX_HASH_LEN) != 0 ||
+        memcmp(c.tree_root, tree, AX_HASH_LEN) != 0) {
+        return ax_replay_fail(r, ZERR_CORRUPT, last, off,
+                              "checkpoint does not match the entries before it", "");
+    }
+    node = id_find(&r->st->ids, r->st->node);
+    if (node == NULL || ax_checkpoint_message(&c, msg, sizeof(msg), &len) != 0 ||
+        ed25519_verify(c.sig, msg, len, node->pub) != 0) {
+        return ax_replay_fail(r, ZERR_BADSIG, last, off, "checkpoint signature is not the node's",
+                              "");
+    }
+    r->checkpoints++;
+    return 0;
+}
+
+int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_t *used)
+{
+    size_t cp_at = 0;
+    size_t off = 0;
+    struct axlog_rec rec;
+    const char *why = "";
+    int err = ax_replay_frame(r, buf, avail, &cp_at, used);
+
+    if (err != 0) {
+        return err;
+    }
+    while (off < cp_at) {
+        (void)axlog_parse(buf + off, avail - off, &rec, &why);
+        err = ax_replay_entry(r, &rec, r->off + off);
+        if (err != 0) {
+            return err;
+        }
+        off += rec.total;
+    }
+    (void)axlog_parse(buf + cp_at, avail - cp_at, &rec, &why);
+    err = ax_replay_checkpoint(r, &rec, r->off + cp_at);
+    if (err != 0) {
+        return err;
+    }
+    r->batch++;
+    r->off += *used;
+    return 0;
+}
+
+bool ax_later_batch_exists(const uint8_t *buf, size_t avail, uint64_t batch)
+{
+    struct axlog_rec rec;
+    const char *why;
+
+    for (size_t off = 0; off + AXLOG_HEADER <= avail; off += HAL_BLK_SECTOR) {
+        if (axlog_parse(buf + off, avail - off, &rec, &why) == 0 && rec.batch > batch) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- export ---- */
+
+void ax_export_header(uint8_t out[AX_EXPORT_HEADER], uint64_t len)
+{
+    memset(out, 0, AX_EXPORT_HEADER);
+    memcpy(out, AX_EXPORT_MAGIC, 8);
+    axlog_le64(out + 8, len);
+}
+
+int64_t ax_export_check(const uint8_t *buf, size_t size)
+{
+    if (size < AX_EXPORT_HEADER || memcmp(buf, AX_EXPORT_MAGIC, 8) != 0 ||
+        !axlog_is_zero(buf + 16, AX_EXPORT_HEADER - 16)) {
+        return ZERR_CORRUPT;
+    }
+    uint64_t len = axlog_get64(buf + 8);
+    if (len != size - AX_EXPORT_HEADER || len > INT64_MAX) {
+        return ZERR_CORRUPT;
+    }
+    return (int64_t)len;
+}

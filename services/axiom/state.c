@@ -1,0 +1,382 @@
+/*
+ * The control-plane state machine: state_n = apply(state_n-1, entry_n).
+ *
+ * Everything here is pure: no clock, no randomness, no pointer values, no
+ * unordered iteration.  The state root is
+ *   BLAKE3(CBOR {0: version, 1: entries applied, 2: node name,
+ *                3: identities hash, 4: policy hash, 5: notes})
+ * where the identities hash is BLAKE3 of the CBOR array of principals in
+ * name order and the policy hash BLAKE3 of [next_id, [rules in id order]];
+ * both are recomputed only when their part changed.
+ */
+#include <stdarg.h>
+
+#include "base/errors.h"
+#include "base/fmt.h"
+#include "base/string.h"
+#include "crypto/blake3.h"
+#include "crypto/ed25519.h"
+#include "services/axiom/axiom.h"
+
+static void ax_why(char *why, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Formats a one-line reason into why (cap bytes), if the caller wants one. */
+static void ax_why(char *why, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (why == NULL || cap == 0) {
+        return;
+    }
+    va_start(ap, fmt);
+    (void)zfmt_vsnprintf(why, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* Streams one small CBOR item into h. */
+static void ax_hash_put(blake3_hasher *h, const uint8_t *buf, const cbor_enc *e)
+{
+    blake3_update(h, buf, e->len <= e->cap ? e->len : 0);
+}
+
+static void ax_hash_ids(struct ax_state *s)
+{
+    blake3_hasher h;
+    uint8_t buf[160];
+    cbor_enc e;
+
+    blake3_init(&h);
+    cbor_enc_init(&e, buf, sizeof(buf));
+    cbor_put_array(&e, s->ids.n);
+    ax_hash_put(&h, buf, &e);
+    for (uint32_t i = 0; i < s->ids.n; i++) {
+        cbor_enc_init(&e, buf, sizeof(buf));
+        id_encode_principal(&s->ids.p[i], &e);
+        ax_hash_put(&h, buf, &e);
+    }
+    blake3_finalize(&h, s->ids_hash, AX_HASH_LEN);
+    s->ids_dirty = false;
+}
+
+static void ax_hash_policy(struct ax_state *s)
+{
+    blake3_hasher h;
+    uint8_t buf[POLICY_TEXT_MAX + 32];
+    cbor_enc e;
+
+    blake3_init(&h);
+    cbor_enc_init(&e, buf, sizeof(buf));
+    cbor_put_array(&e, 2);
+    cbor_put_uint(&e, s->pol.next_id);
+    cbor_put_array(&e, s->pol.n);
+    ax_hash_put(&h, buf, &e);
+    for (uint32_t i = 0; i < s->pol.n; i++) {
+        cbor_enc_init(&e, buf, sizeof(buf));
+        policy_encode_rule(&s->pol.r[i], &e);
+        ax_hash_put(&h, buf, &e);
+    }
+    blake3_finalize(&h, s->pol_hash, AX_HASH_LEN);
+    s->pol_dirty = false;
+}
+
+static void ax_state_update_root(struct ax_state *s)
+{
+    uint8_t buf[192];
+    cbor_enc e;
+    size_t len = 0;
+
+    if (s->ids_dirty) {
+        ax_hash_ids(s);
+    }
+    if (s->pol_dirty) {
+        ax_hash_policy(s);
+    }
+    cbor_enc_init(&e, buf, sizeof(buf));
+    cbor_put_map(&e, 6);
+    cbor_put_uint(&e, 0);
+    cbor_put_uint(&e, AX_VERSION);
+    cbor_put_uint(&e, 1);
+    cbor_put_uint(&e, s->applied);
+    cbor_put_uint(&e, 2);
+    cbor_put_cstr(&e, s->node);
+    cbor_put_uint(&e, 3);
+    cbor_put_bytes(&e, s->ids_hash, AX_HASH_LEN);
+    cbor_put_uint(&e, 4);
+    cbor_put_bytes(&e, s->pol_hash, AX_HASH_LEN);
+    cbor_put_uint(&e, 5);
+    cbor_put_uint(&e, s->notes);
+    (void)cbor_enc_finish(&e, &len);
+    blake3_hash(buf, len, s->root);
+}
+
+void ax_state_init(struct ax_state *s)
+{
+    memset(s, 0, sizeof(*s));
+    id_table_init(&s->ids);
+    policy_set_init(&s->pol);
+    s->ids_dirty = true;
+    s->pol_dirty = true;
+    ax_state_update_root(s);
+}
+
+static int ax_decide_genesis(const struct ax_state *s, const struct ax_action *a, char *why,
+                             size_t cap)
+{
+    if (s->applied != 0) {
+        ax_why(why, cap, "genesis may only be the first entry");
+        return ZERR_INVAL;
+    }
+    if (!id_name_valid(a->name, strlen(a->name)) || strcmp(a->proposer, a->name) != 0) {
+        ax_why(why, cap, "genesis must be proposed by the node it creates");
+        return ZERR_INVAL;
+    }
+    return 0;
+}
+
+/* The structural checks of a non-genesis action, before policy. */
+static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, char *why,
+                           size_t cap)
+{
+    int err = 0;
+    struct policy_rule rule;
+    char perr[96];
+
+    switch (a->kind) {
+    case AX_ID_CREATE:
+        err = id_check_create(&s->ids, a->proposer, a->name, a->id_kind);
+        if (err == ZERR_PERM) {
+            ax_why(why, cap, "a %s may not issue a %s (%s)", id_kind_name(id_find(&s->ids, a->proposer)->kind),
+                   id_kind_name(a->id_kind), a->name);
+            return err;
+        }
+        break;
+    case AX_ID_ROTATE:
+    case AX_ID_REVOKE:
+        err = id_check_live(&s->ids, a->name);
+        if (err == 0 && a->kind == AX_ID_REVOKE && strcmp(a->name, s->node) == 0) {
+            ax_why(why, cap, "the node principal %s cannot be revoked", a->name);
+            return ZERR_PERM;
+        }
+        break;
+    case AX_POLICY_ADD:
+        err = policy_parse(a->rule, strlen(a->rule), a->effect, &rule, perr, sizeof(perr));
+        if (err != 0) {
+            ax_why(why, cap, "bad rule: %s", perr);
+            return err;
+        }
+        if (strcmp(rule.text, a->rule) != 0) {
+            ax_why(why, cap, "rule text is not in normal form");
+            return ZERR_NONCANONICAL;
+        }
+        err = policy_check_add(&s->pol);
+        break;
+    case AX_POLICY_REMOVE:
+        err = policy_check_remove(&s->pol, a->rule_id);
+        break;
+    case AX_NOTE:
+        err = a->data_len <= AX_NOTE_MAX ? 0 : ZERR_LIMIT;
+        break;
+    default:
+        err = ZERR_INVAL;
+        break;
+    }
+    if (err != 0) {
+        ax_why(why, cap, "%s %s: %s", ax_kind_name(a->kind),
+               a->kind == AX_POLICY_ADD || a->kind == AX_POLICY_REMOVE || a->kind == AX_NOTE ? ""
+                                                                                              : a->name,
+               zerr_text(err));
+    }
+    return err;
+}
+
+static int ax_check_sig(const struct ax_action *a, const struct id_principal *p, char *why,
+                        size_t cap)
+{
+    uint8_t msg[AX_ENTRY_MAX];
+    size_t len = 0;
+
+    if (!a->has_sig) {
+        return 0;
+    }
+    if (ax_proposal_message(a, msg, sizeof(msg), &len) != 0 ||
+        ed25519_verify(a->sig, msg, len, p->pub) != 0) {
+        ax_why(why, cap, "bad proposal signature of %s", a->proposer);
+        return ZERR_BADSIG;
+    }
+    return 0;
+}
+
+/* Fills the resource subject of a; the caller's storage backs the strings. */
+static void ax_resource(const struct ax_state *s, const struct ax_action *a,
+                        struct policy_subject *r)
+{
+    const struct id_principal *p;
+
+    r->kind = ID_KIND_NONE;
+    r->parent = "";
+    switch (a->kind) {
+    case AX_ID_CREATE:
+        r->name = a->name;
+        r->kind = a->id_kind;
+        r->parent = a->proposer;
+        break;
+    case AX_ID_ROTATE:
+    case AX_ID_REVOKE:
+        p = id_find(&s->ids, a->name);
+        r->name = a->name;
+        r->kind = p != NULL ? p->kind : ID_KIND_NONE;
+        r->parent = p != NULL ? p->parent : "";
+        break;
+    case AX_POLICY_ADD:
+    case AX_POLICY_REMOVE:
+        r->name = "policy";
+        break;
+    default:
+        r->name = "note";
+        break;
+    }
+}
+
+static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
+                            const struct id_principal *p, struct policy_decision *d, char *why,
+                            size_t cap)
+{
+    struct policy_request rq;
+    char rule[24];
+
+    rq.proposer.name = p->name;
+    rq.proposer.kind = p->kind;
+    rq.proposer.parent = p->parent;
+    rq.action = ax_kind_name(a->kind);
+    ax_resource(s, a, &rq.resource);
+    policy_eval(&s->pol, &rq, d);
+    if (d->allow) {
+        return 0;
+    }
+    if (d->rule == POLICY_DEFAULT_RULE) {
+        ax_why(why, cap, "no rule allows %s %s %s (default deny)", p->name, rq.action,
+               rq.resource.name);
+    } else {
+        zfmt_snprintf(rule, sizeof(rule), "rule #%u", (unsigned)d->rule);
+        ax_why(why, cap, "%s denies %s %s", rule, p->name, rq.action);
+    }
+    return ZERR_DENIED;
+}
+
+int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct policy_decision *d,
+                    char *why, size_t whycap)
+{
+    const struct id_principal *p;
+    int err;
+
+    d->allow = 0;
+    d->rule = POLICY_DEFAULT_RULE;
+    if (a->kind == AX_GENESIS || s->applied == 0) {
+        if (a->kind != AX_GENESIS) {
+            ax_why(why, whycap, "the log must start with genesis");
+            return ZERR_INVAL;
+        }
+        err = ax_decide_genesis(s, a, why, whycap);
+        d->allow = err == 0;
+        return err;
+    }
+    p = id_find(&s->ids, a->proposer);
+    if (p == NULL) {
+        ax_why(why, whycap, "unknown principal %s", a->proposer);
+        return ZERR_NOENT;
+    }
+    if (p->revoked) {
+        ax_why(why, whycap, "principal %s is revoked", a->proposer);
+        return ZERR_PERM;
+    }
+    err = ax_decide_shape(s, a, why, whycap);
+    err = err != 0 ? err : ax_check_sig(a, p, why, whycap);
+    return err != 0 ? err : ax_decide_policy(s, a, p, d, why, whycap);
+}
+
+static void ax_perform_genesis(struct ax_state *s, const struct ax_action *a)
+{
+    struct policy_rule rule;
+    char text[ID_NAME_MAX + 8];
+
+    id_do_create(&s->ids, "", a->name, ID_KIND_NODE, a->pub, s->applied);
+    memcpy(s->node, a->name, strlen(a->name) + 1);
+    zfmt_snprintf(text, sizeof(text), "%s * *", a->name);
+    if (policy_parse(text, strlen(text), POLICY_ALLOW, &rule, NULL, 0) == 0) {
+        (void)policy_do_add(&s->pol, &rule);
+    }
+    s->ids_dirty = true;
+    s->pol_dirty = true;
+}
+
+void ax_state_perform(struct ax_state *s, const struct ax_action *a)
+{
+    struct policy_rule rule;
+
+    switch (a->kind) {
+    case AX_GENESIS:
+        ax_perform_genesis(s, a);
+        break;
+    case AX_ID_CREATE:
+        id_do_create(&s->ids, a->proposer, a->name, a->id_kind, a->pub, s->applied);
+        s->ids_dirty = true;
+        break;
+    case AX_ID_ROTATE:
+        id_do_rotate(&s->ids, a->name, a->pub);
+        s->ids_dirty = true;
+        break;
+    case AX_ID_REVOKE:
+        (void)id_do_revoke(&s->ids, a->name);
+        s->ids_dirty = true;
+        break;
+    case AX_POLICY_ADD:
+        if (policy_parse(a->rule, strlen(a->rule), a->effect, &rule, NULL, 0) == 0) {
+            (void)policy_do_add(&s->pol, &rule);
+        }
+        s->pol_dirty = true;
+        break;
+    case AX_POLICY_REMOVE:
+        policy_do_remove(&s->pol, a->rule_id);
+        s->pol_dirty = true;
+        break;
+    default:
+        s->notes++;
+        break;
+    }
+    s->applied++;
+    ax_state_update_root(s);
+}
+
+int ax_apply(struct ax_state *s, const struct ax_entry *e, char *why, size_t whycap)
+{
+    struct policy_decision d;
+    char inner[128];
+    char num[48];
+    int err;
+
+    if (e->seq != s->applied) {
+        zfmt_snprintf(num, sizeof(num), "%llu, expected %llu", (unsigned long long)e->seq,
+                      (unsigned long long)s->applied);
+        ax_why(why, whycap, "sequence number %s", num);
+        return ZERR_CORRUPT;
+    }
+    err = ax_state_decide(s, &e->a, &d, inner, sizeof(inner));
+    if (err != 0 && err != ZERR_DENIED) {
+        ax_why(why, whycap, "entry cannot apply: %s", inner);
+        return err == ZERR_BADSIG ? err : ZERR_CORRUPT;
+    }
+    if (!d.allow || d.allow != e->dec.allow || d.rule != e->dec.rule) {
+        zfmt_snprintf(num, sizeof(num), "%s by rule #%u", d.allow ? "allow" : "deny",
+                      (unsigned)d.rule);
+        ax_why(why, whycap, "policy decision differs: the policy says %s, the entry says %s",
+               num, e->dec.allow ? "allow" : "deny");
+        return ZERR_DENIED;
+    }
+    ax_state_perform(s, &e->a);
+    if (memcmp(s->root, e->state_root, AX_HASH_LEN) != 0) {
+        ax_why(why, whycap, "state root after the entry differs from the recorded one");
+        return ZERR_CORRUPT;
+    }
+    return 0;
+}

@@ -1,0 +1,3 @@
+# services/identity: principals, their keys and hierarchy.
+LIBS += identity
+identity_SRCS := $(wildcard services/identity/*.c)

@@ -1,0 +1,104 @@
+/* Policy Engine: parsing, normal form, default deny, deny precedence, conditions. */
+#include <string.h>
+
+#include "base/errors.h"
+#include "services/policy/policy.h"
+#include "tap.h"
+
+static struct policy_set set;
+
+static uint32_t add(const char *text, uint8_t effect)
+{
+    struct policy_rule r;
+    char err[96];
+
+    if (policy_parse(text, strlen(text), effect, &r, err, sizeof(err)) != 0) {
+        return 0;
+    }
+    return policy_do_add(&set, &r);
+}
+
+static struct policy_decision decide(const char *who, uint8_t kind, const char *parent,
+                                     const char *action, const char *res, uint8_t rkind,
+                                     const char *rparent)
+{
+    struct policy_request rq = {{who, kind, parent}, action, {res, rkind, rparent}};
+    struct policy_decision d;
+
+    policy_eval(&set, &rq, &d);
+    return d;
+}
+
+static void test_parse(void)
+{
+    struct policy_rule r;
+    char err[96];
+
+    is_int(policy_parse("  alice   id.create  *  ", 24, POLICY_ALLOW, &r, err, sizeof(err)), 0,
+           "policy_parse_accepts_extra_blanks");
+    is_str(r.text, "alice id.create *", "policy_parse_normalises_blanks");
+    is_int(policy_parse("alice id.create", 15, POLICY_ALLOW, &r, err, sizeof(err)), ZERR_INVAL,
+           "policy_parse_rejects_two_words");
+    is_int(policy_parse("Alice * *", 9, POLICY_ALLOW, &r, err, sizeof(err)), ZERR_INVAL,
+           "policy_parse_rejects_upper_case_name");
+    is_int(policy_parse("kind:robot * *", 14, POLICY_ALLOW, &r, err, sizeof(err)), ZERR_INVAL,
+           "policy_parse_rejects_unknown_kind");
+    const char *c = "* * * if resource.kind == agent and resource.parent == proposer";
+    is_int(policy_parse(c, strlen(c), POLICY_ALLOW, &r, err, sizeof(err)), 0,
+           "policy_parse_accepts_two_conditions");
+    is_int(r.ncond, 2, "policy_parse_counts_conditions");
+    const char *bad = "* * * if resource.kind = agent";
+    is_int(policy_parse(bad, strlen(bad), POLICY_ALLOW, &r, err, sizeof(err)), ZERR_INVAL,
+           "policy_parse_rejects_bad_operator");
+    const char *dangling = "* * * if resource.kind == agent and";
+    is_int(policy_parse(dangling, strlen(dangling), POLICY_ALLOW, &r, err, sizeof(err)),
+           ZERR_INVAL, "policy_parse_rejects_dangling_and");
+    const char *many = "* * * if resource == a and resource == a and resource == a and resource "
+                       "== a and resource == a";
+    ok(policy_parse(many, strlen(many), POLICY_ALLOW, &r, err, sizeof(err)) != 0,
+       "policy_parse_rejects_five_conditions");
+    char big[400];
+    memset(big, 'a', sizeof(big));
+    ok(policy_parse(big, sizeof(big), POLICY_ALLOW, &r, err, sizeof(err)) != 0,
+       "policy_parse_rejects_oversized_text");
+}
+
+static void test_eval(void)
+{
+    struct policy_decision d;
+
+    policy_set_init(&set);
+    d = decide("alice", ID_KIND_USER, "root", "note", "note", ID_KIND_NONE, "");
+    ok(!d.allow && d.rule == POLICY_DEFAULT_RULE, "policy_empty_set_denies_by_default");
+    is_int(add("root * *", POLICY_ALLOW), 1, "policy_first_rule_gets_id_1");
+    d = decide("root", ID_KIND_NODE, "", "id.create", "bob", ID_KIND_USER, "root");
+    ok(d.allow && d.rule == 1, "policy_allow_rule_names_itself");
+    is_int(add("kind:user id.create * if resource.kind == agent and resource.parent == proposer",
+               POLICY_ALLOW),
+           2, "policy_conditional_rule_added");
+    d = decide("alice", ID_KIND_USER, "root", "id.create", "bot", ID_KIND_AGENT, "alice");
+    ok(d.allow && d.rule == 2, "policy_condition_holds_allows");
+    d = decide("alice", ID_KIND_USER, "root", "id.create", "eve", ID_KIND_USER, "alice");
+    ok(!d.allow && d.rule == 0, "policy_condition_fails_default_deny");
+    is_int(add("alice id.* *", POLICY_DENY), 3, "policy_deny_rule_added");
+    d = decide("alice", ID_KIND_USER, "root", "id.create", "bot", ID_KIND_AGENT, "alice");
+    ok(!d.allow && d.rule == 3, "policy_deny_beats_earlier_allow");
+    d = decide("alicex", ID_KIND_USER, "root", "id.create", "bot", ID_KIND_AGENT, "alicex");
+    ok(d.allow && d.rule == 2, "policy_exact_name_does_not_match_longer_name");
+    is_int(add("svc-* note *", POLICY_ALLOW), 4, "policy_prefix_rule_added");
+    d = decide("svc-log", ID_KIND_SERVICE, "root", "note", "note", ID_KIND_NONE, "");
+    ok(d.allow && d.rule == 4, "policy_prefix_pattern_matches");
+    is_int(policy_check_remove(&set, 9), ZERR_NOENT, "policy_remove_unknown_rule_refused");
+    policy_do_remove(&set, 3);
+    d = decide("alice", ID_KIND_USER, "root", "id.create", "bot", ID_KIND_AGENT, "alice");
+    ok(d.allow && d.rule == 2, "policy_removed_deny_no_longer_applies");
+    is_int(add("* * *", POLICY_ALLOW), 5, "policy_ids_are_never_reused");
+}
+
+int main(void)
+{
+    tap_no_plan();
+    test_parse();
+    test_eval();
+    return tap_done();
+}
