@@ -1,5 +1,6 @@
 # lib/crypto: BLAKE3, SHA-512, Ed25519, constant-time helpers (freestanding).
 LIBS += crypto
 crypto_SRCS := lib/crypto/blake3.c lib/crypto/blake3_portable.c lib/crypto/blake3_dispatch.c \
-               lib/crypto/sha512.c lib/crypto/ct.c
+               lib/crypto/sha512.c lib/crypto/ct.c \
+               lib/crypto/ed25519.c lib/crypto/ed25519_sc.c
 zero_CMD_LIBS += crypto
