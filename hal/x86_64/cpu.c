@@ -1,0 +1,370 @@
+/*
+ * CPU set-up and trap handling: GDT, TSS with IST stacks, IDT, per-CPU data
+ * (GS base), syscall MSRs, SMEP/SMAP/NX/FPU enablement, thread switching and
+ * the C side of every interrupt, exception and fault.
+ */
+#include "base/assert.h"
+#include "base/string.h"
+#include "bootinfo.h"
+#include "hal/hal.h"
+#include "x86.h"
+
+#define KSTACK_PAGES 4
+#define IST_PAGES 2
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+struct idt_entry {
+    uint16_t off_lo;
+    uint16_t sel;
+    uint8_t ist;
+    uint8_t type;
+    uint16_t off_mid;
+    uint32_t off_hi;
+    uint32_t zero;
+} __attribute__((packed));
+
+struct desc_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+struct cpu_arch {
+    uint64_t gdt[7];
+    struct tss tss;
+};
+
+bool cpu_has_smap;
+bool cpu_has_nx;
+struct spinlock kernel_lock;
+
+static struct cpu cpus[MAX_CPUS];
+static struct cpu_arch cpu_arch[MAX_CPUS];
+static struct idt_entry idt[256] __attribute__((aligned(16)));
+static uint8_t fpu_initial[512] __attribute__((aligned(16)));
+
+extern const uint64_t isr_table[64];
+extern const uint64_t isr_spurious;
+extern char copy_user_insn[], copy_user_fixup[];
+void syscall_entry(void);
+
+void spin_lock(struct spinlock *l)
+{
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0) {
+        __asm__ volatile("pause");
+    }
+}
+
+void spin_unlock(struct spinlock *l)
+{
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+struct cpu *arch_cpu(void)
+{
+    struct cpu *c;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+
+static void idt_set(int vec, uint64_t handler, uint8_t ist)
+{
+    struct idt_entry *e = &idt[vec];
+    e->off_lo = (uint16_t)handler;
+    e->sel = KERNEL_CS;
+    e->ist = ist;
+    e->type = 0x8e; /* present, DPL 0, interrupt gate */
+    e->off_mid = (uint16_t)(handler >> 16);
+    e->off_hi = (uint32_t)(handler >> 32);
+    e->zero = 0;
+}
+
+static void gdt_load(struct cpu_arch *a)
+{
+    a->gdt[0] = 0;
+    a->gdt[1] = 0x00af9a000000ffffull; /* kernel code */
+    a->gdt[2] = 0x00cf92000000ffffull; /* kernel data */
+    a->gdt[3] = 0x00cff2000000ffffull; /* user data */
+    a->gdt[4] = 0x00affa000000ffffull; /* user code */
+    uint64_t base = (uint64_t)(uintptr_t)&a->tss;
+    uint64_t limit = sizeof(a->tss) - 1;
+    a->gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+                (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    a->gdt[6] = base >> 32;
+    struct desc_ptr p = {sizeof(a->gdt) - 1, (uint64_t)(uintptr_t)a->gdt};
+    __asm__ volatile("lgdt %0\n\t"
+                     "mov %1, %%ds\n\t"
+                     "mov %1, %%es\n\t"
+                     "mov %1, %%ss\n\t"
+                     "pushq %2\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "ltr %w3"
+                     :
+                     : "m"(p), "r"((uint64_t)KERNEL_DS), "i"(KERNEL_CS), "r"(TSS_SEL)
+                     : "rax", "memory");
+}
+
+static void features_enable(void)
+{
+    uint32_t r[4];
+    cpuid(7, 0, r);
+    uint64_t cr4 = read_cr4();
+    cr4 |= (1u << 9) | (1u << 10); /* OSFXSR, OSXMMEXCPT */
+    if (r[1] & (1u << 7)) {
+        cr4 |= 1u << 20; /* SMEP */
+    }
+    if (r[1] & (1u << 20)) {
+        cr4 |= 1u << 21; /* SMAP */
+        cpu_has_smap = true;
+    }
+    if (r[2] & (1u << 2)) {
+        cr4 |= 1u << 11; /* UMIP */
+    }
+    cr4 |= 1u << 7; /* PGE */
+    write_cr4(cr4);
+    uint64_t cr0 = read_cr0();
+    cr0 &= ~(1ull << 2);              /* EM */
+    cr0 |= (1ull << 1) | (1ull << 5); /* MP, NE */
+    write_cr0(cr0);
+    __asm__ volatile("fninit");
+    uint32_t mxcsr = 0x1f80;
+    __asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+    __asm__ volatile("fxsave %0" : "=m"(fpu_initial));
+}
+
+/* Detects NX before paging is rebuilt (the boot stub enabled it if present). */
+static void nx_detect(void)
+{
+    uint32_t r[4];
+    cpuid(0x80000001u, 0, r);
+    cpu_has_nx = (r[3] & (1u << 20)) != 0;
+}
+
+static void syscall_init(void)
+{
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1); /* SCE */
+    wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)KERNEL_CS << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+    wrmsr(MSR_FMASK, 0x47700); /* IF, TF, DF, NT, AC cleared on entry */
+}
+
+/* Sets up the boot CPU: descriptor tables, stacks, GS, syscalls, features. */
+void cpu_init_bsp(void)
+{
+    struct cpu *c = &cpus[0];
+    struct cpu_arch *a = &cpu_arch[0];
+    c->self = c;
+    c->id = 0;
+    c->kstack_top = mmu_alloc_stack(KSTACK_PAGES);
+    a->tss.ist[0] = mmu_alloc_stack(IST_PAGES); /* IST1: double fault */
+    a->tss.ist[1] = mmu_alloc_stack(IST_PAGES); /* IST2: NMI, machine check */
+    a->tss.rsp[0] = c->kstack_top;
+    a->tss.iomap_base = sizeof(struct tss);
+    gdt_load(a);
+    for (int v = 0; v < 64; v++) {
+        idt_set(v, isr_table[v], 0);
+    }
+    idt_set(8, isr_table[8], 1);
+    idt_set(2, isr_table[2], 2);
+    idt_set(18, isr_table[18], 2);
+    idt_set(VEC_SPURIOUS, isr_spurious, 0);
+    struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(p));
+    wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    syscall_init();
+    features_enable();
+    sched_init_cpu(c);
+}
+
+void cpu_set_kernel_stack(uint64_t frame_end)
+{
+    struct cpu *c = arch_cpu();
+    c->frame_end = frame_end;
+    cpu_arch[c->id].tss.rsp[0] = frame_end;
+}
+
+void arch_switch_to(struct thread *prev, struct thread *next)
+{
+    struct cpu *c = arch_cpu();
+    if (prev != NULL && prev->state != TS_FREE) {
+        __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
+    }
+    __asm__ volatile("fxrstor %0" : : "m"(next->fpu));
+    as_activate(&next->proc->as);
+    c->current = next;
+    cpu_set_kernel_stack((uint64_t)(uintptr_t)(&next->frame + 1));
+}
+
+void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg)
+{
+    memset(&t->frame, 0, sizeof(t->frame));
+    t->frame.rip = entry;
+    t->frame.rsp = stack;
+    t->frame.rdi = arg;
+    t->frame.cs = USER_CS;
+    t->frame.ss = USER_DS;
+    t->frame.rflags = 0x202;
+    t->frame.kind = FRAME_INTERRUPT;
+    memcpy(t->fpu, fpu_initial, sizeof(t->fpu));
+}
+
+uint64_t arch_time_ticks(void)
+{
+    return arch_cpu()->ticks;
+}
+
+/* ---- traps ----------------------------------------------------------------- */
+
+static const char *const exc_names[32] = {
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection",
+    "page fault",
+    "reserved",
+    "x87 error",
+    "alignment check",
+    "machine check",
+    "SIMD error",
+    "virtualization",
+    "control protection",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "hypervisor injection",
+    "VMM communication",
+    "security",
+    "reserved",
+};
+
+const char *arch_exception_name(uint64_t vector)
+{
+    return vector < 32 ? exc_names[vector] : "interrupt";
+}
+
+/* Prints everything known about a kernel fault and stops the machine. */
+static _Noreturn void kernel_fault(const struct trap_frame *f)
+{
+    kprintf("\nKERNEL FAULT: %s (vector %llu) error 0x%llx\n", arch_exception_name(f->vector),
+            (unsigned long long)f->vector, (unsigned long long)f->error);
+    kprintf("  rip %016llx cs %llx rflags %llx rsp %016llx cr2 %016llx cr3 %llx\n",
+            (unsigned long long)f->rip, (unsigned long long)f->cs, (unsigned long long)f->rflags,
+            (unsigned long long)f->rsp, (unsigned long long)read_cr2(),
+            (unsigned long long)read_cr3());
+    kprintf("  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", (unsigned long long)f->rax,
+            (unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);
+    kprintf("  rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n", (unsigned long long)f->rsi,
+            (unsigned long long)f->rdi, (unsigned long long)f->rbp, (unsigned long long)f->r8);
+    kprintf("  r9  %016llx r10 %016llx r11 %016llx r12 %016llx\n", (unsigned long long)f->r9,
+            (unsigned long long)f->r10, (unsigned long long)f->r11, (unsigned long long)f->r12);
+    kprintf("  r13 %016llx r14 %016llx r15 %016llx\n", (unsigned long long)f->r13,
+            (unsigned long long)f->r14, (unsigned long long)f->r15);
+    hal_panic("kernel fault");
+}
+
+/* Interrupts (vector >= 32); true if a reschedule may be due. */
+static void handle_irq(uint64_t vector)
+{
+    if (vector == VEC_TIMER) {
+        apic_eoi();
+        sched_tick();
+    } else if (vector >= VEC_IRQ0 && vector < VEC_IRQ0 + MAX_IRQS) {
+        arch_irq_mask((uint32_t)(vector - VEC_IRQ0));
+        apic_eoi();
+        irq_dispatch((uint32_t)(vector - VEC_IRQ0));
+    }
+}
+
+/* Trap from kernel mode: the user-copy fault fixup, idle interrupts, or a bug. */
+void trap_from_kernel(struct trap_frame *f)
+{
+    if (f->vector == 14 && f->rip == (uint64_t)(uintptr_t)copy_user_insn) {
+        f->rip = (uint64_t)(uintptr_t)copy_user_fixup;
+        return;
+    }
+    if (f->vector >= 32) {
+        spin_lock(&kernel_lock);
+        handle_irq(f->vector);
+        spin_unlock(&kernel_lock);
+        return;
+    }
+    kernel_fault(f);
+}
+
+/* Trap from user mode: f is the current thread's frame. */
+void trap_from_user(struct trap_frame *f)
+{
+    struct cpu *c = arch_cpu();
+    spin_lock(&kernel_lock);
+    if (f->vector == 2 || f->vector == 8 || f->vector == 18) {
+        kernel_fault(f);
+    }
+    if (f->vector < 32) {
+        uint64_t addr = f->vector == 14 ? read_cr2() : f->rip;
+        proc_fault(c->current, f->vector, addr, f->error);
+        sched_run();
+    }
+    handle_irq(f->vector);
+    if (c->need_resched) {
+        sched_run();
+    }
+    spin_unlock(&kernel_lock);
+}
+
+/* Waits for an interrupt with the kernel lock released (the idle loop). */
+void arch_wait_for_interrupt(void)
+{
+    spin_unlock(&kernel_lock);
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+    spin_lock(&kernel_lock);
+}
+
+/* C entry from boot.S, on the boot stack, with the boot page tables. */
+_Noreturn void arch_boot(uint32_t magic, uint32_t info_pa);
+
+_Noreturn void arch_boot(uint32_t magic, uint32_t info_pa)
+{
+    serial_init();
+    kprintf("Zero OS %s x86_64 kernel\n", ZERO_VERSION);
+    nx_detect();
+    mmu_init();
+    bootinfo_parse(magic, info_pa);
+    kprintf("boot: %s, %llu MiB RAM, %u modules, cmdline \"%s\"\n", boot_info.loader,
+            (unsigned long long)(boot_info.mem_top >> 20), boot_info.nmodules, boot_info.cmdline);
+    for (uint32_t i = 0; i < boot_info.nmodules; i++) {
+        kprintf("boot: module %u: %s (%llu bytes)\n", i, boot_info.modules[i].name,
+                (unsigned long long)(boot_info.modules[i].end - boot_info.modules[i].start));
+    }
+    frames_init();
+    cpu_init_bsp();
+    kprintf("cpu: nx %d smap %d, %llu free frames\n", cpu_has_nx, cpu_has_smap,
+            (unsigned long long)frame_free_count());
+    acpi_init();
+    apic_init();
+    kernel_main();
+}

@@ -1,0 +1,382 @@
+/*
+ * Physical frames and 4-level paging.
+ *
+ * Kernel half (shared by every address space through PML4 entries 256..511,
+ * all created here before the first process):
+ *   PML4[256]  direct map of physical 0..4 GiB, 2 MiB pages, RW+NX
+ *   PML4[510]  kernel stacks, 4 KiB pages, each with an unmapped guard page below
+ *   PML4[511]  kernel image: text RX, rodata R+NX, data and bss RW+NX
+ * User half: PML4 entries 0..255, per address space.
+ *
+ * Frames: a free list threaded through the free pages (via the direct map)
+ * and a 16-bit reference count per frame (mappings plus frame capabilities).
+ */
+#include "base/assert.h"
+#include "base/check.h"
+#include "base/errors.h"
+#include "base/string.h"
+#include "bootinfo.h"
+#include "x86.h"
+
+#define DIRECT_MAP_GIB 4
+#define KERNEL_PTS 16 /* 32 MiB of kernel image */
+#define STACK_AREA 0xffffff0000000000ull
+
+extern char _text_start[], _text_end[], _rodata_end[], _bss_end[];
+extern char _kernel_end_phys[];
+
+static uint64_t kernel_pml4[512] __attribute__((aligned(4096)));
+static uint64_t dm_pdpt[512] __attribute__((aligned(4096)));
+static uint64_t dm_pd[DIRECT_MAP_GIB][512] __attribute__((aligned(4096)));
+static uint64_t k_pdpt[512] __attribute__((aligned(4096)));
+static uint64_t k_pd[512] __attribute__((aligned(4096)));
+static uint64_t k_pt[KERNEL_PTS][512] __attribute__((aligned(4096)));
+static uint64_t stack_pdpt[512] __attribute__((aligned(4096)));
+
+static uint64_t free_head; /* physical address of the first free frame, 0 if none */
+static uint64_t free_count;
+static uint16_t *frame_refs;
+static uint64_t frame_limit; /* frames at or above are not managed */
+static uint64_t stack_next = STACK_AREA;
+
+static uint64_t kpa(const void *p)
+{
+    return (uint64_t)(uintptr_t)p - KERNEL_VMA;
+}
+
+uint64_t mmu_kernel_pml4(void)
+{
+    return kpa(kernel_pml4);
+}
+
+/* Builds and loads the kernel's own page tables (no allocation needed). */
+void mmu_init(void)
+{
+    uint64_t nx = cpu_has_nx ? PTE_NX : 0;
+    for (uint64_t g = 0; g < DIRECT_MAP_GIB; g++) {
+        for (uint64_t i = 0; i < 512; i++) {
+            uint64_t pa = (g << 30) | (i << 21);
+            uint64_t cache = g == 3 ? PTE_PCD | PTE_PWT : 0; /* MMIO lives in the top GiB */
+            dm_pd[g][i] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | cache | nx;
+        }
+        dm_pdpt[g] = kpa(dm_pd[g]) | PTE_P | PTE_W;
+    }
+    kernel_pml4[256] = kpa(dm_pdpt) | PTE_P | PTE_W;
+
+    uint64_t start = (uint64_t)(uintptr_t)_text_start;
+    uint64_t end = (uint64_t)(uintptr_t)_bss_end;
+    ZASSERT(end - KERNEL_VMA <= (uint64_t)KERNEL_PTS << 21, "kernel image fits its page tables");
+    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+        uint64_t pa = va - KERNEL_VMA;
+        uint64_t flags = PTE_P | PTE_G;
+        if (va >= (uint64_t)(uintptr_t)_text_end) {
+            flags |= nx;
+        }
+        if (va >= (uint64_t)(uintptr_t)_rodata_end) {
+            flags |= PTE_W;
+        }
+        k_pt[pa >> 21][(pa >> 12) & 511] = pa | flags;
+    }
+    for (uint64_t i = 0; i < KERNEL_PTS; i++) {
+        k_pd[i] = kpa(k_pt[i]) | PTE_P | PTE_W;
+    }
+    k_pdpt[510] = kpa(k_pd) | PTE_P | PTE_W;
+    kernel_pml4[511] = kpa(k_pdpt) | PTE_P | PTE_W;
+    kernel_pml4[510] = kpa(stack_pdpt) | PTE_P | PTE_W;
+    write_cr3(kpa(kernel_pml4));
+}
+
+/* ---- frames ---------------------------------------------------------------- */
+
+static bool range_reserved(uint64_t pa)
+{
+    if (pa < 0x100000 || pa >= frame_limit) {
+        return true;
+    }
+    if (pa >= 0x200000 && pa < (uint64_t)(uintptr_t)_kernel_end_phys) {
+        return true;
+    }
+    for (uint32_t i = 0; i < boot_info.nmodules; i++) {
+        const struct boot_module *m = &boot_info.modules[i];
+        if (pa + PAGE_SIZE > (m->start & ~(PAGE_SIZE - 1)) && pa < m->end) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void frame_push(uint64_t pa)
+{
+    *(uint64_t *)phys_to_virt(pa) = free_head;
+    free_head = pa;
+    free_count++;
+}
+
+/* Places the reference-count array in the first RAM large enough for it. */
+static bool refs_place(uint64_t bytes)
+{
+    for (uint32_t i = 0; i < boot_nram; i++) {
+        uint64_t base = (boot_ram[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        uint64_t kend = (uint64_t)(uintptr_t)_kernel_end_phys;
+        if (base < kend) {
+            base = kend;
+        }
+        if (base + bytes <= boot_ram[i].end && base + bytes <= frame_limit) {
+            bool clash = false;
+            for (uint64_t pa = base; pa < base + bytes; pa += PAGE_SIZE) {
+                clash = clash || range_reserved(pa);
+            }
+            if (!clash) {
+                frame_refs = phys_to_virt(base);
+                memset(frame_refs, 0, bytes);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void frames_init(void)
+{
+    frame_limit = boot_info.mem_top;
+    if (frame_limit > ((uint64_t)DIRECT_MAP_GIB << 30)) {
+        frame_limit = (uint64_t)DIRECT_MAP_GIB << 30;
+    }
+    uint64_t nframes = frame_limit / PAGE_SIZE;
+    uint64_t bytes = (nframes * sizeof(uint16_t) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (!refs_place(bytes)) {
+        zpanic("frames: no room for the reference counts (%llu bytes)", (unsigned long long)bytes);
+    }
+    uint64_t refs_pa = virt_to_phys(frame_refs);
+    for (uint32_t i = 0; i < boot_nram; i++) {
+        uint64_t pa = (boot_ram[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        for (; pa + PAGE_SIZE <= boot_ram[i].end; pa += PAGE_SIZE) {
+            if (!range_reserved(pa) && (pa < refs_pa || pa >= refs_pa + bytes)) {
+                frame_push(pa);
+            }
+        }
+    }
+}
+
+bool frame_is_ram(uint64_t pa)
+{
+    return pa < frame_limit;
+}
+
+uint64_t frame_alloc(void)
+{
+    if (free_head == 0) {
+        return 0;
+    }
+    uint64_t pa = free_head;
+    free_head = *(uint64_t *)phys_to_virt(pa);
+    free_count--;
+    memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    frame_refs[pa / PAGE_SIZE] = 1;
+    return pa;
+}
+
+void frame_ref(uint64_t pa)
+{
+    if (pa < frame_limit) {
+        ZASSERT(frame_refs[pa / PAGE_SIZE] != 0, "referenced frame is allocated");
+        ZASSERT(frame_refs[pa / PAGE_SIZE] != UINT16_MAX, "frame reference count fits");
+        frame_refs[pa / PAGE_SIZE]++;
+    }
+}
+
+void frame_put(uint64_t pa)
+{
+    if (pa >= frame_limit) {
+        return;
+    }
+    ZASSERT(frame_refs[pa / PAGE_SIZE] != 0, "released frame is allocated");
+    if (--frame_refs[pa / PAGE_SIZE] == 0) {
+        frame_push(pa);
+    }
+}
+
+uint64_t frame_free_count(void)
+{
+    return free_count;
+}
+
+/* ---- kernel stacks ------------------------------------------------------- */
+
+/* Walks (creating) the tables for va under root; returns the PTE or NULL. */
+static uint64_t *pte_walk(uint64_t *root, uint64_t va, bool create, uint64_t table_flags)
+{
+    uint64_t *table = root;
+    for (int shift = 39; shift > 12; shift -= 9) {
+        uint64_t *e = &table[(va >> shift) & 511];
+        if ((*e & PTE_P) == 0) {
+            if (!create) {
+                return NULL;
+            }
+            uint64_t pa = frame_alloc();
+            if (pa == 0) {
+                return NULL;
+            }
+            *e = pa | table_flags;
+        } else if (*e & PTE_PS) {
+            return NULL;
+        }
+        table = phys_to_virt(*e & PTE_ADDR);
+    }
+    return &table[(va >> 12) & 511];
+}
+
+uint64_t mmu_alloc_stack(uint32_t pages)
+{
+    uint64_t base = stack_next + PAGE_SIZE; /* the guard page stays unmapped */
+    stack_next = base + (uint64_t)pages * PAGE_SIZE;
+    for (uint32_t i = 0; i < pages; i++) {
+        uint64_t pa = frame_alloc();
+        uint64_t *pte =
+            pa == 0 ? NULL : pte_walk(kernel_pml4, base + i * PAGE_SIZE, true, PTE_P | PTE_W);
+        if (pte == NULL) {
+            zpanic("kernel stack: out of memory");
+        }
+        *pte = pa | PTE_P | PTE_W | PTE_G | (cpu_has_nx ? PTE_NX : 0);
+    }
+    return stack_next;
+}
+
+/* ---- address spaces ------------------------------------------------------ */
+
+int as_create(struct aspace *as)
+{
+    uint64_t pa = frame_alloc();
+    if (pa == 0) {
+        return ZERR_NOMEM;
+    }
+    uint64_t *pml4 = phys_to_virt(pa);
+    for (int i = 256; i < 512; i++) {
+        pml4[i] = kernel_pml4[i];
+    }
+    as->pml4 = pa;
+    return 0;
+}
+
+/* Frees the user half below table (level 4 = PML4), dropping frame references. */
+static void table_free(uint64_t pa, int level)
+{
+    uint64_t *t = phys_to_virt(pa);
+    int n = level == 4 ? 256 : 512;
+    for (int i = 0; i < n; i++) {
+        if ((t[i] & PTE_P) == 0) {
+            continue;
+        }
+        if (level == 1) {
+            frame_put(t[i] & PTE_ADDR);
+        } else {
+            table_free(t[i] & PTE_ADDR, level - 1);
+        }
+    }
+    frame_put(pa);
+}
+
+void as_destroy(struct aspace *as)
+{
+    if (as->pml4 == 0) {
+        return;
+    }
+    if (read_cr3() == as->pml4) {
+        write_cr3(kpa(kernel_pml4));
+    }
+    table_free(as->pml4, 4);
+    as->pml4 = 0;
+}
+
+int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags)
+{
+    if ((va & (PAGE_SIZE - 1)) != 0 || va < USER_MIN || va >= USER_MAX) {
+        return ZERR_RANGE;
+    }
+    if ((flags & MAP_WRITE) && (flags & MAP_EXEC)) {
+        return ZERR_PERM; /* W^X */
+    }
+    uint64_t *pte = pte_walk(phys_to_virt(as->pml4), va, true, PTE_P | PTE_W | PTE_U);
+    if (pte == NULL) {
+        return ZERR_NOMEM;
+    }
+    if (*pte & PTE_P) {
+        return ZERR_EXIST;
+    }
+    uint64_t e = pa | PTE_P | PTE_U;
+    if (flags & MAP_WRITE) {
+        e |= PTE_W;
+    }
+    if (!(flags & MAP_EXEC) && cpu_has_nx) {
+        e |= PTE_NX;
+    }
+    frame_ref(pa);
+    *pte = e;
+    return 0;
+}
+
+int as_unmap(struct aspace *as, uint64_t va)
+{
+    if ((va & (PAGE_SIZE - 1)) != 0 || va < USER_MIN || va >= USER_MAX) {
+        return ZERR_RANGE;
+    }
+    uint64_t *pte = pte_walk(phys_to_virt(as->pml4), va, false, 0);
+    if (pte == NULL || (*pte & PTE_P) == 0) {
+        return ZERR_NOENT;
+    }
+    uint64_t pa = *pte & PTE_ADDR;
+    *pte = 0;
+    if (read_cr3() == as->pml4) {
+        invlpg(va);
+    }
+    frame_put(pa);
+    return 0;
+}
+
+void as_activate(const struct aspace *as)
+{
+    uint64_t target = as != NULL && as->pml4 != 0 ? as->pml4 : kpa(kernel_pml4);
+    if (read_cr3() != target) {
+        write_cr3(target);
+    }
+}
+
+/* ---- user copies --------------------------------------------------------- */
+
+int arch_copy_user(void *dst, const void *src, size_t n);
+
+static bool user_range_ok(uint64_t uaddr, size_t n)
+{
+    uint64_t end;
+    return !zck_add_u64(uaddr, n, &end) && uaddr >= USER_MIN && end <= USER_MAX;
+}
+
+int copy_from_user(void *dst, uint64_t usrc, size_t n)
+{
+    if (!user_range_ok(usrc, n)) {
+        return ZERR_FAULT;
+    }
+    if (cpu_has_smap) {
+        __asm__ volatile("stac" ::: "memory");
+    }
+    int r = arch_copy_user(dst, (const void *)(uintptr_t)usrc, n);
+    if (cpu_has_smap) {
+        __asm__ volatile("clac" ::: "memory");
+    }
+    return r;
+}
+
+int copy_to_user(uint64_t udst, const void *src, size_t n)
+{
+    if (!user_range_ok(udst, n)) {
+        return ZERR_FAULT;
+    }
+    if (cpu_has_smap) {
+        __asm__ volatile("stac" ::: "memory");
+    }
+    int r = arch_copy_user((void *)(uintptr_t)udst, src, n);
+    if (cpu_has_smap) {
+        __asm__ volatile("clac" ::: "memory");
+    }
+    return r;
+}

@@ -1,0 +1,309 @@
+/*
+ * IPC: synchronous endpoints (send, call, receive, reply) with a short
+ * register message and one transferred capability, and asynchronous
+ * notifications (a word of bits, OR-ed by signals, taken by a wait).
+ *
+ * Results reach a thread through its saved frame (rax status, rdi badge or
+ * bits, rsi transferred capability, rdx/r10/r8/r9 message), so waking a
+ * blocked thread and answering the running one are the same operation.
+ *
+ * Fast path: a call that finds a receiver waiting, and a reply-receive that
+ * finds no sender queued, switch straight to the partner without touching
+ * the run queues.
+ */
+#include "base/errors.h"
+#include "kernel/abi.h"
+#include "kernel/kernel.h"
+
+struct endpoint endpoints[MAX_ENDPOINTS];
+struct notification notifications[MAX_NOTIFICATIONS];
+static struct notification *irq_ntfn[MAX_IRQS];
+static uint64_t irq_bits[MAX_IRQS];
+
+static void q_push(struct thread_queue *q, struct thread *t)
+{
+    t->next = NULL;
+    t->prev = q->tail;
+    if (q->tail != NULL) {
+        q->tail->next = t;
+    } else {
+        q->head = t;
+    }
+    q->tail = t;
+}
+
+static void q_remove(struct thread_queue *q, struct thread *t)
+{
+    if (t->prev != NULL) {
+        t->prev->next = t->next;
+    } else {
+        q->head = t->next;
+    }
+    if (t->next != NULL) {
+        t->next->prev = t->prev;
+    } else {
+        q->tail = t->prev;
+    }
+    t->next = NULL;
+    t->prev = NULL;
+}
+
+static struct thread *q_pop(struct thread_queue *q)
+{
+    struct thread *t = q->head;
+    if (t != NULL) {
+        q_remove(q, t);
+    }
+    return t;
+}
+
+struct endpoint *endpoint_alloc(void)
+{
+    for (int i = 0; i < MAX_ENDPOINTS; i++) {
+        if (!endpoints[i].live) {
+            struct endpoint *e = &endpoints[i];
+            e->live = true;
+            e->refs = 1;
+            e->senders.head = e->senders.tail = NULL;
+            e->receivers.head = e->receivers.tail = NULL;
+            return e;
+        }
+    }
+    return NULL;
+}
+
+struct notification *notification_alloc(void)
+{
+    for (int i = 0; i < MAX_NOTIFICATIONS; i++) {
+        if (!notifications[i].live) {
+            struct notification *n = &notifications[i];
+            n->live = true;
+            n->refs = 1;
+            n->bits = 0;
+            n->waiters.head = n->waiters.tail = NULL;
+            return n;
+        }
+    }
+    return NULL;
+}
+
+/* Wakes t with status err (its IPC partner or object went away). */
+static void wake_with_error(struct thread *t, int err)
+{
+    t->ep = NULL;
+    t->ntfn = NULL;
+    t->frame.rax = (uint64_t)(int64_t)err;
+    sched_ready(t);
+}
+
+void endpoint_put(struct endpoint *e)
+{
+    if (--e->refs > 0) {
+        return;
+    }
+    struct thread *t;
+    while ((t = q_pop(&e->senders)) != NULL) {
+        wake_with_error(t, ZERR_BADCAP);
+    }
+    while ((t = q_pop(&e->receivers)) != NULL) {
+        wake_with_error(t, ZERR_BADCAP);
+    }
+    e->live = false;
+}
+
+void notification_put(struct notification *n)
+{
+    if (--n->refs > 0) {
+        return;
+    }
+    struct thread *t;
+    while ((t = q_pop(&n->waiters)) != NULL) {
+        wake_with_error(t, ZERR_BADCAP);
+    }
+    for (int i = 0; i < MAX_IRQS; i++) {
+        if (irq_ntfn[i] == n) {
+            irq_ntfn[i] = NULL;
+        }
+    }
+    n->live = false;
+}
+
+void ipc_cancel(struct thread *t)
+{
+    if (t->state == TS_SEND && t->ep != NULL) {
+        q_remove(&t->ep->senders, t);
+    } else if (t->state == TS_RECV && t->ep != NULL) {
+        q_remove(&t->ep->receivers, t);
+    } else if (t->state == TS_NOTIFY && t->ntfn != NULL) {
+        q_remove(&t->ntfn->waiters, t);
+    }
+    t->ep = NULL;
+    t->ntfn = NULL;
+    if (t->reply_from != NULL) {
+        t->reply_from->reply_to = NULL;
+        t->reply_from = NULL;
+    }
+    if (t->reply_to != NULL) {
+        struct thread *caller = t->reply_to;
+        t->reply_to = NULL;
+        caller->reply_from = NULL;
+        if (caller->state == TS_REPLY) {
+            wake_with_error(caller, ZERR_NOENT);
+        }
+    }
+}
+
+/* Moves the message (and capability) of sender s to receiver r's frame. */
+static void deliver(struct thread *s, struct thread *r)
+{
+    struct trap_frame *f = &r->frame;
+    f->rax = 0;
+    f->rdi = s->badge;
+    f->rsi = ZERO_CAP_NONE;
+    f->rdx = s->msg[0];
+    f->r10 = s->msg[1];
+    f->r8 = s->msg[2];
+    f->r9 = s->msg[3];
+    if (s->xfer_cap != CAP_NONE) {
+        int h = cap_derive(&s->proc->cspace, s->xfer_cap, &r->proc->cspace, CAP_SLOT_ANY,
+                           CAP_RIGHTS_ALL, 0);
+        if (h >= 0) {
+            obj_get(&r->proc->cspace.slots[h].cap);
+            f->rsi = (uint64_t)h;
+        }
+    }
+}
+
+/* Links caller c and server s for the reply, and blocks c. */
+static void await_reply(struct thread *c, struct thread *s)
+{
+    if (s->reply_to != NULL) { /* an unanswered earlier caller: it gets an error */
+        struct thread *old = s->reply_to;
+        old->reply_from = NULL;
+        wake_with_error(old, ZERR_NOENT);
+    }
+    c->state = TS_REPLY;
+    c->reply_from = s;
+    s->reply_to = c;
+}
+
+/*
+ * Send or call from the current thread t on e (message, badge and xfer_cap
+ * already in t).  Returns true if t keeps running (a send that found a
+ * receiver); otherwise the caller must reschedule.
+ */
+bool ipc_send(struct thread *t, struct endpoint *e)
+{
+    struct thread *r = q_pop(&e->receivers);
+    if (r == NULL) {
+        t->state = TS_SEND;
+        t->ep = e;
+        q_push(&e->senders, t);
+        return false;
+    }
+    r->ep = NULL;
+    deliver(t, r);
+    if (!t->is_call) {
+        t->frame.rax = 0;
+        sched_ready(r);
+        return true;
+    }
+    await_reply(t, r);
+    r->state = TS_RUNNING; /* fast path: straight to the server */
+    arch_switch_to(t, r);
+    return true;
+}
+
+/*
+ * Receive on e for the current thread t.  Returns true if a message was
+ * waiting (t keeps running), false if t blocked.
+ */
+bool ipc_recv(struct thread *t, struct endpoint *e)
+{
+    struct thread *s = q_pop(&e->senders);
+    if (s == NULL) {
+        t->state = TS_RECV;
+        t->ep = e;
+        q_push(&e->receivers, t);
+        return false;
+    }
+    s->ep = NULL;
+    deliver(s, t);
+    if (s->is_call) {
+        await_reply(s, t);
+    } else {
+        s->frame.rax = 0;
+        sched_ready(s);
+    }
+    return true;
+}
+
+/* Answers the caller waiting on t's reply with msg; returns it (or NULL). */
+struct thread *ipc_reply(struct thread *t, const uint64_t msg[MSG_WORDS])
+{
+    struct thread *c = t->reply_to;
+    if (c == NULL) {
+        return NULL;
+    }
+    t->reply_to = NULL;
+    c->reply_from = NULL;
+    struct trap_frame *f = &c->frame;
+    f->rax = 0;
+    f->rsi = ZERO_CAP_NONE;
+    f->rdx = msg[0];
+    f->r10 = msg[1];
+    f->r8 = msg[2];
+    f->r9 = msg[3];
+    return c;
+}
+
+void notification_signal(struct notification *n, uint64_t bits)
+{
+    struct thread *w = q_pop(&n->waiters);
+    if (w == NULL) {
+        n->bits |= bits;
+        return;
+    }
+    w->ntfn = NULL;
+    w->frame.rax = 0;
+    w->frame.rdi = n->bits | bits;
+    n->bits = 0;
+    sched_ready(w);
+}
+
+/* Wait on n for the current thread t; returns false if t blocked. */
+bool notification_wait(struct thread *t, struct notification *n, bool block)
+{
+    if (n->bits != 0 || !block) {
+        t->frame.rax = 0;
+        t->frame.rdi = n->bits;
+        n->bits = 0;
+        return true;
+    }
+    t->state = TS_NOTIFY;
+    t->ntfn = n;
+    q_push(&n->waiters, t);
+    return false;
+}
+
+int irq_bind(uint32_t irq, struct notification *n, uint64_t bits)
+{
+    if (irq >= MAX_IRQS) {
+        return ZERR_RANGE;
+    }
+    if (irq_ntfn[irq] != NULL) {
+        notification_put(irq_ntfn[irq]);
+    }
+    n->refs++;
+    irq_ntfn[irq] = n;
+    irq_bits[irq] = bits;
+    arch_irq_unmask(irq);
+    return 0;
+}
+
+void irq_dispatch(uint32_t irq)
+{
+    if (irq < MAX_IRQS && irq_ntfn[irq] != NULL) {
+        notification_signal(irq_ntfn[irq], irq_bits[irq]);
+    }
+}

@@ -1,0 +1,296 @@
+/*
+ * The Zero OS kernel: objects, threads, processes and the interface between
+ * the portable kernel (kernel/) and its architecture layer (hal/x86_64/).
+ *
+ * Concurrency: the kernel runs with interrupts disabled, on a per-CPU stack,
+ * holding the kernel lock (kernel_lock) from entry to exit; only the idle
+ * loop runs with interrupts enabled.  Every function here expects that,
+ * unless its comment says otherwise.  Per-CPU state lives in struct cpu,
+ * reached through the GS base (arch_cpu()).
+ *
+ * Kernel globals (the object pools) are declared here and nowhere else.
+ */
+#ifndef ZERO_KERNEL_H
+#define ZERO_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/cap/cap.h"
+
+#define KERNEL_VMA 0xffffffff80000000ull
+#define PHYS_MAP 0xffff800000000000ull
+#define USER_MIN 0x0000000000001000ull
+#define USER_MAX 0x0000800000000000ull /* first non-canonical user address */
+#define PAGE_SIZE 4096ull
+
+#define MAX_CPUS 16
+#define MAX_PROCS 64
+#define MAX_THREADS 128
+#define MAX_ENDPOINTS 256
+#define MAX_NOTIFICATIONS 256
+#define PROC_CSLOTS 256
+#define NPRIO 32
+#define PRIO_DEFAULT 10
+#define TIMESLICE_TICKS 2
+#define MSG_WORDS 4
+#define MAX_MODULES 16
+#define MAX_IRQS 24
+
+/* No capability handle (IPC without a transferred capability). */
+#define CAP_NONE UINT32_MAX
+
+static inline void *phys_to_virt(uint64_t pa)
+{
+    return (void *)(uintptr_t)(PHYS_MAP + pa);
+}
+
+static inline uint64_t virt_to_phys(const void *va)
+{
+    uint64_t v = (uint64_t)(uintptr_t)va;
+    return v >= KERNEL_VMA ? v - KERNEL_VMA : v - PHYS_MAP;
+}
+
+/* ---- spinlock (SMP-safe; taken with interrupts disabled) ------------------ */
+
+struct spinlock {
+    volatile uint32_t locked;
+    uint32_t owner_cpu;
+};
+
+void spin_lock(struct spinlock *l);
+void spin_unlock(struct spinlock *l);
+
+/* The kernel lock: held by whichever CPU is in the kernel. */
+extern struct spinlock kernel_lock;
+
+/* ---- saved user state -------------------------------------------------- */
+
+/*
+ * Register state of a thread while it is not running in user mode.  The
+ * layout is shared with hal/x86_64/entry.S: interrupts and syscalls from user
+ * mode push directly into the current thread's frame.  Its size is a multiple
+ * of 16 so that the end of the frame can serve as the TSS stack pointer.
+ */
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t pad;
+    uint64_t kind; /* FRAME_SYSCALL: may return with sysret */
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+#define FRAME_INTERRUPT 0
+#define FRAME_SYSCALL 1
+
+/* ---- objects ----------------------------------------------------------- */
+
+/*
+ * Thread states.  FREE: pool slot unused.  READY: on a run queue.  RUNNING:
+ * current on a CPU.  SEND / RECV: queued on an endpoint.  REPLY: waiting for
+ * the reply to a call.  NOTIFY: waiting on a notification.  DEAD: stopped,
+ * kept until the last capability to it goes.
+ */
+enum thread_state {
+    TS_FREE,
+    TS_READY,
+    TS_RUNNING,
+    TS_SEND,
+    TS_RECV,
+    TS_REPLY,
+    TS_NOTIFY,
+    TS_DEAD,
+};
+
+struct proc;
+struct endpoint;
+struct notification;
+
+struct thread {
+    struct trap_frame frame; /* first: 16-byte aligned end */
+    uint8_t fpu[512] __attribute__((aligned(16)));
+    struct proc *proc;
+    uint32_t tid;
+    uint32_t state;
+    uint32_t prio;
+    uint32_t ticks_left;
+    uint32_t refs;       /* thread capabilities */
+    struct thread *next; /* run queue or wait queue link */
+    struct thread *prev;
+    /* IPC */
+    struct endpoint *ep;       /* queue this thread waits on */
+    struct notification *ntfn; /* notification waited on */
+    struct thread *reply_to;   /* caller this thread must answer */
+    struct thread *reply_from; /* server holding this thread's reply */
+    uint64_t msg[MSG_WORDS];
+    uint64_t badge;
+    uint32_t xfer_cap; /* sender: handle of the capability to transfer */
+    bool is_call;
+};
+
+struct aspace {
+    uint64_t pml4; /* physical */
+    uint32_t refs; /* processes using it plus address-space capabilities */
+    bool live;
+};
+
+struct proc {
+    uint32_t pid;
+    bool live;
+    uint32_t nthreads;
+    struct aspace as;
+    struct cap_space cspace;
+    struct cap_slot slots[PROC_CSLOTS];
+    struct thread *main_thread;
+    struct notification *exit_ntfn; /* signalled (bit exit_bits) when it dies */
+    uint64_t exit_bits;
+    int exit_status;
+};
+
+struct thread_queue {
+    struct thread *head;
+    struct thread *tail;
+};
+
+struct endpoint {
+    uint32_t refs;
+    bool live;
+    struct thread_queue senders;
+    struct thread_queue receivers;
+};
+
+struct notification {
+    uint32_t refs;
+    bool live;
+    uint64_t bits;
+    struct thread_queue waiters;
+};
+
+/* Per-CPU state.  Offsets of the first fields are used by entry.S. */
+struct cpu {
+    struct cpu *self;       /* 0 */
+    uint64_t kstack_top;    /* 8 */
+    uint64_t user_rsp;      /* 16: scratch during syscall entry */
+    uint64_t frame_end;     /* 24: end of the current thread's frame */
+    struct thread *current; /* 32 */
+    uint32_t id;
+    uint32_t apic_id;
+    uint32_t runnable_mask; /* bit p: run queue p not empty */
+    struct thread_queue runq[NPRIO];
+    bool need_resched;
+    uint64_t ticks;
+};
+
+/* ---- boot information -------------------------------------------------- */
+
+struct boot_module {
+    uint64_t start; /* physical */
+    uint64_t end;
+    char name[64];
+};
+
+struct boot_info {
+    uint64_t mem_top; /* end of the highest usable RAM */
+    uint64_t rsdp;    /* physical, 0 if not found */
+    uint32_t nmodules;
+    struct boot_module modules[MAX_MODULES];
+    const char *loader; /* "multiboot1" or "multiboot2" */
+    char cmdline[128];
+};
+
+extern struct boot_info boot_info;
+
+/* ---- architecture interface (hal/x86_64) -------------------------------- */
+
+struct cpu *arch_cpu(void);
+_Noreturn void arch_return_to_user(void);
+_Noreturn void arch_idle(void); /* waits for an interrupt, then reschedules */
+void arch_switch_to(struct thread *prev, struct thread *next);
+void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg);
+uint64_t arch_time_ticks(void);
+void arch_console_write(const char *s, size_t n);
+void arch_outb(uint16_t port, uint8_t v);
+uint8_t arch_inb(uint16_t port);
+void arch_irq_unmask(uint32_t irq);
+void arch_irq_mask(uint32_t irq);
+_Noreturn void arch_halt(void);
+
+/* Memory (hal/x86_64/mmu.c, frame allocator). */
+uint64_t frame_alloc(void); /* zeroed page, 0 if none */
+void frame_ref(uint64_t pa);
+void frame_put(uint64_t pa); /* frees when the last reference goes */
+uint64_t frame_free_count(void);
+bool frame_is_ram(uint64_t pa);
+
+#define MAP_WRITE 0x1u
+#define MAP_EXEC 0x2u
+
+int as_create(struct aspace *as);
+void as_destroy(struct aspace *as);
+int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags);
+int as_unmap(struct aspace *as, uint64_t va);
+void as_activate(const struct aspace *as);
+
+/*
+ * Copies between kernel memory and the current address space's user memory.
+ * Checks the user range lies below USER_MAX and recovers from faults.
+ * Returns 0 or ZERR_FAULT.
+ */
+int copy_from_user(void *dst, uint64_t usrc, size_t n);
+int copy_to_user(uint64_t udst, const void *src, size_t n);
+
+/* ---- portable kernel --------------------------------------------------- */
+
+/* kernel/main.c: after the architecture is up.  Never returns. */
+_Noreturn void kernel_main(void);
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* kernel/sched.c */
+void sched_init_cpu(struct cpu *c);
+void sched_ready(struct thread *t);   /* make runnable (tail of its queue) */
+void sched_unready(struct thread *t); /* take off the run queue */
+struct thread *sched_pick(struct cpu *c);
+_Noreturn void sched_run(void); /* switch to the best thread, enter user */
+void sched_tick(void);          /* timer interrupt */
+void sched_block_current(uint32_t state);
+
+/* kernel/proc.c */
+extern struct proc procs[MAX_PROCS];
+extern struct thread threads[MAX_THREADS];
+struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uint64_t arg,
+                             uint32_t prio);
+void thread_kill(struct thread *t, int status);
+void thread_put(struct thread *t);
+int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct proc **out);
+void proc_fault(struct thread *t, uint64_t vector, uint64_t addr, uint64_t error);
+void proc_exit(struct proc *p, int status);
+void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct cap *c);
+void obj_get(const struct cap *c);
+void aspace_put(struct aspace *as);
+const char *arch_exception_name(uint64_t vector);
+
+/* kernel/ipc.c */
+extern struct endpoint endpoints[MAX_ENDPOINTS];
+extern struct notification notifications[MAX_NOTIFICATIONS];
+struct endpoint *endpoint_alloc(void);
+struct notification *notification_alloc(void);
+void endpoint_put(struct endpoint *e);
+void notification_put(struct notification *n);
+void ipc_cancel(struct thread *t); /* remove t from any wait; t is dying */
+void notification_signal(struct notification *n, uint64_t bits);
+bool notification_wait(struct thread *t, struct notification *n, bool block);
+bool ipc_send(struct thread *t, struct endpoint *e);
+bool ipc_recv(struct thread *t, struct endpoint *e);
+struct thread *ipc_reply(struct thread *t, const uint64_t msg[MSG_WORDS]);
+int irq_bind(uint32_t irq, struct notification *n, uint64_t bits);
+void irq_dispatch(uint32_t irq);
+
+/* kernel/syscall.c */
+void syscall_dispatch(struct trap_frame *f);
+
+/* kernel/elf.c */
+int elf_load(struct aspace *as, const uint8_t *image, uint64_t size, uint64_t *entry);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * Processes and threads: creation from boot modules, capability reference
+ * counting, exit, and fault reports.
+ *
+ * A process is an address space, a capability space and its threads.  It
+ * ends when its last thread dies; its capabilities are then deleted (which
+ * drops the objects they name) and its address space goes when the last
+ * reference to it does.  Object lifetimes are reference counts held by
+ * capabilities (and, for frames, by mappings).
+ */
+#include "base/errors.h"
+#include "base/string.h"
+#include "kernel/abi.h"
+#include "kernel/kernel.h"
+
+#define USER_STACK_TOP 0x00007fffffff0000ull
+#define USER_STACK_PAGES 16
+
+struct proc procs[MAX_PROCS];
+struct thread threads[MAX_THREADS];
+static uint32_t next_pid = 1;
+static uint32_t next_tid = 1;
+
+void aspace_put(struct aspace *as)
+{
+    if (--as->refs == 0) {
+        as_destroy(as);
+        as->live = false;
+    }
+}
+
+void obj_get(const struct cap *c)
+{
+    switch (c->type) {
+    case CAP_ENDPOINT:
+        ((struct endpoint *)c->obj)->refs++;
+        break;
+    case CAP_NOTIFICATION:
+        ((struct notification *)c->obj)->refs++;
+        break;
+    case CAP_THREAD:
+        ((struct thread *)c->obj)->refs++;
+        break;
+    case CAP_ASPACE:
+        ((struct aspace *)c->obj)->refs++;
+        break;
+    case CAP_FRAME:
+        frame_ref(c->obj);
+        break;
+    default:
+        break;
+    }
+}
+
+/* cap_release_fn for every capability removal: drops the object's reference. */
+void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct cap *c)
+{
+    (void)arg;
+    (void)cs;
+    (void)handle;
+    switch (c->type) {
+    case CAP_ENDPOINT:
+        endpoint_put((struct endpoint *)c->obj);
+        break;
+    case CAP_NOTIFICATION:
+        notification_put((struct notification *)c->obj);
+        break;
+    case CAP_THREAD:
+        thread_put((struct thread *)c->obj);
+        break;
+    case CAP_ASPACE:
+        aspace_put((struct aspace *)c->obj);
+        break;
+    case CAP_FRAME:
+        frame_put(c->obj);
+        break;
+    default:
+        break;
+    }
+}
+
+struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uint64_t arg,
+                             uint32_t prio)
+{
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = &threads[i];
+        if (t->state != TS_FREE) {
+            continue;
+        }
+        memset(t, 0, sizeof(*t));
+        t->proc = p;
+        t->tid = next_tid++;
+        t->prio = prio < NPRIO ? prio : NPRIO - 1;
+        t->state = TS_DEAD;
+        t->xfer_cap = CAP_NONE;
+        arch_thread_init(t, entry, stack, arg);
+        p->nthreads++;
+        sched_ready(t);
+        return t;
+    }
+    return NULL;
+}
+
+void thread_put(struct thread *t)
+{
+    if (--t->refs == 0 && t->state == TS_DEAD) {
+        t->state = TS_FREE;
+    }
+}
+
+void thread_kill(struct thread *t, int status)
+{
+    if (t->state == TS_DEAD || t->state == TS_FREE) {
+        return;
+    }
+    ipc_cancel(t);
+    sched_unready(t);
+    t->state = TS_DEAD;
+    struct proc *p = t->proc;
+    if (--p->nthreads == 0) {
+        proc_exit(p, status);
+    }
+    if (t->refs == 0 && arch_cpu()->current != t) {
+        t->state = TS_FREE;
+    }
+}
+
+void proc_exit(struct proc *p, int status)
+{
+    if (!p->live) {
+        return;
+    }
+    p->live = false;
+    p->exit_status = status;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        if (threads[i].proc == p && threads[i].state != TS_FREE && threads[i].state != TS_DEAD) {
+            p->nthreads = 1; /* keep thread_kill from re-entering proc_exit */
+            thread_kill(&threads[i], status);
+        }
+    }
+    p->nthreads = 0;
+    cap_space_clear(&p->cspace, cap_release, NULL);
+    if (p->exit_ntfn != NULL) {
+        notification_signal(p->exit_ntfn, p->exit_bits);
+        notification_put(p->exit_ntfn);
+        p->exit_ntfn = NULL;
+    }
+    aspace_put(&p->as);
+}
+
+void proc_fault(struct thread *t, uint64_t vector, uint64_t addr, uint64_t error)
+{
+    kprintf("fault: pid %u tid %u %s (vector %llu) at 0x%llx error 0x%llx rip 0x%llx: "
+            "process stopped\n",
+            t->proc->pid, t->tid, arch_exception_name(vector), (unsigned long long)vector,
+            (unsigned long long)addr, (unsigned long long)error, (unsigned long long)t->frame.rip);
+    proc_exit(t->proc, ZERR_TRAP);
+}
+
+static struct proc *proc_alloc(void)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *p = &procs[i];
+        if (!p->live && !p->as.live) {
+            memset(p, 0, sizeof(*p));
+            p->pid = next_pid++;
+            cap_space_init(&p->cspace, p->slots, PROC_CSLOTS, p->pid);
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static int stack_map(struct aspace *as)
+{
+    for (uint64_t i = 1; i <= USER_STACK_PAGES; i++) {
+        uint64_t pa = frame_alloc();
+        if (pa == 0) {
+            return ZERR_NOMEM;
+        }
+        int r = as_map(as, USER_STACK_TOP - i * PAGE_SIZE, pa, MAP_WRITE);
+        frame_put(pa);
+        if (r != 0) {
+            return r;
+        }
+    }
+    return 0;
+}
+
+int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct proc **out)
+{
+    if (module >= boot_info.nmodules) {
+        return ZERR_NOENT;
+    }
+    struct proc *p = proc_alloc();
+    if (p == NULL) {
+        return ZERR_LIMIT;
+    }
+    int r = as_create(&p->as);
+    if (r != 0) {
+        return r;
+    }
+    p->as.live = true;
+    p->as.refs = 1;
+    p->live = true;
+    const struct boot_module *m = &boot_info.modules[module];
+    uint64_t entry = 0;
+    r = elf_load(&p->as, phys_to_virt(m->start), m->end - m->start, &entry);
+    if (r == 0) {
+        r = stack_map(&p->as);
+    }
+    struct cap ascap = {
+        .type = CAP_ASPACE, .rights = CAP_RIGHTS_ALL, .badge = 0, .obj = (uintptr_t)&p->as};
+    if (r == 0 && cap_insert(&p->cspace, ZERO_SLOT_ASPACE, &ascap) >= 0) {
+        p->as.refs++;
+    }
+    if (r == 0 && (p->main_thread = thread_create(p, entry, USER_STACK_TOP, arg, prio)) == NULL) {
+        r = ZERR_LIMIT;
+    }
+    if (r != 0) {
+        proc_exit(p, r);
+        return r;
+    }
+    *out = p;
+    return 0;
+}
