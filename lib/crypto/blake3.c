@@ -216,9 +216,9 @@ static size_t compress_subtree_wide(const b3_backend *be, const uint8_t *in, siz
     }
     uint8_t cvs[2 * B3_DEGREE_OR_2 * BLAKE3_OUT_LEN];
     size_t left_n = compress_subtree_wide(be, in, left, key, counter, flags, cvs);
-    size_t right_n = compress_subtree_wide(be, in + left, len - left, key,
-                                           counter + left / BLAKE3_CHUNK_LEN, flags,
-                                           cvs + degree * BLAKE3_OUT_LEN);
+    size_t right_n =
+        compress_subtree_wide(be, in + left, len - left, key, counter + left / BLAKE3_CHUNK_LEN,
+                              flags, cvs + degree * BLAKE3_OUT_LEN);
     if (left_n == 1) {
         memcpy(out, cvs, 2 * BLAKE3_OUT_LEN);
         return 2;
@@ -229,8 +229,8 @@ static size_t compress_subtree_wide(const b3_backend *be, const uint8_t *in, siz
 /* Hashes len > BLAKE3_CHUNK_LEN bytes down to the two CVs of the subtree's
  * root children. */
 static void compress_subtree_to_parent_node(const b3_backend *be, const uint8_t *in, size_t len,
-                                            const uint32_t key[8], uint64_t counter,
-                                            uint8_t flags, uint8_t out[2 * BLAKE3_OUT_LEN])
+                                            const uint32_t key[8], uint64_t counter, uint8_t flags,
+                                            uint8_t out[2 * BLAKE3_OUT_LEN])
 {
     uint8_t cvs[B3_DEGREE_OR_2 * BLAKE3_OUT_LEN];
     size_t n = compress_subtree_wide(be, in, len, key, counter, flags, cvs);

@@ -18,7 +18,8 @@ enum { FEAT_SSE41 = 1, FEAT_AVX2 = 2, FEAT_AVX512 = 4, FEAT_KNOWN = 0x80 };
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-    __asm__ __volatile__("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+    __asm__ __volatile__("cpuid"
+                         : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
                          : "a"(leaf), "c"(sub));
 }
 

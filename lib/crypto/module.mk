@@ -4,3 +4,6 @@ crypto_SRCS := lib/crypto/blake3.c lib/crypto/blake3_portable.c lib/crypto/blake
                lib/crypto/sha512.c lib/crypto/ct.c \
                lib/crypto/ed25519.c lib/crypto/ed25519_sc.c
 zero_CMD_LIBS += crypto
+
+# zero hash / zero sig (tools/zero/cmd_hash.c, cmd_sig.c) against b3sum and RFC 8032.
+SCRIPT_TESTS += tests/tools/zero_hash.t tests/tools/zero_sig.t

@@ -29,8 +29,7 @@ extern const uint8_t b3_msg_schedule[7][16];
 static inline uint32_t b3_load32(const void *src)
 {
     const uint8_t *p = (const uint8_t *)src;
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 static inline void b3_store32(void *dst, uint32_t w)
@@ -71,8 +70,7 @@ typedef void (*b3_hash_many_fn)(const uint8_t *const *inputs, size_t num_inputs,
 void b3_compress_in_place_portable(uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
                                    uint8_t block_len, uint64_t counter, uint8_t flags);
 void b3_compress_xof_portable(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
-                              uint8_t block_len, uint64_t counter, uint8_t flags,
-                              uint8_t out[64]);
+                              uint8_t block_len, uint64_t counter, uint8_t flags, uint8_t out[64]);
 void b3_hash_many_portable(const uint8_t *const *inputs, size_t num_inputs, size_t blocks,
                            const uint32_t key[8], uint64_t counter, bool increment_counter,
                            uint8_t flags, uint8_t flags_start, uint8_t flags_end, uint8_t *out);

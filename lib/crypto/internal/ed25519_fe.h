@@ -123,8 +123,8 @@ static inline void fe_mul(fe *h, const fe *f, const fe *g)
     uint64_t g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4;
     fe_u128 r0 = (fe_u128)f0 * g0 + (fe_u128)f1 * g4_19 + (fe_u128)f2 * g3_19 +
                  (fe_u128)f3 * g2_19 + (fe_u128)f4 * g1_19;
-    fe_u128 r1 = (fe_u128)f0 * g1 + (fe_u128)f1 * g0 + (fe_u128)f2 * g4_19 +
-                 (fe_u128)f3 * g3_19 + (fe_u128)f4 * g2_19;
+    fe_u128 r1 = (fe_u128)f0 * g1 + (fe_u128)f1 * g0 + (fe_u128)f2 * g4_19 + (fe_u128)f3 * g3_19 +
+                 (fe_u128)f4 * g2_19;
     fe_u128 r2 = (fe_u128)f0 * g2 + (fe_u128)f1 * g1 + (fe_u128)f2 * g0 + (fe_u128)f3 * g4_19 +
                  (fe_u128)f4 * g3_19;
     fe_u128 r3 = (fe_u128)f0 * g3 + (fe_u128)f1 * g2 + (fe_u128)f2 * g1 + (fe_u128)f3 * g0 +
@@ -233,12 +233,12 @@ static inline int fe_iszero(const fe *f)
 static inline void fe_pow_2_250_1(fe *z250, fe *z11, const fe *z)
 {
     fe t0, t1, z9, z5, z10, z20, z50, z100;
-    fe_sq(&t0, z);          /* z^2 */
-    fe_sqn(&t1, &t0, 2);    /* z^8 */
-    fe_mul(&z9, &t1, z);    /* z^9 */
-    fe_mul(z11, &z9, &t0);  /* z^11 */
-    fe_sq(&t1, z11);        /* z^22 */
-    fe_mul(&z5, &t1, &z9);  /* z^(2^5 - 1) */
+    fe_sq(&t0, z);         /* z^2 */
+    fe_sqn(&t1, &t0, 2);   /* z^8 */
+    fe_mul(&z9, &t1, z);   /* z^9 */
+    fe_mul(z11, &z9, &t0); /* z^11 */
+    fe_sq(&t1, z11);       /* z^22 */
+    fe_mul(&z5, &t1, &z9); /* z^(2^5 - 1) */
     fe_sqn(&t1, &z5, 5);
     fe_mul(&z10, &t1, &z5); /* z^(2^10 - 1) */
     fe_sqn(&t1, &z10, 10);

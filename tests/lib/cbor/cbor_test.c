@@ -134,7 +134,13 @@ static void test_composite(void)
     cbor_put_uint(&e, 5);
     cbor_put_tag(&e, 1);
     cbor_put_uint(&e, 0);
-    is_enc(&e, "a5" "01420102" "0263 61c3bc" "0383f5f4f6" "0421" "05c100",
+    is_enc(&e,
+           "a5"
+           "01420102"
+           "0263 61c3bc"
+           "0383f5f4f6"
+           "0421"
+           "05c100",
            "cbor_encodes_nested_map");
     size_t len = e.len;
     is_int(cbor_validate(buf, len, 2), 0, "cbor_validate_accepts_canonical_map");
@@ -212,7 +218,9 @@ static const struct bad bad_inputs[] = {
     {"", ZERR_TRUNCATED, "cbor_rejects_empty_input"},
     {"19ff", ZERR_TRUNCATED, "cbor_rejects_truncated_head"},
     {"4301", ZERR_TRUNCATED, "cbor_rejects_truncated_bytes"},
-    {"820101" "01", ZERR_CORRUPT, "cbor_rejects_extra_array_item"},
+    {"820101"
+     "01",
+     ZERR_CORRUPT, "cbor_rejects_extra_array_item"},
     {"8301", ZERR_TRUNCATED, "cbor_rejects_truncated_array"},
     {"a101", ZERR_TRUNCATED, "cbor_rejects_map_missing_value"},
     {"9bffffffffffffffff", ZERR_TRUNCATED, "cbor_rejects_huge_array_count"},

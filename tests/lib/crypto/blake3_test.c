@@ -133,8 +133,7 @@ static void check_case(size_t input_len, int mode, const uint8_t *want, int want
         ok(memcmp(out, want, (size_t)want_len) == 0, "blake3_derive_key_oneshot_len_%zu",
            input_len);
     } else {
-        blake3_keyed_hash((const uint8_t *)"whats the Elvish word for friend", in, input_len,
-                          out);
+        blake3_keyed_hash((const uint8_t *)"whats the Elvish word for friend", in, input_len, out);
         ok(memcmp(out, want, 32) == 0, "blake3_keyed_hash_oneshot_len_%zu", input_len);
     }
     free(in);

@@ -70,7 +70,7 @@ static void test_rfc_vectors(void)
         return;
     }
     char line[512];
-    uint8_t seed[32], pub[32], msg[128], sig[64];
+    uint8_t seed[32] = {0}, pub[32] = {0}, msg[128] = {0}, sig[64] = {0};
     size_t msg_len = 0;
     int vectors = 0;
     while (fgets(line, sizeof(line), f) != NULL) {
@@ -149,7 +149,8 @@ static void test_strictness(void)
            "ed25519_verify_rejects_non_canonical_key");
     /* A key that is not on the curve (y = 2 has no x). */
     uint8_t off[32] = {2};
-    is_int(ed25519_verify(sig, "zero", 4, off), ZERR_BADSIG, "ed25519_verify_rejects_off_curve_key");
+    is_int(ed25519_verify(sig, "zero", 4, off), ZERR_BADSIG,
+           "ed25519_verify_rejects_off_curve_key");
     /* R replaced by a small-order point, with a mixed key. */
     uint8_t small_r[64];
     memcpy(small_r, sig, 64);

@@ -1,0 +1,239 @@
+/*
+ * zero hash: BLAKE3 of files or standard input, printed exactly as b3sum
+ * prints it, so scripts can use either.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/blake3.h"
+#include "tools/zero/zero.h"
+
+const char zero_help_hash[] = "BLAKE3 of files or stdin, output as b3sum prints it";
+
+#define HASH_READ_SIZE (1u << 20)
+#define HASH_MAX_LEN (1u << 20)
+
+enum hash_mode { HASH_PLAIN, HASH_KEYED, HASH_DERIVE };
+
+struct hash_opts {
+    enum hash_mode mode;
+    uint8_t key[BLAKE3_KEY_LEN];
+    const char *context;
+    size_t length;
+    int no_names;
+    int first_file; /* index in argv of the first FILE, argc if none */
+};
+
+static void hash_usage(FILE *f)
+{
+    fprintf(f, "usage: zero hash [--keyed KEYHEX | --derive-key CONTEXT] [--length N] [--no-names] "
+               "[FILE... | -]\n\n"
+               "Prints the BLAKE3 hash of each FILE (standard input for '-' or no FILE) as\n"
+               "'<hex>  <name>', exactly as b3sum does.  --keyed takes the 32-byte key as 64\n"
+               "hex digits; --length sets the output size in bytes (default 32).\n");
+}
+
+static int hex_digit(int c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Decodes exactly n bytes of hex; returns 0 or -1. */
+static int parse_hex(const char *s, uint8_t *out, size_t n)
+{
+    if (strlen(s) != 2 * n) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_digit(s[2 * i]);
+        int lo = hex_digit(s[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return -1;
+        }
+        out[i] = (uint8_t)(hi * 16 + lo);
+    }
+    return 0;
+}
+
+static int parse_length(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 || v > HASH_MAX_LEN) {
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+/* Parses the options into o; returns 0 or prints why and returns -1. */
+static int hash_parse(int argc, char **argv, struct hash_opts *o)
+{
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(a, "--no-names") == 0) {
+            o->no_names = 1;
+            continue;
+        }
+        if (a[0] != '-' || strcmp(a, "-") == 0) {
+            break;
+        }
+        if (val == NULL) {
+            fprintf(stderr, "zero hash: %s needs a value\n", a);
+            return -1;
+        }
+        i++;
+        if (strcmp(a, "--keyed") == 0 && o->mode == HASH_PLAIN) {
+            if (parse_hex(val, o->key, BLAKE3_KEY_LEN) != 0) {
+                fprintf(stderr, "zero hash: --keyed needs 64 hex digits (a 32-byte key)\n");
+                return -1;
+            }
+            o->mode = HASH_KEYED;
+        } else if (strcmp(a, "--derive-key") == 0 && o->mode == HASH_PLAIN) {
+            o->context = val;
+            o->mode = HASH_DERIVE;
+        } else if (strcmp(a, "--length") == 0 || strcmp(a, "-l") == 0) {
+            if (parse_length(val, &o->length) != 0) {
+                fprintf(stderr, "zero hash: --length needs a byte count from 0 to %u\n",
+                        HASH_MAX_LEN);
+                return -1;
+            }
+        } else {
+            fprintf(stderr, "zero hash: unknown or conflicting option '%s'\n", a);
+            return -1;
+        }
+    }
+    o->first_file = i;
+    return 0;
+}
+
+static void hash_start(const struct hash_opts *o, blake3_hasher *h)
+{
+    if (o->mode == HASH_KEYED) {
+        blake3_init_keyed(h, o->key);
+    } else if (o->mode == HASH_DERIVE) {
+        blake3_init_derive_key(h, o->context);
+    } else {
+        blake3_init(h);
+    }
+}
+
+/* Hashes everything readable from fd; returns 0 or an errno value. */
+static int hash_fd(int fd, blake3_hasher *h, uint8_t *buf)
+{
+    for (;;) {
+        ssize_t n = read(fd, buf, HASH_READ_SIZE);
+        if (n == 0) {
+            return 0;
+        }
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno;
+        }
+        blake3_update(h, buf, (size_t)n);
+    }
+}
+
+/* Prints a name as b3sum does: a name holding a backslash or newline is
+ * escaped, and the whole line then starts with a backslash. */
+static void print_line(const uint8_t *out, size_t len, const char *name, int no_names)
+{
+    int escape = !no_names && strpbrk(name, "\\\n") != NULL;
+    if (escape) {
+        putchar('\\');
+    }
+    for (size_t i = 0; i < len; i++) {
+        printf("%02x", out[i]);
+    }
+    if (!no_names) {
+        fputs("  ", stdout);
+        for (const char *p = name; *p; p++) {
+            if (escape && *p == '\\') {
+                fputs("\\\\", stdout);
+            } else if (escape && *p == '\n') {
+                fputs("\\n", stdout);
+            } else {
+                putchar(*p);
+            }
+        }
+    }
+    putchar('\n');
+}
+
+/* Hashes one named input ("-" is stdin) and prints its line. */
+static int hash_one(const struct hash_opts *o, const char *name, uint8_t *buf, uint8_t *out)
+{
+    int fd = strcmp(name, "-") == 0 ? STDIN_FILENO : open(name, O_RDONLY);
+    if (fd < 0) {
+        fprintf(stderr, "zero hash: %s: %s\n", name, strerror(errno));
+        return -1;
+    }
+    blake3_hasher h;
+    hash_start(o, &h);
+    int err = hash_fd(fd, &h, buf);
+    if (fd != STDIN_FILENO) {
+        close(fd);
+    }
+    if (err != 0) {
+        fprintf(stderr, "zero hash: %s: %s\n", name, strerror(err));
+        return -1;
+    }
+    blake3_finalize(&h, out, o->length);
+    print_line(out, o->length, name, o->no_names);
+    return 0;
+}
+
+int zero_cmd_hash(int argc, char **argv)
+{
+    if (zero_wants_help(argc, argv)) {
+        hash_usage(stdout);
+        return ZERO_EXIT_OK;
+    }
+    struct hash_opts o = {.mode = HASH_PLAIN, .length = BLAKE3_OUT_LEN};
+    if (hash_parse(argc, argv, &o) != 0) {
+        hash_usage(stderr);
+        return ZERO_EXIT_USAGE;
+    }
+    uint8_t *buf = malloc(HASH_READ_SIZE);
+    uint8_t *out = malloc(o.length + 1);
+    if (buf == NULL || out == NULL) {
+        free(buf);
+        free(out);
+        fprintf(stderr, "zero hash: out of memory\n");
+        return ZERO_EXIT_USAGE;
+    }
+    int status = ZERO_EXIT_OK;
+    if (o.first_file >= argc) {
+        status = hash_one(&o, "-", buf, out) == 0 ? ZERO_EXIT_OK : ZERO_EXIT_USAGE;
+    }
+    for (int i = o.first_file; i < argc; i++) {
+        if (hash_one(&o, argv[i], buf, out) != 0) {
+            status = ZERO_EXIT_USAGE;
+        }
+    }
+    free(buf);
+    free(out);
+    return status;
+}
