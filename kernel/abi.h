@@ -32,7 +32,8 @@ enum zero_sys {
     SYS_CAP_DERIVE = 11,      /* (src, dst slot or ANY, rights mask, badge) -> handle */
     SYS_CAP_DELETE = 12,      /* (handle) */
     SYS_CAP_REVOKE = 13,      /* (handle) -> number removed */
-    SYS_CAP_INFO = 14,        /* (handle) -> rdi type, rsi rights, rdx badge */
+    SYS_CAP_INFO = 14,        /* (handle) -> rdi type, rsi rights, rdx badge; thread: r10
+                                 state, r8 its process's exit status */
     SYS_ENDPOINT_CREATE = 15, /* () -> handle */
     SYS_NTFN_CREATE = 16,     /* () -> handle */
     SYS_FRAME_ALLOC = 17,     /* () -> handle of a zeroed 4 KiB frame */
@@ -46,6 +47,7 @@ enum zero_sys {
     SYS_IOPORT_OUT = 25,      /* (ioport cap, port, byte) */
     SYS_IOPORT_IN = 26,       /* (ioport cap, port) -> rdi byte */
     SYS_INFO = 27,            /* () -> rdi free frames, rsi used slots, rdx timer ticks */
+    SYS_NULL = 28,            /* () -> 0: the cheapest round trip into the kernel */
     SYS_COUNT
 };
 
@@ -58,5 +60,8 @@ enum zero_sys {
 #define ZERO_SLOT_EP 2      /* endpoint given by the parent at spawn */
 #define ZERO_SLOT_PIT 3     /* init only: ioport capability for the PIT */
 #define ZERO_SLOT_IRQ0 4    /* init only: IRQ capability for ISA IRQ 0 */
+#define ZERO_SLOT_EXIT 5    /* init only: ioport capability for QEMU's isa-debug-exit (0xf4) */
+
+#define ZERO_THREAD_DEAD 7 /* SYS_CAP_INFO state of a stopped thread */
 
 #endif

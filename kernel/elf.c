@@ -69,6 +69,9 @@ static int check_segment(const struct elf64_phdr *ph, uint64_t size)
 {
     uint64_t file_end;
     uint64_t mem_end;
+    if (ph->memsz == 0 && ph->filesz == 0) {
+        return 0; /* empty segment: nothing to load */
+    }
     if (ph->filesz > ph->memsz || (ph->vaddr & (PAGE_SIZE - 1)) != 0) {
         return ZERR_CORRUPT;
     }

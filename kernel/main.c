@@ -12,6 +12,7 @@
 
 #define COM1_BASE 0x3f8
 #define PIT_BASE 0x40
+#define DEBUG_EXIT_PORT 0xf4
 
 void kprintf(const char *fmt, ...)
 {
@@ -53,6 +54,7 @@ _Noreturn void kernel_main(void)
     grant(init, ZERO_SLOT_CONSOLE, CAP_IOPORT, ((uint64_t)COM1_BASE << 16) | 8);
     grant(init, ZERO_SLOT_PIT, CAP_IOPORT, ((uint64_t)PIT_BASE << 16) | 4);
     grant(init, ZERO_SLOT_IRQ0, CAP_IRQ, 0);
+    grant(init, ZERO_SLOT_EXIT, CAP_IOPORT, ((uint64_t)DEBUG_EXIT_PORT << 16) | 4);
     kprintf("kernel: init is pid %u (%s); %llu free frames\n", init->pid, boot_info.modules[0].name,
             (unsigned long long)frame_free_count());
     sched_run();

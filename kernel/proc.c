@@ -10,6 +10,7 @@
  */
 #include "base/errors.h"
 #include "base/string.h"
+#include "hal/hal.h"
 #include "kernel/abi.h"
 #include "kernel/kernel.h"
 
@@ -146,6 +147,13 @@ void proc_exit(struct proc *p, int status)
         p->exit_ntfn = NULL;
     }
     aspace_put(&p->as);
+    for (int i = 0; i < MAX_PROCS; i++) {
+        if (procs[i].live) {
+            return;
+        }
+    }
+    kprintf("kernel: every process has exited (last status %d); stopping\n", status);
+    hal_exit(status == 0 ? 0 : 1);
 }
 
 void proc_fault(struct thread *t, uint64_t vector, uint64_t addr, uint64_t error)

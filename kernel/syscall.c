@@ -225,6 +225,11 @@ static void sys_cap_info(struct thread *t, struct trap_frame *f)
         f->rdi = c->type;
         f->rsi = c->rights;
         f->rdx = c->badge;
+        if (c->type == CAP_THREAD) {
+            const struct thread *th = (const struct thread *)c->obj;
+            f->r10 = th->state;
+            f->r8 = (uint64_t)(int64_t)th->proc->exit_status;
+        }
     }
     ret(f, r);
 }
@@ -443,6 +448,12 @@ static void sys_info(struct thread *t, struct trap_frame *f)
     ret(f, 0);
 }
 
+static void sys_null(struct thread *t, struct trap_frame *f)
+{
+    (void)t;
+    ret(f, 0);
+}
+
 static const sys_fn sys_table[SYS_COUNT] = {
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_YIELD] = sys_yield,
@@ -472,6 +483,7 @@ static const sys_fn sys_table[SYS_COUNT] = {
     [SYS_IOPORT_OUT] = sys_ioport_out,
     [SYS_IOPORT_IN] = sys_ioport_in,
     [SYS_INFO] = sys_info,
+    [SYS_NULL] = sys_null,
 };
 
 void syscall_dispatch(struct trap_frame *f)

@@ -112,25 +112,22 @@ static void frame_push(uint64_t pa)
     free_count++;
 }
 
-/* Places the reference-count array in the first RAM large enough for it. */
+/* Places the reference-count array in the first free RAM large enough for it. */
 static bool refs_place(uint64_t bytes)
 {
     for (uint32_t i = 0; i < boot_nram; i++) {
         uint64_t base = (boot_ram[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-        uint64_t kend = (uint64_t)(uintptr_t)_kernel_end_phys;
-        if (base < kend) {
-            base = kend;
-        }
-        if (base + bytes <= boot_ram[i].end && base + bytes <= frame_limit) {
-            bool clash = false;
-            for (uint64_t pa = base; pa < base + bytes; pa += PAGE_SIZE) {
-                clash = clash || range_reserved(pa);
+        while (base + bytes <= boot_ram[i].end && base + bytes <= frame_limit) {
+            uint64_t clash = 0;
+            for (uint64_t pa = base; pa < base + bytes && clash == 0; pa += PAGE_SIZE) {
+                clash = range_reserved(pa) ? pa + PAGE_SIZE : 0;
             }
-            if (!clash) {
+            if (clash == 0) {
                 frame_refs = phys_to_virt(base);
                 memset(frame_refs, 0, bytes);
                 return true;
             }
+            base = clash;
         }
     }
     return false;

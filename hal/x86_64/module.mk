@@ -22,3 +22,26 @@ $(O)/bin/zero-kernel.bin: $(O)/bin/zero-kernel
 ALL_TARGETS += $(O)/bin/zero-kernel.bin
 
 endif
+
+# The platform library of user programs on x86_64 (hal/hal.h over syscalls).
+ifeq ($(PLATFORM),x86_64)
+LIBS += hal
+hal_SRCS := $(wildcard hal/x86_64/user/*.c)
+endif
+
+# build/zero.iso: GRUB (BIOS and UEFI) with the kernel and init (user/hello).
+ifeq ($(PLATFORM),x86_64)
+ISO_INIT ?= $(O)/bin/hello
+$(BUILD)/zero.iso: $(O)/bin/zero-kernel.bin $(ISO_INIT) hal/x86_64/iso/grub.cfg
+	@rm -rf $(O)/iso && mkdir -p $(O)/iso/boot/grub
+	$(Q)cp $(O)/bin/zero-kernel.bin $(O)/iso/boot/zero-kernel.bin
+	$(Q)cp $(ISO_INIT) $(O)/iso/boot/init
+	$(Q)cp hal/x86_64/iso/grub.cfg $(O)/iso/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(O)/iso >$(O)/iso.log 2>&1 || { cat $(O)/iso.log; exit 1; }
+ALL_TARGETS += $(BUILD)/zero.iso
+.PHONY: iso run-x86_64
+iso: $(BUILD)/zero.iso
+run-x86_64: $(BUILD)/zero.iso
+	qemu-system-x86_64 -cdrom $(BUILD)/zero.iso -serial stdio -display none -m 256M -no-reboot \
+	    -device isa-debug-exit,iobase=0xf4,iosize=0x04
+endif

@@ -1,0 +1,133 @@
+/*
+ * hal/hal.h for user programs on the x86_64 kernel: console through the
+ * console capability, pages from frame capabilities mapped into the
+ * program's own address space, time from the kernel's timer ticks.
+ */
+#include "base/errors.h"
+#include "base/string.h"
+#include "hal/hal.h"
+#include "user/zero.h"
+
+#define HEAP_BASE 0x0000100000000000ull
+#define TICK_NS 10000000ull
+
+static uint64_t heap_next = HEAP_BASE;
+
+void hal_console_write(const char *s, size_t n)
+{
+    zero_write(s, n);
+}
+
+long hal_console_read(char *buf, size_t n)
+{
+    (void)buf;
+    (void)n;
+    return ZERR_UNSUPPORTED;
+}
+
+/* Pages come from fresh frame capabilities; they are mapped, never reused. */
+void *hal_page_alloc(size_t npages)
+{
+    uint64_t base = heap_next;
+    for (size_t i = 0; i < npages; i++) {
+        int64_t h = zsys3(SYS_FRAME_ALLOC, 0, 0, 0);
+        if (h < 0 || zsys4(SYS_MAP, ZERO_SLOT_ASPACE, (uint64_t)h, base + i * HAL_PAGE_SIZE,
+                           ZERO_MAP_WRITE) != 0) {
+            return NULL;
+        }
+    }
+    heap_next = base + npages * HAL_PAGE_SIZE + HAL_PAGE_SIZE; /* leave a guard page */
+    return (void *)(uintptr_t)base;
+}
+
+void hal_page_free(void *p, size_t npages)
+{
+    for (size_t i = 0; i < npages; i++) {
+        zsys3(SYS_UNMAP, ZERO_SLOT_ASPACE, (uint64_t)(uintptr_t)p + i * HAL_PAGE_SIZE, 0);
+    }
+}
+
+uint64_t hal_clock_ns(void)
+{
+    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return r.rdx * TICK_NS;
+}
+
+void hal_wait_until(uint64_t deadline_ns)
+{
+    while (hal_clock_ns() < deadline_ns) {
+        zero_yield();
+    }
+}
+
+int hal_entropy(void *buf, size_t n)
+{
+    (void)buf;
+    (void)n;
+    return ZERR_UNSUPPORTED;
+}
+
+int hal_blk_open(const char *name, uint64_t create_bytes, struct hal_blk **out)
+{
+    (void)name;
+    (void)create_bytes;
+    (void)out;
+    return ZERR_NOENT;
+}
+
+uint64_t hal_blk_size(const struct hal_blk *b)
+{
+    (void)b;
+    return 0;
+}
+
+int hal_blk_read(struct hal_blk *b, uint64_t off, void *buf, size_t n)
+{
+    (void)b;
+    (void)off;
+    (void)buf;
+    (void)n;
+    return ZERR_IO;
+}
+
+int hal_blk_write(struct hal_blk *b, uint64_t off, const void *buf, size_t n)
+{
+    (void)b;
+    (void)off;
+    (void)buf;
+    (void)n;
+    return ZERR_IO;
+}
+
+int hal_blk_flush(struct hal_blk *b)
+{
+    (void)b;
+    return ZERR_IO;
+}
+
+void hal_blk_close(struct hal_blk *b)
+{
+    (void)b;
+}
+
+unsigned hal_cpu_id(void)
+{
+    return 0;
+}
+
+unsigned hal_cpu_count(void)
+{
+    return 1;
+}
+
+_Noreturn void hal_exit(int status)
+{
+    zero_exit(status);
+}
+
+_Noreturn void hal_panic(const char *msg)
+{
+    zprintf("panic: %s\n", msg);
+    zero_exit(ZERR_TRAP);
+}

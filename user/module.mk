@@ -1,0 +1,19 @@
+# user: the user runtime (start-up, syscall stubs, console) and the x86_64
+# programs that run on the kernel as boot modules.
+ifeq ($(PLATFORM),x86_64)
+LIBS += zuser
+zuser_SRCS := user/lib/crt0.S user/lib/print.c
+USER_LDLIBS := -T user/user.ld -Wl,-z,max-page-size=4096 -Wl,--build-id=none -lgcc
+
+PROGS += hello
+hello_SRCS := user/hello.c
+hello_LIBS := zuser base hal
+hello_LDLIBS := $(USER_LDLIBS)
+usertests_SRCS := user/usertests.c tests/tap_core.c
+usertests_LIBS := zuser base hal
+usertests_LDLIBS := $(USER_LDLIBS)
+ipcbench_SRCS := user/ipcbench.c
+ipcbench_LIBS := zuser base hal
+ipcbench_LDLIBS := $(USER_LDLIBS)
+$(BINDIR)/hello $(BINDIR)/usertests $(BINDIR)/ipcbench: user/user.ld
+endif
