@@ -67,85 +67,92 @@ static int ax_alloc(struct axiom *ax)
 }
 
 /* Loads [off, off + len) of the log region into win. */
-static int ax_read_log(struct axiom *ax, uint64_t off, uint8_t *win, size_t len)
+static int ax_read_log(struct blk *dev, const struct ax_layout *lay, uint64_t off, uint8_t *win,
+                       size_t len)
 {
-    return blk_read(ax->dev, ax->lay.log_off + off, win, len);
+    return blk_read(dev, lay->log_off + off, win, len);
 }
 
 /*
- * Handles damage or the end of the log at r->off: refuses if an intact
- * record of a later batch follows, otherwise zeroes the torn tail durably.
+ * Classifies what stops the replay at r->off: a clean end (0), a torn tail
+ * (ZERR_TRUNCATED, *tail = bytes up to its last non-zero byte), or damage
+ * followed by an intact record of a later batch (ZERR_CORRUPT).
  */
-static int ax_recover_tail(struct axiom *ax, struct ax_replay *r, int why_err, uint8_t *win,
-                           struct ax_recovery *rec)
+static int ax_scan_tail(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r,
+                        uint8_t *win, uint64_t *tail)
 {
     uint64_t off = r->off;
-    size_t len = (size_t)(ax->lay.log_len - off < AX_WINDOW ? ax->lay.log_len - off : AX_WINDOW);
-    size_t tail = len < AX_MAX_BATCH ? len : AX_MAX_BATCH;
-    int err = ax_read_log(ax, off, win, len);
+    size_t len = (size_t)(lay->log_len - off < AX_WINDOW ? lay->log_len - off : AX_WINDOW);
+    size_t span = len < AX_MAX_BATCH ? len : AX_MAX_BATCH;
+    int err = ax_read_log(dev, lay, off, win, len);
 
     if (err != 0) {
         return err;
     }
     if (ax_later_batch_exists(win, len, r->batch)) {
-        zfmt_snprintf(rec->why, sizeof(rec->why),
-                      "log corrupted at offset %llu (entry #%llu): %s; later entries follow, "
-                      "refusing to start",
-                      (unsigned long long)r->bad_off, (unsigned long long)r->bad_seq, r->why);
+        char why[sizeof(r->why)];
+        memcpy(why, r->why, sizeof(why));
+        zfmt_snprintf(r->why, sizeof(r->why),
+                      "%s; later entries follow (corruption, not a torn write)", why);
         return ZERR_CORRUPT;
     }
-    if (axlog_is_zero(win, tail)) {
-        return 0; /* a clean end */
-    }
-    for (size_t i = tail; i > 0; i--) {
+    for (size_t i = span; i > 0; i--) {
         if (win[i - 1] != 0) {
-            rec->cut_bytes = i;
-            break;
+            *tail = i;
+            return ZERR_TRUNCATED;
         }
     }
-    if (why_err == ZERR_TRUNCATED) {
-        zfmt_snprintf(rec->why, sizeof(rec->why), "torn tail cut after entry #%llu: %s",
-                      (unsigned long long)(r->st->applied - 1), r->why);
-    } else {
-        zfmt_snprintf(rec->why, sizeof(rec->why), "stale bytes after entry #%llu cleared",
-                      (unsigned long long)(r->st->applied - 1));
-    }
-    memset(win, 0, tail);
-    err = blk_write(ax->dev, ax->lay.log_off + off, win, tail);
-    return err != 0 ? err : blk_flush(ax->dev);
+    return 0;
 }
 
-/* Replays the whole log region into ax->st (see axiom_open). */
-static int ax_recover(struct axiom *ax, struct ax_replay *r, uint8_t *win, struct ax_recovery *rec)
+int axiom_scan(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r, uint64_t *tail)
 {
     uint64_t wstart = 0;
     uint64_t wlen = 0;
-    const uint64_t log_len = ax->lay.log_len;
+    uint8_t *win = hal_page_alloc(ax_pages(AX_WINDOW));
+    int err = 0;
 
-    while (r->off < log_len) {
+    *tail = 0;
+    if (win == NULL) {
+        return ZERR_NOMEM;
+    }
+    while (r->off < lay->log_len) {
         uint64_t off = r->off;
         size_t used = 0;
-        if (off + AX_MAX_BATCH > wstart + wlen && wstart + wlen < log_len) {
+        if (off + AX_MAX_BATCH > wstart + wlen && wstart + wlen < lay->log_len) {
             wstart = off;
-            wlen = log_len - off < AX_WINDOW ? log_len - off : AX_WINDOW;
-            int err = ax_read_log(ax, wstart, win, (size_t)wlen);
+            wlen = lay->log_len - off < AX_WINDOW ? lay->log_len - off : AX_WINDOW;
+            err = ax_read_log(dev, lay, wstart, win, (size_t)wlen);
             if (err != 0) {
-                ax_say(rec->why, sizeof(rec->why), "cannot read the log", zerr_text(err));
-                return err;
+                zfmt_snprintf(r->why, sizeof(r->why), "cannot read the log: %s", zerr_text(err));
+                break;
             }
         }
-        int err = ax_replay_batch(r, win + (off - wstart), (size_t)(wstart + wlen - off), &used);
+        err = ax_replay_batch(r, win + (off - wstart), (size_t)(wstart + wlen - off), &used);
         if (err == ZERR_NOENT || err == ZERR_TRUNCATED) {
-            return r->st->applied == 0 ? ZERR_CORRUPT : ax_recover_tail(ax, r, err, win, rec);
+            err = ax_scan_tail(dev, lay, r, win, tail);
+            break;
         }
         if (err != 0) {
-            zfmt_snprintf(rec->why, sizeof(rec->why), "entry #%llu at log offset %llu: %s",
-                          (unsigned long long)r->bad_seq, (unsigned long long)r->bad_off, r->why);
-            return err;
+            break;
         }
-        rec->batches++;
     }
-    return 0;
+    hal_page_free(win, ax_pages(AX_WINDOW));
+    return err;
+}
+
+/* Zeroes a torn tail of len bytes at log offset off, durably. */
+static int ax_cut_tail(struct axiom *ax, uint64_t off, uint64_t len)
+{
+    uint64_t n = (len + HAL_BLK_SECTOR - 1) / HAL_BLK_SECTOR * HAL_BLK_SECTOR;
+    int err;
+
+    if (n > ax->lay.log_len - off) {
+        n = ax->lay.log_len - off;
+    }
+    memset(ax->open.buf, 0, (size_t)n);
+    err = blk_write(ax->dev, ax->lay.log_off + off, ax->open.buf, (size_t)n);
+    return err != 0 ? err : blk_flush(ax->dev);
 }
 
 static void ax_adopt(struct axiom *ax, const struct ax_replay *r)
@@ -158,11 +165,41 @@ static void ax_adopt(struct axiom *ax, const struct ax_replay *r)
     ax->next_batch = r->batch;
 }
 
+/* Scans the log into ax->st and cuts a torn tail; fills rec. */
+static int ax_recover(struct axiom *ax, struct ax_recovery *rec)
+{
+    struct ax_replay r;
+    uint64_t tail = 0;
+    int err;
+
+    ax_replay_init(&r, ax->st, NULL, NULL);
+    err = axiom_scan(ax->dev, &ax->lay, &r, &tail);
+    if (err == ZERR_TRUNCATED && r.st->applied > 0) {
+        zfmt_snprintf(rec->why, sizeof(rec->why),
+                      "cut %llu bytes of torn tail after entry #%llu%s%s", (unsigned long long)tail,
+                      (unsigned long long)(r.st->applied - 1), r.why[0] ? ": " : "", r.why);
+        rec->cut_bytes = tail;
+        err = ax_cut_tail(ax, r.off, tail);
+    } else if (err != 0) {
+        zfmt_snprintf(rec->why, sizeof(rec->why), "entry #%llu at log offset %llu: %s",
+                      (unsigned long long)r.bad_seq, (unsigned long long)r.bad_off, r.why);
+        return err == ZERR_TRUNCATED ? ZERR_CORRUPT : err;
+    }
+    if (err == 0 && r.st->applied == 0) {
+        ax_say(rec->why, sizeof(rec->why), "the log has no genesis entry", "");
+        err = ZERR_CORRUPT;
+    }
+    if (err == 0) {
+        rec->entries = r.st->applied;
+        rec->batches = r.batch;
+        ax_adopt(ax, &r);
+    }
+    return err;
+}
+
 int axiom_open(struct axiom *ax, struct blk *dev, ax_sign_fn sign, void *sign_ctx,
                struct ax_recovery *rec)
 {
-    struct ax_replay r;
-    uint8_t *win;
     int err;
 
     memset(ax, 0, sizeof(*ax));
@@ -171,32 +208,15 @@ int axiom_open(struct axiom *ax, struct blk *dev, ax_sign_fn sign, void *sign_ct
     ax->sign = sign;
     ax->sign_ctx = sign_ctx;
     err = ax_read_super(dev, &ax->lay, NULL, rec->why, sizeof(rec->why));
-    if (err != 0) {
-        if (err == ZERR_NOENT) {
-            ax_say(rec->why, sizeof(rec->why), "the disk is not formatted", "");
-        }
-        return err;
+    if (err == ZERR_NOENT) {
+        ax_say(rec->why, sizeof(rec->why), "the disk is not formatted", "");
     }
-    err = ax_alloc(ax);
-    win = err == 0 ? hal_page_alloc(ax_pages(AX_WINDOW)) : NULL;
-    if (win == NULL) {
-        ax_free(ax);
-        return ZERR_NOMEM;
-    }
-    ax_replay_init(&r, ax->st, NULL, NULL);
-    err = ax_recover(ax, &r, win, rec);
-    hal_page_free(win, ax_pages(AX_WINDOW));
-    if (err == 0 && ax->st->applied == 0) {
-        ax_say(rec->why, sizeof(rec->why), "the log has no genesis entry", r.why);
-        err = ZERR_CORRUPT;
-    }
+    err = err != 0 ? err : ax_alloc(ax);
+    err = err != 0 ? err : ax_recover(ax, rec);
     if (err != 0) {
         ax_free(ax);
-        return err;
     }
-    rec->entries = ax->st->applied;
-    ax_adopt(ax, &r);
-    return 0;
+    return err;
 }
 
 void axiom_close(struct axiom *ax)

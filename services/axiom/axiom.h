@@ -102,14 +102,15 @@ int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, siz
 int ax_checkpoint_encode(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len);
 int ax_checkpoint_decode(const uint8_t *buf, size_t len, struct ax_checkpoint *out);
 
-/* The bytes the node signs: "Zero OS checkpoint v1" NUL, then the checkpoint without its signature. */
+/* The bytes the node signs: "Zero OS checkpoint v1" NUL, then the checkpoint without its signature.
+ */
 int ax_checkpoint_message(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len);
 
 /* ---- Merkle tree (RFC 9162 shape, BLAKE3) ---------------------------------- */
 
 struct ax_merkle {
     uint64_t size;
-    uint8_t n;                     /* subtree roots on the stack */
+    uint8_t n;                      /* subtree roots on the stack */
     uint8_t stack[64][AX_HASH_LEN]; /* perfect subtrees, largest first */
 };
 
@@ -145,7 +146,7 @@ void ax_state_init(struct ax_state *s);
  * the result is not 0.  Pure: reads s only.
  */
 int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct policy_decision *d,
-                     char *why, size_t whycap);
+                    char *why, size_t whycap);
 
 /* Applies an action that ax_state_decide allowed and updates the state root.  Cannot fail. */
 void ax_state_perform(struct ax_state *s, const struct ax_action *a);
@@ -201,9 +202,9 @@ typedef void (*ax_entry_fn)(void *arg, const struct ax_entry *e, const uint8_t h
 struct ax_replay {
     struct ax_state *st;
     struct ax_merkle tree;
-    uint64_t batch;  /* number of the next batch */
+    uint64_t batch; /* number of the next batch */
     uint8_t head[AX_HASH_LEN];
-    uint64_t off;    /* bytes of log accepted so far */
+    uint64_t off; /* bytes of log accepted so far */
     uint64_t checkpoints;
     ax_entry_fn fn;
     void *arg;
@@ -235,6 +236,22 @@ int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_
  * is not a torn tail but corruption in the middle of the log.
  */
 bool ax_later_batch_exists(const uint8_t *buf, size_t avail, uint64_t batch);
+
+/*
+ * Replays the log region of dev from genesis through r (initialised by the
+ * caller).  Returns 0 at a clean end of the log; ZERR_TRUNCATED if it ends
+ * in a torn tail (*tail: its length in bytes, at log offset r->off); other
+ * codes for corruption, described by r->why, r->bad_seq and r->bad_off
+ * (damage with an intact later batch behind it is ZERR_CORRUPT).
+ */
+int axiom_scan(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r, uint64_t *tail);
+
+/*
+ * Verifies a whole log held in memory (an export's body): every batch must
+ * verify and the log must end exactly at len, with no torn tail allowed.
+ * Returns 0 or a ZERR_* code with r->why, bad_seq, bad_off.
+ */
+int ax_verify_log(const uint8_t *log, size_t len, struct ax_replay *r);
 
 /* ---- export ------------------------------------------------------------------ */
 
@@ -278,9 +295,9 @@ struct axiom {
     struct ax_merkle tree;
     uint8_t head[AX_HASH_LEN];
     uint64_t next_seq;
-    uint64_t durable; /* entries durable */
-    uint64_t end;     /* log offset after the last durable batch */
-    uint64_t next_batch; /* number the next opened batch gets */
+    uint64_t durable;       /* entries durable */
+    uint64_t end;           /* log offset after the last durable batch */
+    uint64_t next_batch;    /* number the next opened batch gets */
     struct ax_batch open;   /* accepting proposals */
     struct ax_batch sealed; /* being written */
     bool inflight;

@@ -49,9 +49,9 @@ static bool ax_block_sum_ok(const uint8_t *blk)
 
 void ax_super_encode(const struct ax_layout *lay, uint8_t blk[AX_BLOCK])
 {
-    const uint64_t f[10] = {lay->disk_size, lay->keyslot_off, lay->keyslot_len, lay->log_off,
-                            lay->log_len,   lay->cas_off,     lay->cas_len,     lay->fs_off,
-                            lay->fs_len,    0};
+    const uint64_t f[10] = {
+        lay->disk_size, lay->keyslot_off, lay->keyslot_len, lay->log_off, lay->log_len,
+        lay->cas_off,   lay->cas_len,     lay->fs_off,      lay->fs_len,  0};
 
     memset(blk, 0, AX_BLOCK);
     memcpy(blk, SB_MAGIC, 8);

@@ -185,8 +185,8 @@ void ax_replay_init(struct ax_replay *r, struct ax_state *st, ax_entry_fn fn, vo
     ax_merkle_init(&r->tree);
 }
 
-static int ax_replay_fail(struct ax_replay *r, int err, uint64_t seq, uint64_t off, const char *what,
-                          const char *detail)
+static int ax_replay_fail(struct ax_replay *r, int err, uint64_t seq, uint64_t off,
+                          const char *what, const char *detail)
 {
     r->bad_seq = seq;
     r->bad_off = off;
@@ -254,7 +254,8 @@ static int ax_replay_entry(struct ax_replay *r, const struct axlog_rec *rec, uin
                               zerr_text(err));
     }
     if (e.seq != rec->seq) {
-        return ax_replay_fail(r, ZERR_CORRUPT, rec->seq, off, "entry sequence differs from record", "");
+        return ax_replay_fail(r, ZERR_CORRUPT, rec->seq, off, "entry sequence differs from record",
+                              "");
     }
     if (memcmp(e.prev, r->head, AX_HASH_LEN) != 0) {
         return ax_replay_fail(r, ZERR_CORRUPT, rec->seq, off, "previous-hash link broken", "");
@@ -364,4 +365,32 @@ int64_t ax_export_check(const uint8_t *buf, size_t size)
         return ZERR_CORRUPT;
     }
     return (int64_t)len;
+}
+
+int ax_verify_log(const uint8_t *log, size_t len, struct ax_replay *r)
+{
+    for (;;) {
+        size_t used = 0;
+        int err = ax_replay_batch(r, log + r->off, len - (size_t)r->off, &used);
+        if (err == ZERR_NOENT && r->off == len) {
+            break;
+        }
+        if (err == ZERR_NOENT || err == ZERR_TRUNCATED) {
+            if (err == ZERR_NOENT) {
+                r->bad_seq = r->st->applied;
+                r->bad_off = r->off;
+                zfmt_snprintf(r->why, sizeof(r->why), "%s",
+                              "unexpected bytes where the log should continue or end");
+            }
+            return ZERR_CORRUPT;
+        }
+        if (err != 0) {
+            return err;
+        }
+    }
+    if (r->st->applied == 0) {
+        zfmt_snprintf(r->why, sizeof(r->why), "%s", "the log has no genesis entry");
+        return ZERR_CORRUPT;
+    }
+    return 0;
 }

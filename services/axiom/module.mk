@@ -3,3 +3,13 @@ LIBS += axiom
 axiom_SRCS := $(wildcard services/axiom/*.c)
 AXIOM_LIBS := axiom policy identity keys block svcrt kcap crypto cbor base hal
 zero_CMD_LIBS += axiom policy identity keys block svcrt kcap
+
+TESTS += axiom_core
+axiom_core_SRCS := tests/services/axiom/axiom_test.c
+axiom_core_LIBS := $(AXIOM_LIBS)
+
+TESTS += axiom_tamper axiom_crash
+axiom_tamper_SRCS := tests/services/axiom/tamper_test.c
+axiom_tamper_LIBS := $(AXIOM_LIBS)
+axiom_crash_SRCS := tests/services/axiom/crash_test.c
+axiom_crash_LIBS := $(AXIOM_LIBS)

@@ -146,8 +146,9 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
     case AX_ID_CREATE:
         err = id_check_create(&s->ids, a->proposer, a->name, a->id_kind);
         if (err == ZERR_PERM) {
-            ax_why(why, cap, "a %s may not issue a %s (%s)", id_kind_name(id_find(&s->ids, a->proposer)->kind),
-                   id_kind_name(a->id_kind), a->name);
+            ax_why(why, cap, "a %s may not issue a %s (%s)",
+                   id_kind_name(id_find(&s->ids, a->proposer)->kind), id_kind_name(a->id_kind),
+                   a->name);
             return err;
         }
         break;
@@ -183,8 +184,9 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
     }
     if (err != 0) {
         ax_why(why, cap, "%s %s: %s", ax_kind_name(a->kind),
-               a->kind == AX_POLICY_ADD || a->kind == AX_POLICY_REMOVE || a->kind == AX_NOTE ? ""
-                                                                                              : a->name,
+               a->kind == AX_POLICY_ADD || a->kind == AX_POLICY_REMOVE || a->kind == AX_NOTE
+                   ? ""
+                   : a->name,
                zerr_text(err));
     }
     return err;
@@ -369,8 +371,8 @@ int ax_apply(struct ax_state *s, const struct ax_entry *e, char *why, size_t why
     if (!d.allow || d.allow != e->dec.allow || d.rule != e->dec.rule) {
         zfmt_snprintf(num, sizeof(num), "%s by rule #%u", d.allow ? "allow" : "deny",
                       (unsigned)d.rule);
-        ax_why(why, whycap, "policy decision differs: the policy says %s, the entry says %s",
-               num, e->dec.allow ? "allow" : "deny");
+        ax_why(why, whycap, "policy decision differs: the policy says %s, the entry says %s", num,
+               e->dec.allow ? "allow" : "deny");
         return ZERR_DENIED;
     }
     ax_state_perform(s, &e->a);

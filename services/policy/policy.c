@@ -181,7 +181,8 @@ int policy_parse(const char *text, size_t len, uint8_t effect, struct policy_rul
     }
     if (ws.n > 3) {
         if (!word_is(ws.w[3], ws.len[3], "if") || (ws.n - 4) % 4 != 3) {
-            return policy_fail(err, errcap, ZERR_INVAL, "conditions are: if ATTR ==|!= VALUE {and ATTR ==|!= VALUE}");
+            return policy_fail(err, errcap, ZERR_INVAL,
+                               "conditions are: if ATTR ==|!= VALUE {and ATTR ==|!= VALUE}");
         }
         for (size_t i = 4; i < ws.n; i += 4) {
             if (i > 4 && !word_is(ws.w[i - 1], ws.len[i - 1], "and")) {

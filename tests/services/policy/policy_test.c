@@ -51,8 +51,8 @@ static void test_parse(void)
     is_int(policy_parse(bad, strlen(bad), POLICY_ALLOW, &r, err, sizeof(err)), ZERR_INVAL,
            "policy_parse_rejects_bad_operator");
     const char *dangling = "* * * if resource.kind == agent and";
-    is_int(policy_parse(dangling, strlen(dangling), POLICY_ALLOW, &r, err, sizeof(err)),
-           ZERR_INVAL, "policy_parse_rejects_dangling_and");
+    is_int(policy_parse(dangling, strlen(dangling), POLICY_ALLOW, &r, err, sizeof(err)), ZERR_INVAL,
+           "policy_parse_rejects_dangling_and");
     const char *many = "* * * if resource == a and resource == a and resource == a and resource "
                        "== a and resource == a";
     ok(policy_parse(many, strlen(many), POLICY_ALLOW, &r, err, sizeof(err)) != 0,

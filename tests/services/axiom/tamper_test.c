@@ -1,0 +1,262 @@
+/*
+ * Tampering with an exported log: every single-byte change, and reordered,
+ * removed, duplicated, re-signed entries and an altered policy decision
+ * (re-chained and re-signed with the real node key, so that only the
+ * semantic checks can catch them) must all fail verification.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/errors.h"
+#include "crypto/blake3.h"
+#include "services/axiom/axiom.h"
+#include "services/axiom/internal/log.h"
+#include "tap.h"
+
+#define DISK (2u * 1024u * 1024u)
+#define MAXE 64
+
+static uint8_t secret[32] = {7, 7, 7};
+static struct keys keys;
+static struct ax_state st;
+
+/* The honest log and its entries, batch by batch. */
+static uint8_t honest[64 * 1024];
+static size_t honest_len;
+static struct ax_entry ents[MAXE];
+static uint8_t ent_bytes[MAXE][AX_ENTRY_MAX];
+static int ent_batch[MAXE];
+static int nents;
+
+static void collect(void *arg, const struct ax_entry *e, const uint8_t hash[32])
+{
+    size_t len = 0;
+
+    (void)arg;
+    (void)hash;
+    ents[nents] = *e;
+    if (e->a.kind == AX_NOTE) {
+        memcpy(ent_bytes[nents], e->a.data, e->a.data_len);
+        ents[nents].a.data = ent_bytes[nents];
+    }
+    (void)len;
+    nents++;
+}
+
+static int verify(const uint8_t *log, size_t len, char *why)
+{
+    struct ax_replay r;
+
+    ax_replay_init(&r, &st, NULL, NULL);
+    int err = ax_verify_log(log, len, &r);
+    if (why != NULL) {
+        strcpy(why, r.why);
+    }
+    return err;
+}
+
+static void step(struct axiom *ax, struct ax_action *a)
+{
+    struct policy_decision d;
+    uint64_t seq;
+    uint8_t h[32];
+    char why[160];
+
+    if (axiom_propose(ax, a, &d, &seq, h, why, sizeof(why)) != 0) {
+        tap_diag("setup proposal failed: %s", why);
+    }
+}
+
+/* Builds a small log: users, a policy change, notes, over several batches. */
+static void build(void)
+{
+    uint8_t *mem = calloc(1, DISK);
+    uint8_t id[16] = {0};
+    struct blk dev;
+    struct axiom ax;
+    struct ax_recovery rec;
+    struct ax_action a;
+
+    blk_open_mem(&dev, mem, NULL, DISK);
+    keys_init(&keys, secret);
+    (void)ax_format(&dev, secret, id, "root");
+    (void)axiom_open(&ax, &dev, axiom_sign_with_keys, &keys, &rec);
+    for (int i = 0; i < 6; i++) {
+        memset(&a, 0, sizeof(a));
+        strcpy(a.proposer, "root");
+        if (i == 1) {
+            a.kind = AX_POLICY_ADD;
+            a.effect = POLICY_ALLOW;
+            strcpy(a.rule, "kind:user note *");
+        } else if (i % 2 == 0) {
+            a.kind = AX_ID_CREATE;
+            a.id_kind = ID_KIND_USER;
+            a.name[0] = (char)('a' + i);
+            keys_public(&keys, a.name, 0, a.pub);
+        } else {
+            a.kind = AX_NOTE;
+            a.data = (const uint8_t *)"note";
+            a.data_len = 4;
+        }
+        step(&ax, &a);
+        if (i == 4) {
+            memset(&a, 0, sizeof(a));
+            strcpy(a.proposer, "a");
+            a.kind = AX_NOTE;
+            a.data = (const uint8_t *)"by a";
+            a.data_len = 4;
+            step(&ax, &a);
+        }
+        if (i % 2 == 1 || i == 4) {
+            (void)axiom_commit(&ax);
+        }
+    }
+    (void)axiom_commit(&ax);
+    honest_len = (size_t)ax.end;
+    memcpy(honest, mem + ax.lay.log_off, honest_len);
+    axiom_close(&ax);
+    free(mem);
+
+    struct ax_replay r;
+    ax_replay_init(&r, &st, collect, NULL);
+    size_t off = 0;
+    int batch = 0;
+    while (off < honest_len) {
+        size_t used = 0;
+        int before = nents;
+        if (ax_replay_batch(&r, honest + off, honest_len - off, &used) != 0) {
+            break;
+        }
+        for (int i = before; i < nents; i++) {
+            ent_batch[i] = batch;
+        }
+        batch++;
+        off += used;
+    }
+}
+
+/*
+ * Re-frames entries es[0..n) (batch numbers in bs) into out, renumbering,
+ * re-chaining and re-signing checkpoints with sign_keys.
+ */
+static size_t rebuild(const struct ax_entry *es, const int *bs, int n, struct keys *sign_keys,
+                      uint8_t *out)
+{
+    size_t off = 0;
+    uint8_t head[32] = {0};
+    struct ax_merkle m;
+    uint8_t buf[AX_ENTRY_MAX];
+    uint64_t batch = 0;
+
+    ax_merkle_init(&m);
+    memset(out, 0, sizeof(honest));
+    for (int i = 0; i < n; i++) {
+        struct ax_entry e = es[i];
+        size_t len = 0;
+        e.seq = (uint64_t)i;
+        memcpy(e.prev, head, 32);
+        (void)ax_entry_encode(&e, buf, sizeof(buf), &len);
+        (void)axlog_put(out, sizeof(honest), &off, AXLOG_ENTRY, batch, e.seq, buf, len);
+        blake3_hash(buf, len, head);
+        ax_merkle_append(&m, head);
+        if (i + 1 == n || bs[i + 1] != bs[i]) {
+            struct ax_checkpoint c;
+            uint8_t msg[300];
+            size_t mlen = 0;
+            memset(&c, 0, sizeof(c));
+            c.batch = batch;
+            c.size = (uint64_t)i + 1;
+            memcpy(c.head, head, 32);
+            memcpy(c.state_root, e.state_root, 32);
+            ax_merkle_root(&m, c.tree_root);
+            (void)ax_checkpoint_message(&c, msg, sizeof(msg), &mlen);
+            (void)keys_sign(sign_keys, "root", 0, msg, mlen, c.sig);
+            (void)ax_checkpoint_encode(&c, buf, sizeof(buf), &len);
+            (void)axlog_put(out, sizeof(honest), &off, AXLOG_CHECKPOINT, batch, c.size, buf, len);
+            off = (off + 511) / 512 * 512;
+            batch++;
+        }
+    }
+    return off;
+}
+
+static void test_bytes(void)
+{
+    static uint8_t copy[sizeof(honest)];
+    size_t missed = 0;
+
+    for (size_t i = 0; i < honest_len; i++) {
+        memcpy(copy, honest, honest_len);
+        copy[i] ^= (uint8_t)(i % 7 == 0 ? 0x80 : 0x01);
+        if (verify(copy, honest_len, NULL) == 0) {
+            missed++;
+            tap_diag("byte %zu change undetected", i);
+        }
+    }
+    is_int(missed, 0, "tamper_every_single_byte_change_detected");
+    ok(verify(honest, honest_len - 100, NULL) != 0, "tamper_truncated_last_batch_detected");
+    memcpy(copy, honest, honest_len);
+    memset(copy + honest_len, 0, 512);
+    ok(verify(copy, honest_len + 512, NULL) != 0, "tamper_appended_zero_sector_detected");
+}
+
+static void test_semantic(void)
+{
+    static uint8_t out[sizeof(honest)];
+    static struct ax_entry es[MAXE];
+    int bs[MAXE];
+    char why[200];
+    struct keys other;
+    uint8_t other_secret[32] = {1};
+    size_t len;
+
+    memcpy(es, ents, sizeof(ents));
+    memcpy(bs, ent_batch, sizeof(ent_batch));
+    len = rebuild(es, bs, nents, &keys, out);
+    is_int(verify(out, len, why), 0, "tamper_honest_rebuild_verifies");
+    ok(len == honest_len && memcmp(out, honest, len) == 0, "tamper_rebuild_is_byte_identical");
+
+    es[2] = ents[3];
+    es[3] = ents[2];
+    len = rebuild(es, bs, nents, &keys, out);
+    ok(verify(out, len, why) != 0, "tamper_reordered_entries_detected (%s)", why);
+
+    memcpy(es, ents, sizeof(ents));
+    memmove(&es[3], &es[4], sizeof(es[0]) * (size_t)(nents - 4));
+    memmove(&bs[3], &bs[4], sizeof(bs[0]) * (size_t)(nents - 4));
+    len = rebuild(es, bs, nents - 1, &keys, out);
+    ok(verify(out, len, why) != 0, "tamper_removed_entry_detected (%s)", why);
+
+    memcpy(es, ents, sizeof(ents));
+    memcpy(bs, ent_batch, sizeof(ent_batch));
+    memmove(&es[4], &es[3], sizeof(es[0]) * (size_t)(nents - 3));
+    memmove(&bs[4], &bs[3], sizeof(bs[0]) * (size_t)(nents - 3));
+    len = rebuild(es, bs, nents + 1, &keys, out);
+    ok(verify(out, len, why) != 0, "tamper_duplicated_entry_detected (%s)", why);
+
+    memcpy(es, ents, sizeof(ents));
+    memcpy(bs, ent_batch, sizeof(ent_batch));
+    keys_init(&other, other_secret);
+    len = rebuild(es, bs, nents, &other, out);
+    is_int(verify(out, len, why), ZERR_BADSIG, "tamper_resigned_checkpoints_detected");
+
+    for (int i = 0; i < nents; i++) {
+        if (es[i].a.kind == AX_NOTE && strcmp(es[i].a.proposer, "a") == 0) {
+            es[i].dec.rule = 1; /* was allowed by rule 2 */
+        }
+    }
+    len = rebuild(es, bs, nents, &keys, out);
+    is_int(verify(out, len, why), ZERR_DENIED, "tamper_altered_policy_decision_detected");
+    ok(strstr(why, "decision") != NULL, "tamper_altered_decision_reason_names_decision");
+}
+
+int main(void)
+{
+    tap_no_plan();
+    build();
+    ok(nents >= 8, "tamper_fixture_has_entries");
+    is_int(verify(honest, honest_len, NULL), 0, "tamper_honest_log_verifies");
+    test_bytes();
+    test_semantic();
+    return tap_done();
+}
