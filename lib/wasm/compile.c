@@ -1,0 +1,1234 @@
+/*
+ * Function-body validator and compiler.  One pass over the body both checks
+ * every typing rule of the validation algorithm (spec appendix) and emits the
+ * internal register form: every operand-stack position has a fixed frame
+ * slot (locals first, then stack height), so instructions name their operand
+ * slots directly.  local.get is deferred: the stack entry names the local's
+ * own slot until the value must move (a write to that local, or a control
+ * instruction), and a producer followed by local.set writes the local
+ * directly.  Branch targets are resolved to code offsets; fuel points sit at
+ * the function entry and at every loop header.
+ */
+#include "wasm/internal/wasm_int.h"
+
+#define NONE UINT32_MAX
+#define T_ANY 0
+
+enum { K_FUNC, K_BLOCK, K_LOOP, K_IF, K_ELSE };
+
+struct ctrl {
+    uint8_t kind;
+    bool unreachable;
+    bool dead; /* emission was off when the block started */
+    uint32_t height;
+    uint32_t nparams;
+    uint32_t nresults;
+    const uint8_t *params;
+    const uint8_t *results;
+    uint32_t loop_pc;
+    uint32_t patches;    /* chain of forward-branch words to patch */
+    uint32_t else_patch; /* if: BR_UNLESS target word */
+    uint32_t fuel_pos;   /* loop/func: FUEL cost word */
+    uint32_t fuel;       /* instructions charged at this fuel point */
+    uint32_t fuel_prev;  /* loop: enclosing fuel owner */
+};
+
+struct opnd {
+    uint8_t type;
+    uint32_t slot;
+};
+
+struct cc {
+    struct wasm_module *m;
+    struct wasm_reader *r;
+    struct wasm_arena *a;
+    uint32_t *code; /* grows at the arena's low end */
+    uint32_t len;
+    struct opnd *stk;
+    uint32_t sp;
+    uint32_t stk_cap;
+    uint32_t max_height;
+    struct ctrl *ctl;
+    uint32_t csp;
+    uint32_t ctl_cap;
+    uint8_t *ltypes;
+    uint32_t nlocals;
+    uint32_t last_dst; /* word index of the dst operand of the last instruction */
+    uint32_t last_end; /* code length right after that instruction */
+    uint32_t fuel_owner;
+    const struct wasm_functype *ft;
+};
+
+static const uint8_t k_single[4] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64};
+
+#define TRY(expr)         \
+    do {                  \
+        int rc_ = (expr); \
+        if (rc_ < 0) {    \
+            return rc_;   \
+        }                 \
+    } while (0)
+
+static int invalid(struct cc *c, const char *msg)
+{
+    (void)wasm_fail(c->r, ZERR_INVAL, msg);
+    return ZERR_INVAL;
+}
+
+/* Records a failure other than invalid; code is a negative constant. */
+static int fail(struct cc *c, int code, const char *msg)
+{
+    (void)wasm_fail(c->r, code, msg);
+    return code < 0 ? code : ZERR_INVAL;
+}
+
+/* ---- emission --------------------------------------------------------------- */
+
+static bool live(const struct cc *c)
+{
+    const struct ctrl *t = &c->ctl[c->csp - 1];
+    return !t->dead && !t->unreachable;
+}
+
+static int emit(struct cc *c, uint32_t w)
+{
+    struct wasm_arena *a = c->a;
+    if (a->size - a->low - a->high < 4) {
+        return fail(c, ZERR_NOMEM, "module arena too small");
+    }
+    c->code[c->len++] = w;
+    a->low += 4;
+    return 0;
+}
+
+static int emit2(struct cc *c, uint32_t a, uint32_t b)
+{
+    TRY(emit(c, a));
+    return emit(c, b);
+}
+
+static int emit3(struct cc *c, uint32_t a, uint32_t b, uint32_t d)
+{
+    TRY(emit2(c, a, b));
+    return emit(c, d);
+}
+
+/* Emits op dst rest... and remembers dst for local.set retargeting. */
+static int emit_dst(struct cc *c, uint32_t op, uint32_t dst, const uint32_t *rest, unsigned n)
+{
+    TRY(emit(c, op));
+    uint32_t pos = c->len;
+    TRY(emit(c, dst));
+    for (unsigned i = 0; i < n; i++) {
+        TRY(emit(c, rest[i]));
+    }
+    c->last_dst = pos;
+    c->last_end = c->len;
+    return 0;
+}
+
+static int emit_mov(struct cc *c, uint32_t dst, uint32_t src)
+{
+    if (dst == src) {
+        return 0;
+    }
+    return emit_dst(c, WASM_OP_MOV, dst, &src, 1);
+}
+
+/* Adds a forward-branch word to label l's patch chain. */
+static int emit_patch(struct cc *c, struct ctrl *l)
+{
+    uint32_t pos = c->len;
+    TRY(emit(c, l->patches));
+    l->patches = pos;
+    return 0;
+}
+
+static void resolve(struct cc *c, uint32_t chain, uint32_t target)
+{
+    while (chain != NONE) {
+        uint32_t next = c->code[chain];
+        c->code[chain] = target;
+        chain = next;
+    }
+}
+
+/* ---- operand stack ------------------------------------------------------------ */
+
+static int push(struct cc *c, uint8_t type)
+{
+    if (c->sp >= c->stk_cap) {
+        return fail(c, ZERR_LIMIT, "operand stack too deep");
+    }
+    c->stk[c->sp].type = type;
+    c->stk[c->sp].slot = c->nlocals + c->sp;
+    c->sp++;
+    if (c->sp > c->max_height) {
+        c->max_height = c->sp;
+    }
+    return 0;
+}
+
+/* Pops an operand of type want (T_ANY: any); *slot says where it is. */
+static int pop(struct cc *c, uint8_t want, uint8_t *got, uint32_t *slot)
+{
+    struct ctrl *t = &c->ctl[c->csp - 1];
+    *slot = 0;
+    if (c->sp == t->height) {
+        if (!t->unreachable) {
+            return invalid(c, "type mismatch");
+        }
+        *slot = c->nlocals + c->sp;
+        if (got != NULL) {
+            *got = want;
+        }
+        return 0;
+    }
+    struct opnd *o = &c->stk[--c->sp];
+    if (want != T_ANY && o->type != T_ANY && o->type != want) {
+        return invalid(c, "type mismatch");
+    }
+    if (got != NULL) {
+        *got = o->type == T_ANY ? want : o->type;
+    }
+    *slot = o->slot;
+    return 0;
+}
+
+/* Moves every deferred stack entry into its own slot. */
+static int materialize(struct cc *c)
+{
+    for (uint32_t i = 0; i < c->sp; i++) {
+        uint32_t home = c->nlocals + i;
+        if (c->stk[i].slot != home) {
+            if (live(c)) {
+                TRY(emit_mov(c, home, c->stk[i].slot));
+            }
+            c->stk[i].slot = home;
+        }
+    }
+    c->last_dst = NONE;
+    return 0;
+}
+
+/* Moves the stack entries that still refer to local x into their own slots. */
+static int materialize_local(struct cc *c, uint32_t x)
+{
+    for (uint32_t i = 0; i < c->sp; i++) {
+        if (c->stk[i].slot == x) {
+            if (live(c)) {
+                TRY(emit_mov(c, c->nlocals + i, x));
+            }
+            c->stk[i].slot = c->nlocals + i;
+        }
+    }
+    return 0;
+}
+
+/* Checks the top n operands against types (bottom first), leaving them. */
+static int check_top(struct cc *c, const uint8_t *types, uint32_t n)
+{
+    const struct ctrl *t = &c->ctl[c->csp - 1];
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t depth = n - i; /* 1 = top */
+        if (c->sp - t->height < depth) {
+            if (!t->unreachable) {
+                return invalid(c, "type mismatch");
+            }
+            continue;
+        }
+        uint8_t have = c->stk[c->sp - depth].type;
+        if (have != T_ANY && have != types[i]) {
+            return invalid(c, "type mismatch");
+        }
+    }
+    return 0;
+}
+
+/* Pops n operands of types (bottom first). */
+static int pop_types(struct cc *c, const uint8_t *types, uint32_t n)
+{
+    uint32_t slot;
+    for (uint32_t i = n; i > 0; i--) {
+        TRY(pop(c, types[i - 1], NULL, &slot));
+    }
+    return 0;
+}
+
+static int push_types(struct cc *c, const uint8_t *types, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        TRY(push(c, types[i]));
+    }
+    return 0;
+}
+
+/* ---- control ---------------------------------------------------------------- */
+
+static int read_blocktype(struct cc *c, const uint8_t **params, uint32_t *np,
+                          const uint8_t **results, uint32_t *nr)
+{
+    if (c->r->p >= c->r->end) {
+        return fail(c, ZERR_CORRUPT, "unexpected end");
+    }
+    uint8_t b = *c->r->p;
+    *np = 0;
+    *params = NULL;
+    if (b == 0x40) {
+        c->r->p++;
+        *nr = 0;
+        *results = NULL;
+        return 0;
+    }
+    for (unsigned i = 0; i < 4; i++) {
+        if (b == k_single[i]) {
+            c->r->p++;
+            *nr = 1;
+            *results = &k_single[i];
+            return 0;
+        }
+    }
+    int64_t idx;
+    TRY(wasm_read_s33(c->r, &idx));
+    if (idx < 0) {
+        return fail(c, ZERR_CORRUPT, "malformed block type");
+    }
+    if ((uint64_t)idx >= c->m->ntypes) {
+        return invalid(c, "unknown type");
+    }
+    const struct wasm_functype *t = &c->m->types[idx];
+    *np = t->nparams;
+    *params = t->types;
+    *nr = t->nresults;
+    *results = t->types + t->nparams;
+    return 0;
+}
+
+static int push_ctrl(struct cc *c, uint8_t kind, const uint8_t *params, uint32_t np,
+                     const uint8_t *results, uint32_t nr)
+{
+    if (c->csp >= c->ctl_cap) {
+        return fail(c, ZERR_LIMIT, "blocks nested too deeply");
+    }
+    struct ctrl *t = &c->ctl[c->csp];
+    t->dead = c->csp > 0 && !live(c);
+    t->kind = kind;
+    t->unreachable = false;
+    t->height = c->sp - np;
+    t->nparams = np;
+    t->params = params;
+    t->nresults = nr;
+    t->results = results;
+    t->loop_pc = NONE;
+    t->patches = NONE;
+    t->else_patch = NONE;
+    t->fuel_pos = NONE;
+    t->fuel = 0;
+    t->fuel_prev = NONE;
+    c->csp++;
+    return 0;
+}
+
+static void set_unreachable(struct cc *c)
+{
+    struct ctrl *t = &c->ctl[c->csp - 1];
+    c->sp = t->height;
+    t->unreachable = true;
+    c->last_dst = NONE;
+}
+
+/* Label arity and types of the label depth levels up. */
+static int label_of(struct cc *c, uint32_t depth, struct ctrl **l, const uint8_t **types,
+                    uint32_t *n)
+{
+    *l = NULL;
+    *types = NULL;
+    *n = 0;
+    if (depth >= c->csp) {
+        return invalid(c, "unknown label");
+    }
+    *l = &c->ctl[c->csp - 1 - depth];
+    if ((*l)->kind == K_LOOP) {
+        *types = (*l)->params;
+        *n = (*l)->nparams;
+    } else {
+        *types = (*l)->results;
+        *n = (*l)->nresults;
+    }
+    return 0;
+}
+
+/* Copies the top n operands to slots base.. (ascending: sources are above). */
+static int emit_copies(struct cc *c, uint32_t base, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t src = c->sp >= n ? c->stk[c->sp - n + i].slot : base + i;
+        if (src != base + i) {
+            TRY(emit2(c, WASM_OP_MOV, base + i));
+            TRY(emit(c, src));
+        }
+    }
+    c->last_dst = NONE;
+    return 0;
+}
+
+static bool needs_copies(struct cc *c, const struct ctrl *l, uint32_t n)
+{
+    if (l->kind == K_FUNC) {
+        return true;
+    }
+    uint32_t base = c->nlocals + l->height;
+    for (uint32_t i = 0; i < n; i++) {
+        if (c->stk[c->sp - n + i].slot != base + i) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Emits the jump to label l (copies already done): BR, or RETURN for the function. */
+static int emit_jump(struct cc *c, struct ctrl *l)
+{
+    if (l->kind == K_FUNC) {
+        return emit(c, WASM_OP_RETURN);
+    }
+    TRY(emit(c, WASM_OP_BR));
+    if (l->kind == K_LOOP) {
+        return emit(c, l->loop_pc);
+    }
+    return emit_patch(c, l);
+}
+
+/* Emits the copies and jump of an unconditional branch to l with n values. */
+static int emit_branch(struct cc *c, struct ctrl *l, uint32_t n)
+{
+    uint32_t base = l->kind == K_FUNC ? 0 : c->nlocals + l->height;
+    TRY(emit_copies(c, base, n));
+    return emit_jump(c, l);
+}
+
+static int op_block(struct cc *c, uint8_t kind)
+{
+    const uint8_t *params = NULL;
+    const uint8_t *results = NULL;
+    uint32_t np = 0;
+    uint32_t nr = 0;
+    TRY(read_blocktype(c, &params, &np, &results, &nr));
+    uint32_t cond = 0;
+    TRY(materialize(c));
+    if (kind == K_IF) {
+        TRY(pop(c, WASM_I32, NULL, &cond));
+    }
+    TRY(check_top(c, params, np));
+    if (c->sp - c->ctl[c->csp - 1].height < np) {
+        /* polymorphic stack: conjure the missing params */
+        TRY(pop_types(c, params, np));
+        TRY(push_types(c, params, np));
+    }
+    bool was_live = live(c);
+    TRY(push_ctrl(c, kind, params, np, results, nr));
+    struct ctrl *t = &c->ctl[c->csp - 1];
+    if (kind == K_LOOP) {
+        t->loop_pc = c->len;
+        t->fuel_prev = c->fuel_owner;
+        c->fuel_owner = c->csp - 1;
+        if (was_live) {
+            TRY(emit(c, WASM_OP_FUEL));
+            t->fuel_pos = c->len;
+            TRY(emit(c, 0));
+        }
+    } else if (kind == K_IF && was_live) {
+        TRY(emit2(c, WASM_OP_BR_UNLESS, cond));
+        t->else_patch = c->len;
+        TRY(emit(c, NONE));
+    }
+    c->last_dst = NONE;
+    return 0;
+}
+
+/* Checks that the stack holds exactly the results of block t. */
+static int check_exact(struct cc *c, const struct ctrl *t)
+{
+    TRY(check_top(c, t->results, t->nresults));
+    uint32_t have = c->sp - t->height;
+    if (have > t->nresults || (have < t->nresults && !t->unreachable)) {
+        return invalid(c, "type mismatch");
+    }
+    return 0;
+}
+
+static int op_else(struct cc *c)
+{
+    struct ctrl *t = &c->ctl[c->csp - 1];
+    if (t->kind != K_IF) {
+        return fail(c, ZERR_CORRUPT, "else without if");
+    }
+    TRY(materialize(c));
+    TRY(check_exact(c, t));
+    if (live(c)) {
+        TRY(emit(c, WASM_OP_BR));
+        TRY(emit_patch(c, t));
+    }
+    if (t->else_patch != NONE) {
+        c->code[t->else_patch] = c->len;
+        t->else_patch = NONE;
+    }
+    t->kind = K_ELSE;
+    t->unreachable = false;
+    c->sp = t->height;
+    c->last_dst = NONE;
+    return push_types(c, t->params, t->nparams);
+}
+
+/* Returns true when the function body ended. */
+static int op_end(struct cc *c, bool *done)
+{
+    struct ctrl *t = &c->ctl[c->csp - 1];
+    TRY(materialize(c));
+    TRY(check_exact(c, t));
+    if (t->kind == K_IF) {
+        if (t->nparams != t->nresults ||
+            (t->nparams != 0 && memcmp(t->params, t->results, t->nparams) != 0)) {
+            return invalid(c, "type mismatch");
+        }
+    }
+    if (t->kind == K_FUNC) {
+        if (live(c)) {
+            TRY(emit_branch(c, t, t->nresults));
+        }
+        if (t->fuel_pos != NONE) {
+            c->code[t->fuel_pos] = t->fuel;
+        }
+        *done = true;
+        return 0;
+    }
+    if (t->else_patch != NONE) {
+        c->code[t->else_patch] = c->len;
+    }
+    resolve(c, t->patches, c->len);
+    if (t->kind == K_LOOP) {
+        if (t->fuel_pos != NONE) {
+            c->code[t->fuel_pos] = t->fuel;
+        }
+        c->fuel_owner = t->fuel_prev;
+    }
+    uint32_t height = t->height;
+    const uint8_t *results = t->results;
+    uint32_t nr = t->nresults;
+    c->csp--;
+    c->sp = height;
+    c->last_dst = NONE;
+    return push_types(c, results, nr);
+}
+
+static int op_br(struct cc *c, uint32_t depth)
+{
+    struct ctrl *l = NULL;
+    const uint8_t *types = NULL;
+    uint32_t n = 0;
+    TRY(label_of(c, depth, &l, &types, &n));
+    TRY(materialize(c));
+    TRY(check_top(c, types, n));
+    if (live(c)) {
+        if (c->sp - c->ctl[c->csp - 1].height < n) {
+            return invalid(c, "type mismatch");
+        }
+        TRY(emit_branch(c, l, n));
+    }
+    set_unreachable(c);
+    return 0;
+}
+
+static int op_br_if(struct cc *c, uint32_t depth)
+{
+    struct ctrl *l = NULL;
+    const uint8_t *types = NULL;
+    uint32_t n = 0;
+    uint32_t cond;
+    TRY(label_of(c, depth, &l, &types, &n));
+    TRY(materialize(c));
+    TRY(pop(c, WASM_I32, NULL, &cond));
+    TRY(check_top(c, types, n));
+    if (c->sp - c->ctl[c->csp - 1].height < n) {
+        /* polymorphic: make the label's operands concrete for what follows */
+        TRY(pop_types(c, types, n));
+        TRY(push_types(c, types, n));
+        return 0;
+    }
+    if (!live(c)) {
+        return 0;
+    }
+    if (!needs_copies(c, l, n)) {
+        TRY(emit2(c, WASM_OP_BR_IF, cond));
+        if (l->kind == K_LOOP) {
+            return emit(c, l->loop_pc);
+        }
+        return emit_patch(c, l);
+    }
+    TRY(emit2(c, WASM_OP_BR_UNLESS, cond));
+    uint32_t skip = c->len;
+    TRY(emit(c, NONE));
+    TRY(emit_branch(c, l, n));
+    c->code[skip] = c->len;
+    return 0;
+}
+
+static int op_br_table(struct cc *c)
+{
+    uint32_t count;
+    uint32_t idx;
+    TRY(wasm_read_u32(c->r, &count));
+    if (count > (uint32_t)(c->r->end - c->r->p)) {
+        return fail(c, ZERR_CORRUPT, "unexpected end");
+    }
+    TRY(materialize(c));
+    TRY(pop(c, WASM_I32, NULL, &idx));
+    bool emitting = live(c);
+    /* first pass: validate every label, the default last */
+    const uint8_t *start = c->r->p;
+    uint32_t arity = NONE;
+    for (uint32_t i = 0; i <= count; i++) {
+        uint32_t depth;
+        struct ctrl *l = NULL;
+        const uint8_t *types = NULL;
+        uint32_t n = 0;
+        TRY(wasm_read_u32(c->r, &depth));
+        TRY(label_of(c, depth, &l, &types, &n));
+        if (arity != NONE && n != arity) {
+            return invalid(c, "type mismatch");
+        }
+        arity = n;
+        /* pop and push back: an unknown operand takes the label's type, so
+           labels of different types conflict even after unreachable */
+        TRY(pop_types(c, types, n));
+        TRY(push_types(c, types, n));
+    }
+    if (emitting && c->sp - c->ctl[c->csp - 1].height < arity) {
+        return invalid(c, "type mismatch");
+    }
+    if (emitting) {
+        const uint8_t *end = c->r->p;
+        c->r->p = start;
+        TRY(emit3(c, WASM_OP_BR_TABLE, idx, count));
+        uint32_t table = c->len;
+        for (uint32_t i = 0; i <= count; i++) {
+            TRY(emit(c, NONE));
+        }
+        for (uint32_t i = 0; i <= count; i++) {
+            uint32_t depth;
+            struct ctrl *l = NULL;
+            const uint8_t *types = NULL;
+            uint32_t n = 0;
+            TRY(wasm_read_u32(c->r, &depth));
+            TRY(label_of(c, depth, &l, &types, &n));
+            if (!needs_copies(c, l, n)) {
+                if (l->kind == K_LOOP) {
+                    c->code[table + i] = l->loop_pc;
+                } else {
+                    c->code[table + i] = l->patches;
+                    l->patches = table + i;
+                }
+                continue;
+            }
+            c->code[table + i] = c->len;
+            TRY(emit_branch(c, l, n));
+        }
+        c->r->p = end;
+    }
+    set_unreachable(c);
+    return 0;
+}
+
+static int op_return(struct cc *c)
+{
+    struct ctrl *f = &c->ctl[0];
+    TRY(materialize(c));
+    TRY(check_top(c, f->results, f->nresults));
+    if (live(c)) {
+        if (c->sp - c->ctl[c->csp - 1].height < f->nresults) {
+            return invalid(c, "type mismatch");
+        }
+        TRY(emit_branch(c, f, f->nresults));
+    }
+    set_unreachable(c);
+    return 0;
+}
+
+/* ---- calls -------------------------------------------------------------------- */
+
+static int do_call(struct cc *c, const struct wasm_functype *t, uint32_t op, uint32_t imm,
+                   bool indirect)
+{
+    uint32_t idx = 0;
+    TRY(materialize(c));
+    if (indirect) {
+        TRY(pop(c, WASM_I32, NULL, &idx));
+    }
+    TRY(pop_types(c, t->types, t->nparams));
+    uint32_t argbase = c->nlocals + c->sp;
+    if (live(c)) {
+        TRY(emit3(c, op, imm, argbase));
+        if (indirect) {
+            TRY(emit(c, idx));
+        }
+    }
+    /* results land in the argument slots; make sure the frame covers them */
+    uint32_t need = c->sp + (t->nparams > t->nresults ? t->nparams : t->nresults);
+    if (need > c->max_height) {
+        c->max_height = need;
+    }
+    c->last_dst = NONE;
+    return push_types(c, t->types + t->nparams, t->nresults);
+}
+
+static int op_call(struct cc *c)
+{
+    uint32_t f;
+    TRY(wasm_read_u32(c->r, &f));
+    if (f >= c->m->nfuncs) {
+        return invalid(c, "unknown function");
+    }
+    return do_call(c, &c->m->types[c->m->func_types[f]], WASM_OP_CALL, f, false);
+}
+
+static int op_call_indirect(struct cc *c)
+{
+    uint32_t type;
+    uint8_t zero;
+    TRY(wasm_read_u32(c->r, &type));
+    TRY(wasm_read_u8(c->r, &zero));
+    if (zero != 0) {
+        return fail(c, ZERR_CORRUPT, "zero byte expected");
+    }
+    if (c->m->ntables == 0) {
+        return invalid(c, "unknown table");
+    }
+    if (type >= c->m->ntypes) {
+        return invalid(c, "unknown type");
+    }
+    return do_call(c, &c->m->types[type], WASM_OP_CALL_INDIRECT, type, true);
+}
+
+/* ---- variables ------------------------------------------------------------------ */
+
+/* Pops the value for a write to slot dst and writes it there. */
+static int pop_into(struct cc *c, uint8_t type, uint32_t dst, bool is_local)
+{
+    uint32_t src;
+    TRY(pop(c, type, NULL, &src));
+    if (!live(c)) {
+        return 0;
+    }
+    bool others = false;
+    if (is_local) {
+        for (uint32_t i = 0; i < c->sp; i++) {
+            others |= c->stk[i].slot == dst;
+        }
+    }
+    /* retarget the producer of a fresh temporary when nothing else reads dst */
+    if (!others && src == c->nlocals + c->sp && c->last_dst != NONE && c->last_end == c->len &&
+        c->code[c->last_dst] == src) {
+        c->code[c->last_dst] = dst;
+        c->last_dst = NONE;
+        return 0;
+    }
+    if (is_local) {
+        TRY(materialize_local(c, dst));
+    }
+    TRY(emit_mov(c, dst, src));
+    c->last_dst = NONE;
+    return 0;
+}
+
+static int read_local(struct cc *c, uint32_t *x)
+{
+    TRY(wasm_read_u32(c->r, x));
+    if (*x >= c->nlocals) {
+        return invalid(c, "unknown local");
+    }
+    return 0;
+}
+
+static int op_local(struct cc *c, uint8_t op)
+{
+    uint32_t x;
+    TRY(read_local(c, &x));
+    uint8_t t = c->ltypes[x];
+    if (op == 0x20) {
+        TRY(push(c, t));
+        c->stk[c->sp - 1].slot = x;
+        return 0;
+    }
+    TRY(pop_into(c, t, x, true));
+    if (op == 0x22) {
+        TRY(push(c, t));
+        c->stk[c->sp - 1].slot = x;
+    }
+    return 0;
+}
+
+static int op_global(struct cc *c, uint8_t op)
+{
+    uint32_t g;
+    bool mut;
+    TRY(wasm_read_u32(c->r, &g));
+    if (g >= c->m->nglobals) {
+        return invalid(c, "unknown global");
+    }
+    uint8_t t = wasm_global_type(c->m, g, &mut);
+    if (op == 0x23) {
+        TRY(push(c, t));
+        if (live(c)) {
+            TRY(emit_dst(c, WASM_OP_GLOBAL_GET, c->nlocals + c->sp - 1, &g, 1));
+        }
+        return 0;
+    }
+    if (!mut) {
+        return invalid(c, "global is immutable");
+    }
+    uint32_t src;
+    TRY(pop(c, t, NULL, &src));
+    if (live(c)) {
+        TRY(emit3(c, WASM_OP_GLOBAL_SET, g, src));
+    }
+    c->last_dst = NONE;
+    return 0;
+}
+
+/* ---- numeric ---------------------------------------------------------------------- */
+
+/* Signature of numeric opcode op: operand types a, b (0: none) and result r. */
+static bool num_sig(uint32_t op, uint8_t *a, uint8_t *b, uint8_t *r)
+{
+    const uint8_t I = WASM_I32;
+    const uint8_t L = WASM_I64;
+    const uint8_t F = WASM_F32;
+    const uint8_t D = WASM_F64;
+    static const struct {
+        uint16_t last;
+        uint8_t a, b, r;
+    } ranges[] = {
+        {0x45, WASM_I32, 0, WASM_I32},        {0x4f, WASM_I32, WASM_I32, WASM_I32},
+        {0x50, WASM_I64, 0, WASM_I32},        {0x5a, WASM_I64, WASM_I64, WASM_I32},
+        {0x60, WASM_F32, WASM_F32, WASM_I32}, {0x66, WASM_F64, WASM_F64, WASM_I32},
+        {0x69, WASM_I32, 0, WASM_I32},        {0x78, WASM_I32, WASM_I32, WASM_I32},
+        {0x7b, WASM_I64, 0, WASM_I64},        {0x8a, WASM_I64, WASM_I64, WASM_I64},
+        {0x91, WASM_F32, 0, WASM_F32},        {0x98, WASM_F32, WASM_F32, WASM_F32},
+        {0x9f, WASM_F64, 0, WASM_F64},        {0xa6, WASM_F64, WASM_F64, WASM_F64},
+    };
+    *b = 0;
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (op >= 0x45 && op <= ranges[i].last) {
+            *a = ranges[i].a;
+            *b = ranges[i].b;
+            *r = ranges[i].r;
+            return true;
+        }
+    }
+    if (op > 0xa6 && op <= 0xc4) {
+        static const uint8_t conv[][2] = {
+            {L, I}, {F, I}, {F, I}, {D, I}, {D, I}, {I, L}, {I, L}, {F, L}, {F, L}, {D, L},
+            {D, L}, {I, F}, {I, F}, {L, F}, {L, F}, {D, F}, {I, D}, {I, D}, {L, D}, {L, D},
+            {F, D}, {F, I}, {D, L}, {I, F}, {L, D}, {I, I}, {I, I}, {L, L}, {L, L}, {L, L},
+        };
+        *a = conv[op - 0xa7][0];
+        *r = conv[op - 0xa7][1];
+    } else if (op >= WASM_OP_FC && op <= WASM_OP_FC + 7) {
+        static const uint8_t sat[][2] = {{F, I}, {F, I}, {D, I}, {D, I},
+                                         {F, L}, {F, L}, {D, L}, {D, L}};
+        *a = sat[op - WASM_OP_FC][0];
+        *r = sat[op - WASM_OP_FC][1];
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static int op_numeric(struct cc *c, uint32_t op)
+{
+    uint8_t ta;
+    uint8_t tb;
+    uint8_t tr;
+    uint32_t sa;
+    uint32_t sb = 0;
+    if (!num_sig(op, &ta, &tb, &tr)) {
+        return fail(c, ZERR_CORRUPT, "illegal opcode");
+    }
+    if (tb != 0) {
+        TRY(pop(c, tb, NULL, &sb));
+    }
+    TRY(pop(c, ta, NULL, &sa));
+    TRY(push(c, tr));
+    if (!live(c)) {
+        return 0;
+    }
+    uint32_t ops[2] = {sa, sb};
+    return emit_dst(c, op, c->nlocals + c->sp - 1, ops, tb != 0 ? 2 : 1);
+}
+
+static int op_const(struct cc *c, uint8_t op)
+{
+    uint64_t v = 0;
+    uint8_t t;
+    if (op == 0x41) {
+        int32_t x;
+        TRY(wasm_read_s32(c->r, &x));
+        v = (uint32_t)x;
+        t = WASM_I32;
+    } else if (op == 0x42) {
+        int64_t x;
+        TRY(wasm_read_s64(c->r, &x));
+        v = (uint64_t)x;
+        t = WASM_I64;
+    } else {
+        unsigned n = op == 0x43 ? 4 : 8;
+        if ((size_t)(c->r->end - c->r->p) < n) {
+            return fail(c, ZERR_CORRUPT, "unexpected end");
+        }
+        for (unsigned i = 0; i < n; i++) {
+            v |= (uint64_t)c->r->p[i] << (8 * i);
+        }
+        c->r->p += n;
+        t = op == 0x43 ? WASM_F32 : WASM_F64;
+    }
+    TRY(push(c, t));
+    if (!live(c)) {
+        return 0;
+    }
+    uint32_t dst = c->nlocals + c->sp - 1;
+    if (v >> 32 == 0) {
+        uint32_t lo = (uint32_t)v;
+        return emit_dst(c, WASM_OP_CONST32, dst, &lo, 1);
+    }
+    uint32_t w[2] = {(uint32_t)v, (uint32_t)(v >> 32)};
+    return emit_dst(c, WASM_OP_CONST64, dst, w, 2);
+}
+
+/* ---- memory ----------------------------------------------------------------------- */
+
+static int need_memory(struct cc *c)
+{
+    if (c->m->nmems == 0) {
+        return invalid(c, "unknown memory");
+    }
+    return 0;
+}
+
+static int op_memory(struct cc *c, uint8_t op)
+{
+    /* natural alignment exponent and value type of loads 0x28..0x35, stores 0x36..0x3e */
+    static const uint8_t align[23] = {2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1,
+                                      2, 2, 2, 3, 2, 3, 0, 1, 0, 1, 2};
+    static const uint8_t type[23] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_I32, WASM_I32,
+                                     WASM_I32, WASM_I32, WASM_I64, WASM_I64, WASM_I64, WASM_I64,
+                                     WASM_I64, WASM_I64, WASM_I32, WASM_I64, WASM_F32, WASM_F64,
+                                     WASM_I32, WASM_I32, WASM_I64, WASM_I64, WASM_I64};
+    uint32_t a;
+    uint32_t offset;
+    TRY(wasm_read_u32(c->r, &a));
+    TRY(wasm_read_u32(c->r, &offset));
+    TRY(need_memory(c));
+    unsigned k = op - 0x28;
+    if (a > align[k]) {
+        return invalid(c, "alignment must not be larger than natural");
+    }
+    uint32_t addr;
+    if (op <= 0x35) {
+        TRY(pop(c, WASM_I32, NULL, &addr));
+        TRY(push(c, type[k]));
+        if (!live(c)) {
+            return 0;
+        }
+        uint32_t w[2] = {addr, offset};
+        return emit_dst(c, WASM_OP_LOAD + k, c->nlocals + c->sp - 1, w, 2);
+    }
+    uint32_t val;
+    TRY(pop(c, type[k], NULL, &val));
+    TRY(pop(c, WASM_I32, NULL, &addr));
+    c->last_dst = NONE;
+    if (!live(c)) {
+        return 0;
+    }
+    TRY(emit3(c, WASM_OP_STORE + (op - 0x36), addr, val));
+    return emit(c, offset);
+}
+
+static int zero_byte(struct cc *c)
+{
+    uint8_t z;
+    TRY(wasm_read_u8(c->r, &z));
+    if (z != 0) {
+        return fail(c, ZERR_CORRUPT, "zero byte expected");
+    }
+    return 0;
+}
+
+static int op_memsize(struct cc *c, uint8_t op)
+{
+    uint32_t delta = 0;
+    TRY(zero_byte(c));
+    TRY(need_memory(c));
+    if (op == 0x40) {
+        TRY(pop(c, WASM_I32, NULL, &delta));
+    }
+    TRY(push(c, WASM_I32));
+    if (!live(c)) {
+        return 0;
+    }
+    uint32_t dst = c->nlocals + c->sp - 1;
+    if (op == 0x3f) {
+        return emit_dst(c, WASM_OP_MEMORY_SIZE, dst, NULL, 0);
+    }
+    return emit_dst(c, WASM_OP_MEMORY_GROW, dst, &delta, 1);
+}
+
+/* memory.init 8, data.drop 9, memory.copy 10, memory.fill 11 */
+static int op_bulk(struct cc *c, uint32_t sub)
+{
+    uint32_t seg = 0;
+    uint32_t s[3];
+    if (sub == 8 || sub == 9) {
+        TRY(wasm_read_u32(c->r, &seg));
+        if (!c->m->has_data_count) {
+            return fail(c, ZERR_CORRUPT, "data count section required");
+        }
+        if (seg >= c->m->data_count) {
+            return invalid(c, "unknown data segment");
+        }
+    }
+    if (sub == 8 || sub == 11) {
+        TRY(zero_byte(c));
+    } else if (sub == 10) {
+        TRY(zero_byte(c));
+        TRY(zero_byte(c));
+    }
+    if (sub != 9) {
+        TRY(need_memory(c));
+        TRY(pop(c, WASM_I32, NULL, &s[2]));
+        TRY(pop(c, WASM_I32, NULL, &s[1]));
+        TRY(pop(c, WASM_I32, NULL, &s[0]));
+    }
+    c->last_dst = NONE;
+    if (!live(c)) {
+        return 0;
+    }
+    TRY(emit(c, WASM_OP_FC + sub));
+    if (sub == 8 || sub == 9) {
+        TRY(emit(c, seg));
+    }
+    if (sub != 9) {
+        TRY(emit3(c, s[0], s[1], s[2]));
+    }
+    return 0;
+}
+
+static int op_fc(struct cc *c)
+{
+    uint32_t sub;
+    TRY(wasm_read_u32(c->r, &sub));
+    if (sub <= 7) {
+        return op_numeric(c, WASM_OP_FC + sub);
+    }
+    if (sub <= 11) {
+        return op_bulk(c, sub);
+    }
+    return fail(c, ZERR_CORRUPT, "illegal opcode");
+}
+
+static int op_select(struct cc *c)
+{
+    uint32_t cond;
+    uint32_t sa;
+    uint32_t sb;
+    uint8_t ta;
+    uint8_t tb;
+    TRY(pop(c, WASM_I32, NULL, &cond));
+    TRY(pop(c, T_ANY, &tb, &sb));
+    TRY(pop(c, T_ANY, &ta, &sa));
+    if (ta != T_ANY && tb != T_ANY && ta != tb) {
+        return invalid(c, "type mismatch");
+    }
+    TRY(push(c, ta != T_ANY ? ta : tb));
+    if (!live(c)) {
+        return 0;
+    }
+    uint32_t w[3] = {sa, sb, cond};
+    return emit_dst(c, WASM_OP_SELECT, c->nlocals + c->sp - 1, w, 3);
+}
+
+/* ---- driver ------------------------------------------------------------------------- */
+
+static int instr(struct cc *c, uint8_t op, bool *done)
+{
+    c->ctl[c->fuel_owner].fuel++;
+    switch (op) {
+    case 0x00:
+        if (live(c)) {
+            TRY(emit(c, WASM_OP_UNREACHABLE));
+        }
+        set_unreachable(c);
+        return 0;
+    case 0x01:
+        return 0;
+    case 0x02:
+        return op_block(c, K_BLOCK);
+    case 0x03:
+        return op_block(c, K_LOOP);
+    case 0x04:
+        return op_block(c, K_IF);
+    case 0x05:
+        return op_else(c);
+    case 0x0b:
+        return op_end(c, done);
+    case 0x0c:
+    case 0x0d: {
+        uint32_t depth;
+        TRY(wasm_read_u32(c->r, &depth));
+        return op == 0x0c ? op_br(c, depth) : op_br_if(c, depth);
+    }
+    case 0x0e:
+        return op_br_table(c);
+    case 0x0f:
+        return op_return(c);
+    case 0x10:
+        return op_call(c);
+    case 0x11:
+        return op_call_indirect(c);
+    case 0x1a: {
+        uint32_t s;
+        c->last_dst = NONE;
+        return pop(c, T_ANY, NULL, &s);
+    }
+    case 0x1b:
+        return op_select(c);
+    case 0x20:
+    case 0x21:
+    case 0x22:
+        return op_local(c, op);
+    case 0x23:
+    case 0x24:
+        return op_global(c, op);
+    case 0x3f:
+    case 0x40:
+        return op_memsize(c, op);
+    case 0x41:
+    case 0x42:
+    case 0x43:
+    case 0x44:
+        return op_const(c, op);
+    case 0xfc:
+        return op_fc(c);
+    default:
+        if (op >= 0x28 && op <= 0x3e) {
+            return op_memory(c, op);
+        }
+        if (op >= 0x45 && op <= 0xc4) {
+            return op_numeric(c, op);
+        }
+        return fail(c, ZERR_CORRUPT, "illegal opcode");
+    }
+}
+
+static int read_locals(struct cc *c, const struct wasm_functype *ft, uint32_t fn)
+{
+    struct wasm_reader save = *c->r;
+    uint32_t groups;
+    uint64_t total = ft->nparams;
+    TRY(wasm_read_u32(c->r, &groups));
+    for (uint32_t i = 0; i < groups; i++) {
+        uint32_t n = 0;
+        uint8_t t;
+        TRY(wasm_read_u32(c->r, &n));
+        TRY(wasm_read_u8(c->r, &t));
+        total += n;
+        if (total > UINT32_MAX) {
+            return fail(c, ZERR_CORRUPT, "too many locals");
+        }
+        if (t != WASM_I32 && t != WASM_I64 && t != WASM_F32 && t != WASM_F64) {
+            return fail(c, ZERR_CORRUPT, "malformed value type");
+        }
+    }
+    if (total > 50000) {
+        return fail(c, ZERR_LIMIT, "too many locals");
+    }
+    c->nlocals = (uint32_t)total;
+    c->ltypes = wasm_alloc_scratch(c->a, total + 1);
+    if (c->ltypes == NULL) {
+        return fail(c, ZERR_NOMEM, "module arena too small");
+    }
+    memcpy(c->ltypes, ft->types, ft->nparams);
+    *c->r = save;
+    TRY(wasm_read_u32(c->r, &groups));
+    uint32_t k = ft->nparams;
+    for (uint32_t i = 0; i < groups; i++) {
+        uint32_t n = 0;
+        uint8_t t;
+        TRY(wasm_read_u32(c->r, &n));
+        TRY(wasm_read_u8(c->r, &t));
+        memset(c->ltypes + k, t, n);
+        k += n;
+    }
+    (void)fn;
+    return 0;
+}
+
+static int compile_body(struct cc *c, struct wasm_func_code *fc)
+{
+    TRY(push_ctrl(c, K_FUNC, NULL, 0, c->ft->types + c->ft->nparams, c->ft->nresults));
+    c->fuel_owner = 0;
+    c->code = (uint32_t *)(c->a->base + c->a->low);
+    TRY(emit(c, WASM_OP_FUEL));
+    c->ctl[0].fuel_pos = c->len;
+    TRY(emit(c, 0));
+    bool done = false;
+    while (!done) {
+        uint8_t op;
+        TRY(wasm_read_u8(c->r, &op));
+        TRY(instr(c, op, &done));
+    }
+    if (c->r->p != c->r->end) {
+        return fail(c, ZERR_CORRUPT, "section size mismatch");
+    }
+    fc->code = c->code;
+    fc->frame_size = c->nlocals + c->max_height;
+    /* keep the arena's low end 8-aligned */
+    if (c->a->low & 7) {
+        c->a->low += 8 - (c->a->low & 7);
+    }
+    return 0;
+}
+
+int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
+                      struct wasm_arena *arena, const struct wasm_limits *limits)
+{
+    struct cc c;
+    size_t saved_high = arena->high;
+    uint32_t type = m->func_types[m->nfunc_imports + fn];
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.r = r;
+    c.a = arena;
+    c.ft = &m->types[type];
+    c.last_dst = NONE;
+    (void)limits;
+    int rc = read_locals(&c, c.ft, fn);
+    if (rc < 0) {
+        return rc;
+    }
+    size_t body = (size_t)(r->end - r->p);
+    c.stk_cap = (uint32_t)(body + 64 < 65536 ? body + 64 : 65536);
+    c.ctl_cap = (uint32_t)(body + 2 < 65536 ? body + 2 : 65536);
+    c.stk = wasm_alloc_scratch(arena, sizeof *c.stk * c.stk_cap);
+    c.ctl = wasm_alloc_scratch(arena, sizeof *c.ctl * c.ctl_cap);
+    if (c.stk == NULL || c.ctl == NULL) {
+        arena->high = saved_high;
+        return wasm_fail(r, ZERR_NOMEM, "module arena too small");
+    }
+    struct wasm_func_code *fc = &m->codes[fn];
+    fc->type = type;
+    fc->nparams = c.ft->nparams;
+    rc = compile_body(&c, fc);
+    fc->nlocals = c.nlocals;
+    arena->high = saved_high;
+    return rc;
+}

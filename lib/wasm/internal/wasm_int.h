@@ -1,0 +1,212 @@
+/*
+ * Private structures of the WebAssembly engine: the decoded module, the
+ * compiled internal form and the helpers shared by its files.
+ */
+#ifndef ZERO_WASM_INTERNAL_WASM_INT_H
+#define ZERO_WASM_INTERNAL_WASM_INT_H
+
+#include "base/errors.h"
+#include "base/string.h"
+#include "wasm/wasm.h"
+
+#define WASM_PAGE 65536u
+#define WASM_MAX_PAGES 65536u
+
+/* ---- arena ---------------------------------------------------------------- */
+
+/* Allocates n zeroed bytes (8-aligned) from the low end; NULL when full. */
+void *wasm_alloc(struct wasm_arena *a, size_t n);
+/* Allocates n bytes (8-aligned, not zeroed) from the high end. */
+void *wasm_alloc_scratch(struct wasm_arena *a, size_t n);
+
+/* ---- decoded module ------------------------------------------------------- */
+
+struct wasm_limits_decl {
+    uint32_t min;
+    uint32_t max;
+    bool has_max;
+};
+
+/* A constant expression: one value instruction. */
+struct wasm_constexpr {
+    uint8_t op; /* 0x41 i32.const, 0x42, 0x43, 0x44, 0x23 global.get */
+    uint32_t global;
+    uint64_t val;
+};
+
+struct wasm_import {
+    const char *module;
+    uint32_t module_len;
+    const char *name;
+    uint32_t name_len;
+    uint8_t kind;
+    uint32_t type;                  /* func: type index */
+    struct wasm_limits_decl limits; /* table or memory */
+    uint8_t gtype;                  /* global value type */
+    bool gmut;
+};
+
+struct wasm_export_decl {
+    const char *name;
+    uint32_t name_len;
+    uint8_t kind;
+    uint32_t index;
+};
+
+struct wasm_global_decl {
+    uint8_t type;
+    bool mut;
+    struct wasm_constexpr init;
+};
+
+struct wasm_elem_decl {
+    uint32_t table;
+    struct wasm_constexpr offset;
+    uint32_t count;
+    uint32_t *funcs;
+};
+
+struct wasm_data_decl {
+    bool passive;
+    struct wasm_constexpr offset;
+    uint32_t len;
+    const uint8_t *bytes;
+};
+
+/* The compiled body of one module-defined function. */
+struct wasm_func_code {
+    uint32_t type;       /* type index */
+    uint32_t nparams;    /* slots 0..nparams-1 */
+    uint32_t nlocals;    /* params + declared locals */
+    uint32_t frame_size; /* locals + deepest operand stack */
+    const uint32_t *code;
+};
+
+struct wasm_module {
+    uint32_t ntypes;
+    struct wasm_functype *types;
+    uint32_t nimports;
+    struct wasm_import *imports;
+    /* index spaces: imported entries first */
+    uint32_t nfuncs, nfunc_imports;
+    uint32_t *func_types; /* type index of every function */
+    uint32_t ntables, ntable_imports;
+    struct wasm_limits_decl *tables;
+    uint32_t nmems, nmem_imports;
+    struct wasm_limits_decl *mems;
+    uint32_t nglobals, nglobal_imports;
+    struct wasm_global_decl *globals;
+    uint32_t nexports;
+    struct wasm_export_decl *exports;
+    bool has_start;
+    uint32_t start;
+    uint32_t nelems;
+    struct wasm_elem_decl *elems;
+    uint32_t ndatas;
+    struct wasm_data_decl *datas;
+    bool has_data_count;
+    uint32_t data_count;
+    struct wasm_func_code *codes; /* nfuncs - nfunc_imports entries */
+};
+
+struct wasm_instance {
+    const struct wasm_module *module;
+    struct wasm_func **funcs;
+    struct wasm_table **tables;
+    struct wasm_memory *memory; /* NULL without one */
+    struct wasm_global **globals;
+    bool *data_dropped;
+};
+
+/* A saved caller frame on the call stack. */
+struct wasm_frame {
+    const uint32_t *pc;
+    const uint32_t *base;
+    uint64_t *fp;
+    struct wasm_instance *inst;
+};
+
+/* ---- internal form -------------------------------------------------------- */
+
+/*
+ * Instruction words: an opcode followed by operands.  Operands are frame
+ * slots (fp-relative), immediates, or code offsets.  Numeric instructions
+ * keep their WebAssembly opcode (0x45..0xc4): op dst a [b].  The 0xfc
+ * prefix maps to WASM_OP_FC + sub-opcode.  The rest are below.
+ */
+enum wasm_iop {
+    WASM_OP_FC = 0x100,
+    WASM_OP_UNREACHABLE = 0x200,        /* */
+    WASM_OP_BR,                         /* target */
+    WASM_OP_BR_IF,                      /* cond target */
+    WASM_OP_BR_UNLESS,                  /* cond target */
+    WASM_OP_BR_TABLE,                   /* idx n t0..tn */
+    WASM_OP_RETURN,                     /* */
+    WASM_OP_CALL,                       /* func argbase */
+    WASM_OP_CALL_INDIRECT,              /* type argbase idx */
+    WASM_OP_MOV,                        /* dst src */
+    WASM_OP_CONST32,                    /* dst imm */
+    WASM_OP_CONST64,                    /* dst lo hi */
+    WASM_OP_SELECT,                     /* dst a b cond */
+    WASM_OP_GLOBAL_GET,                 /* dst global */
+    WASM_OP_GLOBAL_SET,                 /* global src */
+    WASM_OP_MEMORY_SIZE,                /* dst */
+    WASM_OP_MEMORY_GROW,                /* dst delta */
+    WASM_OP_FUEL,                       /* cost */
+    WASM_OP_LOAD,                       /* base: wasm opcode 0x28..0x35 maps to WASM_OP_LOAD + k */
+    WASM_OP_STORE = WASM_OP_LOAD + 14,  /* 0x36..0x3e: addr val offset */
+    WASM_OP_BR_CMP = WASM_OP_STORE + 9, /* fused compare-and-branch: base + cmp op */
+    WASM_OP_END = WASM_OP_BR_CMP + 0x60,
+};
+
+/* ---- float helpers (float.c) ---------------------------------------------- */
+
+uint32_t wasm_f32_canon(uint32_t bits);
+uint64_t wasm_f64_canon(uint64_t bits);
+float wasm_f32_nearest(float x);
+double wasm_f64_nearest(double x);
+float wasm_f32_trunc(float x);
+double wasm_f64_trunc(double x);
+float wasm_f32_floor(float x);
+double wasm_f64_floor(double x);
+float wasm_f32_ceil(float x);
+double wasm_f64_ceil(double x);
+float wasm_f32_min(float a, float b);
+float wasm_f32_max(float a, float b);
+double wasm_f64_min(double a, double b);
+double wasm_f64_max(double a, double b);
+
+/*
+ * Float to integer conversion of opcode op (0xa8..0xb1 trapping, 0xfc 0..7
+ * saturating as WASM_OP_FC + k).  Writes *out; returns 0 or a trap reason.
+ */
+int wasm_trunc(uint32_t op, uint64_t in, uint64_t *out);
+
+/* ---- decoder (decode.c) and compiler (compile.c) --------------------------- */
+
+struct wasm_reader {
+    const uint8_t *p;
+    const uint8_t *end;
+    const uint8_t *start;
+    struct wasm_error *err;
+};
+
+int wasm_fail(struct wasm_reader *r, int code, const char *msg);
+int wasm_read_u8(struct wasm_reader *r, uint8_t *out);
+int wasm_read_u32(struct wasm_reader *r, uint32_t *out);
+int wasm_read_s32(struct wasm_reader *r, int32_t *out);
+int wasm_read_s33(struct wasm_reader *r, int64_t *out);
+int wasm_read_s64(struct wasm_reader *r, int64_t *out);
+
+/* Validates and compiles the body at r of function fn (module-defined index). */
+int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
+                      struct wasm_arena *arena, const struct wasm_limits *limits);
+
+/* Value type of global g, mutability via *mut. */
+static inline uint8_t wasm_global_type(const struct wasm_module *m, uint32_t g, bool *mut)
+{
+    *mut = m->globals[g].mut;
+    return m->globals[g].type;
+}
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * Unit tests of lib/wasm beyond the spec suite: limits, fuel determinism,
+ * NaN canonicalization and hostile inputs.  Also built for wasm32, so the
+ * fuel figures asserted here are checked on both platforms.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/errors.h"
+#include "tap.h"
+#include "wasm/modules/engine_wasm.h"
+#include "wasm/wasm.h"
+
+struct env {
+    void *mem[3];
+    struct wasm_exec ex;
+    struct wasm_module *m;
+    struct wasm_instance *inst;
+};
+
+static int env_open(struct env *e, const struct wasm_limits *limits)
+{
+    struct wasm_arena a;
+    struct wasm_error err;
+    size_t n = wasm_module_arena_hint(sizeof engine_wasm);
+    memset(e, 0, sizeof *e);
+    e->mem[0] = malloc(n);
+    wasm_arena_init(&a, e->mem[0], n);
+    int rc = wasm_module_load(engine_wasm, sizeof engine_wasm, &a, limits, &e->m, &err);
+    if (rc < 0) {
+        return rc;
+    }
+    n = wasm_exec_arena_size(limits);
+    e->mem[1] = malloc(n);
+    wasm_arena_init(&a, e->mem[1], n);
+    rc = wasm_exec_init(&e->ex, &a, limits);
+    if (rc < 0) {
+        return rc;
+    }
+    n = wasm_instance_arena_size(e->m, limits);
+    e->mem[2] = malloc(n);
+    wasm_arena_init(&a, e->mem[2], n);
+    return wasm_instantiate(e->m, NULL, 0, &a, limits, &e->ex, &e->inst, &err);
+}
+
+static void env_close(struct env *e)
+{
+    for (int i = 0; i < 3; i++) {
+        free(e->mem[i]);
+    }
+}
+
+static struct wasm_func *fn(struct env *e, const char *name)
+{
+    struct wasm_extern x;
+    if (wasm_instance_export(e->inst, name, strlen(name), &x) < 0 || x.kind != WASM_EXTERN_FUNC) {
+        return NULL;
+    }
+    return x.u.func;
+}
+
+static int call1(struct env *e, const char *name, uint64_t arg, uint64_t *res)
+{
+    return wasm_invoke(&e->ex, fn(e, name), &arg, res);
+}
+
+static uint32_t f32_bits(float f)
+{
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    return b;
+}
+
+static void test_basics(struct env *e)
+{
+    uint64_t args[2] = {40, 2};
+    uint64_t res[2] = {0, 0};
+    is_int(wasm_invoke(&e->ex, fn(e, "add"), args, res), 0, "wasm_add_runs");
+    is_int(res[0], 42, "wasm_add_returns_sum");
+    is_int(call1(e, "fib", 20, res), 0, "wasm_fib_runs");
+    is_int(res[0], 6765, "wasm_fib_20_is_6765");
+    args[0] = 7;
+    args[1] = 9;
+    is_int(wasm_invoke(&e->ex, fn(e, "swap"), args, res), 0, "wasm_multi_value_runs");
+    ok(res[0] == 9 && res[1] == 7, "wasm_multi_value_returns_both_results_in_order");
+    is_int(call1(e, "ext", 0x80, res), 0, "wasm_sign_extension_runs");
+    is_int((uint32_t)res[0], 0xffffff80u, "wasm_extend8_sign_extends");
+    double big = 1e300;
+    uint64_t bits;
+    memcpy(&bits, &big, 8);
+    is_int(call1(e, "sat", bits, res), 0, "wasm_saturating_trunc_does_not_trap");
+    is_int((uint32_t)res[0], 0x7fffffff, "wasm_saturating_trunc_clamps_to_int32_max");
+}
+
+static void test_nan(struct env *e)
+{
+    uint64_t args[2] = {f32_bits(0.0f), f32_bits(0.0f)};
+    uint64_t res[1];
+    is_int(wasm_invoke(&e->ex, fn(e, "fdiv"), args, res), 0, "wasm_fdiv_runs");
+    is_int((uint32_t)res[0], WASM_F32_CANONICAL_NAN, "wasm_zero_div_zero_is_canonical_nan");
+    /* a NaN operand with a payload and the sign bit set still gives the canonical NaN */
+    args[0] = 0xffa00001u;
+    args[1] = f32_bits(1.0f);
+    wasm_invoke(&e->ex, fn(e, "fdiv"), args, res);
+    is_int((uint32_t)res[0], WASM_F32_CANONICAL_NAN, "wasm_nan_payload_is_canonicalized");
+    double m1 = -1.0;
+    uint64_t b;
+    memcpy(&b, &m1, 8);
+    call1(e, "fsqrt", b, res);
+    ok(res[0] == WASM_F64_CANONICAL_NAN, "wasm_sqrt_of_negative_is_canonical_nan");
+}
+
+static void test_traps(struct env *e)
+{
+    uint64_t res[1];
+    uint64_t args[2] = {1, 0};
+    is_int(wasm_invoke(&e->ex, fn(e, "div"), args, res), ZERR_TRAP, "wasm_div_by_zero_traps");
+    is_int(e->ex.trap, WASM_TRAP_DIV_ZERO, "wasm_div_by_zero_trap_reason");
+    is_int(call1(e, "rec", 0, res), ZERR_TRAP, "wasm_unbounded_recursion_traps");
+    ok(e->ex.trap == WASM_TRAP_CALL_DEPTH || e->ex.trap == WASM_TRAP_STACK,
+       "wasm_unbounded_recursion_is_call_stack_exhaustion");
+    is_int(call1(e, "load", 65533, res), ZERR_TRAP, "wasm_load_past_memory_end_traps");
+    is_int(e->ex.trap, WASM_TRAP_MEMORY_OOB, "wasm_load_past_memory_end_reason");
+    is_int(wasm_invoke(&e->ex, fn(e, "crash"), NULL, NULL), ZERR_TRAP, "wasm_unreachable_traps");
+    /* the engine keeps working after a trap */
+    is_int(call1(e, "fib", 10, res), 0, "wasm_runs_after_trap");
+    is_int(res[0], 55, "wasm_result_after_trap_is_right");
+}
+
+static void test_memory_limit(void)
+{
+    struct wasm_limits l;
+    struct env e;
+    wasm_limits_default(&l);
+    l.max_memory_pages = 2; /* below the module's declared maximum of 4 */
+    is_int(env_open(&e, &l), 0, "wasm_instantiates_with_page_limit");
+    uint64_t res[1];
+    call1(&e, "grow", 1, res);
+    is_int(res[0], 1, "wasm_grow_within_limit_returns_old_size");
+    call1(&e, "grow", 1, res);
+    is_int((uint32_t)res[0], 0xffffffffu, "wasm_grow_past_limit_returns_minus_one");
+    env_close(&e);
+}
+
+/*
+ * Fuel: the entry of spin costs the instructions outside its loop (loop,
+ * local.get, end: 3) and each iteration costs the loop body with its end
+ * (12), so spin(n) uses 3 + 12n.
+ */
+static void test_fuel(struct env *e)
+{
+    uint64_t res[1];
+    e->ex.fuel = 1000000;
+    is_int(call1(e, "spin", 100, res), 0, "wasm_spin_runs_with_fuel");
+    is_int(1000000 - e->ex.fuel, 3 + 12 * 100, "wasm_fuel_used_by_spin_100_is_fixed");
+    e->ex.fuel = 3 + 12 * 41 + 5;
+    is_int(call1(e, "spin", 100000, res), ZERR_TRAP, "wasm_spin_out_of_fuel_traps");
+    is_int(e->ex.trap, WASM_TRAP_FUEL, "wasm_out_of_fuel_trap_reason");
+    struct wasm_extern mem;
+    wasm_instance_export(e->inst, "mem", 3, &mem);
+    uint32_t counter;
+    memcpy(&counter, mem.u.memory->data, 4);
+    is_int(counter, 41, "wasm_out_of_fuel_stops_at_the_same_iteration");
+    is_int(e->ex.fuel, 5, "wasm_out_of_fuel_leaves_the_same_remainder");
+    e->ex.fuel = UINT64_MAX;
+}
+
+/* Every truncation and every single-byte corruption is refused or runs cleanly. */
+static void test_hostile(void)
+{
+    static uint8_t arena[1 << 20];
+    size_t n = sizeof engine_wasm;
+    int refused = 0;
+    for (size_t len = 0; len < n; len++) {
+        struct wasm_arena a;
+        struct wasm_module *m;
+        struct wasm_error err;
+        wasm_arena_init(&a, arena, sizeof arena);
+        refused += wasm_module_load(engine_wasm, len, &a, NULL, &m, &err) < 0;
+    }
+    /* two prefixes are whole modules: the bare header and header + type section */
+    is_int(refused, (int)n - 2, "wasm_every_truncated_module_is_refused");
+    uint8_t *copy = malloc(n);
+    int loaded = 0;
+    for (size_t i = 8; i < n; i++) {
+        memcpy(copy, engine_wasm, n);
+        copy[i] ^= 0x5a;
+        struct wasm_arena a;
+        struct wasm_module *m;
+        struct wasm_error err;
+        wasm_arena_init(&a, arena, sizeof arena);
+        loaded += wasm_module_load(copy, n, &a, NULL, &m, &err) == 0;
+    }
+    ok(loaded < (int)n, "wasm_corrupted_modules_never_crash (%d of %d still load)", loaded, (int)n);
+    free(copy);
+    int nomem = 0;
+    for (size_t size = 0; size < 4096; size += 64) {
+        struct wasm_arena a;
+        struct wasm_module *m;
+        struct wasm_error err;
+        wasm_arena_init(&a, arena, size);
+        nomem += wasm_module_load(engine_wasm, n, &a, NULL, &m, &err) == ZERR_NOMEM;
+    }
+    ok(nomem > 0, "wasm_small_arena_is_refused_with_nomem (%d sizes)", nomem);
+}
+
+int main(void)
+{
+    struct env e;
+    tap_no_plan();
+    int rc = env_open(&e, NULL);
+    is_int(rc, 0, "wasm_engine_module_loads_and_instantiates");
+    if (rc == 0) {
+        test_basics(&e);
+        test_nan(&e);
+        test_traps(&e);
+        test_fuel(&e);
+    }
+    env_close(&e);
+    test_memory_limit();
+    test_hostile();
+    return tap_done();
+}

@@ -1,0 +1,16 @@
+# Tests of lib/wasm: the official spec suite, unit tests, CLI and fuel scripts.
+TESTS += wasm_spec wasm_engine
+wasm_spec_SRCS := tests/wasm/spec_runner.c
+wasm_spec_LIBS := wasm base hal
+wasm_engine_SRCS := tests/wasm/engine_test.c
+wasm_engine_LIBS := wasm base hal
+WASM_TESTS += wasm_engine
+
+# The spec suite is converted to JSON + .wasm by wabt's wast2json at build time.
+WASM_SPEC_SRCS := $(wildcard tests/data/wasm-spec/*/*.wast)
+$(BUILD)/wasm-spec/list.txt: tests/wasm/convert.sh $(WASM_SPEC_SRCS)
+	$(Q)tests/wasm/convert.sh tests/data/wasm-spec $(BUILD)/wasm-spec
+TEST_PREREQS += $(BUILD)/wasm-spec/list.txt
+
+#SCRIPT_TESTS
+wasm_spec_CFLAGS := -D_DEFAULT_SOURCE
