@@ -14,6 +14,8 @@
 #ifndef ZERO_KERNEL_ABI_H
 #define ZERO_KERNEL_ABI_H
 
+#include "kernel/cap/cap.h" /* CAP_* types and rights */
+
 #define ZERO_CAP_NONE 0xffffffffu
 #define ZERO_SLOT_ANY 0xffffffffu
 
