@@ -12,5 +12,5 @@ $(BUILD)/wasm-spec/list.txt: tests/wasm/convert.sh $(WASM_SPEC_SRCS)
 	$(Q)tests/wasm/convert.sh tests/data/wasm-spec $(BUILD)/wasm-spec
 TEST_PREREQS += $(BUILD)/wasm-spec/list.txt
 
-#SCRIPT_TESTS
+SCRIPT_TESTS += tests/wasm/cli.t tests/wasm/fuel.t
 wasm_spec_CFLAGS := -D_DEFAULT_SOURCE

@@ -23,7 +23,8 @@ static void usage(FILE *out)
                  "decimal; float arguments are decimal or a 0x bit pattern.  Results print\n"
                  "one per line as TYPE:VALUE, integers in signed decimal, floats as their\n"
                  "bit pattern in hex (f64:0x400921fb54442d18).  --fuel N stops the run\n"
-                 "with a trap once N instruction units are used (default: unlimited).\n"
+                 "with a trap once N instruction units are used (default: unlimited)\n"
+            "and reports the fuel used on stderr.\n"
                  "\n"
                  "Exit status: 0 ok, 1 the function trapped (\"trap: REASON\"), 2 usage\n"
                  "error or a malformed, invalid or unlinkable module.\n");
@@ -280,6 +281,11 @@ int zero_cmd_wasm(int argc, char **argv)
             status = invoke(&o, &ex, inst);
         } else if (rc == -2) {
             status = ZERO_EXIT_NO;
+        }
+        if (rc != -1 && o.fuel != UINT64_MAX) {
+            fflush(stdout);
+            fprintf(stderr, "fuel used: %llu of %llu\n", (unsigned long long)(o.fuel - ex.fuel),
+                    (unsigned long long)o.fuel);
         }
     }
     free(mem1);
