@@ -32,9 +32,7 @@ check:
 	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=hosted test-prereqs
 	@$(MAKE) --no-print-directory PLATFORM=hosted run-tests
 
-bench: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=hosted all
-	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=x86_64 all
+bench: all
 	@$(MAKE) --no-print-directory PLATFORM=hosted bench-run
 
 run: deps

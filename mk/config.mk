@@ -38,7 +38,7 @@ else ifeq ($(PLATFORM),wasm)
   CC := clang --target=wasm32-wasi
   AR := llvm-ar-14
   CFLAGS := -std=c11 -O2 -g $(WARN) -D_WASI_EMULATED_SIGNAL -DZERO_PLATFORM_WASM=1 -D_POSIX_C_SOURCE=200809L
-  LDFLAGS :=
+  LDFLAGS := -Wl,--export=hal_wasm_enter_cwd
   TIDY_TARGET := --target=wasm32-wasi
 else
   $(error PLATFORM must be hosted, x86_64 or wasm (got '$(PLATFORM)'))

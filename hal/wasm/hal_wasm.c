@@ -19,9 +19,12 @@ int getentropy(void *buf, size_t len);
 
 /*
  * WASI has no working directory; the launcher passes the caller's as PWD
- * and wasi-libc resolves relative paths against the one set here.
+ * and wasi-libc resolves relative paths against the one set here.  Every
+ * wasm program links this: mk/config.mk exports it, which keeps the linker
+ * from dropping it as unreferenced.
  */
-__attribute__((constructor)) static void wasm_enter_cwd(void)
+void hal_wasm_enter_cwd(void);
+__attribute__((constructor)) void hal_wasm_enter_cwd(void)
 {
     const char *pwd = getenv("PWD");
 

