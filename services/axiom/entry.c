@@ -213,6 +213,7 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
     switch (a->kind) {
     case AX_GENESIS:
     case AX_ID_ROTATE:
+        a->id_kind = a->kind == AX_GENESIS ? ID_KIND_NODE : ID_KIND_NONE;
         err = ax_get_name_field(d, 0, a->name);
         return err != 0 ? err : ax_get_pub_field(d, 1, a->pub);
     case AX_ID_CREATE:

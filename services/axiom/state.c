@@ -183,11 +183,12 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
         break;
     }
     if (err != 0) {
-        ax_why(why, cap, "%s %s: %s", ax_kind_name(a->kind),
-               a->kind == AX_POLICY_ADD || a->kind == AX_POLICY_REMOVE || a->kind == AX_NOTE
-                   ? ""
-                   : a->name,
-               zerr_text(err));
+        if (a->kind == AX_POLICY_REMOVE) {
+            ax_why(why, cap, "policy.remove #%u: no such rule", (unsigned)a->rule_id);
+        } else {
+            ax_why(why, cap, "%s %s: %s", ax_kind_name(a->kind),
+                   a->kind == AX_POLICY_ADD || a->kind == AX_NOTE ? "" : a->name, zerr_text(err));
+        }
     }
     return err;
 }

@@ -1,35 +1,136 @@
 /*
  * zero-hosted: Zero OS as one Linux process, with its terminal on stdin and
  * stdout.  Works interactively and piped (scripts).
+ *
+ *   zero-hosted --disk PATH   creates and formats PATH if it does not exist
+ *   zero-hosted               runs on a blank in-memory disk (nothing persists)
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/errors.h"
+#include "base/fmt.h"
 #include "hal/hal.h"
+#include "services/node/node.h"
 #include "services/terminal/terminal.h"
+
+#define DEFAULT_MIB 64u
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: zero-hosted [--help]\n\n"
-               "Starts Zero OS as a Linux process with its terminal on standard input and\n"
-               "output. Type 'help' at the zero> prompt for the commands.\n");
+    fprintf(f,
+            "usage: zero-hosted [--disk PATH] [--size MIB] [--node NAME] [--help]\n\n"
+            "Starts Zero OS as a Linux process with its terminal on standard input and\n"
+            "output. --disk names the disk image; it is created (--size MiB, default %u)\n"
+            "and formatted if it does not exist. Without --disk the system runs on a\n"
+            "blank in-memory disk. --node names the node principal of a new disk\n"
+            "(default root). Type 'help' at the zero> prompt for the commands.\n",
+            DEFAULT_MIB);
+}
+
+struct opts {
+    const char *disk;
+    const char *node;
+    unsigned long mib;
+};
+
+/* Parses argv; returns -1 to exit 0 (help), 0 to run, 2 on a usage error. */
+static int parse(int argc, char **argv, struct opts *o)
+{
+    o->disk = NULL;
+    o->node = "root";
+    o->mib = DEFAULT_MIB;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return -1;
+        }
+        if (i + 1 < argc && strcmp(argv[i], "--disk") == 0) {
+            o->disk = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--node") == 0) {
+            o->node = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--size") == 0) {
+            char *end = NULL;
+            o->mib = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || o->mib < 1 || o->mib > 65536) {
+                fprintf(stderr, "zero-hosted: --size must be 1..65536 (MiB)\n");
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "zero-hosted: unknown argument '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!id_name_valid(o->node, strlen(o->node))) {
+        fprintf(stderr, "zero-hosted: invalid node name '%s'\n", o->node);
+        return 2;
+    }
+    return 0;
+}
+
+static int open_disk(const struct opts *o, struct blk *dev, uint8_t **mem)
+{
+    uint64_t bytes = (uint64_t)o->mib * 1024u * 1024u;
+
+    *mem = NULL;
+    if (o->disk == NULL) {
+        *mem = calloc(1, (size_t)bytes);
+        if (*mem == NULL) {
+            return ZERR_NOMEM;
+        }
+        blk_open_mem(dev, *mem, NULL, bytes);
+        return 0;
+    }
+    return blk_open(dev, o->disk, bytes);
+}
+
+static void banner(const struct opts *o, const struct node *n)
+{
+    const struct ax_state *st = n->axiom.ax.st;
+
+    printf("Zero OS %s (%s)\n", ZERO_VERSION, HAL_PLATFORM_NAME);
+    printf("disk %s%s: %llu entries, node %s\n", o->disk != NULL ? o->disk : "(memory)",
+           n->formatted ? " (new, formatted)" : "", (unsigned long long)st->applied, st->node);
+    if (n->rec.cut_bytes != 0) {
+        printf("recovery: %s\n", n->rec.why);
+    }
+    fflush(stdout);
 }
 
 int main(int argc, char **argv)
 {
     static struct term term;
+    static struct node node;
+    struct opts o;
+    struct blk dev;
+    uint8_t *mem = NULL;
+    char why[200] = "";
+    int r = parse(argc, argv, &o);
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return 0;
-        }
-        fprintf(stderr, "zero-hosted: unknown argument '%s'\n", argv[i]);
-        usage(stderr);
+    if (r != 0) {
+        return r < 0 ? 0 : r;
+    }
+    int err = open_disk(&o, &dev, &mem);
+    if (err != 0) {
+        fprintf(stderr, "zero-hosted: cannot open disk %s: %s\n", o.disk ? o.disk : "(memory)",
+                zerr_text(err));
         return 2;
     }
-    printf("Zero OS %s (%s)\n", ZERO_VERSION, HAL_PLATFORM_NAME);
-    fflush(stdout);
-    term_init(&term, NULL, 0, NULL);
-    return term_run(&term);
+    err = node_start(&node, &dev, o.node, why, sizeof(why));
+    if (err != 0) {
+        fprintf(stderr, "zero-hosted: cannot start on %s: %s (%s)\n", o.disk ? o.disk : "(memory)",
+                why, zerr_name(err));
+        blk_close(&dev);
+        free(mem);
+        return 2;
+    }
+    banner(&o, &node);
+    term_init(&term, shell_cmds, shell_ncmds, &node.shell);
+    r = term_run(&term);
+    node_stop(&node);
+    blk_close(&dev);
+    free(mem);
+    return r;
 }

@@ -1,0 +1,54 @@
+/*
+ * A Zero OS node: the authority services of one disk, wired through the
+ * service runtime.  The node owns no platform code: the caller opens the
+ * block device (a file on hosted, virtio-blk on x86_64) and runs the
+ * terminal.
+ *
+ * Capabilities handed out at start (badges in brackets):
+ *   terminal -> identity, policy, axiom [propose, read]
+ *   identity -> keys [public], axiom [propose, read]
+ *   policy   -> axiom [propose, read]
+ *   axiom    -> keys [sign]
+ * Only the Axiom may ask the key service for signatures.
+ */
+#ifndef ZERO_SERVICES_NODE_H
+#define ZERO_SERVICES_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "services/axiom/service.h"
+#include "services/block/block.h"
+#include "services/identity/service.h"
+#include "services/keys/keys.h"
+#include "services/policy/service.h"
+#include "services/runtime/runtime.h"
+#include "services/terminal/shell.h"
+
+struct node {
+    struct blk *dev;
+    struct rt rt;
+    struct keys keys;
+    struct axiom_svc axiom;
+    struct idsvc ident;
+    struct polsvc policy;
+    struct shell shell;
+    uint32_t sid_keys, sid_axiom, sid_ident, sid_policy, sid_term;
+    uint32_t h_axiom_keys; /* the Axiom's capability to the key service */
+    bool formatted;        /* this start formatted the disk */
+    struct ax_recovery rec;
+};
+
+/*
+ * Starts the node on dev: formats it first if it is blank (a fresh root
+ * secret from platform entropy, genesis for node_name), then opens the
+ * Axiom (recovery) and wires the services.  Returns 0 or a ZERR_* code
+ * with a reason in why.
+ */
+int node_start(struct node *n, struct blk *dev, const char *node_name, char *why, size_t whycap);
+
+/* Stops the services and wipes key material. */
+void node_stop(struct node *n);
+
+#endif

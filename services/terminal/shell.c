@@ -1,0 +1,384 @@
+/*
+ * Terminal commands.  A command that changes state prints
+ * "committed #SEQ HASH" only after the Axiom reports the entry durable,
+ * "denied: REASON" when authority refuses it, and "error: REASON" for bad
+ * input; the last two commit nothing.
+ */
+#include "services/terminal/shell.h"
+
+#include "base/errors.h"
+#include "base/fmt.h"
+#include "base/string.h"
+#include "hal/hal.h"
+#include "services/axiom/service.h"
+#include "services/identity/service.h"
+#include "services/policy/service.h"
+
+#define SHELL_LOG_MAX 1000u
+
+static struct shell *shell_of(struct term *t)
+{
+    return t->ctx;
+}
+
+static int shell_usage(struct term *t, const char *usage)
+{
+    term_printf(t, "usage: %s\n", usage);
+    return ZERR_INVAL;
+}
+
+static bool shell_refusal(int err, const char *why)
+{
+    return err == ZERR_DENIED || err == ZERR_PERM || err == ZERR_BADSIG ||
+           (err == ZERR_NOENT && strncmp(why, "unknown principal", 17) == 0);
+}
+
+/* Prints the outcome of a state change. */
+static int shell_report(struct term *t, int err, const struct axiom_result *res)
+{
+    char hex[2 * AX_HASH_LEN + 1];
+
+    if (err == 0) {
+        zfmt_hex(hex, res->hash, AX_HASH_LEN);
+        term_printf(t, "committed #%llu %s\n", (unsigned long long)res->seq, hex);
+        return 0;
+    }
+    const char *why = res->why[0] != '\0' ? res->why : zerr_text(err);
+    term_printf(t, "%s: %s\n", shell_refusal(err, why) ? "denied" : "error", why);
+    return err;
+}
+
+static const struct ax_state *shell_state(struct term *t)
+{
+    struct shell *sh = shell_of(t);
+    const struct ax_state *st = NULL;
+    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(st), 0};
+
+    return rt_call(sh->rt, sh->self, sh->h_axiom, &m) == 0 ? st : NULL;
+}
+
+static bool shell_copy_name(struct term *t, char *dst, const char *src)
+{
+    size_t n = strlen(src);
+
+    if (!id_name_valid(src, n)) {
+        term_printf(t, "error: invalid name '%s' (use [a-z0-9][a-z0-9._-], at most 32)\n", src);
+        return false;
+    }
+    memcpy(dst, src, n + 1);
+    return true;
+}
+
+static int shell_id_change(struct term *t, uint32_t op, const char *name, uint8_t kind)
+{
+    struct shell *sh = shell_of(t);
+    struct idsvc_req rq;
+    struct axiom_result res;
+
+    memset(&rq, 0, sizeof(rq));
+    memset(&res, 0, sizeof(res));
+    if (!shell_copy_name(t, rq.name, name)) {
+        return ZERR_INVAL;
+    }
+    memcpy(rq.proposer, sh->acting, sizeof(rq.proposer));
+    rq.kind = kind;
+    struct rt_msg m = {op, {0}, &rq, sizeof(rq), &res, sizeof(res), 0};
+    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_ident, &m), &res);
+}
+
+static int shell_id_list(struct term *t)
+{
+    const struct ax_state *st = shell_state(t);
+    char hex[2 * ID_PUB_LEN + 1];
+
+    if (st == NULL) {
+        term_printf(t, "error: the Axiom is not reachable\n");
+        return ZERR_IO;
+    }
+    term_printf(t, "%-20s %-8s %-20s %4s %-8s %s\n", "NAME", "KIND", "PARENT", "KEY", "STATUS",
+                "PUBLIC KEY");
+    for (uint32_t i = 0; i < st->ids.n; i++) {
+        const struct id_principal *p = &st->ids.p[i];
+        zfmt_hex(hex, p->pub, ID_PUB_LEN);
+        term_printf(t, "%-20s %-8s %-20s %4u %-8s %.16s...\n", p->name, id_kind_name(p->kind),
+                    p->parent[0] ? p->parent : "-", (unsigned)p->key_gen,
+                    p->revoked ? "revoked" : "active", hex);
+    }
+    return 0;
+}
+
+static int cmd_id(struct term *t, int argc, char **argv)
+{
+    const char *usage = "id create NAME [--kind user|service|node|agent] | id list | "
+                        "id rotate NAME | id revoke NAME";
+
+    if (argc == 2 && strcmp(argv[1], "list") == 0) {
+        return shell_id_list(t);
+    }
+    if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
+        return shell_id_change(t, IDSVC_OP_REVOKE, argv[2], 0);
+    }
+    if (argc == 3 && strcmp(argv[1], "rotate") == 0) {
+        return shell_id_change(t, IDSVC_OP_ROTATE, argv[2], 0);
+    }
+    if ((argc == 3 || argc == 5) && strcmp(argv[1], "create") == 0) {
+        uint8_t kind = ID_KIND_USER;
+        if (argc == 5) {
+            kind = strcmp(argv[3], "--kind") == 0 ? id_kind_parse(argv[4], strlen(argv[4]))
+                                                  : ID_KIND_NONE;
+            if (kind == ID_KIND_NONE) {
+                return shell_usage(t, usage);
+            }
+        }
+        return shell_id_change(t, IDSVC_OP_CREATE, argv[2], kind);
+    }
+    return shell_usage(t, usage);
+}
+
+static int shell_policy_show(struct term *t)
+{
+    const struct ax_state *st = shell_state(t);
+
+    if (st == NULL) {
+        term_printf(t, "error: the Axiom is not reachable\n");
+        return ZERR_IO;
+    }
+    for (uint32_t i = 0; i < st->pol.n; i++) {
+        term_printf(t, "#%-4u %-5s %s\n", (unsigned)st->pol.r[i].id,
+                    policy_effect_name(st->pol.r[i].effect), st->pol.r[i].text);
+    }
+    term_printf(t, "#%-4u %-5s %s\n", 0u, "deny", "everything else (default)");
+    return 0;
+}
+
+/* Joins argv[from..argc) with single spaces into out (cap bytes); false if too long. */
+static bool shell_join(int argc, char **argv, int from, char *out, size_t cap)
+{
+    size_t pos = 0;
+
+    for (int i = from; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (pos + n + 2 > cap) {
+            return false;
+        }
+        if (i > from) {
+            out[pos++] = ' ';
+        }
+        memcpy(out + pos, argv[i], n);
+        pos += n;
+    }
+    out[pos] = '\0';
+    return true;
+}
+
+static int shell_policy_change(struct term *t, struct polsvc_req *rq, uint32_t op)
+{
+    struct shell *sh = shell_of(t);
+    struct axiom_result res;
+
+    memset(&res, 0, sizeof(res));
+    memcpy(rq->proposer, sh->acting, sizeof(rq->proposer));
+    struct rt_msg m = {op, {0}, rq, sizeof(*rq), &res, sizeof(res), 0};
+    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_policy, &m), &res);
+}
+
+static int cmd_policy(struct term *t, int argc, char **argv)
+{
+    const char *usage = "policy show | policy allow RULE | policy deny RULE | policy remove N";
+    struct polsvc_req rq;
+
+    memset(&rq, 0, sizeof(rq));
+    if (argc == 2 && strcmp(argv[1], "show") == 0) {
+        return shell_policy_show(t);
+    }
+    if (argc >= 3 && (strcmp(argv[1], "allow") == 0 || strcmp(argv[1], "deny") == 0)) {
+        rq.effect = argv[1][0] == 'a' ? POLICY_ALLOW : POLICY_DENY;
+        if (!shell_join(argc, argv, 2, rq.text, sizeof(rq.text))) {
+            term_printf(t, "error: rule longer than %d bytes\n", POLICY_TEXT_MAX);
+            return ZERR_LIMIT;
+        }
+        return shell_policy_change(t, &rq, POLSVC_OP_ADD);
+    }
+    if (argc == 3 && strcmp(argv[1], "remove") == 0) {
+        const char *s = argv[2][0] == '#' ? argv[2] + 1 : argv[2];
+        uint64_t v = 0;
+        for (; *s >= '0' && *s <= '9' && v <= UINT32_MAX; s++) {
+            v = v * 10 + (uint64_t)(*s - '0');
+        }
+        if (*s != '\0' || v == 0 || v > UINT32_MAX) {
+            return shell_usage(t, usage);
+        }
+        rq.rule_id = (uint32_t)v;
+        return shell_policy_change(t, &rq, POLSVC_OP_REMOVE);
+    }
+    return shell_usage(t, usage);
+}
+
+static int shell_axiom_head(struct term *t)
+{
+    struct shell *sh = shell_of(t);
+    struct axiom_head h;
+    char a[65], b[65], c[65];
+    struct rt_msg m = {AXIOM_OP_HEAD, {0}, NULL, 0, &h, sizeof(h), 0};
+    int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
+
+    if (err != 0) {
+        term_printf(t, "error: %s\n", zerr_text(err));
+        return err;
+    }
+    zfmt_hex(a, h.head, AX_HASH_LEN);
+    zfmt_hex(b, h.state_root, AX_HASH_LEN);
+    zfmt_hex(c, h.tree_root, AX_HASH_LEN);
+    term_printf(t, "sequence   #%llu (%llu entries)\nhead       %s\nstate root %s\ntree root  %s\n",
+                (unsigned long long)(h.entries - 1), (unsigned long long)h.entries, a, b, c);
+    return 0;
+}
+
+static int shell_axiom_verify(struct term *t)
+{
+    struct shell *sh = shell_of(t);
+    struct axiom_result res;
+    char root[65];
+    struct rt_msg m = {AXIOM_OP_VERIFY, {0}, NULL, 0, &res, sizeof(res), 0};
+    int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
+
+    if (err != 0) {
+        term_printf(t, "verify FAILED: %s\n", res.why[0] ? res.why : zerr_text(err));
+        return err;
+    }
+    zfmt_hex(root, res.hash, AX_HASH_LEN);
+    term_printf(t, "ok: %llu entries in %u batches replayed from the disk; state root %s matches\n",
+                (unsigned long long)res.seq, (unsigned)res.dec.rule, root);
+    return 0;
+}
+
+static int shell_axiom_log(struct term *t, uint64_t n)
+{
+    struct shell *sh = shell_of(t);
+    size_t bytes = (size_t)n * sizeof(struct axiom_log_item);
+    size_t pages = (bytes + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE;
+    struct axiom_log_item *items = hal_page_alloc(pages);
+    char hex[65];
+
+    if (items == NULL) {
+        term_printf(t, "error: out of memory\n");
+        return ZERR_NOMEM;
+    }
+    struct rt_msg m = {AXIOM_OP_LOG, {n, 0, 0, 0}, NULL, 0, items, bytes, 0};
+    int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
+    if (err != 0) {
+        term_printf(t, "error: %s\n", zerr_text(err));
+    }
+    for (size_t i = 0; err == 0 && i < m.out_len / sizeof(items[0]); i++) {
+        const struct axiom_log_item *it = &items[i];
+        zfmt_hex(hex, it->hash, AX_HASH_LEN);
+        term_printf(t, "#%-5llu %.16s %-12s %-13s %s  [rule #%u]\n", (unsigned long long)it->seq,
+                    hex, it->proposer, ax_kind_name(it->kind), it->subject, (unsigned)it->rule);
+    }
+    hal_page_free(items, pages);
+    return err;
+}
+
+static int cmd_axiom(struct term *t, int argc, char **argv)
+{
+    const char *usage = "axiom log [N] | axiom head | axiom verify";
+
+    if (argc == 2 && strcmp(argv[1], "head") == 0) {
+        return shell_axiom_head(t);
+    }
+    if (argc == 2 && strcmp(argv[1], "verify") == 0) {
+        return shell_axiom_verify(t);
+    }
+    if ((argc == 2 || argc == 3) && strcmp(argv[1], "log") == 0) {
+        uint64_t n = 0;
+        const char *s = argc == 3 ? argv[2] : "10";
+        for (; *s >= '0' && *s <= '9' && n <= SHELL_LOG_MAX; s++) {
+            n = n * 10 + (uint64_t)(*s - '0');
+        }
+        if (*s != '\0' || n == 0 || n > SHELL_LOG_MAX) {
+            term_printf(t, "error: N must be 1..%u\n", SHELL_LOG_MAX);
+            return ZERR_INVAL;
+        }
+        return shell_axiom_log(t, n);
+    }
+    return shell_usage(t, usage);
+}
+
+static int cmd_note(struct term *t, int argc, char **argv)
+{
+    struct shell *sh = shell_of(t);
+    static char text[AX_NOTE_MAX + 1];
+    struct ax_action a;
+    struct axiom_result res;
+
+    if (argc < 2) {
+        return shell_usage(t, "note TEXT...");
+    }
+    if (!shell_join(argc, argv, 1, text, sizeof(text))) {
+        term_printf(t, "error: a note holds at most %d bytes\n", AX_NOTE_MAX);
+        return ZERR_LIMIT;
+    }
+    memset(&a, 0, sizeof(a));
+    memset(&res, 0, sizeof(res));
+    a.kind = AX_NOTE;
+    memcpy(a.proposer, sh->acting, sizeof(a.proposer));
+    a.data = (const uint8_t *)text;
+    a.data_len = strlen(text);
+    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
+    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_axiom, &m), &res);
+}
+
+static int cmd_as(struct term *t, int argc, char **argv)
+{
+    struct shell *sh = shell_of(t);
+    char saved[ID_NAME_MAX + 1];
+    int err = ZERR_NOENT;
+    bool found = false;
+
+    if (argc < 3) {
+        return shell_usage(t, "as PRINCIPAL COMMAND...");
+    }
+    memcpy(saved, sh->acting, sizeof(saved));
+    if (!shell_copy_name(t, sh->acting, argv[1])) {
+        return ZERR_INVAL;
+    }
+    for (size_t i = 0; i < shell_ncmds; i++) {
+        if (strcmp(argv[2], shell_cmds[i].name) == 0) {
+            err = shell_cmds[i].run(t, argc - 2, argv + 2);
+            found = true;
+            break;
+        }
+    }
+    if (!found) {
+        term_printf(t, "error: unknown command '%s'\n", argv[2]);
+    }
+    memcpy(sh->acting, saved, sizeof(saved));
+    return err;
+}
+
+static int cmd_whoami(struct term *t, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    term_printf(t, "%s\n", shell_of(t)->acting);
+    return 0;
+}
+
+const struct term_cmd shell_cmds[] = {
+    {"id", "id create NAME [--kind KIND]", "create a user, service, node or agent (an entry)",
+     cmd_id},
+    {"id", "id list", "list principals", cmd_id},
+    {"id", "id rotate NAME", "give a principal a new key (an entry)", cmd_id},
+    {"id", "id revoke NAME", "revoke a principal and all it issued (an entry)", cmd_id},
+    {"policy", "policy show", "list the rules", cmd_policy},
+    {"policy", "policy allow RULE", "add an allow rule (an entry; see docs/policy.md)", cmd_policy},
+    {"policy", "policy deny RULE", "add a deny rule (an entry)", cmd_policy},
+    {"policy", "policy remove N", "remove rule #N (an entry)", cmd_policy},
+    {"note", "note TEXT...", "record a note (an entry)", cmd_note},
+    {"as", "as PRINCIPAL COMMAND...", "run one command as another principal", cmd_as},
+    {"whoami", "whoami", "the principal commands act as", cmd_whoami},
+    {"axiom", "axiom log [N]", "the latest N entries (default 10)", cmd_axiom},
+    {"axiom", "axiom head", "sequence, head hash, state root", cmd_axiom},
+    {"axiom", "axiom verify", "replay the disk from genesis and check everything", cmd_axiom},
+};
+const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);

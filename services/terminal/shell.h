@@ -1,0 +1,29 @@
+/*
+ * The Zero OS command set of the terminal: identities, policy, the Axiom.
+ * Commands reach the services only through capabilities in the terminal's
+ * own capability space (service runtime), never by calling them directly.
+ */
+#ifndef ZERO_SERVICES_TERMINAL_SHELL_H
+#define ZERO_SERVICES_TERMINAL_SHELL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "services/identity/identity.h"
+#include "services/runtime/runtime.h"
+#include "services/terminal/terminal.h"
+
+struct shell {
+    struct rt *rt;
+    uint32_t self;                /* the terminal's service id */
+    uint32_t h_ident;             /* capability to the identity service */
+    uint32_t h_policy;            /* capability to the policy service */
+    uint32_t h_axiom;             /* capability to the Axiom (read) */
+    char acting[ID_NAME_MAX + 1]; /* principal commands act as */
+};
+
+/* The command table to hand to term_init, with a struct shell as ctx. */
+extern const struct term_cmd shell_cmds[];
+extern const size_t shell_ncmds;
+
+#endif
