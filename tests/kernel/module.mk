@@ -2,3 +2,12 @@
 TESTS += kernel_cap
 kernel_cap_SRCS := tests/kernel/cap_test.c
 kernel_cap_LIBS := kcap base hal
+
+# QEMU tests of the x86_64 kernel (need make PLATFORM=x86_64 all and the ISO).
+SCRIPT_TESTS += tests/kernel/boot.t tests/kernel/usertests.t
+ifeq ($(PLATFORM)$(SAN)$(FUZZ),hosted)
+TEST_PREREQS += kernel-x86_64-build
+.PHONY: kernel-x86_64-build
+kernel-x86_64-build:
+	@$(MAKE) --no-print-directory PLATFORM=x86_64 all
+endif

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Boot tests: direct -kernel (Multiboot 1) with and without modules, and the
+# GRUB ISO (Multiboot 2) under BIOS and under UEFI (OVMF).
+source "$(dirname "$0")/qemu.sh"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+qemu_run "$log" 20 -kernel "$KERNEL"
+head -1 "$log" | grep -q 'Zero OS'
+tap_check $? "kernel_first_line_names_zero_os"
+grep -q 'acpi: rsdp at' "$log"
+tap_check $? "multiboot1_boot_finds_acpi_rsdp"
+[ "$QEMU_STATUS" = 1 ] && grep -q 'no boot modules' "$log"
+tap_check $? "kernel_without_modules_stops_cleanly"
+
+qemu_run "$log" 20 -kernel "$KERNEL" -initrd build/x86_64/bin/hello
+grep -q 'hello from user space' "$log" && [ "$QEMU_STATUS" = 1 ]
+tap_check $? "multiboot1_runs_hello_in_user_space"
+
+qemu_run "$log" 60 -cdrom build/zero.iso
+grep -q 'Zero OS [0-9.]* x86_64 kernel' "$log" && grep -q 'boot: multiboot2' "$log" &&
+    grep -q 'hello from user space' "$log" && [ "$QEMU_STATUS" = 1 ]
+tap_check $? "grub_iso_boots_under_bios"
+[ "$TESTNUM" -eq 0 ] || grep -q 'acpi: rsdp at' "$log"
+tap_check $? "grub_bios_passes_acpi_rsdp"
+
+OVMF=/usr/share/OVMF/OVMF_CODE.fd
+if [ -r "$OVMF" ]; then
+    qemu_run "$log" 120 -bios "$OVMF" -cdrom build/zero.iso
+    grep -q 'Zero OS [0-9.]* x86_64 kernel' "$log" && grep -q 'hello from user space' "$log" && [ "$QEMU_STATUS" = 1 ]
+    tap_check $? "grub_iso_boots_under_uefi"
+    grep -q 'acpi: rsdp at .* rev 2' "$log"
+    tap_check $? "uefi_boot_passes_acpi_2_rsdp"
+    [ "$QEMU_STATUS" = 1 ] || diag_log "$log"
+else
+    TESTNUM=$((TESTNUM + 2))
+    echo "ok $((TESTNUM - 1)) # SKIP no OVMF firmware at $OVMF"
+    echo "ok $TESTNUM # SKIP no OVMF firmware at $OVMF"
+fi
+echo "1..$TESTNUM"
