@@ -5,7 +5,7 @@ LIBS += zuser
 zuser_SRCS := user/lib/crt0.S user/lib/print.c
 USER_LDLIBS := -T user/user.ld -Wl,-z,max-page-size=4096 -Wl,--build-id=none -lgcc
 
-PROGS += hello usertests
+PROGS += hello usertests ipcbench
 hello_SRCS := user/hello.c
 hello_LIBS := zuser base hal
 hello_LDLIBS := $(USER_LDLIBS)

@@ -1,0 +1,95 @@
+/*
+ * ipcbench: kernel costs in instructions.  Run under QEMU with -icount
+ * shift=0 (bench/kernel_ipc.sh), where rdtsc advances by one per retired
+ * guest instruction.  Measures a null syscall and an IPC round trip (call
+ * plus reply between two address spaces on one CPU, both sides blocking),
+ * each as the median over BATCHES batches, and prints bench: lines.
+ */
+#include "user/zero.h"
+
+#define BATCHES 51
+#define IPC_BATCH 100
+#define NULL_BATCH 1000
+#define LINUX_PIPE_RT 12790 /* docs: Linux 6.1, mitigations=off, same method */
+#define LINUX_GETPPID 326
+
+static uint64_t median(uint64_t *v, int n)
+{
+    for (int i = 1; i < n; i++) {
+        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    }
+    return v[n / 2];
+}
+
+static int run_server(void)
+{
+    struct zmsg m = {0};
+    int64_t r = zero_recv(ZERO_SLOT_EP, &m);
+    while (r == 0) {
+        m.w[0]++;
+        r = zero_reply_recv(ZERO_SLOT_EP, &m);
+    }
+    return (int)r;
+}
+
+static uint64_t bench_ipc(uint64_t ep)
+{
+    uint64_t samples[BATCHES];
+    struct zmsg m = {0};
+    for (int i = 0; i < 200; i++) {
+        zero_call(ep, ZERO_CAP_NONE, &m);
+    }
+    for (int b = 0; b < BATCHES; b++) {
+        uint64_t t0 = zero_rdtsc();
+        for (int i = 0; i < IPC_BATCH; i++) {
+            zero_call(ep, ZERO_CAP_NONE, &m);
+        }
+        samples[b] = (zero_rdtsc() - t0) / IPC_BATCH;
+    }
+    return median(samples, BATCHES);
+}
+
+static uint64_t bench_null(void)
+{
+    uint64_t samples[BATCHES];
+    for (int b = 0; b < BATCHES; b++) {
+        uint64_t t0 = zero_rdtsc();
+        for (int i = 0; i < NULL_BATCH; i++) {
+            zsys3(SYS_NULL, 0, 0, 0);
+        }
+        samples[b] = (zero_rdtsc() - t0) / NULL_BATCH;
+    }
+    return median(samples, BATCHES);
+}
+
+/* Prints one bench: line with the ratio to the Linux figure in thousandths. */
+static void report(const char *name, uint64_t value, const char *peer, uint64_t peer_value)
+{
+    uint64_t milli = (value * 1000 + peer_value / 2) / peer_value;
+    zprintf("bench: %s %llu instructions vs %s %llu ratio %llu.%03llu\n", name,
+            (unsigned long long)value, peer, (unsigned long long)peer_value,
+            (unsigned long long)(milli / 1000), (unsigned long long)(milli % 1000));
+}
+
+int zero_main(uint64_t arg)
+{
+    if (arg == 1) {
+        return run_server();
+    }
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    if (ep < 0 || zsys4(SYS_SPAWN, 0, 1, (uint64_t)ep, ZERO_CAP_NONE) < 0) {
+        zprintf("ipcbench: cannot start the server\n");
+        zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, 1);
+        return 1;
+    }
+    uint64_t ipc = bench_ipc((uint64_t)ep);
+    uint64_t null = bench_null();
+    report("null_syscall", null, "linux_getppid", LINUX_GETPPID);
+    report("ipc_roundtrip", ipc, "linux_pipe_roundtrip", LINUX_PIPE_RT);
+    zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, 0);
+    return 0;
+}
