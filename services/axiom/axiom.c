@@ -466,3 +466,70 @@ int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
     ax_free(&ax);
     return err;
 }
+
+/* Replays an export on dev: the log must end exactly where the header says. */
+static int ax_replay_export(struct blk *dev, const uint8_t *hdr, struct ax_replay *r)
+{
+    struct ax_layout lay;
+    uint64_t tail = 0;
+    int64_t len = ax_export_check(hdr, (size_t)blk_size(dev));
+    int err;
+
+    if (len < 0) {
+        zfmt_snprintf(r->why, sizeof(r->why), "%s", "bad export header (length or reserved bytes)");
+        r->bad_seq = AX_NO_ENTRY;
+        return ZERR_CORRUPT;
+    }
+    memset(&lay, 0, sizeof(lay));
+    lay.log_off = AX_EXPORT_HEADER;
+    lay.log_len = (uint64_t)len;
+    err = axiom_scan(dev, &lay, r, &tail);
+    if (err == 0 && r->off != (uint64_t)len) {
+        r->bad_seq = r->st->applied;
+        r->bad_off = r->off;
+        zfmt_snprintf(r->why, sizeof(r->why), "%s", "bytes after the last batch");
+        err = ZERR_CORRUPT;
+    }
+    if (err == ZERR_TRUNCATED) {
+        err = ZERR_CORRUPT; /* an export has no torn tail: it was cut or altered */
+    }
+    if (err == 0 && r->st->applied == 0) {
+        zfmt_snprintf(r->why, sizeof(r->why), "%s", "the log has no genesis entry");
+        err = ZERR_CORRUPT;
+    }
+    return err;
+}
+
+int axiom_replay_device(struct blk *dev, struct ax_replay *r, uint8_t *kind, uint64_t *tail)
+{
+    uint8_t hdr[AX_EXPORT_HEADER];
+    struct ax_layout lay;
+    int err;
+
+    *tail = 0;
+    *kind = 0;
+    if (blk_size(dev) < AX_EXPORT_HEADER || blk_read(dev, 0, hdr, sizeof(hdr)) != 0) {
+        zfmt_snprintf(r->why, sizeof(r->why), "%s", "too small or unreadable");
+        return ZERR_UNSUPPORTED;
+    }
+    if (memcmp(hdr, AX_EXPORT_MAGIC, 8) == 0) {
+        *kind = AX_SOURCE_EXPORT;
+        return ax_replay_export(dev, hdr, r);
+    }
+    err = ax_read_super(dev, &lay, NULL, r->why, sizeof(r->why));
+    if (err == ZERR_NOENT || (err == ZERR_CORRUPT && memcmp(hdr, "ZEROOS", 6) != 0)) {
+        zfmt_snprintf(r->why, sizeof(r->why), "%s", "neither a Zero OS disk nor a log export");
+        return ZERR_UNSUPPORTED;
+    }
+    *kind = AX_SOURCE_DISK;
+    if (err != 0) {
+        r->bad_seq = AX_NO_ENTRY;
+        return err;
+    }
+    err = axiom_scan(dev, &lay, r, tail);
+    if (err == 0 && r->st->applied == 0) {
+        zfmt_snprintf(r->why, sizeof(r->why), "%s", "the log has no genesis entry");
+        err = ZERR_CORRUPT;
+    }
+    return err;
+}

@@ -255,14 +255,39 @@ int ax_verify_log(const uint8_t *log, size_t len, struct ax_replay *r);
 
 /* ---- export ------------------------------------------------------------------ */
 
+/*
+ * An export is one 512-byte header sector ("ZEROLOG1", the log length as 8
+ * bytes little-endian, zeros) followed by the log region's bytes up to the
+ * end of the last batch, unchanged.  Both parts are sector multiples, so an
+ * export can be read as a block device like a disk.
+ */
 #define AX_EXPORT_MAGIC "ZEROLOG1"
-#define AX_EXPORT_HEADER 32u
+#define AX_EXPORT_HEADER 512u
 
-/* Writes the 32-byte export header for a log of len bytes. */
+/* Writes the export header for a log of len bytes. */
 void ax_export_header(uint8_t out[AX_EXPORT_HEADER], uint64_t len);
 
 /* Checks an export header against the file size; returns the log length or ZERR_CORRUPT. */
 int64_t ax_export_check(const uint8_t *buf, size_t size);
+
+/* Verifies a whole export held in memory (header and log).  As ax_verify_log. */
+int ax_verify_export(const uint8_t *buf, size_t size, struct ax_replay *r);
+
+enum ax_source { AX_SOURCE_DISK = 1, AX_SOURCE_EXPORT = 2 };
+
+/* r->bad_seq when the problem is not in an entry (superblock, export header). */
+#define AX_NO_ENTRY UINT64_MAX
+
+/*
+ * Replays and verifies whatever dev holds, a Zero OS disk or an export,
+ * through r (initialised by the caller).  Returns 0 if everything verified;
+ * ZERR_TRUNCATED for a disk whose log ends in a torn tail (*tail bytes,
+ * which recovery would cut; everything before verified); ZERR_UNSUPPORTED
+ * if dev is neither; other codes for a failed check, described in r->why
+ * (r->bad_seq and r->bad_off name the first bad entry).  *kind tells which
+ * source it was.
+ */
+int axiom_replay_device(struct blk *dev, struct ax_replay *r, uint8_t *kind, uint64_t *tail);
 
 /* ---- the sequencer ------------------------------------------------------------ */
 

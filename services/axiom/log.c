@@ -361,10 +361,21 @@ int64_t ax_export_check(const uint8_t *buf, size_t size)
         return ZERR_CORRUPT;
     }
     uint64_t len = axlog_get64(buf + 8);
-    if (len != size - AX_EXPORT_HEADER || len > INT64_MAX) {
+    if (len != size - AX_EXPORT_HEADER || len > INT64_MAX || len % HAL_BLK_SECTOR != 0) {
         return ZERR_CORRUPT;
     }
     return (int64_t)len;
+}
+
+int ax_verify_export(const uint8_t *buf, size_t size, struct ax_replay *r)
+{
+    int64_t len = ax_export_check(buf, size);
+
+    if (len < 0) {
+        zfmt_snprintf(r->why, sizeof(r->why), "%s", "bad export header");
+        return ZERR_CORRUPT;
+    }
+    return ax_verify_log(buf + AX_EXPORT_HEADER, (size_t)len, r);
 }
 
 int ax_verify_log(const uint8_t *log, size_t len, struct ax_replay *r)

@@ -180,20 +180,33 @@ static size_t rebuild(const struct ax_entry *es, const int *bs, int n, struct ke
     return off;
 }
 
+static int verify_export(const uint8_t *buf, size_t size)
+{
+    struct ax_replay r;
+
+    ax_replay_init(&r, &st, NULL, NULL);
+    return ax_verify_export(buf, size, &r);
+}
+
 static void test_bytes(void)
 {
     static uint8_t copy[sizeof(honest)];
+    static uint8_t exp[AX_EXPORT_HEADER + sizeof(honest)];
+    size_t size = AX_EXPORT_HEADER + honest_len;
     size_t missed = 0;
 
-    for (size_t i = 0; i < honest_len; i++) {
-        memcpy(copy, honest, honest_len);
-        copy[i] ^= (uint8_t)(i % 7 == 0 ? 0x80 : 0x01);
-        if (verify(copy, honest_len, NULL) == 0) {
+    ax_export_header(exp, honest_len);
+    memcpy(exp + AX_EXPORT_HEADER, honest, honest_len);
+    is_int(verify_export(exp, size), 0, "tamper_honest_export_verifies");
+    for (size_t i = 0; i < size; i++) {
+        exp[i] ^= (uint8_t)(i % 7 == 0 ? 0x80 : 0x01);
+        if (verify_export(exp, size) == 0) {
             missed++;
             tap_diag("byte %zu change undetected", i);
         }
+        exp[i] ^= (uint8_t)(i % 7 == 0 ? 0x80 : 0x01);
     }
-    is_int(missed, 0, "tamper_every_single_byte_change_detected");
+    is_int(missed, 0, "tamper_every_single_byte_change_of_export_detected");
     ok(verify(honest, honest_len - 100, NULL) != 0, "tamper_truncated_last_batch_detected");
     memcpy(copy, honest, honest_len);
     memset(copy + honest_len, 0, 512);
