@@ -13,3 +13,5 @@ axiom_tamper_SRCS := tests/services/axiom/tamper_test.c
 axiom_tamper_LIBS := $(AXIOM_LIBS)
 axiom_crash_SRCS := tests/services/axiom/crash_test.c
 axiom_crash_LIBS := $(AXIOM_LIBS)
+
+SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Scripted terminal sessions against zero-hosted through a pipe: commit,
+# deny, revoke, policy change, restart and continue, recovery of a torn
+# tail, refusal of corruption, and bad input.
+cd "$(dirname "$0")/../.."
+zh=build/bin/zero-hosted
+zero=build/bin/zero
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+disk=$work/disk.img
+n=0
+check() {
+    local name=$1
+    shift
+    n=$((n + 1))
+    if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
+}
+has() { grep -qE -- "$2" <<<"$1"; }
+session() { printf '%s\n' "$@" | "$zh" --disk "$disk" --size 4 2>&1; }
+entries() { session 'axiom head' | sed -n 's/.*(\([0-9]*\) entries).*/\1/p'; }
+# flip DISK OFFSET: inverts one byte in place
+flip() {
+    local v
+    v=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "\\x$(printf %02x $((v ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+out=$(session 'id create alice')
+check "hosted_formats_new_disk_and_says_so" has "$out" 'disk .*\(new, formatted\): 1 entries, node root'
+check "hosted_commit_prints_sequence_and_hash" has "$out" 'committed #1 [0-9a-f]{64}$'
+check "hosted_prompt_is_zero" has "$out" '^zero> '
+
+before=$(entries)
+out=$(session 'as alice id create bot --kind agent')
+check "hosted_policy_denial_prints_denied_reason" has "$out" 'denied: no rule allows alice id.create bot \(default deny\)'
+check "hosted_denied_action_commits_nothing" test "$(entries)" = "$before"
+
+out=$(session 'policy allow kind:user id.create * if resource.kind == agent and resource.parent == proposer' 'as alice id create bot --kind agent' 'policy show')
+check "hosted_policy_change_commits" has "$out" 'committed #2 '
+check "hosted_new_rule_allows_agent" has "$out" 'committed #3 '
+check "hosted_policy_show_lists_rule_with_id" has "$out" '#2 +allow kind:user id.create'
+
+out=$(session 'as nobody note hi')
+check "hosted_unknown_principal_denied" has "$out" 'denied: unknown principal nobody'
+out=$(session 'as alice policy allow * * *')
+check "hosted_policy_change_needs_policy" has "$out" 'denied: no rule allows alice policy.add policy'
+
+out=$(session 'id revoke alice' 'as bot note hi' 'id list')
+check "hosted_revoke_commits" has "$out" 'committed #4 '
+check "hosted_revoked_agent_cannot_act" has "$out" 'denied: principal bot is revoked'
+check "hosted_id_list_shows_revoked" has "$out" 'alice +user +root +0 revoked'
+
+out=$(session 'axiom head' 'id create carol --kind service' 'axiom log 2' 'axiom verify')
+check "hosted_restart_keeps_every_entry" has "$out" 'sequence +#4 \(5 entries\)'
+check "hosted_restart_continues_sequence" has "$out" 'committed #5 '
+check "hosted_axiom_log_shows_latest" has "$out" '#5 +[0-9a-f]{16} root +id.create +carol \(service\)'
+check "hosted_axiom_verify_replays_disk" has "$out" 'ok: 6 entries in 6 batches replayed'
+
+long=$(head -c 5000 /dev/zero | tr '\0' 'x')
+out=$(session "$long" 'whoami')
+check "hosted_oversized_line_refused" has "$out" 'error: line longer than 4096 bytes ignored'
+check "hosted_works_after_oversized_line" has "$out" 'zero> root'
+out=$(session 'id create Bad' 'policy allow just two' 'policy remove 99' 'frobnicate')
+check "hosted_invalid_name_is_an_error" has "$out" "error: invalid name 'Bad'"
+check "hosted_bad_rule_is_an_error" has "$out" 'error: bad rule'
+check "hosted_unknown_rule_is_an_error" has "$out" 'error: policy.remove #99: no such rule'
+check "hosted_unknown_command_is_an_error" has "$out" "error: unknown command 'frobnicate'"
+check "hosted_bad_input_commits_nothing" test "$(entries)" = 6
+
+# A torn tail after the last batch is cut back on start, nothing acknowledged lost.
+bytes=$("$zero" export "$disk" "$work/x.log" | sed -n 's/.*(\([0-9]*\) bytes of log).*/\1/p')
+head -c 700 /dev/urandom | dd of="$disk" bs=1 seek=$((8192 + bytes)) conv=notrunc 2>/dev/null
+"$zero" verify "$disk" >"$work/v" 2>&1
+check "verify_reports_torn_tail_and_passes" bash -c "grep -q 'torn tail of' '$work/v'"
+out=$(session 'axiom head')
+check "hosted_recovery_cuts_torn_tail" has "$out" 'recovery: cut [0-9]+ bytes of torn tail after entry #5'
+check "hosted_recovery_keeps_acknowledged_entries" has "$out" '\(6 entries\)'
+out=$(session 'axiom head')
+check "hosted_second_start_is_clean" bash -c "! grep -q recovery <<<'$out'"
+
+# Corruption in the middle is refused with a report, never skipped.
+cp "$disk" "$work/good.img"
+flip "$disk" $((8192 + 512 + 100))
+out=$(session 'axiom head')
+rc=$?
+check "hosted_refuses_mid_log_corruption" has "$out" 'cannot start on .*later entries follow'
+"$zero" verify "$disk" >"$work/v" 2>&1
+check "verify_names_first_bad_entry" bash -c "test $? -eq 1 && grep -q 'FAILED: .*entry #1 at log offset 512' '$work/v'"
+cp "$work/good.img" "$disk"
+
+# Garbage and truncated disks.
+head -c 1048576 /dev/urandom >"$work/garbage.img"
+"$zh" --disk "$work/garbage.img" </dev/null >"$work/o" 2>&1
+check "hosted_garbage_disk_refused_exit_2" bash -c "test $? -eq 2 && grep -q 'not a Zero OS disk' '$work/o'"
+head -c 1048576 "$disk" >"$work/short.img"
+"$zh" --disk "$work/short.img" </dev/null >"$work/o" 2>&1
+check "hosted_truncated_disk_refused_exit_2" bash -c "test $? -eq 2 && grep -q 'does not fit the device' '$work/o'"
+"$zh" --disk "$work/none/x.img" </dev/null >"$work/o" 2>&1
+check "hosted_unopenable_disk_exit_2" test $? -eq 2
+out=$(printf 'id create m\nid list\n' | "$zh" 2>&1)
+check "hosted_runs_on_memory_disk_without_disk_option" has "$out" 'disk \(memory\) \(new, formatted\)'
+echo "1..$n"
