@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "base/fmt.h"
+#include "base/string.h"
 #include "hal/hal.h"
 #include "kernel/abi.h"
 #include "kernel/kernel.h"
@@ -37,8 +38,48 @@ static void grant(struct proc *p, uint32_t slot, uint32_t type, uint64_t obj)
     }
 }
 
+/* True if the boot command line contains word. */
+static bool cmdline_has(const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = boot_info.cmdline; *p != 0; p++) {
+        if (strncmp(p, word, n) == 0 && (p[n] == 0 || p[n] == ' ')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t recurse(uint64_t depth)
+{
+    volatile uint8_t pad[512];
+    pad[0] = (uint8_t)depth;
+    if (depth > (1u << 24)) {
+        return pad[0];
+    }
+    return recurse(depth + 1) + pad[0];
+}
+
+/*
+ * Boot-time self tests of the kernel's own fault handling, chosen on the
+ * command line: a wild kernel write, and a kernel stack overflow into the
+ * guard page.  Both must end in a diagnostic, never in silence.
+ */
+static void kernel_self_test(void)
+{
+    if (cmdline_has("test=kernel-fault")) {
+        kprintf("kernel: self test: writing through a wild pointer\n");
+        *(volatile uint64_t *)(uintptr_t)0xdead000ull = 1;
+    }
+    if (cmdline_has("test=stack-overflow")) {
+        kprintf("kernel: self test: overflowing the kernel stack\n");
+        recurse(0);
+    }
+}
+
 _Noreturn void kernel_main(void)
 {
+    kernel_self_test();
     spin_lock(&kernel_lock);
     if (boot_info.nmodules == 0) {
         kprintf("kernel: no boot modules, nothing to run\n");

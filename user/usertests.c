@@ -220,7 +220,7 @@ static int run_attacker(enum role role)
         __asm__ volatile("cli; hlt");
         break;
     case R_NULL_DEREF:
-        sink = *(volatile uint64_t *)(uintptr_t)sink;
+        sink = *(volatile uint64_t *)(uintptr_t)worker_count; /* 0 in a fresh process */
         break;
     default:
         break;

@@ -366,5 +366,9 @@ _Noreturn void arch_boot(uint32_t magic, uint32_t info_pa)
             (unsigned long long)frame_free_count());
     acpi_init();
     apic_init();
-    kernel_main();
+    /* Leave the boot stack for this CPU's kernel stack (guard page below). */
+    __asm__ volatile("mov %0, %%rsp\n\t"
+                     "call kernel_main" ::"r"(arch_cpu()->kstack_top)
+                     : "memory");
+    __builtin_unreachable();
 }

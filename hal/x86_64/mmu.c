@@ -21,6 +21,7 @@
 #define DIRECT_MAP_GIB 4
 #define KERNEL_PTS 16 /* 32 MiB of kernel image */
 #define STACK_AREA 0xffffff0000000000ull
+#define KERNEL_PHYS 0x200000ull
 
 extern char _text_start[], _text_end[], _rodata_end[], _bss_end[];
 extern char _kernel_end_phys[];
@@ -28,6 +29,7 @@ extern char _kernel_end_phys[];
 static uint64_t kernel_pml4[512] __attribute__((aligned(4096)));
 static uint64_t dm_pdpt[512] __attribute__((aligned(4096)));
 static uint64_t dm_pd[DIRECT_MAP_GIB][512] __attribute__((aligned(4096)));
+static uint64_t dm_pt_image[512] __attribute__((aligned(4096)));
 static uint64_t k_pdpt[512] __attribute__((aligned(4096)));
 static uint64_t k_pd[512] __attribute__((aligned(4096)));
 static uint64_t k_pt[KERNEL_PTS][512] __attribute__((aligned(4096)));
@@ -61,6 +63,14 @@ void mmu_init(void)
         }
         dm_pdpt[g] = kpa(dm_pd[g]) | PTE_P | PTE_W;
     }
+    /* No writable alias of kernel code: the direct map of text and rodata is read-only. */
+    uint64_t ro_end = (uint64_t)(uintptr_t)_rodata_end - KERNEL_VMA;
+    ZASSERT(ro_end <= KERNEL_PHYS + (2ull << 20), "kernel text and rodata fit in 2 MiB");
+    for (uint64_t j = 0; j < 512; j++) {
+        uint64_t pa = KERNEL_PHYS + j * PAGE_SIZE;
+        dm_pt_image[j] = pa | PTE_P | PTE_G | nx | (pa < ro_end ? 0 : PTE_W);
+    }
+    dm_pd[0][KERNEL_PHYS >> 21] = kpa(dm_pt_image) | PTE_P | PTE_W;
     kernel_pml4[256] = kpa(dm_pdpt) | PTE_P | PTE_W;
 
     uint64_t start = (uint64_t)(uintptr_t)_text_start;
@@ -93,7 +103,7 @@ static bool range_reserved(uint64_t pa)
     if (pa < 0x100000 || pa >= frame_limit) {
         return true;
     }
-    if (pa >= 0x200000 && pa < (uint64_t)(uintptr_t)_kernel_end_phys) {
+    if (pa >= KERNEL_PHYS && pa < (uint64_t)(uintptr_t)_kernel_end_phys) {
         return true;
     }
     for (uint32_t i = 0; i < boot_info.nmodules; i++) {

@@ -24,6 +24,15 @@ tap_check $? "grub_iso_boots_under_bios"
 [ "$TESTNUM" -eq 0 ] || grep -q 'acpi: rsdp at' "$log"
 tap_check $? "grub_bios_passes_acpi_rsdp"
 
+qemu_run "$log" 20 -kernel "$KERNEL" -append test=kernel-fault
+grep -q 'KERNEL FAULT: page fault' "$log" && grep -q 'cr2 000000000dead000' "$log" &&
+    [ "$QEMU_STATUS" = 7 ]
+tap_check $? "kernel_fault_prints_diagnostic_and_halts"
+
+qemu_run "$log" 20 -kernel "$KERNEL" -append test=stack-overflow
+grep -q 'KERNEL FAULT: double fault' "$log" && [ "$QEMU_STATUS" = 7 ]
+tap_check $? "kernel_stack_overflow_hits_guard_page_and_is_reported"
+
 OVMF=/usr/share/OVMF/OVMF_CODE.fd
 if [ -r "$OVMF" ]; then
     qemu_run "$log" 120 -bios "$OVMF" -cdrom build/zero.iso
