@@ -9,7 +9,7 @@
  * User half: PML4 entries 0..255, per address space.
  *
  * Frames: a free list threaded through the free pages (via the direct map)
- * and a 16-bit reference count per frame (mappings plus frame capabilities).
+ * and a 32-bit reference count per frame (mappings plus frame capabilities).
  */
 #include "base/assert.h"
 #include "base/check.h"
@@ -37,7 +37,7 @@ static uint64_t stack_pdpt[512] __attribute__((aligned(4096)));
 
 static uint64_t free_head; /* physical address of the first free frame, 0 if none */
 static uint64_t free_count;
-static uint16_t *frame_refs;
+static uint32_t *frame_refs; /* cannot overflow: mappings need page tables */
 static uint64_t frame_limit; /* frames at or above are not managed */
 static uint64_t stack_next = STACK_AREA;
 
@@ -150,7 +150,7 @@ void frames_init(void)
         frame_limit = (uint64_t)DIRECT_MAP_GIB << 30;
     }
     uint64_t nframes = frame_limit / PAGE_SIZE;
-    uint64_t bytes = (nframes * sizeof(uint16_t) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint64_t bytes = (nframes * sizeof(uint32_t) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     if (!refs_place(bytes)) {
         zpanic("frames: no room for the reference counts (%llu bytes)", (unsigned long long)bytes);
     }
@@ -187,7 +187,6 @@ void frame_ref(uint64_t pa)
 {
     if (pa < frame_limit) {
         ZASSERT(frame_refs[pa / PAGE_SIZE] != 0, "referenced frame is allocated");
-        ZASSERT(frame_refs[pa / PAGE_SIZE] != UINT16_MAX, "frame reference count fits");
         frame_refs[pa / PAGE_SIZE]++;
     }
 }

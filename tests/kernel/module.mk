@@ -1,7 +1,11 @@
 # tests/kernel: hosted unit tests of the portable kernel core.
-TESTS += kernel_cap
+TESTS += kernel_cap kernel_elf
 kernel_cap_SRCS := tests/kernel/cap_test.c
 kernel_cap_LIBS := kcap base hal
+kernel_elf_SRCS := tests/kernel/elf_test.c kernel/elf.c
+kernel_elf_LIBS := base hal
+# The capability rules are shared with the wasm platform: test them there too.
+WASM_TESTS += kernel_cap
 
 # QEMU tests of the x86_64 kernel (need make PLATFORM=x86_64 all and the ISO).
 SCRIPT_TESTS += tests/kernel/boot.t tests/kernel/usertests.t
