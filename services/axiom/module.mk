@@ -15,3 +15,11 @@ axiom_crash_SRCS := tests/services/axiom/crash_test.c
 axiom_crash_LIBS := $(AXIOM_LIBS)
 
 SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t
+
+FUZZERS += axiom_entry disk_record
+axiom_entry_SRCS := fuzz/axiom_entry.c
+axiom_entry_LIBS := $(AXIOM_LIBS)
+axiom_entry_CORPUS := fuzz/corpus/axiom_entry
+disk_record_SRCS := fuzz/disk_record.c
+disk_record_LIBS := $(AXIOM_LIBS)
+disk_record_CORPUS := fuzz/corpus/disk_record
