@@ -78,7 +78,8 @@ static int check_segment(const struct elf64_phdr *ph, uint64_t size)
     if (zck_add_u64(ph->offset, ph->filesz, &file_end) || file_end > size) {
         return ZERR_TRUNCATED;
     }
-    if (zck_add_u64(ph->vaddr, ph->memsz, &mem_end) || ph->vaddr < USER_MIN || mem_end > USER_MAX) {
+    if (zck_add_u64(ph->vaddr, ph->memsz, &mem_end) || ph->vaddr < USER_MIN ||
+        mem_end > USER_MAP_MAX) {
         return ZERR_RANGE;
     }
     if ((ph->flags & PF_W) && (ph->flags & PF_X)) {

@@ -23,6 +23,12 @@
 #define PHYS_MAP 0xffff800000000000ull
 #define USER_MIN 0x0000000000001000ull
 #define USER_MAX 0x0000800000000000ull /* first non-canonical user address */
+/*
+ * End of mappable user memory.  The top canonical page stays unmapped so that
+ * no syscall instruction can sit at its end: sysret to the non-canonical
+ * address after it would fault in kernel mode.
+ */
+#define USER_MAP_MAX (USER_MAX - PAGE_SIZE)
 #define PAGE_SIZE 4096ull
 
 #define MAX_CPUS 16

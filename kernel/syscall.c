@@ -314,7 +314,7 @@ static void sys_unmap(struct thread *t, struct trap_frame *f)
 
 static void sys_thread_create(struct thread *t, struct trap_frame *f)
 {
-    if (f->rdi < USER_MIN || f->rdi >= USER_MAX || f->rsi < USER_MIN || f->rsi > USER_MAX ||
+    if (f->rdi < USER_MIN || f->rdi >= USER_MAX || f->rsi < USER_MIN || f->rsi > USER_MAP_MAX ||
         f->r10 >= NPRIO) {
         ret(f, ZERR_RANGE);
         return;

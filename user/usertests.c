@@ -295,6 +295,8 @@ static void test_memory(void)
            "map_into_kernel_half_rejected");
     is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, f, 0, ZERO_MAP_WRITE), ZERR_RANGE,
            "map_at_null_rejected");
+    is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, f, 0x00007ffffffff000ull, ZERO_MAP_EXEC), ZERR_RANGE,
+           "map_of_top_canonical_page_rejected");
     is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, f, SCRATCH_VA + 1, ZERO_MAP_WRITE), ZERR_RANGE,
            "map_unaligned_rejected");
     is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, f, SCRATCH_VA, ZERO_MAP_WRITE | ZERO_MAP_EXEC),

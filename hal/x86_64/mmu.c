@@ -296,7 +296,7 @@ void as_destroy(struct aspace *as)
 
 int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags)
 {
-    if ((va & (PAGE_SIZE - 1)) != 0 || va < USER_MIN || va >= USER_MAX) {
+    if ((va & (PAGE_SIZE - 1)) != 0 || va < USER_MIN || va >= USER_MAP_MAX) {
         return ZERR_RANGE;
     }
     if ((flags & MAP_WRITE) && (flags & MAP_EXEC)) {

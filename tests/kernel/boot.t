@@ -24,6 +24,10 @@ tap_check $? "grub_iso_boots_under_bios"
 [ "$TESTNUM" -eq 0 ] || grep -q 'acpi: rsdp at' "$log"
 tap_check $? "grub_bios_passes_acpi_rsdp"
 
+qemu_run "$log" 120 -kernel "$KERNEL" -initrd build/x86_64/bin/usertests
+grep -q 'smap 0' "$log" && ! grep -q '^not ok' "$log" && [ "$QEMU_STATUS" = 1 ]
+tap_check $? "usertests_pass_on_a_cpu_without_smep_and_smap"
+
 qemu_run "$log" 20 -kernel "$KERNEL" -append test=kernel-fault
 grep -q 'KERNEL FAULT: page fault' "$log" && grep -q 'cr2 000000000dead000' "$log" &&
     [ "$QEMU_STATUS" = 7 ]
