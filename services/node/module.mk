@@ -2,3 +2,7 @@
 LIBS += node
 node_SRCS := $(wildcard services/node/*.c)
 zero-hosted_SERVICE_LIBS += node axiom policy identity keys block svcrt kcap crypto cbor
+
+TESTS += node_services
+node_services_SRCS := tests/services/node/node_test.c
+node_services_LIBS := node terminal $(AXIOM_LIBS)
