@@ -39,8 +39,8 @@ enum zero_sys {
     SYS_ENDPOINT_CREATE = 15, /* () -> handle */
     SYS_NTFN_CREATE = 16,     /* () -> handle */
     SYS_FRAME_ALLOC = 17,     /* () -> handle of a zeroed 4 KiB frame */
-    SYS_MAP = 18,             /* (aspace cap, frame cap, vaddr, ZERO_MAP_* flags) */
-    SYS_UNMAP = 19,           /* (aspace cap, vaddr) */
+    SYS_MAP = 18,             /* (aspace cap, frame cap, vaddr, ZERO_MAP_* flags); once per cap */
+    SYS_UNMAP = 19,           /* (frame cap): removes the mapping made with it */
     SYS_THREAD_CREATE = 20,   /* (entry, stack top, arg, priority) -> thread cap */
     SYS_THREAD_KILL = 21,     /* (thread cap) */
     SYS_SPAWN = 22,           /* (module, arg, ep cap or NONE, exit ntfn or NONE) -> thread cap */

@@ -142,6 +142,12 @@ struct aspace {
     bool live;
 };
 
+/* Where a frame capability is mapped (each frame capability maps at most once). */
+struct frame_map {
+    struct aspace *as;
+    uint64_t va;
+};
+
 struct proc {
     uint32_t pid;
     bool live;
@@ -149,6 +155,7 @@ struct proc {
     struct aspace as;
     struct cap_space cspace;
     struct cap_slot slots[PROC_CSLOTS];
+    struct frame_map fmap[PROC_CSLOTS]; /* by handle: mapping made with a frame cap */
     struct thread *main_thread;
     struct notification *exit_ntfn; /* signalled (bit exit_bits) when it dies */
     uint64_t exit_bits;
@@ -275,6 +282,8 @@ void proc_exit(struct proc *p, int status);
 void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct cap *c);
 void obj_get(const struct cap *c);
 void aspace_put(struct aspace *as);
+struct proc *proc_of_cspace(struct cap_space *cs);
+void frame_cap_unmap(struct proc *p, uint32_t handle);
 const char *arch_exception_name(uint64_t vector);
 
 /* kernel/ipc.c */

@@ -22,9 +22,38 @@ struct thread threads[MAX_THREADS];
 static uint32_t next_pid = 1;
 static uint32_t next_tid = 1;
 
+struct proc *proc_of_cspace(struct cap_space *cs)
+{
+    return (struct proc *)((char *)cs - offsetof(struct proc, cspace));
+}
+
+/* Removes the mapping made with frame capability handle of p, if any. */
+void frame_cap_unmap(struct proc *p, uint32_t handle)
+{
+    struct frame_map *m = &p->fmap[handle];
+    if (m->as != NULL) {
+        (void)as_unmap(m->as, m->va);
+        m->as = NULL;
+        m->va = 0;
+    }
+}
+
+/* Forgets every frame-capability mapping into as (it is being destroyed). */
+static void fmap_forget(const struct aspace *as)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        for (int h = 0; h < PROC_CSLOTS; h++) {
+            if (procs[i].fmap[h].as == as) {
+                procs[i].fmap[h].as = NULL;
+            }
+        }
+    }
+}
+
 void aspace_put(struct aspace *as)
 {
     if (--as->refs == 0) {
+        fmap_forget(as);
         as_destroy(as);
         as->live = false;
     }
@@ -57,8 +86,6 @@ void obj_get(const struct cap *c)
 void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct cap *c)
 {
     (void)arg;
-    (void)cs;
-    (void)handle;
     switch (c->type) {
     case CAP_ENDPOINT:
         endpoint_put((struct endpoint *)c->obj);
@@ -73,6 +100,7 @@ void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct 
         aspace_put((struct aspace *)c->obj);
         break;
     case CAP_FRAME:
+        frame_cap_unmap(proc_of_cspace(cs), handle);
         frame_put(c->obj);
         break;
     default:

@@ -296,18 +296,31 @@ static void sys_map(struct thread *t, struct trap_frame *f)
     if (r == 0) {
         r = lookup(t, f->rsi, CAP_FRAME, need, &fr);
     }
+    if (r != 0) {
+        ret(f, r);
+        return;
+    }
+    struct frame_map *m = &t->proc->fmap[f->rsi];
+    if (m->as != NULL) {
+        ret(f, ZERR_BUSY); /* one mapping per frame capability: derive another to map again */
+        return;
+    }
+    r = as_map((struct aspace *)as->obj, f->rdx, fr->obj, (uint32_t)f->r10);
     if (r == 0) {
-        r = as_map((struct aspace *)as->obj, f->rdx, fr->obj, (uint32_t)f->r10);
+        m->as = (struct aspace *)as->obj;
+        m->va = f->rdx;
     }
     ret(f, r);
 }
 
 static void sys_unmap(struct thread *t, struct trap_frame *f)
 {
-    const struct cap *as;
-    int r = lookup(t, f->rdi, CAP_ASPACE, CAP_RIGHT_WRITE, &as);
+    int r = lookup(t, f->rdi, CAP_FRAME, 0, NULL);
+    if (r == 0 && t->proc->fmap[f->rdi].as == NULL) {
+        r = ZERR_NOENT;
+    }
     if (r == 0) {
-        r = as_unmap((struct aspace *)as->obj, f->rsi);
+        frame_cap_unmap(t->proc, (uint32_t)f->rdi);
     }
     ret(f, r);
 }

@@ -115,7 +115,7 @@ static void server_op(struct zmsg *m, uint64_t *kept)
         if (r == 0) {
             volatile uint64_t *p = (volatile uint64_t *)SERVER_MAP_VA;
             p[1] = p[0] * 2;
-            r = zsys3(SYS_UNMAP, ZERO_SLOT_ASPACE, SERVER_MAP_VA, 0);
+            r = zsys3(SYS_UNMAP, cap, 0, 0);
         }
         m->w[0] = (uint64_t)r;
     }
@@ -173,7 +173,6 @@ static int run_fuzz(void)
         case SYS_RECV:
         case SYS_REPLY_RECV:
         case SYS_WAIT:
-        case SYS_UNMAP:
         case SYS_THREAD_CREATE:
         case SYS_THREAD_KILL:
         case SYS_SPAWN:
@@ -312,11 +311,29 @@ static void test_memory(void)
     ok(p[0] == 0, "new_frame_is_zeroed");
     p[0] = 0x1234;
     ok(p[0] == 0x1234, "mapped_frame_is_writable");
-    is_int(zsys3(SYS_UNMAP, ZERO_SLOT_ASPACE, SCRATCH_VA, 0), 0, "unmap_frame");
-    is_int(zsys3(SYS_UNMAP, ZERO_SLOT_ASPACE, SCRATCH_VA, 0), ZERR_NOENT, "unmap_twice_rejected");
-    is_int(zsys3(SYS_UNMAP, ZERO_SLOT_ASPACE, KERNEL_VA, 0), ZERR_RANGE,
-           "unmap_kernel_half_rejected");
+    is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, f, SCRATCH_VA + 0x1000, 0), ZERR_BUSY,
+           "frame_cap_maps_only_once");
+    is_int(zsys3(SYS_UNMAP, (uint64_t)f, 0, 0), 0, "unmap_frame");
+    is_int(zsys3(SYS_UNMAP, (uint64_t)f, 0, 0), ZERR_NOENT, "unmap_twice_rejected");
+    is_int(zsys3(SYS_UNMAP, ZERO_SLOT_CONSOLE, 0, 0), ZERR_BADCAP, "unmap_needs_frame_cap");
+    is_int(zsys3(SYS_DEBUG_WRITE, ZERO_SLOT_CONSOLE, SCRATCH_VA, 1), ZERR_FAULT,
+           "unmapped_page_is_gone");
     is_int(zsys3(SYS_CAP_DELETE, (uint64_t)f, 0, 0), 0, "delete_frame_cap");
+}
+
+static void test_revoke_unmaps(void)
+{
+    int64_t f = zsys3(SYS_FRAME_ALLOC, 0, 0, 0);
+    int64_t g = derive((uint64_t)f, CAP_RIGHTS_ALL, 0);
+    is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, g, SCRATCH_VA, ZERO_MAP_WRITE), 0,
+           "map_derived_frame_cap");
+    *(volatile uint64_t *)SCRATCH_VA = 0x0a; /* a newline on the console */
+    is_int(zsys3(SYS_DEBUG_WRITE, ZERO_SLOT_CONSOLE, SCRATCH_VA, 0), 0, "derived_mapping_present");
+    is_int(zsys3(SYS_DEBUG_WRITE, ZERO_SLOT_CONSOLE, SCRATCH_VA, 1), 1, "derived_mapping_readable");
+    is_int(zsys3(SYS_CAP_REVOKE, (uint64_t)f, 0, 0), 1, "revoke_frame_children");
+    is_int(zsys3(SYS_DEBUG_WRITE, ZERO_SLOT_CONSOLE, SCRATCH_VA, 1), ZERR_FAULT,
+           "revoking_frame_cap_unmaps_its_mappings");
+    zsys3(SYS_CAP_DELETE, (uint64_t)f, 0, 0);
 }
 
 static void test_ipc(uint64_t exit_ntfn)
@@ -357,7 +374,7 @@ static void test_ipc(uint64_t exit_ntfn)
     m = (struct zmsg){.w = {OP_SHARED_FRAME, 0, 0, 0}};
     zero_call((uint64_t)ep, (uint64_t)f, &m);
     ok(m.w[0] == 0 && shared[1] == 42, "shared_frame_carries_bulk_data");
-    zsys3(SYS_UNMAP, ZERO_SLOT_ASPACE, SCRATCH_VA, 0);
+    zsys3(SYS_UNMAP, (uint64_t)f, 0, 0);
 
     int64_t e1 = derive((uint64_t)ep, CAP_RIGHTS_ALL, 0);
     int64_t e2 = derive((uint64_t)e1, CAP_RIGHTS_ALL, 0);
@@ -500,6 +517,7 @@ static int run_main(void)
     test_console();
     test_hostile_caps();
     test_memory();
+    test_revoke_unmaps();
     test_notifications();
     test_ipc((uint64_t)exit_ntfn);
     test_isolation((uint64_t)exit_ntfn);

@@ -13,6 +13,8 @@
 
 static uint64_t heap_next = HEAP_BASE;
 
+void hal_page_free(void *p, size_t npages);
+
 void hal_console_write(const char *s, size_t n)
 {
     zero_write(s, n);
@@ -25,25 +27,46 @@ long hal_console_read(char *buf, size_t n)
     return ZERR_UNSUPPORTED;
 }
 
-/* Pages come from fresh frame capabilities; they are mapped, never reused. */
+/*
+ * Pages come from fresh frame capabilities mapped into a bump-allocated heap
+ * area; freeing deletes the capabilities, which unmaps the pages.  Virtual
+ * addresses are not reused.
+ */
+#define HEAP_PAGES 8192
+
+static uint16_t heap_caps[HEAP_PAGES]; /* frame capability handle + 1, 0 if none */
+
 void *hal_page_alloc(size_t npages)
 {
     uint64_t base = heap_next;
+    uint64_t first = (base - HEAP_BASE) / HAL_PAGE_SIZE;
+    if (npages == 0 || npages > HEAP_PAGES || first > HEAP_PAGES - npages) {
+        return NULL;
+    }
     for (size_t i = 0; i < npages; i++) {
         int64_t h = zsys3(SYS_FRAME_ALLOC, 0, 0, 0);
         if (h < 0 || zsys4(SYS_MAP, ZERO_SLOT_ASPACE, (uint64_t)h, base + i * HAL_PAGE_SIZE,
                            ZERO_MAP_WRITE) != 0) {
+            hal_page_free((void *)(uintptr_t)base, i);
+            if (h >= 0) {
+                zsys3(SYS_CAP_DELETE, (uint64_t)h, 0, 0);
+            }
             return NULL;
         }
+        heap_caps[first + i] = (uint16_t)(h + 1);
     }
-    heap_next = base + npages * HAL_PAGE_SIZE + HAL_PAGE_SIZE; /* leave a guard page */
+    heap_next = base + (npages + 1) * HAL_PAGE_SIZE; /* leave a guard page */
     return (void *)(uintptr_t)base;
 }
 
 void hal_page_free(void *p, size_t npages)
 {
-    for (size_t i = 0; i < npages; i++) {
-        zsys3(SYS_UNMAP, ZERO_SLOT_ASPACE, (uint64_t)(uintptr_t)p + i * HAL_PAGE_SIZE, 0);
+    uint64_t first = ((uint64_t)(uintptr_t)p - HEAP_BASE) / HAL_PAGE_SIZE;
+    for (size_t i = 0; i < npages && first + i < HEAP_PAGES; i++) {
+        if (heap_caps[first + i] != 0) {
+            zsys3(SYS_CAP_DELETE, heap_caps[first + i] - 1u, 0, 0);
+            heap_caps[first + i] = 0;
+        }
     }
 }
 
