@@ -48,11 +48,12 @@ static unsigned detect_features(void)
     }
     uint64_t xcr0 = xgetbv0();
     cpuid(7, 0, r);
-    if ((xcr0 & 0x6) == 0x6 && (r[1] & (1u << 5))) {
+    if ((f & FEAT_SSE41) && (xcr0 & 0x6) == 0x6 && (r[1] & (1u << 5))) {
         f |= FEAT_AVX2;
     }
-    /* AVX512F (bit 16) and AVX512VL (bit 31), opmask and ZMM state. */
-    if ((xcr0 & 0xe6) == 0xe6 && (r[1] & (1u << 16)) && (r[1] & (1u << 31))) {
+    /* AVX512F (bit 16) and AVX512VL (bit 31), opmask and ZMM state; the
+     * AVX-512 code hands leftovers to the AVX2 code. */
+    if ((f & FEAT_AVX2) && (xcr0 & 0xe6) == 0xe6 && (r[1] & (1u << 16)) && (r[1] & (1u << 31))) {
         f |= FEAT_AVX512;
     }
     return f;

@@ -11,6 +11,7 @@
 #include "base/errors.h"
 #include "crypto/ct.h"
 #include "crypto/ed25519.h"
+#include "crypto/internal/ed25519_sc.h"
 #include "crypto/sha512.h"
 #include "tap.h"
 
@@ -175,6 +176,57 @@ static void test_ct(void)
     is_mem(a, z, sizeof(a), "secure_zero_clears_buffer");
 }
 
+/* Scalar reduction and multiply-add modulo L against libsodium, with the
+ * extreme inputs included. */
+static void test_scalars(void)
+{
+    int reduce_ok = 1, muladd_ok = 1;
+    for (int i = 0; i < 2000; i++) {
+        uint8_t wide[64], got[32], want[32];
+        randombytes_buf(wide, sizeof(wide));
+        if (i < 256) {
+            memset(wide, i & 1 ? 0xff : 0, sizeof(wide));
+            wide[i / 4] = (uint8_t)i;
+        }
+        ed_sc_reduce(got, wide);
+        crypto_core_ed25519_scalar_reduce(want, wide);
+        reduce_ok &= memcmp(got, want, 32) == 0;
+
+        uint8_t a[32], b[32], c[32], ab[32];
+        randombytes_buf(wide, sizeof(wide));
+        crypto_core_ed25519_scalar_reduce(a, wide);
+        randombytes_buf(wide, sizeof(wide));
+        crypto_core_ed25519_scalar_reduce(c, wide);
+        randombytes_buf(b, sizeof(b));
+        b[31] &= 0x7f;
+        if (i == 0) {
+            memset(a, 0, 32); /* a = L - 1 */
+            a[0] = 0xec, a[1] = 0xd3, a[2] = 0xf5, a[3] = 0x5c, a[4] = 0x1a, a[5] = 0x63;
+            a[6] = 0x12, a[7] = 0x58, a[8] = 0xd6, a[9] = 0x9c, a[10] = 0xf7, a[11] = 0xa2;
+            a[12] = 0xde, a[13] = 0xf9, a[14] = 0xde, a[15] = 0x14, a[31] = 0x10;
+            memcpy(c, a, 32);
+            memset(b, 0xff, 32);
+            b[31] = 0x7f;
+        }
+        ed_sc_muladd(got, a, b, c);
+        uint8_t bred[32];
+        uint8_t b64[64] = {0};
+        memcpy(b64, b, 32);
+        crypto_core_ed25519_scalar_reduce(bred, b64);
+        crypto_core_ed25519_scalar_mul(ab, a, bred);
+        crypto_core_ed25519_scalar_add(want, ab, c);
+        muladd_ok &= memcmp(got, want, 32) == 0;
+    }
+    ok(reduce_ok, "ed_sc_reduce_matches_libsodium");
+    ok(muladd_ok, "ed_sc_muladd_matches_libsodium");
+    uint8_t l[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+                     0xa2, 0xde, 0xf9, 0xde, 0x14, 0,    0,    0,    0,    0,    0,
+                     0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
+    ok(!ed_sc_is_canonical(l), "ed_sc_is_canonical_rejects_l");
+    l[0]--;
+    ok(ed_sc_is_canonical(l), "ed_sc_is_canonical_accepts_l_minus_1");
+}
+
 static void test_against_libsodium(void)
 {
     int pub_ok = 1, sig_ok = 1, ours_ok = 1, theirs_ok = 1, tamper_agree = 1;
@@ -215,6 +267,7 @@ int main(void)
     test_rfc_vectors();
     test_strictness();
     test_ct();
+    test_scalars();
     test_against_libsodium();
     return tap_done();
 }
