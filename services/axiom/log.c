@@ -124,6 +124,17 @@ int axlog_parse(const uint8_t *buf, size_t avail, struct axlog_rec *r, const cha
     return 0;
 }
 
+/* Reads the header of a record that axlog_parse already accepted. */
+static void axlog_reread(const uint8_t *buf, struct axlog_rec *r)
+{
+    r->type = buf[4];
+    r->len = axlog_get32(buf + 8);
+    r->batch = axlog_get64(buf + 16);
+    r->seq = axlog_get64(buf + 24);
+    r->payload = buf + AXLOG_HEADER;
+    r->total = axlog_rec_size(r->len);
+}
+
 /* ---- Merkle tree ---- */
 
 static void ax_merkle_node(const uint8_t *l, const uint8_t *r, uint8_t *out)
@@ -308,21 +319,20 @@ int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_
     size_t cp_at = 0;
     size_t off = 0;
     struct axlog_rec rec;
-    const char *why = "";
     int err = ax_replay_frame(r, buf, avail, &cp_at, used);
 
     if (err != 0) {
         return err;
     }
     while (off < cp_at) {
-        (void)axlog_parse(buf + off, avail - off, &rec, &why);
+        axlog_reread(buf + off, &rec);
         err = ax_replay_entry(r, &rec, r->off + off);
         if (err != 0) {
             return err;
         }
         off += rec.total;
     }
-    (void)axlog_parse(buf + cp_at, avail - cp_at, &rec, &why);
+    axlog_reread(buf + cp_at, &rec);
     err = ax_replay_checkpoint(r, &rec, r->off + cp_at);
     if (err != 0) {
         return err;

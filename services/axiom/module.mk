@@ -23,3 +23,8 @@ axiom_entry_CORPUS := fuzz/corpus/axiom_entry
 disk_record_SRCS := fuzz/disk_record.c
 disk_record_LIBS := $(AXIOM_LIBS)
 disk_record_CORPUS := fuzz/corpus/disk_record
+
+BENCHES += bench_axiom
+bench_axiom_SRCS := bench/axiom_bench.c
+bench_axiom_LIBS := $(AXIOM_LIBS)
+bench_axiom_LDLIBS := -lsqlite3 -lpthread
