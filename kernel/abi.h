@@ -35,7 +35,7 @@ enum zero_sys {
     SYS_CAP_DELETE = 12,      /* (handle) */
     SYS_CAP_REVOKE = 13,      /* (handle) -> number removed */
     SYS_CAP_INFO = 14,        /* (handle) -> rdi type, rsi rights, rdx badge; thread: r10
-                                 state, r8 its process's exit status */
+                                 state, r8 exit status once dead */
     SYS_ENDPOINT_CREATE = 15, /* () -> handle */
     SYS_NTFN_CREATE = 16,     /* () -> handle */
     SYS_FRAME_ALLOC = 17,     /* () -> handle of a zeroed 4 KiB frame */

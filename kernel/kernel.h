@@ -123,6 +123,7 @@ struct thread {
     uint32_t prio;
     uint32_t ticks_left;
     uint32_t refs;       /* thread capabilities */
+    int exit_status;     /* why it died (DEAD) */
     struct thread *next; /* run queue or wait queue link */
     struct thread *prev;
     /* IPC */

@@ -145,6 +145,7 @@ void thread_kill(struct thread *t, int status)
     ipc_cancel(t);
     sched_unready(t);
     t->state = TS_DEAD;
+    t->exit_status = status;
     struct proc *p = t->proc;
     if (--p->nthreads == 0) {
         proc_exit(p, status);

@@ -228,7 +228,7 @@ static void sys_cap_info(struct thread *t, struct trap_frame *f)
         if (c->type == CAP_THREAD) {
             const struct thread *th = (const struct thread *)c->obj;
             f->r10 = th->state;
-            f->r8 = (uint64_t)(int64_t)th->proc->exit_status;
+            f->r8 = (uint64_t)(int64_t)th->exit_status;
         }
     }
     ret(f, r);
