@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "base/string.h"
+
 bool ct_equal(const void *a, const void *b, size_t n)
 {
     const volatile uint8_t *x = (const volatile uint8_t *)a;
@@ -19,10 +21,8 @@ bool ct_equal(const void *a, const void *b, size_t n)
 
 void secure_zero(void *p, size_t n)
 {
-    volatile uint8_t *v = (volatile uint8_t *)p;
-    for (size_t i = 0; i < n; i++) {
-        v[i] = 0;
-    }
-    /* Keep the compiler from treating the stores as dead. */
+    memset(p, 0, n);
+    /* The barrier claims to read all memory through p, so the compiler
+     * must keep the stores even when p is about to go out of scope. */
     __asm__ __volatile__("" : : "r"(p) : "memory");
 }

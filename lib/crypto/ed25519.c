@@ -29,10 +29,16 @@ typedef struct ge_p1p1 {
     fe X, Y, Z, T;
 } ge_p1p1;
 
-/* Affine point ready for mixed addition. */
+/* Affine point ready for mixed addition.  Padded to 128 bytes so that
+ * table selection works on whole 16-byte vectors. */
 typedef struct ge_precomp {
     fe yplusx, yminusx, xy2d;
-} ge_precomp;
+    uint64_t pad;
+} __attribute__((aligned(16))) ge_precomp;
+
+/* Two limbs, for table selection; the compiler maps it to SSE2 registers on
+ * x86_64 and to scalar code where there are no vectors. */
+typedef uint64_t ed_v2 __attribute__((vector_size(16), may_alias));
 
 /* Projective point ready for addition. */
 typedef struct ge_cached {
@@ -216,29 +222,47 @@ static unsigned ct_neg8(int8_t b)
     return (unsigned)(fe_barrier((uint64_t)(int64_t)b) >> 63);
 }
 
-static void precomp_cmov(ge_precomp *t, const ge_precomp *u, unsigned b)
-{
-    fe_cmov(&t->yplusx, &u->yplusx, b);
-    fe_cmov(&t->yminusx, &u->yminusx, b);
-    fe_cmov(&t->xy2d, &u->xy2d, b);
-}
-
-/* t = b * 256^pos * B for -8 <= b <= 8, reading every table entry. */
+/* t = b * 256^pos * B for -8 <= b <= 8.  Every table entry is read and
+ * combined under a mask, so neither the memory access pattern nor any
+ * branch depends on b. */
 static void select_base(ge_precomp *t, int pos, int8_t b)
 {
+    _Static_assert(sizeof(ge_precomp) == 8 * sizeof(ed_v2), "a table entry is eight vectors");
     unsigned neg = ct_neg8(b);
     int8_t babs = (int8_t)(b - (int8_t)((-(int)neg) & b) * 2);
-    fe_1(&t->yplusx);
-    fe_1(&t->yminusx);
-    fe_0(&t->xy2d);
+    uint64_t none = fe_barrier(0 - (uint64_t)ct_eq8(babs, 0));
+    /* Eight explicit accumulators stay in registers. */
+    ed_v2 a0 = {none & 1, 0}, a1 = {0, 0}, a2 = {0, none & 1}, a3 = {0, 0};
+    ed_v2 a4 = {0, 0}, a5 = {0, 0}, a6 = {0, 0}, a7 = {0, 0};
     for (int i = 0; i < 8; i++) {
-        precomp_cmov(t, &ed_base[pos][i], ct_eq8(babs, (int8_t)(i + 1)));
+        const ed_v2 *e = (const ed_v2 *)(const void *)&ed_base[pos][i];
+        uint64_t m = fe_barrier(0 - (uint64_t)ct_eq8(babs, (int8_t)(i + 1)));
+        ed_v2 mask = {m, m};
+        a0 |= e[0] & mask;
+        a1 |= e[1] & mask;
+        a2 |= e[2] & mask;
+        a3 |= e[3] & mask;
+        a4 |= e[4] & mask;
+        a5 |= e[5] & mask;
+        a6 |= e[6] & mask;
+        a7 |= e[7] & mask;
     }
+    ed_v2 *out = (ed_v2 *)(void *)t;
+    out[0] = a0;
+    out[1] = a1;
+    out[2] = a2;
+    out[3] = a3;
+    out[4] = a4;
+    out[5] = a5;
+    out[6] = a6;
+    out[7] = a7;
     ge_precomp minus;
     fe_copy(&minus.yplusx, &t->yminusx);
     fe_copy(&minus.yminusx, &t->yplusx);
     fe_neg(&minus.xy2d, &t->xy2d);
-    precomp_cmov(t, &minus, neg);
+    fe_cmov(&t->yplusx, &minus.yplusx, neg);
+    fe_cmov(&t->yminusx, &minus.yminusx, neg);
+    fe_cmov(&t->xy2d, &minus.xy2d, neg);
 }
 
 /* h = a * B for a scalar a with a[31] <= 127, in constant time. */

@@ -65,7 +65,7 @@ def fe(v):
 
 def precomp(pt):
     x, y = pt
-    return "{%s, %s, %s}" % (fe(y + x), fe(y - x), fe(2 * D * x * y))
+    return "{%s, %s, %s, 0}" % (fe(y + x), fe(y - x), fe(2 * D * x * y))
 
 
 BY = 4 * inv(5) % P

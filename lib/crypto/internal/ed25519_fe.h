@@ -116,7 +116,7 @@ static inline void fe_reduce128(fe *h, fe_u128 r0, fe_u128 r1, fe_u128 r2, fe_u1
     h->v[4] = (uint64_t)r4 & FE_MASK51;
 }
 
-static inline void fe_mul(fe *h, const fe *f, const fe *g)
+static inline __attribute__((always_inline)) void fe_mul(fe *h, const fe *f, const fe *g)
 {
     uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
     uint64_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
@@ -134,7 +134,7 @@ static inline void fe_mul(fe *h, const fe *f, const fe *g)
     fe_reduce128(h, r0, r1, r2, r3, r4);
 }
 
-static inline void fe_sq(fe *h, const fe *f)
+static inline __attribute__((always_inline)) void fe_sq(fe *h, const fe *f)
 {
     uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
     uint64_t f0_2 = 2 * f0, f1_2 = 2 * f1, f2_2 = 2 * f2;
