@@ -176,8 +176,10 @@ static struct result run_threads(struct run *r, int n, void *(*fn)(void *))
     double secs = (double)(now_ns() - t0) / 1e9;
     qsort(r->lat, r->nlat, sizeof(r->lat[0]), cmp_u64);
     res.rate = (double)r->nlat / secs;
-    res.p50_us = r->nlat ? (double)r->lat[r->nlat / 2] / 1e3 : 0;
-    res.p99_us = r->nlat ? (double)r->lat[r->nlat * 99 / 100] / 1e3 : 0;
+    uint64_t i50 = r->nlat / 2;
+    uint64_t i99 = r->nlat * 99 / 100;
+    res.p50_us = r->nlat ? (double)r->lat[i50] / 1e3 : 0;
+    res.p99_us = r->nlat ? (double)r->lat[i99] / 1e3 : 0;
     free(t);
     return res;
 }
@@ -322,7 +324,8 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof(r));
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
-    r.lat = malloc(MAX_LAT * sizeof(uint64_t));
+    static uint64_t lat[MAX_LAT];
+    r.lat = lat;
     r.ax = &ax;
     r.row = entry_size();
     r.db = sqlite_open(dbp);
@@ -358,6 +361,5 @@ int main(int argc, char **argv)
     unlink(wal);
     snprintf(wal, sizeof(wal), "%s-shm", dbp);
     unlink(wal);
-    free(r.lat);
     return rc != 0 ? rc : replay_batched(img);
 }

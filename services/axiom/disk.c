@@ -12,8 +12,8 @@
 #include "services/axiom/internal/disk.h"
 #include "services/axiom/internal/log.h"
 
-#define SB_MAGIC "ZEROOS\0\1"
-#define KS_MAGIC "ZEROKEY1"
+static const uint8_t sb_magic[8] = {'Z', 'E', 'R', 'O', 'O', 'S', 0, 1};
+static const uint8_t ks_magic[8] = {'Z', 'E', 'R', 'O', 'K', 'E', 'Y', '1'};
 #define SB_SUM_AT 480u
 
 void ax_layout_for(uint64_t disk_size, struct ax_layout *lay)
@@ -54,7 +54,7 @@ void ax_super_encode(const struct ax_layout *lay, uint8_t blk[AX_BLOCK])
         lay->cas_off,   lay->cas_len,     lay->fs_off,      lay->fs_len,  0};
 
     memset(blk, 0, AX_BLOCK);
-    memcpy(blk, SB_MAGIC, 8);
+    memcpy(blk, sb_magic, 8);
     axlog_le32(blk + 8, AX_VERSION);
     axlog_le32(blk + 12, AX_BLOCK);
     for (int i = 0; i < 9; i++) {
@@ -69,7 +69,7 @@ void ax_keyslot_encode(const uint8_t root[KEYS_SECRET_LEN], const uint8_t node_p
                        uint8_t blk[AX_BLOCK])
 {
     memset(blk, 0, AX_BLOCK);
-    memcpy(blk, KS_MAGIC, 8);
+    memcpy(blk, ks_magic, 8);
     axlog_le32(blk + 8, AX_VERSION);
     axlog_le32(blk + 12, 0); /* protection: none (plain secret) */
     memcpy(blk + 16, root, KEYS_SECRET_LEN);
@@ -105,7 +105,7 @@ static int ax_super_decode(const uint8_t *blk, uint64_t dev_size, struct ax_layo
                       &lay->log_off,   &lay->log_len,     &lay->cas_off,
                       &lay->cas_len,   &lay->fs_off,      &lay->fs_len};
 
-    if (memcmp(blk, SB_MAGIC, 8) != 0) {
+    if (memcmp(blk, sb_magic, 8) != 0) {
         return ax_super_fail(why, cap, "not a Zero OS disk (no superblock magic)");
     }
     if (!ax_block_sum_ok(blk)) {
@@ -150,7 +150,7 @@ int ax_read_super(struct blk *dev, struct ax_layout *lay, uint8_t root_secret[KE
     if (err != 0) {
         return err;
     }
-    if (memcmp(blk, KS_MAGIC, 8) != 0 || !ax_block_sum_ok(blk) ||
+    if (memcmp(blk, ks_magic, 8) != 0 || !ax_block_sum_ok(blk) ||
         axlog_get32(blk + 8) != AX_VERSION || axlog_get32(blk + 12) != 0 ||
         !axlog_is_zero(blk + 80, SB_SUM_AT - 80) ||
         memcmp(blk + 48, lay->node_pub, ID_PUB_LEN) != 0) {

@@ -20,9 +20,9 @@ const char *ax_kind_name(uint8_t kind)
 
 static uint8_t ax_kind_parse(const char *s, size_t n)
 {
-    for (uint8_t k = 1; k < AX_KIND_END; k++) {
+    for (unsigned k = 1; k < AX_KIND_END; k++) {
         if (strlen(ax_kind_names[k]) == n && memcmp(ax_kind_names[k], s, n) == 0) {
-            return k;
+            return (uint8_t)k;
         }
     }
     return 0;

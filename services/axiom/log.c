@@ -74,7 +74,10 @@ int axlog_put(uint8_t *buf, size_t cap, size_t *off, uint8_t type, uint64_t batc
         return ZERR_FULL;
     }
     memset(h, 0, total);
-    memcpy(h, AXLOG_MAGIC, 4);
+    h[0] = 'Z';
+    h[1] = 'L';
+    h[2] = 'R';
+    h[3] = '1';
     h[4] = type;
     axlog_le32(h + 8, (uint32_t)n);
     axlog_le64(h + 16, batch);
@@ -360,7 +363,9 @@ bool ax_later_batch_exists(const uint8_t *buf, size_t avail, uint64_t batch)
 void ax_export_header(uint8_t out[AX_EXPORT_HEADER], uint64_t len)
 {
     memset(out, 0, AX_EXPORT_HEADER);
-    memcpy(out, AX_EXPORT_MAGIC, 8);
+    for (size_t i = 0; i < 8; i++) {
+        out[i] = (uint8_t)AX_EXPORT_MAGIC[i];
+    }
     axlog_le64(out + 8, len);
 }
 

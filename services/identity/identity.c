@@ -29,9 +29,9 @@ bool id_name_valid(const char *s, size_t n)
 
 uint8_t id_kind_parse(const char *s, size_t n)
 {
-    for (uint8_t k = ID_KIND_NODE; k < ID_KIND_COUNT; k++) {
+    for (unsigned k = ID_KIND_NODE; k < ID_KIND_COUNT; k++) {
         if (strlen(id_kind_names[k]) == n && memcmp(id_kind_names[k], s, n) == 0) {
-            return k;
+            return (uint8_t)k;
         }
     }
     return ID_KIND_NONE;
@@ -101,7 +101,8 @@ static struct id_principal *id_find_mut(struct id_table *t, const char *name)
 
 int id_check_create(const struct id_table *t, const char *parent, const char *name, uint8_t kind)
 {
-    if (!id_name_valid(name, strlen(name)) || kind == ID_KIND_NONE || kind >= ID_KIND_COUNT) {
+    if (t == NULL || !id_name_valid(name, strlen(name)) || kind == ID_KIND_NONE ||
+        kind >= ID_KIND_COUNT) {
         return ZERR_INVAL;
     }
     if (id_find(t, name) != NULL) {

@@ -27,7 +27,7 @@ static int idsvc_public(struct idsvc *s, const char *name, uint32_t gen, uint8_t
 static const struct ax_state *idsvc_state(struct idsvc *s)
 {
     const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(st), 0};
+    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(const struct ax_state *), 0};
 
     return rt_call(s->rt, s->self, s->h_axiom, &m) == 0 ? st : NULL;
 }

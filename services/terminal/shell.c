@@ -52,7 +52,7 @@ static const struct ax_state *shell_state(struct term *t)
 {
     struct shell *sh = shell_of(t);
     const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(st), 0};
+    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(const struct ax_state *), 0};
 
     return rt_call(sh->rt, sh->self, sh->h_axiom, &m) == 0 ? st : NULL;
 }
