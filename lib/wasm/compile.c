@@ -25,7 +25,7 @@ struct ctrl {
     uint32_t nresults;
     const uint8_t *params;
     const uint8_t *results;
-    uint32_t loop_pc;
+    uint32_t loop_pc;    /* loop: branch target word (after FUEL, back-edge bit set) */
     uint32_t patches;    /* chain of forward-branch words to patch */
     uint32_t else_patch; /* if: BR_UNLESS target word */
     uint32_t fuel_pos;   /* loop/func: FUEL cost word */
@@ -33,9 +33,12 @@ struct ctrl {
     uint32_t fuel_prev;  /* loop: enclosing fuel owner */
 };
 
+/* An operand-stack entry: the value is in slot, or is the constant val. */
 struct opnd {
     uint8_t type;
+    bool is_const;
     uint32_t slot;
+    uint64_t val;
 };
 
 struct cc {
@@ -53,6 +56,7 @@ struct cc {
     uint32_t ctl_cap;
     uint8_t *ltypes;
     uint32_t nlocals;
+    uint32_t last_op;  /* word index of the last instruction with a dst */
     uint32_t last_dst; /* word index of the dst operand of the last instruction */
     uint32_t last_end; /* code length right after that instruction */
     uint32_t fuel_owner;
@@ -96,6 +100,9 @@ static int emit(struct cc *c, uint32_t w)
     if (a->size - a->low - a->high < 4) {
         return fail(c, ZERR_NOMEM, "module arena too small");
     }
+    if (c->len >= WASM_BACK_EDGE - 1) {
+        return fail(c, ZERR_LIMIT, "function too large");
+    }
     c->code[c->len++] = w;
     a->low += 4;
     return 0;
@@ -116,15 +123,28 @@ static int emit3(struct cc *c, uint32_t a, uint32_t b, uint32_t d)
 /* Emits op dst rest... and remembers dst for local.set retargeting. */
 static int emit_dst(struct cc *c, uint32_t op, uint32_t dst, const uint32_t *rest, unsigned n)
 {
+    uint32_t start = c->len;
     TRY(emit(c, op));
     uint32_t pos = c->len;
     TRY(emit(c, dst));
     for (unsigned i = 0; i < n; i++) {
         TRY(emit(c, rest[i]));
     }
+    c->last_op = start;
     c->last_dst = pos;
     c->last_end = c->len;
     return 0;
+}
+
+/* Emits a constant load of v into dst. */
+static int emit_const(struct cc *c, uint32_t dst, uint64_t v)
+{
+    if (v >> 32 == 0) {
+        uint32_t lo = (uint32_t)v;
+        return emit_dst(c, WASM_OP_CONST32, dst, &lo, 1);
+    }
+    uint32_t w[2] = {(uint32_t)v, (uint32_t)(v >> 32)};
+    return emit_dst(c, WASM_OP_CONST64, dst, w, 2);
 }
 
 static int emit_mov(struct cc *c, uint32_t dst, uint32_t src)
@@ -161,6 +181,7 @@ static int push(struct cc *c, uint8_t type)
         return fail(c, ZERR_LIMIT, "operand stack too deep");
     }
     c->stk[c->sp].type = type;
+    c->stk[c->sp].is_const = false;
     c->stk[c->sp].slot = c->nlocals + c->sp;
     c->sp++;
     if (c->sp > c->max_height) {
@@ -191,23 +212,53 @@ static int pop(struct cc *c, uint8_t want, uint8_t *got, uint32_t *slot)
     if (got != NULL) {
         *got = o->type == T_ANY ? want : o->type;
     }
+    if (o->is_const) {
+        o->is_const = false;
+        if (live(c)) {
+            TRY(emit_const(c, o->slot, o->val));
+        }
+    }
     *slot = o->slot;
     return 0;
+}
+
+/* Pops the top operand of type want leaving a constant unmaterialized. */
+static int pop_opnd(struct cc *c, uint8_t want, struct opnd *out)
+{
+    const struct ctrl *t = &c->ctl[c->csp - 1];
+    if (c->sp > t->height && c->stk[c->sp - 1].is_const) {
+        if (c->stk[c->sp - 1].type != want) {
+            return invalid(c, "type mismatch");
+        }
+        *out = c->stk[--c->sp];
+        return 0;
+    }
+    out->is_const = false;
+    out->type = want;
+    return pop(c, want, NULL, &out->slot);
 }
 
 /* Moves every deferred stack entry into its own slot. */
 static int materialize(struct cc *c)
 {
+    uint32_t len = c->len;
     for (uint32_t i = 0; i < c->sp; i++) {
         uint32_t home = c->nlocals + i;
-        if (c->stk[i].slot != home) {
+        if (c->stk[i].is_const) {
+            if (live(c)) {
+                TRY(emit_const(c, home, c->stk[i].val));
+            }
+            c->stk[i].is_const = false;
+        } else if (c->stk[i].slot != home) {
             if (live(c)) {
                 TRY(emit_mov(c, home, c->stk[i].slot));
             }
             c->stk[i].slot = home;
         }
     }
-    c->last_dst = NONE;
+    if (c->len != len) {
+        c->last_dst = NONE;
+    }
     return 0;
 }
 
@@ -215,7 +266,7 @@ static int materialize(struct cc *c)
 static int materialize_local(struct cc *c, uint32_t x)
 {
     for (uint32_t i = 0; i < c->sp; i++) {
-        if (c->stk[i].slot == x) {
+        if (c->stk[i].slot == x && !c->stk[i].is_const) {
             if (live(c)) {
                 TRY(emit_mov(c, c->nlocals + i, x));
             }
@@ -407,6 +458,50 @@ static int emit_branch(struct cc *c, struct ctrl *l, uint32_t n)
     return emit_jump(c, l);
 }
 
+/* The compare that is the inverse of compare op (0x46..0x5a). */
+static uint32_t invert_cmp(uint32_t op)
+{
+    static const uint8_t inv[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+    uint32_t base = op >= 0x51 ? 0x51 : 0x46;
+    return base + inv[op - base];
+}
+
+/*
+ * When the last instruction computed cond (a fresh temporary) with a
+ * compare or eqz, rewrites it in place into a branch to target taken when
+ * the compare is true (when_true) or false.  Returns true if it did.
+ */
+static bool fuse_branch(struct cc *c, uint32_t cond, bool when_true, uint32_t *target_word)
+{
+    if (c->last_dst == NONE || c->last_end != c->len || c->code[c->last_dst] != cond ||
+        cond != c->nlocals + c->sp) {
+        return false;
+    }
+    uint32_t *ins = &c->code[c->last_op];
+    uint32_t op = ins[0];
+    bool imm = op >= WASM_OP_IMM;
+    uint32_t cmp = imm ? op - WASM_OP_IMM : op;
+    if (cmp == 0x45 && !imm) {
+        /* eqz a: [op dst a] -> [BR_UNLESS/BR_IF a target] */
+        ins[0] = when_true ? WASM_OP_BR_UNLESS : WASM_OP_BR_IF;
+        ins[1] = ins[2];
+        *target_word = c->last_op + 2;
+    } else if ((cmp >= 0x46 && cmp <= 0x4f) || (cmp >= 0x51 && cmp <= 0x5a)) {
+        /* [op dst a b] -> [BRC(I)+cmp a b target] */
+        if (!when_true) {
+            cmp = invert_cmp(cmp);
+        }
+        ins[0] = (imm ? WASM_OP_BRCI : WASM_OP_BRC) + (cmp - 0x46);
+        ins[1] = ins[2];
+        ins[2] = ins[3];
+        *target_word = c->last_op + 3;
+    } else {
+        return false;
+    }
+    c->last_dst = NONE;
+    return true;
+}
+
 static int op_block(struct cc *c, uint8_t kind)
 {
     const uint8_t *params = NULL;
@@ -429,18 +524,24 @@ static int op_block(struct cc *c, uint8_t kind)
     TRY(push_ctrl(c, kind, params, np, results, nr));
     struct ctrl *t = &c->ctl[c->csp - 1];
     if (kind == K_LOOP) {
-        t->loop_pc = c->len;
         t->fuel_prev = c->fuel_owner;
         c->fuel_owner = c->csp - 1;
         if (was_live) {
+            /* entering charges here; each back-edge charges in its branch */
             TRY(emit(c, WASM_OP_FUEL));
             t->fuel_pos = c->len;
             TRY(emit(c, 0));
         }
+        t->loop_pc = c->len | WASM_BACK_EDGE;
     } else if (kind == K_IF && was_live) {
-        TRY(emit2(c, WASM_OP_BR_UNLESS, cond));
-        t->else_patch = c->len;
-        TRY(emit(c, NONE));
+        uint32_t word;
+        if (fuse_branch(c, cond, false, &word)) {
+            t->else_patch = word;
+        } else {
+            TRY(emit2(c, WASM_OP_BR_UNLESS, cond));
+            t->else_patch = c->len;
+            TRY(emit(c, NONE));
+        }
     }
     c->last_dst = NONE;
     return 0;
@@ -559,6 +660,16 @@ static int op_br_if(struct cc *c, uint32_t depth)
         return 0;
     }
     if (!needs_copies(c, l, n)) {
+        uint32_t word;
+        if (fuse_branch(c, cond, true, &word)) {
+            if (l->kind == K_LOOP) {
+                c->code[word] = l->loop_pc;
+            } else {
+                c->code[word] = l->patches;
+                l->patches = word;
+            }
+            return 0;
+        }
         TRY(emit2(c, WASM_OP_BR_IF, cond));
         if (l->kind == K_LOOP) {
             return emit(c, l->loop_pc);
@@ -714,15 +825,24 @@ static int op_call_indirect(struct cc *c)
 /* Pops the value for a write to slot dst and writes it there. */
 static int pop_into(struct cc *c, uint8_t type, uint32_t dst, bool is_local)
 {
-    uint32_t src;
-    TRY(pop(c, type, NULL, &src));
+    struct opnd o;
+    TRY(pop_opnd(c, type, &o));
     if (!live(c)) {
         return 0;
     }
+    if (o.is_const) {
+        if (is_local) {
+            TRY(materialize_local(c, dst));
+        }
+        TRY(emit_const(c, dst, o.val));
+        c->last_dst = NONE;
+        return 0;
+    }
+    uint32_t src = o.slot;
     bool others = false;
     if (is_local) {
         for (uint32_t i = 0; i < c->sp; i++) {
-            others |= c->stk[i].slot == dst;
+            others |= c->stk[i].slot == dst && !c->stk[i].is_const;
         }
     }
     /* retarget the producer of a fresh temporary when nothing else reads dst */
@@ -844,6 +964,58 @@ static bool num_sig(uint32_t op, uint8_t *a, uint8_t *b, uint8_t *r)
     return true;
 }
 
+/* Binary numeric operators with an immediate form (op b-constant). */
+static bool has_imm_form(uint32_t op)
+{
+    return (op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x5a) || (op >= 0x6a && op <= 0x6c) ||
+           (op >= 0x71 && op <= 0x78) || (op >= 0x7c && op <= 0x7e) || (op >= 0x83 && op <= 0x88);
+}
+
+static bool is_commutative(uint32_t op)
+{
+    return op == 0x46 || op == 0x47 || op == 0x51 || op == 0x52 || op == 0x6a || op == 0x6c ||
+           (op >= 0x71 && op <= 0x73) || op == 0x7c || op == 0x7e || (op >= 0x83 && op <= 0x85);
+}
+
+/* An immediate fits when it is an i32, or an i64 that sign-extends from 32 bits. */
+static bool imm_fits(uint8_t type, uint64_t v)
+{
+    return type == WASM_I32 || (uint64_t)(int64_t)(int32_t)(uint32_t)v == v;
+}
+
+static int op_binary(struct cc *c, uint32_t op, uint8_t t, uint8_t tr)
+{
+    struct opnd b;
+    struct opnd a;
+    TRY(pop_opnd(c, t, &b));
+    TRY(pop_opnd(c, t, &a));
+    if (a.is_const && !b.is_const && is_commutative(op)) {
+        struct opnd x = a;
+        a = b;
+        b = x;
+    }
+    if (a.is_const) {
+        c->sp++; /* a's entry is still in place: materialize it */
+        c->stk[c->sp - 1] = a;
+        TRY(pop(c, t, NULL, &a.slot));
+    }
+    bool imm = b.is_const && has_imm_form(op) && imm_fits(t, b.val);
+    if (b.is_const && !imm) {
+        /* b's entry sits above a's: materialize it in its own slot */
+        uint32_t slot = c->nlocals + c->sp + 1;
+        if (live(c)) {
+            TRY(emit_const(c, slot, b.val));
+        }
+        b.slot = slot;
+    }
+    TRY(push(c, tr));
+    if (!live(c)) {
+        return 0;
+    }
+    uint32_t ops[2] = {a.slot, imm ? (uint32_t)b.val : b.slot};
+    return emit_dst(c, imm ? WASM_OP_IMM + op : op, c->nlocals + c->sp - 1, ops, 2);
+}
+
 static int op_numeric(struct cc *c, uint32_t op)
 {
     uint8_t ta;
@@ -855,15 +1027,15 @@ static int op_numeric(struct cc *c, uint32_t op)
         return fail(c, ZERR_CORRUPT, "illegal opcode");
     }
     if (tb != 0) {
-        TRY(pop(c, tb, NULL, &sb));
+        return op_binary(c, op, ta, tr);
     }
     TRY(pop(c, ta, NULL, &sa));
     TRY(push(c, tr));
     if (!live(c)) {
         return 0;
     }
-    uint32_t ops[2] = {sa, sb};
-    return emit_dst(c, op, c->nlocals + c->sp - 1, ops, tb != 0 ? 2 : 1);
+    (void)sb;
+    return emit_dst(c, op, c->nlocals + c->sp - 1, &sa, 1);
 }
 
 static int op_const(struct cc *c, uint8_t op)
@@ -892,16 +1064,9 @@ static int op_const(struct cc *c, uint8_t op)
         t = op == 0x43 ? WASM_F32 : WASM_F64;
     }
     TRY(push(c, t));
-    if (!live(c)) {
-        return 0;
-    }
-    uint32_t dst = c->nlocals + c->sp - 1;
-    if (v >> 32 == 0) {
-        uint32_t lo = (uint32_t)v;
-        return emit_dst(c, WASM_OP_CONST32, dst, &lo, 1);
-    }
-    uint32_t w[2] = {(uint32_t)v, (uint32_t)(v >> 32)};
-    return emit_dst(c, WASM_OP_CONST64, dst, w, 2);
+    c->stk[c->sp - 1].is_const = true;
+    c->stk[c->sp - 1].val = v;
+    return 0;
 }
 
 /* ---- memory ----------------------------------------------------------------------- */

@@ -212,6 +212,32 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
 #define AD f64_of(fp[pc[1]])
 #define BD f64_of(fp[pc[2]])
 #define OUT fp[pc[0]]
+#define IB32 (pc[2])
+#define IB64 ((uint64_t)(int64_t)(int32_t)pc[2])
+/* operands of fused compare-and-branch: slot a, slot or immediate b */
+#define C32 ((uint32_t)fp[pc[0]])
+#define C64 (fp[pc[0]])
+#define D32 (imm ? pc[1] : (uint32_t)fp[pc[1]])
+#define D64 (imm ? (uint64_t)(int64_t)(int32_t)pc[1] : fp[pc[1]])
+#define BRC(k, cond)            \
+    case WASM_OP_BRC + (k): {   \
+        const bool imm = false; \
+        if (cond) {             \
+            JUMP(pc[2]);        \
+        } else {                \
+            pc += 3;            \
+        }                       \
+        break;                  \
+    }                           \
+    case WASM_OP_BRCI + (k): {  \
+        const bool imm = true;  \
+        if (cond) {             \
+            JUMP(pc[2]);        \
+        } else {                \
+            pc += 3;            \
+        }                       \
+        break;                  \
+    }
 
 #define UN(op, expr)  \
     case op:          \
@@ -223,6 +249,18 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
         OUT = (expr); \
         pc += 3;      \
         break;
+/* Jumps to target word t, charging a loop's fuel on a back-edge. */
+#define JUMP(t)                               \
+    do {                                      \
+        uint32_t t_ = (t);                    \
+        pc = r.base + (t_ & ~WASM_BACK_EDGE); \
+        if (t_ & WASM_BACK_EDGE) {            \
+            if (fuel < pc[-1]) {              \
+                TRAP(WASM_TRAP_FUEL);         \
+            }                                 \
+            fuel -= pc[-1];                   \
+        }                                     \
+    } while (0)
 #define TRAP(reason)     \
     do {                 \
         trap = (reason); \
@@ -284,18 +322,26 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
         case WASM_OP_UNREACHABLE:
             TRAP(WASM_TRAP_UNREACHABLE);
         case WASM_OP_BR:
-            pc = r.base + pc[0];
+            JUMP(pc[0]);
             break;
         case WASM_OP_BR_IF:
-            pc = (uint32_t)fp[pc[0]] ? r.base + pc[1] : pc + 2;
+            if ((uint32_t)fp[pc[0]]) {
+                JUMP(pc[1]);
+            } else {
+                pc += 2;
+            }
             break;
         case WASM_OP_BR_UNLESS:
-            pc = (uint32_t)fp[pc[0]] ? pc + 2 : r.base + pc[1];
+            if ((uint32_t)fp[pc[0]]) {
+                pc += 2;
+            } else {
+                JUMP(pc[1]);
+            }
             break;
         case WASM_OP_BR_TABLE: {
             uint32_t i = (uint32_t)fp[pc[0]];
             uint32_t n = pc[1];
-            pc = r.base + pc[2 + (i < n ? i : n)];
+            JUMP(pc[2 + (i < n ? i : n)]);
             break;
         }
         case WASM_OP_RETURN:
@@ -602,6 +648,68 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             UN(0xc2, (uint64_t)(int64_t)(int8_t)A64)
             UN(0xc3, (uint64_t)(int64_t)(int16_t)A64)
             UN(0xc4, (uint64_t)(int64_t)(int32_t)A64)
+            /* immediate forms: b is the 32-bit immediate (sign-extended for i64) */
+            BIN(WASM_OP_IMM + 0x46, A32 == IB32)
+            BIN(WASM_OP_IMM + 0x47, A32 != IB32)
+            BIN(WASM_OP_IMM + 0x48, (int32_t)A32 < (int32_t)IB32)
+            BIN(WASM_OP_IMM + 0x49, A32 < IB32)
+            BIN(WASM_OP_IMM + 0x4a, (int32_t)A32 > (int32_t)IB32)
+            BIN(WASM_OP_IMM + 0x4b, A32 > IB32)
+            BIN(WASM_OP_IMM + 0x4c, (int32_t)A32 <= (int32_t)IB32)
+            BIN(WASM_OP_IMM + 0x4d, A32 <= IB32)
+            BIN(WASM_OP_IMM + 0x4e, (int32_t)A32 >= (int32_t)IB32)
+            BIN(WASM_OP_IMM + 0x4f, A32 >= IB32)
+            BIN(WASM_OP_IMM + 0x51, A64 == IB64)
+            BIN(WASM_OP_IMM + 0x52, A64 != IB64)
+            BIN(WASM_OP_IMM + 0x53, (int64_t)A64 < (int64_t)IB64)
+            BIN(WASM_OP_IMM + 0x54, A64 < IB64)
+            BIN(WASM_OP_IMM + 0x55, (int64_t)A64 > (int64_t)IB64)
+            BIN(WASM_OP_IMM + 0x56, A64 > IB64)
+            BIN(WASM_OP_IMM + 0x57, (int64_t)A64 <= (int64_t)IB64)
+            BIN(WASM_OP_IMM + 0x58, A64 <= IB64)
+            BIN(WASM_OP_IMM + 0x59, (int64_t)A64 >= (int64_t)IB64)
+            BIN(WASM_OP_IMM + 0x5a, A64 >= IB64)
+            BIN(WASM_OP_IMM + 0x6a, (uint32_t)(A32 + IB32))
+            BIN(WASM_OP_IMM + 0x6b, (uint32_t)(A32 - IB32))
+            BIN(WASM_OP_IMM + 0x6c, (uint32_t)(A32 * IB32))
+            BIN(WASM_OP_IMM + 0x71, A32 & IB32)
+            BIN(WASM_OP_IMM + 0x72, A32 | IB32)
+            BIN(WASM_OP_IMM + 0x73, A32 ^ IB32)
+            BIN(WASM_OP_IMM + 0x74, (uint32_t)(A32 << (IB32 & 31)))
+            BIN(WASM_OP_IMM + 0x75, (uint32_t)((int32_t)A32 >> (IB32 & 31)))
+            BIN(WASM_OP_IMM + 0x76, A32 >> (IB32 & 31))
+            BIN(WASM_OP_IMM + 0x77, rotl32(A32, IB32))
+            BIN(WASM_OP_IMM + 0x78, rotl32(A32, 32 - (IB32 & 31)))
+            BIN(WASM_OP_IMM + 0x7c, A64 + IB64)
+            BIN(WASM_OP_IMM + 0x7d, A64 - IB64)
+            BIN(WASM_OP_IMM + 0x7e, A64 * IB64)
+            BIN(WASM_OP_IMM + 0x83, A64 & IB64)
+            BIN(WASM_OP_IMM + 0x84, A64 | IB64)
+            BIN(WASM_OP_IMM + 0x85, A64 ^ IB64)
+            BIN(WASM_OP_IMM + 0x86, A64 << (IB64 & 63))
+            BIN(WASM_OP_IMM + 0x87, (uint64_t)((int64_t)A64 >> (IB64 & 63)))
+            BIN(WASM_OP_IMM + 0x88, A64 >> (IB64 & 63))
+            /* fused compare and branch: a b target */
+            BRC(0x0, C32 == D32)
+            BRC(0x1, C32 != D32)
+            BRC(0x2, (int32_t)C32 < (int32_t)D32)
+            BRC(0x3, C32 < D32)
+            BRC(0x4, (int32_t)C32 > (int32_t)D32)
+            BRC(0x5, C32 > D32)
+            BRC(0x6, (int32_t)C32 <= (int32_t)D32)
+            BRC(0x7, C32 <= D32)
+            BRC(0x8, (int32_t)C32 >= (int32_t)D32)
+            BRC(0x9, C32 >= D32)
+            BRC(0xb, C64 == D64)
+            BRC(0xc, C64 != D64)
+            BRC(0xd, (int64_t)C64 < (int64_t)D64)
+            BRC(0xe, C64 < D64)
+            BRC(0xf, (int64_t)C64 > (int64_t)D64)
+            BRC(0x10, C64 > D64)
+            BRC(0x11, (int64_t)C64 <= (int64_t)D64)
+            BRC(0x12, C64 <= D64)
+            BRC(0x13, (int64_t)C64 >= (int64_t)D64)
+            BRC(0x14, C64 >= D64)
         case WASM_OP_FC + 0:
         case WASM_OP_FC + 1:
         case WASM_OP_FC + 2:

@@ -136,28 +136,39 @@ struct wasm_frame {
  */
 enum wasm_iop {
     WASM_OP_FC = 0x100,
-    WASM_OP_UNREACHABLE = 0x200,        /* */
-    WASM_OP_BR,                         /* target */
-    WASM_OP_BR_IF,                      /* cond target */
-    WASM_OP_BR_UNLESS,                  /* cond target */
-    WASM_OP_BR_TABLE,                   /* idx n t0..tn */
-    WASM_OP_RETURN,                     /* */
-    WASM_OP_CALL,                       /* func argbase */
-    WASM_OP_CALL_INDIRECT,              /* type argbase idx */
-    WASM_OP_MOV,                        /* dst src */
-    WASM_OP_CONST32,                    /* dst imm */
-    WASM_OP_CONST64,                    /* dst lo hi */
-    WASM_OP_SELECT,                     /* dst a b cond */
-    WASM_OP_GLOBAL_GET,                 /* dst global */
-    WASM_OP_GLOBAL_SET,                 /* global src */
-    WASM_OP_MEMORY_SIZE,                /* dst */
-    WASM_OP_MEMORY_GROW,                /* dst delta */
-    WASM_OP_FUEL,                       /* cost */
-    WASM_OP_LOAD,                       /* base: wasm opcode 0x28..0x35 maps to WASM_OP_LOAD + k */
-    WASM_OP_STORE = WASM_OP_LOAD + 14,  /* 0x36..0x3e: addr val offset */
-    WASM_OP_BR_CMP = WASM_OP_STORE + 9, /* fused compare-and-branch: base + cmp op */
-    WASM_OP_END = WASM_OP_BR_CMP + 0x60,
+    WASM_OP_UNREACHABLE = 0x200,       /* */
+    WASM_OP_BR,                        /* target */
+    WASM_OP_BR_IF,                     /* cond target */
+    WASM_OP_BR_UNLESS,                 /* cond target */
+    WASM_OP_BR_TABLE,                  /* idx n t0..tn */
+    WASM_OP_RETURN,                    /* */
+    WASM_OP_CALL,                      /* func argbase */
+    WASM_OP_CALL_INDIRECT,             /* type argbase idx */
+    WASM_OP_MOV,                       /* dst src */
+    WASM_OP_CONST32,                   /* dst imm */
+    WASM_OP_CONST64,                   /* dst lo hi */
+    WASM_OP_SELECT,                    /* dst a b cond */
+    WASM_OP_GLOBAL_GET,                /* dst global */
+    WASM_OP_GLOBAL_SET,                /* global src */
+    WASM_OP_MEMORY_SIZE,               /* dst */
+    WASM_OP_MEMORY_GROW,               /* dst delta */
+    WASM_OP_FUEL,                      /* cost */
+    WASM_OP_LOAD,                      /* base: wasm opcode 0x28..0x35 maps to WASM_OP_LOAD + k */
+    WASM_OP_STORE = WASM_OP_LOAD + 14, /* 0x36..0x3e: addr val offset */
+    /* fused i32/i64 compare (0x46..0x5a) and branch: a b target */
+    WASM_OP_BRC = WASM_OP_STORE + 9,
+    /* the same with an immediate b: a imm target */
+    WASM_OP_BRCI = WASM_OP_BRC + 0x20,
+    /* binary numeric op with an immediate b: WASM_OP_IMM + wasm opcode, dst a imm */
+    WASM_OP_IMM = 0x300,
+    WASM_OP_END = WASM_OP_IMM + 0x100,
 };
+
+/*
+ * A branch target word with this bit set is a loop back-edge: the word
+ * before the target holds the loop's fuel cost, charged when it is taken.
+ */
+#define WASM_BACK_EDGE 0x80000000u
 
 /* ---- float helpers (float.c) ---------------------------------------------- */
 
