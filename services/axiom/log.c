@@ -138,55 +138,6 @@ static void axlog_reread(const uint8_t *buf, struct axlog_rec *r)
     r->total = axlog_rec_size(r->len);
 }
 
-/* ---- Merkle tree ---- */
-
-static void ax_merkle_node(const uint8_t *l, const uint8_t *r, uint8_t *out)
-{
-    uint8_t buf[1 + 2 * AX_HASH_LEN];
-
-    buf[0] = 0x01;
-    memcpy(buf + 1, l, AX_HASH_LEN);
-    memcpy(buf + 1 + AX_HASH_LEN, r, AX_HASH_LEN);
-    blake3_hash(buf, sizeof(buf), out);
-}
-
-void ax_merkle_init(struct ax_merkle *m)
-{
-    memset(m, 0, sizeof(*m));
-}
-
-void ax_merkle_append(struct ax_merkle *m, const uint8_t entry_hash[AX_HASH_LEN])
-{
-    uint8_t leaf[1 + AX_HASH_LEN];
-    uint8_t h[AX_HASH_LEN];
-
-    leaf[0] = 0x00;
-    memcpy(leaf + 1, entry_hash, AX_HASH_LEN);
-    blake3_hash(leaf, sizeof(leaf), h);
-    /* Each trailing 1 bit of the old size is a perfect subtree to merge with. */
-    for (uint64_t s = m->size; (s & 1) != 0 && m->n > 0; s >>= 1) {
-        ax_merkle_node(m->stack[m->n - 1], h, h);
-        m->n--;
-    }
-    memcpy(m->stack[m->n++], h, AX_HASH_LEN);
-    m->size++;
-}
-
-void ax_merkle_root(const struct ax_merkle *m, uint8_t out[AX_HASH_LEN])
-{
-    uint8_t r[AX_HASH_LEN];
-
-    if (m->n == 0) {
-        blake3_hash(NULL, 0, out);
-        return;
-    }
-    memcpy(r, m->stack[m->n - 1], AX_HASH_LEN);
-    for (int i = (int)m->n - 2; i >= 0; i--) {
-        ax_merkle_node(m->stack[i], r, r);
-    }
-    memcpy(out, r, AX_HASH_LEN);
-}
-
 /* ---- replay ---- */
 
 void ax_replay_init(struct ax_replay *r, struct ax_state *st, ax_entry_fn fn, void *arg)

@@ -28,3 +28,7 @@ BENCHES += bench_axiom
 bench_axiom_SRCS := bench/axiom_bench.c
 bench_axiom_LIBS := $(AXIOM_LIBS)
 bench_axiom_LDLIBS := -lsqlite3 -lpthread
+
+TESTS += axiom_merkle
+axiom_merkle_SRCS := tests/services/axiom/merkle_test.c
+axiom_merkle_LIBS := $(AXIOM_LIBS)
