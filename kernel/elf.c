@@ -42,6 +42,7 @@ struct elf64_phdr {
     uint64_t align;
 };
 
+/* Checks the ELF header and that the program headers lie in the image. */
 static int check_header(const struct elf64_ehdr *h, uint64_t size)
 {
     static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
@@ -65,6 +66,7 @@ static int check_header(const struct elf64_ehdr *h, uint64_t size)
     return 0;
 }
 
+/* Checks one loadable segment against the image, the user half and W^X. */
 static int check_segment(const struct elf64_phdr *ph, uint64_t size)
 {
     uint64_t file_end;
@@ -88,6 +90,7 @@ static int check_segment(const struct elf64_phdr *ph, uint64_t size)
     return 0;
 }
 
+/* Copies one checked segment into fresh frames and maps them. */
 static int load_segment(struct aspace *as, const uint8_t *image, const struct elf64_phdr *ph)
 {
     uint32_t flags = ((ph->flags & PF_W) ? MAP_WRITE : 0) | ((ph->flags & PF_X) ? MAP_EXEC : 0);

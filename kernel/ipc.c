@@ -57,6 +57,7 @@ static struct thread *q_pop(struct thread_queue *q)
     return t;
 }
 
+/* A fresh endpoint with one reference, or NULL when the pool is empty. */
 struct endpoint *endpoint_alloc(void)
 {
     for (int i = 0; i < MAX_ENDPOINTS; i++) {
@@ -72,6 +73,7 @@ struct endpoint *endpoint_alloc(void)
     return NULL;
 }
 
+/* A fresh notification with one reference, or NULL when the pool is empty. */
 struct notification *notification_alloc(void)
 {
     for (int i = 0; i < MAX_NOTIFICATIONS; i++) {
@@ -96,6 +98,7 @@ static void wake_with_error(struct thread *t, int err)
     sched_ready(t);
 }
 
+/* Drops a reference; the last one wakes every queued thread with ZERR_BADCAP. */
 void endpoint_put(struct endpoint *e)
 {
     if (--e->refs > 0) {
@@ -111,6 +114,7 @@ void endpoint_put(struct endpoint *e)
     e->live = false;
 }
 
+/* Drops a reference; the last one wakes every waiter with ZERR_BADCAP. */
 void notification_put(struct notification *n)
 {
     if (--n->refs > 0) {
@@ -128,6 +132,10 @@ void notification_put(struct notification *n)
     n->live = false;
 }
 
+/*
+ * Takes dying thread t out of every queue and reply relation; a caller
+ * waiting on t's reply is woken with ZERR_NOENT.
+ */
 void ipc_cancel(struct thread *t)
 {
     if (t->state == TS_SEND && t->ep != NULL) {
@@ -257,6 +265,7 @@ struct thread *ipc_reply(struct thread *t, const uint64_t msg[MSG_WORDS])
     return c;
 }
 
+/* ORs bits into n, or hands them to the first waiter and wakes it. */
 void notification_signal(struct notification *n, uint64_t bits)
 {
     struct thread *w = q_pop(&n->waiters);
@@ -286,6 +295,7 @@ bool notification_wait(struct thread *t, struct notification *n, bool block)
     return false;
 }
 
+/* Routes irq to n (bits on each interrupt) and unmasks it. */
 int irq_bind(uint32_t irq, struct notification *n, uint64_t bits)
 {
     if (irq >= MAX_IRQS) {
@@ -301,6 +311,7 @@ int irq_bind(uint32_t irq, struct notification *n, uint64_t bits)
     return 0;
 }
 
+/* An interrupt arrived on irq (now masked): signals its notification. */
 void irq_dispatch(uint32_t irq)
 {
     if (irq < MAX_IRQS && irq_ntfn[irq] != NULL) {

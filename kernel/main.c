@@ -15,6 +15,7 @@
 #define PIT_BASE 0x40
 #define DEBUG_EXIT_PORT 0xf4
 
+/* Formats (base/fmt.h) to the kernel console; lines longer than 255 bytes are cut. */
 void kprintf(const char *fmt, ...)
 {
     char buf[256];
@@ -77,6 +78,7 @@ static void kernel_self_test(void)
     }
 }
 
+/* Starts boot module 0 as init with the boot capabilities and schedules. */
 _Noreturn void kernel_main(void)
 {
     kernel_self_test();

@@ -50,6 +50,7 @@ static void fmap_forget(const struct aspace *as)
     }
 }
 
+/* Drops a reference; the last one destroys the address space. */
 void aspace_put(struct aspace *as)
 {
     if (--as->refs == 0) {
@@ -59,6 +60,7 @@ void aspace_put(struct aspace *as)
     }
 }
 
+/* Adds the reference a new capability to c's object holds. */
 void obj_get(const struct cap *c)
 {
     switch (c->type) {
@@ -108,6 +110,10 @@ void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct 
     }
 }
 
+/*
+ * A new READY thread of p entering user mode at entry, or NULL when the pool
+ * is empty.
+ */
 struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uint64_t arg,
                              uint32_t prio)
 {
@@ -130,6 +136,7 @@ struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uin
     return NULL;
 }
 
+/* Drops a thread capability's reference; frees a dead thread with none left. */
 void thread_put(struct thread *t)
 {
     if (--t->refs == 0 && t->state == TS_DEAD) {
@@ -137,6 +144,10 @@ void thread_put(struct thread *t)
     }
 }
 
+/*
+ * Stops t (any state) with status; the last thread of a process ends it.
+ * If t is current, the caller must reschedule.
+ */
 void thread_kill(struct thread *t, int status)
 {
     if (t->state == TS_DEAD || t->state == TS_FREE) {
@@ -155,6 +166,11 @@ void thread_kill(struct thread *t, int status)
     }
 }
 
+/*
+ * Ends p: kills its threads, deletes its capabilities, signals its exit
+ * notification, releases its address space.  Stops the machine when no
+ * process is left.
+ */
 void proc_exit(struct proc *p, int status)
 {
     if (!p->live) {
@@ -185,6 +201,7 @@ void proc_exit(struct proc *p, int status)
     hal_exit(status == 0 ? 0 : 1);
 }
 
+/* Reports a user exception of t and stops its process (status ZERR_TRAP). */
 void proc_fault(struct thread *t, uint64_t vector, uint64_t addr, uint64_t error)
 {
     kprintf("fault: pid %u tid %u %s (vector %llu) at 0x%llx error 0x%llx rip 0x%llx: "
@@ -224,6 +241,11 @@ static int stack_map(struct aspace *as)
     return 0;
 }
 
+/*
+ * Starts boot module as a new process (ELF image, stack, own address-space
+ * capability, one thread with arg).  0 with *out, or ZERR_NOENT, ZERR_LIMIT,
+ * ZERR_NOMEM or an ELF error.
+ */
 int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct proc **out)
 {
     if (module >= boot_info.nmodules) {

@@ -53,6 +53,10 @@ void sched_init_cpu(struct cpu *c)
     }
 }
 
+/*
+ * Queues t at the tail of its priority; asks for a reschedule if it outranks
+ * the running thread.
+ */
 void sched_ready(struct thread *t)
 {
     struct cpu *c = arch_cpu();
@@ -65,6 +69,7 @@ void sched_ready(struct thread *t)
     }
 }
 
+/* Takes a READY thread off its run queue (others: nothing). */
 void sched_unready(struct thread *t)
 {
     struct cpu *c = arch_cpu();
@@ -82,6 +87,7 @@ static int highest_ready(const struct cpu *c)
     return c->runnable_mask == 0 ? -1 : 31 - __builtin_clz(c->runnable_mask);
 }
 
+/* Dequeues the first thread of the highest non-empty priority, or NULL. */
 struct thread *sched_pick(struct cpu *c)
 {
     int p = highest_ready(c);
@@ -106,6 +112,11 @@ static bool keep_running(struct cpu *c, struct thread *cur)
     return best == (int)cur->prio && cur->ticks_left > 0;
 }
 
+/*
+ * Chooses what runs next on this CPU (the current thread if it should keep
+ * the CPU), waits for an interrupt while nothing can run, and returns to user
+ * mode.  Called with the kernel lock held; releases it.
+ */
 _Noreturn void sched_run(void)
 {
     struct cpu *c = arch_cpu();
@@ -134,6 +145,7 @@ _Noreturn void sched_run(void)
     arch_return_to_user();
 }
 
+/* Timer interrupt: counts the tick and ends the running thread's time slice. */
 void sched_tick(void)
 {
     struct cpu *c = arch_cpu();

@@ -499,6 +499,10 @@ static const sys_fn sys_table[SYS_COUNT] = {
     [SYS_NULL] = sys_null,
 };
 
+/*
+ * Entry from syscall_entry with the caller's frame: bounds-checked dispatch,
+ * then a reschedule if the caller blocked, died or was outranked.
+ */
 void syscall_dispatch(struct trap_frame *f)
 {
     spin_lock(&kernel_lock);

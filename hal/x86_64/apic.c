@@ -61,6 +61,7 @@ static bool checksum_ok(const uint8_t *p, uint32_t n)
     return sum == 0;
 }
 
+/* Reads CPUs, the LAPIC and IOAPIC addresses and ISA overrides from the MADT. */
 static void madt_parse(const uint8_t *madt, uint32_t len)
 {
     uint32_t lapic32;
@@ -115,6 +116,10 @@ static const uint8_t *acpi_find(const uint8_t *rsdp, const char *sig)
     return NULL;
 }
 
+/*
+ * Finds the MADT through the RSDP and records the interrupt topology; without
+ * ACPI, assumes one CPU and the default APIC addresses.
+ */
 void acpi_init(void)
 {
     for (uint32_t i = 0; i < MAX_IRQS; i++) {
@@ -182,6 +187,7 @@ static uint32_t timer_calibrate(void)
     return elapsed;
 }
 
+/* Remaps the legacy PIC away from the exception vectors, then masks it. */
 static void pic_disable(void)
 {
     static const uint8_t init[][2] = {
@@ -193,6 +199,10 @@ static void pic_disable(void)
     }
 }
 
+/*
+ * Masks the legacy PIC and every IOAPIC pin, enables the LAPIC and starts its
+ * periodic timer (TIMER_HZ), calibrated against the PIT.
+ */
 void apic_init(void)
 {
     pic_disable();
@@ -237,11 +247,13 @@ static void ioapic_route(uint32_t irq, bool masked)
     ioapic_write(0x10 + 2 * pin, lo);
 }
 
+/* Lets ISA irq reach vector VEC_IRQ0 + irq (after IRQ_BIND or IRQ_ACK). */
 void arch_irq_unmask(uint32_t irq)
 {
     ioapic_route(irq, false);
 }
 
+/* Holds ISA irq back until the holder of its capability acknowledges it. */
 void arch_irq_mask(uint32_t irq)
 {
     ioapic_route(irq, true);

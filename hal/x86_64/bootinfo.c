@@ -59,6 +59,7 @@ static void add_module(uint64_t start, uint64_t end, uint64_t name_pa, const cha
     }
 }
 
+/* Multiboot 1: command line, modules and the memory map from the info block. */
 static void parse_mb1(uint64_t pa)
 {
     const uint32_t *info = phys_to_virt(pa);
@@ -113,6 +114,7 @@ static void parse_mb2_mmap(const uint8_t *tag, uint32_t size)
     }
 }
 
+/* Multiboot 2: walks the tags (command line, modules, memory map, ACPI RSDP). */
 static void parse_mb2(uint64_t pa)
 {
     const uint8_t *base = phys_to_virt(pa);
@@ -169,6 +171,10 @@ static uint64_t scan_rsdp(uint64_t start, uint64_t end)
     return 0;
 }
 
+/*
+ * Fills boot_info and boot_ram from the loader's information at info_pa
+ * (through the direct map); scans the BIOS areas for the RSDP if none was given.
+ */
 void bootinfo_parse(uint32_t magic, uint64_t info_pa)
 {
     if (magic == MB1_MAGIC) {

@@ -56,6 +56,7 @@ extern const uint64_t isr_spurious;
 extern char copy_user_insn[], copy_user_fixup[];
 void syscall_entry(void);
 
+/* Spins until l is free, then holds it.  Interrupts must be disabled. */
 void spin_lock(struct spinlock *l)
 {
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0) {
@@ -63,11 +64,13 @@ void spin_lock(struct spinlock *l)
     }
 }
 
+/* Releases l (held by the caller). */
 void spin_unlock(struct spinlock *l)
 {
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
+/* The calling CPU's state, from the GS base (valid in kernel mode only). */
 struct cpu *arch_cpu(void)
 {
     struct cpu *c;
@@ -75,6 +78,7 @@ struct cpu *arch_cpu(void)
     return c;
 }
 
+/* Installs handler for vec as a DPL 0 interrupt gate on IST stack ist (0: none). */
 static void idt_set(int vec, uint64_t handler, uint8_t ist)
 {
     struct idt_entry *e = &idt[vec];
@@ -87,6 +91,7 @@ static void idt_set(int vec, uint64_t handler, uint8_t ist)
     e->zero = 0;
 }
 
+/* Builds a CPU's GDT (kernel and user segments, its TSS), loads it and the TSS. */
 static void gdt_load(struct cpu_arch *a)
 {
     a->gdt[0] = 0;
@@ -115,6 +120,10 @@ static void gdt_load(struct cpu_arch *a)
                      : "rax", "memory");
 }
 
+/*
+ * Turns on SSE state saving, SMEP, SMAP, UMIP and global pages where present,
+ * and records the initial FPU state that new threads start from.
+ */
 static void features_enable(void)
 {
     uint32_t r[4];
@@ -151,6 +160,7 @@ static void nx_detect(void)
     cpu_has_nx = (r[3] & (1u << 20)) != 0;
 }
 
+/* Enables syscall/sysret: kernel CS 0x08, user base 0x10 (CS 0x23, SS 0x1b). */
 static void syscall_init(void)
 {
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1); /* SCE */
@@ -188,6 +198,10 @@ void cpu_init_bsp(void)
     sched_init_cpu(c);
 }
 
+/*
+ * Points interrupt entry (TSS.rsp0) and syscall entry at the end of the
+ * frame of the thread about to run.
+ */
 void cpu_set_kernel_stack(uint64_t frame_end)
 {
     struct cpu *c = arch_cpu();
@@ -195,6 +209,11 @@ void cpu_set_kernel_stack(uint64_t frame_end)
     cpu_arch[c->id].tss.rsp[0] = frame_end;
 }
 
+/*
+ * Makes next the current thread of this CPU: saves prev's FPU state, loads
+ * next's, its address space and its frame as the entry stack.  The caller
+ * has already set both threads' states.
+ */
 void arch_switch_to(struct thread *prev, struct thread *next)
 {
     struct cpu *c = arch_cpu();
@@ -207,6 +226,7 @@ void arch_switch_to(struct thread *prev, struct thread *next)
     cpu_set_kernel_stack((uint64_t)(uintptr_t)(&next->frame + 1));
 }
 
+/* Sets up t to enter user mode at entry with stack and arg (in rdi). */
 void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg)
 {
     memset(&t->frame, 0, sizeof(t->frame));

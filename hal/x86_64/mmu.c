@@ -143,6 +143,10 @@ static bool refs_place(uint64_t bytes)
     return false;
 }
 
+/*
+ * Puts every usable RAM page that holds nothing (not low memory, the image,
+ * the modules or the reference counts) on the free list.
+ */
 void frames_init(void)
 {
     frame_limit = boot_info.mem_top;
@@ -170,6 +174,7 @@ bool frame_is_ram(uint64_t pa)
     return pa < frame_limit;
 }
 
+/* Takes a free frame, zeroes it and gives it one reference.  Returns 0 if none. */
 uint64_t frame_alloc(void)
 {
     if (free_head == 0) {
@@ -183,6 +188,7 @@ uint64_t frame_alloc(void)
     return pa;
 }
 
+/* Adds a reference to an allocated frame (not RAM: ignored). */
 void frame_ref(uint64_t pa)
 {
     if (pa < frame_limit) {
@@ -191,6 +197,7 @@ void frame_ref(uint64_t pa)
     }
 }
 
+/* Drops a reference; the frame is free again when none is left. */
 void frame_put(uint64_t pa)
 {
     if (pa >= frame_limit) {
@@ -232,6 +239,7 @@ static uint64_t *pte_walk(uint64_t *root, uint64_t va, bool create, uint64_t tab
     return &table[(va >> 12) & 511];
 }
 
+/* Maps pages of kernel stack with an unmapped guard page below; returns the top. */
 uint64_t mmu_alloc_stack(uint32_t pages)
 {
     uint64_t base = stack_next + PAGE_SIZE; /* the guard page stays unmapped */
@@ -282,6 +290,7 @@ static void table_free(uint64_t pa, int level)
     frame_put(pa);
 }
 
+/* Frees as's page tables and drops its mappings' frame references. */
 void as_destroy(struct aspace *as)
 {
     if (as->pml4 == 0) {
@@ -294,6 +303,11 @@ void as_destroy(struct aspace *as)
     as->pml4 = 0;
 }
 
+/*
+ * Maps frame pa at user address va (page aligned, below USER_MAP_MAX) with
+ * MAP_* flags; never writable and executable.  0, ZERR_RANGE, ZERR_PERM,
+ * ZERR_EXIST or ZERR_NOMEM.
+ */
 int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags)
 {
     if ((va & (PAGE_SIZE - 1)) != 0 || va < USER_MIN || va >= USER_MAP_MAX) {
@@ -321,6 +335,10 @@ int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags)
     return 0;
 }
 
+/*
+ * Removes the mapping at va and drops its frame reference.  0, ZERR_RANGE or
+ * ZERR_NOENT.
+ */
 int as_unmap(struct aspace *as, uint64_t va)
 {
     if ((va & (PAGE_SIZE - 1)) != 0 || va < USER_MIN || va >= USER_MAX) {
@@ -339,6 +357,7 @@ int as_unmap(struct aspace *as, uint64_t va)
     return 0;
 }
 
+/* Loads as (NULL: the kernel's tables) into CR3 unless it is already there. */
 void as_activate(const struct aspace *as)
 {
     uint64_t target = as != NULL && as->pml4 != 0 ? as->pml4 : kpa(kernel_pml4);

@@ -22,6 +22,7 @@ static void serial_putc(char c)
     outb(COM1, (uint8_t)c);
 }
 
+/* Writes n bytes to COM1, polling; gives up on a byte after a bounded wait. */
 void serial_write(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
