@@ -18,29 +18,31 @@ static const unsigned char b3v_schedule[7][16] = {
     {11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13},
 };
 
-#define B3V_G(a, b, c, d, x, y)        \
-    do {                               \
-        a = B3V_ADD(B3V_ADD(a, b), x); \
-        d = B3V_ROT16(B3V_XOR(d, a));  \
-        c = B3V_ADD(c, d);             \
-        b = B3V_ROT12(B3V_XOR(b, c));  \
-        a = B3V_ADD(B3V_ADD(a, b), y); \
-        d = B3V_ROT8(B3V_XOR(d, a));   \
-        c = B3V_ADD(c, d);             \
-        b = B3V_ROT7(B3V_XOR(b, c));   \
-    } while (0)
+/* The quarter-round G on four state words of every lane. */
+static inline __attribute__((always_inline)) void b3v_g(b3v *a, b3v *b, b3v *c, b3v *d, b3v x,
+                                                        b3v y)
+{
+    *a = B3V_ADD(B3V_ADD(*a, *b), x);
+    *d = B3V_ROT16(B3V_XOR(*d, *a));
+    *c = B3V_ADD(*c, *d);
+    *b = B3V_ROT12(B3V_XOR(*b, *c));
+    *a = B3V_ADD(B3V_ADD(*a, *b), y);
+    *d = B3V_ROT8(B3V_XOR(*d, *a));
+    *c = B3V_ADD(*c, *d);
+    *b = B3V_ROT7(B3V_XOR(*b, *c));
+}
 
 static inline __attribute__((always_inline)) void b3v_round(b3v v[16], const b3v m[16], int r)
 {
     const unsigned char *s = b3v_schedule[r];
-    B3V_G(v[0], v[4], v[8], v[12], m[s[0]], m[s[1]]);
-    B3V_G(v[1], v[5], v[9], v[13], m[s[2]], m[s[3]]);
-    B3V_G(v[2], v[6], v[10], v[14], m[s[4]], m[s[5]]);
-    B3V_G(v[3], v[7], v[11], v[15], m[s[6]], m[s[7]]);
-    B3V_G(v[0], v[5], v[10], v[15], m[s[8]], m[s[9]]);
-    B3V_G(v[1], v[6], v[11], v[12], m[s[10]], m[s[11]]);
-    B3V_G(v[2], v[7], v[8], v[13], m[s[12]], m[s[13]]);
-    B3V_G(v[3], v[4], v[9], v[14], m[s[14]], m[s[15]]);
+    b3v_g(&v[0], &v[4], &v[8], &v[12], m[s[0]], m[s[1]]);
+    b3v_g(&v[1], &v[5], &v[9], &v[13], m[s[2]], m[s[3]]);
+    b3v_g(&v[2], &v[6], &v[10], &v[14], m[s[4]], m[s[5]]);
+    b3v_g(&v[3], &v[7], &v[11], &v[15], m[s[6]], m[s[7]]);
+    b3v_g(&v[0], &v[5], &v[10], &v[15], m[s[8]], m[s[9]]);
+    b3v_g(&v[1], &v[6], &v[11], &v[12], m[s[10]], m[s[11]]);
+    b3v_g(&v[2], &v[7], &v[8], &v[13], m[s[12]], m[s[13]]);
+    b3v_g(&v[3], &v[4], &v[9], &v[14], m[s[14]], m[s[15]]);
 }
 
 /* Runs the seven rounds of one block for every lane: h holds the lanes'
