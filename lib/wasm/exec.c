@@ -212,6 +212,28 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
 #define AD f64_of(fp[pc[1]])
 #define BD f64_of(fp[pc[2]])
 #define OUT fp[pc[0]]
+/*
+ * Dispatch.  With GCC or clang each handler jumps straight to the next one
+ * through a table of label addresses (one indirect branch per handler, no
+ * range check); otherwise a plain switch in a loop.
+ */
+#if defined(__GNUC__) && !defined(WASM_NO_THREADING)
+#define WASM_THREADED 1
+/* NOLINTBEGIN(bugprone-macro-parentheses): l is a label name */
+#define CASE(x, l) \
+    case x:        \
+    l:
+#define NEXT                \
+    do {                    \
+        op = *pc++;         \
+        goto *dispatch[op]; \
+    } while (0)
+/* NOLINTEND(bugprone-macro-parentheses) */
+#else
+#define CASE(x, l) case x:
+#define NEXT break
+#endif
+
 #define IB32 (pc[2])
 #define IB64 ((uint64_t)(int64_t)(int32_t)pc[2])
 /* operands of fused compare-and-branch: slot a, slot or immediate b */
@@ -219,36 +241,43 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
 #define C64 (fp[pc[0]])
 #define D32 (imm ? pc[1] : (uint32_t)fp[pc[1]])
 #define D64 (imm ? (uint64_t)(int64_t)(int32_t)pc[1] : fp[pc[1]])
-#define BRC(k, cond)            \
-    case WASM_OP_BRC + (k): {   \
-        const bool imm = false; \
-        if (cond) {             \
-            JUMP(pc[2]);        \
-        } else {                \
-            pc += 3;            \
-        }                       \
-        break;                  \
-    }                           \
-    case WASM_OP_BRCI + (k): {  \
-        const bool imm = true;  \
-        if (cond) {             \
-            JUMP(pc[2]);        \
-        } else {                \
-            pc += 3;            \
-        }                       \
-        break;                  \
+#define BRC(k, cond)                  \
+    CASE(WASM_OP_BRC + (k), LB_##k)   \
+    {                                 \
+        const bool imm = false;       \
+        if (cond) {                   \
+            JUMP(pc[2]);              \
+        } else {                      \
+            pc += 3;                  \
+        }                             \
+        NEXT;                         \
+    }                                 \
+    CASE(WASM_OP_BRCI + (k), LBI_##k) \
+    {                                 \
+        const bool imm = true;        \
+        if (cond) {                   \
+            JUMP(pc[2]);              \
+        } else {                      \
+            pc += 3;                  \
+        }                             \
+        NEXT;                         \
     }
 
-#define UN(op, expr)  \
-    case op:          \
-        OUT = (expr); \
-        pc += 2;      \
-        break;
+#define UN(op, expr) \
+    CASE(op, L_##op) \
+    OUT = (expr);    \
+    pc += 2;         \
+    NEXT;
 #define BIN(op, expr) \
-    case op:          \
-        OUT = (expr); \
-        pc += 3;      \
-        break;
+    CASE(op, L_##op)  \
+    OUT = (expr);     \
+    pc += 3;          \
+    NEXT;
+#define BINI(op, expr)                \
+    CASE(WASM_OP_IMM + (op), LI_##op) \
+    OUT = (expr);                     \
+    pc += 3;                          \
+    NEXT;
 /* Jumps to target word t, charging a loop's fuel on a back-edge. */
 #define JUMP(t)                               \
     do {                                      \
@@ -267,7 +296,8 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
         goto out;        \
     } while (0)
 #define LOAD(k, n, conv)                                     \
-    case WASM_OP_LOAD + (k): {                               \
+    CASE(WASM_OP_LOAD + (k), LL_##k)                         \
+    {                                                        \
         uint64_t ea = (uint64_t)(uint32_t)fp[pc[1]] + pc[2]; \
         if (ea + (n) > r.memsize) {                          \
             TRAP(WASM_TRAP_MEMORY_OOB);                      \
@@ -275,10 +305,11 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
         uint64_t v = ld(r.mem + ea, (n));                    \
         OUT = (conv);                                        \
         pc += 3;                                             \
-        break;                                               \
+        NEXT;                                                \
     }
 #define STORE(k, n)                                          \
-    case WASM_OP_STORE + (k): {                              \
+    CASE(WASM_OP_STORE + (k), LS_##k)                        \
+    {                                                        \
         uint64_t ea = (uint64_t)(uint32_t)fp[pc[0]] + pc[2]; \
         if (ea + (n) > r.memsize) {                          \
             TRAP(WASM_TRAP_MEMORY_OOB);                      \
@@ -286,7 +317,7 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
         uint64_t v = fp[pc[1]];                              \
         memcpy(r.mem + ea, &v, (n));                         \
         pc += 3;                                             \
-        break;                                               \
+        NEXT;                                                \
     }
 
 /*
@@ -305,46 +336,322 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
     uint64_t *nfp = fp;
     const uint32_t *pc = NULL;
 
+#ifdef WASM_THREADED
+    /* every opcode not listed goes to L_bad; the listed ones override it */
+#pragma GCC diagnostic push
+#ifdef __clang__
+#pragma GCC diagnostic ignored "-Winitializer-overrides"
+#else
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
+    static const void *const dispatch[WASM_OP_END] = {
+        [0 ... WASM_OP_END - 1] = &&L_bad,
+        [WASM_OP_FUEL] = &&L_FUEL,
+        [WASM_OP_UNREACHABLE] = &&L_UNREACHABLE,
+        [WASM_OP_BR] = &&L_BR,
+        [WASM_OP_BR_IF] = &&L_BR_IF,
+        [WASM_OP_BR_UNLESS] = &&L_BR_UNLESS,
+        [WASM_OP_BR_TABLE] = &&L_BR_TABLE,
+        [WASM_OP_RETURN] = &&L_RETURN,
+        [WASM_OP_CALL] = &&L_CALL,
+        [WASM_OP_CALL_INDIRECT] = &&L_CALL_INDIRECT,
+        [WASM_OP_MOV] = &&L_MOV,
+        [WASM_OP_CONST32] = &&L_CONST32,
+        [WASM_OP_CONST64] = &&L_CONST64,
+        [WASM_OP_SELECT] = &&L_SELECT,
+        [WASM_OP_GLOBAL_GET] = &&L_GLOBAL_GET,
+        [WASM_OP_GLOBAL_SET] = &&L_GLOBAL_SET,
+        [WASM_OP_MEMORY_SIZE] = &&L_MEMORY_SIZE,
+        [WASM_OP_MEMORY_GROW] = &&L_MEMORY_GROW,
+        [0x6d] = &&L_0x6d,
+        [0x6e] = &&L_0x6e,
+        [0x6f] = &&L_0x6f,
+        [0x70] = &&L_0x70,
+        [0x7f] = &&L_0x7f,
+        [0x80] = &&L_0x80,
+        [0x81] = &&L_0x81,
+        [0x82] = &&L_0x82,
+        [0xa8] = &&L_0xa8,
+        [0xa9] = &&L_0xa9,
+        [0xaa] = &&L_0xaa,
+        [0xab] = &&L_0xab,
+        [0xae] = &&L_0xae,
+        [0xaf] = &&L_0xaf,
+        [0xb0] = &&L_0xb0,
+        [0xb1] = &&L_0xb1,
+        [WASM_OP_FC + 0] = &&L_FC0,
+        [WASM_OP_FC + 1] = &&L_FC1,
+        [WASM_OP_FC + 2] = &&L_FC2,
+        [WASM_OP_FC + 3] = &&L_FC3,
+        [WASM_OP_FC + 4] = &&L_FC4,
+        [WASM_OP_FC + 5] = &&L_FC5,
+        [WASM_OP_FC + 6] = &&L_FC6,
+        [WASM_OP_FC + 7] = &&L_FC7,
+        [WASM_OP_FC + 8] = &&L_FC8,
+        [WASM_OP_FC + 9] = &&L_FC9,
+        [WASM_OP_FC + 10] = &&L_FC10,
+        [WASM_OP_FC + 11] = &&L_FC11,
+        [0x45] = &&L_0x45,
+        [0x46] = &&L_0x46,
+        [0x47] = &&L_0x47,
+        [0x48] = &&L_0x48,
+        [0x49] = &&L_0x49,
+        [0x4a] = &&L_0x4a,
+        [0x4b] = &&L_0x4b,
+        [0x4c] = &&L_0x4c,
+        [0x4d] = &&L_0x4d,
+        [0x4e] = &&L_0x4e,
+        [0x4f] = &&L_0x4f,
+        [0x50] = &&L_0x50,
+        [0x51] = &&L_0x51,
+        [0x52] = &&L_0x52,
+        [0x53] = &&L_0x53,
+        [0x54] = &&L_0x54,
+        [0x55] = &&L_0x55,
+        [0x56] = &&L_0x56,
+        [0x57] = &&L_0x57,
+        [0x58] = &&L_0x58,
+        [0x59] = &&L_0x59,
+        [0x5a] = &&L_0x5a,
+        [0x5b] = &&L_0x5b,
+        [0x5c] = &&L_0x5c,
+        [0x5d] = &&L_0x5d,
+        [0x5e] = &&L_0x5e,
+        [0x5f] = &&L_0x5f,
+        [0x60] = &&L_0x60,
+        [0x61] = &&L_0x61,
+        [0x62] = &&L_0x62,
+        [0x63] = &&L_0x63,
+        [0x64] = &&L_0x64,
+        [0x65] = &&L_0x65,
+        [0x66] = &&L_0x66,
+        [0x67] = &&L_0x67,
+        [0x68] = &&L_0x68,
+        [0x69] = &&L_0x69,
+        [0x6a] = &&L_0x6a,
+        [0x6b] = &&L_0x6b,
+        [0x6c] = &&L_0x6c,
+        [0x71] = &&L_0x71,
+        [0x72] = &&L_0x72,
+        [0x73] = &&L_0x73,
+        [0x74] = &&L_0x74,
+        [0x75] = &&L_0x75,
+        [0x76] = &&L_0x76,
+        [0x77] = &&L_0x77,
+        [0x78] = &&L_0x78,
+        [0x79] = &&L_0x79,
+        [0x7a] = &&L_0x7a,
+        [0x7b] = &&L_0x7b,
+        [0x7c] = &&L_0x7c,
+        [0x7d] = &&L_0x7d,
+        [0x7e] = &&L_0x7e,
+        [0x83] = &&L_0x83,
+        [0x84] = &&L_0x84,
+        [0x85] = &&L_0x85,
+        [0x86] = &&L_0x86,
+        [0x87] = &&L_0x87,
+        [0x88] = &&L_0x88,
+        [0x89] = &&L_0x89,
+        [0x8a] = &&L_0x8a,
+        [0x8b] = &&L_0x8b,
+        [0x8c] = &&L_0x8c,
+        [0x8d] = &&L_0x8d,
+        [0x8e] = &&L_0x8e,
+        [0x8f] = &&L_0x8f,
+        [0x90] = &&L_0x90,
+        [0x91] = &&L_0x91,
+        [0x92] = &&L_0x92,
+        [0x93] = &&L_0x93,
+        [0x94] = &&L_0x94,
+        [0x95] = &&L_0x95,
+        [0x96] = &&L_0x96,
+        [0x97] = &&L_0x97,
+        [0x98] = &&L_0x98,
+        [0x99] = &&L_0x99,
+        [0x9a] = &&L_0x9a,
+        [0x9b] = &&L_0x9b,
+        [0x9c] = &&L_0x9c,
+        [0x9d] = &&L_0x9d,
+        [0x9e] = &&L_0x9e,
+        [0x9f] = &&L_0x9f,
+        [0xa0] = &&L_0xa0,
+        [0xa1] = &&L_0xa1,
+        [0xa2] = &&L_0xa2,
+        [0xa3] = &&L_0xa3,
+        [0xa4] = &&L_0xa4,
+        [0xa5] = &&L_0xa5,
+        [0xa6] = &&L_0xa6,
+        [0xa7] = &&L_0xa7,
+        [0xac] = &&L_0xac,
+        [0xad] = &&L_0xad,
+        [0xb2] = &&L_0xb2,
+        [0xb3] = &&L_0xb3,
+        [0xb4] = &&L_0xb4,
+        [0xb5] = &&L_0xb5,
+        [0xb6] = &&L_0xb6,
+        [0xb7] = &&L_0xb7,
+        [0xb8] = &&L_0xb8,
+        [0xb9] = &&L_0xb9,
+        [0xba] = &&L_0xba,
+        [0xbb] = &&L_0xbb,
+        [0xbc] = &&L_0xbc,
+        [0xbd] = &&L_0xbd,
+        [0xbe] = &&L_0xbe,
+        [0xbf] = &&L_0xbf,
+        [0xc0] = &&L_0xc0,
+        [0xc1] = &&L_0xc1,
+        [0xc2] = &&L_0xc2,
+        [0xc3] = &&L_0xc3,
+        [0xc4] = &&L_0xc4,
+        [WASM_OP_IMM + 0x46] = &&LI_0x46,
+        [WASM_OP_IMM + 0x47] = &&LI_0x47,
+        [WASM_OP_IMM + 0x48] = &&LI_0x48,
+        [WASM_OP_IMM + 0x49] = &&LI_0x49,
+        [WASM_OP_IMM + 0x4a] = &&LI_0x4a,
+        [WASM_OP_IMM + 0x4b] = &&LI_0x4b,
+        [WASM_OP_IMM + 0x4c] = &&LI_0x4c,
+        [WASM_OP_IMM + 0x4d] = &&LI_0x4d,
+        [WASM_OP_IMM + 0x4e] = &&LI_0x4e,
+        [WASM_OP_IMM + 0x4f] = &&LI_0x4f,
+        [WASM_OP_IMM + 0x51] = &&LI_0x51,
+        [WASM_OP_IMM + 0x52] = &&LI_0x52,
+        [WASM_OP_IMM + 0x53] = &&LI_0x53,
+        [WASM_OP_IMM + 0x54] = &&LI_0x54,
+        [WASM_OP_IMM + 0x55] = &&LI_0x55,
+        [WASM_OP_IMM + 0x56] = &&LI_0x56,
+        [WASM_OP_IMM + 0x57] = &&LI_0x57,
+        [WASM_OP_IMM + 0x58] = &&LI_0x58,
+        [WASM_OP_IMM + 0x59] = &&LI_0x59,
+        [WASM_OP_IMM + 0x5a] = &&LI_0x5a,
+        [WASM_OP_IMM + 0x6a] = &&LI_0x6a,
+        [WASM_OP_IMM + 0x6b] = &&LI_0x6b,
+        [WASM_OP_IMM + 0x6c] = &&LI_0x6c,
+        [WASM_OP_IMM + 0x71] = &&LI_0x71,
+        [WASM_OP_IMM + 0x72] = &&LI_0x72,
+        [WASM_OP_IMM + 0x73] = &&LI_0x73,
+        [WASM_OP_IMM + 0x74] = &&LI_0x74,
+        [WASM_OP_IMM + 0x75] = &&LI_0x75,
+        [WASM_OP_IMM + 0x76] = &&LI_0x76,
+        [WASM_OP_IMM + 0x77] = &&LI_0x77,
+        [WASM_OP_IMM + 0x78] = &&LI_0x78,
+        [WASM_OP_IMM + 0x7c] = &&LI_0x7c,
+        [WASM_OP_IMM + 0x7d] = &&LI_0x7d,
+        [WASM_OP_IMM + 0x7e] = &&LI_0x7e,
+        [WASM_OP_IMM + 0x83] = &&LI_0x83,
+        [WASM_OP_IMM + 0x84] = &&LI_0x84,
+        [WASM_OP_IMM + 0x85] = &&LI_0x85,
+        [WASM_OP_IMM + 0x86] = &&LI_0x86,
+        [WASM_OP_IMM + 0x87] = &&LI_0x87,
+        [WASM_OP_IMM + 0x88] = &&LI_0x88,
+        [WASM_OP_BRC + 0x0] = &&LB_0x0,
+        [WASM_OP_BRCI + 0x0] = &&LBI_0x0,
+        [WASM_OP_BRC + 0x1] = &&LB_0x1,
+        [WASM_OP_BRCI + 0x1] = &&LBI_0x1,
+        [WASM_OP_BRC + 0x2] = &&LB_0x2,
+        [WASM_OP_BRCI + 0x2] = &&LBI_0x2,
+        [WASM_OP_BRC + 0x3] = &&LB_0x3,
+        [WASM_OP_BRCI + 0x3] = &&LBI_0x3,
+        [WASM_OP_BRC + 0x4] = &&LB_0x4,
+        [WASM_OP_BRCI + 0x4] = &&LBI_0x4,
+        [WASM_OP_BRC + 0x5] = &&LB_0x5,
+        [WASM_OP_BRCI + 0x5] = &&LBI_0x5,
+        [WASM_OP_BRC + 0x6] = &&LB_0x6,
+        [WASM_OP_BRCI + 0x6] = &&LBI_0x6,
+        [WASM_OP_BRC + 0x7] = &&LB_0x7,
+        [WASM_OP_BRCI + 0x7] = &&LBI_0x7,
+        [WASM_OP_BRC + 0x8] = &&LB_0x8,
+        [WASM_OP_BRCI + 0x8] = &&LBI_0x8,
+        [WASM_OP_BRC + 0x9] = &&LB_0x9,
+        [WASM_OP_BRCI + 0x9] = &&LBI_0x9,
+        [WASM_OP_BRC + 0xb] = &&LB_0xb,
+        [WASM_OP_BRCI + 0xb] = &&LBI_0xb,
+        [WASM_OP_BRC + 0xc] = &&LB_0xc,
+        [WASM_OP_BRCI + 0xc] = &&LBI_0xc,
+        [WASM_OP_BRC + 0xd] = &&LB_0xd,
+        [WASM_OP_BRCI + 0xd] = &&LBI_0xd,
+        [WASM_OP_BRC + 0xe] = &&LB_0xe,
+        [WASM_OP_BRCI + 0xe] = &&LBI_0xe,
+        [WASM_OP_BRC + 0xf] = &&LB_0xf,
+        [WASM_OP_BRCI + 0xf] = &&LBI_0xf,
+        [WASM_OP_BRC + 0x10] = &&LB_0x10,
+        [WASM_OP_BRCI + 0x10] = &&LBI_0x10,
+        [WASM_OP_BRC + 0x11] = &&LB_0x11,
+        [WASM_OP_BRCI + 0x11] = &&LBI_0x11,
+        [WASM_OP_BRC + 0x12] = &&LB_0x12,
+        [WASM_OP_BRCI + 0x12] = &&LBI_0x12,
+        [WASM_OP_BRC + 0x13] = &&LB_0x13,
+        [WASM_OP_BRCI + 0x13] = &&LBI_0x13,
+        [WASM_OP_BRC + 0x14] = &&LB_0x14,
+        [WASM_OP_BRCI + 0x14] = &&LBI_0x14,
+        [WASM_OP_LOAD + 0] = &&LL_0,
+        [WASM_OP_LOAD + 1] = &&LL_1,
+        [WASM_OP_LOAD + 2] = &&LL_2,
+        [WASM_OP_LOAD + 3] = &&LL_3,
+        [WASM_OP_LOAD + 4] = &&LL_4,
+        [WASM_OP_LOAD + 5] = &&LL_5,
+        [WASM_OP_LOAD + 6] = &&LL_6,
+        [WASM_OP_LOAD + 7] = &&LL_7,
+        [WASM_OP_LOAD + 8] = &&LL_8,
+        [WASM_OP_LOAD + 9] = &&LL_9,
+        [WASM_OP_LOAD + 10] = &&LL_10,
+        [WASM_OP_LOAD + 11] = &&LL_11,
+        [WASM_OP_LOAD + 12] = &&LL_12,
+        [WASM_OP_LOAD + 13] = &&LL_13,
+        [WASM_OP_STORE + 0] = &&LS_0,
+        [WASM_OP_STORE + 1] = &&LS_1,
+        [WASM_OP_STORE + 2] = &&LS_2,
+        [WASM_OP_STORE + 3] = &&LS_3,
+        [WASM_OP_STORE + 4] = &&LS_4,
+        [WASM_OP_STORE + 5] = &&LS_5,
+        [WASM_OP_STORE + 6] = &&LS_6,
+        [WASM_OP_STORE + 7] = &&LS_7,
+        [WASM_OP_STORE + 8] = &&LS_8,
+    };
+#pragma GCC diagnostic pop
+#endif
+    uint32_t op = 0;
+
     r.inst = f->inst;
     r.fp = fp;
     goto call;
 
     for (;;) {
-        uint32_t op = *pc++;
+        op = *pc++;
         switch (op) {
-        case WASM_OP_FUEL:
+            CASE(WASM_OP_FUEL, L_FUEL)
             if (fuel < pc[0]) {
                 TRAP(WASM_TRAP_FUEL);
             }
             fuel -= pc[0];
             pc += 1;
-            break;
-        case WASM_OP_UNREACHABLE:
+            NEXT;
+            CASE(WASM_OP_UNREACHABLE, L_UNREACHABLE)
             TRAP(WASM_TRAP_UNREACHABLE);
-        case WASM_OP_BR:
+            CASE(WASM_OP_BR, L_BR)
             JUMP(pc[0]);
-            break;
-        case WASM_OP_BR_IF:
+            NEXT;
+            CASE(WASM_OP_BR_IF, L_BR_IF)
             if ((uint32_t)fp[pc[0]]) {
                 JUMP(pc[1]);
             } else {
                 pc += 2;
             }
-            break;
-        case WASM_OP_BR_UNLESS:
+            NEXT;
+            CASE(WASM_OP_BR_UNLESS, L_BR_UNLESS)
             if ((uint32_t)fp[pc[0]]) {
                 pc += 2;
             } else {
                 JUMP(pc[1]);
             }
-            break;
-        case WASM_OP_BR_TABLE: {
-            uint32_t i = (uint32_t)fp[pc[0]];
-            uint32_t n = pc[1];
-            JUMP(pc[2 + (i < n ? i : n)]);
-            break;
-        }
-        case WASM_OP_RETURN:
+            NEXT;
+            CASE(WASM_OP_BR_TABLE, L_BR_TABLE)
+            {
+                uint32_t i = (uint32_t)fp[pc[0]];
+                uint32_t n = pc[1];
+                JUMP(pc[2 + (i < n ? i : n)]);
+                NEXT;
+            }
+            CASE(WASM_OP_RETURN, L_RETURN)
             if (depth == 0) {
                 goto out;
             }
@@ -354,65 +661,67 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             r.inst = ex->frames[depth].inst;
             r.base = ex->frames[depth].base;
             load_mem(&r);
-            break;
-        case WASM_OP_CALL:
+            NEXT;
+            CASE(WASM_OP_CALL, L_CALL)
             callee = r.inst->funcs[pc[0]];
             nfp = fp + pc[1];
             pc += 2;
             goto call;
-        case WASM_OP_CALL_INDIRECT: {
-            struct wasm_table *t = r.inst->tables[0];
-            uint32_t i = (uint32_t)fp[pc[2]];
-            if (i >= t->size) {
-                TRAP(WASM_TRAP_UNDEFINED_ELEMENT);
+            CASE(WASM_OP_CALL_INDIRECT, L_CALL_INDIRECT)
+            {
+                struct wasm_table *t = r.inst->tables[0];
+                uint32_t i = (uint32_t)fp[pc[2]];
+                if (i >= t->size) {
+                    TRAP(WASM_TRAP_UNDEFINED_ELEMENT);
+                }
+                callee = t->elems[i];
+                if (callee == NULL) {
+                    TRAP(WASM_TRAP_UNINITIALIZED_ELEMENT);
+                }
+                if (!functype_eq(callee->type, &r.inst->module->types[pc[0]])) {
+                    TRAP(WASM_TRAP_INDIRECT_TYPE);
+                }
+                nfp = fp + pc[1];
+                pc += 3;
+                goto call;
             }
-            callee = t->elems[i];
-            if (callee == NULL) {
-                TRAP(WASM_TRAP_UNINITIALIZED_ELEMENT);
-            }
-            if (!functype_eq(callee->type, &r.inst->module->types[pc[0]])) {
-                TRAP(WASM_TRAP_INDIRECT_TYPE);
-            }
-            nfp = fp + pc[1];
-            pc += 3;
-            goto call;
-        }
-        case WASM_OP_MOV:
+            CASE(WASM_OP_MOV, L_MOV)
             OUT = fp[pc[1]];
             pc += 2;
-            break;
-        case WASM_OP_CONST32:
+            NEXT;
+            CASE(WASM_OP_CONST32, L_CONST32)
             OUT = pc[1];
             pc += 2;
-            break;
-        case WASM_OP_CONST64:
+            NEXT;
+            CASE(WASM_OP_CONST64, L_CONST64)
             OUT = pc[1] | (uint64_t)pc[2] << 32;
             pc += 3;
-            break;
-        case WASM_OP_SELECT:
+            NEXT;
+            CASE(WASM_OP_SELECT, L_SELECT)
             OUT = (uint32_t)fp[pc[3]] ? fp[pc[1]] : fp[pc[2]];
             pc += 4;
-            break;
-        case WASM_OP_GLOBAL_GET:
+            NEXT;
+            CASE(WASM_OP_GLOBAL_GET, L_GLOBAL_GET)
             OUT = r.inst->globals[pc[1]]->val;
             pc += 2;
-            break;
-        case WASM_OP_GLOBAL_SET:
+            NEXT;
+            CASE(WASM_OP_GLOBAL_SET, L_GLOBAL_SET)
             r.inst->globals[pc[0]]->val = fp[pc[1]];
             pc += 2;
-            break;
-        case WASM_OP_MEMORY_SIZE:
+            NEXT;
+            CASE(WASM_OP_MEMORY_SIZE, L_MEMORY_SIZE)
             OUT = r.inst->memory->pages;
             pc += 1;
-            break;
-        case WASM_OP_MEMORY_GROW: {
-            uint32_t old;
-            int rc = mem_grow(r.inst->memory, A32, &old);
-            OUT = rc < 0 ? UINT32_MAX : old;
-            load_mem(&r);
-            pc += 2;
-            break;
-        }
+            NEXT;
+            CASE(WASM_OP_MEMORY_GROW, L_MEMORY_GROW)
+            {
+                uint32_t old;
+                int rc = mem_grow(r.inst->memory, A32, &old);
+                OUT = rc < 0 ? UINT32_MAX : old;
+                load_mem(&r);
+                pc += 2;
+                NEXT;
+            }
             LOAD(0, 4, (uint32_t)v)
             LOAD(1, 8, v)
             LOAD(2, 4, (uint32_t)v)
@@ -481,43 +790,45 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             BIN(0x6a, (uint32_t)(A32 + B32))
             BIN(0x6b, (uint32_t)(A32 - B32))
             BIN(0x6c, (uint32_t)(A32 * B32))
-        case 0x6d: {
-            int32_t a = (int32_t)A32;
-            int32_t b = (int32_t)B32;
-            if (b == 0) {
-                TRAP(WASM_TRAP_DIV_ZERO);
+            CASE(0x6d, L_0x6d)
+            {
+                int32_t a = (int32_t)A32;
+                int32_t b = (int32_t)B32;
+                if (b == 0) {
+                    TRAP(WASM_TRAP_DIV_ZERO);
+                }
+                if (a == INT32_MIN && b == -1) {
+                    TRAP(WASM_TRAP_INT_OVERFLOW);
+                }
+                OUT = (uint32_t)(a / b);
+                pc += 3;
+                NEXT;
             }
-            if (a == INT32_MIN && b == -1) {
-                TRAP(WASM_TRAP_INT_OVERFLOW);
-            }
-            OUT = (uint32_t)(a / b);
-            pc += 3;
-            break;
-        }
-        case 0x6e:
+            CASE(0x6e, L_0x6e)
             if (B32 == 0) {
                 TRAP(WASM_TRAP_DIV_ZERO);
             }
             OUT = A32 / B32;
             pc += 3;
-            break;
-        case 0x6f: {
-            int32_t a = (int32_t)A32;
-            int32_t b = (int32_t)B32;
-            if (b == 0) {
-                TRAP(WASM_TRAP_DIV_ZERO);
+            NEXT;
+            CASE(0x6f, L_0x6f)
+            {
+                int32_t a = (int32_t)A32;
+                int32_t b = (int32_t)B32;
+                if (b == 0) {
+                    TRAP(WASM_TRAP_DIV_ZERO);
+                }
+                OUT = b == -1 ? 0 : (uint32_t)(a % b);
+                pc += 3;
+                NEXT;
             }
-            OUT = b == -1 ? 0 : (uint32_t)(a % b);
-            pc += 3;
-            break;
-        }
-        case 0x70:
+            CASE(0x70, L_0x70)
             if (B32 == 0) {
                 TRAP(WASM_TRAP_DIV_ZERO);
             }
             OUT = A32 % B32;
             pc += 3;
-            break;
+            NEXT;
             BIN(0x71, A32 & B32)
             BIN(0x72, A32 | B32)
             BIN(0x73, A32 ^ B32)
@@ -533,43 +844,45 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             BIN(0x7c, A64 + B64)
             BIN(0x7d, A64 - B64)
             BIN(0x7e, A64 * B64)
-        case 0x7f: {
-            int64_t a = (int64_t)A64;
-            int64_t b = (int64_t)B64;
-            if (b == 0) {
-                TRAP(WASM_TRAP_DIV_ZERO);
+            CASE(0x7f, L_0x7f)
+            {
+                int64_t a = (int64_t)A64;
+                int64_t b = (int64_t)B64;
+                if (b == 0) {
+                    TRAP(WASM_TRAP_DIV_ZERO);
+                }
+                if (a == INT64_MIN && b == -1) {
+                    TRAP(WASM_TRAP_INT_OVERFLOW);
+                }
+                OUT = (uint64_t)(a / b);
+                pc += 3;
+                NEXT;
             }
-            if (a == INT64_MIN && b == -1) {
-                TRAP(WASM_TRAP_INT_OVERFLOW);
-            }
-            OUT = (uint64_t)(a / b);
-            pc += 3;
-            break;
-        }
-        case 0x80:
+            CASE(0x80, L_0x80)
             if (B64 == 0) {
                 TRAP(WASM_TRAP_DIV_ZERO);
             }
             OUT = A64 / B64;
             pc += 3;
-            break;
-        case 0x81: {
-            int64_t a = (int64_t)A64;
-            int64_t b = (int64_t)B64;
-            if (b == 0) {
-                TRAP(WASM_TRAP_DIV_ZERO);
+            NEXT;
+            CASE(0x81, L_0x81)
+            {
+                int64_t a = (int64_t)A64;
+                int64_t b = (int64_t)B64;
+                if (b == 0) {
+                    TRAP(WASM_TRAP_DIV_ZERO);
+                }
+                OUT = b == -1 ? 0 : (uint64_t)(a % b);
+                pc += 3;
+                NEXT;
             }
-            OUT = b == -1 ? 0 : (uint64_t)(a % b);
-            pc += 3;
-            break;
-        }
-        case 0x82:
+            CASE(0x82, L_0x82)
             if (B64 == 0) {
                 TRAP(WASM_TRAP_DIV_ZERO);
             }
             OUT = A64 % B64;
             pc += 3;
-            break;
+            NEXT;
             BIN(0x83, A64 & B64)
             BIN(0x84, A64 | B64)
             BIN(0x85, A64 ^ B64)
@@ -610,23 +923,24 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             BIN(0xa6, (A64 & 0x7fffffffffffffffull) | (B64 & 0x8000000000000000ull))
             /* conversions */
             UN(0xa7, (uint32_t)A64)
-        case 0xa8:
-        case 0xa9:
-        case 0xaa:
-        case 0xab:
-        case 0xae:
-        case 0xaf:
-        case 0xb0:
-        case 0xb1: {
-            uint64_t v;
-            int t = wasm_trunc(op, A64, &v);
-            if (t != 0) {
-                TRAP(t);
+            CASE(0xa8, L_0xa8)
+            CASE(0xa9, L_0xa9)
+            CASE(0xaa, L_0xaa)
+            CASE(0xab, L_0xab)
+            CASE(0xae, L_0xae)
+            CASE(0xaf, L_0xaf)
+            CASE(0xb0, L_0xb0)
+            CASE(0xb1, L_0xb1)
+            {
+                uint64_t v;
+                int t = wasm_trunc(op, A64, &v);
+                if (t != 0) {
+                    TRAP(t);
+                }
+                OUT = v;
+                pc += 2;
+                NEXT;
             }
-            OUT = v;
-            pc += 2;
-            break;
-        }
             UN(0xac, (uint64_t)(int64_t)(int32_t)A32)
             UN(0xad, (uint64_t)A32)
             UN(0xb2, of_f32((float)(int32_t)A32))
@@ -649,46 +963,46 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             UN(0xc3, (uint64_t)(int64_t)(int16_t)A64)
             UN(0xc4, (uint64_t)(int64_t)(int32_t)A64)
             /* immediate forms: b is the 32-bit immediate (sign-extended for i64) */
-            BIN(WASM_OP_IMM + 0x46, A32 == IB32)
-            BIN(WASM_OP_IMM + 0x47, A32 != IB32)
-            BIN(WASM_OP_IMM + 0x48, (int32_t)A32 < (int32_t)IB32)
-            BIN(WASM_OP_IMM + 0x49, A32 < IB32)
-            BIN(WASM_OP_IMM + 0x4a, (int32_t)A32 > (int32_t)IB32)
-            BIN(WASM_OP_IMM + 0x4b, A32 > IB32)
-            BIN(WASM_OP_IMM + 0x4c, (int32_t)A32 <= (int32_t)IB32)
-            BIN(WASM_OP_IMM + 0x4d, A32 <= IB32)
-            BIN(WASM_OP_IMM + 0x4e, (int32_t)A32 >= (int32_t)IB32)
-            BIN(WASM_OP_IMM + 0x4f, A32 >= IB32)
-            BIN(WASM_OP_IMM + 0x51, A64 == IB64)
-            BIN(WASM_OP_IMM + 0x52, A64 != IB64)
-            BIN(WASM_OP_IMM + 0x53, (int64_t)A64 < (int64_t)IB64)
-            BIN(WASM_OP_IMM + 0x54, A64 < IB64)
-            BIN(WASM_OP_IMM + 0x55, (int64_t)A64 > (int64_t)IB64)
-            BIN(WASM_OP_IMM + 0x56, A64 > IB64)
-            BIN(WASM_OP_IMM + 0x57, (int64_t)A64 <= (int64_t)IB64)
-            BIN(WASM_OP_IMM + 0x58, A64 <= IB64)
-            BIN(WASM_OP_IMM + 0x59, (int64_t)A64 >= (int64_t)IB64)
-            BIN(WASM_OP_IMM + 0x5a, A64 >= IB64)
-            BIN(WASM_OP_IMM + 0x6a, (uint32_t)(A32 + IB32))
-            BIN(WASM_OP_IMM + 0x6b, (uint32_t)(A32 - IB32))
-            BIN(WASM_OP_IMM + 0x6c, (uint32_t)(A32 * IB32))
-            BIN(WASM_OP_IMM + 0x71, A32 & IB32)
-            BIN(WASM_OP_IMM + 0x72, A32 | IB32)
-            BIN(WASM_OP_IMM + 0x73, A32 ^ IB32)
-            BIN(WASM_OP_IMM + 0x74, (uint32_t)(A32 << (IB32 & 31)))
-            BIN(WASM_OP_IMM + 0x75, (uint32_t)((int32_t)A32 >> (IB32 & 31)))
-            BIN(WASM_OP_IMM + 0x76, A32 >> (IB32 & 31))
-            BIN(WASM_OP_IMM + 0x77, rotl32(A32, IB32))
-            BIN(WASM_OP_IMM + 0x78, rotl32(A32, 32 - (IB32 & 31)))
-            BIN(WASM_OP_IMM + 0x7c, A64 + IB64)
-            BIN(WASM_OP_IMM + 0x7d, A64 - IB64)
-            BIN(WASM_OP_IMM + 0x7e, A64 * IB64)
-            BIN(WASM_OP_IMM + 0x83, A64 & IB64)
-            BIN(WASM_OP_IMM + 0x84, A64 | IB64)
-            BIN(WASM_OP_IMM + 0x85, A64 ^ IB64)
-            BIN(WASM_OP_IMM + 0x86, A64 << (IB64 & 63))
-            BIN(WASM_OP_IMM + 0x87, (uint64_t)((int64_t)A64 >> (IB64 & 63)))
-            BIN(WASM_OP_IMM + 0x88, A64 >> (IB64 & 63))
+            BINI(0x46, A32 == IB32)
+            BINI(0x47, A32 != IB32)
+            BINI(0x48, (int32_t)A32 < (int32_t)IB32)
+            BINI(0x49, A32 < IB32)
+            BINI(0x4a, (int32_t)A32 > (int32_t)IB32)
+            BINI(0x4b, A32 > IB32)
+            BINI(0x4c, (int32_t)A32 <= (int32_t)IB32)
+            BINI(0x4d, A32 <= IB32)
+            BINI(0x4e, (int32_t)A32 >= (int32_t)IB32)
+            BINI(0x4f, A32 >= IB32)
+            BINI(0x51, A64 == IB64)
+            BINI(0x52, A64 != IB64)
+            BINI(0x53, (int64_t)A64 < (int64_t)IB64)
+            BINI(0x54, A64 < IB64)
+            BINI(0x55, (int64_t)A64 > (int64_t)IB64)
+            BINI(0x56, A64 > IB64)
+            BINI(0x57, (int64_t)A64 <= (int64_t)IB64)
+            BINI(0x58, A64 <= IB64)
+            BINI(0x59, (int64_t)A64 >= (int64_t)IB64)
+            BINI(0x5a, A64 >= IB64)
+            BINI(0x6a, (uint32_t)(A32 + IB32))
+            BINI(0x6b, (uint32_t)(A32 - IB32))
+            BINI(0x6c, (uint32_t)(A32 * IB32))
+            BINI(0x71, A32 & IB32)
+            BINI(0x72, A32 | IB32)
+            BINI(0x73, A32 ^ IB32)
+            BINI(0x74, (uint32_t)(A32 << (IB32 & 31)))
+            BINI(0x75, (uint32_t)((int32_t)A32 >> (IB32 & 31)))
+            BINI(0x76, A32 >> (IB32 & 31))
+            BINI(0x77, rotl32(A32, IB32))
+            BINI(0x78, rotl32(A32, 32 - (IB32 & 31)))
+            BINI(0x7c, A64 + IB64)
+            BINI(0x7d, A64 - IB64)
+            BINI(0x7e, A64 * IB64)
+            BINI(0x83, A64 & IB64)
+            BINI(0x84, A64 | IB64)
+            BINI(0x85, A64 ^ IB64)
+            BINI(0x86, A64 << (IB64 & 63))
+            BINI(0x87, (uint64_t)((int64_t)A64 >> (IB64 & 63)))
+            BINI(0x88, A64 >> (IB64 & 63))
             /* fused compare and branch: a b target */
             BRC(0x0, C32 == D32)
             BRC(0x1, C32 != D32)
@@ -710,33 +1024,36 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             BRC(0x12, C64 <= D64)
             BRC(0x13, (int64_t)C64 >= (int64_t)D64)
             BRC(0x14, C64 >= D64)
-        case WASM_OP_FC + 0:
-        case WASM_OP_FC + 1:
-        case WASM_OP_FC + 2:
-        case WASM_OP_FC + 3:
-        case WASM_OP_FC + 4:
-        case WASM_OP_FC + 5:
-        case WASM_OP_FC + 6:
-        case WASM_OP_FC + 7: {
-            uint64_t v;
-            (void)wasm_trunc(op, A64, &v);
-            OUT = v;
-            pc += 2;
-            break;
-        }
-        case WASM_OP_FC + 8:
-        case WASM_OP_FC + 9:
-        case WASM_OP_FC + 10:
-        case WASM_OP_FC + 11: {
-            r.fp = fp;
-            int t = bulk(&r, op - WASM_OP_FC, pc);
-            if (t != 0) {
-                TRAP(t);
+            CASE(WASM_OP_FC + 0, L_FC0)
+            CASE(WASM_OP_FC + 1, L_FC1)
+            CASE(WASM_OP_FC + 2, L_FC2)
+            CASE(WASM_OP_FC + 3, L_FC3)
+            CASE(WASM_OP_FC + 4, L_FC4)
+            CASE(WASM_OP_FC + 5, L_FC5)
+            CASE(WASM_OP_FC + 6, L_FC6)
+            CASE(WASM_OP_FC + 7, L_FC7)
+            {
+                uint64_t v;
+                (void)wasm_trunc(op, A64, &v);
+                OUT = v;
+                pc += 2;
+                NEXT;
             }
-            pc += op == WASM_OP_FC + 8 ? 4 : op == WASM_OP_FC + 9 ? 1 : 3;
-            break;
-        }
+            CASE(WASM_OP_FC + 8, L_FC8)
+            CASE(WASM_OP_FC + 9, L_FC9)
+            CASE(WASM_OP_FC + 10, L_FC10)
+            CASE(WASM_OP_FC + 11, L_FC11)
+            {
+                r.fp = fp;
+                int t = bulk(&r, op - WASM_OP_FC, pc);
+                if (t != 0) {
+                    TRAP(t);
+                }
+                pc += op == WASM_OP_FC + 8 ? 4 : op == WASM_OP_FC + 9 ? 1 : 3;
+                NEXT;
+            }
         default:
+        L_bad:
             TRAP(WASM_TRAP_UNREACHABLE);
         }
         continue;
