@@ -14,7 +14,7 @@ axiom_tamper_LIBS := $(AXIOM_LIBS)
 axiom_crash_SRCS := tests/services/axiom/crash_test.c
 axiom_crash_LIBS := $(AXIOM_LIBS)
 
-SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t
+SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t tests/tools/zero_hosted_wasm.t
 
 FUZZERS += axiom_entry disk_record
 axiom_entry_SRCS := fuzz/axiom_entry.c
