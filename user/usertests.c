@@ -486,12 +486,35 @@ static void test_preemption(uint64_t exit_ntfn)
 
 static volatile uint64_t low_count;
 
-static void low_spinner(uint64_t arg)
+/* Runs at a lower priority: counts, signals once, then spins. */
+static void low_spinner(uint64_t ntfn)
 {
-    (void)arg;
+    low_count++;
+    zero_signal(ntfn);
     for (;;) {
         low_count++;
     }
+}
+
+static void test_priorities(void)
+{
+    int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    int64_t low = zsys4(SYS_THREAD_CREATE, (uint64_t)(uintptr_t)low_spinner,
+                        STACK_VA + 4 * 4096 - 8, (uint64_t)n, 5);
+    ok(low >= 0, "create_lower_priority_thread");
+    for (int i = 0; i < 3; i++) {
+        zero_yield();
+    }
+    ok(low_count == 0, "lower_priority_thread_waits_while_higher_runs");
+    uint64_t bits = 0;
+    zero_wait((uint64_t)n, &bits, 1);
+    uint64_t seen = low_count;
+    ok(seen == 1, "lower_priority_thread_runs_while_higher_blocks");
+    for (int i = 0; i < 3; i++) {
+        zero_yield();
+    }
+    ok(low_count == seen, "woken_higher_priority_thread_preempts_lower");
+    is_int(zsys3(SYS_THREAD_KILL, (uint64_t)low, 0, 0), 0, "kill_low_priority_spinner");
 }
 
 /* IRQ 0 (the PIT, programmed through its ioport capability) as a notification. */
@@ -507,18 +530,8 @@ static void test_irq(void)
     zero_wait((uint64_t)n, &bits, 1);
     ok(bits == 1, "irq_arrives_as_notification");
     is_int(zsys3(SYS_IRQ_ACK, ZERO_SLOT_IRQ0, 0, 0), 0, "irq_ack");
-    int64_t low =
-        zsys4(SYS_THREAD_CREATE, (uint64_t)(uintptr_t)low_spinner, STACK_VA + 4 * 4096 - 8, 0, 5);
-    for (int i = 0; i < 3; i++) {
-        zero_yield();
-    }
-    ok(low_count == 0, "lower_priority_thread_waits_while_higher_runs");
     zero_wait((uint64_t)n, &bits, 1);
-    uint64_t seen = low_count;
     ok(bits == 1, "irq_arrives_again_after_ack");
-    ok(seen > 0, "lower_priority_thread_runs_while_higher_blocks");
-    ok(low_count == seen, "woken_higher_priority_thread_preempts_lower");
-    is_int(zsys3(SYS_THREAD_KILL, (uint64_t)low, 0, 0), 0, "kill_low_priority_spinner");
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_PIT, PIT_BASE + 3, 0x30); /* one-shot, never armed */
     is_int(zsys3(SYS_IRQ_ACK, ZERO_SLOT_CONSOLE, 0, 0), ZERR_BADCAP, "irq_ack_needs_irq_cap");
 }
@@ -544,6 +557,7 @@ static int run_main(void)
     test_isolation((uint64_t)exit_ntfn);
     test_threads();
     test_preemption((uint64_t)exit_ntfn);
+    test_priorities();
     test_irq();
     test_fuzz((uint64_t)exit_ntfn);
     int status = tap_done();
