@@ -389,6 +389,9 @@ static void test_ipc(uint64_t exit_ntfn)
     zero_call((uint64_t)ep, ZERO_CAP_NONE, &m);
     is_int((int64_t)m.w[0], ZERR_BADCAP, "revoke_reaches_cap_in_other_process");
     is_int(cap_info((uint64_t)e2, NULL), ZERR_BADCAP, "revoke_removes_local_child");
+    m = (struct zmsg){.w = {OP_ECHO, 0, 0, 0}};
+    is_int(zero_call((uint64_t)e2, ZERO_CAP_NONE, &m), ZERR_BADCAP, "call_on_revoked_cap_fails");
+    is_int(zero_signal((uint64_t)e2), ZERR_BADCAP, "signal_on_revoked_cap_fails");
     is_int(cap_info((uint64_t)e1, NULL), 0, "revoke_keeps_revoked_cap_itself");
 
     m = (struct zmsg){.w = {OP_EXIT, 0, 0, 0}};
