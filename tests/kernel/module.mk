@@ -1,9 +1,11 @@
 # tests/kernel: hosted unit tests of the portable kernel core.
-TESTS += kernel_cap kernel_elf
+TESTS += kernel_cap kernel_elf kernel_ipc
 kernel_cap_SRCS := tests/kernel/cap_test.c
 kernel_cap_LIBS := kcap base hal
 kernel_elf_SRCS := tests/kernel/elf_test.c kernel/elf.c
 kernel_elf_LIBS := base hal
+kernel_ipc_SRCS := tests/kernel/ipc_test.c kernel/ipc.c kernel/sched.c
+kernel_ipc_LIBS := kcap base hal
 # The capability rules are shared with the wasm platform: test them there too.
 WASM_TESTS += kernel_cap
 

@@ -1,0 +1,260 @@
+/*
+ * Hosted tests of the portable scheduler and IPC state machine
+ * (kernel/sched.c, kernel/ipc.c), with the architecture layer stubbed: one
+ * CPU whose "switch" only changes the current thread.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/assert.h"
+#include "base/errors.h"
+#include "kernel/abi.h"
+#include "kernel/kernel.h"
+#include "tap.h"
+
+static struct cpu cpu0;
+static struct proc pa;
+static struct proc pb;
+static struct thread th[4];
+static int obj_gets;
+static uint32_t unmasked_irq = UINT32_MAX;
+struct spinlock kernel_lock;
+
+struct cpu *arch_cpu(void)
+{
+    return &cpu0;
+}
+
+void arch_switch_to(struct thread *prev, struct thread *next)
+{
+    (void)prev;
+    cpu0.current = next;
+}
+
+void arch_irq_unmask(uint32_t irq)
+{
+    unmasked_irq = irq;
+}
+
+void obj_get(const struct cap *c)
+{
+    (void)c;
+    obj_gets++;
+}
+
+void spin_unlock(struct spinlock *l)
+{
+    l->locked = 0;
+}
+
+_Noreturn void arch_return_to_user(void)
+{
+    abort();
+}
+
+void arch_wait_for_interrupt(void);
+void arch_wait_for_interrupt(void)
+{
+    abort();
+}
+
+/* Fresh CPU, two processes, four threads; th[0] runs (in pa), the others are idle. */
+static void reset(void)
+{
+    memset(&cpu0, 0, sizeof(cpu0));
+    memset(th, 0, sizeof(th));
+    cap_space_init(&pa.cspace, pa.slots, PROC_CSLOTS, 1);
+    cap_space_init(&pb.cspace, pb.slots, PROC_CSLOTS, 2);
+    sched_init_cpu(&cpu0);
+    for (int i = 0; i < 4; i++) {
+        th[i].proc = i % 2 == 0 ? &pa : &pb;
+        th[i].tid = (uint32_t)i;
+        th[i].prio = PRIO_DEFAULT;
+        th[i].state = TS_DEAD; /* "not runnable yet" */
+        th[i].xfer_cap = CAP_NONE;
+    }
+    th[0].state = TS_RUNNING;
+    cpu0.current = &th[0];
+    obj_gets = 0;
+}
+
+/* sched_pick as sched_run uses it: the picked thread then runs. */
+static struct thread *pick(void)
+{
+    struct thread *t = sched_pick(&cpu0);
+    if (t != NULL) {
+        t->state = TS_DEAD;
+    }
+    return t;
+}
+
+static void test_sched(void)
+{
+    reset();
+    th[1].prio = 5;
+    th[2].prio = 12;
+    th[3].prio = 12;
+    sched_ready(&th[1]);
+    ok(!cpu0.need_resched, "lower_priority_ready_does_not_preempt");
+    sched_ready(&th[2]);
+    ok(cpu0.need_resched, "higher_priority_ready_asks_for_reschedule");
+    sched_ready(&th[3]);
+    ok(pick() == &th[2], "pick_takes_highest_priority_first");
+    ok(pick() == &th[3], "pick_is_fifo_within_a_priority");
+    ok(pick() == &th[1], "pick_falls_back_to_lower_priority");
+    ok(pick() == NULL, "pick_on_empty_queues_is_null");
+    sched_ready(&th[1]);
+    sched_ready(&th[3]);
+    sched_unready(&th[1]);
+    ok(pick() == &th[3] && pick() == NULL, "unready_removes_a_thread");
+    th[0].ticks_left = 1;
+    sched_tick();
+    ok(cpu0.need_resched && cpu0.ticks == 1, "tick_ends_the_time_slice");
+}
+
+static struct endpoint *fresh_endpoint(void)
+{
+    struct endpoint *e = endpoint_alloc();
+    ZASSERT(e != NULL, "endpoint pool has room in tests");
+    return e;
+}
+
+static void test_send_recv(void)
+{
+    reset();
+    struct endpoint *e = fresh_endpoint();
+    /* th[1] (pb) waits to receive; th[0] sends. */
+    cpu0.current = &th[1];
+    th[1].state = TS_RUNNING;
+    ok(!ipc_recv(&th[1], e) && th[1].state == TS_RECV, "recv_without_sender_blocks");
+    cpu0.current = &th[0];
+    th[0].msg[0] = 11;
+    th[0].msg[3] = 44;
+    th[0].badge = 7;
+    th[0].is_call = false;
+    ok(ipc_send(&th[0], e), "send_to_waiting_receiver_keeps_sender_running");
+    ok(th[1].state == TS_READY, "send_wakes_receiver");
+    ok(th[1].frame.rdx == 11 && th[1].frame.r9 == 44 && th[1].frame.rdi == 7,
+       "receiver_gets_message_and_badge");
+    ok(th[1].frame.rsi == ZERO_CAP_NONE, "no_capability_without_transfer");
+
+    /* Send with nobody waiting queues the sender; a receive then takes it. */
+    th[0].msg[0] = 99;
+    ok(!ipc_send(&th[0], e) && th[0].state == TS_SEND, "send_without_receiver_blocks");
+    th[2].state = TS_RUNNING;
+    cpu0.current = &th[2];
+    ok(ipc_recv(&th[2], e), "recv_with_queued_sender_returns_at_once");
+    ok(th[2].frame.rdx == 99 && th[0].state == TS_READY, "queued_sender_delivers_and_wakes");
+    endpoint_put(e);
+}
+
+static void test_call_reply(void)
+{
+    reset();
+    struct endpoint *e = fresh_endpoint();
+    th[1].state = TS_RUNNING;
+    ipc_recv(&th[1], e);
+    cpu0.current = &th[0];
+    th[0].is_call = true;
+    th[0].msg[0] = 5;
+    ok(ipc_send(&th[0], e), "call_takes_fast_path");
+    ok(cpu0.current == &th[1] && th[1].state == TS_RUNNING, "call_switches_straight_to_server");
+    ok(th[0].state == TS_REPLY && th[1].reply_to == &th[0], "caller_waits_for_reply");
+    uint64_t reply[MSG_WORDS] = {6, 0, 0, 9};
+    ok(ipc_reply(&th[1], reply) == &th[0], "reply_finds_caller");
+    ok(th[0].frame.rdx == 6 && th[0].frame.r9 == 9 && th[0].frame.rax == 0,
+       "caller_gets_reply_message");
+    ok(th[1].reply_to == NULL && ipc_reply(&th[1], reply) == NULL, "reply_is_one_shot");
+
+    /* A server that dies leaves its caller an error, not a hang. */
+    th[0].state = TS_RUNNING;
+    cpu0.current = &th[1];
+    ipc_recv(&th[1], e);
+    cpu0.current = &th[0];
+    ipc_send(&th[0], e);
+    ipc_cancel(&th[1]);
+    ok(th[0].state == TS_READY && (int64_t)th[0].frame.rax == ZERR_NOENT,
+       "server_death_wakes_caller_with_error");
+    endpoint_put(e);
+}
+
+static void test_second_call_replaces_reply(void)
+{
+    reset();
+    struct endpoint *e = fresh_endpoint();
+    th[0].is_call = true;
+    th[2].is_call = true;
+    th[2].state = TS_RUNNING;
+    ipc_send(&th[0], e);
+    ipc_send(&th[2], e);
+    th[1].state = TS_RUNNING;
+    cpu0.current = &th[1];
+    ipc_recv(&th[1], e);
+    ipc_recv(&th[1], e);
+    ok(th[1].reply_to == &th[2], "server_answers_latest_caller");
+    ok(th[0].state == TS_READY && (int64_t)th[0].frame.rax == ZERR_NOENT,
+       "unanswered_caller_gets_error");
+    endpoint_put(e);
+}
+
+static void test_cap_transfer(void)
+{
+    reset();
+    struct endpoint *e = fresh_endpoint();
+    struct cap n = {.type = CAP_NOTIFICATION, .rights = CAP_RIGHTS_ALL, .badge = 0, .obj = 1};
+    int h = cap_insert(&pa.cspace, 9, &n);
+    th[1].state = TS_RUNNING;
+    ipc_recv(&th[1], e);
+    th[0].xfer_cap = (uint32_t)h;
+    ipc_send(&th[0], e);
+    uint64_t got = th[1].frame.rsi;
+    ok(got != ZERO_CAP_NONE && pb.cspace.slots[got].cap.type == CAP_NOTIFICATION,
+       "transfer_places_cap_in_receiver_space");
+    is_int(obj_gets, 1, "transfer_takes_an_object_reference");
+    is_int(cap_descendants(&pa.cspace, 9), 1, "transferred_cap_is_a_child_of_the_sender_cap");
+    endpoint_put(e);
+}
+
+static void test_endpoint_death(void)
+{
+    reset();
+    struct endpoint *e = fresh_endpoint();
+    th[1].state = TS_RUNNING;
+    ipc_recv(&th[1], e);
+    endpoint_put(e);
+    ok(th[1].state == TS_READY && (int64_t)th[1].frame.rax == ZERR_BADCAP,
+       "last_reference_wakes_receivers_with_badcap");
+    ok(!e->live, "endpoint_returns_to_pool");
+}
+
+static void test_notifications(void)
+{
+    reset();
+    struct notification *n = notification_alloc();
+    notification_signal(n, 1);
+    notification_signal(n, 4);
+    ok(notification_wait(&th[0], n, true) && th[0].frame.rdi == 5, "pending_bits_return_at_once");
+    ok(n->bits == 0, "wait_clears_bits");
+    ok(notification_wait(&th[0], n, false) && th[0].frame.rdi == 0, "poll_never_blocks");
+    ok(!notification_wait(&th[0], n, true) && th[0].state == TS_NOTIFY, "wait_without_bits_blocks");
+    notification_signal(n, 2);
+    ok(th[0].state == TS_READY && th[0].frame.rdi == 2, "signal_wakes_waiter_with_bits");
+    is_int(irq_bind(3, n, 8), 0, "irq_bind");
+    is_int(unmasked_irq, 3, "irq_bind_unmasks");
+    irq_dispatch(3);
+    is_int(n->bits, 8, "irq_signals_bound_notification");
+    is_int(irq_bind(MAX_IRQS, n, 1), ZERR_RANGE, "irq_bind_rejects_unknown_irq");
+}
+
+int main(void)
+{
+    tap_no_plan();
+    test_sched();
+    test_send_recv();
+    test_call_reply();
+    test_second_call_replaces_reply();
+    test_cap_transfer();
+    test_endpoint_death();
+    test_notifications();
+    return tap_done();
+}
