@@ -140,6 +140,16 @@ static void output_root_bytes(const b3_output *o, uint64_t seek, uint8_t *out, s
     }
 }
 
+/* Counts set bits without __builtin_popcountll, which becomes a libgcc
+ * call in freestanding builds without a POPCNT instruction. */
+static unsigned popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
 static uint64_t round_down_to_power_of_2(uint64_t x)
 {
     return 1ULL << (63 - __builtin_clzll(x | 1));
@@ -253,7 +263,7 @@ static void hasher_init_base(blake3_hasher *h, const uint32_t key[8], uint8_t fl
  * set bit of total_chunks. */
 static void hasher_merge_cv_stack(blake3_hasher *h, uint64_t total_chunks)
 {
-    size_t post_len = (size_t)__builtin_popcountll(total_chunks);
+    size_t post_len = popcount64(total_chunks);
     while (h->cv_stack_len > post_len) {
         uint8_t *parent = &h->cv_stack[(h->cv_stack_len - 2) * BLAKE3_OUT_LEN];
         b3_output o = parent_output(parent, h->key, h->chunk.flags);

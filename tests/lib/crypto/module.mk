@@ -7,3 +7,10 @@ TESTS += crypto_ed25519
 crypto_ed25519_SRCS := tests/lib/crypto/ed25519_test.c
 crypto_ed25519_LIBS := crypto base hal
 crypto_ed25519_LDLIBS := -lsodium
+
+# The vector tests in freestanding form, also run on wasm (and callable from
+# a kernel test build: tests/lib/crypto/vectors_freestanding.h).
+TESTS += crypto_vectors
+WASM_TESTS += crypto_vectors
+crypto_vectors_SRCS := tests/lib/crypto/vectors_main.c tests/lib/crypto/vectors_freestanding.c
+crypto_vectors_LIBS := cbor crypto base hal
