@@ -157,6 +157,46 @@ static void test_codec(void)
            "entry_decode_rejects_non_shortest_integer");
 }
 
+/* A full log region refuses new entries with a clear error and loses nothing. */
+static void test_full(void)
+{
+    static struct world w;
+    struct ax_action a;
+    char why[160] = "";
+    int err = 0;
+    uint64_t n = 0;
+
+    w.mem = calloc(1, AX_MIN_DISK);
+    blk_open_mem(&w.dev, w.mem, NULL, AX_MIN_DISK);
+    ax_format(&w.dev, root_secret, disk_id, "root");
+    uint8_t secret[32];
+    struct ax_layout lay;
+    ax_read_super(&w.dev, &lay, secret, NULL, 0);
+    keys_init(&w.keys, secret);
+    axiom_open(&w.ax, &w.dev, axiom_sign_with_keys, &w.keys, &w.rec);
+    memset(&a, 0, sizeof(a));
+    a.kind = AX_NOTE;
+    strcpy(a.proposer, "root");
+    a.data = (const uint8_t *)"fill";
+    a.data_len = 4;
+    while (err == 0 && n < 100000) {
+        err = propose(&w, &a, why);
+        if (err == 0) {
+            err = axiom_commit(&w.ax);
+            n++;
+        }
+    }
+    is_int(err, ZERR_FULL, "axiom_full_log_refuses_new_entries");
+    ok(strstr(why, "full") != NULL, "axiom_full_log_says_so (%s)", why);
+    uint64_t durable = axiom_durable(&w.ax);
+    axiom_close(&w.ax);
+    is_int(axiom_open(&w.ax, &w.dev, axiom_sign_with_keys, &w.keys, &w.rec), 0,
+           "axiom_full_log_reopens");
+    is_int(axiom_durable(&w.ax), durable, "axiom_full_log_keeps_every_entry");
+    axiom_close(&w.ax);
+    free(w.mem);
+}
+
 int main(void)
 {
     static struct world w;
@@ -167,6 +207,7 @@ int main(void)
     test_lifecycle(&w);
     test_reopen(&w);
     test_codec();
+    test_full();
     axiom_close(&w.ax);
     free(w.mem);
     return tap_done();
