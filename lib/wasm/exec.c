@@ -134,23 +134,16 @@ static bool functype_eq(const struct wasm_functype *a, const struct wasm_functyp
 
 /* ---- the loop ------------------------------------------------------------------- */
 
-/* Register state of the interpreter, saved across calls. */
-struct regs {
-    const uint32_t *pc;
-    const uint32_t *base; /* start of the current function's code */
-    uint64_t *fp;
-    struct wasm_instance *inst;
-    uint8_t *mem;
-    uint64_t memsize;
-};
-
-static inline void load_mem(struct regs *r)
-{
-    struct wasm_memory *m = r->inst->memory;
-    /* without a memory, memsize 0 makes every access trap before it reads */
-    r->mem = m != NULL && m->data != NULL ? m->data : (uint8_t *)&r->memsize;
-    r->memsize = m != NULL ? (uint64_t)m->pages * WASM_PAGE : 0;
-}
+/*
+ * The current memory's base and size in bytes.  Without a memory the size is
+ * 0, so every access traps before it dereferences the (valid) dummy base.
+ */
+#define LOAD_MEM()                                                              \
+    do {                                                                        \
+        struct wasm_memory *m_ = inst->memory;                                  \
+        mem = m_ != NULL && m_->data != NULL ? m_->data : (uint8_t *)ex->stack; \
+        memsize = m_ != NULL ? (uint64_t)m_->pages * WASM_PAGE : 0;             \
+    } while (0)
 
 static int mem_grow(struct wasm_memory *m, uint32_t delta, uint32_t *old)
 {
@@ -165,39 +158,39 @@ static int mem_grow(struct wasm_memory *m, uint32_t delta, uint32_t *old)
     return 0;
 }
 
-/* memory.init / memory.copy / memory.fill; pc points at the operands. */
-static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
+/* memory.init / memory.copy / memory.fill / data.drop; pc points at the operands. */
+static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, const uint64_t *fp,
+                uint32_t sub, const uint32_t *pc)
 {
-    uint64_t *fp = r->fp;
     if (sub == 9) {
-        r->inst->data_dropped[pc[0]] = true;
+        inst->data_dropped[pc[0]] = true;
         return 0;
     }
     if (sub == 8) {
-        const struct wasm_data_decl *d = &r->inst->module->datas[pc[0]];
+        const struct wasm_data_decl *d = &inst->module->datas[pc[0]];
         uint64_t dst = (uint32_t)fp[pc[1]];
         uint64_t src = (uint32_t)fp[pc[2]];
         uint64_t n = (uint32_t)fp[pc[3]];
-        uint64_t seglen = r->inst->data_dropped[pc[0]] ? 0 : d->len;
-        if (src + n > seglen || dst + n > r->memsize) {
+        uint64_t seglen = inst->data_dropped[pc[0]] ? 0 : d->len;
+        if (src + n > seglen || dst + n > memsize) {
             return WASM_TRAP_MEMORY_OOB;
         }
         if (n != 0) {
-            memcpy(r->mem + dst, d->bytes + src, n);
+            memcpy(mem + dst, d->bytes + src, n);
         }
         return 0;
     }
     uint64_t dst = (uint32_t)fp[pc[0]];
     uint64_t val = (uint32_t)fp[pc[1]];
     uint64_t n = (uint32_t)fp[pc[2]];
-    if (dst + n > r->memsize || (sub == 10 && val + n > r->memsize)) {
+    if (dst + n > memsize || (sub == 10 && val + n > memsize)) {
         return WASM_TRAP_MEMORY_OOB;
     }
     if (n != 0) {
         if (sub == 10) {
-            memmove(r->mem + dst, r->mem + val, n);
+            memmove(mem + dst, mem + val, n);
         } else {
-            memset(r->mem + dst, (int)(val & 0xff), n);
+            memset(mem + dst, (int)(val & 0xff), n);
         }
     }
     return 0;
@@ -279,16 +272,16 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
     pc += 3;                          \
     NEXT;
 /* Jumps to target word t, charging a loop's fuel on a back-edge. */
-#define JUMP(t)                               \
-    do {                                      \
-        uint32_t t_ = (t);                    \
-        pc = r.base + (t_ & ~WASM_BACK_EDGE); \
-        if (t_ & WASM_BACK_EDGE) {            \
-            if (fuel < pc[-1]) {              \
-                TRAP(WASM_TRAP_FUEL);         \
-            }                                 \
-            fuel -= pc[-1];                   \
-        }                                     \
+#define JUMP(t)                             \
+    do {                                    \
+        uint32_t t_ = (t);                  \
+        pc = base + (t_ & ~WASM_BACK_EDGE); \
+        if (t_ & WASM_BACK_EDGE) {          \
+            if (fuel < pc[-1]) {            \
+                TRAP(WASM_TRAP_FUEL);       \
+            }                               \
+            fuel -= pc[-1];                 \
+        }                                   \
     } while (0)
 #define TRAP(reason)     \
     do {                 \
@@ -299,10 +292,10 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
     CASE(WASM_OP_LOAD + (k), LL_##k)                         \
     {                                                        \
         uint64_t ea = (uint64_t)(uint32_t)fp[pc[1]] + pc[2]; \
-        if (ea + (n) > r.memsize) {                          \
+        if (ea + (n) > memsize) {                            \
             TRAP(WASM_TRAP_MEMORY_OOB);                      \
         }                                                    \
-        uint64_t v = ld(r.mem + ea, (n));                    \
+        uint64_t v = ld(mem + ea, (n));                      \
         OUT = (conv);                                        \
         pc += 3;                                             \
         NEXT;                                                \
@@ -311,11 +304,11 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
     CASE(WASM_OP_STORE + (k), LS_##k)                        \
     {                                                        \
         uint64_t ea = (uint64_t)(uint32_t)fp[pc[0]] + pc[2]; \
-        if (ea + (n) > r.memsize) {                          \
+        if (ea + (n) > memsize) {                            \
             TRAP(WASM_TRAP_MEMORY_OOB);                      \
         }                                                    \
         uint64_t v = fp[pc[1]];                              \
-        memcpy(r.mem + ea, &v, (n));                         \
+        memcpy(mem + ea, &v, (n));                           \
         pc += 3;                                             \
         NEXT;                                                \
     }
@@ -326,7 +319,10 @@ static int bulk(struct regs *r, uint32_t sub, const uint32_t *pc)
  */
 static int run(struct wasm_exec *ex, struct wasm_func *f)
 {
-    struct regs r;
+    const uint32_t *base = NULL;
+    struct wasm_instance *inst = f->inst;
+    uint8_t *mem = NULL;
+    uint64_t memsize = 0;
     uint64_t *fp = ex->stack;
     uint64_t *const stack_end = ex->stack + ex->stack_slots;
     uint64_t fuel = ex->fuel;
@@ -611,8 +607,6 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
 #endif
     uint32_t op = 0;
 
-    r.inst = f->inst;
-    r.fp = fp;
     goto call;
 
     for (;;) {
@@ -658,18 +652,18 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             depth--;
             pc = ex->frames[depth].pc;
             fp = ex->frames[depth].fp;
-            r.inst = ex->frames[depth].inst;
-            r.base = ex->frames[depth].base;
-            load_mem(&r);
+            inst = ex->frames[depth].inst;
+            base = ex->frames[depth].base;
+            LOAD_MEM();
             NEXT;
             CASE(WASM_OP_CALL, L_CALL)
-            callee = r.inst->funcs[pc[0]];
+            callee = inst->funcs[pc[0]];
             nfp = fp + pc[1];
             pc += 2;
             goto call;
             CASE(WASM_OP_CALL_INDIRECT, L_CALL_INDIRECT)
             {
-                struct wasm_table *t = r.inst->tables[0];
+                struct wasm_table *t = inst->tables[0];
                 uint32_t i = (uint32_t)fp[pc[2]];
                 if (i >= t->size) {
                     TRAP(WASM_TRAP_UNDEFINED_ELEMENT);
@@ -678,7 +672,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
                 if (callee == NULL) {
                     TRAP(WASM_TRAP_UNINITIALIZED_ELEMENT);
                 }
-                if (!functype_eq(callee->type, &r.inst->module->types[pc[0]])) {
+                if (!functype_eq(callee->type, &inst->module->types[pc[0]])) {
                     TRAP(WASM_TRAP_INDIRECT_TYPE);
                 }
                 nfp = fp + pc[1];
@@ -702,23 +696,23 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             pc += 4;
             NEXT;
             CASE(WASM_OP_GLOBAL_GET, L_GLOBAL_GET)
-            OUT = r.inst->globals[pc[1]]->val;
+            OUT = inst->globals[pc[1]]->val;
             pc += 2;
             NEXT;
             CASE(WASM_OP_GLOBAL_SET, L_GLOBAL_SET)
-            r.inst->globals[pc[0]]->val = fp[pc[1]];
+            inst->globals[pc[0]]->val = fp[pc[1]];
             pc += 2;
             NEXT;
             CASE(WASM_OP_MEMORY_SIZE, L_MEMORY_SIZE)
-            OUT = r.inst->memory->pages;
+            OUT = inst->memory->pages;
             pc += 1;
             NEXT;
             CASE(WASM_OP_MEMORY_GROW, L_MEMORY_GROW)
             {
                 uint32_t old;
-                int rc = mem_grow(r.inst->memory, A32, &old);
+                int rc = mem_grow(inst->memory, A32, &old);
                 OUT = rc < 0 ? UINT32_MAX : old;
-                load_mem(&r);
+                LOAD_MEM();
                 pc += 2;
                 NEXT;
             }
@@ -1044,8 +1038,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             CASE(WASM_OP_FC + 10, L_FC10)
             CASE(WASM_OP_FC + 11, L_FC11)
             {
-                r.fp = fp;
-                int t = bulk(&r, op - WASM_OP_FC, pc);
+                int t = bulk(inst, mem, memsize, fp, op - WASM_OP_FC, pc);
                 if (t != 0) {
                     TRAP(t);
                 }
@@ -1067,7 +1060,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             if (pc == NULL) {
                 goto out;
             }
-            load_mem(&r);
+            LOAD_MEM();
             continue;
         }
         {
@@ -1081,16 +1074,16 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
                 }
                 ex->frames[depth].pc = pc;
                 ex->frames[depth].fp = fp;
-                ex->frames[depth].inst = r.inst;
-                ex->frames[depth].base = r.base;
+                ex->frames[depth].inst = inst;
+                ex->frames[depth].base = base;
                 depth++;
             }
             fp = nfp;
             memset(fp + code->nparams, 0, (size_t)(code->nlocals - code->nparams) * 8);
-            r.inst = callee->inst;
-            load_mem(&r);
+            inst = callee->inst;
+            LOAD_MEM();
             pc = code->code;
-            r.base = code->code;
+            base = code->code;
         }
     }
 out:
