@@ -57,12 +57,13 @@ enum zero_sys {
 #define ZERO_MAP_EXEC 0x2u
 
 /* Capabilities every process starts with. */
-#define ZERO_SLOT_CONSOLE 0 /* ioport capability for COM1 (if the parent had one) */
-#define ZERO_SLOT_ASPACE 1  /* the process's own address space */
-#define ZERO_SLOT_EP 2      /* endpoint given by the parent at spawn */
-#define ZERO_SLOT_PIT 3     /* init only: ioport capability for the PIT */
-#define ZERO_SLOT_IRQ0 4    /* init only: IRQ capability for ISA IRQ 0 */
-#define ZERO_SLOT_EXIT 5    /* init only: ioport capability for QEMU's isa-debug-exit (0xf4) */
+#define ZERO_SLOT_CONSOLE 0  /* ioport capability for COM1 (if the parent had one) */
+#define ZERO_SLOT_ASPACE 1   /* the process's own address space */
+#define ZERO_SLOT_EP 2       /* endpoint given by the parent at spawn */
+#define ZERO_SLOT_PIT 3      /* init only: ioport capability for the PIT */
+#define ZERO_SLOT_IRQ0 4     /* init only: IRQ capability for ISA IRQ 0 */
+#define ZERO_SLOT_EXIT 5     /* init only: ioport capability for QEMU's isa-debug-exit (0xf4) */
+#define ZERO_SLOT_COM1_IRQ 6 /* init only: IRQ capability for ISA IRQ 4 (COM1 input) */
 
 #define ZERO_THREAD_DEAD 7 /* SYS_CAP_INFO state of a stopped thread */
 

@@ -14,6 +14,7 @@
 #define COM1_BASE 0x3f8
 #define PIT_BASE 0x40
 #define DEBUG_EXIT_PORT 0xf4
+#define COM1_IRQ 4
 
 /* Formats (base/fmt.h) to the kernel console; lines longer than 255 bytes are cut. */
 void kprintf(const char *fmt, ...)
@@ -98,6 +99,7 @@ _Noreturn void kernel_main(void)
     grant(init, ZERO_SLOT_PIT, CAP_IOPORT, ((uint64_t)PIT_BASE << 16) | 4);
     grant(init, ZERO_SLOT_IRQ0, CAP_IRQ, 0);
     grant(init, ZERO_SLOT_EXIT, CAP_IOPORT, ((uint64_t)DEBUG_EXIT_PORT << 16) | 4);
+    grant(init, ZERO_SLOT_COM1_IRQ, CAP_IRQ, COM1_IRQ);
     kprintf("kernel: init is pid %u (%s); %llu free frames\n", init->pid, boot_info.modules[0].name,
             (unsigned long long)frame_free_count());
     sched_run();

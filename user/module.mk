@@ -5,15 +5,18 @@ LIBS += zuser
 zuser_SRCS := user/lib/crt0.S user/lib/print.c
 USER_LDLIBS := -T user/user.ld -Wl,-z,max-page-size=4096 -Wl,--build-id=none -lgcc
 
-PROGS += hello usertests ipcbench
+PROGS += hello echo usertests ipcbench
 hello_SRCS := user/hello.c
 hello_LIBS := zuser base hal
 hello_LDLIBS := $(USER_LDLIBS)
+echo_SRCS := user/echo.c
+echo_LIBS := zuser base hal
+echo_LDLIBS := $(USER_LDLIBS)
 usertests_SRCS := user/usertests.c tests/tap_core.c
 usertests_LIBS := zuser base hal
 usertests_LDLIBS := $(USER_LDLIBS)
 ipcbench_SRCS := user/ipcbench.c
 ipcbench_LIBS := zuser base hal
 ipcbench_LDLIBS := $(USER_LDLIBS)
-$(BINDIR)/hello $(BINDIR)/usertests $(BINDIR)/ipcbench: user/user.ld
+$(BINDIR)/hello $(BINDIR)/echo $(BINDIR)/usertests $(BINDIR)/ipcbench: user/user.ld
 endif

@@ -29,9 +29,9 @@ LIBS += hal
 hal_SRCS := $(wildcard hal/x86_64/user/*.c)
 endif
 
-# build/zero.iso: GRUB (BIOS and UEFI) with the kernel and init (user/hello).
+# build/zero.iso: GRUB (BIOS and UEFI) with the kernel and init (user/echo).
 ifeq ($(PLATFORM),x86_64)
-ISO_INIT ?= $(O)/bin/hello
+ISO_INIT ?= $(O)/bin/echo
 $(BUILD)/zero.iso: $(O)/bin/zero-kernel.bin $(ISO_INIT) hal/x86_64/iso/grub.cfg
 	@rm -rf $(O)/iso && mkdir -p $(O)/iso/boot/grub
 	$(Q)cp $(O)/bin/zero-kernel.bin $(O)/iso/boot/zero-kernel.bin

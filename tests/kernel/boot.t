@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Boot tests: direct -kernel (Multiboot 1) with and without modules, and the
-# GRUB ISO (Multiboot 2) under BIOS and under UEFI (OVMF).
+# Boot tests: direct -kernel (Multiboot 1) with and without modules, console
+# input, the kernel's fault self tests, and the GRUB ISO (Multiboot 2, init
+# is user/echo) under BIOS and under UEFI (OVMF).
 source "$(dirname "$0")/qemu.sh"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+PROMPT='type a line'
 
 qemu_run "$log" 20 -kernel "$KERNEL"
 head -1 "$log" | grep -q 'Zero OS'
@@ -17,12 +19,10 @@ qemu_run "$log" 20 -kernel "$KERNEL" -initrd build/x86_64/bin/hello
 grep -q 'hello from user space' "$log" && [ "$QEMU_STATUS" = 1 ]
 tap_check $? "multiboot1_runs_hello_in_user_space"
 
-qemu_run "$log" 60 -cdrom build/zero.iso
-grep -q 'Zero OS [0-9.]* x86_64 kernel' "$log" && grep -q 'boot: multiboot2' "$log" &&
-    grep -q 'hello from user space' "$log" && [ "$QEMU_STATUS" = 1 ]
-tap_check $? "grub_iso_boots_under_bios"
-[ "$TESTNUM" -eq 0 ] || grep -q 'acpi: rsdp at' "$log"
-tap_check $? "grub_bios_passes_acpi_rsdp"
+qemu_run_input "$log" 30 "$PROMPT" 'hello zero\rquit\r' -kernel "$KERNEL" \
+    -initrd build/x86_64/bin/echo
+grep -q 'echo: hello zero (10 bytes)' "$log" && grep -q 'echo: bye' "$log" && [ "$QEMU_STATUS" = 1 ]
+tap_check $? "console_input_reaches_user_space_through_irq_notification"
 
 qemu_run "$log" 120 -kernel "$KERNEL" -initrd build/x86_64/bin/usertests
 grep -q 'smap 0' "$log" && ! grep -q '^not ok' "$log" && [ "$QEMU_STATUS" = 1 ]
@@ -37,10 +37,18 @@ qemu_run "$log" 20 -kernel "$KERNEL" -append test=stack-overflow
 grep -q 'KERNEL FAULT: double fault' "$log" && [ "$QEMU_STATUS" = 7 ]
 tap_check $? "kernel_stack_overflow_hits_guard_page_and_is_reported"
 
+qemu_run_input "$log" 60 "$PROMPT" 'quit\r' -cdrom build/zero.iso
+grep -q 'Zero OS [0-9.]* x86_64 kernel' "$log" && grep -q 'boot: multiboot2' "$log" &&
+    grep -q 'echo: bye' "$log" && [ "$QEMU_STATUS" = 1 ]
+tap_check $? "grub_iso_boots_under_bios"
+grep -q 'acpi: rsdp at' "$log"
+tap_check $? "grub_bios_passes_acpi_rsdp"
+
 OVMF=/usr/share/OVMF/OVMF_CODE.fd
 if [ -r "$OVMF" ]; then
-    qemu_run "$log" 120 -bios "$OVMF" -cdrom build/zero.iso
-    grep -q 'Zero OS [0-9.]* x86_64 kernel' "$log" && grep -q 'hello from user space' "$log" && [ "$QEMU_STATUS" = 1 ]
+    qemu_run_input "$log" 120 "$PROMPT" 'quit\r' -bios "$OVMF" -cdrom build/zero.iso
+    grep -q 'Zero OS [0-9.]* x86_64 kernel' "$log" && grep -q 'echo: bye' "$log" &&
+        [ "$QEMU_STATUS" = 1 ]
     tap_check $? "grub_iso_boots_under_uefi"
     grep -q 'acpi: rsdp at .* rev 2' "$log"
     tap_check $? "uefi_boot_passes_acpi_2_rsdp"

@@ -30,3 +30,26 @@ tap_check() {
 diag_log() {
     sed 's/^/# /' "$1"
 }
+
+# qemu_run_input LOG TIMEOUT PROMPT INPUT ARGS...: like qemu_run, but types
+# INPUT on the serial console once PROMPT has appeared in the log (bytes sent
+# before the kernel has set up COM1 would be lost).
+qemu_run_input() {
+    local log=$1 secs=$2 prompt=$3 input=$4 fifo
+    shift 4
+    fifo=$(mktemp -u)
+    mkfifo "$fifo"
+    timeout "$secs" "${QEMU_BASE[@]}" "$@" <"$fifo" >"$log" 2>&1 &
+    local qpid=$!
+    exec 3>"$fifo"
+    rm -f "$fifo"
+    for _ in $(seq $((secs * 10))); do
+        grep -q "$prompt" "$log" 2>/dev/null && break
+        kill -0 "$qpid" 2>/dev/null || break
+        sleep 0.1
+    done
+    printf '%b' "$input" >&3 2>/dev/null
+    wait "$qpid"
+    QEMU_STATUS=$?
+    exec 3>&-
+}

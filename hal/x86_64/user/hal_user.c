@@ -20,11 +20,73 @@ void hal_console_write(const char *s, size_t n)
     zero_write(s, n);
 }
 
+#define COM1 0x3f8
+#define COM1_IER (COM1 + 1)
+#define COM1_MCR (COM1 + 4)
+#define COM1_LSR (COM1 + 5)
+
+static int64_t console_ntfn = -1; /* bound to COM1's IRQ; ZERR_* if unavailable */
+
+static int64_t com1_in(uint64_t port)
+{
+    struct zsys r = {SYS_IOPORT_IN, ZERO_SLOT_CONSOLE, port, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return (int64_t)r.rax == 0 ? (int64_t)r.rdi : (int64_t)r.rax;
+}
+
+/*
+ * Takes COM1 input interrupts through the IRQ capability (init holds it):
+ * receive interrupts on, OUT2 routes them.  Without the capability, input is
+ * polled between yields.
+ */
+static void console_input_setup(void)
+{
+    int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    if (n >= 0 && zsys3(SYS_IRQ_BIND, ZERO_SLOT_COM1_IRQ, (uint64_t)n, 0) == 0) {
+        zsys3(SYS_IOPORT_OUT, ZERO_SLOT_CONSOLE, COM1_IER, 0x01);
+        zsys3(SYS_IOPORT_OUT, ZERO_SLOT_CONSOLE, COM1_MCR, 0x0b);
+        console_ntfn = n;
+        return;
+    }
+    if (n >= 0) {
+        zsys3(SYS_CAP_DELETE, (uint64_t)n, 0, 0);
+    }
+    console_ntfn = ZERR_UNSUPPORTED;
+}
+
+/* Reads what COM1 holds (at least one byte), waiting for its interrupt. */
 long hal_console_read(char *buf, size_t n)
 {
-    (void)buf;
-    (void)n;
-    return ZERR_UNSUPPORTED;
+    if (n == 0) {
+        return 0;
+    }
+    if (console_ntfn == -1) {
+        console_input_setup();
+    }
+    for (;;) {
+        size_t got = 0;
+        int64_t lsr = 0;
+        while (got < n && (lsr = com1_in(COM1_LSR)) >= 0 && (lsr & 1) != 0) {
+            int64_t c = com1_in(COM1);
+            if (c < 0) {
+                return (long)c;
+            }
+            buf[got++] = (char)c;
+        }
+        if (got > 0) {
+            return (long)got;
+        }
+        if (lsr < 0) {
+            return (long)lsr; /* no right to read the console */
+        }
+        if (console_ntfn >= 0) {
+            uint64_t bits;
+            zero_wait((uint64_t)console_ntfn, &bits, 1);
+            zsys3(SYS_IRQ_ACK, ZERO_SLOT_COM1_IRQ, 0, 0);
+        } else {
+            zero_yield();
+        }
+    }
 }
 
 /*
