@@ -23,6 +23,13 @@ typedef struct b3_output {
     uint8_t flags;
 } b3_output;
 
+/* One-block compression through the back end chosen for this CPU. */
+static void compress_in_place(uint32_t cv[8], const uint8_t *block, uint8_t block_len,
+                              uint64_t counter, uint8_t flags)
+{
+    b3_select_backend()->compress_in_place(cv, block, block_len, counter, flags);
+}
+
 static void chunk_state_init(blake3_chunk_state *cs, const uint32_t key[8], uint8_t flags)
 {
     memcpy(cs->cv, key, sizeof(cs->cv));
@@ -70,16 +77,16 @@ static void chunk_state_update(blake3_chunk_state *cs, const uint8_t *in, size_t
         in += take;
         len -= take;
         if (len > 0) {
-            b3_compress_in_place_portable(cs->cv, cs->buf, BLAKE3_BLOCK_LEN, cs->chunk_counter,
-                                          cs->flags | chunk_start_flag(cs));
+            compress_in_place(cs->cv, cs->buf, BLAKE3_BLOCK_LEN, cs->chunk_counter,
+                              cs->flags | chunk_start_flag(cs));
             cs->blocks_compressed++;
             cs->buf_len = 0;
             memset(cs->buf, 0, sizeof(cs->buf));
         }
     }
     while (len > BLAKE3_BLOCK_LEN) {
-        b3_compress_in_place_portable(cs->cv, in, BLAKE3_BLOCK_LEN, cs->chunk_counter,
-                                      cs->flags | chunk_start_flag(cs));
+        compress_in_place(cs->cv, in, BLAKE3_BLOCK_LEN, cs->chunk_counter,
+                          cs->flags | chunk_start_flag(cs));
         cs->blocks_compressed++;
         in += BLAKE3_BLOCK_LEN;
         len -= BLAKE3_BLOCK_LEN;
@@ -115,7 +122,7 @@ static void output_chaining_value(const b3_output *o, uint8_t cv[32])
 {
     uint32_t words[8];
     memcpy(words, o->input_cv, sizeof(words));
-    b3_compress_in_place_portable(words, o->block, o->block_len, o->counter, o->flags);
+    compress_in_place(words, o->block, o->block_len, o->counter, o->flags);
     b3_store_cv_words(cv, words);
 }
 
@@ -126,8 +133,8 @@ static void output_root_bytes(const b3_output *o, uint64_t seek, uint8_t *out, s
     size_t offset = (size_t)(seek % 64);
     uint8_t wide[64];
     while (out_len > 0) {
-        b3_compress_xof_portable(o->input_cv, o->block, o->block_len, block_counter,
-                                 o->flags | B3_ROOT, wide);
+        b3_select_backend()->compress_xof(o->input_cv, o->block, o->block_len, block_counter,
+                                          o->flags | B3_ROOT, wide);
         size_t n = 64 - offset;
         if (n > out_len) {
             n = out_len;

@@ -109,3 +109,80 @@ void b3_hash_many_avx512(const uint8_t *const *inputs, size_t num_inputs, size_t
     b3_hash_many_avx2(inputs, num_inputs, blocks, key, counter, increment_counter, flags,
                       flags_start, flags_end, out);
 }
+
+/* ---- one block at a time: the state as four rows of four words ---- */
+
+/* Round r's message words in the order the row code consumes them: the
+ * four column-step x words, the four y words, then the diagonal step's. */
+static const uint32_t row_schedule[7][16] = {
+    {0, 2, 4, 6, 1, 3, 5, 7, 8, 10, 12, 14, 9, 11, 13, 15},
+    {2, 3, 7, 4, 6, 10, 0, 13, 1, 12, 9, 15, 11, 5, 14, 8},
+    {3, 10, 13, 7, 4, 12, 2, 14, 6, 9, 11, 8, 5, 0, 15, 1},
+    {10, 12, 14, 13, 7, 9, 3, 15, 4, 11, 5, 1, 0, 2, 8, 6},
+    {12, 9, 15, 14, 13, 11, 10, 8, 7, 5, 0, 6, 2, 3, 1, 4},
+    {9, 11, 8, 15, 14, 5, 12, 1, 13, 0, 2, 4, 3, 10, 6, 7},
+    {11, 5, 1, 8, 15, 0, 9, 6, 14, 2, 3, 7, 10, 12, 4, 13},
+};
+
+static inline __attribute__((always_inline)) void row_g(__m128i *a, __m128i *b, __m128i *c,
+                                                        __m128i *d, __m128i x, __m128i y)
+{
+    *a = _mm_add_epi32(_mm_add_epi32(*a, *b), x);
+    *d = _mm_ror_epi32(_mm_xor_si128(*d, *a), 16);
+    *c = _mm_add_epi32(*c, *d);
+    *b = _mm_ror_epi32(_mm_xor_si128(*b, *c), 12);
+    *a = _mm_add_epi32(_mm_add_epi32(*a, *b), y);
+    *d = _mm_ror_epi32(_mm_xor_si128(*d, *a), 8);
+    *c = _mm_add_epi32(*c, *d);
+    *b = _mm_ror_epi32(_mm_xor_si128(*b, *c), 7);
+}
+
+/* Runs the seven rounds on rows a..d (v0-3, v4-7, v8-11, v12-15).  The
+ * whole block sits in one register; each round permutes it once. */
+static inline void rows_compress(__m128i r[4], const uint32_t cv[8], const uint8_t *block,
+                                 uint8_t block_len, uint64_t counter, uint8_t flags)
+{
+    __m512i msg = _mm512_loadu_si512((const void *)block);
+    r[0] = _mm_loadu_si128((const __m128i *)(const void *)cv);
+    r[1] = _mm_loadu_si128((const __m128i *)(const void *)(cv + 4));
+    r[2] =
+        _mm_set_epi32((int)0xA54FF53AUL, (int)0x3C6EF372UL, (int)0xBB67AE85UL, (int)0x6A09E667UL);
+    r[3] = _mm_set_epi32((int)flags, (int)block_len, (int)(uint32_t)(counter >> 32),
+                         (int)(uint32_t)counter);
+    for (int round = 0; round < 7; round++) {
+        __m512i idx = _mm512_loadu_si512((const void *)row_schedule[round]);
+        __m512i m = _mm512_permutexvar_epi32(idx, msg);
+        row_g(&r[0], &r[1], &r[2], &r[3], _mm512_castsi512_si128(m),
+              _mm512_extracti32x4_epi32(m, 1));
+        r[1] = _mm_shuffle_epi32(r[1], _MM_SHUFFLE(0, 3, 2, 1));
+        r[2] = _mm_shuffle_epi32(r[2], _MM_SHUFFLE(1, 0, 3, 2));
+        r[3] = _mm_shuffle_epi32(r[3], _MM_SHUFFLE(2, 1, 0, 3));
+        row_g(&r[0], &r[1], &r[2], &r[3], _mm512_extracti32x4_epi32(m, 2),
+              _mm512_extracti32x4_epi32(m, 3));
+        r[1] = _mm_shuffle_epi32(r[1], _MM_SHUFFLE(2, 1, 0, 3));
+        r[2] = _mm_shuffle_epi32(r[2], _MM_SHUFFLE(1, 0, 3, 2));
+        r[3] = _mm_shuffle_epi32(r[3], _MM_SHUFFLE(0, 3, 2, 1));
+    }
+}
+
+void b3_compress_in_place_avx512(uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
+                                 uint8_t block_len, uint64_t counter, uint8_t flags)
+{
+    __m128i r[4];
+    rows_compress(r, cv, block, block_len, counter, flags);
+    _mm_storeu_si128((__m128i *)(void *)cv, _mm_xor_si128(r[0], r[2]));
+    _mm_storeu_si128((__m128i *)(void *)(cv + 4), _mm_xor_si128(r[1], r[3]));
+}
+
+void b3_compress_xof_avx512(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
+                            uint8_t block_len, uint64_t counter, uint8_t flags, uint8_t out[64])
+{
+    __m128i r[4];
+    rows_compress(r, cv, block, block_len, counter, flags);
+    __m128i cv0 = _mm_loadu_si128((const __m128i *)(const void *)cv);
+    __m128i cv1 = _mm_loadu_si128((const __m128i *)(const void *)(cv + 4));
+    _mm_storeu_si128((__m128i *)(void *)out, _mm_xor_si128(r[0], r[2]));
+    _mm_storeu_si128((__m128i *)(void *)(out + 16), _mm_xor_si128(r[1], r[3]));
+    _mm_storeu_si128((__m128i *)(void *)(out + 32), _mm_xor_si128(r[2], cv0));
+    _mm_storeu_si128((__m128i *)(void *)(out + 48), _mm_xor_si128(r[3], cv1));
+}

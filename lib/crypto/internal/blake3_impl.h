@@ -85,14 +85,26 @@ void b3_hash_many_avx2(const uint8_t *const *inputs, size_t num_inputs, size_t b
 void b3_hash_many_avx512(const uint8_t *const *inputs, size_t num_inputs, size_t blocks,
                          const uint32_t key[8], uint64_t counter, bool increment_counter,
                          uint8_t flags, uint8_t flags_start, uint8_t flags_end, uint8_t *out);
+void b3_compress_in_place_avx512(uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
+                                 uint8_t block_len, uint64_t counter, uint8_t flags);
+void b3_compress_xof_avx512(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
+                            uint8_t block_len, uint64_t counter, uint8_t flags, uint8_t out[64]);
 #endif
 
+typedef void (*b3_compress_in_place_fn)(uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
+                                        uint8_t block_len, uint64_t counter, uint8_t flags);
+typedef void (*b3_compress_xof_fn)(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
+                                   uint8_t block_len, uint64_t counter, uint8_t flags,
+                                   uint8_t out[64]);
+
 /* The back end for this CPU: how many inputs hash_many handles at once
- * efficiently, and the function. */
+ * efficiently, and the functions for many inputs and for one block. */
 typedef struct b3_backend {
     const char *name;
     size_t degree;
     b3_hash_many_fn hash_many;
+    b3_compress_in_place_fn compress_in_place;
+    b3_compress_xof_fn compress_xof;
 } b3_backend;
 
 const b3_backend *b3_select_backend(void);
