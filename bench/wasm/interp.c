@@ -5,16 +5,16 @@ enum { PUSH, LOAD, STORE, ADD, SUB, MUL, MOD, LT, JZ, JMP, HALT };
 
 /* registers: r1 i, r2 d, r3 count, r4 limit */
 static const int32_t prog[] = {
-    PUSH, 2, STORE, 1,                         /* 0: i = 2 */
-    LOAD, 1, LOAD, 4, LT, JZ, 59,              /* 4: while i < limit */
-    PUSH, 2, STORE, 2,                         /* 11: d = 2 */
-    LOAD, 1, LOAD, 2, LOAD, 2, MUL, LT, JZ, 27, /* 15: if i < d*d */
-    JMP, 43,                                   /* 25: then prime */
-    LOAD, 1, LOAD, 2, MOD, JZ, 50,             /* 27: i % d == 0: composite */
-    LOAD, 2, PUSH, 1, ADD, STORE, 2, JMP, 15,  /* 34: d++ */
-    LOAD, 3, PUSH, 1, ADD, STORE, 3,           /* 43: count++ */
-    LOAD, 1, PUSH, 1, ADD, STORE, 1, JMP, 4,   /* 50: i++ */
-    HALT,                                      /* 59 */
+    PUSH, 2,  STORE, 1,                                /* 0: i = 2 */
+    LOAD, 1,  LOAD,  4, LT,   JZ,    59,               /* 4: while i < limit */
+    PUSH, 2,  STORE, 2,                                /* 11: d = 2 */
+    LOAD, 1,  LOAD,  2, LOAD, 2,     MUL, LT,  JZ, 27, /* 15: if i < d*d */
+    JMP,  43,                                          /* 25: then prime */
+    LOAD, 1,  LOAD,  2, MOD,  JZ,    50,               /* 27: i % d == 0: composite */
+    LOAD, 2,  PUSH,  1, ADD,  STORE, 2,   JMP, 15,     /* 34: d++ */
+    LOAD, 3,  PUSH,  1, ADD,  STORE, 3,                /* 43: count++ */
+    LOAD, 1,  PUSH,  1, ADD,  STORE, 1,   JMP, 4,      /* 50: i++ */
+    HALT,                                              /* 59 */
 };
 
 static int32_t run_vm(const int32_t *code, int32_t *reg)
