@@ -7,6 +7,8 @@
  * machine through isa-debug-exit with 0 when every test passed.
  */
 #include "base/errors.h"
+#include "base/string.h"
+#include "hal/hal.h"
 #include "tests/tap.h"
 #include "user/zero.h"
 
@@ -539,6 +541,30 @@ static void test_irq(void)
     is_int(zsys3(SYS_IRQ_ACK, ZERO_SLOT_CONSOLE, 0, 0), ZERR_BADCAP, "irq_ack_needs_irq_cap");
 }
 
+/* The platform library of user programs (hal/x86_64/user). */
+static void test_user_hal(void)
+{
+    uint8_t a[32] = {0};
+    uint8_t b[32] = {0};
+    int r = hal_entropy(a, sizeof(a));
+    ok(r == 0 || r == ZERR_UNSUPPORTED, "hal_entropy_fills_or_refuses");
+    if (r == 0) {
+        hal_entropy(b, sizeof(b));
+        ok(memcmp(a, b, sizeof(a)) != 0, "hal_entropy_differs_between_calls");
+    } else {
+        tap_skip(1, "no RDRAND on this CPU");
+    }
+    uint8_t *p = hal_page_alloc(3);
+    ok(p != NULL && p[0] == 0 && p[3 * 4096 - 1] == 0, "hal_page_alloc_gives_zeroed_pages");
+    if (p != NULL) {
+        p[5000] = 9;
+        hal_page_free(p, 3);
+        is_int(zsys3(SYS_DEBUG_WRITE, ZERO_SLOT_CONSOLE, (uint64_t)(uintptr_t)p, 1), ZERR_FAULT,
+               "hal_page_free_unmaps");
+    }
+    ok(hal_clock_ns() > 0, "hal_clock_advances_from_boot");
+}
+
 static void test_fuzz(uint64_t exit_ntfn)
 {
     uint64_t before = free_frames();
@@ -562,6 +588,7 @@ static int run_main(void)
     test_preemption((uint64_t)exit_ntfn);
     test_priorities();
     test_irq();
+    test_user_hal();
     test_fuzz((uint64_t)exit_ntfn);
     int status = tap_done();
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, (uint64_t)status);

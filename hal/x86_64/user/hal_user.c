@@ -3,6 +3,8 @@
  * console capability, pages from frame capabilities mapped into the
  * program's own address space, time from the kernel's timer ticks.
  */
+#include <stdbool.h>
+
 #include "base/errors.h"
 #include "base/string.h"
 #include "hal/hal.h"
@@ -146,11 +148,43 @@ void hal_wait_until(uint64_t deadline_ns)
     }
 }
 
+static bool rdrand64(uint64_t *v)
+{
+    unsigned char ok;
+    __asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) : : "cc");
+    return ok != 0;
+}
+
+/*
+ * The CPU's RDRAND generator (a conditioned hardware source), retried a few
+ * times per word as Intel advises.  ZERR_UNSUPPORTED without RDRAND, ZERR_IO
+ * if it keeps failing: callers must then refuse to make keys.
+ */
 int hal_entropy(void *buf, size_t n)
 {
-    (void)buf;
-    (void)n;
-    return ZERR_UNSUPPORTED;
+    uint32_t a;
+    uint32_t b;
+    uint32_t c;
+    uint32_t d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    if ((c & (1u << 30)) == 0) {
+        return ZERR_UNSUPPORTED;
+    }
+    uint8_t *out = buf;
+    while (n > 0) {
+        uint64_t v = 0;
+        int tries = 0;
+        while (!rdrand64(&v)) {
+            if (++tries == 10) {
+                return ZERR_IO;
+            }
+        }
+        size_t k = n < sizeof(v) ? n : sizeof(v);
+        memcpy(out, &v, k);
+        out += k;
+        n -= k;
+    }
+    return 0;
 }
 
 int hal_blk_open(const char *name, uint64_t create_bytes, struct hal_blk **out)
