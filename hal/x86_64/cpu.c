@@ -189,6 +189,7 @@ void cpu_init_bsp(void)
     idt_set(2, isr_table[2], 2);
     idt_set(18, isr_table[18], 2);
     idt_set(VEC_SPURIOUS, isr_spurious, 0);
+    idt_set(0xf7, isr_spurious, 0); /* spurious IRQ 7 of the remapped, masked PIC */
     struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
     __asm__ volatile("lidt %0" : : "m"(p));
     wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
