@@ -1,7 +1,7 @@
 /*
- * libFuzzer target: the Axiom entry and checkpoint decoders on any bytes.
- * Whatever decodes must encode back to exactly the same bytes (one
- * canonical encoding per entry).
+ * libFuzzer target: the Axiom entry, checkpoint and receipt decoders on any
+ * bytes.  Whatever decodes must encode back to exactly the same bytes (one
+ * canonical encoding per entry), and receipt verification must not crash.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ax_checkpoint_decode(data, size, &c) == 0) {
         ZASSERT(ax_checkpoint_encode(&c, out, sizeof(out), &len) == 0, "checkpoint re-encodes");
         ZASSERT(len == size && memcmp(out, data, size) == 0, "checkpoint encoding is canonical");
+    }
+    static struct ax_receipt rc;
+    char why[128];
+    if (ax_receipt_decode(data, size, &rc) == 0) {
+        (void)ax_receipt_verify(&rc, &e, why, sizeof(why));
     }
     return 0;
 }

@@ -231,6 +231,7 @@ struct ax_replay {
     uint8_t head[AX_HASH_LEN];
     uint64_t off; /* bytes of log accepted so far */
     uint64_t checkpoints;
+    struct ax_checkpoint last_cp; /* the latest verified checkpoint */
     ax_entry_fn fn;
     void *arg;
     /* the first problem found */
@@ -313,6 +314,39 @@ enum ax_source { AX_SOURCE_DISK = 1, AX_SOURCE_EXPORT = 2 };
  * source it was.
  */
 int axiom_replay_device(struct blk *dev, struct ax_replay *r, uint8_t *kind, uint64_t *tail);
+
+/* ---- receipts ------------------------------------------------------------------ */
+
+/*
+ * A receipt proves to a third party, offline, that an entry is in a node's
+ * log: the entry's canonical bytes, an RFC 9162 inclusion proof, and a
+ * checkpoint signed by the node key whose tree contains it.  Encoding
+ * (CBOR): {0: "zero-receipt-v1", 1: entry bytes, 2: [proof hashes],
+ * 3: checkpoint bytes, 4: node public key}.
+ */
+#define AX_RECEIPT_MAX (AX_ENTRY_MAX + 64 * 34 + 512)
+
+struct ax_receipt {
+    const uint8_t *entry; /* canonical entry bytes */
+    size_t entry_len;
+    uint8_t proof[64][AX_HASH_LEN];
+    size_t proof_len;
+    struct ax_checkpoint cp;
+    uint8_t node_pub[ID_PUB_LEN];
+};
+
+int ax_receipt_encode(const struct ax_receipt *rc, uint8_t *buf, size_t cap, size_t *len);
+
+/* Decodes a receipt; rc->entry points into buf.  0 or ZERR_CORRUPT / ZERR_NONCANONICAL. */
+int ax_receipt_decode(const uint8_t *buf, size_t len, struct ax_receipt *rc);
+
+/*
+ * Checks a receipt: the entry decodes, its hash is leaf number seq of the
+ * checkpoint's tree by the proof, and the checkpoint is signed by
+ * rc->node_pub.  Returns 0 with *e decoded, or ZERR_CORRUPT / ZERR_BADSIG
+ * with a reason in why.
+ */
+int ax_receipt_verify(const struct ax_receipt *rc, struct ax_entry *e, char *why, size_t whycap);
 
 /* ---- the sequencer ------------------------------------------------------------ */
 

@@ -265,6 +265,7 @@ static int ax_replay_checkpoint(struct ax_replay *r, const struct axlog_rec *rec
                               "");
     }
     r->checkpoints++;
+    r->last_cp = c;
     return 0;
 }
 

@@ -66,6 +66,24 @@ head -c 512 /dev/zero >>"$work/t"
 "$zero" verify "$work/t" >/dev/null 2>&1
 check "verify_detects_appended_bytes" test $? -eq 1
 
+# Receipts: an entry, its inclusion proof and the signed checkpoint.
+"$zero" export "$disk" "$work/rc" --receipt 3 >/dev/null
+check "export_receipt_exits_0" test $? -eq 0
+out=$("$zero" verify "$work/rc" --key "$key")
+check "verify_receipt_names_entry_and_key" bash -c "[[ '$out' == 'ok: receipt '*'entry #3 note by alice'*'of the 8-entry log signed by node key $key' ]]"
+"$zero" verify "$work/rc" --key "$(printf '%064d' 0)" >/dev/null
+check "verify_receipt_wrong_pinned_key_exits_1" test $? -eq 1
+rsize=$(stat -c %s "$work/rc")
+missed=0
+for off in $(seq 0 $((rsize - 1))); do
+    cp "$work/rc" "$work/t"
+    flip "$work/t" "$off"
+    "$zero" verify "$work/t" --key "$key" >/dev/null 2>&1 && { missed=$((missed + 1)); echo "# receipt byte $off accepted"; }
+done
+check "verify_rejects_every_single_byte_change_of_receipt ($rsize bytes)" test $missed -eq 0
+"$zero" export "$disk" "$work/rc" --receipt 8 >/dev/null 2>&1
+check "export_receipt_for_missing_entry_exits_2" test $? -eq 2
+
 # Bad input and a corrupted disk.
 "$zero" verify "$work/nothing" >/dev/null 2>&1
 check "verify_missing_file_exits_2" test $? -eq 2

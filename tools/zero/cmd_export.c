@@ -14,11 +14,89 @@ const char zero_help_export[] = "write the verified Axiom log of a disk to a fil
 
 static void export_usage(FILE *f)
 {
-    fprintf(f, "usage: zero export DISK OUT\n\n"
+    fprintf(f, "usage: zero export DISK OUT\n"
+               "       zero export DISK OUT --receipt SEQ\n\n"
                "Verifies the Axiom log on DISK and writes it alone to OUT (a header sector\n"
                "and the log records, byte for byte; docs/formats.md). 'zero verify OUT'\n"
                "and 'zero log OUT' accept the result. A torn tail is left out; a log\n"
-               "that fails verification is not exported (exit 1).\n");
+               "that fails verification is not exported (exit 1).\n"
+               "With --receipt, OUT gets a receipt for entry SEQ instead: the entry, its\n"
+               "inclusion proof and the latest signed checkpoint, which 'zero verify OUT'\n"
+               "checks offline.\n");
+}
+
+/* Collects every entry's leaf hash, and the bytes of entry `want`. */
+struct export_leaves {
+    uint8_t (*leaf)[AX_HASH_LEN];
+    uint64_t n, cap;
+    uint64_t want;
+    uint8_t entry[AX_ENTRY_MAX];
+    size_t entry_len;
+    int err;
+};
+
+static void export_collect(void *arg, const struct ax_entry *e, const uint8_t hash[AX_HASH_LEN])
+{
+    struct export_leaves *l = arg;
+
+    if (l->n == l->cap) {
+        uint64_t cap = l->cap ? l->cap * 2 : 1024;
+        void *p = realloc(l->leaf, (size_t)cap * AX_HASH_LEN);
+        if (p == NULL) {
+            l->err = ZERR_NOMEM;
+            return;
+        }
+        l->leaf = p;
+        l->cap = cap;
+    }
+    ax_merkle_leaf(hash, l->leaf[l->n++]);
+    if (e->seq == l->want && ax_entry_encode(e, l->entry, sizeof(l->entry), &l->entry_len) != 0) {
+        l->err = ZERR_INVAL;
+    }
+}
+
+/* Writes a receipt for entry seq of dev's log to out; returns an exit status. */
+static int export_receipt(struct blk *dev, const char *path, uint64_t seq, const char *out)
+{
+    static struct ax_state st;
+    static struct ax_receipt rc;
+    static uint8_t buf[AX_RECEIPT_MAX];
+    struct export_leaves l;
+    struct ax_replay r;
+    uint8_t kind = 0;
+    uint64_t tail = 0;
+    size_t len = 0;
+
+    memset(&l, 0, sizeof(l));
+    l.want = seq;
+    ax_replay_init(&r, &st, export_collect, &l);
+    int err = axiom_replay_device(dev, &r, &kind, &tail);
+    if ((err != 0 && err != ZERR_TRUNCATED) || l.err != 0) {
+        fprintf(stderr, "zero export: %s does not verify: %s\n", path, r.why);
+        free(l.leaf);
+        return err == ZERR_UNSUPPORTED ? ZERO_EXIT_USAGE : ZERO_EXIT_NO;
+    }
+    if (seq >= st.applied) {
+        fprintf(stderr, "zero export: %s has no entry #%llu\n", path, (unsigned long long)seq);
+        free(l.leaf);
+        return ZERO_EXIT_USAGE;
+    }
+    rc.entry = l.entry;
+    rc.entry_len = l.entry_len;
+    rc.cp = r.last_cp;
+    memcpy(rc.node_pub, id_find(&st.ids, st.node)->pub, ID_PUB_LEN);
+    err = ax_merkle_inclusion_proof((const uint8_t(*)[AX_HASH_LEN])l.leaf, l.n, seq, rc.proof, 64,
+                                    &rc.proof_len);
+    err = err != 0 ? err : ax_receipt_encode(&rc, buf, sizeof(buf), &len);
+    free(l.leaf);
+    FILE *f = err == 0 ? fopen(out, "wb") : NULL;
+    if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+        fprintf(stderr, "zero export: cannot write %s\n", out);
+        return ZERO_EXIT_USAGE;
+    }
+    printf("receipt for entry #%llu (tree of %llu entries) written to %s\n",
+           (unsigned long long)seq, (unsigned long long)rc.cp.size, out);
+    return ZERO_EXIT_OK;
 }
 
 /* Copies len bytes of the log region of dev to f after the header. */
@@ -88,14 +166,25 @@ int zero_cmd_export(int argc, char **argv)
         export_usage(stdout);
         return ZERO_EXIT_OK;
     }
-    if (argc != 3) {
+    if (argc != 3 && !(argc == 5 && strcmp(argv[3], "--receipt") == 0)) {
         export_usage(stderr);
+        return ZERO_EXIT_USAGE;
+    }
+    char *end = NULL;
+    unsigned long long seq = argc == 5 ? strtoull(argv[4], &end, 10) : 0;
+    if (argc == 5 && (*end != '\0' || argv[4][0] == '\0' || argv[4][0] == '-')) {
+        fprintf(stderr, "zero export: --receipt wants an entry number\n");
         return ZERO_EXIT_USAGE;
     }
     int err = blk_open(&dev, argv[1], 0);
     if (err != 0) {
         fprintf(stderr, "zero export: cannot open %s: %s\n", argv[1], zerr_text(err));
         return ZERO_EXIT_USAGE;
+    }
+    if (argc == 5) {
+        int rc = export_receipt(&dev, argv[1], seq, argv[2]);
+        blk_close(&dev);
+        return rc;
     }
     int rc = export_check(&dev, argv[1], &lay, &len);
     if (rc == ZERO_EXIT_OK) {
