@@ -541,6 +541,49 @@ static void test_irq(void)
     is_int(zsys3(SYS_IRQ_ACK, ZERO_SLOT_CONSOLE, 0, 0), ZERR_BADCAP, "irq_ack_needs_irq_cap");
 }
 
+static uint64_t used_slots(void)
+{
+    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return r.rsi;
+}
+
+/* One server life: spawn, a few calls with capability transfer, exit. */
+static int stress_round(uint64_t exit_ntfn)
+{
+    int failures = 0;
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t srv = spawn(R_SERVER, (uint64_t)ep, exit_ntfn);
+    if (ep < 0 || srv < 0) {
+        return 1;
+    }
+    for (int j = 0; j < 5; j++) {
+        int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+        struct zmsg m = {.w = {OP_SIGNAL_CAP, 0, 0, 0}};
+        failures += zero_call((uint64_t)ep, (uint64_t)n, &m) != 0 || m.w[0] != 0;
+        zsys3(SYS_CAP_DELETE, (uint64_t)n, 0, 0);
+    }
+    struct zmsg m = {.w = {OP_EXIT, 0, 0, 0}};
+    zero_call((uint64_t)ep, ZERO_CAP_NONE, &m);
+    failures += wait_child(exit_ntfn, srv) != 0;
+    zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
+    return failures;
+}
+
+/* More process lives than the kernel has process and thread slots: leaks would show. */
+static void test_stress(uint64_t exit_ntfn)
+{
+    uint64_t frames = free_frames();
+    uint64_t slots = used_slots();
+    int failures = 0;
+    for (int i = 0; i < 150 && failures == 0; i++) {
+        failures += stress_round(exit_ntfn);
+    }
+    is_int(failures, 0, "stress_150_spawn_ipc_exit_rounds");
+    is_int(free_frames(), frames, "stress_returns_every_frame");
+    is_int(used_slots(), slots, "stress_returns_every_capability_slot");
+}
+
 /* The platform library of user programs (hal/x86_64/user). */
 static void test_user_hal(void)
 {
@@ -589,6 +632,7 @@ static int run_main(void)
     test_priorities();
     test_irq();
     test_user_hal();
+    test_stress((uint64_t)exit_ntfn);
     test_fuzz((uint64_t)exit_ntfn);
     int status = tap_done();
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, (uint64_t)status);
