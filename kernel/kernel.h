@@ -236,7 +236,6 @@ uint64_t frame_alloc(void); /* zeroed page, 0 if none */
 void frame_ref(uint64_t pa);
 void frame_put(uint64_t pa); /* frees when the last reference goes */
 uint64_t frame_free_count(void);
-bool frame_is_ram(uint64_t pa);
 
 #define MAP_WRITE 0x1u
 #define MAP_EXEC 0x2u
@@ -268,7 +267,6 @@ void sched_unready(struct thread *t); /* take off the run queue */
 struct thread *sched_pick(struct cpu *c);
 _Noreturn void sched_run(void); /* switch to the best thread, enter user */
 void sched_tick(void);          /* timer interrupt */
-void sched_block_current(uint32_t state);
 
 /* kernel/proc.c */
 extern struct proc procs[MAX_PROCS];

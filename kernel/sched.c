@@ -157,8 +157,3 @@ void sched_tick(void)
         }
     }
 }
-
-void sched_block_current(uint32_t state)
-{
-    arch_cpu()->current->state = state;
-}

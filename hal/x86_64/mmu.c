@@ -169,11 +169,6 @@ void frames_init(void)
     }
 }
 
-bool frame_is_ram(uint64_t pa)
-{
-    return pa < frame_limit;
-}
-
 /* Takes a free frame, zeroes it and gives it one reference.  Returns 0 if none. */
 uint64_t frame_alloc(void)
 {
