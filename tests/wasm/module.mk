@@ -13,4 +13,3 @@ $(BUILD)/wasm-spec/list.txt: tests/wasm/convert.sh $(WASM_SPEC_SRCS)
 TEST_PREREQS += $(BUILD)/wasm-spec/list.txt
 
 SCRIPT_TESTS += tests/wasm/cli.t tests/wasm/fuel.t
-wasm_spec_CFLAGS := -D_DEFAULT_SOURCE

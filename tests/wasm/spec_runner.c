@@ -9,6 +9,7 @@
  * Text-format assert_malformed/assert_invalid need a text parser and are
  * counted as skipped.
  */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS, MAP_NORESERVE */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
