@@ -46,21 +46,27 @@ if [ "$status" != 1 ]; then
 fi
 zero_value() { echo "$zero_out" | tr -d '\r' | awk -v k="$1" '$1 == "zero:" && $2 == k {print $3}'; }
 
-linux_null=326 linux_rt=12790 suffix=_quoted
+linux_null=326 linux_rt=12790 linux_boot= suffix=_quoted
 if linux_peer_build; then
     linux_out=$(timeout 600 "${QEMU[@]}" -kernel "$(ls "$PEER"/boot/vmlinuz-* | head -1)" \
         -initrd "$PEER/initrd.gz" -append "console=ttyS0 quiet mitigations=off panic=-1" 2>/dev/null)
     ln=$(echo "$linux_out" | tr -d '\r' | awk '$1 == "linux:" && $2 == "getppid" {print $3}')
     lr=$(echo "$linux_out" | tr -d '\r' | awk '$1 == "linux:" && $2 == "pipe_roundtrip" {print $3}')
+    lb=$(echo "$linux_out" | tr -d '\r' | awk '$1 == "linux:" && $2 == "boot_to_init" {print $3}')
     if [ -n "$ln" ] && [ -n "$lr" ] && [ "$lr" != 0 ]; then
-        linux_null=$ln linux_rt=$lr suffix=
+        linux_null=$ln linux_rt=$lr linux_boot=$lb suffix=
     fi
 fi
 [ -z "$suffix" ] || echo "kernel_ipc: Linux peer not available, quoting the earlier measurement" >&2
 
 line() {
     awk -v n="$1" -v v="$2" -v p="$3" -v pv="$4" \
-        'BEGIN { printf "bench: %s %d instructions vs %s %d ratio %.3f\n", n, v, p, pv, v / pv }'
+        'BEGIN { printf "bench: %s %s instructions vs %s %s ratio %.3f\n", n, v, p, pv, v / pv }'
 }
+if [ -n "$linux_boot" ]; then
+    line boot_to_init "$(zero_value boot_to_init)" linux_boot_to_init "$linux_boot"
+else
+    echo "bench: boot_to_init $(zero_value boot_to_init) instructions"
+fi
 line null_syscall "$(zero_value null_syscall)" "linux_getppid$suffix" "$linux_null"
 line ipc_roundtrip "$(zero_value ipc_roundtrip)" "linux_pipe_roundtrip$suffix" "$linux_rt"

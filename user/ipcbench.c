@@ -73,6 +73,7 @@ static void report(const char *name, uint64_t value)
 
 int zero_main(uint64_t arg)
 {
+    uint64_t boot = zero_rdtsc(); /* instructions since reset, firmware included */
     if (arg == 1) {
         return run_server();
     }
@@ -84,6 +85,7 @@ int zero_main(uint64_t arg)
     }
     uint64_t ipc = bench_ipc((uint64_t)ep);
     uint64_t null = bench_null();
+    report("boot_to_init", boot);
     report("null_syscall", null);
     report("ipc_roundtrip", ipc);
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, 0);
