@@ -274,13 +274,16 @@ int axiom_propose(struct axiom *ax, const struct ax_action *a, struct policy_dec
         }
         return err == ZERR_FULL && len > AX_ENTRY_MAX ? ZERR_LIMIT : err;
     }
+    /* The batch is signed with the node key in effect before its entries. */
+    if (ax->open.count == 0) {
+        const struct id_principal *node = id_find(&ax->st->ids, ax->st->node);
+        ax->open.number = ax->next_batch++;
+        ax->open.first = e.seq;
+        ax->open.key_gen = node != NULL ? node->key_gen : 0;
+    }
     ax_state_perform(ax->st, a);
     memcpy(e.state_root, ax->st->root, AX_HASH_LEN);
     (void)ax_entry_encode(&e, buf, sizeof(buf), &len);
-    if (ax->open.count == 0) {
-        ax->open.number = ax->next_batch++;
-        ax->open.first = e.seq;
-    }
     (void)axlog_put(ax->open.buf, AX_MAX_BATCH, &ax->open.len, AXLOG_ENTRY, ax->open.number, e.seq,
                     buf, len);
     ax->open.count++;
@@ -310,7 +313,7 @@ static int ax_make_checkpoint(struct axiom *ax, uint8_t *out, size_t cap, size_t
         return ZERR_INVAL;
     }
     err = ax_checkpoint_message(&c, msg, sizeof(msg), &mlen);
-    err = err != 0 ? err : ax->sign(ax->sign_ctx, node->name, node->key_gen, msg, mlen, c.sig);
+    err = err != 0 ? err : ax->sign(ax->sign_ctx, node->name, ax->open.key_gen, msg, mlen, c.sig);
     return err != 0 ? err : ax_checkpoint_encode(&c, out, cap, len);
 }
 

@@ -231,7 +231,9 @@ struct ax_replay {
     uint8_t head[AX_HASH_LEN];
     uint64_t off; /* bytes of log accepted so far */
     uint64_t checkpoints;
-    struct ax_checkpoint last_cp; /* the latest verified checkpoint */
+    struct ax_checkpoint last_cp;    /* the latest verified checkpoint */
+    uint8_t last_cp_key[ID_PUB_LEN]; /* the node key that signed it */
+    uint8_t genesis_key[ID_PUB_LEN]; /* the node key the genesis entry installed */
     ax_entry_fn fn;
     void *arg;
     /* the first problem found */
@@ -357,6 +359,7 @@ struct ax_batch {
     uint64_t first; /* seq of its first entry */
     uint64_t count; /* entries */
     uint64_t number;
+    uint32_t key_gen; /* node key generation in effect when the batch opened */
 };
 
 struct ax_recovery {

@@ -229,6 +229,9 @@ static int ax_replay_entry(struct ax_replay *r, const struct axlog_rec *rec, uin
     if (err != 0) {
         return ax_replay_fail(r, err, rec->seq, off, why, "");
     }
+    if (e.seq == 0) {
+        memcpy(r->genesis_key, e.a.pub, AX_HASH_LEN);
+    }
     blake3_hash(rec->payload, rec->len, hash);
     ax_merkle_append(&r->tree, hash);
     memcpy(r->head, hash, AX_HASH_LEN);
@@ -238,13 +241,19 @@ static int ax_replay_entry(struct ax_replay *r, const struct axlog_rec *rec, uin
     return 0;
 }
 
-static int ax_replay_checkpoint(struct ax_replay *r, const struct axlog_rec *rec, uint64_t off)
+/*
+ * Checks the checkpoint closing a batch against the entries replayed and
+ * the node key in effect when the batch began (key: NULL for the genesis
+ * batch, which the key it installs signs).  A rotation of the node key thus
+ * takes effect from the next batch, and is itself signed by the old key.
+ */
+static int ax_replay_checkpoint(struct ax_replay *r, const struct axlog_rec *rec, uint64_t off,
+                                const uint8_t *key)
 {
     struct ax_checkpoint c;
     uint8_t msg[AXLOG_CP_MAX + 32];
     uint8_t tree[AX_HASH_LEN];
     size_t len = 0;
-    const struct id_principal *node;
     uint64_t last = r->st->applied - 1;
 
     if (ax_checkpoint_decode(rec->payload, rec->len, &c) != 0) {
@@ -258,14 +267,17 @@ static int ax_replay_checkpoint(struct ax_replay *r, const struct axlog_rec *rec
         return ax_replay_fail(r, ZERR_CORRUPT, last, off,
                               "checkpoint does not match the entries before it", "");
     }
-    node = id_find(&r->st->ids, r->st->node);
-    if (node == NULL || ax_checkpoint_message(&c, msg, sizeof(msg), &len) != 0 ||
-        ed25519_verify(c.sig, msg, len, node->pub) != 0) {
+    if (key == NULL) {
+        key = r->genesis_key;
+    }
+    if (ax_checkpoint_message(&c, msg, sizeof(msg), &len) != 0 ||
+        ed25519_verify(c.sig, msg, len, key) != 0) {
         return ax_replay_fail(r, ZERR_BADSIG, last, off, "checkpoint signature is not the node's",
                               "");
     }
     r->checkpoints++;
     r->last_cp = c;
+    memcpy(r->last_cp_key, key, AX_HASH_LEN);
     return 0;
 }
 
@@ -274,10 +286,15 @@ int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_
     size_t cp_at = 0;
     size_t off = 0;
     struct axlog_rec rec;
+    uint8_t key[AX_HASH_LEN];
+    const struct id_principal *node = id_find(&r->st->ids, r->st->node);
     int err = ax_replay_frame(r, buf, avail, &cp_at, used);
 
     if (err != 0) {
         return err;
+    }
+    if (node != NULL) {
+        memcpy(key, node->pub, AX_HASH_LEN);
     }
     while (off < cp_at) {
         axlog_reread(buf + off, &rec);
@@ -288,7 +305,7 @@ int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_
         off += rec.total;
     }
     axlog_reread(buf + cp_at, &rec);
-    err = ax_replay_checkpoint(r, &rec, r->off + cp_at);
+    err = ax_replay_checkpoint(r, &rec, r->off + cp_at, node != NULL ? key : NULL);
     if (err != 0) {
         return err;
     }

@@ -99,4 +99,14 @@ check "hosted_truncated_disk_refused_exit_2" bash -c "test $? -eq 2 && grep -q '
 check "hosted_unopenable_disk_exit_2" test $? -eq 2
 out=$(printf 'id create m\nid list\n' | "$zh" 2>&1)
 check "hosted_runs_on_memory_disk_without_disk_option" has "$out" 'disk \(memory\) \(new, formatted\)'
+# The node key rotates; the log still verifies from its genesis key.
+disk=$work/rot.img
+session 'note before' >/dev/null
+gkey=$("$zero" verify "$disk" | sed -n 's/.* key \([0-9a-f]\{64\}\)$/\1/p')
+out=$(session 'id rotate root' 'note after rotation')
+check "hosted_node_key_rotation_commits" has "$out" 'committed #3 '
+out=$(session 'note after restart')
+check "hosted_restart_after_node_rotation" has "$out" 'committed #4 '
+out=$("$zero" verify "$disk" --key "$gkey")
+check "verify_rotated_node_key_chains_from_genesis_key" has "$out" "^ok: .*key $gkey \(rotated 1 times, now [0-9a-f]{64}\)"
 echo "1..$n"

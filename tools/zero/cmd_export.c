@@ -84,7 +84,7 @@ static int export_receipt(struct blk *dev, const char *path, uint64_t seq, const
     rc.entry = l.entry;
     rc.entry_len = l.entry_len;
     rc.cp = r.last_cp;
-    memcpy(rc.node_pub, id_find(&st.ids, st.node)->pub, ID_PUB_LEN);
+    memcpy(rc.node_pub, r.last_cp_key, ID_PUB_LEN);
     err = ax_merkle_inclusion_proof((const uint8_t(*)[AX_HASH_LEN])l.leaf, l.n, seq, rc.proof, 64,
                                     &rc.proof_len);
     err = err != 0 ? err : ax_receipt_encode(&rc, buf, sizeof(buf), &len);

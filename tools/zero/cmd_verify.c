@@ -22,7 +22,8 @@ static void verify_usage(FILE *f)
                "Replays the Axiom log on PATH (a disk image or a 'zero export' file) and\n"
                "checks every checksum, hash link, signature, policy decision and state\n"
                "root. Prints one summary line and exits 0, or names the first bad entry\n"
-               "and exits 1. --key pins the expected node public key (64 hex digits).\n"
+               "and exits 1. --key pins the node public key the log starts from (its\n"
+               "genesis key, 64 hex digits); later node keys are rotations signed by it.\n"
                "PATH may also be a receipt ('zero export DISK OUT --receipt SEQ'): its\n"
                "inclusion proof and checkpoint signature are checked.\n"
                "Exit 2: PATH is unreadable or neither a disk, an export nor a receipt.\n");
@@ -33,13 +34,14 @@ static int verify_report(const char *path, const struct ax_replay *r, uint8_t ki
 {
     const struct ax_state *st = r->st;
     const struct id_principal *node = id_find(&st->ids, st->node);
-    char head[65], root[65], key[65];
+    char head[65], root[65], key[65], now[65];
 
     zfmt_hex(head, r->head, 32);
     zfmt_hex(root, st->root, 32);
-    zfmt_hex(key, node->pub, 32);
-    if (want_key != NULL && memcmp(want_key, node->pub, 32) != 0) {
-        printf("FAILED: %s is signed by node key %s, not the expected one\n", path, key);
+    zfmt_hex(key, r->genesis_key, 32);
+    zfmt_hex(now, node->pub, 32);
+    if (want_key != NULL && memcmp(want_key, r->genesis_key, 32) != 0) {
+        printf("FAILED: %s starts from node key %s, not the expected one\n", path, key);
         return ZERO_EXIT_NO;
     }
     printf("ok: %s %s: %llu entries in %llu batches verified; head #%llu %s; state root %s; "
@@ -47,6 +49,9 @@ static int verify_report(const char *path, const struct ax_replay *r, uint8_t ki
            kind == AX_SOURCE_EXPORT ? "export" : "disk", path, (unsigned long long)st->applied,
            (unsigned long long)r->checkpoints, (unsigned long long)(st->applied - 1), head, root,
            st->node, key);
+    if (node->key_gen != 0) {
+        printf(" (rotated %u times, now %s)", (unsigned)node->key_gen, now);
+    }
     if (tail != 0) {
         printf("; torn tail of %llu bytes after it (never acknowledged; cut at next start)",
                (unsigned long long)tail);

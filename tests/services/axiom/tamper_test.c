@@ -139,8 +139,8 @@ static void build(void)
  * Re-frames entries es[0..n) (batch numbers in bs) into out, renumbering,
  * re-chaining and re-signing checkpoints with sign_keys.
  */
-static size_t rebuild(const struct ax_entry *es, const int *bs, int n, struct keys *sign_keys,
-                      uint8_t *out)
+static size_t rebuild_with(const struct ax_entry *es, const int *bs, int n, struct keys *sign_keys,
+                           struct keys *last_keys, uint8_t *out)
 {
     size_t off = 0;
     uint8_t head[32] = {0};
@@ -170,7 +170,7 @@ static size_t rebuild(const struct ax_entry *es, const int *bs, int n, struct ke
             memcpy(c.state_root, e.state_root, 32);
             ax_merkle_root(&m, c.tree_root);
             (void)ax_checkpoint_message(&c, msg, sizeof(msg), &mlen);
-            (void)keys_sign(sign_keys, "root", 0, msg, mlen, c.sig);
+            (void)keys_sign(i + 1 == n ? last_keys : sign_keys, "root", 0, msg, mlen, c.sig);
             (void)ax_checkpoint_encode(&c, buf, sizeof(buf), &len);
             (void)axlog_put(out, sizeof(honest), &off, AXLOG_CHECKPOINT, batch, c.size, buf, len);
             off = (off + 511) / 512 * 512;
@@ -186,6 +186,50 @@ static int verify_export(const uint8_t *buf, size_t size)
 
     ax_replay_init(&r, &st, NULL, NULL);
     return ax_verify_export(buf, size, &r);
+}
+
+static size_t rebuild(const struct ax_entry *es, const int *bs, int n, struct keys *sign_keys,
+                      uint8_t *out)
+{
+    return rebuild_with(es, bs, n, sign_keys, sign_keys, out);
+}
+
+/*
+ * Appends a batch that rotates the node key to the attacker's and signs it
+ * with the attacker's key: without the node's current key, no one may
+ * extend the log, rotation or not.
+ */
+static void test_forged_rotation(void)
+{
+    static uint8_t out[sizeof(honest)];
+    static struct ax_entry es[MAXE];
+    static struct ax_state after;
+    int bs[MAXE];
+    struct keys attacker;
+    uint8_t attacker_secret[32] = {0xee};
+    char why[200];
+
+    keys_init(&attacker, attacker_secret);
+    memcpy(es, ents, sizeof(ents));
+    memcpy(bs, ent_batch, sizeof(ent_batch));
+    struct ax_replay r;
+    ax_replay_init(&r, &after, NULL, NULL);
+    (void)ax_verify_log(honest, honest_len, &r);
+    struct ax_entry *e = &es[nents];
+    memset(e, 0, sizeof(*e));
+    e->a.kind = AX_ID_ROTATE;
+    strcpy(e->a.proposer, "root");
+    strcpy(e->a.name, "root");
+    keys_public(&attacker, "root", 0, e->a.pub);
+    e->dec.allow = 1;
+    e->dec.rule = 1;
+    ax_state_perform(&after, &e->a);
+    memcpy(e->state_root, after.root, 32);
+    bs[nents] = bs[nents - 1] + 1;
+    size_t len = rebuild_with(es, bs, nents + 1, &keys, &attacker, out);
+    is_int(verify(out, len, why), ZERR_BADSIG, "tamper_rotation_to_own_key_signed_by_it_detected");
+    len = rebuild_with(es, bs, nents + 1, &keys, &keys, out);
+    is_int(verify(out, len, why), 0, "tamper_rotation_signed_by_current_node_key_is_valid");
 }
 
 static void test_bytes(void)
@@ -271,5 +315,6 @@ int main(void)
     is_int(verify(honest, honest_len, NULL), 0, "tamper_honest_log_verifies");
     test_bytes();
     test_semantic();
+    test_forged_rotation();
     return tap_done();
 }
