@@ -1,23 +1,30 @@
 /*
- * Arithmetic in GF(2^255 - 19), radix 2^51: five 64-bit limbs, products in
- * unsigned __int128.  Every function runs in constant time.
+ * Arithmetic in GF(2^255 - 19).  Every function runs in constant time.
  *
- * Bounds: fe_mul and fe_sq accept limbs below 2^54 and return limbs below
- * 2^51 + 2^13.  fe_add does not carry (outputs below 2^53 when inputs are
- * reduced); fe_sub accepts a subtrahend below 2^53 and carries.
+ * Two representations with one interface:
+ *  - radix 2^51 (five 64-bit limbs, products in unsigned __int128) where the
+ *    compiler has a native 64x64->128 multiply, i.e. 64-bit targets;
+ *  - radix 2^25.5 (ten signed 32-bit limbs alternating 26 and 25 bits,
+ *    products in int64_t, as in ref10) on 32-bit targets such as wasm32.
+ * Defining ZERO_ED25519_FE32 forces the second one (tests use it on hosted).
+ *
+ * Radix 2^51 bounds: fe_mul and fe_sq accept limbs below 2^54 and return
+ * limbs below 2^51 + 2^13; fe_add does not carry (outputs below 2^53 when
+ * inputs are reduced); fe_sub accepts a subtrahend below 2^53 and carries.
+ * Radix 2^25.5: every operation returns carried limbs, so any sequence of
+ * operations stays in bounds.
  */
 #ifndef ZERO_CRYPTO_INTERNAL_ED25519_FE_H
 #define ZERO_CRYPTO_INTERNAL_ED25519_FE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-typedef struct fe {
-    uint64_t v[5];
-} fe;
-
-typedef unsigned __int128 fe_u128;
-
-#define FE_MASK51 ((1ULL << 51) - 1)
+#if !defined(ZERO_ED25519_FE32) && defined(__SIZEOF_INT128__) && UINTPTR_MAX > 0xffffffffu
+#define ED_FE_RADIX51 1
+#else
+#define ED_FE_RADIX51 0
+#endif
 
 static inline uint64_t fe_load64(const uint8_t *p)
 {
@@ -34,6 +41,17 @@ static inline void fe_store64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
     }
 }
+
+#if ED_FE_RADIX51
+
+typedef struct fe {
+    uint64_t v[5];
+} fe;
+
+typedef unsigned __int128 fe_u128;
+typedef uint64_t fe_limb;
+
+#define FE_MASK51 ((1ULL << 51) - 1)
 
 static inline void fe_0(fe *h)
 {
@@ -147,15 +165,6 @@ static inline __attribute__((always_inline)) void fe_sq(fe *h, const fe *f)
     fe_reduce128(h, r0, r1, r2, r3, r4);
 }
 
-/* h = f^(2^n), n >= 1. */
-static inline void fe_sqn(fe *h, const fe *f, int n)
-{
-    fe_sq(h, f);
-    for (int i = 1; i < n; i++) {
-        fe_sq(h, h);
-    }
-}
-
 /* Decodes 32 bytes little-endian, ignoring the top bit (not reduced). */
 static inline void fe_frombytes(fe *h, const uint8_t s[32])
 {
@@ -194,6 +203,219 @@ static inline void fe_tobytes(uint8_t s[32], const fe *f)
     fe_store64(s + 24, (t.v[3] >> 39) | (t.v[4] << 12));
 }
 
+#else
+
+typedef struct fe {
+    int32_t v[10];
+} fe;
+
+typedef int32_t fe_limb;
+
+/* Bit offset and width of each limb. */
+static const uint8_t fe25_off[10] = {0, 26, 51, 77, 102, 128, 153, 179, 204, 230};
+
+static inline void fe_0(fe *h)
+{
+    for (int i = 0; i < 10; i++) {
+        h->v[i] = 0;
+    }
+}
+
+static inline void fe_1(fe *h)
+{
+    fe_0(h);
+    h->v[0] = 1;
+}
+
+static inline void fe_copy(fe *h, const fe *f)
+{
+    *h = *f;
+}
+
+/* Moves the excess of t[i] above its width (rounded, so limbs end up
+ * centred on zero) into t[i + 1]; limb 9 wraps into limb 0 times 19. */
+static inline __attribute__((always_inline)) void fe25_carry_one(int64_t t[10], int i)
+{
+    int w = (i & 1) ? 25 : 26;
+    int64_t c = (t[i] + ((int64_t)1 << (w - 1))) >> w;
+    t[i] -= c * ((int64_t)1 << w);
+    if (i == 9) {
+        t[0] += c * 19;
+    } else {
+        t[i + 1] += c;
+    }
+}
+
+/* Reduces the column sums t into h (ref10's carry order). */
+static inline __attribute__((always_inline)) void fe25_carry(fe *h, int64_t t[10])
+{
+    fe25_carry_one(t, 0);
+    fe25_carry_one(t, 4);
+    fe25_carry_one(t, 1);
+    fe25_carry_one(t, 5);
+    fe25_carry_one(t, 2);
+    fe25_carry_one(t, 6);
+    fe25_carry_one(t, 3);
+    fe25_carry_one(t, 7);
+    fe25_carry_one(t, 4);
+    fe25_carry_one(t, 8);
+    fe25_carry_one(t, 9);
+    fe25_carry_one(t, 0);
+    for (int i = 0; i < 10; i++) {
+        h->v[i] = (int32_t)t[i];
+    }
+}
+
+static inline void fe_add(fe *h, const fe *f, const fe *g)
+{
+    int64_t t[10];
+    for (int i = 0; i < 10; i++) {
+        t[i] = (int64_t)f->v[i] + g->v[i];
+    }
+    fe25_carry(h, t);
+}
+
+static inline void fe_sub(fe *h, const fe *f, const fe *g)
+{
+    int64_t t[10];
+    for (int i = 0; i < 10; i++) {
+        t[i] = (int64_t)f->v[i] - g->v[i];
+    }
+    fe25_carry(h, t);
+}
+
+static inline void fe_neg(fe *h, const fe *f)
+{
+    fe zero;
+    fe_0(&zero);
+    fe_sub(h, &zero, f);
+}
+
+static inline void fe_mul(fe *h, const fe *f, const fe *g)
+{
+    int32_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
+    int32_t f5 = f->v[5], f6 = f->v[6], f7 = f->v[7], f8 = f->v[8], f9 = f->v[9];
+    int32_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
+    int32_t g5 = g->v[5], g6 = g->v[6], g7 = g->v[7], g8 = g->v[8], g9 = g->v[9];
+    int32_t g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4;
+    int32_t g5_19 = 19 * g5, g6_19 = 19 * g6, g7_19 = 19 * g7, g8_19 = 19 * g8;
+    int32_t g9_19 = 19 * g9;
+    int32_t f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9;
+    int64_t t[10];
+    /* Limb i sits at bit ceil(25.5 i): two odd limbs multiply to twice
+     * their nominal weight, and columns past 9 wrap with 2^255 = 19. */
+    t[0] = (int64_t)f0 * g0 + (int64_t)f1_2 * g9_19 + (int64_t)f2 * g8_19 + (int64_t)f3_2 * g7_19 +
+           (int64_t)f4 * g6_19 + (int64_t)f5_2 * g5_19 + (int64_t)f6 * g4_19 +
+           (int64_t)f7_2 * g3_19 + (int64_t)f8 * g2_19 + (int64_t)f9_2 * g1_19;
+    t[1] = (int64_t)f0 * g1 + (int64_t)f1 * g0 + (int64_t)f2 * g9_19 + (int64_t)f3 * g8_19 +
+           (int64_t)f4 * g7_19 + (int64_t)f5 * g6_19 + (int64_t)f6 * g5_19 + (int64_t)f7 * g4_19 +
+           (int64_t)f8 * g3_19 + (int64_t)f9 * g2_19;
+    t[2] = (int64_t)f0 * g2 + (int64_t)f1_2 * g1 + (int64_t)f2 * g0 + (int64_t)f3_2 * g9_19 +
+           (int64_t)f4 * g8_19 + (int64_t)f5_2 * g7_19 + (int64_t)f6 * g6_19 +
+           (int64_t)f7_2 * g5_19 + (int64_t)f8 * g4_19 + (int64_t)f9_2 * g3_19;
+    t[3] = (int64_t)f0 * g3 + (int64_t)f1 * g2 + (int64_t)f2 * g1 + (int64_t)f3 * g0 +
+           (int64_t)f4 * g9_19 + (int64_t)f5 * g8_19 + (int64_t)f6 * g7_19 + (int64_t)f7 * g6_19 +
+           (int64_t)f8 * g5_19 + (int64_t)f9 * g4_19;
+    t[4] = (int64_t)f0 * g4 + (int64_t)f1_2 * g3 + (int64_t)f2 * g2 + (int64_t)f3_2 * g1 +
+           (int64_t)f4 * g0 + (int64_t)f5_2 * g9_19 + (int64_t)f6 * g8_19 + (int64_t)f7_2 * g7_19 +
+           (int64_t)f8 * g6_19 + (int64_t)f9_2 * g5_19;
+    t[5] = (int64_t)f0 * g5 + (int64_t)f1 * g4 + (int64_t)f2 * g3 + (int64_t)f3 * g2 +
+           (int64_t)f4 * g1 + (int64_t)f5 * g0 + (int64_t)f6 * g9_19 + (int64_t)f7 * g8_19 +
+           (int64_t)f8 * g7_19 + (int64_t)f9 * g6_19;
+    t[6] = (int64_t)f0 * g6 + (int64_t)f1_2 * g5 + (int64_t)f2 * g4 + (int64_t)f3_2 * g3 +
+           (int64_t)f4 * g2 + (int64_t)f5_2 * g1 + (int64_t)f6 * g0 + (int64_t)f7_2 * g9_19 +
+           (int64_t)f8 * g8_19 + (int64_t)f9_2 * g7_19;
+    t[7] = (int64_t)f0 * g7 + (int64_t)f1 * g6 + (int64_t)f2 * g5 + (int64_t)f3 * g4 +
+           (int64_t)f4 * g3 + (int64_t)f5 * g2 + (int64_t)f6 * g1 + (int64_t)f7 * g0 +
+           (int64_t)f8 * g9_19 + (int64_t)f9 * g8_19;
+    t[8] = (int64_t)f0 * g8 + (int64_t)f1_2 * g7 + (int64_t)f2 * g6 + (int64_t)f3_2 * g5 +
+           (int64_t)f4 * g4 + (int64_t)f5_2 * g3 + (int64_t)f6 * g2 + (int64_t)f7_2 * g1 +
+           (int64_t)f8 * g0 + (int64_t)f9_2 * g9_19;
+    t[9] = (int64_t)f0 * g9 + (int64_t)f1 * g8 + (int64_t)f2 * g7 + (int64_t)f3 * g6 +
+           (int64_t)f4 * g5 + (int64_t)f5 * g4 + (int64_t)f6 * g3 + (int64_t)f7 * g2 +
+           (int64_t)f8 * g1 + (int64_t)f9 * g0;
+    fe25_carry(h, t);
+}
+
+static inline void fe_sq(fe *h, const fe *f)
+{
+    int64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
+    int64_t f5 = f->v[5], f6 = f->v[6], f7 = f->v[7], f8 = f->v[8], f9 = f->v[9];
+    int64_t t[10];
+    /* The products of fe_mul with f = g, each pair once, doubled. */
+    t[0] = f0 * f0 + f1 * (76 * f9) + f2 * (38 * f8) + f3 * (76 * f7) + f4 * (38 * f6) +
+           f5 * (38 * f5);
+    t[1] = f0 * (2 * f1) + f2 * (38 * f9) + f3 * (38 * f8) + f4 * (38 * f7) + f5 * (38 * f6);
+    t[2] = f0 * (2 * f2) + f1 * (2 * f1) + f3 * (76 * f9) + f4 * (38 * f8) + f5 * (76 * f7) +
+           f6 * (19 * f6);
+    t[3] = f0 * (2 * f3) + f1 * (2 * f2) + f4 * (38 * f9) + f5 * (38 * f8) + f6 * (38 * f7);
+    t[4] =
+        f0 * (2 * f4) + f1 * (4 * f3) + f2 * f2 + f5 * (76 * f9) + f6 * (38 * f8) + f7 * (38 * f7);
+    t[5] = f0 * (2 * f5) + f1 * (2 * f4) + f2 * (2 * f3) + f6 * (38 * f9) + f7 * (38 * f8);
+    t[6] = f0 * (2 * f6) + f1 * (4 * f5) + f2 * (2 * f4) + f3 * (2 * f3) + f7 * (76 * f9) +
+           f8 * (19 * f8);
+    t[7] = f0 * (2 * f7) + f1 * (2 * f6) + f2 * (2 * f5) + f3 * (2 * f4) + f8 * (38 * f9);
+    t[8] = f0 * (2 * f8) + f1 * (4 * f7) + f2 * (2 * f6) + f3 * (4 * f5) + f4 * f4 + f9 * (38 * f9);
+    t[9] = f0 * (2 * f9) + f1 * (2 * f8) + f2 * (2 * f7) + f3 * (2 * f6) + f4 * (2 * f5);
+    fe25_carry(h, t);
+}
+
+/* Decodes 32 bytes little-endian, ignoring the top bit (not reduced). */
+static inline void fe_frombytes(fe *h, const uint8_t s[32])
+{
+    for (int i = 0; i < 10; i++) {
+        unsigned off = fe25_off[i];
+        unsigned width = (i & 1) ? 25 : 26;
+        uint64_t v = 0;
+        for (unsigned k = 0; k < 5 && off / 8 + k < 32; k++) {
+            v |= (uint64_t)s[off / 8 + k] << (8 * k);
+        }
+        h->v[i] = (int32_t)((v >> (off % 8)) & ((1u << width) - 1));
+    }
+}
+
+/* Encodes the fully reduced value of f. */
+static inline void fe_tobytes(uint8_t s[32], const fe *f)
+{
+    int64_t t[10];
+    fe h;
+    for (int i = 0; i < 10; i++) {
+        t[i] = f->v[i];
+    }
+    fe25_carry(&h, t);
+    /* q = 1 exactly when h >= p. */
+    int32_t q = (19 * h.v[9] + ((int32_t)1 << 24)) >> 25;
+    for (int i = 0; i < 10; i++) {
+        q = (h.v[i] + q) >> ((i & 1) ? 25 : 26);
+    }
+    t[0] = (int64_t)h.v[0] + 19 * q;
+    for (int i = 1; i < 10; i++) {
+        t[i] = h.v[i];
+    }
+    for (int i = 0; i < 10; i++) {
+        int w = (i & 1) ? 25 : 26;
+        int64_t c = t[i] >> w;
+        t[i] -= c * ((int64_t)1 << w);
+        if (i < 9) {
+            t[i + 1] += c;
+        }
+    }
+    uint64_t words[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 10; i++) {
+        unsigned off = fe25_off[i];
+        uint64_t v = (uint64_t)t[i];
+        words[off / 64] |= v << (off % 64);
+        if (off % 64 != 0 && off % 64 + ((i & 1) ? 25u : 26u) > 64) {
+            words[off / 64 + 1] |= v >> (64 - off % 64);
+        }
+    }
+    for (int i = 0; i < 4; i++) {
+        fe_store64(s + 8 * i, words[i]);
+    }
+}
+
+#endif
+
 /* Keeps the compiler from turning a mask back into a branch. */
 static inline uint64_t fe_barrier(uint64_t x)
 {
@@ -204,8 +426,8 @@ static inline uint64_t fe_barrier(uint64_t x)
 /* f = g if b (0 or 1), without branching on b. */
 static inline void fe_cmov(fe *f, const fe *g, unsigned b)
 {
-    uint64_t mask = fe_barrier(0 - (uint64_t)b);
-    for (int i = 0; i < 5; i++) {
+    fe_limb mask = (fe_limb)fe_barrier(0 - (uint64_t)b);
+    for (size_t i = 0; i < sizeof(f->v) / sizeof(f->v[0]); i++) {
         f->v[i] ^= mask & (f->v[i] ^ g->v[i]);
     }
 }
@@ -226,6 +448,15 @@ static inline int fe_iszero(const fe *f)
         d |= s[i];
     }
     return d == 0;
+}
+
+/* h = f^(2^n), n >= 1. */
+static inline void fe_sqn(fe *h, const fe *f, int n)
+{
+    fe_sq(h, f);
+    for (int i = 1; i < n; i++) {
+        fe_sq(h, h);
+    }
 }
 
 /* Shared head of inversion and square root: returns z^(2^250 - 1) in
