@@ -56,9 +56,10 @@ struct cc {
     uint32_t ctl_cap;
     uint8_t *ltypes;
     uint32_t nlocals;
-    uint32_t last_op;  /* word index of the last instruction with a dst */
-    uint32_t last_dst; /* word index of the dst operand of the last instruction */
-    uint32_t last_end; /* code length right after that instruction */
+    uint32_t deferred_lo; /* no stack entry below this index is deferred */
+    uint32_t last_op;     /* word index of the last instruction with a dst */
+    uint32_t last_dst;    /* word index of the dst operand of the last instruction */
+    uint32_t last_end;    /* code length right after that instruction */
     uint32_t fuel_owner;
     const struct wasm_functype *ft;
 };
@@ -190,6 +191,14 @@ static int push(struct cc *c, uint8_t type)
     return 0;
 }
 
+/* Notes that the top entry is deferred (a local's slot or a constant). */
+static void mark_deferred(struct cc *c)
+{
+    if (c->sp - 1 < c->deferred_lo) {
+        c->deferred_lo = c->sp - 1;
+    }
+}
+
 /* Pops an operand of type want (T_ANY: any); *slot says where it is. */
 static int pop(struct cc *c, uint8_t want, uint8_t *got, uint32_t *slot)
 {
@@ -242,7 +251,7 @@ static int pop_opnd(struct cc *c, uint8_t want, struct opnd *out)
 static int materialize(struct cc *c)
 {
     uint32_t len = c->len;
-    for (uint32_t i = 0; i < c->sp; i++) {
+    for (uint32_t i = c->deferred_lo; i < c->sp; i++) {
         uint32_t home = c->nlocals + i;
         if (c->stk[i].is_const) {
             if (live(c)) {
@@ -259,13 +268,14 @@ static int materialize(struct cc *c)
     if (c->len != len) {
         c->last_dst = NONE;
     }
+    c->deferred_lo = c->sp;
     return 0;
 }
 
 /* Moves the stack entries that still refer to local x into their own slots. */
 static int materialize_local(struct cc *c, uint32_t x)
 {
-    for (uint32_t i = 0; i < c->sp; i++) {
+    for (uint32_t i = c->deferred_lo; i < c->sp; i++) {
         if (c->stk[i].slot == x && !c->stk[i].is_const) {
             if (live(c)) {
                 TRY(emit_mov(c, c->nlocals + i, x));
@@ -841,7 +851,7 @@ static int pop_into(struct cc *c, uint8_t type, uint32_t dst, bool is_local)
     uint32_t src = o.slot;
     bool others = false;
     if (is_local) {
-        for (uint32_t i = 0; i < c->sp; i++) {
+        for (uint32_t i = c->deferred_lo; i < c->sp; i++) {
             others |= c->stk[i].slot == dst && !c->stk[i].is_const;
         }
     }
@@ -877,12 +887,14 @@ static int op_local(struct cc *c, uint8_t op)
     if (op == 0x20) {
         TRY(push(c, t));
         c->stk[c->sp - 1].slot = x;
+        mark_deferred(c);
         return 0;
     }
     TRY(pop_into(c, t, x, true));
     if (op == 0x22) {
         TRY(push(c, t));
         c->stk[c->sp - 1].slot = x;
+        mark_deferred(c);
     }
     return 0;
 }
@@ -1065,6 +1077,7 @@ static int op_const(struct cc *c, uint8_t op)
     }
     TRY(push(c, t));
     c->stk[c->sp - 1].is_const = true;
+    mark_deferred(c);
     c->stk[c->sp - 1].val = v;
     return 0;
 }

@@ -437,6 +437,9 @@ static int sec_type(struct decoder *d)
         const uint8_t *pp = d->r.p;
         d->r.p += np;
         TRY(read_count(d, &nr, 1));
+        if (np > WASM_MAX_ARITY || nr > WASM_MAX_ARITY) {
+            return wasm_fail(&d->r, ZERR_LIMIT, "too many parameters or results");
+        }
         uint8_t *types = d_alloc(d, 1, (size_t)np + nr + 1);
         if (types == NULL) {
             return ZERR_NOMEM;

@@ -1065,7 +1065,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
         }
         {
             const struct wasm_func_code *code = callee->code;
-            if (nfp + code->frame_size > stack_end) {
+            if ((size_t)(stack_end - nfp) < code->frame_size) {
                 TRAP(WASM_TRAP_STACK);
             }
             if (pc != NULL) {

@@ -11,6 +11,8 @@
 
 #define WASM_PAGE 65536u
 #define WASM_MAX_PAGES 65536u
+/* Parameters or results of one function type (the limit web engines use). */
+#define WASM_MAX_ARITY 1000u
 
 /* ---- arena ---------------------------------------------------------------- */
 
