@@ -214,6 +214,66 @@ static void test_backends_agree(void)
     }
 }
 
+/* Random inputs split at random points into updates give the one-shot
+ * hash: exercises the subtree path at every alignment. */
+static void test_random_splits(void)
+{
+    enum { MAX = 3 << 20 };
+    uint8_t *buf = malloc(MAX);
+    for (size_t i = 0; i < MAX; i++) {
+        buf[i] = (uint8_t)rng();
+    }
+    int agree = 1;
+    for (int round = 0; round < 40; round++) {
+        size_t len = (size_t)(rng() % MAX);
+        uint8_t want[48], got[48];
+        blake3_hasher h;
+        blake3_init(&h);
+        blake3_update(&h, buf, len);
+        blake3_finalize(&h, want, sizeof(want));
+        blake3_init(&h);
+        size_t off = 0;
+        while (off < len) {
+            size_t n = (size_t)(rng() % (round % 2 ? 70000 : 3000)) + 1;
+            n = n > len - off ? len - off : n;
+            blake3_update(&h, buf + off, n);
+            off += n;
+        }
+        blake3_finalize(&h, got, sizeof(got));
+        agree &= memcmp(want, got, sizeof(want)) == 0;
+    }
+    ok(agree, "blake3_random_update_splits_match_one_shot");
+    free(buf);
+}
+
+/* A hasher is a plain value: finalizing does not consume it, and a copy
+ * continues independently. */
+static void test_hasher_is_a_value(void)
+{
+    uint8_t a[32], b[32], c[32], d[32];
+    blake3_hasher h;
+    blake3_init(&h);
+    blake3_update(&h, "zero", 4);
+    blake3_update(&h, NULL, 0);
+    blake3_finalize(&h, a, 32);
+    blake3_finalize(&h, b, 32);
+    is_mem(a, b, 32, "blake3_finalize_twice_gives_same_output");
+    blake3_hasher fork = h;
+    blake3_update(&fork, " os", 3);
+    blake3_finalize(&fork, c, 32);
+    blake3_hash("zero os", 7, d);
+    is_mem(c, d, 32, "blake3_copied_hasher_continues_independently");
+    blake3_finalize(&h, b, 32);
+    is_mem(a, b, 32, "blake3_original_unchanged_by_copy");
+    uint8_t xof[100], part[10];
+    blake3_finalize(&h, xof, sizeof(xof));
+    blake3_finalize_seek(&h, 90, part, 10);
+    is_mem(part, xof + 90, 10, "blake3_seek_matches_xof_tail");
+    memset(part, 0xa5, sizeof(part));
+    blake3_finalize_seek(&h, 0, part, 0);
+    ok(part[0] == 0xa5 && part[9] == 0xa5, "blake3_zero_length_output_writes_nothing");
+}
+
 /* Hashes random data with b3sum and with blake3 and compares the hex. */
 static void test_against_b3sum(void)
 {
@@ -271,6 +331,8 @@ int main(void)
     tap_no_plan();
     test_vectors();
     test_backends_agree();
+    test_random_splits();
+    test_hasher_is_a_value();
     test_against_b3sum();
     return tap_done();
 }
