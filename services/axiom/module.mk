@@ -32,3 +32,8 @@ bench_axiom_LDLIBS := -lsqlite3 -lpthread
 TESTS += axiom_merkle
 axiom_merkle_SRCS := tests/services/axiom/merkle_test.c
 axiom_merkle_LIBS := $(AXIOM_LIBS)
+
+TESTS += axiom_group
+axiom_group_SRCS := tests/services/axiom/group_test.c
+axiom_group_LIBS := $(AXIOM_LIBS)
+axiom_group_LDLIBS := -lpthread
