@@ -106,8 +106,8 @@ static void bench_blake3(void)
     int fd = mkstemp(path);
     for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
         size_t len = sizes[s].len;
-        printf("bench: blake3_mem_%s %.1f MiB/s (%s)\n", sizes[s].name, blake3_mem_rate(buf, len),
-               blake3_backend());
+        printf("bench: blake3_lib_%s_%s %.1f MiB/s\n", blake3_backend(), sizes[s].name,
+               blake3_mem_rate(buf, len));
         if (fd < 0 || ftruncate(fd, 0) != 0 || pwrite(fd, buf, len, 0) != (ssize_t)len) {
             continue;
         }
