@@ -607,10 +607,7 @@ static int op_end(struct cc *c, bool *done)
         if (live(c)) {
             TRY(emit_branch(c, t, t->nresults));
         }
-        if (t->fuel_pos != NONE) {
-            c->code[t->fuel_pos] = t->fuel;
-        }
-        *done = true;
+        *done = true; /* the call charges t->fuel on entry */
         return 0;
     }
     if (t->else_patch != NONE) {
@@ -1355,9 +1352,6 @@ static int compile_body(struct cc *c, struct wasm_func_code *fc)
     TRY(push_ctrl(c, K_FUNC, NULL, 0, c->ft->types + c->ft->nparams, c->ft->nresults));
     c->fuel_owner = 0;
     c->code = (uint32_t *)(c->a->base + c->a->low);
-    TRY(emit(c, WASM_OP_FUEL));
-    c->ctl[0].fuel_pos = c->len;
-    TRY(emit(c, 0));
     bool done = false;
     while (!done) {
         uint8_t op;
@@ -1369,6 +1363,7 @@ static int compile_body(struct cc *c, struct wasm_func_code *fc)
     }
     fc->code = c->code;
     fc->frame_size = c->nlocals + c->max_height;
+    fc->entry_fuel = c->ctl[0].fuel;
     /* keep the arena's low end 8-aligned */
     if (c->a->low & 7) {
         c->a->low += 8 - (c->a->low & 7);

@@ -1078,6 +1078,10 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
                 ex->frames[depth].base = base;
                 depth++;
             }
+            if (fuel < code->entry_fuel) {
+                TRAP(WASM_TRAP_FUEL);
+            }
+            fuel -= code->entry_fuel;
             fp = nfp;
             memset(fp + code->nparams, 0, (size_t)(code->nlocals - code->nparams) * 8);
             inst = callee->inst;

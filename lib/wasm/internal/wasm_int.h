@@ -81,6 +81,7 @@ struct wasm_func_code {
     uint32_t nparams;    /* slots 0..nparams-1 */
     uint32_t nlocals;    /* params + declared locals */
     uint32_t frame_size; /* locals + deepest operand stack */
+    uint32_t entry_fuel; /* charged by every call: instructions outside loops */
     const uint32_t *code;
 };
 
