@@ -88,6 +88,9 @@ struct trap_frame {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 
+_Static_assert(sizeof(struct trap_frame) == 192, "entry.S: FRAME_SIZE");
+_Static_assert(offsetof(struct trap_frame, cs) == 160, "entry.S: FRAME_CS");
+
 #define FRAME_INTERRUPT 0
 #define FRAME_SYSCALL 1
 
@@ -196,6 +199,12 @@ struct cpu {
     bool need_resched;
     uint64_t ticks;
 };
+
+_Static_assert(offsetof(struct cpu, kstack_top) == 8, "entry.S: %gs:8");
+_Static_assert(offsetof(struct cpu, user_rsp) == 16, "entry.S: %gs:16");
+_Static_assert(offsetof(struct cpu, frame_end) == 24, "entry.S: %gs:24");
+_Static_assert(offsetof(struct thread, frame) == 0 && sizeof(struct thread) % 16 == 0,
+               "a thread's frame ends 16-byte aligned (TSS.rsp0)");
 
 /* ---- boot information -------------------------------------------------- */
 
