@@ -7,22 +7,13 @@
 const uint32_t b3_iv[8] = {0x6A09E667UL, 0xBB67AE85UL, 0x3C6EF372UL, 0xA54FF53AUL,
                            0x510E527FUL, 0x9B05688CUL, 0x1F83D9ABUL, 0x5BE0CD19UL};
 
-const uint8_t b3_msg_schedule[7][16] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-    {2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8},
-    {3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1},
-    {10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6},
-    {12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4},
-    {9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7},
-    {11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13},
-};
-
 static inline uint32_t rotr32(uint32_t w, unsigned c)
 {
     return (w >> c) | (w << (32 - c));
 }
 
-static inline void g(uint32_t *s, int a, int b, int c, int d, uint32_t x, uint32_t y)
+static inline __attribute__((always_inline)) void g(uint32_t *s, int a, int b, int c, int d,
+                                                    uint32_t x, uint32_t y)
 {
     s[a] = s[a] + s[b] + x;
     s[d] = rotr32(s[d] ^ s[a], 16);
@@ -34,9 +25,21 @@ static inline void g(uint32_t *s, int a, int b, int c, int d, uint32_t x, uint32
     s[b] = rotr32(s[b] ^ s[c], 7);
 }
 
-static inline void round_fn(uint32_t s[16], const uint32_t *m, int r)
+/* The schedule again, file-local so that after unrolling every message
+ * index is a constant and the words stay in registers. */
+static const uint8_t schedule[7][16] = {
+    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+    {2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8},
+    {3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1},
+    {10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6},
+    {12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4},
+    {9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7},
+    {11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13},
+};
+
+static inline __attribute__((always_inline)) void round_fn(uint32_t s[16], const uint32_t *m, int r)
 {
-    const uint8_t *sch = b3_msg_schedule[r];
+    const uint8_t *sch = schedule[r];
     g(s, 0, 4, 8, 12, m[sch[0]], m[sch[1]]);
     g(s, 1, 5, 9, 13, m[sch[2]], m[sch[3]]);
     g(s, 2, 6, 10, 14, m[sch[4]], m[sch[5]]);
@@ -66,9 +69,13 @@ static void compress_pre(uint32_t s[16], const uint32_t cv[8], const uint8_t *bl
     s[13] = (uint32_t)(counter >> 32);
     s[14] = (uint32_t)block_len;
     s[15] = (uint32_t)flags;
-    for (int r = 0; r < 7; r++) {
-        round_fn(s, m, r);
-    }
+    round_fn(s, m, 0);
+    round_fn(s, m, 1);
+    round_fn(s, m, 2);
+    round_fn(s, m, 3);
+    round_fn(s, m, 4);
+    round_fn(s, m, 5);
+    round_fn(s, m, 6);
 }
 
 void b3_compress_in_place_portable(uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],

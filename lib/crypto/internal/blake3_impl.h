@@ -24,7 +24,6 @@ enum blake3_flags {
 #define B3_MAX_SIMD_DEGREE 16
 
 extern const uint32_t b3_iv[8];
-extern const uint8_t b3_msg_schedule[7][16];
 
 static inline uint32_t b3_load32(const void *src)
 {
