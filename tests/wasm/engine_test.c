@@ -204,6 +204,198 @@ static void test_hostile(void)
     ok(nomem > 0, "wasm_small_arena_is_refused_with_nomem (%d sizes)", nomem);
 }
 
+/* ---- modules built byte by byte ------------------------------------------ */
+
+struct buf {
+    uint8_t *p;
+    size_t n;
+};
+
+static void put(struct buf *b, const void *src, size_t n)
+{
+    memcpy(b->p + b->n, src, n);
+    b->n += n;
+}
+
+static void put_byte(struct buf *b, uint8_t v)
+{
+    put(b, &v, 1);
+}
+
+static void put_leb(struct buf *b, uint32_t v)
+{
+    do {
+        uint8_t byte = v & 0x7f;
+        v >>= 7;
+        put_byte(b, (uint8_t)(byte | (v != 0 ? 0x80 : 0)));
+    } while (v != 0);
+}
+
+/* Appends section id with the contents body[0..n). */
+static void put_section(struct buf *b, uint8_t id, const struct buf *body)
+{
+    put_byte(b, id);
+    put_leb(b, (uint32_t)body->n);
+    put(b, body->p, body->n);
+}
+
+static int load_bytes(const uint8_t *bytes, size_t n, struct wasm_module **m, void **mem)
+{
+    struct wasm_arena a;
+    struct wasm_error err;
+    size_t size = wasm_module_arena_hint(n);
+    *mem = malloc(size);
+    wasm_arena_init(&a, *mem, size);
+    return wasm_module_load(bytes, n, &a, NULL, m, &err);
+}
+
+/*
+ * A function with a 30000-deep operand stack followed by 100000 empty
+ * blocks: compiling must stay linear (this runs in milliseconds).
+ */
+static void test_deep_stack_compiles(void)
+{
+    const uint32_t depth = 30000;
+    const uint32_t blocks = 100000;
+    struct buf body = {malloc(8 * depth + 3 * blocks + 64), 0};
+    struct buf code = {malloc(8 * depth + 3 * blocks + 64), 0};
+    struct buf mod = {malloc(8 * depth + 3 * blocks + 128), 0};
+    static const uint8_t locals[] = {1, 1, WASM_I32};
+    put(&body, locals, sizeof locals);
+    for (uint32_t i = 0; i < depth; i++) {
+        put_byte(&body, 0x20); /* local.get 0 */
+        put_byte(&body, 0);
+    }
+    for (uint32_t i = 0; i < blocks; i++) {
+        static const uint8_t blk[] = {0x02, 0x40, 0x0b};
+        put(&body, blk, sizeof blk);
+    }
+    for (uint32_t i = 0; i < depth; i++) {
+        put_byte(&body, 0x1a); /* drop */
+    }
+    put_byte(&body, 0x0b);
+    put_leb(&code, 1);
+    put_leb(&code, (uint32_t)body.n);
+    put(&code, body.p, body.n);
+    static const uint8_t head[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    static const uint8_t types[] = {1, 0x60, 0, 0};
+    static const uint8_t funcs[] = {1, 0};
+    struct buf t = {(uint8_t *)types, sizeof types};
+    struct buf f = {(uint8_t *)funcs, sizeof funcs};
+    put(&mod, head, sizeof head);
+    put_section(&mod, 1, &t);
+    put_section(&mod, 3, &f);
+    put_section(&mod, 10, &code);
+    struct wasm_module *m;
+    void *mem;
+    is_int(load_bytes(mod.p, mod.n, &m, &mem), 0, "wasm_deep_stack_with_many_blocks_loads");
+    free(mem);
+    free(body.p);
+    free(code.p);
+    free(mod.p);
+}
+
+static void test_arity_limit(void)
+{
+    struct buf mod = {malloc(4096), 0};
+    struct buf types = {malloc(2048), 0};
+    static const uint8_t head[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    put_leb(&types, 1);
+    put_byte(&types, 0x60);
+    put_leb(&types, 1001);
+    for (int i = 0; i < 1001; i++) {
+        put_byte(&types, WASM_I32);
+    }
+    put_leb(&types, 0);
+    put(&mod, head, sizeof head);
+    put_section(&mod, 1, &types);
+    struct wasm_module *m;
+    void *mem;
+    is_int(load_bytes(mod.p, mod.n, &m, &mem), ZERR_LIMIT, "wasm_type_with_1001_params_is_refused");
+    free(mem);
+    free(types.p);
+    free(mod.p);
+}
+
+/* ---- imports -------------------------------------------------------------- */
+
+static const uint8_t import_wasm[] = {
+    /* (import "env" "twice" (func (param i32) (result i32)))
+       (func (export "quad") (param i32) (result i32)
+         (call 0 (call 0 (local.get 0)))) */
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01,
+    0x7f, 0x02, 0x0d, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x05, 0x74, 0x77, 0x69, 0x63, 0x65, 0x00,
+    0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x08, 0x01, 0x04, 0x71, 0x75, 0x61, 0x64, 0x00, 0x01,
+    0x0a, 0x0a, 0x01, 0x08, 0x00, 0x20, 0x00, 0x10, 0x00, 0x10, 0x00, 0x0b,
+};
+
+static int host_twice(void *ctx, const uint64_t *args, uint64_t *results)
+{
+    int *calls = ctx;
+    (*calls)++;
+    results[0] = (uint32_t)(args[0] * 2);
+    return 0;
+}
+
+static int host_fail(void *ctx, const uint64_t *args, uint64_t *results)
+{
+    (void)ctx;
+    (void)args;
+    (void)results;
+    return WASM_TRAP_HOST;
+}
+
+static void test_imports(void)
+{
+    static const uint8_t ii[] = {WASM_I32, WASM_I32};
+    static const uint8_t ff[] = {WASM_F32, WASM_F32};
+    const struct wasm_functype t_ii = {1, 1, ii};
+    const struct wasm_functype t_ff = {1, 1, ff};
+    struct wasm_module *m;
+    void *mem;
+    is_int(load_bytes(import_wasm, sizeof import_wasm, &m, &mem), 0, "wasm_import_module_loads");
+    is_int(wasm_module_import_count(m), 1, "wasm_import_module_has_one_import");
+    struct wasm_exec ex;
+    struct wasm_arena a;
+    size_t n = wasm_exec_arena_size(NULL);
+    void *exmem = malloc(n);
+    wasm_arena_init(&a, exmem, n);
+    wasm_exec_init(&ex, &a, NULL);
+    n = wasm_instance_arena_size(m, NULL);
+    void *imem = malloc(n);
+    int calls = 0;
+    struct wasm_func twice;
+    struct wasm_extern grant = {WASM_EXTERN_FUNC, {.func = &twice}};
+    struct wasm_instance *inst;
+    struct wasm_error err;
+    /* a function of the wrong type is not linked */
+    wasm_host_func_init(&twice, &t_ff, host_twice, &calls);
+    wasm_arena_init(&a, imem, n);
+    is_int(wasm_instantiate(m, &grant, 1, &a, NULL, &ex, &inst, &err), ZERR_INVAL,
+           "wasm_import_of_wrong_type_is_unlinkable");
+    wasm_arena_init(&a, imem, n);
+    is_int(wasm_instantiate(m, NULL, 0, &a, NULL, &ex, &inst, &err), ZERR_INVAL,
+           "wasm_missing_import_is_unlinkable");
+    wasm_host_func_init(&twice, &t_ii, host_twice, &calls);
+    wasm_arena_init(&a, imem, n);
+    is_int(wasm_instantiate(m, &grant, 1, &a, NULL, &ex, &inst, &err), 0,
+           "wasm_granted_import_links");
+    struct wasm_extern quad;
+    wasm_instance_export(inst, "quad", 4, &quad);
+    uint64_t arg = 5;
+    uint64_t res = 0;
+    is_int(wasm_invoke(&ex, quad.u.func, &arg, &res), 0, "wasm_calls_through_host_function");
+    is_int(res, 20, "wasm_host_function_results_flow_back");
+    is_int(calls, 2, "wasm_host_function_called_twice");
+    wasm_host_func_init(&twice, &t_ii, host_fail, NULL);
+    is_int(wasm_invoke(&ex, quad.u.func, &arg, &res), ZERR_TRAP,
+           "wasm_failing_host_function_traps");
+    is_int(ex.trap, WASM_TRAP_HOST, "wasm_failing_host_function_reason");
+    free(imem);
+    free(exmem);
+    free(mem);
+}
+
 int main(void)
 {
     struct env e;
@@ -219,5 +411,8 @@ int main(void)
     env_close(&e);
     test_memory_limit();
     test_hostile();
+    test_deep_stack_compiles();
+    test_arity_limit();
+    test_imports();
     return tap_done();
 }
