@@ -22,7 +22,7 @@ endif
 endif
 
 # zero hash / zero sig (tools/zero/cmd_hash.c, cmd_sig.c) against b3sum and RFC 8032.
-SCRIPT_TESTS += tests/tools/zero_hash.t tests/tools/zero_sig.t
+SCRIPT_TESTS += tests/tools/zero_hash.t tests/tools/zero_sig.t tests/lib/crypto/ct_msan.t
 
 FUZZERS += ed25519_verify
 ed25519_verify_SRCS := fuzz/ed25519_verify.c
