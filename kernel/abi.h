@@ -50,6 +50,7 @@ enum zero_sys {
     SYS_IOPORT_IN = 26,       /* (ioport cap, port) -> rdi byte */
     SYS_INFO = 27,            /* () -> rdi free frames, rsi used slots, rdx timer ticks */
     SYS_NULL = 28,            /* () -> 0: the cheapest round trip into the kernel */
+    SYS_TIMER = 29,           /* (ntfn, ns): signals it once, at least ns from now */
     SYS_COUNT
 };
 

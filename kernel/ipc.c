@@ -20,6 +20,16 @@ struct notification notifications[MAX_NOTIFICATIONS];
 static struct notification *irq_ntfn[MAX_IRQS];
 static uint64_t irq_bits[MAX_IRQS];
 
+/* One-shot timers: each holds a reference on its notification until it fires. */
+struct timer {
+    struct notification *n;
+    const struct proc *owner;
+    uint64_t bits;
+    uint64_t deadline; /* in scheduler ticks */
+};
+
+static struct timer timers[MAX_TIMERS];
+
 static void q_push(struct thread_queue *q, struct thread *t)
 {
     t->next = NULL;
@@ -316,5 +326,49 @@ void irq_dispatch(uint32_t irq)
 {
     if (irq < MAX_IRQS && irq_ntfn[irq] != NULL) {
         notification_signal(irq_ntfn[irq], irq_bits[irq]);
+    }
+}
+
+/*
+ * Signals n with bits once the tick count reaches deadline.  A process may
+ * have TIMERS_PER_PROC timers pending.  0, ZERR_LIMIT or ZERR_FULL.
+ */
+int timer_arm(const struct proc *owner, struct notification *n, uint64_t bits, uint64_t deadline)
+{
+    struct timer *slot = NULL;
+    uint32_t mine = 0;
+    for (int i = 0; i < MAX_TIMERS; i++) {
+        if (timers[i].n == NULL) {
+            slot = slot != NULL ? slot : &timers[i];
+        } else if (timers[i].owner == owner) {
+            mine++;
+        }
+    }
+    if (mine >= TIMERS_PER_PROC) {
+        return ZERR_LIMIT;
+    }
+    if (slot == NULL) {
+        return ZERR_FULL;
+    }
+    n->refs++;
+    slot->n = n;
+    slot->owner = owner;
+    slot->bits = bits;
+    slot->deadline = deadline;
+    return 0;
+}
+
+/* Timer interrupt: fires every timer whose deadline has come. */
+void timer_expire(uint64_t now)
+{
+    for (int i = 0; i < MAX_TIMERS; i++) {
+        struct timer *t = &timers[i];
+        if (t->n != NULL && t->deadline <= now) {
+            struct notification *n = t->n;
+            t->n = NULL;
+            t->owner = NULL;
+            notification_signal(n, t->bits);
+            notification_put(n);
+        }
     }
 }

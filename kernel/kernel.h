@@ -43,6 +43,9 @@
 #define MSG_WORDS 4
 #define MAX_MODULES 16
 #define MAX_IRQS 24
+#define MAX_TIMERS 64
+#define TIMERS_PER_PROC 4
+#define TICK_NS 10000000ull /* the scheduler tick: 100 Hz */
 
 /* No capability handle (IPC without a transferred capability). */
 #define CAP_NONE UINT32_MAX
@@ -308,6 +311,8 @@ bool ipc_send(struct thread *t, struct endpoint *e);
 bool ipc_recv(struct thread *t, struct endpoint *e);
 struct thread *ipc_reply(struct thread *t, const uint64_t msg[MSG_WORDS]);
 int irq_bind(uint32_t irq, struct notification *n, uint64_t bits);
+int timer_arm(const struct proc *owner, struct notification *n, uint64_t bits, uint64_t deadline);
+void timer_expire(uint64_t now);
 void irq_dispatch(uint32_t irq);
 
 /* kernel/syscall.c */

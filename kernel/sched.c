@@ -150,6 +150,9 @@ void sched_tick(void)
 {
     struct cpu *c = arch_cpu();
     c->ticks++;
+    if (c->id == 0) {
+        timer_expire(c->ticks);
+    }
     struct thread *cur = c->current;
     if (cur != NULL && cur->state == TS_RUNNING && cur->ticks_left > 0) {
         if (--cur->ticks_left == 0) {

@@ -467,6 +467,21 @@ static void sys_null(struct thread *t, struct trap_frame *f)
     ret(f, 0);
 }
 
+static void sys_timer(struct thread *t, struct trap_frame *f)
+{
+    const struct cap *n;
+    int r = lookup(t, f->rdi, CAP_NOTIFICATION, CAP_RIGHT_WRITE, &n);
+    if (r == 0 && f->rsi > UINT64_MAX / 2) {
+        r = ZERR_RANGE;
+    }
+    if (r == 0) {
+        uint64_t ticks = (f->rsi + TICK_NS - 1) / TICK_NS;
+        r = timer_arm(t->proc, (struct notification *)n->obj, n->badge != 0 ? n->badge : 1,
+                      arch_time_ticks() + (ticks == 0 ? 1 : ticks));
+    }
+    ret(f, r);
+}
+
 static const sys_fn sys_table[SYS_COUNT] = {
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_YIELD] = sys_yield,
@@ -497,6 +512,7 @@ static const sys_fn sys_table[SYS_COUNT] = {
     [SYS_IOPORT_IN] = sys_ioport_in,
     [SYS_INFO] = sys_info,
     [SYS_NULL] = sys_null,
+    [SYS_TIMER] = sys_timer,
 };
 
 /*

@@ -584,6 +584,25 @@ static void test_stress(uint64_t exit_ntfn)
     is_int(used_slots(), slots, "stress_returns_every_capability_slot");
 }
 
+static void test_timers(void)
+{
+    int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    uint64_t t0 = ticks();
+    is_int(zsys3(SYS_TIMER, (uint64_t)n, 30000000, 0), 0, "timer_arm");
+    uint64_t bits = 0;
+    zero_wait((uint64_t)n, &bits, 1);
+    ok(bits == 1 && ticks() >= t0 + 3, "timer_signals_notification_after_delay");
+    is_int(zsys3(SYS_TIMER, ZERO_SLOT_CONSOLE, 1000, 0), ZERR_BADCAP, "timer_needs_notification");
+    int64_t ro = derive((uint64_t)n, CAP_RIGHT_READ, 0);
+    is_int(zsys3(SYS_TIMER, (uint64_t)ro, 1000, 0), ZERR_PERM, "timer_needs_write_right");
+    is_int(zsys3(SYS_TIMER, (uint64_t)n, UINT64_MAX, 0), ZERR_RANGE, "timer_rejects_huge_delay");
+    int limit = 0;
+    for (int i = 0; i < 8; i++) {
+        limit = (int)zsys3(SYS_TIMER, (uint64_t)n, 1000000000ull, 0);
+    }
+    is_int(limit, ZERR_LIMIT, "pending_timers_per_process_are_limited");
+}
+
 /* The platform library of user programs (hal/x86_64/user). */
 static void test_user_hal(void)
 {
@@ -606,6 +625,9 @@ static void test_user_hal(void)
                "hal_page_free_unmaps");
     }
     ok(hal_clock_ns() > 0, "hal_clock_advances_from_boot");
+    uint64_t t0 = hal_clock_ns();
+    hal_wait_until(t0 + 50000000);
+    ok(hal_clock_ns() >= t0 + 50000000, "hal_wait_until_sleeps_on_a_timer");
 }
 
 static void test_fuzz(uint64_t exit_ntfn)
@@ -631,6 +653,7 @@ static int run_main(void)
     test_preemption((uint64_t)exit_ntfn);
     test_priorities();
     test_irq();
+    test_timers();
     test_user_hal();
     test_stress((uint64_t)exit_ntfn);
     test_fuzz((uint64_t)exit_ntfn);

@@ -246,6 +246,26 @@ static void test_notifications(void)
     is_int(irq_bind(MAX_IRQS, n, 1), ZERR_RANGE, "irq_bind_rejects_unknown_irq");
 }
 
+static void test_timers(void)
+{
+    reset();
+    struct notification *n = notification_alloc();
+    uint32_t refs = n->refs;
+    is_int(timer_arm(&pa, n, 2, 5), 0, "timer_arm");
+    is_int(n->refs, refs + 1, "armed_timer_holds_a_reference");
+    timer_expire(4);
+    is_int(n->bits, 0, "timer_waits_for_its_deadline");
+    timer_expire(5);
+    ok(n->bits == 2 && n->refs == refs, "timer_fires_once_and_lets_go");
+    for (int i = 0; i < TIMERS_PER_PROC; i++) {
+        timer_arm(&pa, n, 1, 100);
+    }
+    is_int(timer_arm(&pa, n, 1, 100), ZERR_LIMIT, "timers_per_process_are_limited");
+    is_int(timer_arm(&pb, n, 1, 100), 0, "another_process_still_arms");
+    timer_expire(100);
+    is_int(n->refs, refs, "expired_timers_release_their_notification");
+}
+
 int main(void)
 {
     tap_no_plan();
@@ -256,5 +276,6 @@ int main(void)
     test_cap_transfer();
     test_endpoint_death();
     test_notifications();
+    test_timers();
     return tap_done();
 }

@@ -141,10 +141,22 @@ uint64_t hal_clock_ns(void)
     return r.rdx * TICK_NS;
 }
 
+static int64_t sleep_ntfn = -1;
+
+/* Sleeps on a kernel timer notification; yields in a loop if none can be had. */
 void hal_wait_until(uint64_t deadline_ns)
 {
-    while (hal_clock_ns() < deadline_ns) {
-        zero_yield();
+    if (sleep_ntfn < 0) {
+        sleep_ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    }
+    uint64_t now;
+    while ((now = hal_clock_ns()) < deadline_ns) {
+        uint64_t bits;
+        if (sleep_ntfn < 0 || zsys3(SYS_TIMER, (uint64_t)sleep_ntfn, deadline_ns - now, 0) != 0) {
+            zero_yield();
+        } else {
+            zero_wait((uint64_t)sleep_ntfn, &bits, 1);
+        }
     }
 }
 
