@@ -520,10 +520,11 @@ static int op_block(struct cc *c, uint8_t kind)
     uint32_t nr = 0;
     TRY(read_blocktype(c, &params, &np, &results, &nr));
     uint32_t cond = 0;
-    TRY(materialize(c));
+    /* the condition may stay in a local: materializing never writes locals */
     if (kind == K_IF) {
         TRY(pop(c, WASM_I32, NULL, &cond));
     }
+    TRY(materialize(c));
     TRY(check_top(c, params, np));
     if (c->sp - c->ctl[c->csp - 1].height < np) {
         /* polymorphic stack: conjure the missing params */
@@ -654,8 +655,8 @@ static int op_br_if(struct cc *c, uint32_t depth)
     uint32_t n = 0;
     uint32_t cond;
     TRY(label_of(c, depth, &l, &types, &n));
-    TRY(materialize(c));
     TRY(pop(c, WASM_I32, NULL, &cond));
+    TRY(materialize(c));
     TRY(check_top(c, types, n));
     if (c->sp - c->ctl[c->csp - 1].height < n) {
         /* polymorphic: make the label's operands concrete for what follows */
@@ -699,8 +700,8 @@ static int op_br_table(struct cc *c)
     if (count > (uint32_t)(c->r->end - c->r->p)) {
         return fail(c, ZERR_CORRUPT, "unexpected end");
     }
-    TRY(materialize(c));
     TRY(pop(c, WASM_I32, NULL, &idx));
+    TRY(materialize(c));
     bool emitting = live(c);
     /* first pass: validate every label, the default last */
     const uint8_t *start = c->r->p;
@@ -778,10 +779,10 @@ static int do_call(struct cc *c, const struct wasm_functype *t, uint32_t op, uin
                    bool indirect)
 {
     uint32_t idx = 0;
-    TRY(materialize(c));
     if (indirect) {
         TRY(pop(c, WASM_I32, NULL, &idx));
     }
+    TRY(materialize(c));
     TRY(pop_types(c, t->types, t->nparams));
     uint32_t argbase = c->nlocals + c->sp;
     if (live(c)) {
