@@ -134,6 +134,33 @@ static int ax_decide_genesis(const struct ax_state *s, const struct ax_action *a
     return 0;
 }
 
+/*
+ * True if, after the policy change a (already parsed into rule for an add),
+ * the node principal could still change the policy.  A change that would
+ * lock it out is refused: nothing else could ever repair the policy.
+ */
+static bool ax_keeps_admin(const struct ax_state *s, const struct ax_action *a,
+                           const struct policy_rule *rule)
+{
+    const struct id_principal *node = id_find(&s->ids, s->node);
+    struct policy_request rq;
+    struct policy_decision d;
+
+    if (node == NULL) {
+        return true;
+    }
+    rq.proposer.name = node->name;
+    rq.proposer.kind = node->kind;
+    rq.proposer.parent = node->parent;
+    rq.action = "policy.remove";
+    rq.resource.name = "policy";
+    rq.resource.kind = ID_KIND_NONE;
+    rq.resource.parent = "";
+    policy_eval_with(&s->pol, a->kind == AX_POLICY_REMOVE ? a->rule_id : 0,
+                     a->kind == AX_POLICY_ADD ? rule : NULL, &rq, &d);
+    return d.allow != 0;
+}
+
 /* The structural checks of a non-genesis action, before policy. */
 static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, char *why,
                            size_t cap)
@@ -171,9 +198,18 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
             return ZERR_NONCANONICAL;
         }
         err = policy_check_add(&s->pol);
+        if (err == 0 && !ax_keeps_admin(s, a, &rule)) {
+            ax_why(why, cap, "this rule would lock %s out of changing the policy", s->node);
+            return ZERR_PERM;
+        }
         break;
     case AX_POLICY_REMOVE:
         err = policy_check_remove(&s->pol, a->rule_id);
+        if (err == 0 && !ax_keeps_admin(s, a, NULL)) {
+            ax_why(why, cap, "removing rule #%u would lock %s out of changing the policy",
+                   (unsigned)a->rule_id, s->node);
+            return ZERR_PERM;
+        }
         break;
     case AX_NOTE:
         err = a->data_len <= AX_NOTE_MAX ? 0 : ZERR_LIMIT;

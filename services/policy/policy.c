@@ -313,27 +313,44 @@ static bool policy_rule_matches(const struct policy_rule *r, const struct policy
     return true;
 }
 
+/* Folds rule r (id `id`) into a running decision; returns true once a deny decided. */
+static bool policy_step(const struct policy_rule *r, uint32_t id, const struct policy_request *rq,
+                        struct policy_decision *d)
+{
+    if (!policy_rule_matches(r, rq)) {
+        return false;
+    }
+    if (r->effect == POLICY_DENY) {
+        d->allow = 0;
+        d->rule = id;
+        return true;
+    }
+    if (!d->allow) {
+        d->allow = 1;
+        d->rule = id;
+    }
+    return false;
+}
+
+void policy_eval_with(const struct policy_set *s, uint32_t without, const struct policy_rule *with,
+                      const struct policy_request *rq, struct policy_decision *d)
+{
+    d->allow = 0;
+    d->rule = POLICY_DEFAULT_RULE;
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (s->r[i].id != without && policy_step(&s->r[i], s->r[i].id, rq, d)) {
+            return;
+        }
+    }
+    if (with != NULL) {
+        (void)policy_step(with, s->next_id, rq, d);
+    }
+}
+
 void policy_eval(const struct policy_set *s, const struct policy_request *rq,
                  struct policy_decision *d)
 {
-    uint32_t first_allow = 0;
-
-    for (uint32_t i = 0; i < s->n; i++) {
-        const struct policy_rule *r = &s->r[i];
-        if (!policy_rule_matches(r, rq)) {
-            continue;
-        }
-        if (r->effect == POLICY_DENY) {
-            d->allow = 0;
-            d->rule = r->id;
-            return;
-        }
-        if (first_allow == 0) {
-            first_allow = r->id;
-        }
-    }
-    d->allow = first_allow != 0;
-    d->rule = first_allow;
+    policy_eval_with(s, 0, NULL, rq, d);
 }
 
 void policy_encode_rule(const struct policy_rule *r, cbor_enc *e)

@@ -125,6 +125,14 @@ void policy_eval(const struct policy_set *s, const struct policy_request *rq,
                  struct policy_decision *d);
 
 /*
+ * Decides rq as s would after removing rule `without` (0: none) and adding
+ * `with` (NULL: none) under the next id: the preview a policy change is
+ * checked with.
+ */
+void policy_eval_with(const struct policy_set *s, uint32_t without, const struct policy_rule *with,
+                      const struct policy_request *rq, struct policy_decision *d);
+
+/*
  * Canonical encoding of one rule: [id, effect, text].  The set's encoding is
  * [next_id, [rule, ...]] in id order.  A rule's parsed form is a function of
  * its text, so the text suffices.

@@ -40,6 +40,10 @@ check "hosted_policy_change_commits" has "$out" 'committed #2 '
 check "hosted_new_rule_allows_agent" has "$out" 'committed #3 '
 check "hosted_policy_show_lists_rule_with_id" has "$out" '#2 +allow kind:user id.create'
 
+out=$(session 'policy deny root * *' 'policy remove 1' 'policy deny * policy.remove *')
+check "hosted_rule_locking_out_root_refused" has "$out" 'denied: this rule would lock root out of changing the policy'
+check "hosted_removing_roots_rule_refused" has "$out" 'denied: removing rule #1 would lock root out of changing the policy'
+check "hosted_lockout_guard_sees_wildcards" bash -c "[[ \$(grep -c 'would lock root out' <<<'$out') -eq 3 ]]"
 out=$(session 'as nobody note hi')
 check "hosted_unknown_principal_denied" has "$out" 'denied: unknown principal nobody'
 out=$(session 'as alice policy allow * * *')

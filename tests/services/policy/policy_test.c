@@ -93,6 +93,16 @@ static void test_eval(void)
     d = decide("alice", ID_KIND_USER, "root", "id.create", "bot", ID_KIND_AGENT, "alice");
     ok(d.allow && d.rule == 2, "policy_removed_deny_no_longer_applies");
     is_int(add("* * *", POLICY_ALLOW), 5, "policy_ids_are_never_reused");
+    struct policy_rule deny_all;
+    char err[96];
+    policy_parse("* * *", 5, POLICY_DENY, &deny_all, err, sizeof(err));
+    struct policy_request rq = {{"svc-log", ID_KIND_SERVICE, "root"}, "note", {"note", 0, ""}};
+    policy_eval_with(&set, 0, &deny_all, &rq, &d);
+    ok(!d.allow && d.rule == set.next_id, "policy_preview_with_added_deny_names_its_future_id");
+    policy_eval_with(&set, 4, NULL, &rq, &d);
+    ok(d.allow && d.rule == 5, "policy_preview_without_a_rule_skips_it");
+    policy_eval(&set, &rq, &d);
+    ok(d.allow && d.rule == 4, "policy_preview_leaves_the_set_unchanged");
 }
 
 int main(void)
