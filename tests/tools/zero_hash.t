@@ -52,4 +52,13 @@ check "zero_hash_bad_length_exits_2" test $? -eq 2
 "$zero" hash --keyed "$key" --derive-key ctx "$work/f0" >/dev/null 2>&1
 check "zero_hash_keyed_with_derive_key_exits_2" test $? -eq 2
 check "zero_hash_help_exits_0" bash -c "'$zero' hash --help | grep -q 'usage: zero hash'"
+# The WebAssembly build of the tool (read(), no mmap) gives the same lines.
+if [ -x build/bin/zero-wasm ] && [ -f build/wasm/bin/zero ]; then
+    check "zero_hash_wasm_matches_b3sum" \
+        cmp -s <(cd "$work" && "$OLDPWD/build/bin/zero-wasm" hash f0 f1025 f65537 f3000001) \
+            <(cd "$work" && b3sum f0 f1025 f65537 f3000001)
+    check "zero_hash_wasm_keyed_length_matches_b3sum" \
+        cmp -s <(cd "$work" && "$OLDPWD/build/bin/zero-wasm" hash --keyed "$key" --length 77 f4096) \
+            <(cd "$work" && b3sum --keyed --length 77 f4096 <key.bin)
+fi
 echo "1..$n"
