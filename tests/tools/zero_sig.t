@@ -42,5 +42,11 @@ check "zero_sig_msg_hex_and_file_exits_2" test $? -eq 2
 check "zero_sig_missing_file_exits_2" test $? -eq 2
 "$zero" sig frobnicate >/dev/null 2>&1
 check "zero_sig_unknown_subcommand_exits_2" test $? -eq 2
+if [ -x build/bin/zero-wasm ] && [ -f build/wasm/bin/zero ]; then
+    check "zero_sig_wasm_sign_matches_rfc8032" \
+        test "$(build/bin/zero-wasm sig sign --seed "$seed" --msg-hex af82)" = "$sig"
+    build/bin/zero-wasm sig verify --pub "$pub" --sig "$sig" --msg-hex af83 >/dev/null
+    check "zero_sig_wasm_verify_invalid_exits_1" test $? -eq 1
+fi
 check "zero_sig_help_exits_0" bash -c "'$zero' sig --help | grep -q 'zero sig verify'"
 echo "1..$n"
