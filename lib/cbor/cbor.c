@@ -367,8 +367,8 @@ static int validate_item(cbor_vctx *v, unsigned depth)
 
 int cbor_validate(const uint8_t *buf, size_t len, unsigned max_depth)
 {
-    if (buf == NULL && len > 0) {
-        return ZERR_INVAL;
+    if (buf == NULL || len == 0) {
+        return buf == NULL && len > 0 ? ZERR_INVAL : ZERR_TRUNCATED;
     }
     cbor_vctx v = {buf, buf + len, max_depth > CBOR_MAX_DEPTH ? CBOR_MAX_DEPTH : max_depth};
     int err = validate_item(&v, 0);
@@ -384,7 +384,7 @@ void cbor_dec_init(cbor_dec *d, const uint8_t *buf, size_t len)
 {
     d->start = buf;
     d->p = buf;
-    d->end = buf + len;
+    d->end = buf == NULL ? buf : buf + len; /* no arithmetic on NULL */
     d->err = buf == NULL && len > 0 ? ZERR_INVAL : 0;
 }
 

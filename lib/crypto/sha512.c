@@ -102,6 +102,9 @@ void sha512_init(sha512_ctx *ctx)
 void sha512_update(sha512_ctx *ctx, const void *in, size_t len)
 {
     const uint8_t *p = (const uint8_t *)in;
+    if (len == 0) {
+        return; /* in may be NULL */
+    }
     ctx->count += len;
     if (ctx->buf_len > 0) {
         size_t take = SHA512_BLOCK_LEN - ctx->buf_len;

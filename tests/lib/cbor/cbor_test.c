@@ -273,6 +273,23 @@ static void test_rejections(void)
     ok(cbor_skip(&d) == 0 && cbor_dec_finish(&d) == 0, "cbor_skip_consumes_nested_item");
 }
 
+static void test_null_input(void)
+{
+    cbor_dec d;
+    uint64_t v;
+    is_int(cbor_validate(NULL, 0, 4), ZERR_TRUNCATED, "cbor_validate_null_empty_is_truncated");
+    is_int(cbor_validate(NULL, 5, 4), ZERR_INVAL, "cbor_validate_null_with_length_is_invalid");
+    cbor_dec_init(&d, NULL, 0);
+    is_int(cbor_get_uint(&d, &v), ZERR_TRUNCATED, "cbor_get_on_null_empty_is_truncated");
+    cbor_dec_init(&d, NULL, 0);
+    is_int(cbor_dec_finish(&d), 0, "cbor_dec_finish_on_null_empty_is_done");
+    cbor_enc e;
+    cbor_enc_init(&e, NULL, 0);
+    cbor_put_bytes(&e, NULL, 0);
+    size_t len = 0;
+    ok(cbor_enc_finish(&e, &len) == ZERR_FULL && len == 1, "cbor_measures_empty_bytes_from_null");
+}
+
 static void test_depth(void)
 {
     uint8_t buf[CBOR_MAX_DEPTH + 8];
@@ -294,5 +311,6 @@ int main(void)
     test_composite();
     test_rejections();
     test_depth();
+    test_null_input();
     return tap_done();
 }

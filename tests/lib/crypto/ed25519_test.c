@@ -124,6 +124,9 @@ static void test_strictness(void)
     ed25519_pubkey(pub, seed);
     ed25519_sign(sig, "zero", 4, seed, pub);
     is_int(ed25519_verify(sig, "zero", 4, pub), 0, "ed25519_verify_accepts_own_signature");
+    uint8_t empty_sig[64];
+    ed25519_sign(empty_sig, NULL, 0, seed, pub);
+    is_int(ed25519_verify(empty_sig, NULL, 0, pub), 0, "ed25519_empty_message_may_be_null");
 
     uint8_t big[64];
     memcpy(big, sig, 64);
