@@ -161,16 +161,12 @@ static bool ax_keeps_admin(const struct ax_state *s, const struct ax_action *a,
     return d.allow != 0;
 }
 
-/* The structural checks of a non-genesis action, before policy. */
-static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, char *why,
-                           size_t cap)
+static int ax_check_identity(const struct ax_state *s, const struct ax_action *a, char *why,
+                             size_t cap)
 {
-    int err = 0;
-    struct policy_rule rule;
-    char perr[96];
+    int err;
 
-    switch (a->kind) {
-    case AX_ID_CREATE:
+    if (a->kind == AX_ID_CREATE) {
         err = id_check_create(&s->ids, a->proposer, a->name, a->id_kind);
         if (err == ZERR_PERM) {
             ax_why(why, cap, "a %s may not issue a %s (%s)",
@@ -178,55 +174,83 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
                    a->name);
             return err;
         }
-        break;
-    case AX_ID_ROTATE:
-    case AX_ID_REVOKE:
+    } else {
         err = id_check_live(&s->ids, a->name);
         if (err == 0 && a->kind == AX_ID_REVOKE && strcmp(a->name, s->node) == 0) {
             ax_why(why, cap, "the node principal %s cannot be revoked", a->name);
             return ZERR_PERM;
         }
-        break;
-    case AX_POLICY_ADD:
-        err = policy_parse(a->rule, strlen(a->rule), a->effect, &rule, perr, sizeof(perr));
-        if (err != 0) {
-            ax_why(why, cap, "bad rule: %s", perr);
-            return err;
-        }
-        if (strcmp(rule.text, a->rule) != 0) {
-            ax_why(why, cap, "rule text is not in normal form");
-            return ZERR_NONCANONICAL;
-        }
-        err = policy_check_add(&s->pol);
-        if (err == 0 && !ax_keeps_admin(s, a, &rule)) {
-            ax_why(why, cap, "this rule would lock %s out of changing the policy", s->node);
-            return ZERR_PERM;
-        }
-        break;
-    case AX_POLICY_REMOVE:
-        err = policy_check_remove(&s->pol, a->rule_id);
-        if (err == 0 && !ax_keeps_admin(s, a, NULL)) {
-            ax_why(why, cap, "removing rule #%u would lock %s out of changing the policy",
-                   (unsigned)a->rule_id, s->node);
-            return ZERR_PERM;
-        }
-        break;
-    case AX_NOTE:
-        err = a->data_len <= AX_NOTE_MAX ? 0 : ZERR_LIMIT;
-        break;
-    default:
-        err = ZERR_INVAL;
-        break;
     }
     if (err != 0) {
-        if (a->kind == AX_POLICY_REMOVE) {
-            ax_why(why, cap, "policy.remove #%u: no such rule", (unsigned)a->rule_id);
-        } else {
-            ax_why(why, cap, "%s %s: %s", ax_kind_name(a->kind),
-                   a->kind == AX_POLICY_ADD || a->kind == AX_NOTE ? "" : a->name, zerr_text(err));
-        }
+        ax_why(why, cap, "%s %s: %s", ax_kind_name(a->kind), a->name, zerr_text(err));
     }
     return err;
+}
+
+static int ax_check_policy_add(const struct ax_state *s, const struct ax_action *a, char *why,
+                               size_t cap)
+{
+    struct policy_rule rule;
+    char perr[96];
+    int err = policy_parse(a->rule, strlen(a->rule), a->effect, &rule, perr, sizeof(perr));
+
+    if (err != 0) {
+        ax_why(why, cap, "bad rule: %s", perr);
+        return err;
+    }
+    if (strcmp(rule.text, a->rule) != 0) {
+        ax_why(why, cap, "rule text is not in normal form");
+        return ZERR_NONCANONICAL;
+    }
+    if (policy_check_add(&s->pol) != 0) {
+        ax_why(why, cap, "the policy holds %d rules already", POLICY_MAX_RULES);
+        return ZERR_FULL;
+    }
+    if (!ax_keeps_admin(s, a, &rule)) {
+        ax_why(why, cap, "this rule would lock %s out of changing the policy", s->node);
+        return ZERR_PERM;
+    }
+    return 0;
+}
+
+static int ax_check_policy_remove(const struct ax_state *s, const struct ax_action *a, char *why,
+                                  size_t cap)
+{
+    if (policy_check_remove(&s->pol, a->rule_id) != 0) {
+        ax_why(why, cap, "policy.remove #%u: no such rule", (unsigned)a->rule_id);
+        return ZERR_NOENT;
+    }
+    if (!ax_keeps_admin(s, a, NULL)) {
+        ax_why(why, cap, "removing rule #%u would lock %s out of changing the policy",
+               (unsigned)a->rule_id, s->node);
+        return ZERR_PERM;
+    }
+    return 0;
+}
+
+/* The structural checks of a non-genesis action, before policy. */
+static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, char *why,
+                           size_t cap)
+{
+    switch (a->kind) {
+    case AX_ID_CREATE:
+    case AX_ID_ROTATE:
+    case AX_ID_REVOKE:
+        return ax_check_identity(s, a, why, cap);
+    case AX_POLICY_ADD:
+        return ax_check_policy_add(s, a, why, cap);
+    case AX_POLICY_REMOVE:
+        return ax_check_policy_remove(s, a, why, cap);
+    case AX_NOTE:
+        if (a->data_len > AX_NOTE_MAX) {
+            ax_why(why, cap, "a note holds at most %d bytes", AX_NOTE_MAX);
+            return ZERR_LIMIT;
+        }
+        return 0;
+    default:
+        ax_why(why, cap, "genesis may only be the first entry");
+        return ZERR_INVAL;
+    }
 }
 
 static int ax_check_sig(const struct ax_action *a, const struct id_principal *p, char *why,

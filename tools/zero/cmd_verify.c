@@ -110,8 +110,46 @@ static int verify_receipt(const char *path, const uint8_t *buf, size_t len, cons
     return ZERO_EXIT_OK;
 }
 
+/* Verifies the disk or export at path; returns the exit status. */
+static int verify_device(const char *path, const uint8_t *want_key)
+{
+    struct blk dev;
+    int err = blk_open(&dev, path, 0);
+
+    if (err != 0) {
+        fprintf(stderr, "zero verify: cannot open %s: %s\n", path, zerr_text(err));
+        return ZERO_EXIT_USAGE;
+    }
+    struct ax_state *st = malloc(sizeof(*st));
+    struct ax_replay r;
+    uint8_t kind = 0;
+    uint64_t tail = 0;
+    int rc = ZERO_EXIT_NO;
+    if (st == NULL) {
+        blk_close(&dev);
+        return ZERO_EXIT_USAGE;
+    }
+    ax_replay_init(&r, st, NULL, NULL);
+    err = axiom_replay_device(&dev, &r, &kind, &tail);
+    if (err == 0 || err == ZERR_TRUNCATED) {
+        rc = verify_report(path, &r, kind, tail, want_key);
+    } else if (err == ZERR_UNSUPPORTED) {
+        fprintf(stderr, "zero verify: %s: %s\n", path, r.why);
+        rc = ZERO_EXIT_USAGE;
+    } else if (r.bad_seq == AX_NO_ENTRY) {
+        printf("FAILED: %s: %s\n", path, r.why);
+    } else {
+        printf("FAILED: %s: entry #%llu at log offset %llu: %s (%s)\n", path,
+               (unsigned long long)r.bad_seq, (unsigned long long)r.bad_off, r.why, zerr_name(err));
+    }
+    free(st);
+    blk_close(&dev);
+    return rc;
+}
+
 int zero_cmd_verify(int argc, char **argv)
 {
+    static uint8_t rbuf[AX_RECEIPT_MAX];
     const char *path = NULL;
     uint8_t key[32];
     bool pinned = false;
@@ -139,42 +177,9 @@ int zero_cmd_verify(int argc, char **argv)
         verify_usage(stderr);
         return ZERO_EXIT_USAGE;
     }
-    static uint8_t rbuf[AX_RECEIPT_MAX];
     long rlen = verify_read_receipt(path, rbuf, sizeof(rbuf));
     if (rlen > 0) {
         return verify_receipt(path, rbuf, (size_t)rlen, pinned ? key : NULL);
     }
-    struct blk dev;
-    int err = blk_open(&dev, path, 0);
-    if (err != 0) {
-        fprintf(stderr, "zero verify: cannot open %s: %s\n", path, zerr_text(err));
-        return ZERO_EXIT_USAGE;
-    }
-    struct ax_state *st = malloc(sizeof(*st));
-    struct ax_replay r;
-    uint8_t kind = 0;
-    uint64_t tail = 0;
-    int rc;
-    if (st == NULL) {
-        blk_close(&dev);
-        return ZERO_EXIT_USAGE;
-    }
-    ax_replay_init(&r, st, NULL, NULL);
-    err = axiom_replay_device(&dev, &r, &kind, &tail);
-    if (err == 0 || err == ZERR_TRUNCATED) {
-        rc = verify_report(path, &r, kind, tail, pinned ? key : NULL);
-    } else if (err == ZERR_UNSUPPORTED) {
-        fprintf(stderr, "zero verify: %s: %s\n", path, r.why);
-        rc = ZERO_EXIT_USAGE;
-    } else if (r.bad_seq == AX_NO_ENTRY) {
-        printf("FAILED: %s: %s\n", path, r.why);
-        rc = ZERO_EXIT_NO;
-    } else {
-        printf("FAILED: %s: entry #%llu at log offset %llu: %s (%s)\n", path,
-               (unsigned long long)r.bad_seq, (unsigned long long)r.bad_off, r.why, zerr_name(err));
-        rc = ZERO_EXIT_NO;
-    }
-    free(st);
-    blk_close(&dev);
-    return rc;
+    return verify_device(path, pinned ? key : NULL);
 }
