@@ -98,6 +98,14 @@ int blk_write(struct blk *b, uint64_t off, const void *buf, size_t n)
         b->dead = true;
         return ZERR_IO;
     }
+    case BLK_FAULT_CUT_REORDER: {
+        size_t skip = (n / BLK_SECTOR) / 2 * BLK_SECTOR;
+        if (skip < n && n > BLK_SECTOR) {
+            (void)blk_raw_write(b, off + skip, (const uint8_t *)buf + skip, n - skip);
+        }
+        b->dead = true;
+        return ZERR_IO;
+    }
     default:
         return blk_raw_write(b, off, buf, n);
     }
@@ -112,6 +120,7 @@ int blk_flush(struct blk *b)
     case BLK_FAULT_FAIL:
         return ZERR_IO;
     case BLK_FAULT_CUT:
+    case BLK_FAULT_CUT_REORDER:
         b->dead = true;
         return ZERR_IO;
     default:

@@ -12,7 +12,8 @@
  * fault_at the device fails (BLK_FAULT_FAIL: nothing written, ZERR_IO, later
  * operations work) or is cut (BLK_FAULT_CUT: the first half of the sectors
  * of that write land, then the device is dead and every later operation
- * returns ZERR_IO, like a power cut).
+ * returns ZERR_IO, like a power cut; BLK_FAULT_CUT_REORDER: the same, but
+ * the second half lands instead, as when a disk reorders sector writes).
  */
 #ifndef ZERO_SERVICES_BLOCK_H
 #define ZERO_SERVICES_BLOCK_H
@@ -25,7 +26,12 @@
 
 #define BLK_SECTOR HAL_BLK_SECTOR
 
-enum blk_fault { BLK_FAULT_NONE = 0, BLK_FAULT_FAIL = 1, BLK_FAULT_CUT = 2 };
+enum blk_fault {
+    BLK_FAULT_NONE = 0,
+    BLK_FAULT_FAIL = 1,
+    BLK_FAULT_CUT = 2,
+    BLK_FAULT_CUT_REORDER = 3,
+};
 
 struct blk {
     struct hal_blk *hal; /* NULL for a memory device */

@@ -39,7 +39,7 @@ static void record(void *arg, const struct ax_entry *e, const uint8_t hash[32])
 /* Runs the workload; returns the entries acknowledged before the first error. */
 static uint64_t workload(struct axiom *ax, int *failed)
 {
-    char data[32];
+    char data[700];
     *failed = 0;
 
     for (int round = 0; round < ROUNDS; round++) {
@@ -51,7 +51,7 @@ static uint64_t workload(struct axiom *ax, int *failed)
             memset(&a, 0, sizeof(a));
             strcpy(a.proposer, "root");
             a.kind = AX_NOTE;
-            int n = snprintf(data, sizeof(data), "round %d item %d", round, k);
+            int n = snprintf(data, sizeof(data), "round %d item %d %0*d", round, k, 600, 0);
             a.data = (const uint8_t *)data;
             a.data_len = (size_t)n;
             if (axiom_propose(ax, &a, &d, &seq, h, NULL, 0) != 0) {
@@ -138,7 +138,7 @@ static int run_fault(uint64_t n, uint8_t mode, int use_stable, int *bad)
         return 0;
     }
     if (restart_and_check(use_stable ? stable : mem, acked, &what) != 0) {
-        tap_diag("fault %s at op %llu (%s image): %s", mode == BLK_FAULT_CUT ? "cut" : "fail",
+        tap_diag("fault %s at op %llu (%s image): %s", mode == BLK_FAULT_FAIL ? "fail" : "cut",
                  (unsigned long long)n, use_stable ? "flushed" : "volatile", what);
         *bad = 1;
     }
@@ -190,6 +190,7 @@ int main(void)
     sweep(BLK_FAULT_FAIL, 0, "crash_fail_nth_write_keeps_acknowledged_prefix");
     sweep(BLK_FAULT_CUT, 0, "crash_cut_nth_write_volatile_image_recovers");
     sweep(BLK_FAULT_CUT, 1, "crash_cut_nth_write_flushed_image_recovers");
+    sweep(BLK_FAULT_CUT_REORDER, 0, "crash_reordered_torn_write_recovers");
 
     /* A corrupted record in the middle is refused, not skipped. */
     memcpy(mem, base, DISK);
