@@ -26,10 +26,12 @@ else ifeq ($(PLATFORM),x86_64)
   O := $(BUILD)/x86_64
   CC := gcc
   AR := ar
-  # Freestanding: no libc, no red zone (interrupts use the stack), no SSE in
-  # kernel code (user programs may re-enable it per object).
+  # Freestanding: no libc, no red zone (interrupts use the stack).  Code
+  # model kernel: sign-extended 32-bit addresses, which serve both the
+  # kernel (top 2 GiB) and user programs (linked below 2 GiB), so libraries
+  # are built once for both.  The kernel adds -mgeneral-regs-only.
   CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdlib \
-            -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
+            -mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
             -fno-asynchronous-unwind-tables -DZERO_PLATFORM_X86_64=1
   LDFLAGS := -nostdlib -static -no-pie
   TIDY_TARGET := --target=x86_64-unknown-none -ffreestanding

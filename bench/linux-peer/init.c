@@ -190,7 +190,11 @@ static void bench_futex_processes(void)
 
 int main(void)
 {
+    /* Under -icount the TSC counts every instruction since power-on. */
+    uint64_t boot = rdtsc_fenced();
+
     printf("peer: linux_guest_up 1\n");
+    printf("peer: linux_boot_to_init %llu\n", (unsigned long long)boot);
     bench_null_syscall();
     bench_pipe();
     bench_eventfd();
