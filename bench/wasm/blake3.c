@@ -74,7 +74,7 @@ EXPORT uint32_t run(void)
     for (int i = 0; i < 8; i++) {
         cv[i] = iv[i];
     }
-    for (int pass = 0; pass < 96; pass++) {
+    for (int pass = 0; pass < 48; pass++) {
         for (int b = 0; b < 16384 / 16; b++) {
             compress(cv, &buf[b * 16], (uint64_t)pass * 1024 + b, 0);
         }

@@ -75,6 +75,6 @@ static int32_t run_vm(const int32_t *code, int32_t *reg)
 
 EXPORT uint32_t run(void)
 {
-    int32_t reg[8] = {0, 0, 0, 0, 40000, 0, 0, 0};
+    int32_t reg[8] = {0, 0, 0, 0, 25000, 0, 0, 0};
     return (uint32_t)run_vm(prog, reg);
 }

@@ -14,7 +14,7 @@ EXPORT uint32_t run(void)
             b[i][j] = (double)(j * N + i) / (N * N) - 0.5;
         }
     }
-    for (int rep = 0; rep < 12; rep++) {
+    for (int rep = 0; rep < 6; rep++) {
         for (int i = 0; i < N; i++) {
             for (int j = 0; j < N; j++) {
                 double s = 0;

@@ -3,8 +3,10 @@
 # clang --target=wasm32, run on Zero's engine (zero wasm run), on wabt's
 # wasm-interp and natively (gcc -O2).  Each figure is the CPU time (user +
 # sys) of one process running the program's run() once; the native program
-# runs it REPS times and its time is divided by REPS.  The checksums of the
-# three runs must agree.  A cost: ratio below 1 means Zero is cheaper.
+# runs it REPS times and its time is divided by REPS.  Every figure is the
+# best of three runs, to damp the noise of a shared machine.  The checksums
+# of the three programs must agree.  A cost: ratio below 1 means Zero is
+# cheaper.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=build/bench-wasm
@@ -12,13 +14,17 @@ zero=build/bin/zero
 mkdir -p "$out"
 TIMEFORMAT='%3U %3S'
 
-# cpu_time FILE-FOR-STDOUT COMMAND...: prints user+sys seconds of COMMAND
+# cpu_time FILE-FOR-STDOUT COMMAND...: prints the least user+sys seconds of
+# three runs of COMMAND
 cpu_time() {
     local res=$1
     shift
-    local t
-    t=$({ time "$@" >"$res" 2>/dev/null; } 2>&1)
-    awk '{ printf "%.3f", $1 + $2 }' <<<"$t"
+    local t all=""
+    for _ in 1 2 3; do
+        t=$({ time "$@" >"$res" 2>/dev/null; } 2>&1)
+        all="$all $(awk '{ printf "%.3f", $1 + $2 }' <<<"$t")"
+    done
+    tr ' ' '\n' <<<"$all" | grep . | sort -n | head -1
 }
 
 ratio() {

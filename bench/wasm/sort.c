@@ -39,7 +39,7 @@ EXPORT uint32_t run(void)
 {
     uint32_t x = 2463534242u;
     uint32_t sum = 0;
-    for (int rep = 0; rep < 4; rep++) {
+    for (int rep = 0; rep < 2; rep++) {
         for (int i = 0; i < N; i++) {
             x ^= x << 13;
             x ^= x >> 17;
