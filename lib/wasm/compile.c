@@ -1115,8 +1115,17 @@ static int op_memory(struct cc *c, uint8_t op)
         if (!live(c)) {
             return 0;
         }
+        uint32_t dst = c->nlocals + c->sp - 1;
+        if (addr == dst && c->last_dst != NONE && c->last_end == c->len &&
+            c->code[c->last_dst] == addr && c->code[c->last_op] == WASM_OP_IMM + 0x6a) {
+            /* [i32.add t a #imm] + load from t -> [LOADX dst a #imm offset] */
+            uint32_t *ins = &c->code[c->last_op];
+            ins[0] = WASM_OP_LOADX + k;
+            TRY(emit(c, offset));
+            return 0; /* last_op/last_dst still name this instruction and its dst */
+        }
         uint32_t w[2] = {addr, offset};
-        return emit_dst(c, WASM_OP_LOAD + k, c->nlocals + c->sp - 1, w, 2);
+        return emit_dst(c, WASM_OP_LOAD + k, dst, w, 2);
     }
     uint32_t val;
     TRY(pop(c, type[k], NULL, &val));

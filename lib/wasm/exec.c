@@ -300,6 +300,18 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
         pc += 3;                                             \
         NEXT;                                                \
     }
+#define LOADX(k, n, conv)                                                        \
+    CASE(WASM_OP_LOADX + (k), LX_##k)                                            \
+    {                                                                            \
+        uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[1]] + pc[2]) + pc[3]; \
+        if (ea + (n) > memsize) {                                                \
+            TRAP(WASM_TRAP_MEMORY_OOB);                                          \
+        }                                                                        \
+        uint64_t v = ld(mem + ea, (n));                                          \
+        OUT = (conv);                                                            \
+        pc += 4;                                                                 \
+        NEXT;                                                                    \
+    }
 #define STORE(k, n)                                          \
     CASE(WASM_OP_STORE + (k), LS_##k)                        \
     {                                                        \
@@ -593,6 +605,20 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
         [WASM_OP_LOAD + 11] = &&LL_11,
         [WASM_OP_LOAD + 12] = &&LL_12,
         [WASM_OP_LOAD + 13] = &&LL_13,
+        [WASM_OP_LOADX + 0] = &&LX_0,
+        [WASM_OP_LOADX + 1] = &&LX_1,
+        [WASM_OP_LOADX + 2] = &&LX_2,
+        [WASM_OP_LOADX + 3] = &&LX_3,
+        [WASM_OP_LOADX + 4] = &&LX_4,
+        [WASM_OP_LOADX + 5] = &&LX_5,
+        [WASM_OP_LOADX + 6] = &&LX_6,
+        [WASM_OP_LOADX + 7] = &&LX_7,
+        [WASM_OP_LOADX + 8] = &&LX_8,
+        [WASM_OP_LOADX + 9] = &&LX_9,
+        [WASM_OP_LOADX + 10] = &&LX_10,
+        [WASM_OP_LOADX + 11] = &&LX_11,
+        [WASM_OP_LOADX + 12] = &&LX_12,
+        [WASM_OP_LOADX + 13] = &&LX_13,
         [WASM_OP_STORE + 0] = &&LS_0,
         [WASM_OP_STORE + 1] = &&LS_1,
         [WASM_OP_STORE + 2] = &&LS_2,
@@ -730,6 +756,20 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             LOAD(11, 2, v)
             LOAD(12, 4, (uint64_t)(int64_t)(int32_t)v)
             LOAD(13, 4, v)
+            LOADX(0, 4, (uint32_t)v)
+            LOADX(1, 8, v)
+            LOADX(2, 4, (uint32_t)v)
+            LOADX(3, 8, v)
+            LOADX(4, 1, (uint32_t)(int32_t)(int8_t)v)
+            LOADX(5, 1, v)
+            LOADX(6, 2, (uint32_t)(int32_t)(int16_t)v)
+            LOADX(7, 2, v)
+            LOADX(8, 1, (uint64_t)(int64_t)(int8_t)v)
+            LOADX(9, 1, v)
+            LOADX(10, 2, (uint64_t)(int64_t)(int16_t)v)
+            LOADX(11, 2, v)
+            LOADX(12, 4, (uint64_t)(int64_t)(int32_t)v)
+            LOADX(13, 4, v)
             STORE(0, 4)
             STORE(1, 8)
             STORE(2, 4)

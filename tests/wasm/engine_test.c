@@ -122,6 +122,11 @@ static void test_traps(struct env *e)
     is_int(call1(e, "load", 65533, res), ZERR_TRAP, "wasm_load_past_memory_end_traps");
     is_int(e->ex.trap, WASM_TRAP_MEMORY_OOB, "wasm_load_past_memory_end_reason");
     is_int(wasm_invoke(&e->ex, fn(e, "crash"), NULL, NULL), ZERR_TRAP, "wasm_unreachable_traps");
+    uint64_t fill[3] = {4, 0x11, 4};
+    wasm_invoke(&e->ex, fn(e, "fill"), fill, NULL);
+    is_int(call1(e, "loadwrap", 0xfffffffcu, res), 0, "wasm_wrapped_address_plus_constant_loads");
+    is_int((uint32_t)res[0], 0x11111111u, "wasm_wrapped_address_reads_low_memory");
+    is_int(call1(e, "loadwrap", 65530, res), ZERR_TRAP, "wasm_address_plus_constant_past_end_traps");
     /* the engine keeps working after a trap */
     is_int(call1(e, "fib", 10, res), 0, "wasm_runs_after_trap");
     is_int(res[0], 55, "wasm_result_after_trap_is_right");

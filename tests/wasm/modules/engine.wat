@@ -42,4 +42,7 @@
     (global.set $count (i32.add (global.get $count) (i32.const 1)))
     (global.get $count))
   (func (export "crash") unreachable)
+  ;; the address wraps modulo 2^32 before the offset is added
+  (func (export "loadwrap") (param i32) (result i32)
+    (i32.load offset=0 (i32.add (local.get 0) (i32.const 8))))
 )
