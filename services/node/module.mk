@@ -1,6 +1,16 @@
 # services/node: one node's authority services wired through the service runtime.
 LIBS += node
 node_SRCS := $(wildcard services/node/*.c)
+
+# zero-node: the console node as an x86_64 user program (boot it as the
+# kernel's module: qemu -kernel zero-kernel.bin -initrd zero-node).
+ifeq ($(PLATFORM),x86_64)
+PROGS += zero-node
+zero-node_SRCS := services/node/x86_64/entry.c
+zero-node_LIBS := node terminal axiom policy identity keys block svcrt kcap crypto cbor zuser base hal
+zero-node_LDLIBS = $(USER_LDLIBS)
+$(BINDIR)/zero-node: user/user.ld
+endif
 zero-hosted_SERVICE_LIBS += node axiom policy identity keys block svcrt kcap crypto cbor
 
 TESTS += node_services

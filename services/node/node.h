@@ -51,4 +51,11 @@ int node_start(struct node *n, struct blk *dev, const char *node_name, char *why
 /* Stops the services and wipes key material. */
 void node_stop(struct node *n);
 
+/*
+ * Runs a node on a blank in-memory disk of disk_bytes with the terminal on
+ * the console until "exit" or the end of input; returns the exit status
+ * (2 if the node cannot start, e.g. without an entropy source).
+ */
+int node_console_main(uint64_t disk_bytes, const char *node_name);
+
 #endif
