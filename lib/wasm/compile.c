@@ -1130,10 +1130,22 @@ static int op_memory(struct cc *c, uint8_t op)
     uint32_t val;
     TRY(pop(c, type[k], NULL, &val));
     TRY(pop(c, WASM_I32, NULL, &addr));
-    c->last_dst = NONE;
     if (!live(c)) {
+        c->last_dst = NONE;
         return 0;
     }
+    if (addr == c->nlocals + c->sp && val != addr && c->last_dst != NONE && c->last_end == c->len &&
+        c->code[c->last_dst] == addr && c->code[c->last_op] == WASM_OP_IMM + 0x6a) {
+        /* [i32.add t a #imm] + store to t -> [STOREX a #imm val offset] */
+        uint32_t *ins = &c->code[c->last_op];
+        ins[0] = WASM_OP_STOREX + (op - 0x36);
+        ins[1] = ins[2];
+        ins[2] = ins[3];
+        ins[3] = val;
+        c->last_dst = NONE;
+        return emit(c, offset);
+    }
+    c->last_dst = NONE;
     TRY(emit3(c, WASM_OP_STORE + (op - 0x36), addr, val));
     return emit(c, offset);
 }

@@ -312,6 +312,18 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
         pc += 4;                                                                 \
         NEXT;                                                                    \
     }
+#define STOREX(k, n)                                                             \
+    CASE(WASM_OP_STOREX + (k), LSX_##k)                                          \
+    {                                                                            \
+        uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[0]] + pc[1]) + pc[3]; \
+        if (ea + (n) > memsize) {                                                \
+            TRAP(WASM_TRAP_MEMORY_OOB);                                          \
+        }                                                                        \
+        uint64_t v = fp[pc[2]];                                                  \
+        memcpy(mem + ea, &v, (n));                                               \
+        pc += 4;                                                                 \
+        NEXT;                                                                    \
+    }
 #define STORE(k, n)                                          \
     CASE(WASM_OP_STORE + (k), LS_##k)                        \
     {                                                        \
@@ -619,6 +631,15 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
         [WASM_OP_LOADX + 11] = &&LX_11,
         [WASM_OP_LOADX + 12] = &&LX_12,
         [WASM_OP_LOADX + 13] = &&LX_13,
+        [WASM_OP_STOREX + 0] = &&LSX_0,
+        [WASM_OP_STOREX + 1] = &&LSX_1,
+        [WASM_OP_STOREX + 2] = &&LSX_2,
+        [WASM_OP_STOREX + 3] = &&LSX_3,
+        [WASM_OP_STOREX + 4] = &&LSX_4,
+        [WASM_OP_STOREX + 5] = &&LSX_5,
+        [WASM_OP_STOREX + 6] = &&LSX_6,
+        [WASM_OP_STOREX + 7] = &&LSX_7,
+        [WASM_OP_STOREX + 8] = &&LSX_8,
         [WASM_OP_STORE + 0] = &&LS_0,
         [WASM_OP_STORE + 1] = &&LS_1,
         [WASM_OP_STORE + 2] = &&LS_2,
@@ -779,6 +800,15 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             STORE(6, 1)
             STORE(7, 2)
             STORE(8, 4)
+            STOREX(0, 4)
+            STOREX(1, 8)
+            STOREX(2, 4)
+            STOREX(3, 8)
+            STOREX(4, 1)
+            STOREX(5, 2)
+            STOREX(6, 1)
+            STOREX(7, 2)
+            STOREX(8, 4)
 
             /* i32 comparisons */
             UN(0x45, A32 == 0)

@@ -126,7 +126,16 @@ static void test_traps(struct env *e)
     wasm_invoke(&e->ex, fn(e, "fill"), fill, NULL);
     is_int(call1(e, "loadwrap", 0xfffffffcu, res), 0, "wasm_wrapped_address_plus_constant_loads");
     is_int((uint32_t)res[0], 0x11111111u, "wasm_wrapped_address_reads_low_memory");
-    is_int(call1(e, "loadwrap", 65530, res), ZERR_TRAP, "wasm_address_plus_constant_past_end_traps");
+    is_int(call1(e, "loadwrap", 65530, res), ZERR_TRAP,
+           "wasm_address_plus_constant_past_end_traps");
+    uint64_t st[2] = {0xfffffffcu, 0x22222222u};
+    is_int(wasm_invoke(&e->ex, fn(e, "storewrap"), st, NULL), 0,
+           "wasm_wrapped_store_address_plus_constant_stores");
+    call1(e, "load", 4, res);
+    is_int((uint32_t)res[0], 0x22222222u, "wasm_wrapped_store_writes_low_memory");
+    st[0] = 65530;
+    is_int(wasm_invoke(&e->ex, fn(e, "storewrap"), st, NULL), ZERR_TRAP,
+           "wasm_store_address_plus_constant_past_end_traps");
     /* the engine keeps working after a trap */
     is_int(call1(e, "fib", 10, res), 0, "wasm_runs_after_trap");
     is_int(res[0], 55, "wasm_result_after_trap_is_right");

@@ -164,6 +164,8 @@ enum wasm_iop {
     WASM_OP_BRCI = WASM_OP_BRC + 0x20,
     /* load k from address (a + imm) mod 2^32: dst a imm offset */
     WASM_OP_LOADX = WASM_OP_BRCI + 0x20,
+    /* store k to address (a + imm) mod 2^32: a imm val offset */
+    WASM_OP_STOREX = WASM_OP_LOADX + 14,
     /* binary numeric op with an immediate b: WASM_OP_IMM + wasm opcode, dst a imm */
     WASM_OP_IMM = 0x300,
     WASM_OP_END = WASM_OP_IMM + 0x100,

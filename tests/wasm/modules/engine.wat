@@ -45,4 +45,6 @@
   ;; the address wraps modulo 2^32 before the offset is added
   (func (export "loadwrap") (param i32) (result i32)
     (i32.load offset=0 (i32.add (local.get 0) (i32.const 8))))
+  (func (export "storewrap") (param i32 i32)
+    (i32.store offset=0 (i32.add (local.get 0) (i32.const 8)) (local.get 1)))
 )
