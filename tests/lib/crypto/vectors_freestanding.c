@@ -11,7 +11,7 @@
 #include "cbor/cbor.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
-#include "tap.h"
+#include "tests/tap.h"
 #include "tests/lib/crypto/vectors_data.h"
 
 /* Feeds the vectors' input (bytes i mod 251) in pieces of step bytes. */

@@ -1,5 +1,5 @@
 /* Runs the freestanding crypto and CBOR vector tests as a program. */
-#include "tap.h"
+#include "tests/tap.h"
 #include "tests/lib/crypto/vectors_freestanding.h"
 
 int main(void)
