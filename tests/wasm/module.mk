@@ -7,9 +7,10 @@ wasm_engine_LIBS := wasm base hal
 WASM_TESTS += wasm_engine
 
 # The spec suite is converted to JSON + .wasm by wabt's wast2json at build time.
-WASM_SPEC_SRCS := $(wildcard tests/data/wasm-spec/*/*.wast)
+# tests/wasm/wast/ holds Zero's own assertions in the same format.
+WASM_SPEC_SRCS := $(wildcard tests/data/wasm-spec/*/*.wast tests/wasm/wast/*.wast)
 $(BUILD)/wasm-spec/list.txt: tests/wasm/convert.sh $(WASM_SPEC_SRCS)
-	$(Q)tests/wasm/convert.sh tests/data/wasm-spec $(BUILD)/wasm-spec
+	$(Q)tests/wasm/convert.sh tests/data/wasm-spec $(BUILD)/wasm-spec tests/wasm/wast
 TEST_PREREQS += $(BUILD)/wasm-spec/list.txt
 
 SCRIPT_TESTS += tests/wasm/cli.t tests/wasm/fuel.t

@@ -817,9 +817,9 @@ int main(int argc, char **argv)
         }
         char set[128] = "";
         (void)d;
-        const char *sp = strstr(p, "/core");
+        const char *sp = strstr(p, "wasm-spec/");
         if (sp != NULL) {
-            sscanf(sp + 1, "%127[^/]", set);
+            sscanf(sp + strlen("wasm-spec/"), "%127[^/]", set);
         }
         snprintf(name, sizeof name, "%s/%.*s.wast", set, (int)(strlen(e + 1) - 5), e + 1);
         bool good = run_file(&r, p, name);
