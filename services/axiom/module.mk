@@ -37,3 +37,6 @@ TESTS += axiom_group
 axiom_group_SRCS := tests/services/axiom/group_test.c
 axiom_group_LIBS := $(AXIOM_LIBS)
 axiom_group_LDLIBS := -lpthread
+
+# The same state machine, codec, recovery and tamper tests as wasm32 under Node.
+WASM_TESTS += axiom_core axiom_tamper axiom_crash axiom_merkle

@@ -10,3 +10,4 @@ FUZZERS += policy_parse
 policy_parse_SRCS := fuzz/policy_parse.c
 policy_parse_LIBS := policy identity cbor base hal
 policy_parse_CORPUS := fuzz/corpus/policy_parse
+WASM_TESTS += policy_engine
