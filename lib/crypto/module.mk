@@ -34,3 +34,13 @@ BENCHES += bench_crypto
 bench_crypto_SRCS := bench/crypto_bench.c
 bench_crypto_LIBS := crypto base hal
 bench_crypto_LDLIBS := -lsodium
+
+# The same small speed program natively and in WebAssembly (bench/crypto_wasm.sh).
+BENCHES += crypto_speed
+crypto_speed_SRCS := bench/crypto_speed.c
+crypto_speed_LIBS := crypto base hal
+ifeq ($(PLATFORM),wasm)
+PROGS += crypto_speed
+crypto_speed_PLATFORMS := wasm
+endif
+BENCH_SCRIPTS += bench/crypto_wasm.sh
