@@ -149,6 +149,7 @@ static bool ax_keeps_admin(const struct ax_state *s, const struct ax_action *a,
     if (node == NULL) {
         return true;
     }
+    memset(&rq, 0, sizeof(rq));
     rq.proposer.name = node->name;
     rq.proposer.kind = node->kind;
     rq.proposer.parent = node->parent;
@@ -271,11 +272,25 @@ static int ax_check_sig(const struct ax_action *a, const struct id_principal *p,
 }
 
 /* Fills the resource subject of a; the caller's storage backs the strings. */
+/* Records the issuers of a subject, starting with `first` (its parent). */
+static void ax_issuers(const struct ax_state *s, const char *first, struct policy_subject *r)
+{
+    const char *name = first;
+
+    r->nissuers = 0;
+    while (name[0] != '\0' && r->nissuers < POLICY_CHAIN_MAX) {
+        const struct id_principal *p = id_find(&s->ids, name);
+        r->issuers[r->nissuers++] = name;
+        name = p != NULL ? p->parent : "";
+    }
+}
+
 static void ax_resource(const struct ax_state *s, const struct ax_action *a,
                         struct policy_subject *r)
 {
     const struct id_principal *p;
 
+    memset(r, 0, sizeof(*r));
     r->kind = ID_KIND_NONE;
     r->parent = "";
     switch (a->kind) {
@@ -283,6 +298,7 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
         r->name = a->name;
         r->kind = a->id_kind;
         r->parent = a->proposer;
+        ax_issuers(s, a->proposer, r);
         break;
     case AX_ID_ROTATE:
     case AX_ID_REVOKE:
@@ -290,6 +306,7 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
         r->name = a->name;
         r->kind = p != NULL ? p->kind : ID_KIND_NONE;
         r->parent = p != NULL ? p->parent : "";
+        ax_issuers(s, r->parent, r);
         break;
     case AX_POLICY_ADD:
     case AX_POLICY_REMOVE:
@@ -308,6 +325,7 @@ static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
     struct policy_request rq;
     char rule[24];
 
+    memset(&rq, 0, sizeof(rq));
     rq.proposer.name = p->name;
     rq.proposer.kind = p->kind;
     rq.proposer.parent = p->parent;

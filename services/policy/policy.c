@@ -11,8 +11,9 @@ struct policy_words {
     size_t n;
 };
 
-static const char *const policy_attr_names[] = {"proposer.kind", "proposer.parent", "resource",
-                                                "resource.kind", "resource.parent"};
+static const char *const policy_attr_names[] = {"proposer.kind",   "proposer.parent",
+                                                "resource",        "resource.kind",
+                                                "resource.parent", "resource.under"};
 
 const char *policy_effect_name(uint8_t effect)
 {
@@ -254,20 +255,37 @@ void policy_do_remove(struct policy_set *s, uint32_t id)
     }
 }
 
-static bool policy_pat_match(const struct policy_pat *p, const struct policy_subject *sub)
+static bool policy_name_match(const struct policy_pat *p, const char *name)
 {
     switch (p->kind) {
     case POLICY_PAT_ANY:
         return true;
     case POLICY_PAT_EXACT:
-        return strcmp(p->s, sub->name) == 0;
+        return strcmp(p->s, name) == 0;
     case POLICY_PAT_PREFIX:
-        return strncmp(p->s, sub->name, strlen(p->s)) == 0;
-    case POLICY_PAT_KIND:
-        return sub->kind == p->id_kind;
+        return strncmp(p->s, name, strlen(p->s)) == 0;
     default:
         return false;
     }
+}
+
+static bool policy_pat_match(const struct policy_pat *p, const struct policy_subject *sub)
+{
+    return p->kind == POLICY_PAT_KIND ? sub->kind == p->id_kind : policy_name_match(p, sub->name);
+}
+
+/* True if name is the subject or one of its recorded issuers. */
+static bool policy_under(const struct policy_subject *sub, const char *name)
+{
+    if (strcmp(sub->name, name) == 0) {
+        return true;
+    }
+    for (uint8_t i = 0; i < sub->nissuers && i < POLICY_CHAIN_MAX; i++) {
+        if (strcmp(sub->issuers[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static bool policy_cond_holds(const struct policy_cond *c, const struct policy_request *rq)
@@ -291,6 +309,9 @@ static bool policy_cond_holds(const struct policy_cond *c, const struct policy_r
     case POLICY_ATTR_RESOURCE_PARENT:
         eq = strcmp(rq->resource.parent, value) == 0;
         break;
+    case POLICY_ATTR_RESOURCE_UNDER:
+        eq = policy_under(&rq->resource, value);
+        break;
     default:
         return false;
     }
@@ -299,9 +320,8 @@ static bool policy_cond_holds(const struct policy_cond *c, const struct policy_r
 
 static bool policy_rule_matches(const struct policy_rule *r, const struct policy_request *rq)
 {
-    struct policy_subject action = {rq->action, ID_KIND_NONE, ""};
-
-    if (!policy_pat_match(&r->principal, &rq->proposer) || !policy_pat_match(&r->action, &action) ||
+    if (!policy_pat_match(&r->principal, &rq->proposer) ||
+        !policy_name_match(&r->action, rq->action) ||
         !policy_pat_match(&r->resource, &rq->resource)) {
         return false;
     }

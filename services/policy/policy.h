@@ -50,6 +50,7 @@ enum policy_attr {
     POLICY_ATTR_RESOURCE = 2,
     POLICY_ATTR_RESOURCE_KIND = 3,
     POLICY_ATTR_RESOURCE_PARENT = 4,
+    POLICY_ATTR_RESOURCE_UNDER = 5, /* the resource is VALUE or was issued under it */
 };
 
 struct policy_cond {
@@ -76,10 +77,16 @@ struct policy_set {
 };
 
 /* Who or what takes part in a request.  kind ID_KIND_NONE: not a principal. */
+#define POLICY_CHAIN_MAX 16
+
 struct policy_subject {
     const char *name;
     uint8_t kind;
     const char *parent; /* "" if none */
+    /* Its issuers, nearest first (parent, grandparent, ...), at most
+     * POLICY_CHAIN_MAX of them: what "resource.under" looks at. */
+    const char *issuers[POLICY_CHAIN_MAX];
+    uint8_t nissuers;
 };
 
 struct policy_request {

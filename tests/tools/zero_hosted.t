@@ -103,6 +103,15 @@ check "hosted_truncated_disk_refused_exit_2" bash -c "test $? -eq 2 && grep -q '
 check "hosted_unopenable_disk_exit_2" test $? -eq 2
 out=$(printf 'id create m\nid list\n' | "$zh" 2>&1)
 check "hosted_runs_on_memory_disk_without_disk_option" has "$out" 'disk \(memory\) \(new, formatted\)'
+# A state condition: users may revoke what they issued, directly or not.
+disk=$work/under.img
+out=$(session 'id create ann' 'id create zed' 'policy allow kind:user id.create * if resource.kind == agent' \
+    'as ann id create a1 --kind agent' 'policy allow kind:user id.revoke * if resource.under == proposer and resource != proposer' \
+    'as zed id revoke a1' 'as ann id revoke a1' 'as ann id revoke ann')
+check "hosted_under_condition_denies_other_users" has "$out" 'denied: no rule allows zed id.revoke a1'
+check "hosted_under_condition_allows_issuer" has "$out" 'committed #6 '
+check "hosted_under_condition_excludes_self" has "$out" 'denied: no rule allows ann id.revoke ann'
+
 # The node key rotates; the log still verifies from its genesis key.
 disk=$work/rot.img
 session 'note before' >/dev/null

@@ -18,11 +18,22 @@ static uint32_t add(const char *text, uint8_t effect)
     return policy_do_add(&set, &r);
 }
 
+static struct policy_subject subj(const char *name, uint8_t kind, const char *parent)
+{
+    struct policy_subject s;
+
+    memset(&s, 0, sizeof(s));
+    s.name = name;
+    s.kind = kind;
+    s.parent = parent;
+    return s;
+}
+
 static struct policy_decision decide(const char *who, uint8_t kind, const char *parent,
                                      const char *action, const char *res, uint8_t rkind,
                                      const char *rparent)
 {
-    struct policy_request rq = {{who, kind, parent}, action, {res, rkind, rparent}};
+    struct policy_request rq = {subj(who, kind, parent), action, subj(res, rkind, rparent)};
     struct policy_decision d;
 
     policy_eval(&set, &rq, &d);
@@ -96,13 +107,34 @@ static void test_eval(void)
     struct policy_rule deny_all;
     char err[96];
     policy_parse("* * *", 5, POLICY_DENY, &deny_all, err, sizeof(err));
-    struct policy_request rq = {{"svc-log", ID_KIND_SERVICE, "root"}, "note", {"note", 0, ""}};
+    struct policy_request rq = {subj("svc-log", ID_KIND_SERVICE, "root"), "note",
+                                subj("note", 0, "")};
     policy_eval_with(&set, 0, &deny_all, &rq, &d);
     ok(!d.allow && d.rule == set.next_id, "policy_preview_with_added_deny_names_its_future_id");
     policy_eval_with(&set, 4, NULL, &rq, &d);
     ok(d.allow && d.rule == 5, "policy_preview_without_a_rule_skips_it");
     policy_eval(&set, &rq, &d);
     ok(d.allow && d.rule == 4, "policy_preview_leaves_the_set_unchanged");
+
+    policy_set_init(&set);
+    is_int(add("kind:user id.revoke * if resource.under == proposer and resource != proposer",
+               POLICY_ALLOW),
+           1, "policy_under_rule_added");
+    struct policy_request deep = {subj("alice", ID_KIND_USER, "root"), "id.revoke",
+                                  subj("bot2", ID_KIND_AGENT, "bot1")};
+    deep.resource.issuers[0] = "bot1";
+    deep.resource.issuers[1] = "alice";
+    deep.resource.issuers[2] = "root";
+    deep.resource.nissuers = 3;
+    policy_eval(&set, &deep, &d);
+    ok(d.allow && d.rule == 1, "policy_resource_under_reaches_indirect_issuers");
+    deep.proposer.name = "bob";
+    policy_eval(&set, &deep, &d);
+    ok(!d.allow, "policy_resource_under_other_issuer_denied");
+    deep.proposer.name = "bot2";
+    deep.proposer.kind = ID_KIND_USER;
+    policy_eval(&set, &deep, &d);
+    ok(!d.allow, "policy_resource_under_itself_excluded_by_second_condition");
 }
 
 int main(void)
