@@ -69,6 +69,8 @@ static inline void load_msg8(b3v m[16], const uint8_t *const *inputs, size_t off
     transpose8(m + 8, r);
 }
 
+/* Hashes exactly 8 inputs of blocks blocks each into 8 CVs at out (the
+ * hash_many contract of blake3_impl.h for one full group). */
 static void hash8(const uint8_t *const *inputs, size_t blocks, const uint32_t key[8],
                   uint64_t counter, bool increment_counter, uint8_t flags, uint8_t flags_start,
                   uint8_t flags_end, uint8_t *out)
