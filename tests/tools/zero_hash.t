@@ -38,6 +38,7 @@ check "zero_hash_reads_stdin_without_files" \
 check "zero_hash_escapes_names_like_b3sum" same "back\\slash" "new
 line"
 check "zero_hash_no_names_matches_b3sum" same --no-names f1 f1025
+check "zero_hash_accepts_options_after_files_like_b3sum" same f1 f64 --length 9 --no-names
 check "zero_hash_keyed_matches_b3sum_keyed" \
     cmp -s <(cd "$work" && "$OLDPWD/$zero" hash --keyed "$key" f1025 f3000001) \
         <(cd "$work" && b3sum --keyed f1025 f3000001 <key.bin)

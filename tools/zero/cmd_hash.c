@@ -30,7 +30,8 @@ struct hash_opts {
     const char *context;
     size_t length;
     int no_names;
-    int first_file; /* index in argv of the first FILE, argc if none */
+    const char **files; /* the FILE arguments, in order (options may come anywhere) */
+    int nfiles;
 };
 
 static void hash_usage(FILE *f)
@@ -85,50 +86,60 @@ static int parse_length(const char *s, size_t *out)
     return 0;
 }
 
-/* Parses the options into o; returns 0 or prints why and returns -1. */
+/* Applies option a with value val (NULL if none follows) to o; returns the
+ * number of arguments used (1 or 2) or prints why and returns -1. */
+static int hash_option(struct hash_opts *o, const char *a, const char *val)
+{
+    if (strcmp(a, "--no-names") == 0) {
+        o->no_names = 1;
+        return 1;
+    }
+    if (val == NULL) {
+        fprintf(stderr, "zero hash: %s needs a value\n", a);
+        return -1;
+    }
+    if (strcmp(a, "--keyed") == 0 && o->mode == HASH_PLAIN) {
+        if (parse_hex(val, o->key, BLAKE3_KEY_LEN) != 0) {
+            fprintf(stderr, "zero hash: --keyed needs 64 hex digits (a 32-byte key)\n");
+            return -1;
+        }
+        o->mode = HASH_KEYED;
+    } else if (strcmp(a, "--derive-key") == 0 && o->mode == HASH_PLAIN) {
+        o->context = val;
+        o->mode = HASH_DERIVE;
+    } else if (strcmp(a, "--length") == 0 || strcmp(a, "-l") == 0) {
+        if (parse_length(val, &o->length) != 0) {
+            fprintf(stderr, "zero hash: --length needs a byte count from 0 to %u\n", HASH_MAX_LEN);
+            return -1;
+        }
+    } else {
+        fprintf(stderr, "zero hash: unknown or conflicting option '%s'\n", a);
+        return -1;
+    }
+    return 2;
+}
+
+/* Parses argv into o: options anywhere (as b3sum allows), FILEs in order,
+ * everything after "--" a FILE.  o->files must hold argc entries.  Returns
+ * 0 or prints why and returns -1. */
 static int hash_parse(int argc, char **argv, struct hash_opts *o)
 {
-    int i = 1;
-    for (; i < argc; i++) {
+    int only_files = 0;
+    for (int i = 1; i < argc;) {
         const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--") == 0) {
+        if (!only_files && strcmp(a, "--") == 0) {
+            only_files = 1;
             i++;
-            break;
-        }
-        if (strcmp(a, "--no-names") == 0) {
-            o->no_names = 1;
-            continue;
-        }
-        if (a[0] != '-' || strcmp(a, "-") == 0) {
-            break;
-        }
-        if (val == NULL) {
-            fprintf(stderr, "zero hash: %s needs a value\n", a);
-            return -1;
-        }
-        i++;
-        if (strcmp(a, "--keyed") == 0 && o->mode == HASH_PLAIN) {
-            if (parse_hex(val, o->key, BLAKE3_KEY_LEN) != 0) {
-                fprintf(stderr, "zero hash: --keyed needs 64 hex digits (a 32-byte key)\n");
-                return -1;
-            }
-            o->mode = HASH_KEYED;
-        } else if (strcmp(a, "--derive-key") == 0 && o->mode == HASH_PLAIN) {
-            o->context = val;
-            o->mode = HASH_DERIVE;
-        } else if (strcmp(a, "--length") == 0 || strcmp(a, "-l") == 0) {
-            if (parse_length(val, &o->length) != 0) {
-                fprintf(stderr, "zero hash: --length needs a byte count from 0 to %u\n",
-                        HASH_MAX_LEN);
-                return -1;
-            }
+        } else if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            o->files[o->nfiles++] = argv[i++];
         } else {
-            fprintf(stderr, "zero hash: unknown or conflicting option '%s'\n", a);
-            return -1;
+            int used = hash_option(o, a, i + 1 < argc ? argv[i + 1] : NULL);
+            if (used < 0) {
+                return -1;
+            }
+            i += used;
         }
     }
-    o->first_file = i;
     return 0;
 }
 
@@ -249,27 +260,34 @@ int zero_cmd_hash(int argc, char **argv)
         return ZERO_EXIT_OK;
     }
     struct hash_opts o = {.mode = HASH_PLAIN, .length = BLAKE3_OUT_LEN};
+    o.files = calloc((size_t)argc + 1, sizeof(*o.files));
+    uint8_t *buf = malloc(HASH_READ_SIZE);
+    uint8_t *out = NULL;
+    int status = ZERO_EXIT_USAGE;
+    if (o.files == NULL || buf == NULL) {
+        fprintf(stderr, "zero hash: out of memory\n");
+        goto out;
+    }
     if (hash_parse(argc, argv, &o) != 0) {
         hash_usage(stderr);
-        return ZERO_EXIT_USAGE;
+        goto out;
     }
-    uint8_t *buf = malloc(HASH_READ_SIZE);
-    uint8_t *out = malloc(o.length + 1);
-    if (buf == NULL || out == NULL) {
-        free(buf);
-        free(out);
+    out = malloc(o.length + 1);
+    if (out == NULL) {
         fprintf(stderr, "zero hash: out of memory\n");
-        return ZERO_EXIT_USAGE;
+        goto out;
     }
-    int status = ZERO_EXIT_OK;
-    if (o.first_file >= argc) {
-        status = hash_one(&o, "-", buf, out) == 0 ? ZERO_EXIT_OK : ZERO_EXIT_USAGE;
+    if (o.nfiles == 0) {
+        o.files[o.nfiles++] = "-";
     }
-    for (int i = o.first_file; i < argc; i++) {
-        if (hash_one(&o, argv[i], buf, out) != 0) {
+    status = ZERO_EXIT_OK;
+    for (int i = 0; i < o.nfiles; i++) {
+        if (hash_one(&o, o.files[i], buf, out) != 0) {
             status = ZERO_EXIT_USAGE;
         }
     }
+out:
+    free(o.files);
     free(buf);
     free(out);
     return status;
