@@ -53,8 +53,8 @@ void wasm_limits_default(struct wasm_limits *l)
 {
     l->max_memory_pages = 256; /* 16 MiB */
     l->max_table_size = 65536;
-    l->max_call_depth = 1024;
-    l->max_stack_slots = 256 * 1024;
+    l->max_call_depth = 16384;
+    l->max_stack_slots = 1024 * 1024; /* 8 MiB */
 }
 
 size_t wasm_module_arena_hint(size_t len)
