@@ -33,34 +33,6 @@ __attribute__((constructor)) void hal_wasm_enter_cwd(void)
     }
 }
 
-void hal_console_write(const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(STDOUT_FILENO, s, n);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w <= 0) {
-            return;
-        }
-        s += w;
-        n -= (size_t)w;
-    }
-}
-
-long hal_console_read(char *buf, size_t n)
-{
-    for (;;) {
-        ssize_t r = read(STDIN_FILENO, buf, n);
-        if (r >= 0) {
-            return (long)r;
-        }
-        if (errno != EINTR) {
-            return ZERR_IO;
-        }
-    }
-}
-
 void *hal_page_alloc(size_t npages)
 {
     void *p = aligned_alloc(HAL_PAGE_SIZE, npages * HAL_PAGE_SIZE);
@@ -75,14 +47,6 @@ void hal_page_free(void *p, size_t npages)
 {
     (void)npages;
     free(p);
-}
-
-uint64_t hal_clock_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 void hal_wait_until(uint64_t deadline_ns)
@@ -110,26 +74,4 @@ int hal_entropy(void *buf, size_t n)
         n -= chunk;
     }
     return 0;
-}
-
-unsigned hal_cpu_id(void)
-{
-    return 0;
-}
-
-unsigned hal_cpu_count(void)
-{
-    return 1;
-}
-
-void hal_exit(int status)
-{
-    exit(status);
-}
-
-void hal_panic(const char *msg)
-{
-    fprintf(stderr, "zero: panic: %s\n", msg);
-    fflush(stderr);
-    abort();
 }
