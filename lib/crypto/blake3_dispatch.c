@@ -63,14 +63,15 @@ static unsigned detect_features(void)
     return f;
 }
 
-static volatile unsigned cached_features;
+/* 0 until the first call; relaxed atomics make the benign race defined. */
+static unsigned cached_features;
 
 const b3_backend *b3_select_backend(void)
 {
-    unsigned f = cached_features;
+    unsigned f = __atomic_load_n(&cached_features, __ATOMIC_RELAXED);
     if (f == 0) {
         f = detect_features();
-        cached_features = f;
+        __atomic_store_n(&cached_features, f, __ATOMIC_RELAXED);
     }
     if (f & FEAT_AVX512) {
         return &backend_avx512;
