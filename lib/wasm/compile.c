@@ -1032,7 +1032,6 @@ static int op_numeric(struct cc *c, uint32_t op)
     uint8_t tb;
     uint8_t tr;
     uint32_t sa;
-    uint32_t sb = 0;
     if (!num_sig(op, &ta, &tb, &tr)) {
         return fail(c, ZERR_CORRUPT, "illegal opcode");
     }
@@ -1044,7 +1043,6 @@ static int op_numeric(struct cc *c, uint32_t op)
     if (!live(c)) {
         return 0;
     }
-    (void)sb;
     return emit_dst(c, op, c->nlocals + c->sp - 1, &sa, 1);
 }
 
@@ -1326,7 +1324,7 @@ static int instr(struct cc *c, uint8_t op, bool *done)
     }
 }
 
-static int read_locals(struct cc *c, const struct wasm_functype *ft, uint32_t fn)
+static int read_locals(struct cc *c, const struct wasm_functype *ft)
 {
     struct wasm_reader save = *c->r;
     uint32_t groups;
@@ -1365,7 +1363,6 @@ static int read_locals(struct cc *c, const struct wasm_functype *ft, uint32_t fn
         memset(c->ltypes + k, t, n);
         k += n;
     }
-    (void)fn;
     return 0;
 }
 
@@ -1394,7 +1391,7 @@ static int compile_body(struct cc *c, struct wasm_func_code *fc)
 }
 
 int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
-                      struct wasm_arena *arena, const struct wasm_limits *limits)
+                      struct wasm_arena *arena)
 {
     struct cc c;
     size_t saved_high = arena->high;
@@ -1405,8 +1402,7 @@ int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
     c.a = arena;
     c.ft = &m->types[type];
     c.last_dst = NONE;
-    (void)limits;
-    int rc = read_locals(&c, c.ft, fn);
+    int rc = read_locals(&c, c.ft);
     if (rc < 0) {
         return rc;
     }

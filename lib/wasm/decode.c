@@ -748,7 +748,7 @@ static int sec_code(struct decoder *d)
         }
         struct wasm_reader body = d->r;
         body.end = d->r.p + size;
-        TRY(wasm_compile_func(m, i, &body, d->arena, d->limits));
+        TRY(wasm_compile_func(m, i, &body, d->arena));
         if (body.p != body.end) {
             return wasm_fail(&body, ZERR_CORRUPT, "section size mismatch");
         }

@@ -216,9 +216,13 @@ int wasm_read_s32(struct wasm_reader *r, int32_t *out);
 int wasm_read_s33(struct wasm_reader *r, int64_t *out);
 int wasm_read_s64(struct wasm_reader *r, int64_t *out);
 
-/* Validates and compiles the body at r of function fn (module-defined index). */
+/*
+ * Validates the body at r of module-defined function fn and compiles it
+ * into m->codes[fn], code from arena's low end, scratch from its high end.
+ * Returns 0 or a negative ZERR_* code with r->err set.
+ */
 int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
-                      struct wasm_arena *arena, const struct wasm_limits *limits);
+                      struct wasm_arena *arena);
 
 /* Value type of global g, mutability via *mut. */
 static inline uint8_t wasm_global_type(const struct wasm_module *m, uint32_t g, bool *mut)
