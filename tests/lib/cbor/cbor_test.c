@@ -273,6 +273,94 @@ static void test_rejections(void)
     ok(cbor_skip(&d) == 0 && cbor_dec_finish(&d) == 0, "cbor_skip_consumes_nested_item");
 }
 
+static uint64_t rng_state = 0x243f6a8885a308d3ULL;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* Emits a random item nested at most depth deep, maps with ascending
+ * unsigned keys (canonical by construction). */
+static void put_random(cbor_enc *e, int depth)
+{
+    static const uint64_t edges[] = {
+        0, 23, 24, 255, 256, 65535, 65536, 0xffffffffULL, 0x100000000ULL, UINT64_MAX};
+    unsigned kind = (unsigned)(rng() % (depth > 0 ? 9 : 6));
+    uint64_t n = rng() % 5;
+    switch (kind) {
+    case 0:
+        cbor_put_uint(e, edges[rng() % 10] + (rng() % 2));
+        break;
+    case 1:
+        cbor_put_int(e, -(int64_t)(edges[rng() % 9] % INT64_MAX) - 1);
+        break;
+    case 2:
+        cbor_put_bytes(e, "\x00\xff\x10\x20", (size_t)n);
+        break;
+    case 3:
+        cbor_put_text(e, "z\xc3\xa9ro", (size_t)(n == 2 ? 3 : n));
+        break;
+    case 4:
+        cbor_put_bool(e, n & 1);
+        break;
+    case 5:
+        cbor_put_null(e);
+        break;
+    case 6:
+        cbor_put_array(e, n);
+        for (uint64_t i = 0; i < n; i++) {
+            put_random(e, depth - 1);
+        }
+        break;
+    case 7:
+        cbor_put_map(e, n);
+        for (uint64_t i = 0; i < n; i++) {
+            cbor_put_uint(e, i * 30);
+            put_random(e, depth - 1);
+        }
+        break;
+    default:
+        cbor_put_tag(e, rng() % 300);
+        put_random(e, depth - 1);
+        break;
+    }
+}
+
+/* Whatever the encoder writes validates, is skipped whole, and encodes to
+ * the size measured beforehand. */
+static void test_random_round_trips(void)
+{
+    static uint8_t buf[1 << 16];
+    int all_ok = 1;
+    for (int i = 0; i < 3000; i++) {
+        uint64_t seed = rng_state;
+        cbor_enc m;
+        cbor_enc_init(&m, NULL, 0);
+        put_random(&m, 4);
+        size_t need = 0;
+        cbor_enc_finish(&m, &need);
+        rng_state = seed;
+        cbor_enc e;
+        cbor_enc_init(&e, buf, sizeof(buf));
+        put_random(&e, 4);
+        size_t len = 0;
+        cbor_dec d;
+        cbor_dec_init(&d, buf, e.len);
+        all_ok &= cbor_enc_finish(&e, &len) == 0 && len == need;
+        all_ok &= cbor_validate(buf, len, 8) == 0;
+        all_ok &= cbor_skip(&d) == 0 && cbor_dec_finish(&d) == 0;
+        /* Every proper prefix is truncated. */
+        if (len > 1) {
+            all_ok &=
+                cbor_validate(buf, len - 1 - (size_t)(rng() % (len - 1)), 8) == ZERR_TRUNCATED;
+        }
+    }
+    ok(all_ok, "cbor_random_encodings_validate_skip_and_measure");
+}
+
 static void test_null_input(void)
 {
     cbor_dec d;
@@ -312,5 +400,6 @@ int main(void)
     test_rejections();
     test_depth();
     test_null_input();
+    test_random_round_trips();
     return tap_done();
 }
