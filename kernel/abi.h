@@ -51,6 +51,9 @@ enum zero_sys {
     SYS_INFO = 27,            /* () -> rdi free frames, rsi used slots, rdx timer ticks */
     SYS_NULL = 28,            /* () -> 0: the cheapest round trip into the kernel */
     SYS_TIMER = 29,           /* (ntfn, ns): signals it once, at least ns from now */
+    SYS_THREAD_AFFINITY = 30, /* (thread cap or ZERO_CAP_NONE for the caller, CPU mask) */
+    SYS_CPU_INFO = 31,        /* () -> rdi this CPU, rsi CPUs online, rdx kernel-lock
+                                 acquisitions, r10 contended ones, r8 spins waiting */
     SYS_COUNT
 };
 

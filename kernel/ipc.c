@@ -227,6 +227,10 @@ bool ipc_send(struct thread *t, struct endpoint *e)
         return true;
     }
     await_reply(t, r);
+    if (!sched_may_run(r, arch_cpu()->id)) {
+        sched_ready(r); /* the server may not run here: it runs on its CPU */
+        return false;
+    }
     r->state = TS_RUNNING; /* fast path: straight to the server */
     arch_switch_to(t, r);
     return true;

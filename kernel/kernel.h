@@ -2,11 +2,13 @@
  * The Zero OS kernel: objects, threads, processes and the interface between
  * the portable kernel (kernel/) and its architecture layer (hal/x86_64/).
  *
- * Concurrency: the kernel runs with interrupts disabled, on a per-CPU stack,
- * holding the kernel lock (kernel_lock) from entry to exit; only the idle
- * loop runs with interrupts enabled.  Every function here expects that,
- * unless its comment says otherwise.  Per-CPU state lives in struct cpu,
- * reached through the GS base (arch_cpu()).
+ * Concurrency: every CPU runs the kernel with interrupts disabled, on its
+ * own stack, holding the kernel lock (kernel_lock) from entry to exit; only
+ * the idle loop runs with interrupts enabled, and only TLB shootdown
+ * requests are served without the lock (see docs/kernel.md, "Locking and
+ * SMP").  Every function here expects the lock held, unless its comment
+ * says otherwise.  Per-CPU state lives in struct cpu, reached through the
+ * GS base (arch_cpu()).
  *
  * Kernel globals (the object pools) are declared here and nowhere else.
  */
@@ -31,7 +33,8 @@
 #define USER_MAP_MAX (USER_MAX - PAGE_SIZE)
 #define PAGE_SIZE 4096ull
 
-#define MAX_CPUS 16
+#define MAX_CPUS 16 /* affinity masks are 32 bits */
+#define NO_CPU UINT32_MAX
 #define MAX_PROCS 64
 #define MAX_THREADS 128
 #define MAX_ENDPOINTS 256
@@ -63,9 +66,17 @@ static inline uint64_t virt_to_phys(const void *va)
 
 /* ---- spinlock (SMP-safe; taken with interrupts disabled) ------------------ */
 
+/*
+ * A ticket lock: CPUs get it in the order they asked.  The counters are
+ * written by the holder only and measure contention (SYS_CPU_INFO).
+ */
 struct spinlock {
-    volatile uint32_t locked;
+    volatile uint32_t next;    /* next ticket handed out */
+    volatile uint32_t serving; /* ticket of the holder */
     uint32_t owner_cpu;
+    uint64_t acquired;  /* acquisitions */
+    uint64_t contended; /* acquisitions that found the lock held */
+    uint64_t spins;     /* pause iterations spent waiting, all acquisitions */
 };
 
 void spin_lock(struct spinlock *l);
@@ -130,6 +141,9 @@ struct thread {
     uint32_t ticks_left;
     uint32_t refs;       /* thread capabilities */
     int exit_status;     /* why it died (DEAD) */
+    uint32_t cpu;        /* run queue it is on (READY), else the CPU it ran on last */
+    uint32_t affinity;   /* CPUs it may run on (bit per CPU index); 0: any */
+    bool on_cpu;         /* current on some CPU (its FPU state lives there) */
     struct thread *next; /* run queue or wait queue link */
     struct thread *prev;
     /* IPC */
@@ -144,8 +158,9 @@ struct thread {
 };
 
 struct aspace {
-    uint64_t pml4; /* physical */
-    uint32_t refs; /* processes using it plus address-space capabilities */
+    uint64_t pml4;     /* physical */
+    uint32_t refs;     /* processes, address-space capabilities and CPUs using it */
+    uint32_t cpu_mask; /* CPUs that have it loaded (CR3): TLB shootdown targets */
     bool live;
 };
 
@@ -198,7 +213,9 @@ struct cpu {
     uint32_t id;
     uint32_t apic_id;
     uint32_t runnable_mask; /* bit p: run queue p not empty */
+    uint32_t nready;        /* threads on the run queues */
     struct thread_queue runq[NPRIO];
+    struct aspace *as; /* address space loaded (holds a reference), NULL: kernel only */
     bool need_resched;
     uint64_t ticks;
 };
@@ -231,11 +248,15 @@ extern struct boot_info boot_info;
 /* ---- architecture interface (hal/x86_64) -------------------------------- */
 
 struct cpu *arch_cpu(void);
+struct cpu *arch_cpu_by_id(uint32_t id);    /* id < arch_cpu_count() */
+uint32_t arch_cpu_count(void);              /* CPUs online (ids 0 .. count-1) */
+void arch_resched_ipi(const struct cpu *c); /* makes c enter the scheduler soon */
 _Noreturn void arch_return_to_user(void);
 _Noreturn void arch_idle(void); /* waits for an interrupt, then reschedules */
 void arch_switch_to(struct thread *prev, struct thread *next);
+void arch_switch_out(struct thread *t); /* t stops being current here */
 void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg);
-uint64_t arch_time_ticks(void);
+uint64_t arch_time_ticks(void); /* scheduler ticks since boot (the boot CPU's timer) */
 void arch_console_write(const char *s, size_t n);
 void arch_outb(uint16_t port, uint8_t v);
 uint8_t arch_inb(uint16_t port);
@@ -256,7 +277,8 @@ int as_create(struct aspace *as);
 void as_destroy(struct aspace *as);
 int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags);
 int as_unmap(struct aspace *as, uint64_t va);
-void as_activate(const struct aspace *as);
+/* Loads to (NULL: the kernel's tables) on this CPU in place of from. */
+void as_switch(struct aspace *from, struct aspace *to);
 
 /*
  * Copies between kernel memory and the current address space's user memory.
@@ -279,6 +301,8 @@ void sched_unready(struct thread *t); /* take off the run queue */
 struct thread *sched_pick(struct cpu *c);
 _Noreturn void sched_run(void); /* switch to the best thread, enter user */
 void sched_tick(void);          /* timer interrupt */
+bool sched_may_run(const struct thread *t, uint32_t cpu);
+int sched_set_affinity(struct thread *t, uint32_t mask); /* 0 or ZERR_INVAL */
 
 /* kernel/proc.c */
 extern struct proc procs[MAX_PROCS];
@@ -293,6 +317,7 @@ void proc_exit(struct proc *p, int status);
 void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct cap *c);
 void obj_get(const struct cap *c);
 void aspace_put(struct aspace *as);
+void aspace_switch(struct cpu *c, struct aspace *as); /* c loads as (NULL: none) */
 struct proc *proc_of_cspace(struct cap_space *cs);
 void frame_cap_unmap(struct proc *p, uint32_t handle);
 const char *arch_exception_name(uint64_t vector);

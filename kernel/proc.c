@@ -60,6 +60,28 @@ void aspace_put(struct aspace *as)
     }
 }
 
+/*
+ * Makes CPU c (the calling CPU) use address space as (NULL: the kernel's
+ * tables only).  A CPU holds a reference on the space it has loaded, so a
+ * process that exits while one of its threads still runs on another CPU
+ * keeps its page tables until that CPU has switched away.
+ */
+void aspace_switch(struct cpu *c, struct aspace *as)
+{
+    struct aspace *old = c->as;
+    if (old == as) {
+        return;
+    }
+    if (as != NULL) {
+        as->refs++;
+    }
+    as_switch(old, as);
+    c->as = as;
+    if (old != NULL) {
+        aspace_put(old);
+    }
+}
+
 /* Adds the reference a new capability to c's object holds. */
 void obj_get(const struct cap *c)
 {
@@ -128,6 +150,11 @@ struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uin
         t->prio = prio < NPRIO ? prio : NPRIO - 1;
         t->state = TS_DEAD;
         t->xfer_cap = CAP_NONE;
+        t->cpu = NO_CPU; /* new: placed on the least loaded CPU */
+        struct thread *creator = arch_cpu()->current;
+        if (creator != NULL && creator->proc == p) {
+            t->affinity = creator->affinity; /* a process's threads share its placement */
+        }
         arch_thread_init(t, entry, stack, arg);
         p->nthreads++;
         sched_ready(t);
@@ -139,14 +166,16 @@ struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uin
 /* Drops a thread capability's reference; frees a dead thread with none left. */
 void thread_put(struct thread *t)
 {
-    if (--t->refs == 0 && t->state == TS_DEAD) {
+    if (--t->refs == 0 && t->state == TS_DEAD && !t->on_cpu) {
         t->state = TS_FREE;
     }
 }
 
 /*
  * Stops t (any state) with status; the last thread of a process ends it.
- * If t is current, the caller must reschedule.
+ * If t is current here, the caller must reschedule; if it is current on
+ * another CPU, that CPU is told to reschedule and t stays DEAD (not FREE)
+ * until it has left that CPU (sched_run frees it then).
  */
 void thread_kill(struct thread *t, int status)
 {
@@ -157,11 +186,16 @@ void thread_kill(struct thread *t, int status)
     sched_unready(t);
     t->state = TS_DEAD;
     t->exit_status = status;
+    if (t->on_cpu && t->cpu != arch_cpu()->id) {
+        struct cpu *c = arch_cpu_by_id(t->cpu);
+        c->need_resched = true;
+        arch_resched_ipi(c);
+    }
     struct proc *p = t->proc;
     if (--p->nthreads == 0) {
         proc_exit(p, status);
     }
-    if (t->refs == 0 && arch_cpu()->current != t) {
+    if (t->refs == 0 && !t->on_cpu) {
         t->state = TS_FREE;
     }
 }

@@ -134,11 +134,13 @@ static void sys_reply_recv(struct thread *t, struct trap_frame *f)
     }
     uint64_t msg[MSG_WORDS] = {f->rdx, f->r10, f->r8, f->r9};
     struct thread *caller = ipc_reply(t, msg);
-    if (ipc_recv(t, (struct endpoint *)ep->obj)) {
-        if (caller != NULL) {
-            sched_ready(caller);
-        }
-    } else if (caller != NULL) {
+    bool got = ipc_recv(t, (struct endpoint *)ep->obj);
+    if (caller == NULL) {
+        return;
+    }
+    if (got || !sched_may_run(caller, arch_cpu()->id)) {
+        sched_ready(caller);
+    } else {
         caller->state = TS_RUNNING; /* fast path: straight back to the caller */
         arch_switch_to(t, caller);
     }
@@ -482,6 +484,48 @@ static void sys_timer(struct thread *t, struct trap_frame *f)
     ret(f, r);
 }
 
+/* Thread capability handle (WRITE), or ZERO_CAP_NONE for the caller itself. */
+static int thread_arg(struct thread *t, uint64_t handle, struct thread **out)
+{
+    if (handle == ZERO_CAP_NONE) {
+        *out = t;
+        return 0;
+    }
+    const struct cap *c;
+    int r = lookup(t, handle, CAP_THREAD, CAP_RIGHT_WRITE, &c);
+    if (r == 0) {
+        *out = (struct thread *)c->obj;
+    }
+    return r;
+}
+
+static void sys_thread_affinity(struct thread *t, struct trap_frame *f)
+{
+    struct thread *target = NULL;
+    int r = thread_arg(t, f->rdi, &target);
+    if (r == 0 && (f->rsi == 0 || f->rsi > UINT32_MAX)) {
+        r = ZERR_INVAL;
+    }
+    if (r == 0 && (target->state == TS_DEAD || target->state == TS_FREE)) {
+        r = ZERR_NOENT;
+    }
+    if (r == 0) {
+        r = sched_set_affinity(target, (uint32_t)f->rsi);
+    }
+    ret(f, r);
+}
+
+static void sys_cpu_info(struct thread *t, struct trap_frame *f)
+{
+    (void)t;
+    f->rdi = arch_cpu()->id;
+    f->rsi = arch_cpu_count();
+    f->rdx = kernel_lock.acquired;
+    f->r10 = kernel_lock.contended;
+    f->r8 = kernel_lock.spins;
+    ret(f, 0);
+}
+
 static const sys_fn sys_table[SYS_COUNT] = {
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_YIELD] = sys_yield,
@@ -513,6 +557,8 @@ static const sys_fn sys_table[SYS_COUNT] = {
     [SYS_INFO] = sys_info,
     [SYS_NULL] = sys_null,
     [SYS_TIMER] = sys_timer,
+    [SYS_THREAD_AFFINITY] = sys_thread_affinity,
+    [SYS_CPU_INFO] = sys_cpu_info,
 };
 
 /*
@@ -524,6 +570,9 @@ void syscall_dispatch(struct trap_frame *f)
     spin_lock(&kernel_lock);
     struct cpu *c = arch_cpu();
     struct thread *t = c->current;
+    if (t->state != TS_RUNNING) {
+        sched_run(); /* killed by another CPU while it ran here */
+    }
     if (f->rax < SYS_COUNT) {
         sys_table[f->rax](t, f);
     } else {

@@ -480,6 +480,8 @@ static void test_preemption(uint64_t exit_ntfn)
 {
     int64_t spin = spawn(R_SPIN, ZERO_CAP_NONE, exit_ntfn);
     ok(spin >= 0, "spawn_spinner");
+    /* On more than one CPU: make the spinner share this thread's CPU. */
+    is_int(zsys3(SYS_THREAD_AFFINITY, (uint64_t)spin, 1, 0), 0, "spinner_pinned_to_cpu_0");
     uint64_t t0 = ticks();
     for (int i = 0; i < 3; i++) {
         zero_yield(); /* the spinner never yields: only preemption brings us back */
@@ -641,6 +643,8 @@ static void test_fuzz(uint64_t exit_ntfn)
 static int run_main(void)
 {
     tap_no_plan();
+    /* The scheduling tests compare threads on one CPU: this one and its threads use CPU 0. */
+    is_int(zsys3(SYS_THREAD_AFFINITY, ZERO_CAP_NONE, 1, 0), 0, "main_thread_pinned_to_cpu_0");
     int64_t exit_ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     test_console();
     test_hostile_caps();

@@ -8,6 +8,9 @@
 #define LAPIC_ID 0x20
 #define LAPIC_EOI 0xb0
 #define LAPIC_SVR 0xf0
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define ICR_PENDING (1u << 12)
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR 0x390
@@ -20,6 +23,8 @@ static uint64_t ioapic_pa = 0xfec00000;
 static uint32_t ioapic_gsi_base;
 static uint32_t ncpus;
 static uint32_t cpu_apic_ids[MAX_CPUS];
+static uint32_t timer_per_tick;
+static uint32_t boot_apic_id;
 static uint32_t irq_gsi[MAX_IRQS];
 static uint16_t irq_flags[MAX_IRQS];
 
@@ -155,6 +160,12 @@ uint32_t acpi_cpu_count(void)
     return ncpus;
 }
 
+/* The APIC id of the i-th enabled CPU of the MADT (i < acpi_cpu_count()). */
+uint32_t acpi_cpu_apic_id(uint32_t i)
+{
+    return cpu_apic_ids[i];
+}
+
 uint32_t apic_id(void)
 {
     return lapic_read(LAPIC_ID) >> 24;
@@ -165,26 +176,76 @@ void apic_eoi(void)
     lapic_write(LAPIC_EOI, 0);
 }
 
-/* Counts LAPIC timer ticks (divide by 16) during 10 ms of PIT channel 2. */
-static uint32_t timer_calibrate(void)
+/* Arms PIT channel 2 as a one-shot of us microseconds (at most 50 ms). */
+static void pit_arm(uint32_t us)
 {
-    uint32_t pit_count = PIT_HZ / 100;
+    uint32_t pit_count = (uint32_t)((uint64_t)PIT_HZ * us / 1000000u);
     outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01));
     outb(0x43, 0xb0);
     outb(0x42, (uint8_t)pit_count);
     outb(0x42, (uint8_t)(pit_count >> 8));
-    lapic_write(LAPIC_TIMER_DIV, 0x3);
-    lapic_write(LAPIC_LVT_TIMER, 1u << 16);
     uint8_t gate = inb(0x61);
     outb(0x61, (uint8_t)(gate & ~0x01));
     outb(0x61, (uint8_t)(gate | 0x01));
-    lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
+}
+
+/* Waits until the one-shot of pit_arm has run out. */
+static void pit_wait(void)
+{
     for (uint32_t spin = 0; spin < 100000000u && (inb(0x61) & 0x20) == 0; spin++) {
         __asm__ volatile("pause");
     }
+}
+
+/* Busy-waits us microseconds (at most 50 ms) on PIT channel 2.  Boot CPU only. */
+void pit_delay_us(uint32_t us)
+{
+    pit_arm(us);
+    pit_wait();
+}
+
+/* Counts LAPIC timer ticks (divide by 16) during 10 ms of PIT channel 2. */
+static uint32_t timer_calibrate(void)
+{
+    lapic_write(LAPIC_TIMER_DIV, 0x3);
+    lapic_write(LAPIC_LVT_TIMER, 1u << 16);
+    pit_arm(10000);
+    lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
+    pit_wait();
     uint32_t elapsed = 0xffffffffu - lapic_read(LAPIC_TIMER_CUR);
     lapic_write(LAPIC_TIMER_INIT, 0);
     return elapsed;
+}
+
+/* Starts this CPU's LAPIC timer, periodic at TIMER_HZ (calibrated by apic_init). */
+static void timer_start(void)
+{
+    lapic_write(LAPIC_TIMER_DIV, 0x3);
+    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (1u << 17)); /* periodic */
+    lapic_write(LAPIC_TIMER_INIT, timer_per_tick);
+}
+
+/* Enables an application processor's LAPIC and starts its timer. */
+void apic_init_ap(void)
+{
+    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1u << 11));
+    lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
+    arch_cpu()->apic_id = apic_id();
+    timer_start();
+}
+
+/*
+ * Sends an interprocessor interrupt: icr_lo is the ICR command (vector,
+ * delivery mode, level) for the CPU with APIC id dest.  Waits until the
+ * LAPIC has accepted the previous one.  Interrupts must be disabled.
+ */
+void apic_send_ipi(uint32_t dest, uint32_t icr_lo)
+{
+    while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING) {
+        __asm__ volatile("pause");
+    }
+    lapic_write(LAPIC_ICR_HI, dest << 24);
+    lapic_write(LAPIC_ICR_LO, icr_lo);
 }
 
 /* Remaps the legacy PIC away from the exception vectors, then masks it. */
@@ -209,6 +270,7 @@ void apic_init(void)
     wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1u << 11));
     lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
     arch_cpu()->apic_id = apic_id();
+    boot_apic_id = arch_cpu()->apic_id;
     uint32_t per_10ms = timer_calibrate();
     uint32_t per_tick = per_10ms * 100 / TIMER_HZ;
     if (per_tick == 0) {
@@ -218,14 +280,13 @@ void apic_init(void)
     for (uint32_t i = 0; i < nirq; i++) {
         ioapic_write(0x10 + 2 * i, 1u << 16);
     }
-    lapic_write(LAPIC_TIMER_DIV, 0x3);
-    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (1u << 17)); /* periodic */
-    lapic_write(LAPIC_TIMER_INIT, per_tick);
+    timer_per_tick = per_tick;
+    timer_start();
     kprintf("apic: cpu 0 apic id %u, timer %u Hz (%u LAPIC ticks per 10 ms), ioapic %u pins\n",
             arch_cpu()->apic_id, TIMER_HZ, per_10ms, nirq);
 }
 
-/* Routes ISA irq (through its MADT override) to vector VEC_IRQ0 + irq on CPU 0. */
+/* Routes ISA irq (through its MADT override) to vector VEC_IRQ0 + irq on the boot CPU. */
 static void ioapic_route(uint32_t irq, bool masked)
 {
     if (irq >= MAX_IRQS) {
@@ -243,7 +304,7 @@ static void ioapic_route(uint32_t irq, bool masked)
     if (masked) {
         lo |= 1u << 16;
     }
-    ioapic_write(0x11 + 2 * pin, arch_cpu()->apic_id << 24);
+    ioapic_write(0x11 + 2 * pin, boot_apic_id << 24);
     ioapic_write(0x10 + 2 * pin, lo);
 }
 

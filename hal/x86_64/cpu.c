@@ -48,6 +48,8 @@ struct spinlock kernel_lock;
 
 static struct cpu cpus[MAX_CPUS];
 static struct cpu_arch cpu_arch[MAX_CPUS];
+static uint32_t cpus_online = 1;
+static volatile uint64_t kernel_ticks; /* the boot CPU's timer ticks */
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 static uint8_t fpu_initial[512] __attribute__((aligned(16)));
 
@@ -56,18 +58,48 @@ extern const uint64_t isr_spurious;
 extern char copy_user_insn[], copy_user_fixup[];
 void syscall_entry(void);
 
-/* Spins until l is free, then holds it.  Interrupts must be disabled. */
+/*
+ * Takes a ticket and spins until it is served, then holds l.  Interrupts
+ * must be disabled.  While waiting, serves TLB shootdown requests: the
+ * holder may be waiting for this CPU to flush (tlb_service, smp.c).
+ */
 void spin_lock(struct spinlock *l)
 {
-    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0) {
+    uint32_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+    uint64_t spins = 0;
+    while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != me) {
+        tlb_service();
         __asm__ volatile("pause");
+        spins++;
     }
+    l->acquired++;
+    if (spins != 0) {
+        l->contended++;
+        l->spins += spins;
+    }
+    l->owner_cpu = arch_cpu()->id;
 }
 
-/* Releases l (held by the caller). */
+/* Releases l (held by the caller) to the next ticket. */
 void spin_unlock(struct spinlock *l)
 {
-    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&l->serving, l->serving + 1, __ATOMIC_RELEASE);
+}
+
+struct cpu *arch_cpu_by_id(uint32_t id)
+{
+    return &cpus[id];
+}
+
+uint32_t arch_cpu_count(void)
+{
+    return __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
+}
+
+/* Counts CPU id as online (the AP start-up sequence, one CPU at a time). */
+void cpu_set_online(uint32_t id)
+{
+    __atomic_store_n(&cpus_online, id + 1, __ATOMIC_RELEASE);
 }
 
 /* The calling CPU's state, from the GS base (valid in kernel mode only). */
@@ -124,7 +156,7 @@ static void gdt_load(struct cpu_arch *a)
  * Turns on SSE state saving, SMEP, SMAP, UMIP and global pages where present,
  * and records the initial FPU state that new threads start from.
  */
-static void features_enable(void)
+static void features_enable(bool boot_cpu)
 {
     uint32_t r[4];
     cpuid(7, 0, r);
@@ -149,7 +181,9 @@ static void features_enable(void)
     __asm__ volatile("fninit");
     uint32_t mxcsr = 0x1f80;
     __asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
-    __asm__ volatile("fxsave %0" : "=m"(fpu_initial));
+    if (boot_cpu) {
+        __asm__ volatile("fxsave %0" : "=m"(fpu_initial));
+    }
 }
 
 /* Detects NX before paging is rebuilt (the boot stub enabled it if present). */
@@ -169,19 +203,46 @@ static void syscall_init(void)
     wrmsr(MSR_FMASK, 0x47700); /* IF, TF, DF, NT, AC cleared on entry */
 }
 
+/*
+ * Gives CPU id its per-CPU data and stacks (kernel stack, IST1 for double
+ * faults, IST2 for NMI and machine checks, each above a guard page).
+ * Returns the kernel stack top.  Boot CPU, before CPU id starts.
+ */
+uint64_t cpu_prepare(uint32_t id)
+{
+    struct cpu *c = &cpus[id];
+    struct cpu_arch *a = &cpu_arch[id];
+    c->self = c;
+    c->id = id;
+    c->kstack_top = mmu_alloc_stack(KSTACK_PAGES);
+    a->tss.ist[0] = mmu_alloc_stack(IST_PAGES);
+    a->tss.ist[1] = mmu_alloc_stack(IST_PAGES);
+    a->tss.rsp[0] = c->kstack_top;
+    a->tss.iomap_base = sizeof(struct tss);
+    sched_init_cpu(c);
+    return c->kstack_top;
+}
+
+/*
+ * Loads the calling CPU's descriptor tables (its own GDT and TSS, the
+ * shared IDT, which never changes after boot), GS base, syscall MSRs and
+ * features.
+ */
+static void cpu_load(struct cpu *c, bool boot_cpu)
+{
+    gdt_load(&cpu_arch[c->id]);
+    struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(p));
+    wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    syscall_init();
+    features_enable(boot_cpu);
+}
+
 /* Sets up the boot CPU: descriptor tables, stacks, GS, syscalls, features. */
 void cpu_init_bsp(void)
 {
-    struct cpu *c = &cpus[0];
-    struct cpu_arch *a = &cpu_arch[0];
-    c->self = c;
-    c->id = 0;
-    c->kstack_top = mmu_alloc_stack(KSTACK_PAGES);
-    a->tss.ist[0] = mmu_alloc_stack(IST_PAGES); /* IST1: double fault */
-    a->tss.ist[1] = mmu_alloc_stack(IST_PAGES); /* IST2: NMI, machine check */
-    a->tss.rsp[0] = c->kstack_top;
-    a->tss.iomap_base = sizeof(struct tss);
-    gdt_load(a);
+    cpu_prepare(0);
     for (int v = 0; v < 64; v++) {
         idt_set(v, isr_table[v], 0);
     }
@@ -190,13 +251,24 @@ void cpu_init_bsp(void)
     idt_set(18, isr_table[18], 2);
     idt_set(VEC_SPURIOUS, isr_spurious, 0);
     idt_set(0xf7, isr_spurious, 0); /* spurious IRQ 7 of the remapped, masked PIC */
-    struct desc_ptr p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
-    __asm__ volatile("lidt %0" : : "m"(p));
-    wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
-    wrmsr(MSR_KERNEL_GS_BASE, 0);
-    syscall_init();
-    features_enable();
-    sched_init_cpu(c);
+    cpu_load(&cpus[0], true);
+}
+
+/*
+ * C entry of an application processor (from the trampoline, on its kernel
+ * stack): kernel page tables, descriptor tables, LAPIC and timer; reports
+ * itself online and enters the scheduler's idle loop.
+ */
+_Noreturn void ap_entry(struct cpu *c);
+
+_Noreturn void ap_entry(struct cpu *c)
+{
+    write_cr3(mmu_kernel_pml4());
+    cpu_load(c, false);
+    apic_init_ap();
+    cpu_set_online(c->id);
+    spin_lock(&kernel_lock);
+    sched_run();
 }
 
 /*
@@ -218,13 +290,34 @@ void cpu_set_kernel_stack(uint64_t frame_end)
 void arch_switch_to(struct thread *prev, struct thread *next)
 {
     struct cpu *c = arch_cpu();
-    if (prev != NULL && prev->state != TS_FREE) {
-        __asm__ volatile("fxsave %0" : "=m"(prev->fpu));
+    if (prev == next) {
+        return; /* its FPU state is still in the registers */
+    }
+    if (prev != NULL) {
+        arch_switch_out(prev);
     }
     __asm__ volatile("fxrstor %0" : : "m"(next->fpu));
-    as_activate(&next->proc->as);
+    aspace_switch(c, &next->proc->as);
     c->current = next;
+    next->on_cpu = true;
+    next->cpu = c->id;
     cpu_set_kernel_stack((uint64_t)(uintptr_t)(&next->frame + 1));
+}
+
+/*
+ * Takes t (the current thread) off this CPU: its FPU state goes back into
+ * the thread, so that any CPU may run it next.
+ */
+void arch_switch_out(struct thread *t)
+{
+    struct cpu *c = arch_cpu();
+    if (t->state != TS_FREE) {
+        __asm__ volatile("fxsave %0" : "=m"(t->fpu));
+    }
+    t->on_cpu = false;
+    if (c->current == t) {
+        c->current = NULL;
+    }
 }
 
 /* Sets up t to enter user mode at entry with stack and arg (in rdi). */
@@ -243,7 +336,15 @@ void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t
 
 uint64_t arch_time_ticks(void)
 {
-    return arch_cpu()->ticks;
+    return kernel_ticks;
+}
+
+/* Asks CPU c to reschedule (it sets need_resched itself on VEC_RESCHED). */
+void arch_resched_ipi(const struct cpu *c)
+{
+    if (c != arch_cpu()) {
+        apic_send_ipi(c->apic_id, VEC_RESCHED);
+    }
 }
 
 /* ---- traps ----------------------------------------------------------------- */
@@ -308,12 +409,18 @@ static _Noreturn void kernel_fault(const struct trap_frame *f)
     hal_panic("kernel fault");
 }
 
-/* Interrupts (vector >= 32); true if a reschedule may be due. */
+/* Interrupts (vector >= 32), with the kernel lock held. */
 static void handle_irq(uint64_t vector)
 {
     if (vector == VEC_TIMER) {
         apic_eoi();
+        if (arch_cpu()->id == 0) {
+            kernel_ticks++;
+        }
         sched_tick();
+    } else if (vector == VEC_RESCHED) {
+        apic_eoi();
+        arch_cpu()->need_resched = true;
     } else if (vector >= VEC_IRQ0 && vector < VEC_IRQ0 + MAX_IRQS) {
         arch_irq_mask((uint32_t)(vector - VEC_IRQ0));
         apic_eoi();
@@ -328,6 +435,11 @@ void trap_from_kernel(struct trap_frame *f)
         f->rip = (uint64_t)(uintptr_t)copy_user_fixup;
         return;
     }
+    if (f->vector == VEC_TLB) {
+        tlb_service();
+        apic_eoi();
+        return;
+    }
     if (f->vector >= 32) {
         spin_lock(&kernel_lock);
         handle_irq(f->vector);
@@ -337,21 +449,33 @@ void trap_from_kernel(struct trap_frame *f)
     kernel_fault(f);
 }
 
-/* Trap from user mode: f is the current thread's frame. */
+/*
+ * Trap from user mode: f is the current thread's frame.  A TLB shootdown
+ * is served without the kernel lock (its sender holds it).  The current
+ * thread may have been killed by another CPU meanwhile: then it only
+ * leaves the CPU.
+ */
 void trap_from_user(struct trap_frame *f)
 {
     struct cpu *c = arch_cpu();
+    if (f->vector == VEC_TLB) {
+        tlb_service();
+        apic_eoi();
+        return;
+    }
     spin_lock(&kernel_lock);
     if (f->vector == 2 || f->vector == 8 || f->vector == 18) {
         kernel_fault(f);
     }
     if (f->vector < 32) {
         uint64_t addr = f->vector == 14 ? read_cr2() : f->rip;
-        proc_fault(c->current, f->vector, addr, f->error);
+        if (c->current->state == TS_RUNNING) {
+            proc_fault(c->current, f->vector, addr, f->error);
+        }
         sched_run();
     }
     handle_irq(f->vector);
-    if (c->need_resched) {
+    if (c->need_resched || c->current->state != TS_RUNNING) {
         sched_run();
     }
     spin_unlock(&kernel_lock);
@@ -387,6 +511,7 @@ _Noreturn void arch_boot(uint32_t magic, uint32_t info_pa)
             (unsigned long long)frame_free_count());
     acpi_init();
     apic_init();
+    smp_start_aps();
     /* Leave the boot stack for this CPU's kernel stack (guard page below). */
     __asm__ volatile("mov %0, %%rsp\n\t"
                      "call kernel_main" ::"r"(arch_cpu()->kstack_top)

@@ -66,5 +66,5 @@ unsigned hal_cpu_id(void)
 
 unsigned hal_cpu_count(void)
 {
-    return 1;
+    return arch_cpu_count();
 }

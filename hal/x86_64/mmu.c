@@ -345,20 +345,62 @@ int as_unmap(struct aspace *as, uint64_t va)
     }
     uint64_t pa = *pte & PTE_ADDR;
     *pte = 0;
-    if (read_cr3() == as->pml4) {
-        invlpg(va);
-    }
+    tlb_shootdown(as, va); /* before the frame can be reused */
     frame_put(pa);
     return 0;
 }
 
-/* Loads as (NULL: the kernel's tables) into CR3 unless it is already there. */
-void as_activate(const struct aspace *as)
+/*
+ * Loads to (NULL: the kernel's tables) into this CPU's CR3 in place of
+ * from, and moves this CPU's bit between their cpu_masks (the shootdown
+ * targets).  Kernel lock held.
+ */
+void as_switch(struct aspace *from, struct aspace *to)
 {
-    uint64_t target = as != NULL && as->pml4 != 0 ? as->pml4 : kpa(kernel_pml4);
+    uint32_t bit = 1u << arch_cpu()->id;
+    if (from != NULL) {
+        from->cpu_mask &= ~bit;
+    }
+    if (to != NULL) {
+        to->cpu_mask |= bit;
+    }
+    uint64_t target = to != NULL && to->pml4 != 0 ? to->pml4 : kpa(kernel_pml4);
     if (read_cr3() != target) {
         write_cr3(target);
     }
+}
+
+/*
+ * Page tables an application processor starts with: the first 2 MiB
+ * identity-mapped and executable (the trampoline), plus the kernel half.
+ * Returns the PML4's physical address (below 4 GiB).
+ */
+uint64_t mmu_trampoline_tables(void)
+{
+    uint64_t pml4 = frame_alloc();
+    uint64_t pdpt = frame_alloc();
+    uint64_t pd = frame_alloc();
+    if (pml4 == 0 || pdpt == 0 || pd == 0) {
+        zpanic("smp: no memory for the trampoline page tables");
+    }
+    uint64_t *t = phys_to_virt(pml4);
+    for (int i = 256; i < 512; i++) {
+        t[i] = kernel_pml4[i];
+    }
+    t[0] = pdpt | PTE_P | PTE_W;
+    *(uint64_t *)phys_to_virt(pdpt) = pd | PTE_P | PTE_W;
+    *(uint64_t *)phys_to_virt(pd) = PTE_P | PTE_W | PTE_PS;
+    return pml4;
+}
+
+/* Frees the tables of mmu_trampoline_tables once every AP has left them. */
+void mmu_trampoline_tables_free(uint64_t pml4)
+{
+    uint64_t pdpt = ((uint64_t *)phys_to_virt(pml4))[0] & PTE_ADDR;
+    uint64_t pd = ((uint64_t *)phys_to_virt(pdpt))[0] & PTE_ADDR;
+    frame_put(pd);
+    frame_put(pdpt);
+    frame_put(pml4);
 }
 
 /* ---- user copies --------------------------------------------------------- */

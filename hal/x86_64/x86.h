@@ -33,6 +33,8 @@
 
 #define VEC_TIMER 32
 #define VEC_IRQ0 33
+#define VEC_RESCHED 58 /* IPI: enter the scheduler */
+#define VEC_TLB 59     /* IPI: TLB shootdown (served without the kernel lock) */
 #define VEC_SPURIOUS 255
 
 static inline void outb(uint16_t port, uint8_t v)
@@ -133,13 +135,22 @@ void serial_write(const char *s, size_t n);
 
 /* cpu.c */
 void cpu_init_bsp(void);
+uint64_t cpu_prepare(uint32_t id);
+void cpu_set_online(uint32_t id);
 void cpu_set_kernel_stack(uint64_t frame_end);
+
+/* smp.c */
+void smp_start_aps(void);
+void tlb_service(void);
+void tlb_shootdown(const struct aspace *as, uint64_t va);
 
 /* mmu.c */
 void mmu_init(void);
 void frames_init(void);
 uint64_t mmu_kernel_pml4(void);
 uint64_t mmu_alloc_stack(uint32_t pages); /* returns top; a guard page lies below */
+uint64_t mmu_trampoline_tables(void);     /* identity 0-2 MiB plus the kernel half */
+void mmu_trampoline_tables_free(uint64_t pml4);
 
 /* apic.c */
 void acpi_init(void);
@@ -147,6 +158,10 @@ void apic_init(void);
 void apic_eoi(void);
 uint32_t apic_id(void);
 uint32_t acpi_cpu_count(void);
+uint32_t acpi_cpu_apic_id(uint32_t i);
+void apic_init_ap(void);
+void apic_send_ipi(uint32_t dest, uint32_t icr_lo);
+void pit_delay_us(uint32_t us);
 
 /* bootinfo.c */
 void bootinfo_parse(uint32_t magic, uint64_t info_pa);

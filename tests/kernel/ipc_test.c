@@ -44,7 +44,41 @@ void obj_get(const struct cap *c)
 
 void spin_unlock(struct spinlock *l)
 {
-    l->locked = 0;
+    l->serving++;
+}
+
+struct cpu *arch_cpu_by_id(uint32_t id)
+{
+    (void)id;
+    return &cpu0;
+}
+
+uint64_t arch_time_ticks(void)
+{
+    return cpu0.ticks;
+}
+
+uint32_t arch_cpu_count(void)
+{
+    return 1;
+}
+
+void arch_resched_ipi(const struct cpu *c)
+{
+    (void)c;
+}
+
+void arch_switch_out(struct thread *t)
+{
+    t->on_cpu = false;
+    if (cpu0.current == t) {
+        cpu0.current = NULL;
+    }
+}
+
+void aspace_switch(struct cpu *c, struct aspace *as)
+{
+    c->as = as;
 }
 
 _Noreturn void arch_return_to_user(void)
