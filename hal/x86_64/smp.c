@@ -146,7 +146,8 @@ void tlb_shootdown(const struct aspace *as, uint64_t va)
         }
     }
     for (uint32_t i = 0; i < MAX_CPUS; i++) {
-        while ((targets & (1u << i)) && __atomic_load_n(&tlb_done[i], __ATOMIC_ACQUIRE) != tlb_gen) {
+        while ((targets & (1u << i)) &&
+               __atomic_load_n(&tlb_done[i], __ATOMIC_ACQUIRE) != tlb_gen) {
             __asm__ volatile("pause");
         }
     }
