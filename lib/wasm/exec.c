@@ -38,6 +38,7 @@ int wasm_exec_init(struct wasm_exec *ex, struct wasm_arena *arena, const struct 
     ex->max_depth = limits->max_call_depth;
     ex->fuel = UINT64_MAX;
     ex->trap = WASM_TRAP_NONE;
+    ex->running = false;
     return 0;
 }
 
@@ -1173,10 +1174,15 @@ int wasm_invoke(struct wasm_exec *ex, struct wasm_func *f, const uint64_t *args,
         ex->trap = WASM_TRAP_STACK;
         return ZERR_TRAP;
     }
+    if (ex->running) {
+        return ZERR_BUSY;
+    }
     if (np != 0) {
         memcpy(ex->stack, args, (size_t)np * 8);
     }
+    ex->running = true;
     ex->trap = run(ex, f);
+    ex->running = false;
     if (ex->trap != 0) {
         return ZERR_TRAP;
     }

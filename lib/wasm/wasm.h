@@ -218,6 +218,7 @@ struct wasm_exec {
     uint32_t max_depth;
     uint64_t fuel; /* remaining; decremented at fuel points */
     int trap;      /* enum wasm_trap of the last failed run */
+    bool running;  /* an invocation is in progress (a host function re-entered) */
 };
 
 /* Bytes wasm_exec_init needs for the given limits. */
@@ -244,7 +245,8 @@ int wasm_instance_export(const struct wasm_instance *inst, const char *name, siz
 
 /*
  * Calls f with args (one slot per parameter) and writes its results.
- * Charges ex->fuel.  Returns 0, or ZERR_TRAP with ex->trap set.
+ * Charges ex->fuel.  Returns 0, ZERR_TRAP with ex->trap set, or ZERR_BUSY
+ * when called from a host function running on the same ex.
  */
 int wasm_invoke(struct wasm_exec *ex, struct wasm_func *f, const uint64_t *args, uint64_t *results);
 

@@ -351,6 +351,22 @@ static int host_twice(void *ctx, const uint64_t *args, uint64_t *results)
     return 0;
 }
 
+struct reenter {
+    struct wasm_exec *ex;
+    struct wasm_func *f;
+    int rc;
+};
+
+/* A host function that tries to call back into the engine on the same exec. */
+static int host_reenter(void *ctx, const uint64_t *args, uint64_t *results)
+{
+    struct reenter *r = ctx;
+    uint64_t arg = args[0];
+    r->rc = wasm_invoke(r->ex, r->f, &arg, results);
+    results[0] = 0;
+    return 0;
+}
+
 static int host_fail(void *ctx, const uint64_t *args, uint64_t *results)
 {
     (void)ctx;
@@ -401,6 +417,10 @@ static void test_imports(void)
     is_int(wasm_invoke(&ex, quad.u.func, &arg, &res), 0, "wasm_calls_through_host_function");
     is_int(res, 20, "wasm_host_function_results_flow_back");
     is_int(calls, 2, "wasm_host_function_called_twice");
+    struct reenter re = {&ex, quad.u.func, 0};
+    wasm_host_func_init(&twice, &t_ii, host_reenter, &re);
+    is_int(wasm_invoke(&ex, quad.u.func, &arg, &res), 0, "wasm_reentering_host_function_returns");
+    is_int(re.rc, ZERR_BUSY, "wasm_nested_invoke_on_same_exec_is_refused");
     wasm_host_func_init(&twice, &t_ii, host_fail, NULL);
     is_int(wasm_invoke(&ex, quad.u.func, &arg, &res), ZERR_TRAP,
            "wasm_failing_host_function_traps");
