@@ -57,6 +57,7 @@ struct cc {
     uint8_t *ltypes;
     uint32_t nlocals;
     uint32_t deferred_lo; /* no stack entry below this index is deferred */
+    uint32_t fused_extra; /* last word of an instruction fuse_with_previous rewrote */
     uint32_t last_op;     /* word index of the last instruction with a dst */
     uint32_t last_dst;    /* word index of the dst operand of the last instruction */
     uint32_t last_end;    /* code length right after that instruction */
@@ -993,6 +994,54 @@ static bool imm_fits(uint8_t type, uint64_t v)
     return type == WASM_I32 || (uint64_t)(int64_t)(int32_t)(uint32_t)v == v;
 }
 
+/*
+ * Combines binary operator op (internal opcode, operand slot a, operand
+ * slot or immediate b, result slot dst) with the instruction just emitted when that one computed
+ * a or b into its fresh temporary: i32.add of a shifted index
+ * (x + (y << k)), rotate of an xor (rotl(p ^ q, k)), and a sum of three.
+ * Rewrites the previous instruction in place into a five-word one whose
+ * last word is left in c->fused_extra for the caller to emit.  Returns
+ * true if it did.
+ */
+static bool fuse_with_previous(struct cc *c, uint32_t op, uint32_t a, uint32_t b, uint32_t dst)
+{
+    if (c->last_dst == NONE || c->last_end != c->len) {
+        return false;
+    }
+    uint32_t t = c->code[c->last_dst];
+    uint32_t *ins = &c->code[c->last_op];
+    /* t must be the temporary of a (slot dst) or of b (slot dst + 1) */
+    bool t_is_a = a == t && t == dst;
+    bool t_is_b = b == t && t == dst + 1;
+    if ((!t_is_a && !t_is_b) || a == b) {
+        return false;
+    }
+    uint32_t other = t_is_a ? b : a;
+    uint32_t p = ins[2];
+    uint32_t q = ins[3];
+    if (op == 0x6a && ins[0] == WASM_OP_IMM + 0x74) {
+        ins[0] = WASM_OP_ADD_SHL; /* dst = other + (p << q) */
+    } else if (op == 0x6a && ins[0] == 0x6a) {
+        ins[0] = WASM_OP_ADD3; /* dst = p + q + other */
+    } else if (op == WASM_OP_IMM + 0x77 && t_is_a && ins[0] == 0x73) {
+        ins[0] = WASM_OP_XOR_ROTL; /* dst = rotl(p ^ q, imm) */
+        other = b;
+    } else {
+        return false;
+    }
+    ins[1] = dst;
+    if (ins[0] == WASM_OP_ADD_SHL) {
+        ins[2] = other;
+        ins[3] = p;
+        c->fused_extra = q;
+    } else {
+        c->fused_extra = other;
+    }
+    /* the fused instruction is now the last one; its dst can be retargeted */
+    c->last_end = c->len + 1;
+    return true;
+}
+
 static int op_binary(struct cc *c, uint32_t op, uint8_t t, uint8_t tr)
 {
     struct opnd b;
@@ -1022,8 +1071,13 @@ static int op_binary(struct cc *c, uint32_t op, uint8_t t, uint8_t tr)
     if (!live(c)) {
         return 0;
     }
-    uint32_t ops[2] = {a.slot, imm ? (uint32_t)b.val : b.slot};
-    return emit_dst(c, imm ? WASM_OP_IMM + op : op, c->nlocals + c->sp - 1, ops, 2);
+    uint32_t dst = c->nlocals + c->sp - 1;
+    uint32_t bw = imm ? (uint32_t)b.val : b.slot;
+    if (fuse_with_previous(c, imm ? WASM_OP_IMM + op : op, a.slot, bw, dst)) {
+        return emit(c, c->fused_extra);
+    }
+    uint32_t ops[2] = {a.slot, bw};
+    return emit_dst(c, imm ? WASM_OP_IMM + op : op, dst, ops, 2);
 }
 
 static int op_numeric(struct cc *c, uint32_t op)

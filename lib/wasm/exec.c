@@ -86,14 +86,12 @@ static inline uint64_t c64(double d)
 
 static inline uint32_t rotl32(uint32_t x, uint32_t n)
 {
-    n &= 31;
-    return n ? (x << n) | (x >> (32 - n)) : x;
+    return (x << (n & 31)) | (x >> ((32 - n) & 31));
 }
 
 static inline uint64_t rotl64(uint64_t x, uint64_t n)
 {
-    n &= 63;
-    return n ? (x << n) | (x >> (64 - n)) : x;
+    return (x << (n & 63)) | (x >> ((64 - n) & 63));
 }
 
 static inline uint32_t popcnt64(uint64_t x)
@@ -376,6 +374,9 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
         [WASM_OP_RETURN] = &&L_RETURN,
         [WASM_OP_CALL] = &&L_CALL,
         [WASM_OP_CALL_INDIRECT] = &&L_CALL_INDIRECT,
+        [WASM_OP_ADD_SHL] = &&L_ADD_SHL,
+        [WASM_OP_ADD3] = &&L_ADD3,
+        [WASM_OP_XOR_ROTL] = &&L_XOR_ROTL,
         [WASM_OP_MOV] = &&L_MOV,
         [WASM_OP_CONST32] = &&L_CONST32,
         [WASM_OP_CONST64] = &&L_CONST64,
@@ -727,6 +728,18 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
                 pc += 3;
                 goto call;
             }
+            CASE(WASM_OP_ADD_SHL, L_ADD_SHL)
+            OUT = (uint32_t)((uint32_t)fp[pc[1]] + ((uint32_t)fp[pc[2]] << (pc[3] & 31)));
+            pc += 4;
+            NEXT;
+            CASE(WASM_OP_ADD3, L_ADD3)
+            OUT = (uint32_t)((uint32_t)fp[pc[1]] + (uint32_t)fp[pc[2]] + (uint32_t)fp[pc[3]]);
+            pc += 4;
+            NEXT;
+            CASE(WASM_OP_XOR_ROTL, L_XOR_ROTL)
+            OUT = rotl32((uint32_t)fp[pc[1]] ^ (uint32_t)fp[pc[2]], pc[3]);
+            pc += 4;
+            NEXT;
             CASE(WASM_OP_MOV, L_MOV)
             OUT = fp[pc[1]];
             pc += 2;

@@ -166,6 +166,10 @@ enum wasm_iop {
     WASM_OP_LOADX = WASM_OP_BRCI + 0x20,
     /* store k to address (a + imm) mod 2^32: a imm val offset */
     WASM_OP_STOREX = WASM_OP_LOADX + 14,
+    /* i32 pairs fused with the instruction before: dst x y z */
+    WASM_OP_ADD_SHL = WASM_OP_STOREX + 9, /* dst = x + (y << z) */
+    WASM_OP_ADD3,                         /* dst = x + y + z (slots) */
+    WASM_OP_XOR_ROTL,                     /* dst = rotl(x ^ y, z) */
     /* binary numeric op with an immediate b: WASM_OP_IMM + wasm opcode, dst a imm */
     WASM_OP_IMM = 0x300,
     WASM_OP_END = WASM_OP_IMM + 0x100,
