@@ -54,11 +54,17 @@ enum zero_sys {
     SYS_THREAD_AFFINITY = 30, /* (thread cap or ZERO_CAP_NONE for the caller, CPU mask) */
     SYS_CPU_INFO = 31,        /* () -> rdi this CPU, rsi CPUs online, rdx kernel-lock
                                  acquisitions, r10 contended ones, r8 spins waiting */
+    SYS_IOPORT_IN_WIDE = 32,  /* (ioport cap, port, width 1|2|4) -> rdi value */
+    SYS_IOPORT_OUT_WIDE = 33, /* (ioport cap, port, width 1|2|4, value) */
+    SYS_MEM_MAP = 34,         /* (aspace cap, vaddr, npages, ZERO_MAP_WRITE|DMA) -> rdi phys
+                                 (DMA): fresh frames owned by the mapping */
+    SYS_MEM_UNMAP = 35,       /* (aspace cap, vaddr, npages): undoes SYS_MEM_MAP pages */
     SYS_COUNT
 };
 
 #define ZERO_MAP_WRITE 0x1u
 #define ZERO_MAP_EXEC 0x2u
+#define ZERO_MAP_DMA 0x4u /* SYS_MEM_MAP: physically contiguous, address returned */
 
 /* Capabilities every process starts with. */
 #define ZERO_SLOT_CONSOLE 0  /* ioport capability for COM1 (if the parent had one) */
@@ -68,6 +74,8 @@ enum zero_sys {
 #define ZERO_SLOT_IRQ0 4     /* init only: IRQ capability for ISA IRQ 0 */
 #define ZERO_SLOT_EXIT 5     /* init only: ioport capability for QEMU's isa-debug-exit (0xf4) */
 #define ZERO_SLOT_COM1_IRQ 6 /* init only: IRQ capability for ISA IRQ 4 (COM1 input) */
+#define ZERO_SLOT_PCI_CFG 7  /* init only: ioport capability for PCI configuration (0xcf8) */
+#define ZERO_SLOT_PCI_IO 8   /* init only: ioport capability for PCI I/O space (0x1000..) */
 
 #define ZERO_THREAD_DEAD 7 /* SYS_CAP_INFO state of a stopped thread */
 

@@ -272,11 +272,13 @@ uint64_t frame_free_count(void);
 
 #define MAP_WRITE 0x1u
 #define MAP_EXEC 0x2u
+#define MAP_OWNED 0x4u /* the mapping owns the frame (SYS_MEM_MAP); see as_page_owned */
 
 int as_create(struct aspace *as);
 void as_destroy(struct aspace *as);
 int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags);
 int as_unmap(struct aspace *as, uint64_t va);
+bool as_page_owned(struct aspace *as, uint64_t va);
 /* Loads to (NULL: the kernel's tables) on this CPU in place of from. */
 void as_switch(struct aspace *from, struct aspace *to);
 

@@ -15,6 +15,9 @@
 #define PIT_BASE 0x40
 #define DEBUG_EXIT_PORT 0xf4
 #define COM1_IRQ 4
+#define PCI_CFG_BASE 0xcf8
+#define PCI_IO_BASE 0x1000
+#define PCI_IO_COUNT 0xf000
 
 /* Formats (base/fmt.h) to the kernel console; lines longer than 255 bytes are cut. */
 void kprintf(const char *fmt, ...)
@@ -100,6 +103,8 @@ _Noreturn void kernel_main(void)
     grant(init, ZERO_SLOT_IRQ0, CAP_IRQ, 0);
     grant(init, ZERO_SLOT_EXIT, CAP_IOPORT, ((uint64_t)DEBUG_EXIT_PORT << 16) | 4);
     grant(init, ZERO_SLOT_COM1_IRQ, CAP_IRQ, COM1_IRQ);
+    grant(init, ZERO_SLOT_PCI_CFG, CAP_IOPORT, ((uint64_t)PCI_CFG_BASE << 16) | 8);
+    grant(init, ZERO_SLOT_PCI_IO, CAP_IOPORT, ((uint64_t)PCI_IO_BASE << 16) | PCI_IO_COUNT);
     kprintf("kernel: init is pid %u (%s); %llu free frames\n", init->pid, boot_info.modules[0].name,
             (unsigned long long)frame_free_count());
     sched_run();

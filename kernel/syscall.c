@@ -8,6 +8,7 @@
 #include "base/errors.h"
 #include "kernel/abi.h"
 #include "kernel/kernel.h"
+#include "kernel/sysdev.h"
 
 #define COM1_BASE 0x3f8
 #define DEBUG_CHUNK 256
@@ -559,6 +560,10 @@ static const sys_fn sys_table[SYS_COUNT] = {
     [SYS_TIMER] = sys_timer,
     [SYS_THREAD_AFFINITY] = sys_thread_affinity,
     [SYS_CPU_INFO] = sys_cpu_info,
+    [SYS_IOPORT_IN_WIDE] = sys_ioport_in_wide,
+    [SYS_IOPORT_OUT_WIDE] = sys_ioport_out_wide,
+    [SYS_MEM_MAP] = sys_mem_map,
+    [SYS_MEM_UNMAP] = sys_mem_unmap,
 };
 
 /*

@@ -325,6 +325,9 @@ int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags)
     if (!(flags & MAP_EXEC) && cpu_has_nx) {
         e |= PTE_NX;
     }
+    if (flags & MAP_OWNED) {
+        e |= PTE_OWNED;
+    }
     frame_ref(pa);
     *pte = e;
     return 0;
@@ -348,6 +351,16 @@ int as_unmap(struct aspace *as, uint64_t va)
     tlb_shootdown(as, va); /* before the frame can be reused */
     frame_put(pa);
     return 0;
+}
+
+/* True if va is mapped in as by SYS_MEM_MAP (MAP_OWNED), not by a frame capability. */
+bool as_page_owned(struct aspace *as, uint64_t va)
+{
+    if ((va & (PAGE_SIZE - 1)) != 0 || va < USER_MIN || va >= USER_MAX) {
+        return false;
+    }
+    const uint64_t *pte = pte_walk(phys_to_virt(as->pml4), va, false, 0);
+    return pte != NULL && (*pte & (PTE_P | PTE_OWNED)) == (PTE_P | PTE_OWNED);
 }
 
 /*

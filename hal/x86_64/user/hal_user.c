@@ -57,11 +57,8 @@ static void console_input_setup(void)
 }
 
 /* Reads what COM1 holds (at least one byte), waiting for its interrupt. */
-long hal_console_read(char *buf, size_t n)
+static long com1_read_raw(char *buf, size_t n)
 {
-    if (n == 0) {
-        return 0;
-    }
     if (console_ntfn == -1) {
         console_input_setup();
     }
@@ -92,32 +89,118 @@ long hal_console_read(char *buf, size_t n)
 }
 
 /*
- * Pages come from fresh frame capabilities mapped into a bump-allocated heap
- * area; freeing deletes the capabilities, which unmaps the pages.  Virtual
- * addresses are not reused.
+ * The serial line discipline (what a terminal expects of a tty in cooked
+ * mode): typed characters are echoed, CR or LF ends the line (handed on with
+ * LF), backspace and DEL erase one character, Ctrl-U the whole line, Ctrl-D
+ * on an empty line is end of input.  Control bytes other than these and tab
+ * are dropped.  A line longer than the buffer is handed on in pieces.
  */
-#define HEAP_PAGES 8192
+#define LINE_MAX 1024
 
-static uint16_t heap_caps[HEAP_PAGES]; /* frame capability handle + 1, 0 if none */
+struct line_disc {
+    char line[LINE_MAX];
+    size_t len; /* bytes assembled */
+    size_t pos; /* bytes of a finished line handed on so far */
+    bool ready; /* line finished: hand it on */
+    bool eof;
+    char raw[64]; /* bytes read from the line, not yet fed */
+    size_t raw_len;
+    size_t raw_pos;
+};
+
+static struct line_disc console_ld;
+
+static void ld_erase(struct line_disc *ld, size_t n)
+{
+    for (; n > 0 && ld->len > 0; n--) {
+        ld->len--;
+        hal_console_write("\b \b", 3);
+    }
+}
+
+/* Feeds one typed byte into the line discipline. */
+static void ld_input(struct line_disc *ld, char c)
+{
+    if (c == '\r' || c == '\n') {
+        ld->line[ld->len++] = '\n';
+        ld->ready = true;
+        hal_console_write("\n", 1);
+    } else if (c == '\b' || c == 0x7f) {
+        ld_erase(ld, 1);
+    } else if (c == 0x15) {
+        ld_erase(ld, ld->len);
+    } else if (c == 0x04) {
+        ld->eof = ld->len == 0;
+        ld->ready = ld->len > 0;
+    } else if ((unsigned char)c >= 0x20 || c == '\t') {
+        ld->line[ld->len++] = c;
+        hal_console_write(&c, 1);
+        ld->ready = ld->len == LINE_MAX - 1;
+    }
+}
+
+/* Hands on (part of) a finished line; returns the count. */
+static long ld_take(struct line_disc *ld, char *buf, size_t n)
+{
+    size_t k = ld->len - ld->pos < n ? ld->len - ld->pos : n;
+    memcpy(buf, ld->line + ld->pos, k);
+    ld->pos += k;
+    if (ld->pos == ld->len) {
+        ld->len = 0;
+        ld->pos = 0;
+        ld->ready = false;
+    }
+    return (long)k;
+}
+
+long hal_console_read(char *buf, size_t n)
+{
+    struct line_disc *ld = &console_ld;
+    if (n == 0) {
+        return 0;
+    }
+    while (!ld->ready) {
+        if (ld->eof) {
+            ld->eof = false;
+            return 0;
+        }
+        if (ld->raw_pos == ld->raw_len) {
+            long got = com1_read_raw(ld->raw, sizeof(ld->raw));
+            if (got < 0) {
+                return got;
+            }
+            ld->raw_len = (size_t)got;
+            ld->raw_pos = 0;
+        }
+        while (ld->raw_pos < ld->raw_len && !ld->ready && !ld->eof) {
+            ld_input(ld, ld->raw[ld->raw_pos++]);
+        }
+    }
+    return ld_take(ld, buf, n);
+}
+
+/*
+ * Pages come from SYS_MEM_MAP: fresh zeroed frames mapped into a
+ * bump-allocated heap area, each allocation followed by an unmapped guard
+ * page.  Freeing unmaps them (SYS_MEM_UNMAP), so a use after free faults;
+ * virtual addresses are not reused.
+ */
+#define MEM_MAP_CHUNK 1024u /* the kernel's limit per SYS_MEM_MAP */
 
 void *hal_page_alloc(size_t npages)
 {
-    uint64_t base = heap_next;
-    uint64_t first = (base - HEAP_BASE) / HAL_PAGE_SIZE;
-    if (npages == 0 || npages > HEAP_PAGES || first > HEAP_PAGES - npages) {
+    if (npages == 0 || npages > (1u << 20)) {
         return NULL;
     }
-    for (size_t i = 0; i < npages; i++) {
-        int64_t h = zsys3(SYS_FRAME_ALLOC, 0, 0, 0);
-        if (h < 0 || zsys4(SYS_MAP, ZERO_SLOT_ASPACE, (uint64_t)h, base + i * HAL_PAGE_SIZE,
-                           ZERO_MAP_WRITE) != 0) {
-            hal_page_free((void *)(uintptr_t)base, i);
-            if (h >= 0) {
-                zsys3(SYS_CAP_DELETE, (uint64_t)h, 0, 0);
-            }
+    uint64_t base = heap_next;
+    for (size_t done = 0; done < npages;) {
+        size_t k = npages - done < MEM_MAP_CHUNK ? npages - done : MEM_MAP_CHUNK;
+        if (zsys4(SYS_MEM_MAP, ZERO_SLOT_ASPACE, base + done * HAL_PAGE_SIZE, k, ZERO_MAP_WRITE) !=
+            0) {
+            hal_page_free((void *)(uintptr_t)base, done);
             return NULL;
         }
-        heap_caps[first + i] = (uint16_t)(h + 1);
+        done += k;
     }
     heap_next = base + (npages + 1) * HAL_PAGE_SIZE; /* leave a guard page */
     return (void *)(uintptr_t)base;
@@ -125,12 +208,11 @@ void *hal_page_alloc(size_t npages)
 
 void hal_page_free(void *p, size_t npages)
 {
-    uint64_t first = ((uint64_t)(uintptr_t)p - HEAP_BASE) / HAL_PAGE_SIZE;
-    for (size_t i = 0; i < npages && first + i < HEAP_PAGES; i++) {
-        if (heap_caps[first + i] != 0) {
-            zsys3(SYS_CAP_DELETE, heap_caps[first + i] - 1u, 0, 0);
-            heap_caps[first + i] = 0;
-        }
+    uint64_t base = (uint64_t)(uintptr_t)p;
+    for (size_t done = 0; p != NULL && done < npages;) {
+        size_t k = npages - done < MEM_MAP_CHUNK ? npages - done : MEM_MAP_CHUNK;
+        (void)zsys3(SYS_MEM_UNMAP, ZERO_SLOT_ASPACE, base + done * HAL_PAGE_SIZE, k);
+        done += k;
     }
 }
 
