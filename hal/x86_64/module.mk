@@ -26,7 +26,7 @@ endif
 # The platform library of user programs on x86_64 (hal/hal.h over syscalls).
 ifeq ($(PLATFORM),x86_64)
 LIBS += hal
-hal_SRCS := $(wildcard hal/x86_64/user/*.c)
+hal_SRCS += $(wildcard hal/x86_64/user/*.c) # drivers/virtio-blk adds its driver
 endif
 
 # build/zero.iso: GRUB (BIOS and UEFI) with the kernel and init (user/echo).

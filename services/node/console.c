@@ -1,7 +1,7 @@
 /*
- * A node with its terminal on the platform console, on a blank disk held in
- * memory: how Zero OS runs where no block device driver exists yet (the
- * x86_64 kernel until virtio-blk arrives).  Portable: HAL only.
+ * A node with its terminal on the platform console: on a block device the
+ * platform opened (x86_64: virtio-blk "disk0"), or on a blank disk held in
+ * memory where there is none.  Portable: HAL only.
  */
 #include "services/node/node.h"
 
@@ -16,13 +16,39 @@ static void console_say(const char *s)
     hal_console_write(s, strlen(s));
 }
 
-int node_console_main(uint64_t disk_bytes, const char *node_name)
+int node_console_run(struct blk *dev, const char *disk_label, const char *node_name)
 {
     static struct node node;
     static struct term term;
-    static struct blk dev;
-    char line[256];
+    char line[320];
     char why[200] = "";
+
+    int err = node_start(&node, dev, node_name, why, sizeof(why));
+    if (err != 0) {
+        zfmt_snprintf(line, sizeof(line), "zero-node: cannot start on %s: %s (%s)\n", disk_label,
+                      why, zerr_name(err));
+        console_say(line);
+        return 2;
+    }
+    zfmt_snprintf(line, sizeof(line), "Zero OS %s (%s)\ndisk %s%s: %llu entries, node %s\n",
+                  ZERO_VERSION, HAL_PLATFORM_NAME, disk_label,
+                  node.formatted ? " (new, formatted)" : "",
+                  (unsigned long long)node.axiom.ax.st->applied, node.axiom.ax.st->node);
+    console_say(line);
+    if (node.rec.cut_bytes != 0) {
+        zfmt_snprintf(line, sizeof(line), "recovery: %s\n", node.rec.why);
+        console_say(line);
+    }
+    term_init(&term, shell_cmds, shell_ncmds, &node.shell);
+    int status = term_run(&term);
+    node_stop(&node);
+    return status;
+}
+
+int node_console_main(uint64_t disk_bytes, const char *node_name)
+{
+    static struct blk dev;
+    char label[64];
     size_t pages = (size_t)(disk_bytes / HAL_PAGE_SIZE);
     uint8_t *mem = hal_page_alloc(pages);
 
@@ -31,22 +57,8 @@ int node_console_main(uint64_t disk_bytes, const char *node_name)
         return 2;
     }
     blk_open_mem(&dev, mem, NULL, (uint64_t)pages * HAL_PAGE_SIZE);
-    int err = node_start(&node, &dev, node_name, why, sizeof(why));
-    if (err != 0) {
-        zfmt_snprintf(line, sizeof(line), "zero-node: cannot start: %s (%s)\n", why,
-                      zerr_name(err));
-        console_say(line);
-        hal_page_free(mem, pages);
-        return 2;
-    }
-    zfmt_snprintf(line, sizeof(line),
-                  "Zero OS %s (%s)\ndisk (memory, %u KiB): %llu entries, node %s\n", ZERO_VERSION,
-                  HAL_PLATFORM_NAME, (unsigned)(disk_bytes / 1024),
-                  (unsigned long long)node.axiom.ax.st->applied, node.axiom.ax.st->node);
-    console_say(line);
-    term_init(&term, shell_cmds, shell_ncmds, &node.shell);
-    int status = term_run(&term);
-    node_stop(&node);
+    zfmt_snprintf(label, sizeof(label), "(memory, %u KiB)", (unsigned)(disk_bytes / 1024));
+    int status = node_console_run(&dev, label, node_name);
     hal_page_free(mem, pages);
     return status;
 }

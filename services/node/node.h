@@ -52,6 +52,13 @@ int node_start(struct node *n, struct blk *dev, const char *node_name, char *why
 void node_stop(struct node *n);
 
 /*
+ * Runs a node on dev (opened by the caller; disk_label names it in the
+ * banner) with the terminal on the console until "exit" or the end of
+ * input; returns the exit status (2 if the node cannot start).
+ */
+int node_console_run(struct blk *dev, const char *disk_label, const char *node_name);
+
+/*
  * Runs a node on a blank in-memory disk of disk_bytes with the terminal on
  * the console until "exit" or the end of input; returns the exit status
  * (2 if the node cannot start, e.g. without an entropy source).

@@ -281,49 +281,6 @@ int hal_entropy(void *buf, size_t n)
     return 0;
 }
 
-int hal_blk_open(const char *name, uint64_t create_bytes, struct hal_blk **out)
-{
-    (void)name;
-    (void)create_bytes;
-    (void)out;
-    return ZERR_NOENT;
-}
-
-uint64_t hal_blk_size(const struct hal_blk *b)
-{
-    (void)b;
-    return 0;
-}
-
-int hal_blk_read(struct hal_blk *b, uint64_t off, void *buf, size_t n)
-{
-    (void)b;
-    (void)off;
-    (void)buf;
-    (void)n;
-    return ZERR_IO;
-}
-
-int hal_blk_write(struct hal_blk *b, uint64_t off, const void *buf, size_t n)
-{
-    (void)b;
-    (void)off;
-    (void)buf;
-    (void)n;
-    return ZERR_IO;
-}
-
-int hal_blk_flush(struct hal_blk *b)
-{
-    (void)b;
-    return ZERR_IO;
-}
-
-void hal_blk_close(struct hal_blk *b)
-{
-    (void)b;
-}
-
 unsigned hal_cpu_id(void)
 {
     return 0;
