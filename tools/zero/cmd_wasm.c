@@ -24,7 +24,7 @@ static void usage(FILE *out)
                  "one per line as TYPE:VALUE, integers in signed decimal, floats as their\n"
                  "bit pattern in hex (f64:0x400921fb54442d18).  --fuel N stops the run\n"
                  "with a trap once N instruction units are used (default: unlimited)\n"
-            "and reports the fuel used on stderr.\n"
+                 "and reports the fuel used on stderr.\n"
                  "\n"
                  "Exit status: 0 ok, 1 the function trapped (\"trap: REASON\"), 2 usage\n"
                  "error or a malformed, invalid or unlinkable module.\n");
