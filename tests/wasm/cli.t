@@ -20,12 +20,15 @@ check() { # name expected-status expected-stdout command...
         sed 's/^/#   stderr: /' "$tmp/err"
     fi
 }
-echo "1..14"
+echo "1..17"
 check "wasm_cli_prints_f64_as_bit_pattern" 0 "f64:0x400921fb54442d18" $zero wasm run $mod --invoke pi
 check "wasm_cli_prints_i32_signed" 0 "i32:-3" $zero wasm run $mod --invoke add 2 -5
 check "wasm_cli_prints_every_result_in_order" 0 $'i64:9\ni32:7' $zero wasm run $mod --invoke swap 7 9
 check "wasm_cli_runs_fib" 0 "i64:832040" $zero wasm run $mod --invoke fib 30
 check "wasm_cli_f32_nan_is_canonical" 0 "f32:0x7fc00000" $zero wasm run $mod --invoke fdiv 0 0
+check "wasm_cli_float_args_as_bit_patterns" 0 "f32:0x3fc00000" $zero wasm run $mod --invoke fdiv 0x40400000 0x40000000
+check "wasm_cli_i64_args_and_results" 0 $'i64:-9223372036854775808\ni32:-7' $zero wasm run $mod --invoke swap -7 -9223372036854775808
+check "wasm_cli_bad_argument_exits_2" 2 "" $zero wasm run $mod --invoke add 1 x
 check "wasm_cli_trap_exits_1" 1 "trap: integer divide by zero" $zero wasm run $mod --invoke div 1 0
 check "wasm_cli_recursion_traps_cleanly" 1 "trap: call stack exhausted" $zero wasm run $mod --invoke rec 0
 check "wasm_cli_fuel_exactly_enough_runs" 0 "i32:100" $zero wasm run $mod --invoke spin 100 --fuel 1203
