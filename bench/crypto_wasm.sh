@@ -13,11 +13,10 @@ if [ ! -x "$native" ] || [ ! -f "$wasm" ] || [ ! -x build/bin/zero-wasm ]; then
 fi
 n_out=$("$native") || exit 1
 w_out=$(build/bin/zero-wasm --run "$wasm") || exit 1
-while read -r name wval; do
-    nval=$(awk -v k="$name" '$1 == k { print $2 }' <<<"$n_out")
-    unit="ops/s"
-    [ "$name" = blake3_1MiB ] && unit="MiB/s" && wval=$(awk -v v="$wval" 'BEGIN { printf "%.1f", v }')
-    [ "$name" = blake3_1MiB ] && nval=$(awk -v v="$nval" 'BEGIN { printf "%.1f", v }')
+# Lines are "bench: PREFIX_NAME VALUE UNIT".
+while read -r _ wname wval unit; do
+    name=${wname#wasm_}
+    nval=$(awk -v k="native_$name" '$2 == k { print $3 }' <<<"$n_out")
     printf 'bench: wasm_%s %s %s vs native %s ratio %.3f\n' "$name" "$wval" "$unit" "$nval" \
         "$(awk -v a="$wval" -v b="$nval" 'BEGIN { print a / b }')"
 done <<<"$w_out"
