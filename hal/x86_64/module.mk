@@ -29,9 +29,10 @@ LIBS += hal
 hal_SRCS += $(wildcard hal/x86_64/user/*.c) # drivers/virtio-blk adds its driver
 endif
 
-# build/zero.iso: GRUB (BIOS and UEFI) with the kernel and init (user/echo).
+# build/zero.iso: GRUB (BIOS and UEFI) with the kernel and init, Zero OS itself
+# (zero-node: the services and the terminal; its disk is virtio-blk disk0).
 ifeq ($(PLATFORM),x86_64)
-ISO_INIT ?= $(O)/bin/echo
+ISO_INIT ?= $(O)/bin/zero-node
 $(BUILD)/zero.iso: $(O)/bin/zero-kernel.bin $(ISO_INIT) hal/x86_64/iso/grub.cfg
 	@rm -rf $(O)/iso && mkdir -p $(O)/iso/boot/grub
 	$(Q)cp $(O)/bin/zero-kernel.bin $(O)/iso/boot/zero-kernel.bin
@@ -42,6 +43,10 @@ ALL_TARGETS += $(BUILD)/zero.iso
 .PHONY: iso run-x86_64
 iso: $(BUILD)/zero.iso
 run-x86_64: $(BUILD)/zero.iso
-	qemu-system-x86_64 -cdrom $(BUILD)/zero.iso -serial stdio -display none -m 256M -no-reboot \
-	    -device isa-debug-exit,iobase=0xf4,iosize=0x04
+	tools/run-qemu.sh
 endif
+
+# make run: Zero OS in QEMU with its terminal on the console and a persistent
+# disk (build/run/zero-disk.img); set for every platform because make run
+# starts it from the hosted sub-make.
+RUN_CMD := tools/run-qemu.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot tests: direct -kernel (Multiboot 1) with and without modules, console
 # input, the kernel's fault self tests, and the GRUB ISO (Multiboot 2, init
-# is user/echo) under BIOS and under UEFI (OVMF).
+# is Zero OS's node, which needs RDRAND: -cpu max) under BIOS and UEFI (OVMF).
 source "$(dirname "$0")/qemu.sh"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -37,17 +37,17 @@ qemu_run "$log" 20 -kernel "$KERNEL" -append test=stack-overflow
 grep -q 'KERNEL FAULT: double fault' "$log" && [ "$QEMU_STATUS" = 7 ]
 tap_check $? "kernel_stack_overflow_hits_guard_page_and_is_reported"
 
-qemu_run_input "$log" 60 "$PROMPT" 'quit\r' -cdrom build/zero.iso
+qemu_run_input "$log" 90 'zero> ' 'exit\r' -cpu max -cdrom build/zero.iso
 grep -q 'Zero OS [0-9.]* x86_64 kernel' "$log" && grep -q 'boot: multiboot2' "$log" &&
-    grep -q 'echo: bye' "$log" && [ "$QEMU_STATUS" = 1 ]
+    grep -q 'zero> exit' "$log" && [ "$QEMU_STATUS" = 1 ]
 tap_check $? "grub_iso_boots_under_bios"
 grep -q 'acpi: rsdp at' "$log"
 tap_check $? "grub_bios_passes_acpi_rsdp"
 
 OVMF=/usr/share/OVMF/OVMF_CODE.fd
 if [ -r "$OVMF" ]; then
-    qemu_run_input "$log" 120 "$PROMPT" 'quit\r' -bios "$OVMF" -cdrom build/zero.iso
-    grep -q 'Zero OS [0-9.]* x86_64 kernel' "$log" && grep -q 'echo: bye' "$log" &&
+    qemu_run_input "$log" 120 'zero> ' 'exit\r' -cpu max -bios "$OVMF" -cdrom build/zero.iso
+    grep -q 'Zero OS [0-9.]* x86_64 kernel' "$log" && grep -q 'zero> exit' "$log" &&
         [ "$QEMU_STATUS" = 1 ]
     tap_check $? "grub_iso_boots_under_uefi"
     grep -q 'acpi: rsdp at .* rev 2' "$log"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Boots Zero OS (build/zero.iso: the kernel and the node) in QEMU with its
+# terminal on this console and a persistent disk, build/run/zero-disk.img
+# (made blank on first run; the node formats it).  `exit` at the zero>
+# prompt powers the machine off; Ctrl-A X quits QEMU at any time.
+#
+#   tools/run-qemu.sh [--disk PATH] [--size MIB] [extra qemu arguments...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+disk=build/run/zero-disk.img
+mib=64
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --disk) disk=$2; shift 2 ;;
+    --size) mib=$2; shift 2 ;;
+    --help | -h) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) break ;;
+    esac
+done
+iso=build/zero.iso
+if [ ! -r "$iso" ]; then
+    echo "run-qemu: $iso is missing: make PLATFORM=x86_64 first" >&2
+    exit 2
+fi
+if [ ! -e "$disk" ]; then
+    mkdir -p "$(dirname "$disk")"
+    truncate -s "${mib}M" "$disk"
+    echo "run-qemu: new disk $disk (${mib} MiB); Zero OS formats it at first start" >&2
+fi
+# The node needs RDRAND for its keys: -cpu max under TCG, or the host CPU
+# with ZERO_KVM=1 where KVM works.
+accel=(-cpu max)
+if [ "${ZERO_KVM:-0}" = 1 ]; then
+    accel=(-accel kvm -cpu host)
+fi
+echo "run-qemu: Ctrl-A X quits QEMU; 'exit' at the prompt powers off" >&2
+status=0
+qemu-system-x86_64 "${accel[@]}" -m 256M -nodefaults -display none -no-reboot \
+    -serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -cdrom "$iso" -drive "file=$disk,if=none,id=d0,format=raw" \
+    -device virtio-blk-pci,drive=d0 "$@" || status=$?
+# isa-debug-exit reports (code << 1) | 1: 1 is a clean power-off.
+case $status in
+1) exit 0 ;;
+0) exit 0 ;;
+*) exit $(((status - 1) / 2)) ;;
+esac
