@@ -9,3 +9,4 @@ $(BINDIR)/devtests: user/user.ld
 endif
 
 SCRIPT_TESTS += tests/system/devtests.t
+SCRIPT_TESTS += tests/system/system.t

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Zero OS on x86_64 as a whole: the node (services and terminal) boots on the
+# kernel with its disk on virtio-blk; scripted terminal sessions over the
+# serial console commit, deny, change policy and verify; the disk survives
+# power-off, passes the host's zero verify, and disks move between
+# zero-hosted and x86_64 both ways.  Bad disks are refused with a reason.
+source "$(dirname "$0")/../kernel/qemu.sh"
+zero=build/bin/zero
+zh=build/bin/zero-hosted
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+disk=$work/disk.img
+log=$work/serial.log
+
+has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
+# boot DISK-OR-NONE LINE...: boots the node on DISK, types the lines, then exit.
+boot() {
+    local d=$1 input=''
+    shift
+    for l in "$@" exit; do input+="$l\\r"; done
+    local drive=()
+    if [ "$d" != none ]; then
+        drive=(-drive "file=$d,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0)
+    fi
+    qemu_run_input "$log" 120 'zero> ' "$input" -cpu max -kernel "$KERNEL" \
+        -initrd build/x86_64/bin/zero-node "${drive[@]}"
+}
+
+truncate -s 16M "$disk"
+boot "$disk" 'id create alice' 'as alice id create bot --kind agent' \
+    'policy allow kind:user id.create * if resource.kind == agent and resource.parent == proposer' \
+    'as alice id create bot --kind agent' 'policy show' 'axiom verify'
+has 'disk disk0 \(virtio-blk\) \(new, formatted\): 1 entries, node root'
+tap_check $? "x86_64_node_formats_blank_virtio_disk"
+has '^zero> id create alice' && has 'committed #1 [0-9a-f]{64}$'
+tap_check $? "x86_64_terminal_commits_over_serial"
+has 'denied: no rule allows alice id.create bot \(default deny\)'
+tap_check $? "x86_64_policy_denies_by_default"
+has 'committed #2 ' && has 'committed #3 ' && has '#2 +allow kind:user id.create'
+tap_check $? "x86_64_policy_change_commits_and_allows"
+has '^ok: 4 entries in 4 batches replayed from the disk; state root [0-9a-f]{64} matches'
+tap_check $? "x86_64_axiom_verify_replays_the_disk"
+[ "$QEMU_STATUS" = 1 ] && has 'every process has exited \(last status 0\)'
+tap_check $? "x86_64_exit_powers_off_cleanly (qemu status $QEMU_STATUS)"
+
+out=$("$zero" verify "$disk" 2>&1)
+grep -q '^ok: disk .*: 4 entries in 4 batches verified' <<<"$out"
+tap_check $? "host_zero_verify_accepts_x86_64_disk"
+
+boot "$disk" 'id list' 'id create carol --kind service' 'axiom head'
+has 'disk disk0 \(virtio-blk\): 4 entries, node root' && has 'alice +user +root +0 active' &&
+    has 'bot +agent +alice'
+tap_check $? "x86_64_disk_survives_power_off"
+has 'committed #4 ' && has 'sequence +#4 \(5 entries\)'
+tap_check $? "x86_64_restart_continues_sequence"
+
+out=$(printf '%s\n' 'id list' 'id create dave' | "$zh" --disk "$disk" 2>&1)
+grep -qE 'carol +service' <<<"$out" && grep -q 'committed #5 ' <<<"$out"
+tap_check $? "hosted_continues_an_x86_64_disk"
+
+hdisk=$work/hosted.img
+printf '%s\n' 'id create erin' | "$zh" --disk "$hdisk" --size 8 >/dev/null 2>&1
+boot "$hdisk" 'id list' 'id create frank' 'axiom verify'
+has 'disk disk0 \(virtio-blk\): 2 entries' && has 'erin +user +root' && has 'committed #2 ' &&
+    has '^ok: 3 entries'
+tap_check $? "x86_64_boots_and_continues_a_hosted_disk"
+"$zero" verify "$hdisk" >/dev/null 2>&1
+tap_check $? "host_zero_verify_accepts_the_continued_disk"
+
+head -c 1M /dev/urandom >"$work/garbage.img"
+truncate -s 16M "$work/garbage.img"
+qemu_run "$log" 120 -cpu max -kernel "$KERNEL" -initrd build/x86_64/bin/zero-node \
+    -drive "file=$work/garbage.img,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0
+has "zero-node: cannot start on disk0 \\(virtio-blk\\): not a Zero OS disk" && [ "$QEMU_STATUS" -gt 1 ]
+tap_check $? "x86_64_refuses_a_garbage_disk_with_a_reason (qemu status $QEMU_STATUS)"
+
+boot none 'id create gina'
+has 'no disk0 \(ZERR_NOENT\): running on a memory disk' && has 'committed #1 '
+tap_check $? "x86_64_without_disk_runs_on_memory_and_says_so"
+echo "1..$TESTNUM"
