@@ -51,7 +51,8 @@ ifeq ($(FUZZ),1)
   O := $(BUILD)/fuzz
   CC := clang
   CFLAGS := -std=c11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
-            -fno-sanitize-recover=all -DZERO_PLATFORM_HOSTED=1 -DZERO_FUZZ=1
+            -fno-sanitize-recover=all -DZERO_PLATFORM_HOSTED=1 -DZERO_FUZZ=1 \
+            -D_POSIX_C_SOURCE=200809L
   LDFLAGS := -fsanitize=fuzzer,address,undefined
 endif
 

@@ -30,11 +30,20 @@ endif
 
 # ---- objects ---------------------------------------------------------------
 
-$(O)/obj/%.o: %.c
+# Every object depends on $(O)/.flags, which is rewritten whenever the
+# compiler or any flag (global, per component, per source) changes, so a
+# flag edit rebuilds what it affects instead of leaving stale objects.
+FLAGS_SIG := $(CC) $(CFLAGS) $(DEFS) $(LDFLAGS) $(foreach v,$(sort $(filter %_CFLAGS %_LDLIBS,$(.VARIABLES))),$(v)=$($(v)))
+ifneq ($(FLAGS_SIG),$(file <$(O)/.flags))
+  $(shell mkdir -p $(O))
+  $(file >$(O)/.flags,$(FLAGS_SIG))
+endif
+
+$(O)/obj/%.o: %.c $(O)/.flags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(DEFS) $($<_CFLAGS) $(INCLUDES) -I $(GEN) $(DEPFLAGS) -c $< -o $@
 
-$(O)/obj/%.o: %.S
+$(O)/obj/%.o: %.S $(O)/.flags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(DEFS) $($<_CFLAGS) $(INCLUDES) -I $(GEN) $(DEPFLAGS) -c $< -o $@
 
