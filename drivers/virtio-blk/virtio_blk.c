@@ -278,6 +278,7 @@ int vblk_read(struct vblk *d, uint64_t off, void *buf, size_t n)
         if (r == 0) {
             memcpy(out, d->buf + BUF_DATA_OFF, k);
         }
+        memset(d->buf + BUF_DATA_OFF, 0, k); /* no copy of the key slot lingers here */
         out += k;
         off += k;
         n -= k;

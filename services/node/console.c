@@ -1,7 +1,8 @@
 /*
  * A node with its terminal on the platform console: on a block device the
  * platform opened (x86_64: virtio-blk "disk0"), or on a blank disk held in
- * memory where there is none.  Portable: HAL only.
+ * memory where there is none; the key service in this process or behind a
+ * node_keys_remote.  Portable: HAL only.
  */
 #include "services/node/node.h"
 
@@ -16,14 +17,15 @@ static void console_say(const char *s)
     hal_console_write(s, strlen(s));
 }
 
-int node_console_run(struct blk *dev, const char *disk_label, const char *node_name)
+int node_console_run(struct blk *dev, const char *disk_label, const char *node_name,
+                     const struct node_keys_remote *kr)
 {
     static struct node node;
     static struct term term;
     char line[320];
     char why[200] = "";
 
-    int err = node_start(&node, dev, node_name, why, sizeof(why));
+    int err = node_start_remote_keys(&node, dev, node_name, kr, why, sizeof(why));
     if (err != 0) {
         zfmt_snprintf(line, sizeof(line), "zero-node: cannot start on %s: %s (%s)\n", disk_label,
                       why, zerr_name(err));
@@ -58,7 +60,7 @@ int node_console_main(uint64_t disk_bytes, const char *node_name)
     }
     blk_open_mem(&dev, mem, NULL, (uint64_t)pages * HAL_PAGE_SIZE);
     zfmt_snprintf(label, sizeof(label), "(memory, %u KiB)", (unsigned)(disk_bytes / 1024));
-    int status = node_console_run(&dev, label, node_name);
+    int status = node_console_run(&dev, label, node_name, NULL);
     hal_page_free(mem, pages);
     return status;
 }

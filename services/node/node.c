@@ -44,7 +44,11 @@ static int node_register(struct node *n)
     int ids[5];
 
     rt_init(&n->rt);
-    ids[0] = rt_register(&n->rt, "keys", &n->keys, keys_handle);
+    if (n->keys_remote != NULL) {
+        ids[0] = rt_register(&n->rt, "keys", n->keys_remote->self, n->keys_remote->handle);
+    } else {
+        ids[0] = rt_register(&n->rt, "keys", &n->keys, keys_handle);
+    }
     ids[1] = rt_register(&n->rt, "axiom", &n->axiom, axiom_handle);
     ids[2] = rt_register(&n->rt, "identity", &n->ident, idsvc_handle);
     ids[3] = rt_register(&n->rt, "policy", &n->policy, polsvc_handle);
@@ -96,7 +100,32 @@ static int node_wire(struct node *n)
     return err;
 }
 
+/* Starts the key service with the root secret, in this process or behind keys_remote. */
+static int node_keys_start(struct node *n, const uint8_t root[KEYS_SECRET_LEN])
+{
+    if (n->keys_remote != NULL) {
+        return n->keys_remote->start(n->keys_remote->self, root);
+    }
+    keys_init(&n->keys, root);
+    return 0;
+}
+
+static void node_keys_stop(struct node *n)
+{
+    if (n->keys_remote != NULL) {
+        n->keys_remote->stop(n->keys_remote->self);
+    } else {
+        keys_wipe(&n->keys);
+    }
+}
+
 int node_start(struct node *n, struct blk *dev, const char *node_name, char *why, size_t whycap)
+{
+    return node_start_remote_keys(n, dev, node_name, NULL, why, whycap);
+}
+
+int node_start_remote_keys(struct node *n, struct blk *dev, const char *node_name,
+                           const struct node_keys_remote *kr, char *why, size_t whycap)
 {
     struct ax_layout lay;
     uint8_t root[KEYS_SECRET_LEN];
@@ -104,6 +133,7 @@ int node_start(struct node *n, struct blk *dev, const char *node_name, char *why
 
     memset(n, 0, sizeof(*n));
     n->dev = dev;
+    n->keys_remote = kr;
     err = ax_read_super(dev, &lay, root, why, whycap);
     if (err == ZERR_NOENT) {
         err = node_format(n, node_name);
@@ -116,19 +146,24 @@ int node_start(struct node *n, struct blk *dev, const char *node_name, char *why
     if (err != 0) {
         return err;
     }
-    keys_init(&n->keys, root);
+    err = node_keys_start(n, root);
     secure_zero(root, sizeof(root));
+    if (err != 0) {
+        zfmt_snprintf(why, whycap, "cannot start the key service: %s", zerr_text(err));
+        return err;
+    }
     err = node_register(n);
     err = err != 0 ? err : node_wire(n);
     if (err != 0) {
         zfmt_snprintf(why, whycap, "cannot wire the services: %s", zerr_text(err));
+        node_keys_stop(n);
         return err;
     }
     n->axiom.dev = dev;
     err = axiom_open(&n->axiom.ax, dev, node_sign, n, &n->rec);
     if (err != 0) {
         zfmt_snprintf(why, whycap, "%s", n->rec.why);
-        keys_wipe(&n->keys);
+        node_keys_stop(n);
         return err;
     }
     memcpy(n->shell.acting, n->axiom.ax.st->node, sizeof(n->shell.acting));
@@ -138,5 +173,5 @@ int node_start(struct node *n, struct blk *dev, const char *node_name, char *why
 void node_stop(struct node *n)
 {
     axiom_close(&n->axiom.ax);
-    keys_wipe(&n->keys);
+    node_keys_stop(n);
 }

@@ -26,8 +26,21 @@
 #include "services/runtime/runtime.h"
 #include "services/terminal/shell.h"
 
+/*
+ * A key service outside the node's process (x86_64: its own process).  The
+ * node registers handle as the key service, hands the root secret to start
+ * once (and wipes its own copy), and calls stop at the end.
+ */
+struct node_keys_remote {
+    void *self;
+    rt_handler handle;
+    int (*start)(void *self, const uint8_t root[KEYS_SECRET_LEN]);
+    void (*stop)(void *self);
+};
+
 struct node {
     struct blk *dev;
+    const struct node_keys_remote *keys_remote; /* NULL: the key service is n->keys */
     struct rt rt;
     struct keys keys;
     struct axiom_svc axiom;
@@ -48,15 +61,21 @@ struct node {
  */
 int node_start(struct node *n, struct blk *dev, const char *node_name, char *why, size_t whycap);
 
+/* node_start with the key service behind kr instead of in this process. */
+int node_start_remote_keys(struct node *n, struct blk *dev, const char *node_name,
+                           const struct node_keys_remote *kr, char *why, size_t whycap);
+
 /* Stops the services and wipes key material. */
 void node_stop(struct node *n);
 
 /*
  * Runs a node on dev (opened by the caller; disk_label names it in the
  * banner) with the terminal on the console until "exit" or the end of
- * input; returns the exit status (2 if the node cannot start).
+ * input; returns the exit status (2 if the node cannot start).  kr: the key
+ * service outside this process, or NULL.
  */
-int node_console_run(struct blk *dev, const char *disk_label, const char *node_name);
+int node_console_run(struct blk *dev, const char *disk_label, const char *node_name,
+                     const struct node_keys_remote *kr);
 
 /*
  * Runs a node on a blank in-memory disk of disk_bytes with the terminal on

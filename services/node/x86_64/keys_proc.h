@@ -1,0 +1,39 @@
+/*
+ * The key service in its own process on x86_64: the root secret and every
+ * private key live only in that process's address space.  The node's
+ * process holds endpoint capabilities to it, badged with the key service's
+ * rights (KEYS_BADGE_PUBLIC, KEYS_BADGE_SIGN), and a proxy handler that
+ * forwards the runtime's calls over kernel IPC (services/runtime/x86_64).
+ */
+#ifndef ZERO_SERVICES_NODE_X86_64_KEYS_PROC_H
+#define ZERO_SERVICES_NODE_X86_64_KEYS_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "services/node/node.h"
+#include "services/runtime/x86_64/rtx.h"
+
+/* The node's side: the channel and one endpoint capability per badge. */
+struct keys_proc {
+    struct rtx_chan chan;
+    uint64_t ep_public; /* badge KEYS_BADGE_PUBLIC */
+    uint64_t ep_sign;   /* badge KEYS_BADGE_SIGN */
+    uint64_t thread;    /* the key process's thread capability */
+    bool running;
+    struct node_keys_remote remote; /* what node_start_remote_keys takes */
+};
+
+/*
+ * Starts the key process (boot module 0 again, with arg role) and opens the
+ * channel to it.  0 or a ZERR_* code.
+ */
+int keys_proc_spawn(struct keys_proc *kp, uint64_t role);
+
+/* Ends the key process if it still runs (it wipes its secrets first). */
+void keys_proc_end(struct keys_proc *kp);
+
+/* The key process's main loop; returns its exit status. */
+int keys_proc_serve(void);
+
+#endif
