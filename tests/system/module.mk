@@ -6,7 +6,13 @@ devtests_SRCS := user/devtests.c tests/tap_core.c
 devtests_LIBS := zuser base hal
 devtests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/devtests: user/user.ld
+
+PROGS += keystests
+keystests_SRCS := tests/system/keystests.c services/node/x86_64/keys_proc.c tests/tap_core.c
+keystests_LIBS := keys svcrt_x86 node svcrt kcap crypto zuser base hal
+keystests_LDLIBS = $(USER_LDLIBS)
+$(BINDIR)/keystests: user/user.ld
 endif
 
-SCRIPT_TESTS += tests/system/devtests.t
+SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t
 SCRIPT_TESTS += tests/system/system.t

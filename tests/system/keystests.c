@@ -1,0 +1,124 @@
+/*
+ * keystests: the key service in its own process (services/node/x86_64/
+ * keys_proc.c) as the node sees it.  Runs as init, spawns itself as the key
+ * process, prints TAP and ends the machine through isa-debug-exit with 0
+ * when every test passed.
+ */
+#include "base/errors.h"
+#include "base/string.h"
+#include "crypto/ed25519.h"
+#include "hal/hal.h"
+#include "services/keys/keys.h"
+#include "services/node/x86_64/keys_proc.h"
+#include "services/runtime/runtime.h"
+#include "tests/tap.h"
+#include "user/zero.h"
+
+#define ROLE_KEYS 1
+#define KP_OP_ROOT 0x100u
+
+void tap_emit(const char *s, size_t n)
+{
+    zero_write(s, n);
+}
+
+static int forward(struct keys_proc *kp, uint64_t badge, uint32_t op, const char *name,
+                   const void *msg, size_t len, uint8_t *out, size_t cap)
+{
+    struct keys_req rq = {name, 0, msg, len};
+    struct rt_msg m = {op, {0}, &rq, sizeof(rq), out, cap, 0};
+    return kp->remote.handle(kp->remote.self, badge, &m);
+}
+
+static uint32_t thread_state(uint64_t th)
+{
+    struct zsys r = {SYS_CAP_INFO, th, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return (uint32_t)r.r10;
+}
+
+static void test_key_process(void)
+{
+    static struct keys_proc kp;
+    static struct keys local;
+    uint8_t root[KEYS_SECRET_LEN];
+    uint8_t pub[KEYS_PUB_LEN];
+    uint8_t want[KEYS_PUB_LEN];
+    uint8_t sig[KEYS_SIG_LEN];
+    static const char msg[] = "checkpoint 7";
+    size_t out_len;
+
+    is_int(keys_proc_spawn(&kp, ROLE_KEYS), 0, "key_process_starts");
+    is_int(forward(&kp, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, "root", NULL, 0, pub, sizeof(pub)),
+           ZERR_AGAIN, "key_process_refuses_requests_before_the_root_secret");
+    for (size_t i = 0; i < sizeof(root); i++) {
+        root[i] = (uint8_t)(i * 7 + 1);
+    }
+    is_int(kp.remote.start(kp.remote.self, root), 0, "key_process_takes_the_root_secret");
+    ok(kp.chan.buf[0] == 0 && kp.chan.buf[31] == 0, "root_secret_wiped_from_the_shared_buffer");
+    is_int(kp.remote.start(kp.remote.self, root), ZERR_DENIED,
+           "key_process_refuses_a_second_root_secret");
+
+    keys_init(&local, root);
+    keys_public(&local, "root", 0, want);
+    is_int(forward(&kp, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, "root", NULL, 0, pub, sizeof(pub)), 0,
+           "public_key_through_the_public_badge");
+    is_mem(pub, want, sizeof(pub), "public_key_matches_the_same_derivation");
+    is_int(forward(&kp, KEYS_BADGE_SIGN, KEYS_OP_SIGN, "root", msg, sizeof(msg), sig, sizeof(sig)),
+           0, "signature_through_the_sign_badge");
+    is_int(ed25519_verify(sig, msg, sizeof(msg), want), 0,
+           "signature_from_the_key_process_verifies");
+
+    /* The kernel's badge is what counts: the public endpoint cannot sign. */
+    memcpy(kp.chan.buf, "root", 4);
+    memcpy(kp.chan.buf + 4, msg, sizeof(msg));
+    is_int(rtx_call(&kp.chan, kp.ep_public, KEYS_OP_SIGN, 0, 4, 4 + sizeof(msg), &out_len),
+           ZERR_PERM, "public_endpoint_cannot_sign");
+    int64_t none = zsys4(SYS_CAP_DERIVE, kp.ep_sign, ZERO_SLOT_ANY, CAP_RIGHT_WRITE, 0);
+    ok(none >= 0 && zsys4(SYS_CAP_DERIVE, (uint64_t)none, ZERO_SLOT_ANY, CAP_RIGHT_WRITE, 9) < 0,
+       "a_badged_endpoint_cannot_be_rebadged");
+    is_int(rtx_call(&kp.chan, (uint64_t)none, KEYS_OP_PUBLIC, 0, 4, 4, &out_len), ZERR_PERM,
+           "endpoint_copy_keeps_the_badge_and_its_limits");
+    is_int(forward(&kp, KEYS_BADGE_PUBLIC | KEYS_BADGE_SIGN, KEYS_OP_SIGN, "root", msg, sizeof(msg),
+                   sig, sizeof(sig)),
+           ZERR_PERM, "proxy_refuses_a_badge_it_has_no_endpoint_for");
+
+    /* Hostile requests straight on the channel. */
+    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, 0, 40, 50, &out_len), ZERR_INVAL,
+           "key_process_refuses_a_name_longer_than_32");
+    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, 0, 9, 4, &out_len), ZERR_INVAL,
+           "key_process_refuses_a_name_past_the_request");
+    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, 0, 0, 0, &out_len), ZERR_INVAL,
+           "key_process_refuses_an_empty_name");
+    is_int(rtx_call(&kp.chan, kp.ep_sign, 77, 0, 4, 4, &out_len), ZERR_UNSUPPORTED,
+           "key_process_refuses_an_unknown_operation");
+    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, 0, 4, RTX_BUF_LEN + 1, &out_len),
+           ZERR_RANGE, "channel_refuses_a_request_larger_than_its_buffer");
+    struct zmsg raw = {.w = {KEYS_OP_SIGN, 1u << 30, 0, 4}};
+    is_int(zero_call(kp.ep_sign, ZERO_CAP_NONE, &raw), 0, "raw_call_with_huge_length_returns");
+    is_int((int64_t)raw.w[0], ZERR_INVAL, "key_process_refuses_a_huge_length");
+    char longname[40];
+    memset(longname, 'a', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    is_int(forward(&kp, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, longname, NULL, 0, pub, sizeof(pub)),
+           ZERR_INVAL, "proxy_refuses_a_long_name");
+
+    keys_proc_end(&kp);
+    for (int i = 0; i < 1000 && thread_state(kp.thread) != ZERO_THREAD_DEAD; i++) {
+        zero_yield();
+    }
+    is_int(thread_state(kp.thread), ZERO_THREAD_DEAD, "key_process_exits_on_stop");
+    keys_wipe(&local);
+}
+
+int zero_main(uint64_t arg)
+{
+    if (arg == ROLE_KEYS) {
+        return keys_proc_serve();
+    }
+    tap_no_plan();
+    test_key_process();
+    int status = tap_done();
+    zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, (uint64_t)status);
+    return status;
+}
