@@ -253,8 +253,11 @@ static int replay(struct blk *dev, struct axiom *ax, const char *name)
     return 0;
 }
 
-/* Fills a fresh disk with batches of 256 entries for the replay figure. */
-static int replay_batched(const char *img)
+/*
+ * Fills a fresh disk with batches of 256 entries for the replay figure; with
+ * keep, leaves the disk at img for other replays (bench/platforms.sh).
+ */
+static int replay_batched(const char *img, int keep)
 {
     uint8_t secret[32] = {2}, id[16] = {0}, data[PAYLOAD], hash[32];
     static struct keys keys;
@@ -289,17 +292,22 @@ static int replay_batched(const char *img)
             return 1;
         }
     }
-    int rc = replay(&dev, &ax, "axiom_replay_verify_256_per_batch");
+    int rc = keep ? 0 : replay(&dev, &ax, "axiom_replay_verify_256_per_batch");
     axiom_close(&ax);
     blk_close(&dev);
-    unlink(img);
+    if (!keep) {
+        unlink(img);
+    }
     return rc;
 }
 
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--replay-only") == 0) {
-        return replay_batched("build/bench-axiom.img");
+        return replay_batched("build/bench-axiom.img", 0);
+    }
+    if (argc == 3 && strcmp(argv[1], "--write-log") == 0) {
+        return replay_batched(argv[2], 1);
     }
     const char *img = "build/bench-axiom.img";
     const char *dbp = "build/bench-sqlite.db";
@@ -361,5 +369,5 @@ int main(int argc, char **argv)
     unlink(wal);
     snprintf(wal, sizeof(wal), "%s-shm", dbp);
     unlink(wal);
-    return rc != 0 ? rc : replay_batched(img);
+    return rc != 0 ? rc : replay_batched(img, 0);
 }

@@ -34,3 +34,18 @@ for p in native wasm; do
 done
 printf 'bench: blake3_wasm_node %.1f MiB/s vs native_hosted %.1f ratio %.3f\n' \
     "$rate_wasm" "$rate_native" "$(echo "$rate_wasm / $rate_native" | bc -l)"
+
+# Replay verification of one log (400 batches of 256 signed entries) by
+# `zero verify` on each platform; a one-entry disk gives the start-up cost.
+build/hosted/bench/bench_axiom --write-log "$work/log.img"
+printf 'exit\n' | build/bin/zero-hosted --disk "$work/small.img" --size 1 >/dev/null
+entries=$(build/bin/zero verify "$work/log.img" | sed -n 's/^ok: .*: \([0-9]*\) entries in .*/\1/p')
+small=$(build/bin/zero verify "$work/small.img" | sed -n 's/^ok: .*: \([0-9]*\) entries in .*/\1/p')
+for p in native wasm; do
+    if [ $p = native ]; then tool=(build/bin/zero); else tool=(build/bin/zero-wasm); fi
+    base=$(best_of 3 "${tool[@]}" verify "$work/small.img")
+    full=$(best_of 3 "${tool[@]}" verify "$work/log.img")
+    eval "replay_$p=$(echo "($entries - $small) / ($full - $base)" | bc -l)"
+done
+printf 'bench: replay_verify_wasm_node %.0f entries/s vs native_hosted %.0f ratio %.3f\n' \
+    "$replay_wasm" "$replay_native" "$(echo "$replay_wasm / $replay_native" | bc -l)"

@@ -3,7 +3,7 @@
 # deny, revoke, policy change, restart and continue, recovery of a torn
 # tail, refusal of corruption, and bad input.
 cd "$(dirname "$0")/../.."
-zh=build/bin/zero-hosted
+zh=${ZERO_HOSTED:-build/bin/zero-hosted}  # tests/tools/zero_hosted_on_wasm.t runs this on wasm
 zero=build/bin/zero
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
