@@ -79,4 +79,29 @@ tap_check $? "x86_64_refuses_a_garbage_disk_with_a_reason (qemu status $QEMU_STA
 boot none 'id create gina'
 has 'no disk0 \(ZERR_NOENT\): running on a memory disk' && has 'committed #1 '
 tap_check $? "x86_64_without_disk_runs_on_memory_and_says_so"
+# make run's script: makes the disk on first run, keeps it on the next.
+rdisk=$work/run/zero-disk.img
+run_script() {
+    local fifo=$work/fifo
+    mkfifo "$fifo"
+    timeout 120 tools/run-qemu.sh --disk "$rdisk" --size 8 <"$fifo" >"$log" 2>&1 &
+    local pid=$!
+    exec 4>"$fifo"
+    rm -f "$fifo"
+    for _ in $(seq 1200); do
+        grep -q 'zero> ' "$log" 2>/dev/null && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    printf '%b' "$1" >&4
+    wait "$pid"
+    RUN_STATUS=$?
+    exec 4>&-
+}
+run_script 'id create hana\rexit\r'
+has 'new disk .*zero-disk.img \(8 MiB\)' && has 'committed #1 ' && [ "$RUN_STATUS" = 0 ]
+tap_check $? "run_script_makes_a_disk_and_powers_off_cleanly (status $RUN_STATUS)"
+run_script 'id list\rexit\r'
+! has 'new disk' && has 'hana +user' && [ "$RUN_STATUS" = 0 ]
+tap_check $? "run_script_keeps_its_disk_between_runs"
 echo "1..$TESTNUM"
