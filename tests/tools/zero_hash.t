@@ -8,13 +8,7 @@ if ! command -v b3sum >/dev/null; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-check() { # name, then a command whose success means pass
-    local name=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
-}
+. tests/lib/tap.sh
 same() { # compares the stdout of zero hash ARGS with b3sum ARGS
     cmp -s <(cd "$work" && "$OLDPWD/$zero" hash "$@" 2>/dev/null) <(cd "$work" && b3sum --num-threads 1 "$@" 2>/dev/null)
 }
@@ -62,4 +56,4 @@ if [ -x build/bin/zero-wasm ] && [ -f build/wasm/bin/zero ]; then
         cmp -s <(cd "$work" && "$OLDPWD/build/bin/zero-wasm" hash --keyed "$key" --length 77 f4096) \
             <(cd "$work" && b3sum --keyed --length 77 f4096 <key.bin)
 fi
-echo "1..$n"
+tap_done

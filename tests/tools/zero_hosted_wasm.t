@@ -12,13 +12,7 @@ if [ ! -x "$zw" ] || [ ! -e build/wasm/bin/zero-hosted ] || ! command -v node >/
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-check() {
-    local name=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
-}
+. tests/lib/tap.sh
 script=('id create alice' 'policy allow kind:user note *' 'as alice note from wasm' 'id revoke alice')
 out=$(printf '%s\n' "${script[@]}" | "$zw" --disk "$work/w.img" --size 2 2>&1)
 check "wasm_node_commits" grep -q 'committed #4 ' <<<"$out"
@@ -31,4 +25,4 @@ out=$(printf 'as root note from wasm again\naxiom verify\n' | "$zw" --disk "$wor
 check "wasm_continues_a_hosted_disk" grep -q 'committed #5 ' <<<"$out"
 check "wasm_axiom_verify_of_hosted_disk" grep -q 'ok: 6 entries' <<<"$out"
 check "hosted_and_wasm_json_logs_identical" test "$("$zero" log --json "$work/h.img")" = "$("$zw" log --json "$work/h.img")"
-echo "1..$n"
+tap_done

@@ -5,13 +5,7 @@ cd "$(dirname "$0")/../.."
 zero=build/bin/zero
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-check() {
-    local name=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
-}
+. tests/lib/tap.sh
 seed=c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7
 pub=fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025
 sig=6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a
@@ -49,4 +43,4 @@ if [ -x build/bin/zero-wasm ] && [ -f build/wasm/bin/zero ]; then
     check "zero_sig_wasm_verify_invalid_exits_1" test $? -eq 1
 fi
 check "zero_sig_help_exits_0" bash -c "'$zero' sig --help | grep -q 'zero sig verify'"
-echo "1..$n"
+tap_done
