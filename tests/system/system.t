@@ -13,7 +13,8 @@ disk=$work/disk.img
 log=$work/serial.log
 
 has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
-# boot DISK-OR-NONE LINE...: boots the node on DISK, types the lines, then exit.
+# boot DISK-OR-NONE LINE...: boots the node on DISK, types the lines, then
+# exit.  QEMU_EXTRA adds QEMU arguments.
 boot() {
     local d=$1 input=''
     shift
@@ -22,8 +23,9 @@ boot() {
     if [ "$d" != none ]; then
         drive=(-drive "file=$d,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0)
     fi
+    # shellcheck disable=SC2086
     qemu_run_input "$log" 120 'zero> ' "$input" -cpu max -kernel "$KERNEL" \
-        -initrd build/x86_64/bin/zero-node "${drive[@]}"
+        -initrd build/x86_64/bin/zero-node "${drive[@]}" ${QEMU_EXTRA:-}
 }
 
 truncate -s 16M "$disk"
@@ -79,6 +81,16 @@ tap_check $? "x86_64_refuses_a_garbage_disk_with_a_reason (qemu status $QEMU_STA
 boot none 'id create gina'
 has 'no disk0 \(ZERR_NOENT\): running on a memory disk' && has 'committed #1 '
 tap_check $? "x86_64_without_disk_runs_on_memory_and_says_so"
+sdisk=$work/smp.img
+truncate -s 16M "$sdisk"
+cmds=()
+for i in $(seq 40); do cmds+=("note n$i"); done
+QEMU_EXTRA='-smp 2' boot "$sdisk" "${cmds[@]}" 'axiom verify'
+has 'cpus: 2 online' && has 'committed #40 ' && has '^ok: 41 entries' && [ "$QEMU_STATUS" = 1 ]
+tap_check $? "x86_64_node_and_key_process_on_two_cpus"
+"$zero" verify "$sdisk" >/dev/null 2>&1
+tap_check $? "host_zero_verify_accepts_the_two_cpu_disk"
+
 # make run's script: makes the disk on first run, keeps it on the next.
 rdisk=$work/run/zero-disk.img
 run_script() {
