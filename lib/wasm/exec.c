@@ -73,15 +73,18 @@ static inline uint64_t of_f64(double d)
     return b;
 }
 
-/* Canonicalizing results of float arithmetic. */
+/*
+ * Canonicalizing results of float arithmetic.  The NaN test is a float
+ * compare (unordered with itself), which stays in the float register.
+ */
 static inline uint64_t c32(float f)
 {
-    return wasm_f32_canon((uint32_t)of_f32(f));
+    return f == f ? of_f32(f) : WASM_F32_CANONICAL_NAN;
 }
 
 static inline uint64_t c64(double d)
 {
-    return wasm_f64_canon(of_f64(d));
+    return d == d ? of_f64(d) : WASM_F64_CANONICAL_NAN;
 }
 
 static inline uint32_t rotl32(uint32_t x, uint32_t n)
