@@ -1,9 +1,8 @@
 /*
- * x86_64 user-program entry of the console node (the user runtime calls
- * zero_main).  As init (arg 0) it starts the key service as a second
- * process (this same boot module with arg ROLE_KEYS), then runs the node on
- * the first virtio-blk disk, or on a memory disk (lost at power-off) when
- * the machine has none.
+ * x86_64 user-program entry of Zero OS (the user runtime calls zero_main
+ * with the spawn argument).  One boot module plays three roles: init (arg
+ * 0, see init.h), the node (its services, the terminal on the console and
+ * the virtio-blk driver) and the key service in a process of its own.
  */
 #include <stdint.h>
 
@@ -12,11 +11,14 @@
 #include "base/string.h"
 #include "hal/hal.h"
 #include "services/node/node.h"
+#include "services/node/x86_64/init.h"
 #include "services/node/x86_64/keys_proc.h"
+#include "user/zero.h"
 
 #define MEMORY_DISK_BYTES (8u * 1024u * 1024u)
-#define ROLE_NODE 0
+#define ROLE_INIT 0
 #define ROLE_KEYS 1
+#define ROLE_NODE 2
 
 int zero_main(uint64_t arg);
 
@@ -25,7 +27,7 @@ static void say(const char *s)
     hal_console_write(s, strlen(s));
 }
 
-/* The node on disk0, or on memory if there is no disk0. */
+/* The node on disk0, or on memory (keys in this process) if there is no disk0. */
 static int run_node(const struct node_keys_remote *kr)
 {
     static struct blk dev;
@@ -34,10 +36,6 @@ static int run_node(const struct node_keys_remote *kr)
         int status = node_console_run(&dev, "disk0 (virtio-blk)", "root", kr);
         blk_close(&dev);
         return status;
-    }
-    if (kr != NULL) {
-        /* node_console_main keeps its keys in this process. */
-        say("zero-node: key service in this process (memory disk)\n");
     }
     char line[160];
     zfmt_snprintf(line, sizeof(line),
@@ -48,17 +46,20 @@ static int run_node(const struct node_keys_remote *kr)
     return node_console_main(MEMORY_DISK_BYTES, "root");
 }
 
-int zero_main(uint64_t arg)
+static int node_main(void)
 {
     static struct keys_proc kp;
-    if (arg == ROLE_KEYS) {
-        return keys_proc_serve();
+    uint64_t pub;
+    uint64_t sign;
+    int err = node_take_boot_caps(&pub, &sign);
+    if (err != 0) {
+        return 2;
     }
-    int err = keys_proc_spawn(&kp, ROLE_KEYS);
+    err = pub == ZERO_CAP_NONE ? ZERR_NOENT : keys_proc_attach(&kp, pub, sign);
     if (err != 0) {
         char line[120];
         zfmt_snprintf(line, sizeof(line),
-                      "zero-node: key process not started (%s): keys stay in this process\n",
+                      "zero-node: no key process (%s): keys stay in this process\n",
                       zerr_name(err));
         say(line);
     } else {
@@ -67,4 +68,16 @@ int zero_main(uint64_t arg)
     int status = run_node(err == 0 ? &kp.remote : NULL);
     keys_proc_end(&kp);
     return status;
+}
+
+int zero_main(uint64_t arg)
+{
+    switch (arg) {
+    case ROLE_KEYS:
+        return keys_proc_serve();
+    case ROLE_NODE:
+        return node_main();
+    default:
+        return node_init_main(ROLE_NODE, ROLE_KEYS);
+    }
 }

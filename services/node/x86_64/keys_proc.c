@@ -88,28 +88,13 @@ static int64_t kp_derive(uint64_t ep, uint64_t badge)
     return zsys4(SYS_CAP_DERIVE, ep, ZERO_SLOT_ANY, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, badge);
 }
 
-int keys_proc_spawn(struct keys_proc *kp, uint64_t role)
+int keys_proc_attach(struct keys_proc *kp, uint64_t ep_public, uint64_t ep_sign)
 {
     memset(kp, 0, sizeof(*kp));
-    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    if (ep < 0) {
-        return (int)ep;
-    }
-    struct zsys r = {SYS_SPAWN, 0, role, (uint64_t)ep, ZERO_CAP_NONE, 0, 0};
-    zsys_raw(&r);
-    if ((int64_t)r.rax < 0) {
-        return (int)(int64_t)r.rax;
-    }
-    kp->thread = r.rax;
+    kp->thread = ZERO_CAP_NONE;
+    kp->ep_public = ep_public;
+    kp->ep_sign = ep_sign;
     kp->running = true;
-    int64_t pub = kp_derive((uint64_t)ep, KEYS_BADGE_PUBLIC);
-    int64_t sign = kp_derive((uint64_t)ep, KEYS_BADGE_SIGN);
-    if (pub < 0 || sign < 0) {
-        keys_proc_end(kp);
-        return (int)(pub < 0 ? pub : sign);
-    }
-    kp->ep_public = (uint64_t)pub;
-    kp->ep_sign = (uint64_t)sign;
     int err = rtx_open(&kp->chan, kp->ep_sign, KP_BUF_VA);
     if (err != 0) {
         keys_proc_end(kp);
@@ -119,14 +104,40 @@ int keys_proc_spawn(struct keys_proc *kp, uint64_t role)
     return 0;
 }
 
+int keys_proc_spawn(struct keys_proc *kp, uint64_t role)
+{
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    if (ep < 0) {
+        return (int)ep;
+    }
+    struct zsys r = {SYS_SPAWN, 0, role, (uint64_t)ep, ZERO_CAP_NONE, 0, 0};
+    zsys_raw(&r);
+    if ((int64_t)r.rax < 0) {
+        return (int)(int64_t)r.rax;
+    }
+    int64_t pub = kp_derive((uint64_t)ep, KEYS_BADGE_PUBLIC);
+    int64_t sign = kp_derive((uint64_t)ep, KEYS_BADGE_SIGN);
+    if (pub < 0 || sign < 0) {
+        zsys3(SYS_THREAD_KILL, r.rax, 0, 0);
+        return (int)(pub < 0 ? pub : sign);
+    }
+    int err = keys_proc_attach(kp, (uint64_t)pub, (uint64_t)sign);
+    kp->thread = r.rax;
+    if (err != 0) {
+        zsys3(SYS_THREAD_KILL, kp->thread, 0, 0);
+    }
+    return err;
+}
+
 void keys_proc_end(struct keys_proc *kp)
 {
     if (!kp->running) {
         return;
     }
     size_t out_len;
-    if (kp->chan.buf == NULL ||
-        rtx_call(&kp->chan, kp->ep_sign, KP_OP_STOP, 0, 0, 0, &out_len) != 0) {
+    if ((kp->chan.buf == NULL ||
+         rtx_call(&kp->chan, kp->ep_sign, KP_OP_STOP, 0, 0, 0, &out_len) != 0) &&
+        kp->thread != ZERO_CAP_NONE) {
         zsys3(SYS_THREAD_KILL, kp->thread, 0, 0);
     }
     kp->running = false;

@@ -19,7 +19,7 @@ struct keys_proc {
     struct rtx_chan chan;
     uint64_t ep_public; /* badge KEYS_BADGE_PUBLIC */
     uint64_t ep_sign;   /* badge KEYS_BADGE_SIGN */
-    uint64_t thread;    /* the key process's thread capability */
+    uint64_t thread;    /* the key process's thread capability, ZERO_CAP_NONE if not ours */
     bool running;
     struct node_keys_remote remote; /* what node_start_remote_keys takes */
 };
@@ -29,6 +29,12 @@ struct keys_proc {
  * channel to it.  0 or a ZERR_* code.
  */
 int keys_proc_spawn(struct keys_proc *kp, uint64_t role);
+
+/*
+ * Opens the channel to a key process someone else started, given badged
+ * endpoint capabilities to it (init hands them to the node).  0 or a ZERR_*.
+ */
+int keys_proc_attach(struct keys_proc *kp, uint64_t ep_public, uint64_t ep_sign);
 
 /* Ends the key process if it still runs (it wipes its secrets first). */
 void keys_proc_end(struct keys_proc *kp);

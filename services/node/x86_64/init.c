@@ -1,0 +1,141 @@
+/* init on x86_64 (see init.h). */
+#include "services/node/x86_64/init.h"
+
+#include "base/errors.h"
+#include "base/fmt.h"
+#include "services/keys/keys.h"
+#include "user/zero.h"
+
+enum init_give {
+    GIVE_SLOT = 1,    /* w1: the slot the capability goes to */
+    GIVE_KEYS_PUBLIC, /* the key process, badge KEYS_BADGE_PUBLIC */
+    GIVE_KEYS_SIGN,   /* the key process, badge KEYS_BADGE_SIGN */
+    GIVE_DONE,
+};
+
+/* init's capabilities the node needs, in the node's slots of the same number. */
+static const uint32_t given_slots[] = {ZERO_SLOT_CONSOLE, ZERO_SLOT_COM1_IRQ, ZERO_SLOT_PCI_CFG,
+                                       ZERO_SLOT_PCI_IO};
+
+static int64_t spawn(uint64_t role, uint64_t ep, uint64_t ntfn)
+{
+    struct zsys r = {SYS_SPAWN, 0, role, ep, ntfn, 0, 0};
+    zsys_raw(&r);
+    return (int64_t)r.rax;
+}
+
+static int64_t give(uint64_t ep, uint64_t cap, uint64_t op, uint64_t arg)
+{
+    struct zmsg m = {.w = {op, arg, 0, 0}};
+    int64_t r = zero_call(ep, cap, &m);
+    return r != 0 ? r : (int64_t)m.w[0];
+}
+
+/* Starts the key process; stores badged endpoints to it.  Thread cap or ZERR_*. */
+static int64_t start_keys(uint64_t role, int64_t *pub, int64_t *sign)
+{
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t th = ep < 0 ? ep : spawn(role, (uint64_t)ep, ZERO_CAP_NONE);
+    if (th < 0) {
+        return th;
+    }
+    uint64_t rights = CAP_RIGHT_WRITE | CAP_RIGHT_GRANT;
+    *pub = zsys4(SYS_CAP_DERIVE, (uint64_t)ep, ZERO_SLOT_ANY, rights, KEYS_BADGE_PUBLIC);
+    *sign = zsys4(SYS_CAP_DERIVE, (uint64_t)ep, ZERO_SLOT_ANY, rights, KEYS_BADGE_SIGN);
+    return th;
+}
+
+/* Hands the node its capabilities; 0 or the first error. */
+static int64_t hand_over(uint64_t ep, int64_t pub, int64_t sign)
+{
+    int64_t r = 0;
+    for (size_t i = 0; r == 0 && i < sizeof(given_slots) / sizeof(given_slots[0]); i++) {
+        r = give(ep, given_slots[i], GIVE_SLOT, given_slots[i]);
+    }
+    if (r == 0 && pub >= 0 && sign >= 0) {
+        r = give(ep, (uint64_t)pub, GIVE_KEYS_PUBLIC, 0);
+        r = r != 0 ? r : give(ep, (uint64_t)sign, GIVE_KEYS_SIGN, 0);
+    }
+    return r != 0 ? r : give(ep, ZERO_CAP_NONE, GIVE_DONE, 0);
+}
+
+/* Waits until thread th is dead; returns its exit status. */
+static int wait_dead(uint64_t th, uint64_t ntfn)
+{
+    for (;;) {
+        struct zsys r = {SYS_CAP_INFO, th, 0, 0, 0, 0, 0};
+        zsys_raw(&r);
+        if ((int64_t)r.rax != 0 || r.r10 == ZERO_THREAD_DEAD) {
+            return (int64_t)r.rax != 0 ? (int)(int64_t)r.rax : (int)(int64_t)r.r8;
+        }
+        uint64_t bits;
+        zero_wait(ntfn, &bits, 1);
+    }
+}
+
+int node_init_main(uint64_t role_node, uint64_t role_keys)
+{
+    int64_t pub = ZERR_UNSUPPORTED;
+    int64_t sign = ZERR_UNSUPPORTED;
+    int64_t keys = start_keys(role_keys, &pub, &sign);
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    int64_t node = ep < 0 || ntfn < 0 ? ZERR_NOMEM : spawn(role_node, (uint64_t)ep, (uint64_t)ntfn);
+    int64_t r = node < 0 ? node : hand_over((uint64_t)ep, pub, sign);
+    int status = r != 0 ? 2 : wait_dead((uint64_t)node, (uint64_t)ntfn);
+    if (keys >= 0) {
+        zsys3(SYS_THREAD_KILL, (uint64_t)keys, 0, 0); /* gone already after a clean stop */
+    }
+    if (r != 0) {
+        zprintf("init: cannot start the node: %s\n", zerr_name((int)r));
+        if (node >= 0) {
+            zsys3(SYS_THREAD_KILL, (uint64_t)node, 0, 0);
+        }
+    } else if (status != 0) {
+        zprintf("init: the node ended with status %d; powering off\n", status);
+    }
+    return status;
+}
+
+/* Puts the received capability into slot (replacing what is there). */
+static int64_t take_slot(const struct zmsg *m)
+{
+    uint64_t slot = m->w[1];
+    if (m->cap == ZERO_CAP_NONE || slot > ZERO_SLOT_PCI_IO) {
+        return ZERR_INVAL;
+    }
+    if (m->cap == slot) {
+        return 0; /* the kernel put it in the free slot it belongs in */
+    }
+    zsys3(SYS_CAP_DELETE, slot, 0, 0); /* the write-only console given at spawn */
+    int64_t r = zsys4(SYS_CAP_DERIVE, m->cap, slot, CAP_RIGHTS_ALL, 0);
+    zsys3(SYS_CAP_DELETE, m->cap, 0, 0);
+    return r < 0 ? r : 0;
+}
+
+int node_take_boot_caps(uint64_t *ep_public, uint64_t *ep_sign)
+{
+    struct zmsg m = {0};
+    *ep_public = ZERO_CAP_NONE;
+    *ep_sign = ZERO_CAP_NONE;
+    int64_t r = zero_recv(ZERO_SLOT_EP, &m);
+    while (r == 0) {
+        int64_t res = 0;
+        uint64_t op = m.w[0];
+        if (op == GIVE_SLOT) {
+            res = take_slot(&m);
+        } else if (op == GIVE_KEYS_PUBLIC && m.cap != ZERO_CAP_NONE) {
+            *ep_public = m.cap;
+        } else if (op == GIVE_KEYS_SIGN && m.cap != ZERO_CAP_NONE) {
+            *ep_sign = m.cap;
+        } else if (op != GIVE_DONE) {
+            res = ZERR_INVAL;
+        }
+        m = (struct zmsg){.w = {(uint64_t)res, 0, 0, 0}};
+        if (op == GIVE_DONE) {
+            return (int)zsys4(SYS_REPLY, 0, 0, 0, 0);
+        }
+        r = zero_reply_recv(ZERO_SLOT_EP, &m);
+    }
+    return (int)r;
+}
