@@ -9,12 +9,14 @@
 #include "crypto/ed25519.h"
 #include "hal/hal.h"
 #include "services/keys/keys.h"
+#include "services/node/x86_64/init.h"
 #include "services/node/x86_64/keys_proc.h"
 #include "services/runtime/runtime.h"
 #include "tests/tap.h"
 #include "user/zero.h"
 
 #define ROLE_KEYS 1
+#define ROLE_FAULTY_NODE 3
 #define KP_OP_ROOT 0x100u
 
 void tap_emit(const char *s, size_t n)
@@ -111,13 +113,47 @@ static void test_key_process(void)
     keys_wipe(&local);
 }
 
+static uint64_t free_frames(void)
+{
+    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return r.rdi;
+}
+
+static volatile uint64_t null_page; /* 0: an address nothing maps */
+
+/* A node that takes what init gives and then faults. */
+static int faulty_node(void)
+{
+    uint64_t pub;
+    uint64_t sign;
+    if (node_take_boot_caps(&pub, &sign) != 0 || pub == ZERO_CAP_NONE) {
+        return 3;
+    }
+    *(volatile uint64_t *)(uintptr_t)null_page = 1;
+    return 4;
+}
+
+static void test_init_supervises(void)
+{
+    uint64_t before = free_frames();
+    is_int(node_init_main(ROLE_FAULTY_NODE, ROLE_KEYS), ZERR_TRAP,
+           "init_returns_when_the_node_faults_with_its_status");
+    is_int((int64_t)free_frames(), (int64_t)before,
+           "init_ends_the_key_process_and_every_frame_comes_back");
+}
+
 int zero_main(uint64_t arg)
 {
     if (arg == ROLE_KEYS) {
         return keys_proc_serve();
     }
+    if (arg == ROLE_FAULTY_NODE) {
+        return faulty_node();
+    }
     tap_no_plan();
     test_key_process();
+    test_init_supervises();
     int status = tap_done();
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, (uint64_t)status);
     return status;

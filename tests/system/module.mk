@@ -8,7 +8,8 @@ devtests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/devtests: user/user.ld
 
 PROGS += keystests
-keystests_SRCS := tests/system/keystests.c services/node/x86_64/keys_proc.c tests/tap_core.c
+keystests_SRCS := tests/system/keystests.c services/node/x86_64/keys_proc.c \
+    services/node/x86_64/init.c tests/tap_core.c
 keystests_LIBS := keys svcrt_x86 node svcrt kcap crypto zuser base hal
 keystests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/keystests: user/user.ld

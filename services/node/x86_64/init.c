@@ -92,7 +92,8 @@ int node_init_main(uint64_t role_node, uint64_t role_keys)
             zsys3(SYS_THREAD_KILL, (uint64_t)node, 0, 0);
         }
     } else if (status != 0) {
-        zprintf("init: the node ended with status %d; powering off\n", status);
+        zprintf("init: the node ended with status %d (%s); powering off\n", status,
+                status < 0 ? zerr_name(status) : "exit status");
     }
     return status;
 }
