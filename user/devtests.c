@@ -132,10 +132,18 @@ static void test_mem_map(void)
     ok(mem_map(ro, 0x10000000ull, 1, ZERO_MAP_WRITE, NULL) < 0, "mem_map_needs_write_right");
 }
 
+/* devtests.t boots two CPUs. */
+static void test_user_hal_cpus(void)
+{
+    is_int(hal_cpu_count(), 2, "hal_cpu_count_reports_the_cpus_online");
+    ok(hal_cpu_id() < hal_cpu_count(), "hal_cpu_id_is_below_the_count");
+}
+
 int zero_main(uint64_t arg)
 {
     (void)arg;
     tap_no_plan();
+    test_user_hal_cpus();
     test_ports();
     test_mem_map();
     int status = tap_done();

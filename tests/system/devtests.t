@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Boots the kernel with user/devtests as init (port I/O of every width,
-# SYS_MEM_MAP) and forwards its TAP; QEMU's exit status must say all passed.
+# Boots the kernel on two CPUs with user/devtests as init (port I/O of every
+# width, SYS_MEM_MAP, the user HAL's CPU count) and forwards its TAP; QEMU's
+# exit status must say all passed.
 source "$(dirname "$0")/../kernel/qemu.sh"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-qemu_run "$log" 60 -cpu max -kernel "$KERNEL" -initrd build/x86_64/bin/devtests
+qemu_run "$log" 60 -smp 2 -cpu max -kernel "$KERNEL" -initrd build/x86_64/bin/devtests
 grep -v -E '^(ok|not ok|1\.\.)' "$log" | tr -d '\r' | sed 's/^/# /'
 grep -E '^(ok|not ok) ' "$log" | tr -d '\r' | sed -E 's/^(ok|not ok) [0-9]+/\1/' >"$log.tap"
 while IFS= read -r line; do

@@ -281,14 +281,19 @@ int hal_entropy(void *buf, size_t n)
     return 0;
 }
 
+/* The kernel's CPU index and count (SYS_CPU_INFO); the index may be stale once read. */
 unsigned hal_cpu_id(void)
 {
-    return 0;
+    struct zsys r = {SYS_CPU_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return (int64_t)r.rax == 0 ? (unsigned)r.rdi : 0;
 }
 
 unsigned hal_cpu_count(void)
 {
-    return 1;
+    struct zsys r = {SYS_CPU_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return (int64_t)r.rax == 0 && r.rsi > 0 ? (unsigned)r.rsi : 1;
 }
 
 _Noreturn void hal_exit(int status)
