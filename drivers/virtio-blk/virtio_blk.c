@@ -8,6 +8,7 @@
 
 #include "base/errors.h"
 #include "base/string.h"
+#include "hal/hal.h"
 #include "user/zero.h"
 
 #define PCI_CFG_ADDR 0xcf8
@@ -57,7 +58,7 @@
 #define VBLK_VA_BASE 0x0000300000000000ull
 #define VBLK_VA_STRIDE 0x0000000001000000ull
 
-#define POLL_LIMIT 200000000u
+#define REQUEST_TIMEOUT_NS 30000000000ull /* a device that has not answered in 30 s is dead */
 
 struct blk_req_hdr {
     uint32_t type;
@@ -218,10 +219,14 @@ static uint16_t used_idx(const struct vblk *d)
 
 /*
  * Sends one request (header, optional data of n bytes in the bounce buffer,
- * status) and waits for it.  0 if the device answered OK, else ZERR_IO.
+ * status) and waits for it, yielding the CPU.  0 if the device answered
+ * OK, else ZERR_IO (also for ever after a request that timed out).
  */
 static int request(struct vblk *d, uint32_t type, uint64_t sector, size_t n)
 {
+    if (d->dead) {
+        return ZERR_IO;
+    }
     struct blk_req_hdr *h = (struct blk_req_hdr *)d->buf;
     volatile uint8_t *status = d->buf + BUF_STATUS_OFF;
     h->type = type;
@@ -245,8 +250,10 @@ static int request(struct vblk *d, uint32_t type, uint64_t sector, size_t n)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     reg_out(d, VIO_QUEUE_NOTIFY, 2, 0);
 
-    for (uint32_t spins = 0; used_idx(d) == d->used_idx; spins++) {
-        if (spins == POLL_LIMIT) {
+    uint64_t deadline = hal_clock_ns() + REQUEST_TIMEOUT_NS;
+    while (used_idx(d) == d->used_idx) {
+        if (hal_clock_ns() > deadline) {
+            d->dead = true; /* it still owns the descriptors: never reuse them */
             return ZERR_IO;
         }
         zero_yield();

@@ -31,6 +31,7 @@ struct vblk {
     uint16_t avail_idx;
     uint16_t used_idx; /* next used-ring entry to consume */
     bool has_flush;
+    bool dead;        /* a request timed out: the device is not used again */
     uint64_t sectors; /* capacity */
     struct vring_desc *desc;
     volatile uint16_t *avail; /* flags, idx, ring[qsize] */
