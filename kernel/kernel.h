@@ -67,13 +67,12 @@ static inline uint64_t virt_to_phys(const void *va)
 /* ---- spinlock (SMP-safe; taken with interrupts disabled) ------------------ */
 
 /*
- * A ticket lock: CPUs get it in the order they asked.  The counters are
- * written by the holder only and measure contention (SYS_CPU_INFO).
+ * A test-and-test-and-set lock.  The counters are written by the holder
+ * only and measure contention (SYS_CPU_INFO).
  */
 struct spinlock {
-    volatile uint32_t next;    /* next ticket handed out */
-    volatile uint32_t serving; /* ticket of the holder */
-    uint32_t owner_cpu;
+    volatile uint32_t locked;
+    uint32_t owner_cpu; /* holder's CPU id + 1, 0 when free */
     uint64_t acquired;  /* acquisitions */
     uint64_t contended; /* acquisitions that found the lock held */
     uint64_t spins;     /* pause iterations spent waiting, all acquisitions */

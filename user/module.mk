@@ -5,7 +5,7 @@ LIBS += zuser
 zuser_SRCS := user/lib/crt0.S user/lib/print.c
 USER_LDLIBS := -T user/user.ld -Wl,-z,max-page-size=4096 -Wl,--build-id=none -lgcc
 
-PROGS += hello echo usertests ipcbench
+PROGS += hello echo usertests ipcbench smptest
 hello_SRCS := user/hello.c
 hello_LIBS := zuser base hal
 hello_LDLIBS := $(USER_LDLIBS)
@@ -18,5 +18,8 @@ usertests_LDLIBS := $(USER_LDLIBS)
 ipcbench_SRCS := user/ipcbench.c
 ipcbench_LIBS := zuser base hal
 ipcbench_LDLIBS := $(USER_LDLIBS)
-$(BINDIR)/hello $(BINDIR)/echo $(BINDIR)/usertests $(BINDIR)/ipcbench: user/user.ld
+smptest_SRCS := user/smptest.c tests/tap_core.c
+smptest_LIBS := zuser base hal
+smptest_LDLIBS := $(USER_LDLIBS)
+$(BINDIR)/hello $(BINDIR)/echo $(BINDIR)/usertests $(BINDIR)/ipcbench $(BINDIR)/smptest: user/user.ld
 endif

@@ -44,7 +44,7 @@ void obj_get(const struct cap *c)
 
 void spin_unlock(struct spinlock *l)
 {
-    l->serving++;
+    l->locked = 0;
 }
 
 struct cpu *arch_cpu_by_id(uint32_t id)

@@ -10,7 +10,7 @@ kernel_ipc_LIBS := kcap base hal
 WASM_TESTS += kernel_cap
 
 # QEMU tests of the x86_64 kernel (need make PLATFORM=x86_64 all and the ISO).
-SCRIPT_TESTS += tests/kernel/boot.t tests/kernel/usertests.t
+SCRIPT_TESTS += tests/kernel/boot.t tests/kernel/usertests.t tests/kernel/smp.t
 ifeq ($(PLATFORM)$(SAN)$(FUZZ),hosted)
 TEST_PREREQS += kernel-x86_64-build
 .PHONY: kernel-x86_64-build
