@@ -346,6 +346,21 @@ static void scalar_naf(int8_t naf[256], const uint8_t s[32], unsigned w)
     }
 }
 
+/* t[i] = (2i + 1) * A for i < 8: the width-5 window of A. */
+static void odd_multiples(ge_cached t[8], const ge_p3 *A)
+{
+    ge_p1p1 s;
+    ge_p3 a2, u;
+    ge_p3_to_cached(&t[0], A);
+    ge_p3_dbl(&s, A);
+    ge_p1p1_to_p3(&a2, &s);
+    for (int i = 0; i < 7; i++) {
+        ge_add(&s, &a2, &t[i], 0);
+        ge_p1p1_to_p3(&u, &s);
+        ge_p3_to_cached(&t[i + 1], &u);
+    }
+}
+
 /* r = a * A + b * B, in variable time. */
 static void ge_double_scalarmult_vartime(ge_p2 *r, const uint8_t a[32], const ge_p3 *A,
                                          const uint8_t b[32])
@@ -353,18 +368,11 @@ static void ge_double_scalarmult_vartime(ge_p2 *r, const uint8_t a[32], const ge
     int8_t anaf[256], bnaf[256];
     ge_cached ai[8]; /* A, 3A, ..., 15A */
     ge_p1p1 t;
-    ge_p3 u, a2;
+    ge_p3 u;
 
     scalar_naf(anaf, a, 5);
     scalar_naf(bnaf, b, 8);
-    ge_p3_to_cached(&ai[0], A);
-    ge_p3_dbl(&t, A);
-    ge_p1p1_to_p3(&a2, &t);
-    for (int i = 0; i < 7; i++) {
-        ge_add(&t, &a2, &ai[i], 0);
-        ge_p1p1_to_p3(&u, &t);
-        ge_p3_to_cached(&ai[i + 1], &u);
-    }
+    odd_multiples(ai, A);
     ge_p2_0(r);
     int i = 255;
     while (i >= 0 && anaf[i] == 0 && bnaf[i] == 0) {
@@ -474,6 +482,126 @@ int ed25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uin
     fe_neg(&A.T, &A.T);
     ge_p2 Rc;
     ge_double_scalarmult_vartime(&Rc, k, &A, S);
+    uint8_t rcheck[32];
+    ge_tobytes(rcheck, &Rc.X, &Rc.Y, &Rc.Z);
+    return ct_equal(rcheck, R, 32) ? 0 : ZERR_BADSIG;
+}
+
+/* ---- verification under an expanded key ---- */
+
+/* What ed25519_vkey.opaque holds: the odd multiples of -A and of
+ * -2^128 A (A the public key), so that [k]A splits into two 128-bit
+ * halves like [S]B does over ed_base_odd and ed_base128_odd. */
+typedef struct __attribute__((may_alias)) ed_vkey_tables {
+    ge_cached a[8];
+    ge_cached a128[8];
+} ed_vkey_tables;
+
+_Static_assert(sizeof(ed_vkey_tables) <= sizeof(((ed25519_vkey *)0)->opaque),
+               "ED25519_VKEY_WORDS too small for the expanded key tables");
+
+int ed25519_pubkey_expand(ed25519_vkey *vk, const uint8_t pub[32])
+{
+    ed_vkey_tables *t = (ed_vkey_tables *)(void *)vk->opaque;
+    ge_p3 A;
+    ge_p1p1 s;
+    ge_p2 p;
+
+    memset(vk, 0, sizeof(*vk));
+    memcpy(vk->pub, pub, 32);
+    if (is_small_order(pub) || ge_frombytes(&A, pub) != 0) {
+        return ZERR_BADSIG;
+    }
+    fe_neg(&A.X, &A.X);
+    fe_neg(&A.T, &A.T);
+    odd_multiples(t->a, &A);
+    ge_p3_dbl(&s, &A);
+    for (int i = 1; i < 128; i++) {
+        ge_p1p1_to_p2(&p, &s);
+        ge_p2_dbl(&s, &p);
+    }
+    ge_p1p1_to_p3(&A, &s);
+    odd_multiples(t->a128, &A);
+    vk->valid = 1;
+    return 0;
+}
+
+/* t += d * P, where tab holds the odd multiples P, 3P, ..., 15P and d is an
+ * odd NAF digit (negative digits subtract). */
+static void add_cached_digit(ge_p1p1 *t, const ge_cached tab[8], int8_t d)
+{
+    ge_p3 u;
+    ge_p1p1_to_p3(&u, t);
+    ge_add(t, &u, &tab[(d < 0 ? -d : d) / 2], d < 0);
+}
+
+/* The same over an affine table of 64 odd multiples (width-8 digits). */
+static void add_precomp_digit(ge_p1p1 *t, const ge_precomp tab[64], int8_t d)
+{
+    ge_p3 u;
+    ge_p1p1_to_p3(&u, t);
+    ge_madd(t, &u, &tab[(d < 0 ? -d : d) / 2], d < 0);
+}
+
+/* r = k * A' + s * B where A' is the (negated) key behind t; both scalars
+ * are below 2^253 and split at bit 128, so the loop runs ~129 doublings. */
+static void quad_scalarmult_vartime(ge_p2 *r, const uint8_t k[32], const ed_vkey_tables *t,
+                                    const uint8_t s[32])
+{
+    uint8_t half[4][32] = {{0}};
+    int8_t naf[4][256];
+    ge_p1p1 acc;
+
+    memcpy(half[0], k, 16);
+    memcpy(half[1], k + 16, 16);
+    memcpy(half[2], s, 16);
+    memcpy(half[3], s + 16, 16);
+    for (int j = 0; j < 4; j++) {
+        scalar_naf(naf[j], half[j], j < 2 ? 5 : 8);
+    }
+    ge_p2_0(r);
+    int i = 255;
+    while (i >= 0 && naf[0][i] == 0 && naf[1][i] == 0 && naf[2][i] == 0 && naf[3][i] == 0) {
+        i--;
+    }
+    for (; i >= 0; i--) {
+        ge_p2_dbl(&acc, r);
+        if (naf[0][i] != 0) {
+            add_cached_digit(&acc, t->a, naf[0][i]);
+        }
+        if (naf[1][i] != 0) {
+            add_cached_digit(&acc, t->a128, naf[1][i]);
+        }
+        if (naf[2][i] != 0) {
+            add_precomp_digit(&acc, ed_base_odd, naf[2][i]);
+        }
+        if (naf[3][i] != 0) {
+            add_precomp_digit(&acc, ed_base128_odd, naf[3][i]);
+        }
+        ge_p1p1_to_p2(r, &acc);
+    }
+}
+
+int ed25519_verify_expanded(const uint8_t sig[64], const void *msg, size_t len,
+                            const ed25519_vkey *vk)
+{
+    const uint8_t *R = sig;
+    const uint8_t *S = sig + 32;
+    if (vk->valid != 1 || !ed_sc_is_canonical(S) || is_small_order(R)) {
+        return ZERR_BADSIG;
+    }
+    uint8_t hram[64], k[32];
+    sha512_ctx ctx;
+    sha512_init(&ctx);
+    sha512_update(&ctx, R, 32);
+    sha512_update(&ctx, vk->pub, 32);
+    sha512_update(&ctx, msg, len);
+    sha512_final(&ctx, hram);
+    ed_sc_reduce(k, hram);
+
+    /* R' = [S]B - [k]A must encode to exactly R. */
+    ge_p2 Rc;
+    quad_scalarmult_vartime(&Rc, k, (const ed_vkey_tables *)(const void *)vk->opaque, S);
     uint8_t rcheck[32];
     ge_tobytes(rcheck, &Rc.X, &Rc.Y, &Rc.Z);
     return ct_equal(rcheck, R, 32) ? 0 : ZERR_BADSIG;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates lib/crypto/internal/ed25519_tables.h: curve constants, the
-signing table of multiples of the base point, the odd multiples used by
-verification, and the canonical encodings of the eight small-order points.
+signing table of multiples of the base point, the odd multiples of B and
+of 2^128 B used by verification, and the canonical encodings of the eight small-order points.
 
 Run from the repository root:  python3 lib/crypto/ed25519_gen_tables.py
 The output is committed (formatted with clang-format); the build does not run this script."""
@@ -117,6 +117,17 @@ def body(out):
     w("static const ge_precomp ed_base_odd[64] = {")
     b2 = add(B, B)
     pt = B
+    for i in range(64):
+        w("    %s," % precomp(pt))
+        pt = add(pt, b2)
+    w("};")
+    w("")
+    w("/* ed_base128_odd[i] = (2i + 1) * 2^128 * B, for verification under an")
+    w(" * expanded key, which splits both scalars into 128-bit halves. */")
+    w("static const ge_precomp ed_base128_odd[64] = {")
+    b128 = mul(2**128, B)
+    b2 = add(b128, b128)
+    pt = b128
     for i in range(64):
         w("    %s," % precomp(pt))
         pt = add(pt, b2)

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "cbor/cbor.h"
+#include "crypto/ed25519.h"
 #include "services/block/block.h"
 #include "services/identity/identity.h"
 #include "services/keys/keys.h"
@@ -234,6 +235,7 @@ struct ax_replay {
     struct ax_checkpoint last_cp;    /* the latest verified checkpoint */
     uint8_t last_cp_key[ID_PUB_LEN]; /* the node key that signed it */
     uint8_t genesis_key[ID_PUB_LEN]; /* the node key the genesis entry installed */
+    ed25519_vkey node_vk;            /* the node key, decoded once for all its checkpoints */
     ax_entry_fn fn;
     void *arg;
     /* the first problem found */

@@ -15,6 +15,15 @@ WASM_TESTS += crypto_vectors
 crypto_vectors_SRCS := tests/lib/crypto/vectors_main.c tests/lib/crypto/vectors_freestanding.c
 crypto_vectors_LIBS := cbor crypto base hal
 
+# Verification under an expanded key against plain verification, in both
+# field representations.
+TESTS += crypto_ed25519_expanded crypto_ed25519_expanded_fe32
+crypto_ed25519_expanded_SRCS := tests/lib/crypto/ed25519_expanded_test.c
+crypto_ed25519_expanded_LIBS := crypto base hal
+crypto_ed25519_expanded_fe32_SRCS := tests/lib/crypto/ed25519_expanded_test.c \
+                                     tests/lib/crypto/ed25519_fe32.c
+crypto_ed25519_expanded_fe32_LIBS := crypto base hal
+
 # The same Ed25519 tests with the 32-bit field representation.
 TESTS += crypto_ed25519_fe32
 crypto_ed25519_fe32_SRCS := tests/lib/crypto/ed25519_test.c tests/lib/crypto/ed25519_fe32.c
