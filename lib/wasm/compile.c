@@ -995,6 +995,36 @@ static bool imm_fits(uint8_t type, uint64_t v)
 }
 
 /*
+ * f64.add or f64.mul (op) of slot other and the value the f64.load at ins
+ * just loaded (both operators are commutative, bit for bit once the result
+ * is canonicalized): rewrites the load into the fused instruction, writing
+ * dst, and leaves its last word in c->fused_extra.  The load's bounds check
+ * still happens first, so a trap is the load's trap.
+ */
+static bool fuse_f64_load(struct cc *c, uint32_t op, uint32_t *ins, uint32_t other, uint32_t dst)
+{
+    bool add = op == 0xa0;
+    if (ins[0] == WASM_OP_LOAD + 3) {
+        /* [LOAD dst addr off] -> [op dst other addr] off */
+        ins[0] = add ? WASM_OP_F64_ADD_L : WASM_OP_F64_MUL_L;
+        c->fused_extra = ins[3];
+        ins[3] = ins[2];
+    } else if (ins[0] == WASM_OP_LOADX + 3) {
+        /* [LOADX dst x imm off] -> [op dst other x imm] off */
+        ins[0] = add ? WASM_OP_F64_ADD_LX : WASM_OP_F64_MUL_LX;
+        c->fused_extra = ins[4];
+        ins[4] = ins[3];
+        ins[3] = ins[2];
+    } else {
+        return false;
+    }
+    ins[1] = dst;
+    ins[2] = other;
+    c->last_end = c->len + 1;
+    return true;
+}
+
+/*
  * Combines binary operator op (internal opcode, operand slot a, operand
  * slot or immediate b, result slot dst) with the instruction just emitted when that one computed
  * a or b into its fresh temporary: i32.add of a shifted index
@@ -1026,6 +1056,8 @@ static bool fuse_with_previous(struct cc *c, uint32_t op, uint32_t a, uint32_t b
     } else if (op == WASM_OP_IMM + 0x77 && t_is_a && ins[0] == 0x73) {
         ins[0] = WASM_OP_XOR_ROTL; /* dst = rotl(p ^ q, imm) */
         other = b;
+    } else if (op == 0xa0 || op == 0xa2) {
+        return fuse_f64_load(c, op, ins, other, dst);
     } else {
         return false;
     }
@@ -1174,7 +1206,8 @@ static int op_memory(struct cc *c, uint8_t op)
             uint32_t *ins = &c->code[c->last_op];
             ins[0] = WASM_OP_LOADX + k;
             TRY(emit(c, offset));
-            return 0; /* last_op/last_dst still name this instruction and its dst */
+            c->last_end = c->len; /* last_op/last_dst still name this instruction and its dst */
+            return 0;
         }
         uint32_t w[2] = {addr, offset};
         return emit_dst(c, WASM_OP_LOAD + k, dst, w, 2);

@@ -326,6 +326,18 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
         pc += 4;                                                                 \
         NEXT;                                                                    \
     }
+/* f64 operator (inline operator x) of slot a and an f64 loaded from address addr + off */
+#define F64_MEM(op, l, x, n, addr, off)          \
+    CASE(op, l)                                  \
+    {                                            \
+        uint64_t ea = (uint64_t)(addr) + (off);  \
+        if (ea + 8 > memsize) {                  \
+            TRAP(WASM_TRAP_MEMORY_OOB);          \
+        }                                        \
+        OUT = c64(AD x f64_of(ld(mem + ea, 8))); \
+        pc += (n) + 1;                           \
+        NEXT;                                    \
+    }
 #define STORE(k, n)                                          \
     CASE(WASM_OP_STORE + (k), LS_##k)                        \
     {                                                        \
@@ -380,6 +392,10 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
         [WASM_OP_ADD_SHL] = &&L_ADD_SHL,
         [WASM_OP_ADD3] = &&L_ADD3,
         [WASM_OP_XOR_ROTL] = &&L_XOR_ROTL,
+        [WASM_OP_F64_ADD_L] = &&L_F64_ADD_L,
+        [WASM_OP_F64_MUL_L] = &&L_F64_MUL_L,
+        [WASM_OP_F64_ADD_LX] = &&L_F64_ADD_LX,
+        [WASM_OP_F64_MUL_LX] = &&L_F64_MUL_LX,
         [WASM_OP_MOV] = &&L_MOV,
         [WASM_OP_CONST32] = &&L_CONST32,
         [WASM_OP_CONST64] = &&L_CONST64,
@@ -743,6 +759,12 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             OUT = rotl32((uint32_t)fp[pc[1]] ^ (uint32_t)fp[pc[2]], pc[3]);
             pc += 4;
             NEXT;
+            F64_MEM(WASM_OP_F64_ADD_L, L_F64_ADD_L, +, 3, (uint32_t)fp[pc[2]], pc[3])
+            F64_MEM(WASM_OP_F64_MUL_L, L_F64_MUL_L, *, 3, (uint32_t)fp[pc[2]], pc[3])
+            F64_MEM(WASM_OP_F64_ADD_LX, L_F64_ADD_LX, +, 4, (uint32_t)((uint32_t)fp[pc[2]] + pc[3]),
+                    pc[4])
+            F64_MEM(WASM_OP_F64_MUL_LX, L_F64_MUL_LX, *, 4, (uint32_t)((uint32_t)fp[pc[2]] + pc[3]),
+                    pc[4])
             CASE(WASM_OP_MOV, L_MOV)
             OUT = fp[pc[1]];
             pc += 2;

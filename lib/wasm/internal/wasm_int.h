@@ -170,6 +170,11 @@ enum wasm_iop {
     WASM_OP_ADD_SHL = WASM_OP_STOREX + 9, /* dst = x + (y << z) */
     WASM_OP_ADD3,                         /* dst = x + y + z (slots) */
     WASM_OP_XOR_ROTL,                     /* dst = rotl(x ^ y, z) */
+    /* f64.add / f64.mul with one operand from the f64.load just before */
+    WASM_OP_F64_ADD_L,  /* dst a addr offset: dst = a + load(addr + offset) */
+    WASM_OP_F64_MUL_L,  /* dst a addr offset: dst = a * load(addr + offset) */
+    WASM_OP_F64_ADD_LX, /* dst a x imm offset: dst = a + load((x + imm) mod 2^32 + offset) */
+    WASM_OP_F64_MUL_LX, /* dst a x imm offset: dst = a * load((x + imm) mod 2^32 + offset) */
     /* binary numeric op with an immediate b: WASM_OP_IMM + wasm opcode, dst a imm */
     WASM_OP_IMM = 0x300,
     WASM_OP_END = WASM_OP_IMM + 0x100,
