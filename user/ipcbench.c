@@ -5,6 +5,10 @@
  * plus reply between two address spaces on one CPU, both sides blocking),
  * each as the median over BATCHES batches, and prints "zero: NAME VALUE"
  * lines (the script prints the bench: lines with the Linux peer).
+ *
+ * With more than one CPU, the client and the first server are pinned to
+ * CPU 0 (same-CPU round trip, as with one CPU) and a second server is
+ * pinned to CPU 1: the cross-CPU round trip (reschedule IPIs both ways).
  */
 #include "user/zero.h"
 
@@ -71,23 +75,48 @@ static void report(const char *name, uint64_t value)
     zprintf("zero: %s %llu\n", name, (unsigned long long)value);
 }
 
+/* Starts a server on a new endpoint, pinned to CPU cpu when there are ncpus > 1; its endpoint. */
+static int64_t start_server(uint32_t ncpus, uint32_t cpu)
+{
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t th = ep < 0 ? ep : zsys4(SYS_SPAWN, 0, 1, (uint64_t)ep, ZERO_CAP_NONE);
+    if (th < 0) {
+        return th;
+    }
+    if (ncpus > 1) {
+        zsys3(SYS_THREAD_AFFINITY, (uint64_t)th, 1ull << cpu, 0);
+    }
+    return ep;
+}
+
 int zero_main(uint64_t arg)
 {
     uint64_t boot = zero_rdtsc(); /* instructions since reset, firmware included */
     if (arg == 1) {
         return run_server();
     }
-    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    if (ep < 0 || zsys4(SYS_SPAWN, 0, 1, (uint64_t)ep, ZERO_CAP_NONE) < 0) {
-        zprintf("ipcbench: cannot start the server\n");
+    struct zsys info = {SYS_CPU_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&info);
+    uint32_t ncpus = (uint32_t)info.rsi;
+    if (ncpus > 1) {
+        zsys3(SYS_THREAD_AFFINITY, ZERO_CAP_NONE, 1, 0);
+    }
+    int64_t ep = start_server(ncpus, 0);
+    int64_t ep_far = ncpus > 1 ? start_server(ncpus, 1) : 0;
+    if (ep < 0 || ep_far < 0) {
+        zprintf("ipcbench: cannot start the servers\n");
         zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, 1);
         return 1;
     }
     uint64_t ipc = bench_ipc((uint64_t)ep);
+    uint64_t far = ncpus > 1 ? bench_ipc((uint64_t)ep_far) : 0;
     uint64_t null = bench_null();
     report("boot_to_init", boot);
     report("null_syscall", null);
     report("ipc_roundtrip", ipc);
+    if (ncpus > 1) {
+        report("ipc_roundtrip_cross_cpu", far);
+    }
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, 0);
     return 0;
 }
