@@ -332,6 +332,41 @@ static void test_tlb_shootdown(uint64_t exit_ntfn)
     is_int((int64_t)free_frames(), (int64_t)frames, "shootdown_test_returns_every_frame");
 }
 
+#define PING_ROUNDS 2000
+
+static uint64_t ping_ntfn;
+static uint64_t pong_ntfn;
+
+/* On CPU 1: answers every signal on ping_ntfn with one on pong_ntfn. */
+static void ponger(uint64_t unused)
+{
+    (void)unused;
+    for (;;) {
+        uint64_t bits = 0;
+        zero_wait(ping_ntfn, &bits, 1);
+        zero_signal(pong_ntfn);
+    }
+}
+
+/* Notifications between CPU 0 and CPU 1: every signal answered, none lost. */
+static void test_notification_ping_pong(void)
+{
+    ping_ntfn = (uint64_t)zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    pong_ntfn = (uint64_t)zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    int64_t th = start_thread(ponger, 0, 1, 1);
+    int answered = 0;
+    for (int i = 0; i < PING_ROUNDS; i++) {
+        uint64_t bits = 0;
+        zero_signal(ping_ntfn);
+        answered += zero_wait(pong_ntfn, &bits, 1) == 0 && bits == 1;
+    }
+    is_int(answered, PING_ROUNDS, "notification_ping_pong_between_cpu_0_and_cpu_1");
+    zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+    zsys3(SYS_CAP_DELETE, (uint64_t)th, 0, 0);
+    zsys3(SYS_CAP_DELETE, ping_ntfn, 0, 0);
+    zsys3(SYS_CAP_DELETE, pong_ntfn, 0, 0);
+}
+
 /* Kills a spinner running on CPU 1; wakes a receiver blocked on CPU 1 by deleting its endpoint. */
 static void test_cross_cpu_teardown(uint64_t exit_ntfn)
 {
@@ -427,10 +462,11 @@ static int run_main(void)
     test_every_cpu_runs(ncpus);
     test_stress(ncpus, (uint64_t)exit_ntfn);
     if (ncpus >= 2) {
+        test_notification_ping_pong();
         test_tlb_shootdown((uint64_t)exit_ntfn);
         test_cross_cpu_teardown((uint64_t)exit_ntfn);
     } else {
-        tap_skip(13, "one CPU");
+        tap_skip(14, "one CPU");
     }
     if (ncpus == 2) {
         test_throughput((uint64_t)exit_ntfn);
