@@ -1,7 +1,9 @@
 /*
  * Hosted tests of the portable scheduler and IPC state machine
- * (kernel/sched.c, kernel/ipc.c), with the architecture layer stubbed: one
- * CPU whose "switch" only changes the current thread.
+ * (kernel/sched.c, kernel/ipc.c), with the architecture layer stubbed: the
+ * calling CPU is cpu0, whose "switch" only changes the current thread; a
+ * second CPU (cpu1, online when stub_ncpus is 2) checks placement,
+ * stealing, affinity and reschedule IPIs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,9 @@
 #include "tap.h"
 
 static struct cpu cpu0;
+static struct cpu cpu1;
+static uint32_t stub_ncpus = 1;
+static int last_ipi = -1; /* id of the CPU the last reschedule IPI went to */
 static struct proc pa;
 static struct proc pb;
 static struct thread th[4];
@@ -49,8 +54,7 @@ void spin_unlock(struct spinlock *l)
 
 struct cpu *arch_cpu_by_id(uint32_t id)
 {
-    (void)id;
-    return &cpu0;
+    return id == 1 ? &cpu1 : &cpu0;
 }
 
 uint64_t arch_time_ticks(void)
@@ -60,12 +64,12 @@ uint64_t arch_time_ticks(void)
 
 uint32_t arch_cpu_count(void)
 {
-    return 1;
+    return stub_ncpus;
 }
 
 void arch_resched_ipi(const struct cpu *c)
 {
-    (void)c;
+    last_ipi = (int)c->id;
 }
 
 void arch_switch_out(struct thread *t)
@@ -96,6 +100,11 @@ void arch_wait_for_interrupt(void)
 static void reset(void)
 {
     memset(&cpu0, 0, sizeof(cpu0));
+    memset(&cpu1, 0, sizeof(cpu1));
+    cpu1.id = 1;
+    stub_ncpus = 1;
+    last_ipi = -1;
+    sched_init_cpu(&cpu1);
     memset(th, 0, sizeof(th));
     cap_space_init(&pa.cspace, pa.slots, PROC_CSLOTS, 1);
     cap_space_init(&pb.cspace, pb.slots, PROC_CSLOTS, 2);
@@ -106,6 +115,7 @@ static void reset(void)
         th[i].prio = PRIO_DEFAULT;
         th[i].state = TS_DEAD; /* "not runnable yet" */
         th[i].xfer_cap = CAP_NONE;
+        th[i].cpu = NO_CPU;
     }
     th[0].state = TS_RUNNING;
     cpu0.current = &th[0];
@@ -144,6 +154,50 @@ static void test_sched(void)
     th[0].ticks_left = 1;
     sched_tick();
     ok(cpu0.need_resched && cpu0.ticks == 1, "tick_ends_the_time_slice");
+}
+
+/* Two CPUs: th[0] runs on cpu0, cpu1 idles. */
+static void test_placement(void)
+{
+    reset();
+    stub_ncpus = 2;
+    sched_ready(&th[1]);
+    ok(th[1].cpu == 1 && last_ipi == 1, "new_thread_goes_to_idle_cpu_and_wakes_it");
+    last_ipi = -1;
+    sched_ready(&th[2]);
+    ok(th[2].cpu == 0 && last_ipi == -1, "new_thread_on_equal_load_stays_on_creating_cpu");
+    th[3].cpu = 0;
+    sched_ready(&th[3]);
+    ok(th[3].cpu == 0, "woken_thread_returns_to_its_cpu_when_no_cpu_idles");
+    ok(sched_pick(&cpu1) == &th[1], "cpu_picks_its_own_queue_first");
+    ok(sched_pick(&cpu1) == &th[2], "idle_cpu_steals_a_ready_thread");
+    th[3].affinity = 1;
+    ok(sched_pick(&cpu1) == NULL, "idle_cpu_does_not_steal_a_thread_pinned_elsewhere");
+    is_int(sched_set_affinity(&th[3], 2), 0, "affinity_to_cpu_1");
+    ok(th[3].cpu == 1 && th[3].state == TS_READY && cpu0.nready == 0 && cpu1.nready == 1,
+       "ready_thread_moves_to_its_new_cpu");
+    is_int(sched_set_affinity(&th[3], 4), ZERR_INVAL, "affinity_to_offline_cpu_only_is_refused");
+    th[0].affinity = 2;
+    is_int(sched_set_affinity(&th[0], 2), 0, "running_thread_may_be_repinned");
+    ok(cpu0.need_resched, "repinned_running_thread_asks_its_cpu_to_reschedule");
+}
+
+/* A call whose server may not run on the caller's CPU is queued on the server's CPU. */
+static void test_cross_cpu_call(void)
+{
+    reset();
+    stub_ncpus = 2;
+    struct endpoint *e = endpoint_alloc();
+    ZASSERT(e != NULL, "endpoint pool has room in tests");
+    th[1].state = TS_RUNNING;
+    th[1].affinity = 2;
+    ipc_recv(&th[1], e);
+    th[0].is_call = true;
+    ok(!ipc_send(&th[0], e), "call_to_server_pinned_elsewhere_blocks_caller");
+    ok(th[1].state == TS_READY && th[1].cpu == 1 && last_ipi == 1,
+       "server_queued_on_its_cpu_and_woken");
+    ok(th[0].state == TS_REPLY && th[1].reply_to == &th[0], "caller_waits_for_remote_reply");
+    endpoint_put(e);
 }
 
 static struct endpoint *fresh_endpoint(void)
@@ -304,6 +358,8 @@ int main(void)
 {
     tap_no_plan();
     test_sched();
+    test_placement();
+    test_cross_cpu_call();
     test_send_recv();
     test_call_reply();
     test_second_call_replaces_reply();
