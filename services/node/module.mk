@@ -7,7 +7,7 @@ node_SRCS := $(wildcard services/node/*.c)
 ifeq ($(PLATFORM),x86_64)
 PROGS += zero-node
 zero-node_SRCS := $(wildcard services/node/x86_64/*.c)
-zero-node_LIBS := node terminal axiom policy identity keys block svcrt svcrt_x86 kcap crypto cbor zuser base hal
+zero-node_LIBS := node terminal axiom policy identity keys block svcrt svcrt_x86 vblk_server kcap crypto cbor zuser base hal
 zero-node_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/zero-node: user/user.ld
 endif

@@ -125,9 +125,8 @@ static volatile uint64_t null_page; /* 0: an address nothing maps */
 /* A node that takes what init gives and then faults. */
 static int faulty_node(void)
 {
-    uint64_t pub;
-    uint64_t sign;
-    if (node_take_boot_caps(&pub, &sign) != 0 || pub == ZERO_CAP_NONE) {
+    struct init_given g;
+    if (node_take_boot_caps(&g) != 0 || g.keys_public == ZERO_CAP_NONE) {
         return 3;
     }
     *(volatile uint64_t *)(uintptr_t)null_page = 1;
@@ -137,8 +136,8 @@ static int faulty_node(void)
 static void test_init_supervises(void)
 {
     uint64_t before = free_frames();
-    is_int(node_init_main(ROLE_FAULTY_NODE, ROLE_KEYS), ZERR_TRAP,
-           "init_returns_when_the_node_faults_with_its_status");
+    static const struct init_roles roles = {ROLE_FAULTY_NODE, ROLE_KEYS, 0};
+    is_int(node_init_main(&roles), ZERR_TRAP, "init_returns_when_the_node_faults_with_its_status");
     is_int((int64_t)free_frames(), (int64_t)before,
            "init_ends_the_key_process_and_every_frame_comes_back");
 }

@@ -1,8 +1,8 @@
 /*
  * x86_64 user-program entry of Zero OS (the user runtime calls zero_main
- * with the spawn argument).  One boot module plays three roles: init (arg
- * 0, see init.h), the node (its services, the terminal on the console and
- * the virtio-blk driver) and the key service in a process of its own.
+ * with the spawn argument).  One boot module plays four roles: init (arg 0,
+ * see init.h), the node (its services and the terminal on the console), the
+ * key service and the virtio-blk driver, each in a process of its own.
  */
 #include <stdint.h>
 
@@ -10,6 +10,8 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "hal/hal.h"
+#include "drivers/virtio-blk/server.h"
+#include "hal/x86_64/user/blk_remote.h"
 #include "services/node/node.h"
 #include "services/node/x86_64/init.h"
 #include "services/node/x86_64/keys_proc.h"
@@ -19,6 +21,8 @@
 #define ROLE_INIT 0
 #define ROLE_KEYS 1
 #define ROLE_NODE 2
+#define ROLE_DRIVER 3
+#define DISK_BUF_VA 0x0000500000000000ull /* the node's and the driver's shared disk buffer */
 
 int zero_main(uint64_t arg);
 
@@ -49,13 +53,17 @@ static int run_node(const struct node_keys_remote *kr)
 static int node_main(void)
 {
     static struct keys_proc kp;
-    uint64_t pub;
-    uint64_t sign;
-    int err = node_take_boot_caps(&pub, &sign);
+    struct init_given g;
+    int err = node_take_boot_caps(&g);
     if (err != 0) {
         return 2;
     }
-    err = pub == ZERO_CAP_NONE ? ZERR_NOENT : keys_proc_attach(&kp, pub, sign);
+    if (g.disk != ZERO_CAP_NONE) {
+        hal_blk_use_driver(g.disk, DISK_BUF_VA);
+        say("zero-node: virtio-blk driver in its own process\n");
+    }
+    err = g.keys_public == ZERO_CAP_NONE ? ZERR_NOENT
+                                         : keys_proc_attach(&kp, g.keys_public, g.keys_sign);
     if (err != 0) {
         char line[120];
         zfmt_snprintf(line, sizeof(line),
@@ -70,14 +78,24 @@ static int node_main(void)
     return status;
 }
 
+static int driver_main(void)
+{
+    struct init_given g;
+    int err = node_take_boot_caps(&g);
+    return err != 0 ? 2 : vblk_serve(0, ZERO_SLOT_EP, DISK_BUF_VA);
+}
+
 int zero_main(uint64_t arg)
 {
+    static const struct init_roles roles = {ROLE_NODE, ROLE_KEYS, ROLE_DRIVER};
     switch (arg) {
     case ROLE_KEYS:
         return keys_proc_serve();
     case ROLE_NODE:
         return node_main();
+    case ROLE_DRIVER:
+        return driver_main();
     default:
-        return node_init_main(ROLE_NODE, ROLE_KEYS);
+        return node_init_main(&roles);
     }
 }

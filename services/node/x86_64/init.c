@@ -10,12 +10,23 @@ enum init_give {
     GIVE_SLOT = 1,    /* w1: the slot the capability goes to */
     GIVE_KEYS_PUBLIC, /* the key process, badge KEYS_BADGE_PUBLIC */
     GIVE_KEYS_SIGN,   /* the key process, badge KEYS_BADGE_SIGN */
+    GIVE_DISK,        /* the block driver process */
     GIVE_DONE,
 };
 
-/* init's capabilities the node needs, in the node's slots of the same number. */
-static const uint32_t given_slots[] = {ZERO_SLOT_CONSOLE, ZERO_SLOT_COM1_IRQ, ZERO_SLOT_PCI_CFG,
-                                       ZERO_SLOT_PCI_IO};
+/* init's capabilities the node and the driver need, in their slots of the same number. */
+static const uint32_t node_slots[] = {ZERO_SLOT_CONSOLE, ZERO_SLOT_COM1_IRQ};
+static const uint32_t driver_slots[] = {ZERO_SLOT_PCI_CFG, ZERO_SLOT_PCI_IO};
+/* Without a driver process the node drives the disk itself. */
+static const uint32_t node_slots_with_pci[] = {ZERO_SLOT_CONSOLE, ZERO_SLOT_COM1_IRQ,
+                                               ZERO_SLOT_PCI_CFG, ZERO_SLOT_PCI_IO};
+
+/* Endpoints init hands the node (a negative ZERR_* where there is none). */
+struct init_eps {
+    int64_t keys_pub;
+    int64_t keys_sign;
+    int64_t disk;
+};
 
 static int64_t spawn(uint64_t role, uint64_t ep, uint64_t ntfn)
 {
@@ -45,18 +56,42 @@ static int64_t start_keys(uint64_t role, int64_t *pub, int64_t *sign)
     return th;
 }
 
-/* Hands the node its capabilities; 0 or the first error. */
-static int64_t hand_over(uint64_t ep, int64_t pub, int64_t sign)
+/* Hands over the slots and, where they exist, the key and disk endpoints; 0 or an error. */
+static int64_t hand_over(uint64_t ep, const uint32_t *slots, size_t nslots,
+                         const struct init_eps *e)
 {
     int64_t r = 0;
-    for (size_t i = 0; r == 0 && i < sizeof(given_slots) / sizeof(given_slots[0]); i++) {
-        r = give(ep, given_slots[i], GIVE_SLOT, given_slots[i]);
+    for (size_t i = 0; r == 0 && i < nslots; i++) {
+        r = give(ep, slots[i], GIVE_SLOT, slots[i]);
     }
-    if (r == 0 && pub >= 0 && sign >= 0) {
-        r = give(ep, (uint64_t)pub, GIVE_KEYS_PUBLIC, 0);
-        r = r != 0 ? r : give(ep, (uint64_t)sign, GIVE_KEYS_SIGN, 0);
+    if (r == 0 && e != NULL && e->keys_pub >= 0 && e->keys_sign >= 0) {
+        r = give(ep, (uint64_t)e->keys_pub, GIVE_KEYS_PUBLIC, 0);
+        r = r != 0 ? r : give(ep, (uint64_t)e->keys_sign, GIVE_KEYS_SIGN, 0);
+    }
+    if (r == 0 && e != NULL && e->disk >= 0) {
+        r = give(ep, (uint64_t)e->disk, GIVE_DISK, 0);
     }
     return r != 0 ? r : give(ep, ZERO_CAP_NONE, GIVE_DONE, 0);
+}
+
+/*
+ * Starts the block driver process and hands it the PCI ports; stores an
+ * endpoint to it for the node.  Thread capability or ZERR_*.
+ */
+static int64_t start_driver(uint64_t role, int64_t *disk)
+{
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t th = ep < 0 ? ep : spawn(role, (uint64_t)ep, ZERO_CAP_NONE);
+    int64_t r = th < 0 ? th : hand_over((uint64_t)ep, driver_slots, 2, NULL);
+    if (r != 0) {
+        if (th >= 0) {
+            zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+        }
+        return r;
+    }
+    *disk =
+        zsys4(SYS_CAP_DERIVE, (uint64_t)ep, ZERO_SLOT_ANY, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 0);
+    return th;
 }
 
 /* Waits until thread th is dead; returns its exit status. */
@@ -73,18 +108,25 @@ static int wait_dead(uint64_t th, uint64_t ntfn)
     }
 }
 
-int node_init_main(uint64_t role_node, uint64_t role_keys)
+int node_init_main(const struct init_roles *roles)
 {
-    int64_t pub = ZERR_UNSUPPORTED;
-    int64_t sign = ZERR_UNSUPPORTED;
-    int64_t keys = start_keys(role_keys, &pub, &sign);
+    struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
+    int64_t keys = start_keys(roles->keys, &e.keys_pub, &e.keys_sign);
+    int64_t driver = roles->driver == 0 ? ZERR_UNSUPPORTED : start_driver(roles->driver, &e.disk);
     int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
-    int64_t node = ep < 0 || ntfn < 0 ? ZERR_NOMEM : spawn(role_node, (uint64_t)ep, (uint64_t)ntfn);
-    int64_t r = node < 0 ? node : hand_over((uint64_t)ep, pub, sign);
+    int64_t node =
+        ep < 0 || ntfn < 0 ? ZERR_NOMEM : spawn(roles->node, (uint64_t)ep, (uint64_t)ntfn);
+    const uint32_t *slots = e.disk >= 0 ? node_slots : node_slots_with_pci;
+    size_t nslots = e.disk >= 0 ? 2 : 4;
+    int64_t r = node < 0 ? node : hand_over((uint64_t)ep, slots, nslots, &e);
     int status = r != 0 ? 2 : wait_dead((uint64_t)node, (uint64_t)ntfn);
-    if (keys >= 0) {
-        zsys3(SYS_THREAD_KILL, (uint64_t)keys, 0, 0); /* gone already after a clean stop */
+    /* Gone already after a clean stop of the node. */
+    for (int i = 0; i < 2; i++) {
+        int64_t th = i == 0 ? keys : driver;
+        if (th >= 0) {
+            zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+        }
     }
     if (r != 0) {
         zprintf("init: cannot start the node: %s\n", zerr_name((int)r));
@@ -114,11 +156,12 @@ static int64_t take_slot(const struct zmsg *m)
     return r < 0 ? r : 0;
 }
 
-int node_take_boot_caps(uint64_t *ep_public, uint64_t *ep_sign)
+int node_take_boot_caps(struct init_given *g)
 {
     struct zmsg m = {0};
-    *ep_public = ZERO_CAP_NONE;
-    *ep_sign = ZERO_CAP_NONE;
+    g->keys_public = ZERO_CAP_NONE;
+    g->keys_sign = ZERO_CAP_NONE;
+    g->disk = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
         int64_t res = 0;
@@ -126,9 +169,11 @@ int node_take_boot_caps(uint64_t *ep_public, uint64_t *ep_sign)
         if (op == GIVE_SLOT) {
             res = take_slot(&m);
         } else if (op == GIVE_KEYS_PUBLIC && m.cap != ZERO_CAP_NONE) {
-            *ep_public = m.cap;
+            g->keys_public = m.cap;
         } else if (op == GIVE_KEYS_SIGN && m.cap != ZERO_CAP_NONE) {
-            *ep_sign = m.cap;
+            g->keys_sign = m.cap;
+        } else if (op == GIVE_DISK && m.cap != ZERO_CAP_NONE) {
+            g->disk = m.cap;
         } else if (op != GIVE_DONE) {
             res = ZERR_INVAL;
         }
