@@ -76,6 +76,7 @@ struct spinlock {
     uint64_t acquired;  /* acquisitions */
     uint64_t contended; /* acquisitions that found the lock held */
     uint64_t spins;     /* pause iterations spent waiting, all acquisitions */
+    bool last_waited;   /* the holder had to wait for it */
 };
 
 void spin_lock(struct spinlock *l);
@@ -83,6 +84,19 @@ void spin_unlock(struct spinlock *l);
 
 /* The kernel lock: held by whichever CPU is in the kernel. */
 extern struct spinlock kernel_lock;
+
+/*
+ * Where the kernel lock is taken (for the contention report printed when
+ * the machine stops): a system call (by number), an interrupt or fault
+ * from user mode, an interrupt in the idle loop.
+ */
+enum lock_site {
+    LOCK_SYSCALL,
+    LOCK_USER_TRAP,
+    LOCK_IDLE,
+};
+void lock_account(enum lock_site site, uint64_t nr); /* right after spin_lock(&kernel_lock) */
+void lock_report(void);
 
 /* ---- saved user state -------------------------------------------------- */
 

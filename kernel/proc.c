@@ -232,6 +232,9 @@ void proc_exit(struct proc *p, int status)
         }
     }
     kprintf("kernel: every process has exited (last status %d); stopping\n", status);
+    if (arch_cpu_count() > 1) {
+        lock_report();
+    }
     hal_exit(status == 0 ? 0 : 1);
 }
 

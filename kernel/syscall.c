@@ -527,6 +527,51 @@ static void sys_cpu_info(struct thread *t, struct trap_frame *f)
     ret(f, 0);
 }
 
+/* Kernel-lock acquisitions and waits by site; syscalls by number (SYS_COUNT: bad numbers). */
+static uint64_t lock_taken[SYS_COUNT + 3];
+static uint64_t lock_waited[SYS_COUNT + 3];
+
+/* Counts one acquisition of the kernel lock at site (nr: syscall number). */
+void lock_account(enum lock_site site, uint64_t nr)
+{
+    uint64_t i = site == LOCK_SYSCALL ? (nr < SYS_COUNT ? nr : SYS_COUNT) : SYS_COUNT + site;
+    lock_taken[i]++;
+    lock_waited[i] += kernel_lock.last_waited ? 1 : 0;
+}
+
+/*
+ * Prints the kernel lock's contention: totals, then the three sites (system
+ * calls by number, user traps, idle interrupts) that waited most.
+ */
+void lock_report(void)
+{
+    kprintf("kernel lock: %llu acquisitions, %llu waited, %llu spins; most waits:",
+            (unsigned long long)kernel_lock.acquired, (unsigned long long)kernel_lock.contended,
+            (unsigned long long)kernel_lock.spins);
+    bool shown[SYS_COUNT + 3] = {false};
+    for (int k = 0; k < 3; k++) {
+        int best = -1;
+        for (int i = 0; i < SYS_COUNT + 3; i++) {
+            if (!shown[i] && lock_waited[i] > 0 &&
+                (best < 0 || lock_waited[i] > lock_waited[best])) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            break;
+        }
+        shown[best] = true;
+        if (best < SYS_COUNT) {
+            kprintf(" syscall %d", best);
+        } else {
+            kprintf(" %s", best == SYS_COUNT + LOCK_USER_TRAP ? "user-trap" : "idle-irq");
+        }
+        kprintf(" %llu/%llu", (unsigned long long)lock_waited[best],
+                (unsigned long long)lock_taken[best]);
+    }
+    kprintf("\n");
+}
+
 static const sys_fn sys_table[SYS_COUNT] = {
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_YIELD] = sys_yield,
@@ -573,6 +618,7 @@ static const sys_fn sys_table[SYS_COUNT] = {
 void syscall_dispatch(struct trap_frame *f)
 {
     spin_lock(&kernel_lock);
+    lock_account(LOCK_SYSCALL, f->rax);
     struct cpu *c = arch_cpu();
     struct thread *t = c->current;
     if (t->state != TS_RUNNING) {

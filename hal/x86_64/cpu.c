@@ -82,6 +82,7 @@ void spin_lock(struct spinlock *l)
         }
     }
     l->acquired++;
+    l->last_waited = spins != 0;
     if (spins != 0) {
         l->contended++;
         l->spins += spins;
@@ -452,6 +453,7 @@ void trap_from_kernel(struct trap_frame *f)
     }
     if (f->vector >= 32) {
         spin_lock(&kernel_lock);
+        lock_account(LOCK_IDLE, 0);
         handle_irq(f->vector);
         spin_unlock(&kernel_lock);
         return;
@@ -474,6 +476,7 @@ void trap_from_user(struct trap_frame *f)
         return;
     }
     spin_lock(&kernel_lock);
+    lock_account(LOCK_USER_TRAP, 0);
     if (f->vector == 2 || f->vector == 8 || f->vector == 18) {
         kernel_fault(f);
     }
