@@ -317,6 +317,7 @@ struct thread *sched_pick(struct cpu *c);
 _Noreturn void sched_run(void); /* switch to the best thread, enter user */
 void sched_tick(void);          /* timer interrupt */
 bool sched_may_run(const struct thread *t, uint32_t cpu);
+bool sched_work_hint(struct cpu *c);                     /* no lock needed: idle loop only */
 int sched_set_affinity(struct thread *t, uint32_t mask); /* 0 or ZERR_INVAL */
 
 /* kernel/proc.c */

@@ -202,6 +202,28 @@ struct thread *sched_pick(struct cpu *c)
     return t;
 }
 
+/*
+ * Lock-free hint for an idle CPU c after an interrupt: false only if it has
+ * no reason to take the kernel lock (nothing queued here or anywhere else,
+ * no reschedule asked).  A CPU that queues a thread for an idle one always
+ * sends it an IPI after the queue is updated, so a false answer is never a
+ * lost wake-up; threads queued on busy CPUs are stolen at the next tick.
+ */
+bool sched_work_hint(struct cpu *c)
+{
+    if (__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) ||
+        __atomic_load_n(&c->runnable_mask, __ATOMIC_ACQUIRE) != 0) {
+        return true;
+    }
+    for (uint32_t i = 0; i < arch_cpu_count(); i++) {
+        struct cpu *o = arch_cpu_by_id(i);
+        if (o != c && __atomic_load_n(&o->nready, __ATOMIC_RELAXED) != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* True if the running thread cur should keep the CPU. */
 static bool keep_running(struct cpu *c, struct thread *cur)
 {

@@ -451,6 +451,10 @@ void trap_from_kernel(struct trap_frame *f)
         apic_eoi();
         return;
     }
+    if (f->vector == VEC_RESCHED || (f->vector == VEC_TIMER && arch_cpu()->id != 0)) {
+        handle_irq(f->vector); /* idle: only this CPU's own fields change, no lock needed */
+        return;
+    }
     if (f->vector >= 32) {
         spin_lock(&kernel_lock);
         lock_account(LOCK_IDLE, 0);
@@ -498,8 +502,11 @@ void trap_from_user(struct trap_frame *f)
 void arch_wait_for_interrupt(void)
 {
     spin_unlock(&kernel_lock);
-    __asm__ volatile("sti; hlt; cli" ::: "memory");
+    do {
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+    } while (!sched_work_hint(arch_cpu()));
     spin_lock(&kernel_lock);
+    lock_account(LOCK_IDLE, 0);
 }
 
 /* C entry from boot.S, on the boot stack, with the boot page tables. */
