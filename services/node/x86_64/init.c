@@ -6,14 +6,6 @@
 #include "services/keys/keys.h"
 #include "user/zero.h"
 
-enum init_give {
-    GIVE_SLOT = 1,    /* w1: the slot the capability goes to */
-    GIVE_KEYS_PUBLIC, /* the key process, badge KEYS_BADGE_PUBLIC */
-    GIVE_KEYS_SIGN,   /* the key process, badge KEYS_BADGE_SIGN */
-    GIVE_DISK,        /* the block driver process */
-    GIVE_DONE,
-};
-
 /* init's capabilities the node and the driver need, in their slots of the same number. */
 static const uint32_t node_slots[] = {ZERO_SLOT_CONSOLE, ZERO_SLOT_COM1_IRQ};
 static const uint32_t driver_slots[] = {ZERO_SLOT_PCI_CFG, ZERO_SLOT_PCI_IO};

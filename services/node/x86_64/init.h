@@ -10,6 +10,15 @@
 
 #include <stdint.h>
 
+/* The hand-over protocol: init calls the child's endpoint once per item. */
+enum init_give {
+    GIVE_SLOT = 1,    /* w1: the slot the transferred capability goes to */
+    GIVE_KEYS_PUBLIC, /* the key process, badge KEYS_BADGE_PUBLIC */
+    GIVE_KEYS_SIGN,   /* the key process, badge KEYS_BADGE_SIGN */
+    GIVE_DISK,        /* the block driver process */
+    GIVE_DONE,
+};
+
 /* Spawn arguments of the processes init starts (driver 0: no driver process). */
 struct init_roles {
     uint64_t node;
