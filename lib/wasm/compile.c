@@ -1209,6 +1209,14 @@ static int op_memory(struct cc *c, uint8_t op)
             c->last_end = c->len; /* last_op/last_dst still name this instruction and its dst */
             return 0;
         }
+        if (addr == dst && c->last_dst != NONE && c->last_end == c->len &&
+            c->code[c->last_dst] == addr && c->code[c->last_op] == WASM_OP_ADD_SHL) {
+            /* [t = x + (y << z)] + load from t -> [LOADS dst x y z offset] */
+            c->code[c->last_op] = WASM_OP_LOADS + k;
+            TRY(emit(c, offset));
+            c->last_end = c->len;
+            return 0;
+        }
         uint32_t w[2] = {addr, offset};
         return emit_dst(c, WASM_OP_LOAD + k, dst, w, 2);
     }
@@ -1227,6 +1235,18 @@ static int op_memory(struct cc *c, uint8_t op)
         ins[1] = ins[2];
         ins[2] = ins[3];
         ins[3] = val;
+        c->last_dst = NONE;
+        return emit(c, offset);
+    }
+    if (addr == c->nlocals + c->sp && val != addr && c->last_dst != NONE && c->last_end == c->len &&
+        c->code[c->last_dst] == addr && c->code[c->last_op] == WASM_OP_ADD_SHL) {
+        /* [t = x + (y << z)] + store to t -> [STORES x y z val offset] */
+        uint32_t *ins = &c->code[c->last_op];
+        ins[0] = WASM_OP_STORES + (op - 0x36);
+        ins[1] = ins[2];
+        ins[2] = ins[3];
+        ins[3] = ins[4];
+        ins[4] = val;
         c->last_dst = NONE;
         return emit(c, offset);
     }

@@ -338,6 +338,35 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
         pc += (n) + 1;                           \
         NEXT;                                    \
     }
+/* address (x + (y << z)) mod 2^32 + offset of the indexed forms: x y z at pc[i..i+2] */
+#define EA_SHL(i, off)                                                         \
+    ((uint64_t)(uint32_t)((uint32_t)fp[pc[i]] +                                \
+                          ((uint32_t)fp[pc[(i) + 1]] << (pc[(i) + 2] & 31))) + \
+     (off))
+#define LOADS(k, n, conv)               \
+    CASE(WASM_OP_LOADS + (k), LSI_##k)  \
+    {                                   \
+        uint64_t ea = EA_SHL(1, pc[4]); \
+        if (ea + (n) > memsize) {       \
+            TRAP(WASM_TRAP_MEMORY_OOB); \
+        }                               \
+        uint64_t v = ld(mem + ea, (n)); \
+        OUT = (conv);                   \
+        pc += 5;                        \
+        NEXT;                           \
+    }
+#define STORES(k, n)                    \
+    CASE(WASM_OP_STORES + (k), LSS_##k) \
+    {                                   \
+        uint64_t ea = EA_SHL(0, pc[4]); \
+        if (ea + (n) > memsize) {       \
+            TRAP(WASM_TRAP_MEMORY_OOB); \
+        }                               \
+        uint64_t v = fp[pc[3]];         \
+        memcpy(mem + ea, &v, (n));      \
+        pc += 5;                        \
+        NEXT;                           \
+    }
 #define STORE(k, n)                                          \
     CASE(WASM_OP_STORE + (k), LS_##k)                        \
     {                                                        \
@@ -392,6 +421,29 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
         [WASM_OP_ADD_SHL] = &&L_ADD_SHL,
         [WASM_OP_ADD3] = &&L_ADD3,
         [WASM_OP_XOR_ROTL] = &&L_XOR_ROTL,
+        [WASM_OP_LOADS + 0] = &&LSI_0,
+        [WASM_OP_LOADS + 1] = &&LSI_1,
+        [WASM_OP_LOADS + 2] = &&LSI_2,
+        [WASM_OP_LOADS + 3] = &&LSI_3,
+        [WASM_OP_LOADS + 4] = &&LSI_4,
+        [WASM_OP_LOADS + 5] = &&LSI_5,
+        [WASM_OP_LOADS + 6] = &&LSI_6,
+        [WASM_OP_LOADS + 7] = &&LSI_7,
+        [WASM_OP_LOADS + 8] = &&LSI_8,
+        [WASM_OP_LOADS + 9] = &&LSI_9,
+        [WASM_OP_LOADS + 10] = &&LSI_10,
+        [WASM_OP_LOADS + 11] = &&LSI_11,
+        [WASM_OP_LOADS + 12] = &&LSI_12,
+        [WASM_OP_LOADS + 13] = &&LSI_13,
+        [WASM_OP_STORES + 0] = &&LSS_0,
+        [WASM_OP_STORES + 1] = &&LSS_1,
+        [WASM_OP_STORES + 2] = &&LSS_2,
+        [WASM_OP_STORES + 3] = &&LSS_3,
+        [WASM_OP_STORES + 4] = &&LSS_4,
+        [WASM_OP_STORES + 5] = &&LSS_5,
+        [WASM_OP_STORES + 6] = &&LSS_6,
+        [WASM_OP_STORES + 7] = &&LSS_7,
+        [WASM_OP_STORES + 8] = &&LSS_8,
         [WASM_OP_F64_ADD_L] = &&L_F64_ADD_L,
         [WASM_OP_F64_MUL_L] = &&L_F64_MUL_L,
         [WASM_OP_F64_ADD_LX] = &&L_F64_ADD_LX,
@@ -839,6 +891,29 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             STORE(6, 1)
             STORE(7, 2)
             STORE(8, 4)
+            LOADS(0, 4, (uint32_t)v)
+            LOADS(1, 8, v)
+            LOADS(2, 4, (uint32_t)v)
+            LOADS(3, 8, v)
+            LOADS(4, 1, (uint32_t)(int32_t)(int8_t)v)
+            LOADS(5, 1, v)
+            LOADS(6, 2, (uint32_t)(int32_t)(int16_t)v)
+            LOADS(7, 2, v)
+            LOADS(8, 1, (uint64_t)(int64_t)(int8_t)v)
+            LOADS(9, 1, v)
+            LOADS(10, 2, (uint64_t)(int64_t)(int16_t)v)
+            LOADS(11, 2, v)
+            LOADS(12, 4, (uint64_t)(int64_t)(int32_t)v)
+            LOADS(13, 4, v)
+            STORES(0, 4)
+            STORES(1, 8)
+            STORES(2, 4)
+            STORES(3, 8)
+            STORES(4, 1)
+            STORES(5, 2)
+            STORES(6, 1)
+            STORES(7, 2)
+            STORES(8, 4)
             STOREX(0, 4)
             STOREX(1, 8)
             STOREX(2, 4)

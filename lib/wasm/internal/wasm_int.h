@@ -175,6 +175,11 @@ enum wasm_iop {
     WASM_OP_F64_MUL_L,  /* dst a addr offset: dst = a * load(addr + offset) */
     WASM_OP_F64_ADD_LX, /* dst a x imm offset: dst = a + load((x + imm) mod 2^32 + offset) */
     WASM_OP_F64_MUL_LX, /* dst a x imm offset: dst = a * load((x + imm) mod 2^32 + offset) */
+    /* load k from address (x + (y << z)) mod 2^32 (an indexed array element): dst x y z offset */
+    WASM_OP_LOADS,
+    /* store k to address (x + (y << z)) mod 2^32: x y z val offset */
+    WASM_OP_STORES = WASM_OP_LOADS + 14,
+    WASM_OP_FUSED_END = WASM_OP_STORES + 9,
     /* binary numeric op with an immediate b: WASM_OP_IMM + wasm opcode, dst a imm */
     WASM_OP_IMM = 0x300,
     WASM_OP_END = WASM_OP_IMM + 0x100,
