@@ -224,6 +224,9 @@ int ax_read_super(struct blk *dev, struct ax_layout *lay, uint8_t root_secret[KE
 
 /* Called for each entry applied by a replay, with its hash. */
 typedef void (*ax_entry_fn)(void *arg, const struct ax_entry *e, const uint8_t hash[AX_HASH_LEN]);
+/* Called after each checkpoint verifies, with the node key that signed it. */
+typedef void (*ax_checkpoint_fn)(void *arg, const struct ax_checkpoint *c,
+                                 const uint8_t key[ID_PUB_LEN]);
 
 struct ax_replay {
     struct ax_state *st;
@@ -238,6 +241,7 @@ struct ax_replay {
     ed25519_vkey node_vk;            /* the node key, decoded once for all its checkpoints */
     ax_entry_fn fn;
     void *arg;
+    ax_checkpoint_fn cp_fn; /* optional (set after ax_replay_init); gets arg too */
     /* the first problem found */
     uint64_t bad_seq;
     uint64_t bad_off;
@@ -351,6 +355,38 @@ int ax_receipt_decode(const uint8_t *buf, size_t len, struct ax_receipt *rc);
  * with a reason in why.
  */
 int ax_receipt_verify(const struct ax_receipt *rc, struct ax_entry *e, char *why, size_t whycap);
+
+/* ---- consistency proofs ---------------------------------------------------------- */
+
+/*
+ * A consistency proof shows a third party, offline, that the log a node
+ * signed at one size is a prefix of the log it signed later: two signed
+ * checkpoints (each with the node key it verifies under) and the RFC 9162
+ * §2.1.4 proof between their trees.  Encoding (CBOR, docs/formats.md):
+ * {0: "zero-consistency-v1", 1: old checkpoint bytes, 2: old node key,
+ *  3: new checkpoint bytes, 4: new node key, 5: [proof hashes]}.
+ */
+#define AX_CONSISTENCY_MAX (2 * 300 + 2 * 34 + 64 * 34 + 64)
+
+struct ax_consistency {
+    struct ax_checkpoint old_cp, new_cp;
+    uint8_t old_pub[ID_PUB_LEN], new_pub[ID_PUB_LEN];
+    uint8_t proof[64][AX_HASH_LEN];
+    size_t proof_len;
+};
+
+int ax_consistency_encode(const struct ax_consistency *p, uint8_t *buf, size_t cap, size_t *len);
+
+/* Decodes a consistency proof: 0 or ZERR_CORRUPT / ZERR_NONCANONICAL / ZERR_TRUNCATED. */
+int ax_consistency_decode(const uint8_t *buf, size_t len, struct ax_consistency *p);
+
+/*
+ * Checks a decoded consistency proof: 0 < old size <= new size, the batch
+ * numbers in the same order, both checkpoint signatures under their keys,
+ * and the proof from the old tree root to the new one.  Returns 0, or
+ * ZERR_CORRUPT / ZERR_BADSIG with a reason in why.
+ */
+int ax_consistency_verify(const struct ax_consistency *p, char *why, size_t whycap);
 
 /* ---- the sequencer ------------------------------------------------------------ */
 

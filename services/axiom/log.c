@@ -281,6 +281,9 @@ static int ax_replay_checkpoint(struct ax_replay *r, const struct axlog_rec *rec
     r->checkpoints++;
     r->last_cp = c;
     memcpy(r->last_cp_key, key, AX_HASH_LEN);
+    if (r->cp_fn != NULL) {
+        r->cp_fn(r->arg, &c, key);
+    }
     return 0;
 }
 

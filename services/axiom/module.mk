@@ -38,5 +38,10 @@ axiom_group_SRCS := tests/services/axiom/group_test.c
 axiom_group_LIBS := $(AXIOM_LIBS)
 axiom_group_LDLIBS := -lpthread
 
+TESTS += axiom_proof
+axiom_proof_SRCS := tests/services/axiom/proof_test.c
+axiom_proof_LIBS := $(AXIOM_LIBS)
+SCRIPT_TESTS += tests/tools/zero_verify_proof.t
+
 # The same state machine, codec, recovery and tamper tests as wasm32 under Node.
-WASM_TESTS += axiom_core axiom_tamper axiom_crash axiom_merkle
+WASM_TESTS += axiom_core axiom_tamper axiom_crash axiom_merkle axiom_proof

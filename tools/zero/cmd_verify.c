@@ -25,8 +25,12 @@ static void verify_usage(FILE *f)
                "and exits 1. --key pins the node public key the log starts from (its\n"
                "genesis key, 64 hex digits); later node keys are rotations signed by it.\n"
                "PATH may also be a receipt ('zero export DISK OUT --receipt SEQ'): its\n"
-               "inclusion proof and checkpoint signature are checked.\n"
-               "Exit 2: PATH is unreadable or neither a disk, an export nor a receipt.\n");
+               "inclusion proof and checkpoint signature are checked. PATH may be a\n"
+               "consistency proof ('zero proof consistency ... -o FILE'): both checkpoint\n"
+               "signatures and the proof between their trees are checked; --key then\n"
+               "pins the key of both checkpoints.\n"
+               "Exit 2: PATH is unreadable or neither a disk, an export, a receipt nor a\n"
+               "consistency proof.\n");
 }
 
 static int verify_report(const char *path, const struct ax_replay *r, uint8_t kind, uint64_t tail,
@@ -60,10 +64,13 @@ static int verify_report(const char *path, const struct ax_replay *r, uint8_t ki
     return ZERO_EXIT_OK;
 }
 
-/* Reads a whole small file; returns its length, or -1 if it is not a receipt. */
-static long verify_read_receipt(const char *path, uint8_t *buf, size_t cap)
+/* Reads a whole small file; returns its length, or -1 if it does not start
+ * with magic: map(entries), key 0, text magic. */
+static long verify_read_small(const char *path, uint8_t *buf, size_t cap, uint8_t entries,
+                              const char *magic)
 {
     FILE *f = fopen(path, "rb");
+    size_t m = strlen(magic);
     size_t n;
 
     if (f == NULL) {
@@ -71,12 +78,50 @@ static long verify_read_receipt(const char *path, uint8_t *buf, size_t cap)
     }
     n = fread(buf, 1, cap, f);
     fclose(f);
-    /* map(5), key 0, text(15) "zero-receipt-v1" */
-    if (n < 18 || buf[0] != 0xa5 || buf[1] != 0x00 || buf[2] != 0x6f ||
-        memcmp(buf + 3, "zero-receipt-v1", 15) != 0 || n == cap) {
+    if (n < 3 + m || buf[0] != (uint8_t)(0xa0 | entries) || buf[1] != 0x00 ||
+        buf[2] != (uint8_t)(0x60 | m) || memcmp(buf + 3, magic, m) != 0 || n == cap) {
         return -1;
     }
     return (long)n;
+}
+
+static int verify_consistency(const char *path, const uint8_t *buf, size_t len,
+                              const uint8_t *want_key)
+{
+    static struct ax_consistency p;
+    char why[128] = "";
+    char oldk[65], newk[65], oldr[65], newr[65];
+
+    if (ax_consistency_decode(buf, len, &p) != 0) {
+        printf("FAILED: consistency proof %s does not decode\n", path);
+        return ZERO_EXIT_NO;
+    }
+    if (ax_consistency_verify(&p, why, sizeof(why)) != 0) {
+        printf("FAILED: consistency proof %s: %s\n", path, why);
+        return ZERO_EXIT_NO;
+    }
+    zfmt_hex(oldk, p.old_pub, 32);
+    zfmt_hex(newk, p.new_pub, 32);
+    if (want_key != NULL &&
+        (memcmp(want_key, p.old_pub, 32) != 0 || memcmp(want_key, p.new_pub, 32) != 0)) {
+        printf("FAILED: consistency proof %s is signed by node keys %s and %s, not the expected "
+               "one\n",
+               path, oldk, newk);
+        return ZERO_EXIT_NO;
+    }
+    zfmt_hex(oldr, p.old_cp.tree_root, 32);
+    zfmt_hex(newr, p.new_cp.tree_root, 32);
+    printf("ok: consistency proof %s: the %llu-entry log (batch %llu, tree root %s) is a prefix "
+           "of the %llu-entry log (batch %llu, tree root %s), signed by node key %s",
+           path, (unsigned long long)p.old_cp.size, (unsigned long long)p.old_cp.batch, oldr,
+           (unsigned long long)p.new_cp.size, (unsigned long long)p.new_cp.batch, newr, oldk);
+    if (memcmp(p.old_pub, p.new_pub, 32) != 0) {
+        printf(" and then by node key %s (a rotation: only the log itself shows the old key "
+               "signed it)",
+               newk);
+    }
+    printf("\n");
+    return ZERO_EXIT_OK;
 }
 
 static int verify_receipt(const char *path, const uint8_t *buf, size_t len, const uint8_t *want_key)
@@ -149,7 +194,7 @@ static int verify_device(const char *path, const uint8_t *want_key)
 
 int zero_cmd_verify(int argc, char **argv)
 {
-    static uint8_t rbuf[AX_RECEIPT_MAX];
+    static uint8_t rbuf[AX_RECEIPT_MAX > AX_CONSISTENCY_MAX ? AX_RECEIPT_MAX : AX_CONSISTENCY_MAX];
     const char *path = NULL;
     uint8_t key[32];
     bool pinned = false;
@@ -177,9 +222,13 @@ int zero_cmd_verify(int argc, char **argv)
         verify_usage(stderr);
         return ZERO_EXIT_USAGE;
     }
-    long rlen = verify_read_receipt(path, rbuf, sizeof(rbuf));
+    long rlen = verify_read_small(path, rbuf, sizeof(rbuf), 5, "zero-receipt-v1");
     if (rlen > 0) {
         return verify_receipt(path, rbuf, (size_t)rlen, pinned ? key : NULL);
+    }
+    rlen = verify_read_small(path, rbuf, sizeof(rbuf), 6, "zero-consistency-v1");
+    if (rlen > 0) {
+        return verify_consistency(path, rbuf, (size_t)rlen, pinned ? key : NULL);
     }
     return verify_device(path, pinned ? key : NULL);
 }
