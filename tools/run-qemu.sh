@@ -13,7 +13,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --disk) disk=$2; shift 2 ;;
     --size) mib=$2; shift 2 ;;
-    --help | -h) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --help | -h) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
     esac
 done

@@ -1,7 +1,8 @@
 /*
- * hal/hal.h for user programs on the x86_64 kernel: console through the
- * console capability, pages from frame capabilities mapped into the
- * program's own address space, time from the kernel's timer ticks.
+ * hal/hal.h for user programs on the x86_64 kernel: the console through
+ * the console capability with a serial line discipline, pages from
+ * SYS_MEM_MAP, time from the kernel's timer ticks, entropy from RDRAND.
+ * Block devices are in blk.c.
  */
 #include <stdbool.h>
 
