@@ -1527,6 +1527,9 @@ int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
     fc->nparams = c.ft->nparams;
     rc = compile_body(&c, fc);
     fc->nlocals = c.nlocals;
+    if (rc == 0) {
+        wasm_thread_code(c.code, c.len);
+    }
     arena->high = saved_high;
     return rc;
 }

@@ -5,6 +5,7 @@
  * in place and results come back in the same slots.  Calls do not recurse
  * in C: saved frames go on an explicit call stack with a fixed depth.
  */
+#include "base/assert.h"
 #include "wasm/internal/wasm_int.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -218,17 +219,36 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
 #define CASE(x, l) \
     case x:        \
     l:
+#if defined(__x86_64__)
+/*
+ * Direct threading: wasm_thread_code has replaced every opcode word with
+ * its handler's offset from L_bad, so dispatch is one load and one jump.
+ */
+#define WASM_DIRECT 1
+#define HANDLER(l) (int32_t)(&&l - &&L_bad)
+#define NEXT                                                 \
+    do {                                                     \
+        goto *(const void *)(handler_base + (int32_t)*pc++); \
+    } while (0)
+#else
+#define HANDLER(l) &&l
 #define NEXT                \
     do {                    \
         op = *pc++;         \
         goto *dispatch[op]; \
     } while (0)
+#endif
 /* NOLINTEND(bugprone-macro-parentheses) */
 #else
 #define CASE(x, l) case x:
 #define NEXT break
 #endif
 
+/* Handlers shared by several opcodes: the entry records which one ran. */
+#define OP_ENTRY(x, l, shared) \
+    CASE(x, l)                 \
+    op = (x);                  \
+    goto shared;
 #define IB32 (pc[2])
 #define IB64 ((uint64_t)(int64_t)(int32_t)pc[2])
 /* operands of fused compare-and-branch: slot a, slot or immediate b */
@@ -382,10 +402,354 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
 
 /*
  * Runs f with its arguments already in ex->stack[0..).  Returns 0 with the
- * results in ex->stack[0..), or a trap reason.
+ * results in ex->stack[0..), or a trap reason.  With handlers non-NULL it
+ * only stores there the table of handler offsets of the direct-threaded
+ * form (or NULL without one) and returns 0.
  */
-static int run(struct wasm_exec *ex, struct wasm_func *f)
+static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handlers)
 {
+#ifdef WASM_THREADED
+    /* every opcode not listed goes to L_bad; the listed ones override it */
+#pragma GCC diagnostic push
+#ifdef __clang__
+#pragma GCC diagnostic ignored "-Winitializer-overrides"
+#else
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
+#ifdef WASM_DIRECT
+    static const int32_t dispatch[WASM_OP_END] = {
+#else
+    static const void *const dispatch[WASM_OP_END] = {
+#endif
+        [0 ... WASM_OP_END - 1] = HANDLER(L_bad),
+        [WASM_OP_FUEL] = HANDLER(L_FUEL),
+        [WASM_OP_UNREACHABLE] = HANDLER(L_UNREACHABLE),
+        [WASM_OP_BR] = HANDLER(L_BR),
+        [WASM_OP_BR_IF] = HANDLER(L_BR_IF),
+        [WASM_OP_BR_UNLESS] = HANDLER(L_BR_UNLESS),
+        [WASM_OP_BR_TABLE] = HANDLER(L_BR_TABLE),
+        [WASM_OP_RETURN] = HANDLER(L_RETURN),
+        [WASM_OP_CALL] = HANDLER(L_CALL),
+        [WASM_OP_CALL_INDIRECT] = HANDLER(L_CALL_INDIRECT),
+        [WASM_OP_ADD_SHL] = HANDLER(L_ADD_SHL),
+        [WASM_OP_ADD3] = HANDLER(L_ADD3),
+        [WASM_OP_XOR_ROTL] = HANDLER(L_XOR_ROTL),
+        [WASM_OP_LOADS + 0] = HANDLER(LSI_0),
+        [WASM_OP_LOADS + 1] = HANDLER(LSI_1),
+        [WASM_OP_LOADS + 2] = HANDLER(LSI_2),
+        [WASM_OP_LOADS + 3] = HANDLER(LSI_3),
+        [WASM_OP_LOADS + 4] = HANDLER(LSI_4),
+        [WASM_OP_LOADS + 5] = HANDLER(LSI_5),
+        [WASM_OP_LOADS + 6] = HANDLER(LSI_6),
+        [WASM_OP_LOADS + 7] = HANDLER(LSI_7),
+        [WASM_OP_LOADS + 8] = HANDLER(LSI_8),
+        [WASM_OP_LOADS + 9] = HANDLER(LSI_9),
+        [WASM_OP_LOADS + 10] = HANDLER(LSI_10),
+        [WASM_OP_LOADS + 11] = HANDLER(LSI_11),
+        [WASM_OP_LOADS + 12] = HANDLER(LSI_12),
+        [WASM_OP_LOADS + 13] = HANDLER(LSI_13),
+        [WASM_OP_STORES + 0] = HANDLER(LSS_0),
+        [WASM_OP_STORES + 1] = HANDLER(LSS_1),
+        [WASM_OP_STORES + 2] = HANDLER(LSS_2),
+        [WASM_OP_STORES + 3] = HANDLER(LSS_3),
+        [WASM_OP_STORES + 4] = HANDLER(LSS_4),
+        [WASM_OP_STORES + 5] = HANDLER(LSS_5),
+        [WASM_OP_STORES + 6] = HANDLER(LSS_6),
+        [WASM_OP_STORES + 7] = HANDLER(LSS_7),
+        [WASM_OP_STORES + 8] = HANDLER(LSS_8),
+        [WASM_OP_F64_ADD_L] = HANDLER(L_F64_ADD_L),
+        [WASM_OP_F64_MUL_L] = HANDLER(L_F64_MUL_L),
+        [WASM_OP_F64_ADD_LX] = HANDLER(L_F64_ADD_LX),
+        [WASM_OP_F64_MUL_LX] = HANDLER(L_F64_MUL_LX),
+        [WASM_OP_MOV] = HANDLER(L_MOV),
+        [WASM_OP_CONST32] = HANDLER(L_CONST32),
+        [WASM_OP_CONST64] = HANDLER(L_CONST64),
+        [WASM_OP_SELECT] = HANDLER(L_SELECT),
+        [WASM_OP_GLOBAL_GET] = HANDLER(L_GLOBAL_GET),
+        [WASM_OP_GLOBAL_SET] = HANDLER(L_GLOBAL_SET),
+        [WASM_OP_MEMORY_SIZE] = HANDLER(L_MEMORY_SIZE),
+        [WASM_OP_MEMORY_GROW] = HANDLER(L_MEMORY_GROW),
+        [0x6d] = HANDLER(L_0x6d),
+        [0x6e] = HANDLER(L_0x6e),
+        [0x6f] = HANDLER(L_0x6f),
+        [0x70] = HANDLER(L_0x70),
+        [0x7f] = HANDLER(L_0x7f),
+        [0x80] = HANDLER(L_0x80),
+        [0x81] = HANDLER(L_0x81),
+        [0x82] = HANDLER(L_0x82),
+        [0xa8] = HANDLER(L_0xa8),
+        [0xa9] = HANDLER(L_0xa9),
+        [0xaa] = HANDLER(L_0xaa),
+        [0xab] = HANDLER(L_0xab),
+        [0xae] = HANDLER(L_0xae),
+        [0xaf] = HANDLER(L_0xaf),
+        [0xb0] = HANDLER(L_0xb0),
+        [0xb1] = HANDLER(L_0xb1),
+        [WASM_OP_FC + 0] = HANDLER(L_FC0),
+        [WASM_OP_FC + 1] = HANDLER(L_FC1),
+        [WASM_OP_FC + 2] = HANDLER(L_FC2),
+        [WASM_OP_FC + 3] = HANDLER(L_FC3),
+        [WASM_OP_FC + 4] = HANDLER(L_FC4),
+        [WASM_OP_FC + 5] = HANDLER(L_FC5),
+        [WASM_OP_FC + 6] = HANDLER(L_FC6),
+        [WASM_OP_FC + 7] = HANDLER(L_FC7),
+        [WASM_OP_FC + 8] = HANDLER(L_FC8),
+        [WASM_OP_FC + 9] = HANDLER(L_FC9),
+        [WASM_OP_FC + 10] = HANDLER(L_FC10),
+        [WASM_OP_FC + 11] = HANDLER(L_FC11),
+        [0x45] = HANDLER(L_0x45),
+        [0x46] = HANDLER(L_0x46),
+        [0x47] = HANDLER(L_0x47),
+        [0x48] = HANDLER(L_0x48),
+        [0x49] = HANDLER(L_0x49),
+        [0x4a] = HANDLER(L_0x4a),
+        [0x4b] = HANDLER(L_0x4b),
+        [0x4c] = HANDLER(L_0x4c),
+        [0x4d] = HANDLER(L_0x4d),
+        [0x4e] = HANDLER(L_0x4e),
+        [0x4f] = HANDLER(L_0x4f),
+        [0x50] = HANDLER(L_0x50),
+        [0x51] = HANDLER(L_0x51),
+        [0x52] = HANDLER(L_0x52),
+        [0x53] = HANDLER(L_0x53),
+        [0x54] = HANDLER(L_0x54),
+        [0x55] = HANDLER(L_0x55),
+        [0x56] = HANDLER(L_0x56),
+        [0x57] = HANDLER(L_0x57),
+        [0x58] = HANDLER(L_0x58),
+        [0x59] = HANDLER(L_0x59),
+        [0x5a] = HANDLER(L_0x5a),
+        [0x5b] = HANDLER(L_0x5b),
+        [0x5c] = HANDLER(L_0x5c),
+        [0x5d] = HANDLER(L_0x5d),
+        [0x5e] = HANDLER(L_0x5e),
+        [0x5f] = HANDLER(L_0x5f),
+        [0x60] = HANDLER(L_0x60),
+        [0x61] = HANDLER(L_0x61),
+        [0x62] = HANDLER(L_0x62),
+        [0x63] = HANDLER(L_0x63),
+        [0x64] = HANDLER(L_0x64),
+        [0x65] = HANDLER(L_0x65),
+        [0x66] = HANDLER(L_0x66),
+        [0x67] = HANDLER(L_0x67),
+        [0x68] = HANDLER(L_0x68),
+        [0x69] = HANDLER(L_0x69),
+        [0x6a] = HANDLER(L_0x6a),
+        [0x6b] = HANDLER(L_0x6b),
+        [0x6c] = HANDLER(L_0x6c),
+        [0x71] = HANDLER(L_0x71),
+        [0x72] = HANDLER(L_0x72),
+        [0x73] = HANDLER(L_0x73),
+        [0x74] = HANDLER(L_0x74),
+        [0x75] = HANDLER(L_0x75),
+        [0x76] = HANDLER(L_0x76),
+        [0x77] = HANDLER(L_0x77),
+        [0x78] = HANDLER(L_0x78),
+        [0x79] = HANDLER(L_0x79),
+        [0x7a] = HANDLER(L_0x7a),
+        [0x7b] = HANDLER(L_0x7b),
+        [0x7c] = HANDLER(L_0x7c),
+        [0x7d] = HANDLER(L_0x7d),
+        [0x7e] = HANDLER(L_0x7e),
+        [0x83] = HANDLER(L_0x83),
+        [0x84] = HANDLER(L_0x84),
+        [0x85] = HANDLER(L_0x85),
+        [0x86] = HANDLER(L_0x86),
+        [0x87] = HANDLER(L_0x87),
+        [0x88] = HANDLER(L_0x88),
+        [0x89] = HANDLER(L_0x89),
+        [0x8a] = HANDLER(L_0x8a),
+        [0x8b] = HANDLER(L_0x8b),
+        [0x8c] = HANDLER(L_0x8c),
+        [0x8d] = HANDLER(L_0x8d),
+        [0x8e] = HANDLER(L_0x8e),
+        [0x8f] = HANDLER(L_0x8f),
+        [0x90] = HANDLER(L_0x90),
+        [0x91] = HANDLER(L_0x91),
+        [0x92] = HANDLER(L_0x92),
+        [0x93] = HANDLER(L_0x93),
+        [0x94] = HANDLER(L_0x94),
+        [0x95] = HANDLER(L_0x95),
+        [0x96] = HANDLER(L_0x96),
+        [0x97] = HANDLER(L_0x97),
+        [0x98] = HANDLER(L_0x98),
+        [0x99] = HANDLER(L_0x99),
+        [0x9a] = HANDLER(L_0x9a),
+        [0x9b] = HANDLER(L_0x9b),
+        [0x9c] = HANDLER(L_0x9c),
+        [0x9d] = HANDLER(L_0x9d),
+        [0x9e] = HANDLER(L_0x9e),
+        [0x9f] = HANDLER(L_0x9f),
+        [0xa0] = HANDLER(L_0xa0),
+        [0xa1] = HANDLER(L_0xa1),
+        [0xa2] = HANDLER(L_0xa2),
+        [0xa3] = HANDLER(L_0xa3),
+        [0xa4] = HANDLER(L_0xa4),
+        [0xa5] = HANDLER(L_0xa5),
+        [0xa6] = HANDLER(L_0xa6),
+        [0xa7] = HANDLER(L_0xa7),
+        [0xac] = HANDLER(L_0xac),
+        [0xad] = HANDLER(L_0xad),
+        [0xb2] = HANDLER(L_0xb2),
+        [0xb3] = HANDLER(L_0xb3),
+        [0xb4] = HANDLER(L_0xb4),
+        [0xb5] = HANDLER(L_0xb5),
+        [0xb6] = HANDLER(L_0xb6),
+        [0xb7] = HANDLER(L_0xb7),
+        [0xb8] = HANDLER(L_0xb8),
+        [0xb9] = HANDLER(L_0xb9),
+        [0xba] = HANDLER(L_0xba),
+        [0xbb] = HANDLER(L_0xbb),
+        [0xbc] = HANDLER(L_0xbc),
+        [0xbd] = HANDLER(L_0xbd),
+        [0xbe] = HANDLER(L_0xbe),
+        [0xbf] = HANDLER(L_0xbf),
+        [0xc0] = HANDLER(L_0xc0),
+        [0xc1] = HANDLER(L_0xc1),
+        [0xc2] = HANDLER(L_0xc2),
+        [0xc3] = HANDLER(L_0xc3),
+        [0xc4] = HANDLER(L_0xc4),
+        [WASM_OP_IMM + 0x46] = HANDLER(LI_0x46),
+        [WASM_OP_IMM + 0x47] = HANDLER(LI_0x47),
+        [WASM_OP_IMM + 0x48] = HANDLER(LI_0x48),
+        [WASM_OP_IMM + 0x49] = HANDLER(LI_0x49),
+        [WASM_OP_IMM + 0x4a] = HANDLER(LI_0x4a),
+        [WASM_OP_IMM + 0x4b] = HANDLER(LI_0x4b),
+        [WASM_OP_IMM + 0x4c] = HANDLER(LI_0x4c),
+        [WASM_OP_IMM + 0x4d] = HANDLER(LI_0x4d),
+        [WASM_OP_IMM + 0x4e] = HANDLER(LI_0x4e),
+        [WASM_OP_IMM + 0x4f] = HANDLER(LI_0x4f),
+        [WASM_OP_IMM + 0x51] = HANDLER(LI_0x51),
+        [WASM_OP_IMM + 0x52] = HANDLER(LI_0x52),
+        [WASM_OP_IMM + 0x53] = HANDLER(LI_0x53),
+        [WASM_OP_IMM + 0x54] = HANDLER(LI_0x54),
+        [WASM_OP_IMM + 0x55] = HANDLER(LI_0x55),
+        [WASM_OP_IMM + 0x56] = HANDLER(LI_0x56),
+        [WASM_OP_IMM + 0x57] = HANDLER(LI_0x57),
+        [WASM_OP_IMM + 0x58] = HANDLER(LI_0x58),
+        [WASM_OP_IMM + 0x59] = HANDLER(LI_0x59),
+        [WASM_OP_IMM + 0x5a] = HANDLER(LI_0x5a),
+        [WASM_OP_IMM + 0x6a] = HANDLER(LI_0x6a),
+        [WASM_OP_IMM + 0x6b] = HANDLER(LI_0x6b),
+        [WASM_OP_IMM + 0x6c] = HANDLER(LI_0x6c),
+        [WASM_OP_IMM + 0x71] = HANDLER(LI_0x71),
+        [WASM_OP_IMM + 0x72] = HANDLER(LI_0x72),
+        [WASM_OP_IMM + 0x73] = HANDLER(LI_0x73),
+        [WASM_OP_IMM + 0x74] = HANDLER(LI_0x74),
+        [WASM_OP_IMM + 0x75] = HANDLER(LI_0x75),
+        [WASM_OP_IMM + 0x76] = HANDLER(LI_0x76),
+        [WASM_OP_IMM + 0x77] = HANDLER(LI_0x77),
+        [WASM_OP_IMM + 0x78] = HANDLER(LI_0x78),
+        [WASM_OP_IMM + 0x7c] = HANDLER(LI_0x7c),
+        [WASM_OP_IMM + 0x7d] = HANDLER(LI_0x7d),
+        [WASM_OP_IMM + 0x7e] = HANDLER(LI_0x7e),
+        [WASM_OP_IMM + 0x83] = HANDLER(LI_0x83),
+        [WASM_OP_IMM + 0x84] = HANDLER(LI_0x84),
+        [WASM_OP_IMM + 0x85] = HANDLER(LI_0x85),
+        [WASM_OP_IMM + 0x86] = HANDLER(LI_0x86),
+        [WASM_OP_IMM + 0x87] = HANDLER(LI_0x87),
+        [WASM_OP_IMM + 0x88] = HANDLER(LI_0x88),
+        [WASM_OP_BRC + 0x0] = HANDLER(LB_0x0),
+        [WASM_OP_BRCI + 0x0] = HANDLER(LBI_0x0),
+        [WASM_OP_BRC + 0x1] = HANDLER(LB_0x1),
+        [WASM_OP_BRCI + 0x1] = HANDLER(LBI_0x1),
+        [WASM_OP_BRC + 0x2] = HANDLER(LB_0x2),
+        [WASM_OP_BRCI + 0x2] = HANDLER(LBI_0x2),
+        [WASM_OP_BRC + 0x3] = HANDLER(LB_0x3),
+        [WASM_OP_BRCI + 0x3] = HANDLER(LBI_0x3),
+        [WASM_OP_BRC + 0x4] = HANDLER(LB_0x4),
+        [WASM_OP_BRCI + 0x4] = HANDLER(LBI_0x4),
+        [WASM_OP_BRC + 0x5] = HANDLER(LB_0x5),
+        [WASM_OP_BRCI + 0x5] = HANDLER(LBI_0x5),
+        [WASM_OP_BRC + 0x6] = HANDLER(LB_0x6),
+        [WASM_OP_BRCI + 0x6] = HANDLER(LBI_0x6),
+        [WASM_OP_BRC + 0x7] = HANDLER(LB_0x7),
+        [WASM_OP_BRCI + 0x7] = HANDLER(LBI_0x7),
+        [WASM_OP_BRC + 0x8] = HANDLER(LB_0x8),
+        [WASM_OP_BRCI + 0x8] = HANDLER(LBI_0x8),
+        [WASM_OP_BRC + 0x9] = HANDLER(LB_0x9),
+        [WASM_OP_BRCI + 0x9] = HANDLER(LBI_0x9),
+        [WASM_OP_BRC + 0xb] = HANDLER(LB_0xb),
+        [WASM_OP_BRCI + 0xb] = HANDLER(LBI_0xb),
+        [WASM_OP_BRC + 0xc] = HANDLER(LB_0xc),
+        [WASM_OP_BRCI + 0xc] = HANDLER(LBI_0xc),
+        [WASM_OP_BRC + 0xd] = HANDLER(LB_0xd),
+        [WASM_OP_BRCI + 0xd] = HANDLER(LBI_0xd),
+        [WASM_OP_BRC + 0xe] = HANDLER(LB_0xe),
+        [WASM_OP_BRCI + 0xe] = HANDLER(LBI_0xe),
+        [WASM_OP_BRC + 0xf] = HANDLER(LB_0xf),
+        [WASM_OP_BRCI + 0xf] = HANDLER(LBI_0xf),
+        [WASM_OP_BRC + 0x10] = HANDLER(LB_0x10),
+        [WASM_OP_BRCI + 0x10] = HANDLER(LBI_0x10),
+        [WASM_OP_BRC + 0x11] = HANDLER(LB_0x11),
+        [WASM_OP_BRCI + 0x11] = HANDLER(LBI_0x11),
+        [WASM_OP_BRC + 0x12] = HANDLER(LB_0x12),
+        [WASM_OP_BRCI + 0x12] = HANDLER(LBI_0x12),
+        [WASM_OP_BRC + 0x13] = HANDLER(LB_0x13),
+        [WASM_OP_BRCI + 0x13] = HANDLER(LBI_0x13),
+        [WASM_OP_BRC + 0x14] = HANDLER(LB_0x14),
+        [WASM_OP_BRCI + 0x14] = HANDLER(LBI_0x14),
+        [WASM_OP_LOAD + 0] = HANDLER(LL_0),
+        [WASM_OP_LOAD + 1] = HANDLER(LL_1),
+        [WASM_OP_LOAD + 2] = HANDLER(LL_2),
+        [WASM_OP_LOAD + 3] = HANDLER(LL_3),
+        [WASM_OP_LOAD + 4] = HANDLER(LL_4),
+        [WASM_OP_LOAD + 5] = HANDLER(LL_5),
+        [WASM_OP_LOAD + 6] = HANDLER(LL_6),
+        [WASM_OP_LOAD + 7] = HANDLER(LL_7),
+        [WASM_OP_LOAD + 8] = HANDLER(LL_8),
+        [WASM_OP_LOAD + 9] = HANDLER(LL_9),
+        [WASM_OP_LOAD + 10] = HANDLER(LL_10),
+        [WASM_OP_LOAD + 11] = HANDLER(LL_11),
+        [WASM_OP_LOAD + 12] = HANDLER(LL_12),
+        [WASM_OP_LOAD + 13] = HANDLER(LL_13),
+        [WASM_OP_LOADX + 0] = HANDLER(LX_0),
+        [WASM_OP_LOADX + 1] = HANDLER(LX_1),
+        [WASM_OP_LOADX + 2] = HANDLER(LX_2),
+        [WASM_OP_LOADX + 3] = HANDLER(LX_3),
+        [WASM_OP_LOADX + 4] = HANDLER(LX_4),
+        [WASM_OP_LOADX + 5] = HANDLER(LX_5),
+        [WASM_OP_LOADX + 6] = HANDLER(LX_6),
+        [WASM_OP_LOADX + 7] = HANDLER(LX_7),
+        [WASM_OP_LOADX + 8] = HANDLER(LX_8),
+        [WASM_OP_LOADX + 9] = HANDLER(LX_9),
+        [WASM_OP_LOADX + 10] = HANDLER(LX_10),
+        [WASM_OP_LOADX + 11] = HANDLER(LX_11),
+        [WASM_OP_LOADX + 12] = HANDLER(LX_12),
+        [WASM_OP_LOADX + 13] = HANDLER(LX_13),
+        [WASM_OP_STOREX + 0] = HANDLER(LSX_0),
+        [WASM_OP_STOREX + 1] = HANDLER(LSX_1),
+        [WASM_OP_STOREX + 2] = HANDLER(LSX_2),
+        [WASM_OP_STOREX + 3] = HANDLER(LSX_3),
+        [WASM_OP_STOREX + 4] = HANDLER(LSX_4),
+        [WASM_OP_STOREX + 5] = HANDLER(LSX_5),
+        [WASM_OP_STOREX + 6] = HANDLER(LSX_6),
+        [WASM_OP_STOREX + 7] = HANDLER(LSX_7),
+        [WASM_OP_STOREX + 8] = HANDLER(LSX_8),
+        [WASM_OP_STORE + 0] = HANDLER(LS_0),
+        [WASM_OP_STORE + 1] = HANDLER(LS_1),
+        [WASM_OP_STORE + 2] = HANDLER(LS_2),
+        [WASM_OP_STORE + 3] = HANDLER(LS_3),
+        [WASM_OP_STORE + 4] = HANDLER(LS_4),
+        [WASM_OP_STORE + 5] = HANDLER(LS_5),
+        [WASM_OP_STORE + 6] = HANDLER(LS_6),
+        [WASM_OP_STORE + 7] = HANDLER(LS_7),
+        [WASM_OP_STORE + 8] = HANDLER(LS_8),
+    };
+#pragma GCC diagnostic pop
+#endif
+#ifdef WASM_DIRECT
+    const char *const handler_base = (const char *)&&L_bad;
+    if (handlers != NULL) {
+        *handlers = dispatch;
+        return 0;
+    }
+#else
+    if (handlers != NULL) {
+        *handlers = NULL;
+        return 0;
+    }
+#endif
     const uint32_t *base = NULL;
     struct wasm_instance *inst = f->inst;
     uint8_t *mem = NULL;
@@ -399,338 +763,16 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
     uint64_t *nfp = fp;
     const uint32_t *pc = NULL;
 
-#ifdef WASM_THREADED
-    /* every opcode not listed goes to L_bad; the listed ones override it */
-#pragma GCC diagnostic push
-#ifdef __clang__
-#pragma GCC diagnostic ignored "-Winitializer-overrides"
-#else
-#pragma GCC diagnostic ignored "-Woverride-init"
-#endif
-    static const void *const dispatch[WASM_OP_END] = {
-        [0 ... WASM_OP_END - 1] = &&L_bad,
-        [WASM_OP_FUEL] = &&L_FUEL,
-        [WASM_OP_UNREACHABLE] = &&L_UNREACHABLE,
-        [WASM_OP_BR] = &&L_BR,
-        [WASM_OP_BR_IF] = &&L_BR_IF,
-        [WASM_OP_BR_UNLESS] = &&L_BR_UNLESS,
-        [WASM_OP_BR_TABLE] = &&L_BR_TABLE,
-        [WASM_OP_RETURN] = &&L_RETURN,
-        [WASM_OP_CALL] = &&L_CALL,
-        [WASM_OP_CALL_INDIRECT] = &&L_CALL_INDIRECT,
-        [WASM_OP_ADD_SHL] = &&L_ADD_SHL,
-        [WASM_OP_ADD3] = &&L_ADD3,
-        [WASM_OP_XOR_ROTL] = &&L_XOR_ROTL,
-        [WASM_OP_LOADS + 0] = &&LSI_0,
-        [WASM_OP_LOADS + 1] = &&LSI_1,
-        [WASM_OP_LOADS + 2] = &&LSI_2,
-        [WASM_OP_LOADS + 3] = &&LSI_3,
-        [WASM_OP_LOADS + 4] = &&LSI_4,
-        [WASM_OP_LOADS + 5] = &&LSI_5,
-        [WASM_OP_LOADS + 6] = &&LSI_6,
-        [WASM_OP_LOADS + 7] = &&LSI_7,
-        [WASM_OP_LOADS + 8] = &&LSI_8,
-        [WASM_OP_LOADS + 9] = &&LSI_9,
-        [WASM_OP_LOADS + 10] = &&LSI_10,
-        [WASM_OP_LOADS + 11] = &&LSI_11,
-        [WASM_OP_LOADS + 12] = &&LSI_12,
-        [WASM_OP_LOADS + 13] = &&LSI_13,
-        [WASM_OP_STORES + 0] = &&LSS_0,
-        [WASM_OP_STORES + 1] = &&LSS_1,
-        [WASM_OP_STORES + 2] = &&LSS_2,
-        [WASM_OP_STORES + 3] = &&LSS_3,
-        [WASM_OP_STORES + 4] = &&LSS_4,
-        [WASM_OP_STORES + 5] = &&LSS_5,
-        [WASM_OP_STORES + 6] = &&LSS_6,
-        [WASM_OP_STORES + 7] = &&LSS_7,
-        [WASM_OP_STORES + 8] = &&LSS_8,
-        [WASM_OP_F64_ADD_L] = &&L_F64_ADD_L,
-        [WASM_OP_F64_MUL_L] = &&L_F64_MUL_L,
-        [WASM_OP_F64_ADD_LX] = &&L_F64_ADD_LX,
-        [WASM_OP_F64_MUL_LX] = &&L_F64_MUL_LX,
-        [WASM_OP_MOV] = &&L_MOV,
-        [WASM_OP_CONST32] = &&L_CONST32,
-        [WASM_OP_CONST64] = &&L_CONST64,
-        [WASM_OP_SELECT] = &&L_SELECT,
-        [WASM_OP_GLOBAL_GET] = &&L_GLOBAL_GET,
-        [WASM_OP_GLOBAL_SET] = &&L_GLOBAL_SET,
-        [WASM_OP_MEMORY_SIZE] = &&L_MEMORY_SIZE,
-        [WASM_OP_MEMORY_GROW] = &&L_MEMORY_GROW,
-        [0x6d] = &&L_0x6d,
-        [0x6e] = &&L_0x6e,
-        [0x6f] = &&L_0x6f,
-        [0x70] = &&L_0x70,
-        [0x7f] = &&L_0x7f,
-        [0x80] = &&L_0x80,
-        [0x81] = &&L_0x81,
-        [0x82] = &&L_0x82,
-        [0xa8] = &&L_0xa8,
-        [0xa9] = &&L_0xa9,
-        [0xaa] = &&L_0xaa,
-        [0xab] = &&L_0xab,
-        [0xae] = &&L_0xae,
-        [0xaf] = &&L_0xaf,
-        [0xb0] = &&L_0xb0,
-        [0xb1] = &&L_0xb1,
-        [WASM_OP_FC + 0] = &&L_FC0,
-        [WASM_OP_FC + 1] = &&L_FC1,
-        [WASM_OP_FC + 2] = &&L_FC2,
-        [WASM_OP_FC + 3] = &&L_FC3,
-        [WASM_OP_FC + 4] = &&L_FC4,
-        [WASM_OP_FC + 5] = &&L_FC5,
-        [WASM_OP_FC + 6] = &&L_FC6,
-        [WASM_OP_FC + 7] = &&L_FC7,
-        [WASM_OP_FC + 8] = &&L_FC8,
-        [WASM_OP_FC + 9] = &&L_FC9,
-        [WASM_OP_FC + 10] = &&L_FC10,
-        [WASM_OP_FC + 11] = &&L_FC11,
-        [0x45] = &&L_0x45,
-        [0x46] = &&L_0x46,
-        [0x47] = &&L_0x47,
-        [0x48] = &&L_0x48,
-        [0x49] = &&L_0x49,
-        [0x4a] = &&L_0x4a,
-        [0x4b] = &&L_0x4b,
-        [0x4c] = &&L_0x4c,
-        [0x4d] = &&L_0x4d,
-        [0x4e] = &&L_0x4e,
-        [0x4f] = &&L_0x4f,
-        [0x50] = &&L_0x50,
-        [0x51] = &&L_0x51,
-        [0x52] = &&L_0x52,
-        [0x53] = &&L_0x53,
-        [0x54] = &&L_0x54,
-        [0x55] = &&L_0x55,
-        [0x56] = &&L_0x56,
-        [0x57] = &&L_0x57,
-        [0x58] = &&L_0x58,
-        [0x59] = &&L_0x59,
-        [0x5a] = &&L_0x5a,
-        [0x5b] = &&L_0x5b,
-        [0x5c] = &&L_0x5c,
-        [0x5d] = &&L_0x5d,
-        [0x5e] = &&L_0x5e,
-        [0x5f] = &&L_0x5f,
-        [0x60] = &&L_0x60,
-        [0x61] = &&L_0x61,
-        [0x62] = &&L_0x62,
-        [0x63] = &&L_0x63,
-        [0x64] = &&L_0x64,
-        [0x65] = &&L_0x65,
-        [0x66] = &&L_0x66,
-        [0x67] = &&L_0x67,
-        [0x68] = &&L_0x68,
-        [0x69] = &&L_0x69,
-        [0x6a] = &&L_0x6a,
-        [0x6b] = &&L_0x6b,
-        [0x6c] = &&L_0x6c,
-        [0x71] = &&L_0x71,
-        [0x72] = &&L_0x72,
-        [0x73] = &&L_0x73,
-        [0x74] = &&L_0x74,
-        [0x75] = &&L_0x75,
-        [0x76] = &&L_0x76,
-        [0x77] = &&L_0x77,
-        [0x78] = &&L_0x78,
-        [0x79] = &&L_0x79,
-        [0x7a] = &&L_0x7a,
-        [0x7b] = &&L_0x7b,
-        [0x7c] = &&L_0x7c,
-        [0x7d] = &&L_0x7d,
-        [0x7e] = &&L_0x7e,
-        [0x83] = &&L_0x83,
-        [0x84] = &&L_0x84,
-        [0x85] = &&L_0x85,
-        [0x86] = &&L_0x86,
-        [0x87] = &&L_0x87,
-        [0x88] = &&L_0x88,
-        [0x89] = &&L_0x89,
-        [0x8a] = &&L_0x8a,
-        [0x8b] = &&L_0x8b,
-        [0x8c] = &&L_0x8c,
-        [0x8d] = &&L_0x8d,
-        [0x8e] = &&L_0x8e,
-        [0x8f] = &&L_0x8f,
-        [0x90] = &&L_0x90,
-        [0x91] = &&L_0x91,
-        [0x92] = &&L_0x92,
-        [0x93] = &&L_0x93,
-        [0x94] = &&L_0x94,
-        [0x95] = &&L_0x95,
-        [0x96] = &&L_0x96,
-        [0x97] = &&L_0x97,
-        [0x98] = &&L_0x98,
-        [0x99] = &&L_0x99,
-        [0x9a] = &&L_0x9a,
-        [0x9b] = &&L_0x9b,
-        [0x9c] = &&L_0x9c,
-        [0x9d] = &&L_0x9d,
-        [0x9e] = &&L_0x9e,
-        [0x9f] = &&L_0x9f,
-        [0xa0] = &&L_0xa0,
-        [0xa1] = &&L_0xa1,
-        [0xa2] = &&L_0xa2,
-        [0xa3] = &&L_0xa3,
-        [0xa4] = &&L_0xa4,
-        [0xa5] = &&L_0xa5,
-        [0xa6] = &&L_0xa6,
-        [0xa7] = &&L_0xa7,
-        [0xac] = &&L_0xac,
-        [0xad] = &&L_0xad,
-        [0xb2] = &&L_0xb2,
-        [0xb3] = &&L_0xb3,
-        [0xb4] = &&L_0xb4,
-        [0xb5] = &&L_0xb5,
-        [0xb6] = &&L_0xb6,
-        [0xb7] = &&L_0xb7,
-        [0xb8] = &&L_0xb8,
-        [0xb9] = &&L_0xb9,
-        [0xba] = &&L_0xba,
-        [0xbb] = &&L_0xbb,
-        [0xbc] = &&L_0xbc,
-        [0xbd] = &&L_0xbd,
-        [0xbe] = &&L_0xbe,
-        [0xbf] = &&L_0xbf,
-        [0xc0] = &&L_0xc0,
-        [0xc1] = &&L_0xc1,
-        [0xc2] = &&L_0xc2,
-        [0xc3] = &&L_0xc3,
-        [0xc4] = &&L_0xc4,
-        [WASM_OP_IMM + 0x46] = &&LI_0x46,
-        [WASM_OP_IMM + 0x47] = &&LI_0x47,
-        [WASM_OP_IMM + 0x48] = &&LI_0x48,
-        [WASM_OP_IMM + 0x49] = &&LI_0x49,
-        [WASM_OP_IMM + 0x4a] = &&LI_0x4a,
-        [WASM_OP_IMM + 0x4b] = &&LI_0x4b,
-        [WASM_OP_IMM + 0x4c] = &&LI_0x4c,
-        [WASM_OP_IMM + 0x4d] = &&LI_0x4d,
-        [WASM_OP_IMM + 0x4e] = &&LI_0x4e,
-        [WASM_OP_IMM + 0x4f] = &&LI_0x4f,
-        [WASM_OP_IMM + 0x51] = &&LI_0x51,
-        [WASM_OP_IMM + 0x52] = &&LI_0x52,
-        [WASM_OP_IMM + 0x53] = &&LI_0x53,
-        [WASM_OP_IMM + 0x54] = &&LI_0x54,
-        [WASM_OP_IMM + 0x55] = &&LI_0x55,
-        [WASM_OP_IMM + 0x56] = &&LI_0x56,
-        [WASM_OP_IMM + 0x57] = &&LI_0x57,
-        [WASM_OP_IMM + 0x58] = &&LI_0x58,
-        [WASM_OP_IMM + 0x59] = &&LI_0x59,
-        [WASM_OP_IMM + 0x5a] = &&LI_0x5a,
-        [WASM_OP_IMM + 0x6a] = &&LI_0x6a,
-        [WASM_OP_IMM + 0x6b] = &&LI_0x6b,
-        [WASM_OP_IMM + 0x6c] = &&LI_0x6c,
-        [WASM_OP_IMM + 0x71] = &&LI_0x71,
-        [WASM_OP_IMM + 0x72] = &&LI_0x72,
-        [WASM_OP_IMM + 0x73] = &&LI_0x73,
-        [WASM_OP_IMM + 0x74] = &&LI_0x74,
-        [WASM_OP_IMM + 0x75] = &&LI_0x75,
-        [WASM_OP_IMM + 0x76] = &&LI_0x76,
-        [WASM_OP_IMM + 0x77] = &&LI_0x77,
-        [WASM_OP_IMM + 0x78] = &&LI_0x78,
-        [WASM_OP_IMM + 0x7c] = &&LI_0x7c,
-        [WASM_OP_IMM + 0x7d] = &&LI_0x7d,
-        [WASM_OP_IMM + 0x7e] = &&LI_0x7e,
-        [WASM_OP_IMM + 0x83] = &&LI_0x83,
-        [WASM_OP_IMM + 0x84] = &&LI_0x84,
-        [WASM_OP_IMM + 0x85] = &&LI_0x85,
-        [WASM_OP_IMM + 0x86] = &&LI_0x86,
-        [WASM_OP_IMM + 0x87] = &&LI_0x87,
-        [WASM_OP_IMM + 0x88] = &&LI_0x88,
-        [WASM_OP_BRC + 0x0] = &&LB_0x0,
-        [WASM_OP_BRCI + 0x0] = &&LBI_0x0,
-        [WASM_OP_BRC + 0x1] = &&LB_0x1,
-        [WASM_OP_BRCI + 0x1] = &&LBI_0x1,
-        [WASM_OP_BRC + 0x2] = &&LB_0x2,
-        [WASM_OP_BRCI + 0x2] = &&LBI_0x2,
-        [WASM_OP_BRC + 0x3] = &&LB_0x3,
-        [WASM_OP_BRCI + 0x3] = &&LBI_0x3,
-        [WASM_OP_BRC + 0x4] = &&LB_0x4,
-        [WASM_OP_BRCI + 0x4] = &&LBI_0x4,
-        [WASM_OP_BRC + 0x5] = &&LB_0x5,
-        [WASM_OP_BRCI + 0x5] = &&LBI_0x5,
-        [WASM_OP_BRC + 0x6] = &&LB_0x6,
-        [WASM_OP_BRCI + 0x6] = &&LBI_0x6,
-        [WASM_OP_BRC + 0x7] = &&LB_0x7,
-        [WASM_OP_BRCI + 0x7] = &&LBI_0x7,
-        [WASM_OP_BRC + 0x8] = &&LB_0x8,
-        [WASM_OP_BRCI + 0x8] = &&LBI_0x8,
-        [WASM_OP_BRC + 0x9] = &&LB_0x9,
-        [WASM_OP_BRCI + 0x9] = &&LBI_0x9,
-        [WASM_OP_BRC + 0xb] = &&LB_0xb,
-        [WASM_OP_BRCI + 0xb] = &&LBI_0xb,
-        [WASM_OP_BRC + 0xc] = &&LB_0xc,
-        [WASM_OP_BRCI + 0xc] = &&LBI_0xc,
-        [WASM_OP_BRC + 0xd] = &&LB_0xd,
-        [WASM_OP_BRCI + 0xd] = &&LBI_0xd,
-        [WASM_OP_BRC + 0xe] = &&LB_0xe,
-        [WASM_OP_BRCI + 0xe] = &&LBI_0xe,
-        [WASM_OP_BRC + 0xf] = &&LB_0xf,
-        [WASM_OP_BRCI + 0xf] = &&LBI_0xf,
-        [WASM_OP_BRC + 0x10] = &&LB_0x10,
-        [WASM_OP_BRCI + 0x10] = &&LBI_0x10,
-        [WASM_OP_BRC + 0x11] = &&LB_0x11,
-        [WASM_OP_BRCI + 0x11] = &&LBI_0x11,
-        [WASM_OP_BRC + 0x12] = &&LB_0x12,
-        [WASM_OP_BRCI + 0x12] = &&LBI_0x12,
-        [WASM_OP_BRC + 0x13] = &&LB_0x13,
-        [WASM_OP_BRCI + 0x13] = &&LBI_0x13,
-        [WASM_OP_BRC + 0x14] = &&LB_0x14,
-        [WASM_OP_BRCI + 0x14] = &&LBI_0x14,
-        [WASM_OP_LOAD + 0] = &&LL_0,
-        [WASM_OP_LOAD + 1] = &&LL_1,
-        [WASM_OP_LOAD + 2] = &&LL_2,
-        [WASM_OP_LOAD + 3] = &&LL_3,
-        [WASM_OP_LOAD + 4] = &&LL_4,
-        [WASM_OP_LOAD + 5] = &&LL_5,
-        [WASM_OP_LOAD + 6] = &&LL_6,
-        [WASM_OP_LOAD + 7] = &&LL_7,
-        [WASM_OP_LOAD + 8] = &&LL_8,
-        [WASM_OP_LOAD + 9] = &&LL_9,
-        [WASM_OP_LOAD + 10] = &&LL_10,
-        [WASM_OP_LOAD + 11] = &&LL_11,
-        [WASM_OP_LOAD + 12] = &&LL_12,
-        [WASM_OP_LOAD + 13] = &&LL_13,
-        [WASM_OP_LOADX + 0] = &&LX_0,
-        [WASM_OP_LOADX + 1] = &&LX_1,
-        [WASM_OP_LOADX + 2] = &&LX_2,
-        [WASM_OP_LOADX + 3] = &&LX_3,
-        [WASM_OP_LOADX + 4] = &&LX_4,
-        [WASM_OP_LOADX + 5] = &&LX_5,
-        [WASM_OP_LOADX + 6] = &&LX_6,
-        [WASM_OP_LOADX + 7] = &&LX_7,
-        [WASM_OP_LOADX + 8] = &&LX_8,
-        [WASM_OP_LOADX + 9] = &&LX_9,
-        [WASM_OP_LOADX + 10] = &&LX_10,
-        [WASM_OP_LOADX + 11] = &&LX_11,
-        [WASM_OP_LOADX + 12] = &&LX_12,
-        [WASM_OP_LOADX + 13] = &&LX_13,
-        [WASM_OP_STOREX + 0] = &&LSX_0,
-        [WASM_OP_STOREX + 1] = &&LSX_1,
-        [WASM_OP_STOREX + 2] = &&LSX_2,
-        [WASM_OP_STOREX + 3] = &&LSX_3,
-        [WASM_OP_STOREX + 4] = &&LSX_4,
-        [WASM_OP_STOREX + 5] = &&LSX_5,
-        [WASM_OP_STOREX + 6] = &&LSX_6,
-        [WASM_OP_STOREX + 7] = &&LSX_7,
-        [WASM_OP_STOREX + 8] = &&LSX_8,
-        [WASM_OP_STORE + 0] = &&LS_0,
-        [WASM_OP_STORE + 1] = &&LS_1,
-        [WASM_OP_STORE + 2] = &&LS_2,
-        [WASM_OP_STORE + 3] = &&LS_3,
-        [WASM_OP_STORE + 4] = &&LS_4,
-        [WASM_OP_STORE + 5] = &&LS_5,
-        [WASM_OP_STORE + 6] = &&LS_6,
-        [WASM_OP_STORE + 7] = &&LS_7,
-        [WASM_OP_STORE + 8] = &&LS_8,
-    };
-#pragma GCC diagnostic pop
-#endif
     uint32_t op = 0;
 
     goto call;
 
     for (;;) {
+#ifdef WASM_DIRECT
+        NEXT;
+#else
         op = *pc++;
+#endif
         switch (op) {
             CASE(WASM_OP_FUEL, L_FUEL)
             if (fuel < pc[0]) {
@@ -1101,24 +1143,24 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             BIN(0xa6, (A64 & 0x7fffffffffffffffull) | (B64 & 0x8000000000000000ull))
             /* conversions */
             UN(0xa7, (uint32_t)A64)
-            CASE(0xa8, L_0xa8)
-            CASE(0xa9, L_0xa9)
-            CASE(0xaa, L_0xaa)
-            CASE(0xab, L_0xab)
-            CASE(0xae, L_0xae)
-            CASE(0xaf, L_0xaf)
-            CASE(0xb0, L_0xb0)
-            CASE(0xb1, L_0xb1)
-            {
-                uint64_t v;
-                int t = wasm_trunc(op, A64, &v);
-                if (t != 0) {
-                    TRAP(t);
-                }
-                OUT = v;
-                pc += 2;
-                NEXT;
+            OP_ENTRY(0xa8, L_0xa8, L_trunc)
+            OP_ENTRY(0xa9, L_0xa9, L_trunc)
+            OP_ENTRY(0xaa, L_0xaa, L_trunc)
+            OP_ENTRY(0xab, L_0xab, L_trunc)
+            OP_ENTRY(0xae, L_0xae, L_trunc)
+            OP_ENTRY(0xaf, L_0xaf, L_trunc)
+            OP_ENTRY(0xb0, L_0xb0, L_trunc)
+            OP_ENTRY(0xb1, L_0xb1, L_trunc)
+        L_trunc : {
+            uint64_t v;
+            int t = wasm_trunc(op, A64, &v);
+            if (t != 0) {
+                TRAP(t);
             }
+            OUT = v;
+            pc += 2;
+            NEXT;
+        }
             UN(0xac, (uint64_t)(int64_t)(int32_t)A32)
             UN(0xad, (uint64_t)A32)
             UN(0xb2, of_f32((float)(int32_t)A32))
@@ -1202,33 +1244,33 @@ static int run(struct wasm_exec *ex, struct wasm_func *f)
             BRC(0x12, C64 <= D64)
             BRC(0x13, (int64_t)C64 >= (int64_t)D64)
             BRC(0x14, C64 >= D64)
-            CASE(WASM_OP_FC + 0, L_FC0)
-            CASE(WASM_OP_FC + 1, L_FC1)
-            CASE(WASM_OP_FC + 2, L_FC2)
-            CASE(WASM_OP_FC + 3, L_FC3)
-            CASE(WASM_OP_FC + 4, L_FC4)
-            CASE(WASM_OP_FC + 5, L_FC5)
-            CASE(WASM_OP_FC + 6, L_FC6)
-            CASE(WASM_OP_FC + 7, L_FC7)
-            {
-                uint64_t v;
-                (void)wasm_trunc(op, A64, &v);
-                OUT = v;
-                pc += 2;
-                NEXT;
+            OP_ENTRY(WASM_OP_FC + 0, L_FC0, L_sat)
+            OP_ENTRY(WASM_OP_FC + 1, L_FC1, L_sat)
+            OP_ENTRY(WASM_OP_FC + 2, L_FC2, L_sat)
+            OP_ENTRY(WASM_OP_FC + 3, L_FC3, L_sat)
+            OP_ENTRY(WASM_OP_FC + 4, L_FC4, L_sat)
+            OP_ENTRY(WASM_OP_FC + 5, L_FC5, L_sat)
+            OP_ENTRY(WASM_OP_FC + 6, L_FC6, L_sat)
+            OP_ENTRY(WASM_OP_FC + 7, L_FC7, L_sat)
+        L_sat : {
+            uint64_t v;
+            (void)wasm_trunc(op, A64, &v);
+            OUT = v;
+            pc += 2;
+            NEXT;
+        }
+            OP_ENTRY(WASM_OP_FC + 8, L_FC8, L_bulk)
+            OP_ENTRY(WASM_OP_FC + 9, L_FC9, L_bulk)
+            OP_ENTRY(WASM_OP_FC + 10, L_FC10, L_bulk)
+            OP_ENTRY(WASM_OP_FC + 11, L_FC11, L_bulk)
+        L_bulk : {
+            int t = bulk(inst, mem, memsize, fp, op - WASM_OP_FC, pc);
+            if (t != 0) {
+                TRAP(t);
             }
-            CASE(WASM_OP_FC + 8, L_FC8)
-            CASE(WASM_OP_FC + 9, L_FC9)
-            CASE(WASM_OP_FC + 10, L_FC10)
-            CASE(WASM_OP_FC + 11, L_FC11)
-            {
-                int t = bulk(inst, mem, memsize, fp, op - WASM_OP_FC, pc);
-                if (t != 0) {
-                    TRAP(t);
-                }
-                pc += op == WASM_OP_FC + 8 ? 4 : op == WASM_OP_FC + 9 ? 1 : 3;
-                NEXT;
-            }
+            pc += op == WASM_OP_FC + 8 ? 4 : op == WASM_OP_FC + 9 ? 1 : 3;
+            NEXT;
+        }
         default:
         L_bad:
             TRAP(WASM_TRAP_UNREACHABLE);
@@ -1279,6 +1321,78 @@ out:
     return trap;
 }
 
+/* Words of the internal-form instruction at pc (its opcode included). */
+static uint32_t insn_len(const uint32_t *pc)
+{
+    uint32_t op = pc[0];
+    static const uint8_t ctl[] = {
+        [0] = 1, /* unreachable */
+        [WASM_OP_BR - WASM_OP_UNREACHABLE] = 2,
+        [WASM_OP_BR_IF - WASM_OP_UNREACHABLE] = 3,
+        [WASM_OP_BR_UNLESS - WASM_OP_UNREACHABLE] = 3,
+        [WASM_OP_BR_TABLE - WASM_OP_UNREACHABLE] = 4, /* + one word per label */
+        [WASM_OP_RETURN - WASM_OP_UNREACHABLE] = 1,
+        [WASM_OP_CALL - WASM_OP_UNREACHABLE] = 3,
+        [WASM_OP_CALL_INDIRECT - WASM_OP_UNREACHABLE] = 4,
+        [WASM_OP_MOV - WASM_OP_UNREACHABLE] = 3,
+        [WASM_OP_CONST32 - WASM_OP_UNREACHABLE] = 3,
+        [WASM_OP_CONST64 - WASM_OP_UNREACHABLE] = 4,
+        [WASM_OP_SELECT - WASM_OP_UNREACHABLE] = 5,
+        [WASM_OP_GLOBAL_GET - WASM_OP_UNREACHABLE] = 3,
+        [WASM_OP_GLOBAL_SET - WASM_OP_UNREACHABLE] = 3,
+        [WASM_OP_MEMORY_SIZE - WASM_OP_UNREACHABLE] = 2,
+        [WASM_OP_MEMORY_GROW - WASM_OP_UNREACHABLE] = 3,
+        [WASM_OP_FUEL - WASM_OP_UNREACHABLE] = 2,
+    };
+    if (op >= WASM_OP_IMM) {
+        return 4;
+    }
+    if (op >= WASM_OP_LOADS) {
+        return 6;
+    }
+    if (op >= WASM_OP_F64_ADD_L) {
+        return op >= WASM_OP_F64_ADD_LX ? 6 : 5;
+    }
+    if (op >= WASM_OP_LOADX) {
+        return 5; /* LOADX, STOREX, ADD_SHL, ADD3, XOR_ROTL */
+    }
+    if (op >= WASM_OP_LOAD) {
+        return 4; /* LOAD, STORE, BRC, BRCI */
+    }
+    if (op == WASM_OP_BR_TABLE) {
+        return 4 + pc[2];
+    }
+    if (op >= WASM_OP_UNREACHABLE) {
+        return ctl[op - WASM_OP_UNREACHABLE];
+    }
+    if (op >= WASM_OP_FC) {
+        static const uint8_t fc[12] = {3, 3, 3, 3, 3, 3, 3, 3, 5, 2, 4, 4};
+        return fc[op - WASM_OP_FC];
+    }
+    bool unary = op == 0x45 || op == 0x50 || (op >= 0x67 && op <= 0x69) ||
+                 (op >= 0x79 && op <= 0x7b) || (op >= 0x8b && op <= 0x91) ||
+                 (op >= 0x99 && op <= 0x9f) || op >= 0xa7;
+    return unary ? 3 : 4;
+}
+
+void wasm_thread_code(uint32_t *code, uint32_t len)
+{
+    const int32_t *handlers = NULL;
+    (void)run(NULL, NULL, &handlers);
+    if (handlers == NULL) {
+        return;
+    }
+    uint32_t i = 0;
+    while (i < len) {
+        uint32_t op = code[i];
+        ZASSERT(op < WASM_OP_END, "internal form holds only known opcodes");
+        uint32_t n = insn_len(&code[i]);
+        code[i] = (uint32_t)handlers[op];
+        i += n;
+    }
+    ZASSERT(i == len, "internal form is a sequence of whole instructions");
+}
+
 int wasm_invoke(struct wasm_exec *ex, struct wasm_func *f, const uint64_t *args, uint64_t *results)
 {
     uint32_t np = f->type->nparams;
@@ -1294,7 +1408,7 @@ int wasm_invoke(struct wasm_exec *ex, struct wasm_func *f, const uint64_t *args,
         memcpy(ex->stack, args, (size_t)np * 8);
     }
     ex->running = true;
-    ex->trap = run(ex, f);
+    ex->trap = run(ex, f, NULL);
     ex->running = false;
     if (ex->trap != 0) {
         return ZERR_TRAP;

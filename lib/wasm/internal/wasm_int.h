@@ -238,6 +238,13 @@ int wasm_read_s64(struct wasm_reader *r, int64_t *out);
 int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
                       struct wasm_arena *arena);
 
+/*
+ * Rewrites a function's compiled code (len words) for the interpreter's
+ * dispatch: with direct threading every opcode word becomes its handler's
+ * offset; otherwise nothing changes.  Done once, after compilation.
+ */
+void wasm_thread_code(uint32_t *code, uint32_t len);
+
 /* Value type of global g, mutability via *mut. */
 static inline uint8_t wasm_global_type(const struct wasm_module *m, uint32_t g, bool *mut)
 {
