@@ -10,8 +10,8 @@ zero_CMD_LIBS += wasm
 # libFuzzer targets: decoder/validator/compiler, and load + run with fuel
 FUZZERS += wasm_load wasm_run
 wasm_load_SRCS := fuzz/wasm_load.c
-wasm_load_LIBS := wasm base
+wasm_load_LIBS := wasm base hal
 wasm_load_CORPUS := fuzz/corpus/wasm_load
 wasm_run_SRCS := fuzz/wasm_run.c
-wasm_run_LIBS := wasm base
+wasm_run_LIBS := wasm base hal
 wasm_run_CORPUS := fuzz/corpus/wasm_run
