@@ -204,6 +204,7 @@ int axiom_open(struct axiom *ax, struct blk *dev, ax_sign_fn sign, void *sign_ct
 
     memset(ax, 0, sizeof(*ax));
     memset(rec, 0, sizeof(*rec));
+    ax->format = AX_ENTRY_VERSION;
     ax->dev = dev;
     ax->sign = sign;
     ax->sign_ctx = sign_ctx;
@@ -256,14 +257,15 @@ int axiom_propose(struct axiom *ax, const struct ax_action *a, struct policy_dec
         ax_say(why, whycap, "a durable write failed; the Axiom must be reopened", "");
         return ZERR_IO;
     }
-    err = ax_state_decide(ax->st, a, d, why, whycap);
+    memset(&e, 0, sizeof(e));
+    e.a = *a;
+    e.a.format = ax->format; /* never the proposer's choice */
+    err = ax_state_decide(ax->st, &e.a, d, why, whycap);
     if (err != 0) {
         return err;
     }
-    memset(&e, 0, sizeof(e));
     e.seq = ax->next_seq;
     memcpy(e.prev, ax->head, AX_HASH_LEN);
-    e.a = *a;
     e.dec = *d;
     /* Decode-then-perform: size the entry (the root has a fixed size) before applying. */
     err = ax_entry_encode(&e, buf, sizeof(buf), &len);
@@ -281,7 +283,7 @@ int axiom_propose(struct axiom *ax, const struct ax_action *a, struct policy_dec
         ax->open.first = e.seq;
         ax->open.key_gen = node != NULL ? node->key_gen : 0;
     }
-    ax_state_perform(ax->st, a);
+    ax_state_perform(ax->st, &e.a);
     memcpy(e.state_root, ax->st->root, AX_HASH_LEN);
     (void)ax_entry_encode(&e, buf, sizeof(buf), &len);
     (void)axlog_put(ax->open.buf, AX_MAX_BATCH, &ax->open.len, AXLOG_ENTRY, ax->open.number, e.seq,

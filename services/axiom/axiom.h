@@ -32,6 +32,9 @@
 #define AX_NOTE_MAX 1024
 #define AX_ENTRY_MAX 2048 /* largest encoded entry */
 #define AX_VERSION 1
+/* Entry format written by this code: 2 adds signed-proposal numbers
+ * (docs/formats.md); version-1 entries are still read. */
+#define AX_ENTRY_VERSION 2
 
 /* Action kinds.  The numbers are internal; the encoding uses the names. */
 enum ax_kind {
@@ -63,6 +66,13 @@ struct ax_action {
     /* a proposal from outside the node carries its proposer's signature */
     bool has_sig;
     uint8_t sig[AX_SIG_LEN];
+    /* and, in entry format 2, the proposer's next signed-proposal number
+     * (1, 2, ...), which the signature covers: a replay is refused */
+    bool has_nonce;
+    uint64_t nonce;
+    /* entry format it is (to be) written in: 1 or 2; 0 when proposing (the
+     * sequencer writes AX_ENTRY_VERSION) */
+    uint8_t format;
 };
 
 struct ax_entry {
@@ -97,7 +107,8 @@ int ax_entry_encode(const struct ax_entry *e, uint8_t *buf, size_t cap, size_t *
  */
 int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out);
 
-/* The bytes a proposer signs: "Zero OS proposal v1" NUL, CBOR [proposer, action, payload]. */
+/* The bytes a proposer signs: "Zero OS proposal v1" NUL, CBOR [proposer, action, payload];
+ * with a proposal number, "Zero OS proposal v2" NUL, CBOR [proposer, action, payload, number]. */
 int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, size_t *len);
 
 int ax_checkpoint_encode(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len);
@@ -152,6 +163,7 @@ struct ax_state {
     uint64_t applied; /* entries applied so far (next seq) */
     char node[ID_NAME_MAX + 1];
     uint64_t notes;
+    uint8_t format; /* the highest entry format applied (1 before any format-2 entry) */
     bool ids_dirty, pol_dirty;
     uint8_t ids_hash[AX_HASH_LEN];
     uint8_t pol_hash[AX_HASH_LEN];
@@ -412,6 +424,8 @@ typedef int (*ax_sign_fn)(void *ctx, const char *name, uint32_t gen, const void 
                           uint8_t sig[AX_SIG_LEN]);
 
 struct axiom {
+    uint8_t format; /* entry format of new entries: AX_ENTRY_VERSION (tests set 1 to
+                       write version-1 logs) */
     struct blk *dev;
     ax_sign_fn sign;
     void *sign_ctx;

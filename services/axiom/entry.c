@@ -11,6 +11,7 @@ static const char *const ax_kind_names[AX_KIND_END] = {
     "?", "genesis", "id.create", "id.rotate", "id.revoke", "policy.add", "policy.remove", "note"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
+#define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
 #define AX_CHECKPOINT_DOMAIN "Zero OS checkpoint v1"
 
 const char *ax_kind_name(uint8_t kind)
@@ -73,7 +74,14 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
     }
 }
 
-static int ax_check_action(const struct ax_action *a)
+/* The entry format a is written in (0 means the current one). */
+static unsigned ax_format_of(const struct ax_action *a)
+{
+    return a->format != 0 ? a->format : AX_ENTRY_VERSION;
+}
+
+/* The checks on what a proposal says, whatever its format. */
+static int ax_check_kind(const struct ax_action *a)
 {
     if (a->kind == 0 || a->kind >= AX_KIND_END) {
         return ZERR_INVAL;
@@ -82,6 +90,18 @@ static int ax_check_action(const struct ax_action *a)
         return ZERR_INVAL;
     }
     return 0;
+}
+
+/* The checks before encoding an entry: format 1 has no proposal numbers,
+ * and a proposal number goes with a signature. */
+static int ax_check_action(const struct ax_action *a)
+{
+    unsigned f = ax_format_of(a);
+
+    if (f > AX_ENTRY_VERSION || (a->has_nonce && (!a->has_sig || f < 2 || a->nonce == 0))) {
+        return ZERR_INVAL;
+    }
+    return ax_check_kind(a);
 }
 
 int ax_entry_encode(const struct ax_entry *en, uint8_t *buf, size_t cap, size_t *len)
@@ -93,9 +113,9 @@ int ax_entry_encode(const struct ax_entry *en, uint8_t *buf, size_t cap, size_t 
         return ZERR_INVAL;
     }
     cbor_enc_init(&e, buf, cap);
-    cbor_put_map(&e, a->has_sig ? 9 : 8);
+    cbor_put_map(&e, 8 + (a->has_sig ? 1 : 0) + (a->has_nonce ? 1 : 0));
     cbor_put_uint(&e, 0);
-    cbor_put_uint(&e, AX_VERSION);
+    cbor_put_uint(&e, ax_format_of(a));
     cbor_put_uint(&e, 1);
     cbor_put_uint(&e, en->seq);
     cbor_put_uint(&e, 2);
@@ -115,6 +135,10 @@ int ax_entry_encode(const struct ax_entry *en, uint8_t *buf, size_t cap, size_t 
     if (a->has_sig) {
         cbor_put_uint(&e, 8);
         cbor_put_bytes(&e, a->sig, AX_SIG_LEN);
+    }
+    if (a->has_nonce) {
+        cbor_put_uint(&e, 9);
+        cbor_put_uint(&e, a->nonce);
     }
     return cbor_enc_finish(&e, len);
 }
@@ -248,14 +272,18 @@ static int ax_decode_head(cbor_dec *d, struct ax_entry *out, uint64_t *nkeys)
     if (err != 0) {
         return err;
     }
-    if (*nkeys != 8 && *nkeys != 9) {
-        return ZERR_CORRUPT;
-    }
     err = ax_get_key(d, 0);
-    err = err != 0 ? err : ax_get_u32(d, &version, AX_VERSION);
-    if (err == 0 && version != AX_VERSION) {
+    err = err != 0 ? err : ax_get_u32(d, &version, AX_ENTRY_VERSION);
+    if (err != 0) {
+        return err;
+    }
+    /* Format 1: 8 keys, or 9 with a signature.  Format 2: 8, or 10 with a
+     * signature and its proposal number. */
+    if (version == 0 || *nkeys < 8 || *nkeys > (version == 1 ? 9u : 10u) ||
+        (version == 2 && *nkeys == 9)) {
         return ZERR_CORRUPT;
     }
+    out->a.format = (uint8_t)version;
     err = err != 0 ? err : ax_get_key(d, 1);
     err = err != 0 ? err : cbor_get_uint(d, &out->seq);
     err = err != 0 ? err : ax_get_key(d, 2);
@@ -306,10 +334,16 @@ int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out)
     err = err != 0 ? err : ax_decode_decision(&d, &out->dec);
     err = err != 0 ? err : ax_get_key(&d, 7);
     err = err != 0 ? err : ax_get_fixed(&d, out->state_root, AX_HASH_LEN);
-    if (err == 0 && nkeys == 9) {
+    if (err == 0 && nkeys >= 9) {
         out->a.has_sig = true;
         err = ax_get_key(&d, 8);
         err = err != 0 ? err : ax_get_fixed(&d, out->a.sig, AX_SIG_LEN);
+    }
+    if (err == 0 && nkeys == 10) {
+        out->a.has_nonce = true;
+        err = ax_get_key(&d, 9);
+        err = err != 0 ? err : cbor_get_uint(&d, &out->a.nonce);
+        err = err != 0 ? err : (out->a.nonce == 0 ? ZERR_CORRUPT : 0);
     }
     return err != 0 ? err : cbor_dec_finish(&d);
 }
@@ -319,15 +353,19 @@ int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, siz
     cbor_enc e;
     size_t dom = sizeof(AX_PROPOSAL_DOMAIN);
 
-    if (ax_check_action(a) != 0 || cap < dom) {
+    _Static_assert(sizeof(AX_PROPOSAL_DOMAIN) == sizeof(AX_PROPOSAL_DOMAIN2), "domain lengths");
+    if (ax_check_kind(a) != 0 || cap < dom) {
         return cap < dom ? ZERR_FULL : ZERR_INVAL;
     }
-    memcpy(buf, AX_PROPOSAL_DOMAIN, dom);
+    memcpy(buf, a->has_nonce ? AX_PROPOSAL_DOMAIN2 : AX_PROPOSAL_DOMAIN, dom);
     cbor_enc_init(&e, buf + dom, cap - dom);
-    cbor_put_array(&e, 3);
+    cbor_put_array(&e, a->has_nonce ? 4 : 3);
     cbor_put_cstr(&e, a->proposer);
     cbor_put_cstr(&e, ax_kind_name(a->kind));
     ax_put_payload(&e, a);
+    if (a->has_nonce) {
+        cbor_put_uint(&e, a->nonce);
+    }
     int err = cbor_enc_finish(&e, len);
     *len += dom;
     return err;

@@ -38,9 +38,11 @@ axiom_group_SRCS := tests/services/axiom/group_test.c
 axiom_group_LIBS := $(AXIOM_LIBS)
 axiom_group_LDLIBS := -lpthread
 
-TESTS += axiom_proof
+TESTS += axiom_proof axiom_replay
 axiom_proof_SRCS := tests/services/axiom/proof_test.c
 axiom_proof_LIBS := $(AXIOM_LIBS)
+axiom_replay_SRCS := tests/services/axiom/replay_test.c
+axiom_replay_LIBS := $(AXIOM_LIBS)
 SCRIPT_TESTS += tests/tools/zero_verify_proof.t
 
 # The same state machine, codec, recovery and tamper tests as wasm32 under Node.

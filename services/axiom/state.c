@@ -52,7 +52,7 @@ static void ax_hash_ids(struct ax_state *s)
     ax_hash_put(&h, buf, &e);
     for (uint32_t i = 0; i < s->ids.n; i++) {
         cbor_enc_init(&e, buf, sizeof(buf));
-        id_encode_principal(&s->ids.p[i], &e);
+        id_encode_principal(&s->ids.p[i], s->format, &e);
         ax_hash_put(&h, buf, &e);
     }
     blake3_finalize(&h, s->ids_hash, AX_HASH_LEN);
@@ -95,7 +95,7 @@ static void ax_state_update_root(struct ax_state *s)
     cbor_enc_init(&e, buf, sizeof(buf));
     cbor_put_map(&e, 6);
     cbor_put_uint(&e, 0);
-    cbor_put_uint(&e, AX_VERSION);
+    cbor_put_uint(&e, s->format);
     cbor_put_uint(&e, 1);
     cbor_put_uint(&e, s->applied);
     cbor_put_uint(&e, 2);
@@ -113,6 +113,7 @@ static void ax_state_update_root(struct ax_state *s)
 void ax_state_init(struct ax_state *s)
 {
     memset(s, 0, sizeof(*s));
+    s->format = 1;
     id_table_init(&s->ids);
     policy_set_init(&s->pol);
     s->ids_dirty = true;
@@ -254,19 +255,54 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
     }
 }
 
+/*
+ * Checks the signature of an externally signed proposal and, in entry
+ * format 2, its proposal number: it must be the proposer's next one, so the
+ * same signed proposal cannot be accepted twice.
+ */
 static int ax_check_sig(const struct ax_action *a, const struct id_principal *p, char *why,
                         size_t cap)
 {
     uint8_t msg[AX_ENTRY_MAX];
     size_t len = 0;
+    unsigned format = a->format != 0 ? a->format : AX_ENTRY_VERSION;
+    unsigned long long next = (unsigned long long)p->proposals + 1;
 
     if (!a->has_sig) {
-        return 0;
+        return a->has_nonce ? ZERR_INVAL : 0;
+    }
+    if (format >= 2 && !a->has_nonce) {
+        ax_why(why, cap, "a signed proposal must carry %s's next proposal number (#%llu)",
+               a->proposer, next);
+        return ZERR_INVAL;
     }
     if (ax_proposal_message(a, msg, sizeof(msg), &len) != 0 ||
         ed25519_verify(a->sig, msg, len, p->pub) != 0) {
         ax_why(why, cap, "bad proposal signature of %s", a->proposer);
         return ZERR_BADSIG;
+    }
+    if (a->has_nonce && a->nonce < next) {
+        ax_why(why, cap, "replayed proposal: %s's signed proposal #%llu was already accepted",
+               a->proposer, (unsigned long long)a->nonce);
+        return ZERR_EXIST;
+    }
+    if (a->has_nonce && a->nonce > next) {
+        ax_why(why, cap, "proposal number #%llu of %s skips ahead (the next is #%llu)",
+               (unsigned long long)a->nonce, a->proposer, next);
+        return ZERR_INVAL;
+    }
+    return 0;
+}
+
+/* An entry may not go back to an older format than the log already uses. */
+static int ax_check_format(const struct ax_state *s, const struct ax_action *a, char *why,
+                           size_t cap)
+{
+    unsigned format = a->format != 0 ? a->format : AX_ENTRY_VERSION;
+
+    if (format < s->format || format > AX_ENTRY_VERSION) {
+        ax_why(why, cap, "entry format %u after format %u", format, (unsigned)s->format);
+        return ZERR_INVAL;
     }
     return 0;
 }
@@ -353,6 +389,10 @@ int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct 
 
     d->allow = 0;
     d->rule = POLICY_DEFAULT_RULE;
+    err = ax_check_format(s, a, why, whycap);
+    if (err != 0) {
+        return err;
+    }
     if (a->kind == AX_GENESIS || s->applied == 0) {
         if (a->kind != AX_GENESIS) {
             ax_why(why, whycap, "the log must start with genesis");
@@ -424,6 +464,15 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
     default:
         s->notes++;
         break;
+    }
+    if (a->has_nonce) {
+        id_do_proposal(&s->ids, a->proposer, a->nonce);
+        s->ids_dirty = true;
+    }
+    unsigned format = a->format != 0 ? a->format : AX_ENTRY_VERSION;
+    if (format > s->format) {
+        s->format = (uint8_t)format; /* the state encoding follows (docs/formats.md) */
+        s->ids_dirty = true;
     }
     s->applied++;
     ax_state_update_root(s);

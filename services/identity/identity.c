@@ -165,6 +165,15 @@ void id_do_rotate(struct id_table *t, const char *name, const uint8_t pub[ID_PUB
     }
 }
 
+void id_do_proposal(struct id_table *t, const char *name, uint64_t n)
+{
+    struct id_principal *p = id_find_mut(t, name);
+
+    if (p != NULL) {
+        p->proposals = n;
+    }
+}
+
 bool id_descends_from(const struct id_table *t, const char *name, const char *anc)
 {
     const struct id_principal *p = id_find(t, name);
@@ -192,9 +201,9 @@ uint32_t id_do_revoke(struct id_table *t, const char *name)
     return count;
 }
 
-void id_encode_principal(const struct id_principal *p, cbor_enc *e)
+void id_encode_principal(const struct id_principal *p, unsigned format, cbor_enc *e)
 {
-    cbor_put_array(e, 7);
+    cbor_put_array(e, format >= 2 ? 8 : 7);
     cbor_put_cstr(e, p->name);
     cbor_put_cstr(e, p->parent);
     cbor_put_uint(e, p->kind);
@@ -202,4 +211,7 @@ void id_encode_principal(const struct id_principal *p, cbor_enc *e)
     cbor_put_uint(e, p->key_gen);
     cbor_put_bytes(e, p->pub, ID_PUB_LEN);
     cbor_put_uint(e, p->created_seq);
+    if (format >= 2) {
+        cbor_put_uint(e, p->proposals);
+    }
 }

@@ -43,6 +43,7 @@ struct id_principal {
     uint32_t key_gen;             /* 0 at creation, +1 per rotation */
     uint8_t pub[ID_PUB_LEN];
     uint64_t created_seq;
+    uint64_t proposals; /* number of the last signed proposal accepted (0: none) */
 };
 
 struct id_table {
@@ -84,6 +85,9 @@ void id_do_create(struct id_table *t, const char *parent, const char *name, uint
 /* Checks a rotation or revocation of name: 0, ZERR_NOENT or ZERR_PERM (revoked). */
 int id_check_live(const struct id_table *t, const char *name);
 
+/* Records that name's signed proposal number n was accepted. */
+void id_do_proposal(struct id_table *t, const char *name, uint64_t n);
+
 /* Performs a checked rotation: new key, key_gen + 1. */
 void id_do_rotate(struct id_table *t, const char *name, const uint8_t pub[ID_PUB_LEN]);
 
@@ -98,9 +102,10 @@ bool id_descends_from(const struct id_table *t, const char *name, const char *an
 
 /*
  * Appends the canonical encoding of one principal to e:
- * [name, parent, kind, revoked, key_gen, pub, created_seq].  The table's
+ * [name, parent, kind, revoked, key_gen, pub, created_seq], followed by
+ * proposals in state format 2 and later (format: 1 or 2).  The table's
  * encoding is the array of its principals in name order.
  */
-void id_encode_principal(const struct id_principal *p, cbor_enc *e);
+void id_encode_principal(const struct id_principal *p, unsigned format, cbor_enc *e);
 
 #endif

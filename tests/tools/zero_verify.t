@@ -84,6 +84,14 @@ check "verify_rejects_every_single_byte_change_of_receipt ($rsize bytes)" test $
 "$zero" export "$disk" "$work/rc" --receipt 8 >/dev/null 2>&1
 check "export_receipt_for_missing_entry_exits_2" test $? -eq 2
 
+# Logs written in entry format 1 (tests/data/axiom/README.md) verify
+# unchanged, to the same head and state root as when they were made.
+out=$("$zero" verify tests/data/axiom/v1.zerolog)
+check "verify_accepts_format_1_log_with_its_state_root" bash -c "[[ '$out' == *'8 entries'*'head #7 4c29a7cb7f345136bf2abd3046117873760122c3f9bf3754874cd31ad0a00511; state root 746d944c790375abe963f06de7fa5a9af2eb069d36b0a3415116456cdf1ea96a'* ]]"
+out=$("$zero" verify tests/data/axiom/v1_signed.zerolog)
+check "verify_accepts_format_1_signed_proposals" bash -c "[[ '$out' == *'6 entries'*'state root 3500909c9066f7c93db54e6327540e15f72a274827e8dd01397898f4a3e15dc1'* ]]"
+check "log_json_format_1_signature_has_no_number" bash -c "\"$zero\" log --json tests/data/axiom/v1_signed.zerolog | grep '\"seq\":3,' | grep '\"signature\"' | grep -qv proposal_number"
+
 # Bad input and a corrupted disk.
 "$zero" verify "$work/nothing" >/dev/null 2>&1
 check "verify_missing_file_exits_2" test $? -eq 2

@@ -99,6 +99,9 @@ static void log_json(void *arg, const struct ax_entry *e, const uint8_t hash[AX_
         putchar(',');
         json_hex("signature", e->a.sig, AX_SIG_LEN);
     }
+    if (e->a.has_nonce) {
+        printf(",\"proposal_number\":%llu", (unsigned long long)e->a.nonce);
+    }
     printf("}\n");
 }
 

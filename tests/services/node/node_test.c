@@ -101,11 +101,49 @@ static void test_signed_proposal(void)
     ax_proposal_message(&a, msg, sizeof(msg), &len);
     keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
     struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
+    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_INVAL,
+           "axiom_refuses_signed_proposal_without_number");
+    ok(strstr(res.why, "next proposal number (#1)") != NULL,
+       "refusal_names_the_next_proposal_number");
+
+    a.has_nonce = true;
+    a.nonce = 1;
+    ax_proposal_message(&a, msg, sizeof(msg), &len);
+    keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
     is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), 0,
            "axiom_accepts_proposal_signed_by_proposer");
+    uint64_t after = node.axiom.ax.next_seq;
+    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_EXIST,
+           "axiom_refuses_replayed_signed_proposal");
+    is_str(res.why, "replayed proposal: alice's signed proposal #1 was already accepted",
+           "replay_refusal_says_why");
+    ok(node.axiom.ax.next_seq == after, "replayed_proposal_commits_nothing");
+
+    a.format = 1; /* a proposer cannot ask for the old format without numbers */
+    a.has_nonce = false;
+    ax_proposal_message(&a, msg, sizeof(msg), &len);
+    keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
+    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_INVAL,
+           "axiom_refuses_old_format_signed_proposal");
+    a.format = 0;
+
+    a.has_nonce = true;
+    a.nonce = 3;
+    ax_proposal_message(&a, msg, sizeof(msg), &len);
+    keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
+    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_INVAL,
+           "axiom_refuses_proposal_number_that_skips_ahead");
+    a.nonce = 2;
+    keys_sign(&node.keys, "alice", 1, msg, len, a.sig); /* signed over number 3 */
+    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_BADSIG,
+           "axiom_rejects_proposal_whose_number_was_changed");
+    ax_proposal_message(&a, msg, sizeof(msg), &len);
     keys_sign(&node.keys, "alice", 0, msg, len, a.sig); /* the rotated-away key */
     is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_BADSIG,
            "axiom_rejects_proposal_signed_with_old_key");
+    keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
+    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), 0,
+           "axiom_accepts_next_proposal_number");
 }
 
 static void test_revocation(void)
@@ -123,7 +161,7 @@ static void test_revocation(void)
     ok(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m) != 0,
        "axiom_cannot_commit_without_signing_capability");
     ok(node.axiom.ax.broken, "axiom_stops_after_a_failed_seal");
-    is_int(axiom_durable(&node.axiom.ax), 5, "nothing_acknowledged_after_capability_revoked");
+    is_int(axiom_durable(&node.axiom.ax), 6, "nothing_acknowledged_after_capability_revoked");
     is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_IO,
            "axiom_refuses_proposals_until_reopened");
 }
