@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test program given on the command line through prove, so that
-# its one closing summary counts them all.  Missing unit-test binaries are
+# its one closing summary counts them all (and names every failed test).  Missing unit-test binaries are
 # an error (the build must have produced them).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +12,4 @@ for t in "$@"; do
     fi
     tests+=("$t")
 done
-exec prove -j"${JOBS:-2}" "${tests[@]}"
+exec prove --failures -j"${JOBS:-2}" "${tests[@]}"

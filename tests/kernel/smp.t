@@ -7,8 +7,11 @@
 # Throughput: smptest runs two compute-bound processes both on CPU 1, then
 # one per CPU, back to back in the same boot, and prints the speedup (up to
 # three attempts).  The best must be at least 1.6.  The host's two cores are
-# shared with other tests (prove -j2): if the host is overloaded (1-minute
-# load above its core count) a miss is reported as a skip, with the figure.
+# shared with other tests (prove -j2), so a miss boots the two-CPU run again
+# (twice at most), and the CPU time that other host processes took during
+# each boot is measured (/proc/stat less QEMU's own time): if they took more
+# than a fifth of the host while the best boot ran, a miss is a skip, with
+# the figures.
 source "$(dirname "$0")/qemu.sh"
 log=$(mktemp)
 trap 'rm -f "$log" "$log.tap"' EXIT
@@ -23,8 +26,38 @@ forward_tap() {
     done <"$1.tap"
 }
 
+# host_busy: jiffies the host's CPUs have spent busy so far.
+host_busy() {
+    awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# timed_qemu_run LOG SECS ARGS...: qemu_run that also sets OTHER_PCT, the
+# share of the host's CPU capacity used by processes other than this QEMU
+# while it ran (percent).
+timed_qemu_run() {
+    local b0 b1 tf real user sys
+    tf=$(mktemp)
+    b0=$(host_busy)
+    TIMEFORMAT='%R %U %S'
+    { time qemu_run "$@"; } 2>"$tf"
+    b1=$(host_busy)
+    read -r real user sys <"$tf"
+    rm -f "$tf"
+    OTHER_PCT=$(awk -v b="$((b1 - b0))" -v hz="$(getconf CLK_TCK)" -v r="$real" -v u="$user" \
+        -v s="$sys" -v c="$(nproc)" 'BEGIN { o = b / hz - u - s; if (o < 0) o = 0;
+        printf "%d", (r > 0 ? 100 * o / (r * c) : 0) }')
+}
+
+# best_speedup LOG: the best speedup smptest printed, times 100 (0 if none).
+best_speedup() {
+    local best
+    best=$(tr -d '\r' <"$1" | sed -nE 's/^smptest: throughput .* speedup ([0-9]+)\.([0-9]+)$/\1\2/p' |
+        sort -n | tail -1)
+    echo "$((10#${best:-0}))"
+}
+
 for n in 1 2 4; do
-    qemu_run "$log" 120 "${SMP_QEMU[@]}" -smp "$n" -initrd build/x86_64/bin/smptest
+    timed_qemu_run "$log" 120 "${SMP_QEMU[@]}" -smp "$n" -initrd build/x86_64/bin/smptest
     forward_tap "$log" "$n"
     grep -q "^cpus: $n online" "$log"
     tap_check $? "boot_log_reports_${n}_cpus_online"
@@ -36,20 +69,27 @@ for n in 1 2 4; do
     [ "$QEMU_STATUS" = 1 ] || diag_log "$log"
     tr -d '\r' <"$log" | grep -E '^(smptest: throughput|kernel lock:)' | sed 's/^/# /'
     if [ "$n" = 2 ]; then
-        best=$(tr -d '\r' <"$log" | sed -nE 's/^smptest: throughput .* speedup ([0-9]+)\.([0-9]+)$/\1\2/p' |
-            sort -n | tail -1)
-        best=${best:-0}
-        load=$(cut -d' ' -f1 /proc/loadavg)
-        cores=$(nproc)
+        best=$(best_speedup "$log")
+        other=$OTHER_PCT
+        for retry in 1 2; do
+            [ "$best" -ge 160 ] && break
+            echo "# throughput boot $retry: best speedup so far $best/100 with $other% of the host busy elsewhere; booting again"
+            timed_qemu_run "$log.again" 120 "${SMP_QEMU[@]}" -smp 2 -initrd build/x86_64/bin/smptest
+            b=$(best_speedup "$log.again")
+            tr -d '\r' <"$log.again" | grep -E '^smptest: throughput' | sed 's/^/# /'
+            if [ "$b" -gt "$best" ]; then best=$b; fi
+            if [ "$OTHER_PCT" -lt "$other" ]; then other=$OTHER_PCT; fi
+        done
+        rm -f "$log.again"
         TESTNUM=$((TESTNUM + 1))
-        shown="$((10#$best / 100)).$(printf %02d $((10#$best % 100)))"
+        shown="$((best / 100)).$(printf %02d $((best % 100)))"
         name="two_cpus_give_at_least_1_6x_compute_throughput_of_one (best speedup $shown)"
-        if [ "$((10#$best))" -ge 160 ]; then
+        if [ "$best" -ge 160 ]; then
             echo "ok $TESTNUM - $name"
-        elif awk -v l="$load" -v c="$cores" 'BEGIN { exit !(l > c) }'; then
-            echo "ok $TESTNUM # SKIP host overloaded (load $load on $cores cores): $name"
+        elif [ "$other" -gt 20 ]; then
+            echo "ok $TESTNUM # SKIP host busy: other processes took $other% of its CPUs: $name"
         else
-            echo "not ok $TESTNUM - $name (load $load on $cores cores)"
+            echo "not ok $TESTNUM - $name (other processes took $other% of the host's CPUs)"
         fi
     fi
 done
