@@ -1,7 +1,8 @@
 /*
- * libFuzzer target: the Axiom entry, checkpoint and receipt decoders on any
- * bytes.  Whatever decodes must encode back to exactly the same bytes (one
- * canonical encoding per entry), and receipt verification must not crash.
+ * libFuzzer target: the Axiom entry, checkpoint, receipt and consistency-proof
+ * decoders on any bytes.  Entries, checkpoints and consistency proofs that
+ * decode must encode back to exactly the same bytes (one canonical encoding
+ * each), and receipt and proof verification must not crash.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char why[128];
     if (ax_receipt_decode(data, size, &rc) == 0) {
         (void)ax_receipt_verify(&rc, &e, why, sizeof(why));
+    }
+    static struct ax_consistency cp;
+    static uint8_t big[8192];
+    if (ax_consistency_decode(data, size, &cp) == 0) {
+        ZASSERT(ax_consistency_encode(&cp, big, sizeof(big), &len) == 0, "proof re-encodes");
+        ZASSERT(len == size && memcmp(big, data, size) == 0, "proof encoding is canonical");
+        (void)ax_consistency_verify(&cp, why, sizeof(why));
     }
     return 0;
 }

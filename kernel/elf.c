@@ -53,7 +53,8 @@ static int check_header(const struct elf64_ehdr *h, uint64_t size)
     if (h->ident[4] != 2 || h->ident[5] != 1 || h->type != 2 || h->machine != 62) {
         return ZERR_UNSUPPORTED;
     }
-    if (h->phentsize != sizeof(struct elf64_phdr) || h->phnum == 0 || h->phnum > 16) {
+    if (h->phentsize != sizeof(struct elf64_phdr) || h->phnum == 0 || h->phnum > 16 ||
+        h->phoff % 8 != 0) {
         return ZERR_CORRUPT;
     }
     if (zck_add_u64(h->phoff, (uint64_t)h->phnum * sizeof(struct elf64_phdr), &ph_end) ||

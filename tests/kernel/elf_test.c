@@ -161,7 +161,11 @@ static void phoff_past_end(struct image *im)
 }
 static void phoff_wraps(struct image *im)
 {
-    put64(im->ehdr + 32, UINT64_MAX - 8);
+    put64(im->ehdr + 32, UINT64_MAX - 15);
+}
+static void phoff_misaligned(struct image *im)
+{
+    put64(im->ehdr + 32, 60); /* program headers are read in place: 8-byte aligned */
 }
 static void too_many_phdrs(struct image *im)
 {
@@ -220,6 +224,8 @@ static void test_hostile(void)
                   "elf_rejects_program_headers_past_end");
     expect_reject(phoff_wraps, sizeof(struct image), ZERR_TRUNCATED,
                   "elf_rejects_wrapping_program_header_offset");
+    expect_reject(phoff_misaligned, sizeof(struct image), ZERR_CORRUPT,
+                  "elf_rejects_misaligned_program_headers");
     expect_reject(too_many_phdrs, sizeof(struct image), ZERR_CORRUPT,
                   "elf_rejects_too_many_program_headers");
     expect_reject(entry_in_kernel, sizeof(struct image), ZERR_RANGE, "elf_rejects_kernel_entry");

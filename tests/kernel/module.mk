@@ -6,6 +6,11 @@ kernel_elf_SRCS := tests/kernel/elf_test.c kernel/elf.c
 kernel_elf_LIBS := base hal
 kernel_ipc_SRCS := tests/kernel/ipc_test.c kernel/ipc.c kernel/sched.c
 kernel_ipc_LIBS := kcap base hal
+# libFuzzer target: the ELF loader on any bytes (frames and mappings stubbed).
+FUZZERS += elf_load
+elf_load_SRCS := fuzz/elf_load.c kernel/elf.c
+elf_load_LIBS := base hal
+elf_load_CORPUS := fuzz/corpus/elf_load
 # The capability rules are shared with the wasm platform: test them there too.
 WASM_TESTS += kernel_cap
 
