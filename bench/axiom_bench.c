@@ -29,7 +29,12 @@
 
 struct run {
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    /* Proposers of batch n wait on batch_cv[n & 1]: at most two batches
+     * have waiters (the one being written and the open one), so finishing
+     * a batch wakes only its own proposers, plus one of the next batch to
+     * lead it.  room_cv: proposers waiting for a full open batch to go. */
+    pthread_cond_t batch_cv[2];
+    pthread_cond_t room_cv;
     struct axiom *ax;
     sqlite3 *db;
     size_t row;
@@ -47,6 +52,7 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Records one latency.  Holds r->mu. */
 static void record(struct run *r, uint64_t ns)
 {
     if (r->nlat < MAX_LAT) {
@@ -62,6 +68,7 @@ static void lead(struct run *r)
     if (axiom_seal(r->ax, &b) != 0) {
         return;
     }
+    uint64_t number = b->number;
     r->writing = true;
     pthread_mutex_unlock(&r->mu);
     int err = axiom_write(r->ax, b);
@@ -69,10 +76,12 @@ static void lead(struct run *r)
     axiom_complete(r->ax, b, err);
     r->failed |= err != 0;
     r->writing = false;
-    pthread_cond_broadcast(&r->cv);
+    pthread_cond_broadcast(&r->batch_cv[number & 1]);
+    pthread_cond_broadcast(&r->room_cv);
 }
 
-static int zero_commit(struct run *r, const struct ax_action *a)
+/* Proposes a and returns once it is durable (leading a write when none is in flight). */
+static int zero_commit(struct run *r, const struct ax_action *a, uint64_t t0)
 {
     struct policy_decision d;
     uint8_t hash[32];
@@ -84,15 +93,19 @@ static int zero_commit(struct run *r, const struct ax_action *a)
         if (!r->writing) {
             lead(r);
         } else {
-            pthread_cond_wait(&r->cv, &r->mu);
+            pthread_cond_wait(&r->room_cv, &r->mu);
         }
     }
+    uint64_t number = r->ax->open.number;
     while (err == 0 && !r->failed && axiom_durable(r->ax) <= seq) {
         if (!r->writing) {
             lead(r);
         } else {
-            pthread_cond_wait(&r->cv, &r->mu);
+            pthread_cond_wait(&r->batch_cv[number & 1], &r->mu);
         }
+    }
+    if (err == 0 && !r->failed) {
+        record(r, now_ns() - t0);
     }
     pthread_mutex_unlock(&r->mu);
     return err != 0 || r->failed ? -1 : 0;
@@ -111,15 +124,15 @@ static void *zero_worker(void *arg)
     a.data = data;
     a.data_len = sizeof(data);
     while (now_ns() < r->deadline) {
-        uint64_t t0 = now_ns();
-        if (zero_commit(r, &a) != 0) {
+        if (zero_commit(r, &a, now_ns()) != 0) {
             break;
         }
-        uint64_t t1 = now_ns();
-        pthread_mutex_lock(&r->mu);
-        record(r, t1 - t0);
-        pthread_mutex_unlock(&r->mu);
     }
+    /* Whoever is left waiting in the open batch must find a leader. */
+    pthread_mutex_lock(&r->mu);
+    pthread_cond_broadcast(&r->batch_cv[0]);
+    pthread_cond_broadcast(&r->batch_cv[1]);
+    pthread_mutex_unlock(&r->mu);
     return NULL;
 }
 
@@ -331,7 +344,9 @@ int main(int argc, char **argv)
     }
     memset(&r, 0, sizeof(r));
     pthread_mutex_init(&r.mu, NULL);
-    pthread_cond_init(&r.cv, NULL);
+    pthread_cond_init(&r.batch_cv[0], NULL);
+    pthread_cond_init(&r.batch_cv[1], NULL);
+    pthread_cond_init(&r.room_cv, NULL);
     static uint64_t lat[MAX_LAT];
     r.lat = lat;
     r.ax = &ax;
