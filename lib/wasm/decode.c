@@ -17,8 +17,18 @@ void wasm_arena_init(struct wasm_arena *a, void *mem, size_t size)
         a->low = size;
     }
     a->high = 0;
+    a->zero_from = 0;
+    a->zero_to = 0;
 }
 
+void wasm_arena_init_zeroed(struct wasm_arena *a, void *mem, size_t size)
+{
+    wasm_arena_init(a, mem, size);
+    a->zero_from = a->low;
+    a->zero_to = size;
+}
+
+/* Returns n zeroed bytes from the low end, or NULL when the arena is full. */
 void *wasm_alloc(struct wasm_arena *a, size_t n)
 {
     size_t need = (n + 7) & ~(size_t)7;
@@ -26,11 +36,18 @@ void *wasm_alloc(struct wasm_arena *a, size_t n)
         return NULL;
     }
     void *p = a->base + a->low;
+    bool clean = a->low >= a->zero_from && a->low + n <= a->zero_to;
     a->low += need;
-    memset(p, 0, n);
+    if (a->zero_from < a->low) {
+        a->zero_from = a->low; /* handed out: its owner may write it */
+    }
+    if (!clean) {
+        memset(p, 0, n);
+    }
     return p;
 }
 
+/* Returns n uncleared bytes from the high end (released as a whole by setting high to 0). */
 void *wasm_alloc_scratch(struct wasm_arena *a, size_t n)
 {
     size_t need = (n + 7) & ~(size_t)7;
@@ -45,6 +62,9 @@ void *wasm_alloc_scratch(struct wasm_arena *a, size_t n)
             return NULL;
         }
         a->high += top;
+    }
+    if (a->zero_to > a->size - a->high) {
+        a->zero_to = a->size - a->high; /* scratch is written, and reused later */
     }
     return a->base + a->size - a->high;
 }

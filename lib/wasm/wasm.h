@@ -63,10 +63,20 @@ struct wasm_arena {
     size_t size;
     size_t low;  /* bytes used from the start */
     size_t high; /* bytes used from the end */
+    /* [zero_from, zero_to) is known to hold zeros: allocations inside it
+     * need no clearing (empty unless the arena was given zeroed) */
+    size_t zero_from, zero_to;
 };
 
 /* Makes an arena over mem[0..size). */
 void wasm_arena_init(struct wasm_arena *a, void *mem, size_t size);
+
+/*
+ * Makes an arena over mem[0..size), which the caller guarantees is all
+ * zero (fresh pages from the host, calloc): allocations from it are not
+ * cleared again, so pages that are never used are never touched.
+ */
+void wasm_arena_init_zeroed(struct wasm_arena *a, void *mem, size_t size);
 
 /* ---- limits --------------------------------------------------------------- */
 

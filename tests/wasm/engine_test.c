@@ -9,6 +9,7 @@
 #include "base/errors.h"
 #include "tap.h"
 #include "wasm/modules/engine_wasm.h"
+#include "wasm/internal/wasm_int.h"
 #include "wasm/wasm.h"
 
 struct env {
@@ -18,29 +19,44 @@ struct env {
     struct wasm_instance *inst;
 };
 
-static int env_open(struct env *e, const struct wasm_limits *limits)
+/*
+ * Makes an arena of n bytes for e's slot i: dirty memory (0xa5, so that
+ * anything the engine failed to clear shows) or, with zeroed, calloc'd
+ * memory handed over as known zero.
+ */
+static void env_arena(struct env *e, int i, size_t n, bool zeroed, struct wasm_arena *a)
+{
+    e->mem[i] = zeroed ? calloc(1, n) : malloc(n);
+    if (zeroed) {
+        wasm_arena_init_zeroed(a, e->mem[i], n);
+    } else {
+        memset(e->mem[i], 0xa5, n);
+        wasm_arena_init(a, e->mem[i], n);
+    }
+}
+
+static int env_open_arenas(struct env *e, const struct wasm_limits *limits, bool zeroed)
 {
     struct wasm_arena a;
     struct wasm_error err;
-    size_t n = wasm_module_arena_hint(sizeof engine_wasm);
     memset(e, 0, sizeof *e);
-    e->mem[0] = malloc(n);
-    wasm_arena_init(&a, e->mem[0], n);
+    env_arena(e, 0, wasm_module_arena_hint(sizeof engine_wasm), zeroed, &a);
     int rc = wasm_module_load(engine_wasm, sizeof engine_wasm, &a, limits, &e->m, &err);
     if (rc < 0) {
         return rc;
     }
-    n = wasm_exec_arena_size(limits);
-    e->mem[1] = malloc(n);
-    wasm_arena_init(&a, e->mem[1], n);
+    env_arena(e, 1, wasm_exec_arena_size(limits), zeroed, &a);
     rc = wasm_exec_init(&e->ex, &a, limits);
     if (rc < 0) {
         return rc;
     }
-    n = wasm_instance_arena_size(e->m, limits);
-    e->mem[2] = malloc(n);
-    wasm_arena_init(&a, e->mem[2], n);
+    env_arena(e, 2, wasm_instance_arena_size(e->m, limits), zeroed, &a);
     return wasm_instantiate(e->m, NULL, 0, &a, limits, &e->ex, &e->inst, &err);
+}
+
+static int env_open(struct env *e, const struct wasm_limits *limits)
+{
+    return env_open_arenas(e, limits, false);
 }
 
 static void env_close(struct env *e)
@@ -177,6 +193,38 @@ static void test_fuel(struct env *e)
     is_int(counter, 41, "wasm_out_of_fuel_stops_at_the_same_iteration");
     is_int(e->ex.fuel, 5, "wasm_out_of_fuel_leaves_the_same_remainder");
     e->ex.fuel = UINT64_MAX;
+}
+
+/*
+ * Arenas handed over as known zero are not cleared again, except where the
+ * engine itself wrote before (scratch space reused from the low end); the
+ * same module runs the same way, to the same fuel, from either kind.
+ */
+static void test_zeroed_arenas(void)
+{
+    struct wasm_arena a;
+    uint8_t *buf = calloc(1, 4096);
+    wasm_arena_init_zeroed(&a, buf, 4096);
+    uint8_t *scratch = wasm_alloc_scratch(&a, 1024);
+    memset(scratch, 0xff, 1024);
+    a.high = 0; /* released, as the decoder releases its scratch */
+    uint8_t *p = wasm_alloc(&a, 4000);
+    int dirty = 0;
+    for (size_t i = 0; p != NULL && i < 4000; i++) {
+        dirty += p[i] != 0;
+    }
+    ok(p != NULL && dirty == 0, "zeroed_arena_clears_reused_scratch");
+    free(buf);
+
+    struct env e;
+    uint64_t res[1] = {0};
+    is_int(env_open_arenas(&e, NULL, true), 0, "wasm_instantiates_from_zeroed_arenas");
+    is_int(call1(&e, "fib", 20, res), 0, "wasm_fib_runs_from_zeroed_arenas");
+    is_int(res[0], 6765, "wasm_fib_20_from_zeroed_arenas");
+    e.ex.fuel = 1000000;
+    is_int(call1(&e, "spin", 100, res), 0, "wasm_spin_runs_from_zeroed_arenas");
+    is_int(1000000 - e.ex.fuel, 3 + 12 * 100, "wasm_fuel_the_same_from_zeroed_arenas");
+    env_close(&e);
 }
 
 /* Every truncation and every single-byte corruption is refused or runs cleanly. */
@@ -444,6 +492,7 @@ int main(void)
     }
     env_close(&e);
     test_memory_limit();
+    test_zeroed_arenas();
     test_hostile();
     test_deep_stack_compiles();
     test_arity_limit();

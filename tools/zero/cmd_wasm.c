@@ -174,8 +174,13 @@ static int load_instance(const struct run_opts *o, struct wasm_exec *ex,
     struct wasm_error err;
     struct wasm_module *m;
     size_t size = wasm_module_arena_hint(len);
-    *mem1 = malloc(size);
-    wasm_arena_init(&a, *mem1, size);
+    *mem1 = calloc(1, size); /* fresh pages: the arena need not clear them again */
+    if (*mem1 == NULL) {
+        free(bytes);
+        fprintf(stderr, "zero wasm: out of memory for the module (%zu bytes)\n", size);
+        return -1;
+    }
+    wasm_arena_init_zeroed(&a, *mem1, size);
     int rc = wasm_module_load(bytes, len, &a, NULL, &m, &err);
     free(bytes);
     if (rc < 0) {
@@ -199,8 +204,12 @@ static int load_instance(const struct run_opts *o, struct wasm_exec *ex,
         return -1;
     }
     size = wasm_instance_arena_size(m, NULL);
-    *mem2 = malloc(size);
-    wasm_arena_init(&a, *mem2, size);
+    *mem2 = calloc(1, size);
+    if (*mem2 == NULL) {
+        fprintf(stderr, "zero wasm: out of memory for the instance (%zu bytes)\n", size);
+        return -1;
+    }
+    wasm_arena_init_zeroed(&a, *mem2, size);
     ex->fuel = o->fuel;
     rc = wasm_instantiate(m, NULL, 0, &a, NULL, ex, inst, &err);
     if (rc == ZERR_TRAP) {
@@ -269,11 +278,15 @@ int zero_cmd_wasm(int argc, char **argv)
     struct wasm_exec ex;
     struct wasm_arena ea;
     size_t exsize = wasm_exec_arena_size(NULL);
-    void *exmem = malloc(exsize);
+    void *exmem = calloc(1, exsize);
+    if (exmem == NULL) {
+        fprintf(stderr, "zero wasm: out of memory for the value stack (%zu bytes)\n", exsize);
+        return ZERO_EXIT_USAGE;
+    }
     void *mem1 = NULL;
     void *mem2 = NULL;
     struct wasm_instance *inst = NULL;
-    wasm_arena_init(&ea, exmem, exsize);
+    wasm_arena_init_zeroed(&ea, exmem, exsize);
     int status = ZERO_EXIT_USAGE;
     if (wasm_exec_init(&ex, &ea, NULL) == 0) {
         int rc = load_instance(&o, &ex, &inst, &mem1, &mem2);
