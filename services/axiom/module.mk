@@ -15,6 +15,8 @@ axiom_crash_SRCS := tests/services/axiom/crash_test.c
 axiom_crash_LIBS := $(AXIOM_LIBS)
 
 SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t tests/tools/zero_hosted_wasm.t
+# An independent verifier in JavaScript, written from docs/, agrees with zero verify.
+SCRIPT_TESTS += tests/tools/verify_js.t
 
 FUZZERS += axiom_entry disk_record
 axiom_entry_SRCS := fuzz/axiom_entry.c

@@ -178,7 +178,15 @@ static int ax_check_identity(const struct ax_state *s, const struct ax_action *a
         }
     } else {
         err = id_check_live(&s->ids, a->name);
-        if (err == 0 && a->kind == AX_ID_REVOKE && strcmp(a->name, s->node) == 0) {
+        if (err == ZERR_NOENT) {
+            ax_why(why, cap, "%s %s: no principal %s", ax_kind_name(a->kind), a->name, a->name);
+            return err;
+        }
+        if (err == ZERR_PERM) {
+            ax_why(why, cap, "%s %s: %s is revoked", ax_kind_name(a->kind), a->name, a->name);
+            return err;
+        }
+        if (a->kind == AX_ID_REVOKE && strcmp(a->name, s->node) == 0) {
             ax_why(why, cap, "the node principal %s cannot be revoked", a->name);
             return ZERR_PERM;
         }

@@ -49,10 +49,12 @@ check "hosted_unknown_principal_denied" has "$out" 'denied: unknown principal no
 out=$(session 'as alice policy allow * * *')
 check "hosted_policy_change_needs_policy" has "$out" 'denied: no rule allows alice policy.add policy'
 
-out=$(session 'id revoke alice' 'as bot note hi' 'id list')
+out=$(session 'id revoke alice' 'as bot note hi' 'id list' 'id revoke alice' 'id rotate bot')
 check "hosted_revoke_commits" has "$out" 'committed #4 '
 check "hosted_revoked_agent_cannot_act" has "$out" 'denied: principal bot is revoked'
 check "hosted_id_list_shows_revoked" has "$out" 'alice +user +root +0 revoked'
+check "hosted_revoking_twice_says_already_revoked" has "$out" 'denied: id.revoke alice: alice is revoked'
+check "hosted_rotating_revoked_says_revoked" has "$out" 'denied: id.rotate bot: bot is revoked'
 
 out=$(session 'axiom head' 'id create carol --kind service' 'axiom log 2' 'axiom verify')
 check "hosted_restart_keeps_every_entry" has "$out" 'sequence +#4 \(5 entries\)'
