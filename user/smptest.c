@@ -55,39 +55,6 @@ static struct zsys cpu_info(void)
     return r;
 }
 
-static uint64_t free_frames(void)
-{
-    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
-    zsys_raw(&r);
-    return r.rdi;
-}
-
-static uint64_t ticks(void)
-{
-    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
-    zsys_raw(&r);
-    return r.rdx;
-}
-
-/*
- * The free-frame count once it reaches want, or whatever it is after about
- * five seconds.  A process killed while its thread runs on another CPU
- * gives its address space back when that CPU leaves the thread (at once,
- * on the reschedule IPI the kill sends; later when the host has not run
- * that virtual CPU yet), so a count taken right after a remote kill may
- * still lack those frames for a moment.  A real leak never settles.
- */
-static uint64_t settled_frames(uint64_t want)
-{
-    uint64_t start = ticks();
-    uint64_t n = free_frames();
-    while (n != want && ticks() - start < 500) {
-        zero_yield();
-        n = free_frames();
-    }
-    return n;
-}
-
 /*
  * Maps and unmaps a page at va once, so that the page tables around it
  * exist before frames are counted (they stay until the space goes).
@@ -300,7 +267,7 @@ static int stress_round(uint32_t ncpus, uint64_t exit_ntfn)
 
 static void test_stress(uint32_t ncpus, uint64_t exit_ntfn)
 {
-    uint64_t frames = free_frames();
+    uint64_t frames = zero_free_frames();
     uint64_t slots = used_slots();
     int failures = 0;
     for (int r = 0; r < STRESS_ROUNDS; r++) {
@@ -310,14 +277,15 @@ static void test_stress(uint32_t ncpus, uint64_t exit_ntfn)
     is_int((int64_t)client_errors, 0, "stress_no_lost_or_wrong_reply");
     is_int((int64_t)client_replies, (int64_t)STRESS_ROUNDS * STRESS_CALLS * ncpus,
            "stress_every_call_answered");
-    is_int((int64_t)settled_frames(frames), (int64_t)frames, "stress_returns_every_frame");
+    is_int((int64_t)zero_free_frames_settled(frames), (int64_t)frames,
+           "stress_returns_every_frame");
     is_int((int64_t)used_slots(), (int64_t)slots, "stress_returns_every_capability_slot");
 }
 
 /* After an unmap returns, the writer on another CPU can no longer write the page. */
 static void test_tlb_shootdown(uint64_t exit_ntfn)
 {
-    uint64_t frames = free_frames();
+    uint64_t frames = zero_free_frames();
     int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
     int64_t w = spawn(R_WRITER, 0, (uint64_t)ep, exit_ntfn);
     affinity((uint64_t)w, 2);
@@ -348,7 +316,8 @@ static void test_tlb_shootdown(uint64_t exit_ntfn)
     zsys3(SYS_CAP_DELETE, (uint64_t)f, 0, 0);
     zsys3(SYS_CAP_DELETE, child_as, 0, 0);
     zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
-    is_int((int64_t)settled_frames(frames), (int64_t)frames, "shootdown_test_returns_every_frame");
+    is_int((int64_t)zero_free_frames_settled(frames), (int64_t)frames,
+           "shootdown_test_returns_every_frame");
 }
 
 #define RACE_ROUNDS 8
@@ -379,7 +348,7 @@ static void racer(uint64_t ep)
  */
 static void test_teardown_races(uint32_t ncpus, uint64_t exit_ntfn)
 {
-    uint64_t frames = free_frames();
+    uint64_t frames = zero_free_frames();
     uint64_t slots = used_slots();
     int failures = 0;
     for (int round = 0; round < RACE_ROUNDS; round++) {
@@ -423,7 +392,8 @@ static void test_teardown_races(uint32_t ncpus, uint64_t exit_ntfn)
     zero_call((uint64_t)ep, ZERO_CAP_NONE, &m);
     is_int(wait_child(exit_ntfn, s), 0, "server_after_races_exits_cleanly");
     zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
-    is_int((int64_t)settled_frames(frames), (int64_t)frames, "teardown_races_return_every_frame");
+    is_int((int64_t)zero_free_frames_settled(frames), (int64_t)frames,
+           "teardown_races_return_every_frame");
     is_int((int64_t)used_slots(), (int64_t)slots, "teardown_races_return_every_capability_slot");
 }
 
@@ -465,7 +435,7 @@ static void test_notification_ping_pong(void)
 /* Kills a spinner running on CPU 1; wakes a receiver blocked on CPU 1 by deleting its endpoint. */
 static void test_cross_cpu_teardown(uint64_t exit_ntfn)
 {
-    uint64_t frames = free_frames();
+    uint64_t frames = zero_free_frames();
     int64_t s = spawn(R_SPIN, 0, ZERO_CAP_NONE, exit_ntfn);
     affinity((uint64_t)s, 2);
     for (int i = 0; i < 5; i++) {
@@ -478,17 +448,18 @@ static void test_cross_cpu_teardown(uint64_t exit_ntfn)
     int64_t rc = spawn(R_RECEIVER, 0, (uint64_t)ep, exit_ntfn);
     affinity((uint64_t)rc, 2);
     struct zsys info;
-    uint64_t t0 = ticks();
+    uint64_t t0 = zero_ticks();
     do {
         zero_yield();
         info = (struct zsys){SYS_CAP_INFO, (uint64_t)rc, 0, 0, 0, 0, 0};
         zsys_raw(&info);
-    } while (info.r10 != THREAD_RECV && ticks() < t0 + 500);
+    } while (info.r10 != THREAD_RECV && zero_ticks() < t0 + 500);
     is_int((int64_t)info.r10, THREAD_RECV, "receiver_blocks_on_cpu_1");
     is_int(zsys3(SYS_CAP_REVOKE, (uint64_t)ep, 0, 0), 1, "revoke_receivers_endpoint_cap");
     is_int(zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0), 0, "delete_last_endpoint_cap");
     is_int(wait_child(exit_ntfn, rc), ZERR_BADCAP, "receiver_on_cpu_1_woken_with_badcap");
-    is_int((int64_t)settled_frames(frames), (int64_t)frames, "teardown_returns_every_frame");
+    is_int((int64_t)zero_free_frames_settled(frames), (int64_t)frames,
+           "teardown_returns_every_frame");
 }
 
 /* Time (rdtsc) for ncpus workers, each pinned by mask(i); 0 on failure. */

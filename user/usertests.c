@@ -57,20 +57,6 @@ static int64_t cap_info(uint64_t h, struct zsys *out)
     return (int64_t)r.rax;
 }
 
-static uint64_t free_frames(void)
-{
-    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
-    zsys_raw(&r);
-    return r.rdi;
-}
-
-static uint64_t ticks(void)
-{
-    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
-    zsys_raw(&r);
-    return r.rdx;
-}
-
 static int64_t spawn(enum role role, uint64_t ep, uint64_t exit_ntfn)
 {
     return zsys4(SYS_SPAWN, 0, role, ep, exit_ntfn);
@@ -436,13 +422,13 @@ static void test_isolation(uint64_t exit_ntfn)
     zsys4(SYS_MAP, ZERO_SLOT_ASPACE, f, SECRET_VA, ZERO_MAP_WRITE);
     volatile uint64_t *secret = (volatile uint64_t *)SECRET_VA;
     secret[0] = 0x5ec7e7;
-    uint64_t before = free_frames();
+    uint64_t before = zero_free_frames();
     for (size_t i = 0; i < sizeof(attacks) / sizeof(attacks[0]); i++) {
         int64_t th = spawn(attacks[i].role, ZERO_CAP_NONE, exit_ntfn);
         is_int(wait_child(exit_ntfn, th), ZERR_TRAP, attacks[i].name);
     }
     ok(secret[0] == 0x5ec7e7, "secret_intact_after_attacks");
-    is_int(free_frames(), before, "stopped_processes_return_every_frame");
+    is_int(zero_free_frames_settled(before), before, "stopped_processes_return_every_frame");
 }
 
 static void worker(uint64_t ntfn)
@@ -482,11 +468,11 @@ static void test_preemption(uint64_t exit_ntfn)
     ok(spin >= 0, "spawn_spinner");
     /* On more than one CPU: make the spinner share this thread's CPU. */
     is_int(zsys3(SYS_THREAD_AFFINITY, (uint64_t)spin, 1, 0), 0, "spinner_pinned_to_cpu_0");
-    uint64_t t0 = ticks();
+    uint64_t t0 = zero_ticks();
     for (int i = 0; i < 3; i++) {
         zero_yield(); /* the spinner never yields: only preemption brings us back */
     }
-    ok(ticks() > t0, "spinner_does_not_starve_others");
+    ok(zero_ticks() > t0, "spinner_does_not_starve_others");
     is_int(zsys3(SYS_THREAD_KILL, (uint64_t)spin, 0, 0), 0, "kill_spinner");
     is_int(wait_child(exit_ntfn, spin), ZERR_DENIED, "killed_spinner_reports_denied");
 }
@@ -575,25 +561,25 @@ static int stress_round(uint64_t exit_ntfn)
 /* More process lives than the kernel has process and thread slots: leaks would show. */
 static void test_stress(uint64_t exit_ntfn)
 {
-    uint64_t frames = free_frames();
+    uint64_t frames = zero_free_frames();
     uint64_t slots = used_slots();
     int failures = 0;
     for (int i = 0; i < 150 && failures == 0; i++) {
         failures += stress_round(exit_ntfn);
     }
     is_int(failures, 0, "stress_150_spawn_ipc_exit_rounds");
-    is_int(free_frames(), frames, "stress_returns_every_frame");
+    is_int(zero_free_frames_settled(frames), frames, "stress_returns_every_frame");
     is_int(used_slots(), slots, "stress_returns_every_capability_slot");
 }
 
 static void test_timers(void)
 {
     int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
-    uint64_t t0 = ticks();
+    uint64_t t0 = zero_ticks();
     is_int(zsys3(SYS_TIMER, (uint64_t)n, 30000000, 0), 0, "timer_arm");
     uint64_t bits = 0;
     zero_wait((uint64_t)n, &bits, 1);
-    ok(bits == 1 && ticks() >= t0 + 3, "timer_signals_notification_after_delay");
+    ok(bits == 1 && zero_ticks() >= t0 + 3, "timer_signals_notification_after_delay");
     is_int(zsys3(SYS_TIMER, ZERO_SLOT_CONSOLE, 1000, 0), ZERR_BADCAP, "timer_needs_notification");
     int64_t ro = derive((uint64_t)n, CAP_RIGHT_READ, 0);
     is_int(zsys3(SYS_TIMER, (uint64_t)ro, 1000, 0), ZERR_PERM, "timer_needs_write_right");
@@ -634,10 +620,10 @@ static void test_user_hal(void)
 
 static void test_fuzz(uint64_t exit_ntfn)
 {
-    uint64_t before = free_frames();
+    uint64_t before = zero_free_frames();
     int64_t th = spawn(R_FUZZ, ZERO_CAP_NONE, exit_ntfn);
     is_int(wait_child(exit_ntfn, th), 0, "random_hostile_syscalls_leave_kernel_running");
-    is_int(free_frames(), before, "fuzzed_process_returns_every_frame");
+    is_int(zero_free_frames_settled(before), before, "fuzzed_process_returns_every_frame");
 }
 
 static int run_main(void)

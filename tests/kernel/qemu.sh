@@ -26,9 +26,10 @@ tap_check() {
     fi
 }
 
-# diag_log LOG: shows a log as TAP diagnostics.
+# diag_log LOG: shows a log as TAP diagnostics on stderr, which prove shows
+# even when it is not verbose (so a failure in CI comes with its log).
 diag_log() {
-    sed 's/^/# /' "$1"
+    sed 's/^/# /' "$1" >&2
 }
 
 # qemu_run_input LOG TIMEOUT PROMPT INPUT ARGS...: like qemu_run, but types
