@@ -195,6 +195,7 @@ struct proc {
     struct notification *exit_ntfn; /* signalled (bit exit_bits) when it dies */
     uint64_t exit_bits;
     int exit_status;
+    bool exit_deferred; /* dead, exit_ntfn not yet signalled: another CPU still has as loaded */
 };
 
 struct thread_queue {

@@ -50,6 +50,34 @@ static void fmap_forget(const struct aspace *as)
     }
 }
 
+static struct proc *proc_of_aspace(struct aspace *as)
+{
+    return (struct proc *)((char *)as - offsetof(struct proc, as));
+}
+
+/* True if a CPU other than this one has as loaded (one of its threads is leaving it). */
+static bool aspace_loaded_elsewhere(const struct aspace *as)
+{
+    uint32_t self = arch_cpu()->id;
+    for (uint32_t i = 0; i < arch_cpu_count(); i++) {
+        if (i != self && arch_cpu_by_id(i)->as == as) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Signals p's exit notification, if it has one, and drops it. */
+static void proc_signal_exit(struct proc *p)
+{
+    p->exit_deferred = false;
+    if (p->exit_ntfn != NULL) {
+        notification_signal(p->exit_ntfn, p->exit_bits);
+        notification_put(p->exit_ntfn);
+        p->exit_ntfn = NULL;
+    }
+}
+
 /* Drops a reference; the last one destroys the address space. */
 void aspace_put(struct aspace *as)
 {
@@ -78,6 +106,10 @@ void aspace_switch(struct cpu *c, struct aspace *as)
     as_switch(old, as);
     c->as = as;
     if (old != NULL) {
+        struct proc *owner = proc_of_aspace(old);
+        if (owner->exit_deferred && !aspace_loaded_elsewhere(old)) {
+            proc_signal_exit(owner); /* its last thread has now left every CPU */
+        }
         aspace_put(old);
     }
 }
@@ -201,8 +233,12 @@ void thread_kill(struct thread *t, int status)
 }
 
 /*
- * Ends p: kills its threads, deletes its capabilities, signals its exit
- * notification, releases its address space.  Stops the machine when no
+ * Ends p: kills its threads, deletes its capabilities, releases its address
+ * space and signals its exit notification.  If one of its threads is still
+ * current on another CPU (killed from here), that CPU keeps the address
+ * space loaded until it reschedules, which the kill asked of it; the
+ * notification then waits until it has (aspace_switch), so that whoever is
+ * woken by it finds every frame of p back.  Stops the machine when no
  * process is left.
  */
 void proc_exit(struct proc *p, int status)
@@ -220,10 +256,10 @@ void proc_exit(struct proc *p, int status)
     }
     p->nthreads = 0;
     cap_space_clear(&p->cspace, cap_release, NULL);
-    if (p->exit_ntfn != NULL) {
-        notification_signal(p->exit_ntfn, p->exit_bits);
-        notification_put(p->exit_ntfn);
-        p->exit_ntfn = NULL;
+    if (aspace_loaded_elsewhere(&p->as)) {
+        p->exit_deferred = true;
+    } else {
+        proc_signal_exit(p);
     }
     aspace_put(&p->as);
     for (int i = 0; i < MAX_PROCS; i++) {

@@ -230,7 +230,9 @@ static void sys_cap_info(struct thread *t, struct trap_frame *f)
         f->rdx = c->badge;
         if (c->type == CAP_THREAD) {
             const struct thread *th = (const struct thread *)c->obj;
-            f->r10 = th->state;
+            /* A killed thread that has not yet left its CPU still reads as
+             * running: DEAD means it will never touch a CPU again. */
+            f->r10 = th->state == TS_DEAD && th->on_cpu ? TS_RUNNING : th->state;
             f->r8 = (uint64_t)(int64_t)th->exit_status;
         }
     }

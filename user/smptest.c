@@ -277,8 +277,7 @@ static void test_stress(uint32_t ncpus, uint64_t exit_ntfn)
     is_int((int64_t)client_errors, 0, "stress_no_lost_or_wrong_reply");
     is_int((int64_t)client_replies, (int64_t)STRESS_ROUNDS * STRESS_CALLS * ncpus,
            "stress_every_call_answered");
-    is_int((int64_t)zero_free_frames_settled(frames), (int64_t)frames,
-           "stress_returns_every_frame");
+    is_int((int64_t)zero_free_frames(), (int64_t)frames, "stress_returns_every_frame");
     is_int((int64_t)used_slots(), (int64_t)slots, "stress_returns_every_capability_slot");
 }
 
@@ -316,8 +315,7 @@ static void test_tlb_shootdown(uint64_t exit_ntfn)
     zsys3(SYS_CAP_DELETE, (uint64_t)f, 0, 0);
     zsys3(SYS_CAP_DELETE, child_as, 0, 0);
     zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
-    is_int((int64_t)zero_free_frames_settled(frames), (int64_t)frames,
-           "shootdown_test_returns_every_frame");
+    is_int((int64_t)zero_free_frames(), (int64_t)frames, "shootdown_test_returns_every_frame");
 }
 
 #define RACE_ROUNDS 8
@@ -392,8 +390,7 @@ static void test_teardown_races(uint32_t ncpus, uint64_t exit_ntfn)
     zero_call((uint64_t)ep, ZERO_CAP_NONE, &m);
     is_int(wait_child(exit_ntfn, s), 0, "server_after_races_exits_cleanly");
     zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
-    is_int((int64_t)zero_free_frames_settled(frames), (int64_t)frames,
-           "teardown_races_return_every_frame");
+    is_int((int64_t)zero_free_frames(), (int64_t)frames, "teardown_races_return_every_frame");
     is_int((int64_t)used_slots(), (int64_t)slots, "teardown_races_return_every_capability_slot");
 }
 
@@ -458,8 +455,7 @@ static void test_cross_cpu_teardown(uint64_t exit_ntfn)
     is_int(zsys3(SYS_CAP_REVOKE, (uint64_t)ep, 0, 0), 1, "revoke_receivers_endpoint_cap");
     is_int(zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0), 0, "delete_last_endpoint_cap");
     is_int(wait_child(exit_ntfn, rc), ZERR_BADCAP, "receiver_on_cpu_1_woken_with_badcap");
-    is_int((int64_t)zero_free_frames_settled(frames), (int64_t)frames,
-           "teardown_returns_every_frame");
+    is_int((int64_t)zero_free_frames(), (int64_t)frames, "teardown_returns_every_frame");
 }
 
 /* Time (rdtsc) for ncpus workers, each pinned by mask(i); 0 on failure. */

@@ -428,7 +428,7 @@ static void test_isolation(uint64_t exit_ntfn)
         is_int(wait_child(exit_ntfn, th), ZERR_TRAP, attacks[i].name);
     }
     ok(secret[0] == 0x5ec7e7, "secret_intact_after_attacks");
-    is_int(zero_free_frames_settled(before), before, "stopped_processes_return_every_frame");
+    is_int(zero_free_frames(), before, "stopped_processes_return_every_frame");
 }
 
 static void worker(uint64_t ntfn)
@@ -568,7 +568,7 @@ static void test_stress(uint64_t exit_ntfn)
         failures += stress_round(exit_ntfn);
     }
     is_int(failures, 0, "stress_150_spawn_ipc_exit_rounds");
-    is_int(zero_free_frames_settled(frames), frames, "stress_returns_every_frame");
+    is_int(zero_free_frames(), frames, "stress_returns_every_frame");
     is_int(used_slots(), slots, "stress_returns_every_capability_slot");
 }
 
@@ -623,7 +623,7 @@ static void test_fuzz(uint64_t exit_ntfn)
     uint64_t before = zero_free_frames();
     int64_t th = spawn(R_FUZZ, ZERO_CAP_NONE, exit_ntfn);
     is_int(wait_child(exit_ntfn, th), 0, "random_hostile_syscalls_leave_kernel_running");
-    is_int(zero_free_frames_settled(before), before, "fuzzed_process_returns_every_frame");
+    is_int(zero_free_frames(), before, "fuzzed_process_returns_every_frame");
 }
 
 static int run_main(void)

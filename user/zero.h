@@ -125,25 +125,6 @@ static inline uint64_t zero_ticks(void)
     return r.rdx;
 }
 
-/*
- * The free-frame count once it reaches want, or whatever it is after about
- * five seconds.  A process that ends while one of its threads runs on
- * another CPU gives its address space back when that CPU leaves the thread
- * (at once, on the reschedule IPI; later when the host has not run that
- * virtual CPU yet), so a count taken right after a child's exit may lack
- * those frames for a moment.  A real leak never settles.
- */
-static inline uint64_t zero_free_frames_settled(uint64_t want)
-{
-    uint64_t start = zero_ticks();
-    uint64_t n = zero_free_frames();
-    while (n != want && zero_ticks() - start < 500) {
-        zero_yield();
-        n = zero_free_frames();
-    }
-    return n;
-}
-
 static inline uint64_t zero_rdtsc(void)
 {
     uint32_t lo;
