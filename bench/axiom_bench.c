@@ -31,8 +31,9 @@ struct run {
     pthread_mutex_t mu;
     /* Proposers of batch n wait on batch_cv[n & 1]: at most two batches
      * have waiters (the one being written and the open one), so finishing
-     * a batch wakes only its own proposers, plus one of the next batch to
-     * lead it.  room_cv: proposers waiting for a full open batch to go. */
+     * a batch wakes only its own proposers; the next batch is led by the
+     * first proposer to come back (or woken by a worker that leaves).
+     * room_cv: proposers waiting for a full open batch to go. */
     pthread_cond_t batch_cv[2];
     pthread_cond_t room_cv;
     struct axiom *ax;

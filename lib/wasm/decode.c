@@ -36,7 +36,7 @@ void *wasm_alloc(struct wasm_arena *a, size_t n)
         return NULL;
     }
     void *p = a->base + a->low;
-    bool clean = a->low >= a->zero_from && a->low + n <= a->zero_to;
+    bool clean = wasm_arena_known_zero(a, a->low, n);
     a->low += need;
     if (a->zero_from < a->low) {
         a->zero_from = a->low; /* handed out: its owner may write it */

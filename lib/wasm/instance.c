@@ -202,7 +202,7 @@ static int build(struct wasm_instance *inst, const struct wasm_extern *imports,
         }
         struct wasm_memory *mem = wasm_alloc(a, sizeof *mem);
         /* the reservation is zeroed page by page as it comes into use */
-        size_t zero_from = a->zero_from, zero_to = a->zero_to;
+        struct wasm_arena before = *a; /* what was known to be zero */
         uint8_t *data = wasm_alloc_scratch(a, (size_t)max * WASM_PAGE);
         if (mem == NULL || (max && data == NULL)) {
             return alloc_fail(err);
@@ -210,7 +210,7 @@ static int build(struct wasm_instance *inst, const struct wasm_extern *imports,
         a->size -= a->high; /* make the scratch reservation permanent */
         a->high = 0;
         size_t at = max ? (size_t)(data - a->base) : 0, len = (size_t)l->min * WASM_PAGE;
-        if (len != 0 && !(at >= zero_from && at + len <= zero_to)) {
+        if (len != 0 && !wasm_arena_known_zero(&before, at, len)) {
             memset(data, 0, len); /* not known to be zero already */
         }
         wasm_memory_init(mem, data, l->min, max, l->has_max);

@@ -111,6 +111,9 @@ int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out);
  * with a proposal number, "Zero OS proposal v2" NUL, CBOR [proposer, action, payload, number]. */
 int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, size_t *len);
 
+/* The entry format a is (to be) written in: a->format, or AX_ENTRY_VERSION when 0. */
+unsigned ax_action_format(const struct ax_action *a);
+
 int ax_checkpoint_encode(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len);
 int ax_checkpoint_decode(const uint8_t *buf, size_t len, struct ax_checkpoint *out);
 

@@ -74,8 +74,7 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
     }
 }
 
-/* The entry format a is written in (0 means the current one). */
-static unsigned ax_format_of(const struct ax_action *a)
+unsigned ax_action_format(const struct ax_action *a)
 {
     return a->format != 0 ? a->format : AX_ENTRY_VERSION;
 }
@@ -96,7 +95,7 @@ static int ax_check_kind(const struct ax_action *a)
  * and a proposal number goes with a signature. */
 static int ax_check_action(const struct ax_action *a)
 {
-    unsigned f = ax_format_of(a);
+    unsigned f = ax_action_format(a);
 
     if (f > AX_ENTRY_VERSION || (a->has_nonce && (!a->has_sig || f < 2 || a->nonce == 0))) {
         return ZERR_INVAL;
@@ -115,7 +114,7 @@ int ax_entry_encode(const struct ax_entry *en, uint8_t *buf, size_t cap, size_t 
     cbor_enc_init(&e, buf, cap);
     cbor_put_map(&e, 8 + (a->has_sig ? 1 : 0) + (a->has_nonce ? 1 : 0));
     cbor_put_uint(&e, 0);
-    cbor_put_uint(&e, ax_format_of(a));
+    cbor_put_uint(&e, ax_action_format(a));
     cbor_put_uint(&e, 1);
     cbor_put_uint(&e, en->seq);
     cbor_put_uint(&e, 2);

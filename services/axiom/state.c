@@ -273,7 +273,7 @@ static int ax_check_sig(const struct ax_action *a, const struct id_principal *p,
 {
     uint8_t msg[AX_ENTRY_MAX];
     size_t len = 0;
-    unsigned format = a->format != 0 ? a->format : AX_ENTRY_VERSION;
+    unsigned format = ax_action_format(a);
     unsigned long long next = (unsigned long long)p->proposals + 1;
 
     if (!a->has_sig) {
@@ -306,7 +306,7 @@ static int ax_check_sig(const struct ax_action *a, const struct id_principal *p,
 static int ax_check_format(const struct ax_state *s, const struct ax_action *a, char *why,
                            size_t cap)
 {
-    unsigned format = a->format != 0 ? a->format : AX_ENTRY_VERSION;
+    unsigned format = ax_action_format(a);
 
     if (format < s->format || format > AX_ENTRY_VERSION) {
         ax_why(why, cap, "entry format %u after format %u", format, (unsigned)s->format);
@@ -477,7 +477,7 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         id_do_proposal(&s->ids, a->proposer, a->nonce);
         s->ids_dirty = true;
     }
-    unsigned format = a->format != 0 ? a->format : AX_ENTRY_VERSION;
+    unsigned format = ax_action_format(a);
     if (format > s->format) {
         s->format = (uint8_t)format; /* the state encoding follows (docs/formats.md) */
         s->ids_dirty = true;

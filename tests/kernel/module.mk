@@ -6,7 +6,8 @@ kernel_elf_SRCS := tests/kernel/elf_test.c kernel/elf.c
 kernel_elf_LIBS := base hal
 kernel_ipc_SRCS := tests/kernel/ipc_test.c kernel/ipc.c kernel/sched.c
 kernel_ipc_LIBS := kcap base hal
-# libFuzzer target: the ELF loader on any bytes (frames and mappings stubbed).
+# libFuzzer target: the ELF loader on any bytes, with frames from a fixed pool
+# and mappings recorded in place of the kernel's page tables.
 FUZZERS += elf_load
 elf_load_SRCS := fuzz/elf_load.c kernel/elf.c
 elf_load_LIBS := base hal

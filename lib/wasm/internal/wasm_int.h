@@ -18,6 +18,12 @@
 
 /* Allocates n zeroed bytes (8-aligned) from the low end; NULL when full. */
 void *wasm_alloc(struct wasm_arena *a, size_t n);
+
+/* True if a's bytes [at, at + n) are known to hold zeros. */
+static inline bool wasm_arena_known_zero(const struct wasm_arena *a, size_t at, size_t n)
+{
+    return at >= a->zero_from && at + n <= a->zero_to;
+}
 /* Allocates n bytes (8-aligned, not zeroed) from the high end. */
 void *wasm_alloc_scratch(struct wasm_arena *a, size_t n);
 
