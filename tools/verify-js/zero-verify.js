@@ -541,7 +541,7 @@ function fileSource(fd) {
         }
         return out;
     };
-    return {size, read};
+    return {size, read, fd};
 }
 
 // Both formats are whole 512-byte sectors (formats.md).
@@ -1347,6 +1347,29 @@ disk, a torn tail after the last batch is named after it), or
 file, or neither a disk nor an export.  Exit 3: an internal error.
 `;
 
+// The verdict on the file at path: the exit status and what to print.
+function verdictOf(path) {
+    let src;
+    try {
+        src = fileSource(fs.openSync(path, 'r'));
+    } catch (err) {
+        return {status: 2, err: `zero-verify: cannot read ${path}: ${err.message}\n`};
+    }
+    try {
+        const r = verifySource(src);
+        const tail = r.torn ? `; torn tail of ${r.torn} bytes after it (never acknowledged)` : '';
+        return {status: 0, out: `ok: ${r.entries} entries verified; head ${r.head}; ` +
+                                `state root ${r.stateRoot}${tail}\n`};
+    } catch (err) {
+        if (err instanceof UsageError) return {status: 2, err: `zero-verify: ${path}: ${err.message}\n`};
+        if (err instanceof Bad) return {status: 1, out: `bad: entry #${err.seq}: ${err.message}\n`};
+        // A bug here, not a verdict on the log: keep it apart from exit 1.
+        return {status: 3, err: `zero-verify: internal error: ${err.stack}\n`};
+    } finally {
+        fs.closeSync(src.fd);
+    }
+}
+
 function main(argv) {
     if (argv.includes('--help') || argv.includes('-h')) {
         process.stdout.write(USAGE);
@@ -1356,38 +1379,16 @@ function main(argv) {
         process.stderr.write(USAGE);
         return 2;
     }
-    let src;
-    try {
-        src = fileSource(fs.openSync(argv[0], 'r'));
-    } catch (err) {
-        process.stderr.write(`zero-verify: cannot read ${argv[0]}: ${err.message}\n`);
-        return 2;
-    }
-    try {
-        const r = verifySource(src);
-        const tail = r.torn ? `; torn tail of ${r.torn} bytes after it (never acknowledged)` : '';
-        console.log(`ok: ${r.entries} entries verified; head ${r.head}; state root ${r.stateRoot}` +
-                    tail);
-        return 0;
-    } catch (err) {
-        if (err instanceof UsageError) {
-            process.stderr.write(`zero-verify: ${argv[0]}: ${err.message}\n`);
-            return 2;
-        }
-        if (err instanceof Bad) {
-            console.log(`bad: entry #${err.seq}: ${err.message}`);
-            return 1;
-        }
-        // A bug here, not a verdict on the log: keep it apart from exit 1.
-        process.stderr.write(`zero-verify: internal error: ${err.stack}\n`);
-        return 3;
-    }
+    const v = verdictOf(argv[0]);
+    if (v.out) process.stdout.write(v.out);
+    if (v.err) process.stderr.write(v.err);
+    return v.status;
 }
 
 // For the test and the test-log forger (forge.js).
 module.exports = {blake3, blake3Keyed, blake3DeriveKey, decodeCbor, encodeCbor, CborMap, CborNeg,
                   ed25519Verify, decodePoint, hasSmallOrder, parseRule, parseEntry, parseCheckpoint,
                   proposalMessage, checkpointMessage, State, MerkleTree, Bad, openContainer,
-                  bufferSource, regionRead, frameBatch, verifyFile};
+                  bufferSource, regionRead, frameBatch, verifyFile, verdictOf};
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
