@@ -398,9 +398,9 @@ int main(int argc, char **argv)
     }
     if (argc == 3 && strcmp(argv[1], "cases") == 0) {
         for (size_t i = 0; i < fg_ncases; i++) {
-            for (uint8_t out = FG_OUT_EXPORT; out <= FG_OUT_DISK; out++) {
+            for (unsigned out = FG_OUT_EXPORT; out <= FG_OUT_DISK; out++) {
                 if ((fg_cases[i].outs & out) != 0) {
-                    fg_emit(&fg_cases[i], out, argv[2], img);
+                    fg_emit(&fg_cases[i], (uint8_t)out, argv[2], img);
                 }
             }
         }

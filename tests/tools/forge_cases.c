@@ -325,13 +325,13 @@ static void cp_batch(struct ax_checkpoint *c)
     c->batch++;
 }
 
-#define CP(fn, editor)                               \
-    static void fn(struct forge *f)                  \
-    {                                                \
-        const struct fg_cpopt cp = {.edit = editor}; \
-        fg_base(f);                                  \
-        fg_put(f, fg_note("alice", "x"), NULL);      \
-        fg_seal(f, &cp);                             \
+#define CP(fn, editor)                                 \
+    static void fn(struct forge *f)                    \
+    {                                                  \
+        const struct fg_cpopt cp = {.edit = (editor)}; \
+        fg_base(f);                                    \
+        fg_put(f, fg_note("alice", "x"), NULL);        \
+        fg_seal(f, &cp);                               \
     }
 CP(c_cp_head, cp_head)
 CP(c_cp_root, cp_root)

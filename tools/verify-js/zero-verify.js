@@ -531,11 +531,18 @@ function bufferSource(buf) {
 }
 
 function fileSource(fd) {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError('a directory');
+    const size = st.size;
     const read = (off, len) => {
         const out = Buffer.alloc(Math.max(0, Math.min(len, size - off)));
         for (let got = 0; got < out.length;) {
-            const n = fs.readSync(fd, out, got, out.length - got, off + got);
+            let n;
+            try {
+                n = fs.readSync(fd, out, got, out.length - got, off + got);
+            } catch (err) {
+                throw new UsageError(`cannot read: ${err.message}`);
+            }
             if (n === 0) throw new UsageError('the file shrank while being read');
             got += n;
         }
@@ -1349,10 +1356,12 @@ file, or neither a disk nor an export.  Exit 3: an internal error.
 
 // The verdict on the file at path: the exit status and what to print.
 function verdictOf(path) {
-    let src;
+    let src, fd;
     try {
-        src = fileSource(fs.openSync(path, 'r'));
+        fd = fs.openSync(path, 'r');
+        src = fileSource(fd);
     } catch (err) {
+        if (fd !== undefined) fs.closeSync(fd);
         return {status: 2, err: `zero-verify: cannot read ${path}: ${err.message}\n`};
     }
     try {
