@@ -90,11 +90,25 @@ check "log_refuses_a_torn_genesis_batch_exit_1" test $? -eq 1
 "$zero" export "$work/cases/torn-genesis-batch.disk" "$work/x" >/dev/null 2>&1
 check "export_refuses_a_torn_genesis_batch_exit_1" bash -c "test $? -eq 1 && test ! -s '$work/x'"
 
-# Inputs are opened read-only: a file nobody may write verifies.
-cp "$work/cases/base.export" "$work/ro.export"
-chmod 0444 "$work/ro.export"
-check "verify_reads_a_read_only_export" bash -c "'$zero' verify '$work/ro.export' >/dev/null"
-check "log_reads_a_read_only_export" bash -c "'$zero' log '$work/ro.export' >/dev/null"
+# Inputs are opened read-only: an export and a disk nobody may write
+# verify, list and export (as an unprivileged user when run as root).
+as_user=()
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+mkdir -p "$work/ro" "$work/out"
+cp "$work/cases/base.export" "$work/cases/base.disk" "$work/ro/"
+chmod 0755 "$work" "$work/ro"
+chmod 0777 "$work/out"
+chmod 0444 "$work/ro/base.export" "$work/ro/base.disk"
+read_only() {
+    "${as_user[@]}" "$zero" verify "$work/ro/base.export" >/dev/null &&
+        "${as_user[@]}" "$zero" verify "$work/ro/base.disk" >/dev/null &&
+        "${as_user[@]}" "$zero" log "$work/ro/base.disk" >/dev/null &&
+        "${as_user[@]}" "$zero" export "$work/ro/base.disk" "$work/out/x" >/dev/null &&
+        cmp -s "$work/out/x" "$work/ro/base.export"
+}
+check "verify_log_export_read_a_file_they_may_not_write" read_only
 
 # --- differential fuzzing ----------------------------------------------------
 differ() {
