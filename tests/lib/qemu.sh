@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Helpers for the kernel's QEMU tests (sourced by tests/kernel/*.t).
+# Helpers for the shell tests that boot the x86_64 kernel in QEMU and turn
+# what it prints into TAP (sourced by tests/kernel/*.t, tests/system/*.t ...).
 # qemu_run LOG TIMEOUT ARGS...: boots QEMU with the serial console in LOG and
 # isa-debug-exit; sets QEMU_STATUS to QEMU's exit status.
 set -uo pipefail
@@ -53,4 +54,39 @@ qemu_run_input() {
     wait "$qpid"
     QEMU_STATUS=$?
     exec 3>&-
+}
+
+# qemu_forward_tap LOG [SUFFIX]: renumbers the guest's TAP lines in LOG into
+# this stream (TESTNUM goes on counting), with " [SUFFIX]" after each name
+# when given.
+qemu_forward_tap() {
+    local line
+    while IFS= read -r line; do
+        TESTNUM=$((TESTNUM + 1))
+        if [ $# -ge 2 ]; then
+            echo "$line" | sed -E "s/^(ok|not ok)( - [^#]*)?/\1 $TESTNUM\2 [$2]/"
+        else
+            echo "$line" | sed -E "s/^(ok|not ok)/\1 $TESTNUM/"
+        fi
+    done < <(grep -aE '^(ok|not ok) ' "$1" | tr -d '\r' | sed -E 's/^(ok|not ok) [0-9]+/\1/')
+}
+
+# qemu_suite NAME MIN TIMEOUT ARGS...: boots QEMU with ARGS, shows the
+# guest's other output as diagnostics, forwards its TAP, then checks that at
+# least MIN tests ran and that QEMU's exit status says all passed (the
+# guest's tap_core exits through isa-debug-exit with status 1 on success).
+# Prints the plan: a test file that calls it has nothing else to say.
+qemu_suite() {
+    local name=$1 min=$2 secs=$3 log
+    shift 3
+    log=$(mktemp)
+    qemu_run "$log" "$secs" "$@"
+    grep -av -E '^(ok|not ok|1\.\.)' "$log" | tr -d '\r' | sed 's/^/# /'
+    qemu_forward_tap "$log"
+    rm -f "$log"
+    [ "$TESTNUM" -ge "$min" ]
+    tap_check $? "${name}_ran_the_whole_suite ($TESTNUM)"
+    [ "$QEMU_STATUS" = 1 ]
+    tap_check $? "${name}_exit_status_reports_success (qemu status $QEMU_STATUS)"
+    echo "1..$TESTNUM"
 }
