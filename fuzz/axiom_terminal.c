@@ -9,7 +9,7 @@
 
 #include "base/assert.h"
 #include "base/string.h"
-#include "services/node/node.h"
+#include "services/init/node.h"
 #include "services/terminal/terminal.h"
 
 #define FUZZ_DISK (1024u * 1024u)

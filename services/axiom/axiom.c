@@ -14,7 +14,7 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "hal/hal.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/sequencer.h"
 #include "services/axiom/internal/disk.h"
 #include "services/axiom/internal/log.h"
 

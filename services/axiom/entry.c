@@ -5,7 +5,7 @@
  */
 #include "base/errors.h"
 #include "base/string.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/entry.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
     "?", "genesis", "id.create", "id.rotate", "id.revoke", "policy.add", "policy.remove", "note"};

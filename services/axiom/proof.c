@@ -3,7 +3,8 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "crypto/ed25519.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/merkle.h"
+#include "services/axiom/receipt.h"
 
 #define CP_MAGIC "zero-consistency-v1"
 #define CP_BYTES_MAX 300

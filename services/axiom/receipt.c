@@ -4,7 +4,8 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/merkle.h"
+#include "services/axiom/receipt.h"
 
 #define RC_MAGIC "zero-receipt-v1"
 

@@ -1,13 +1,13 @@
 /*
  * The Axiom as a service: the messages other services send it through the
- * service runtime (services/runtime/runtime.h).  Part of the Axiom's public
+ * service runtime (svcrt/runtime.h).  Part of the Axiom's public
  * interface; see docs/services.md.
  */
 #ifndef ZERO_SERVICES_AXIOM_SERVICE_H
 #define ZERO_SERVICES_AXIOM_SERVICE_H
 
 #include "services/axiom/axiom.h"
-#include "services/runtime/runtime.h"
+#include "svcrt/runtime.h"
 
 enum axiom_op {
     AXIOM_OP_SUBMIT = 1, /* in: struct ax_action; out: struct axiom_result (after the flush) */

@@ -16,7 +16,7 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/state.h"
 
 static void ax_why(char *why, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
