@@ -31,8 +31,12 @@ static int node_format(struct node *n, const char *node_name)
     uint8_t disk_id[KEYS_SECRET_LEN];
     int err = keys_make_root(root);
 
-    err = err != 0 ? err : keys_make_root(disk_id);
-    err = err != 0 ? err : ax_format(n->dev, root, disk_id, node_name);
+    if (err == 0) {
+        err = keys_make_root(disk_id);
+    }
+    if (err == 0) {
+        err = ax_format(n->dev, root, disk_id, node_name);
+    }
     secure_zero(root, sizeof(root));
     n->formatted = err == 0;
     return err;
@@ -82,22 +86,35 @@ static int node_grant(struct node *n, uint32_t server, uint32_t client, uint64_t
 static int node_wire(struct node *n)
 {
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
-    int err = node_grant(n, n->sid_keys, n->sid_axiom, KEYS_BADGE_SIGN, &n->h_axiom_keys);
+    /* server, client, badge, where the client keeps its handle (docs/services.md) */
+    const struct {
+        uint32_t server, client;
+        uint64_t badge;
+        uint32_t *handle;
+    } grants[] = {
+        {n->sid_keys, n->sid_axiom, KEYS_BADGE_SIGN, &n->h_axiom_keys},
+        {n->sid_keys, n->sid_ident, KEYS_BADGE_PUBLIC, &n->ident.h_keys},
+        {n->sid_axiom, n->sid_ident, rw, &n->ident.h_axiom},
+        {n->sid_axiom, n->sid_policy, rw, &n->policy.h_axiom},
+        {n->sid_ident, n->sid_term, 0, &n->shell.h_ident},
+        {n->sid_policy, n->sid_term, 0, &n->shell.h_policy},
+        {n->sid_axiom, n->sid_term, rw, &n->shell.h_axiom},
+    };
 
-    err = err != 0 ? err
-                   : node_grant(n, n->sid_keys, n->sid_ident, KEYS_BADGE_PUBLIC, &n->ident.h_keys);
-    err = err != 0 ? err : node_grant(n, n->sid_axiom, n->sid_ident, rw, &n->ident.h_axiom);
-    err = err != 0 ? err : node_grant(n, n->sid_axiom, n->sid_policy, rw, &n->policy.h_axiom);
-    err = err != 0 ? err : node_grant(n, n->sid_ident, n->sid_term, 0, &n->shell.h_ident);
-    err = err != 0 ? err : node_grant(n, n->sid_policy, n->sid_term, 0, &n->shell.h_policy);
-    err = err != 0 ? err : node_grant(n, n->sid_axiom, n->sid_term, rw, &n->shell.h_axiom);
+    for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
+        int err =
+            node_grant(n, grants[i].server, grants[i].client, grants[i].badge, grants[i].handle);
+        if (err != 0) {
+            return err;
+        }
+    }
     n->ident.rt = &n->rt;
     n->ident.self = n->sid_ident;
     n->policy.rt = &n->rt;
     n->policy.self = n->sid_policy;
     n->shell.rt = &n->rt;
     n->shell.self = n->sid_term;
-    return err;
+    return 0;
 }
 
 /* Starts the key service with the root secret, in this process or behind keys_remote. */
@@ -153,7 +170,9 @@ int node_start_remote_keys(struct node *n, struct blk *dev, const char *node_nam
         return err;
     }
     err = node_register(n);
-    err = err != 0 ? err : node_wire(n);
+    if (err == 0) {
+        err = node_wire(n);
+    }
     if (err != 0) {
         zfmt_snprintf(why, whycap, "cannot wire the services: %s", zerr_text(err));
         node_keys_stop(n);

@@ -9,6 +9,7 @@
 #include "base/errors.h"
 #include "crypto/ed25519.h"
 #include "services/init/node.h"
+#include "services/terminal/terminal.h"
 #include "tap.h"
 
 #define DISK (2u * 1024u * 1024u)
@@ -146,6 +147,39 @@ static void test_signed_proposal(void)
            "axiom_accepts_next_proposal_number");
 }
 
+/* Runs one terminal line of len bytes (it may hold NUL bytes). */
+static int term_line(struct term *t, const char *bytes, size_t len)
+{
+    static char line[TERM_MAX_LINE + 1];
+
+    memcpy(line, bytes, len);
+    line[len] = '\0';
+    return term_execute(t, line, len);
+}
+
+static void test_terminal(void)
+{
+    static struct term t;
+    struct axiom_result res;
+    uint64_t before = axiom_durable(&node.axiom.ax);
+
+    term_init(&t, shell_cmds, shell_ncmds, &node.shell);
+    is_int(term_line(&t, "id create x\0y", 13), ZERR_INVAL,
+           "terminal_refuses_a_line_with_a_nul_byte");
+    ok(id_find(&node.axiom.ax.st->ids, "x") == NULL && axiom_durable(&node.axiom.ax) == before,
+       "terminal_line_with_a_nul_byte_commits_nothing");
+    is_int(term_line(&t, "as nobody note hi", 17), ZERR_NOPRINCIPAL,
+           "terminal_unknown_proposer_is_a_refusal_code");
+    is_int(axiom_durable(&node.axiom.ax), before, "terminal_refusal_commits_nothing");
+
+    memset(&res, 0, sizeof(res));
+    struct rt_msg m = {AXIOM_OP_VERIFY, {0}, NULL, 0, &res, sizeof(res), 0};
+    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), 0, "axiom_verify_succeeds");
+    ok(res.seq == before && res.checkpoints == node.axiom.ax.next_batch,
+       "axiom_verify_reports_entries_and_checkpoints_in_their_own_fields");
+    is_int(res.dec.rule, 0, "axiom_verify_leaves_the_decision_empty");
+}
+
 static void test_revocation(void)
 {
     struct axiom_result res;
@@ -179,6 +213,7 @@ int main(void)
     test_runtime();
     test_services();
     test_signed_proposal();
+    test_terminal();
     test_revocation();
     node_stop(&node);
     free(mem);
