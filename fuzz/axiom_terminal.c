@@ -9,7 +9,7 @@
 
 #include "base/assert.h"
 #include "base/string.h"
-#include "services/node/node.h"
+#include "services/init/node.h"
 #include "services/terminal/terminal.h"
 
 #define FUZZ_DISK (1024u * 1024u)
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (n <= TERM_MAX_LINE) {
                 memcpy(line, data + start, n);
                 line[n] = '\0';
-                (void)term_execute(&term, line);
+                (void)term_execute(&term, line, n);
             }
             start = i + 1;
         }

@@ -5,7 +5,12 @@
 # $(call for_platform,NAME): non-empty when NAME is built on this platform.
 for_platform = $(if $($(1)_PLATFORMS),$(filter $(PLATFORM),$($(1)_PLATFORMS)),$(PLATFORM))
 objs_of = $(patsubst %,$(O)/obj/%.o,$(basename $(1)))
-libs_of = $(foreach l,$(sort $($(1)_LIBS)),$(O)/lib/lib$(l).a)
+# A library declares the libraries it uses directly in <lib>_LIBS, as a
+# program does; $(call lib_closure,LIST) adds everything they use in turn
+# (cycles are fine: the second argument holds the names already expanded).
+lib_closure = $(call lib_closure_step,$(sort $(1)),)
+lib_closure_step = $(if $(filter-out $(2),$(1)),$(call lib_closure_step,$(sort $(1) $(foreach l,$(filter-out $(2),$(1)),$($(l)_LIBS))),$(1)),$(1))
+libs_of = $(foreach l,$(call lib_closure,$($(1)_LIBS)),$(O)/lib/lib$(l).a)
 # Archives are linked as a group (wasm-ld always resolves across archives),
 # so the order of <name>_LIBS does not matter.
 ifeq ($(PLATFORM),wasm)
@@ -25,7 +30,7 @@ endif
 ifeq ($(FUZZ),1)
   MY_PROGS :=
   MY_FUZZERS := $(FUZZERS)
-  MY_LIBS := $(sort $(foreach f,$(FUZZERS),$($(f)_LIBS)))
+  MY_LIBS := $(call lib_closure,$(foreach f,$(FUZZERS),$($(f)_LIBS)))
 endif
 
 # ---- objects ---------------------------------------------------------------

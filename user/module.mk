@@ -3,6 +3,7 @@
 ifeq ($(PLATFORM),x86_64)
 LIBS += zuser
 zuser_SRCS := user/lib/crt0.S user/lib/print.c
+zuser_LIBS := base hal
 USER_LDLIBS := -T user/user.ld -Wl,-z,max-page-size=4096 -Wl,--build-id=none -lgcc
 
 PROGS += hello echo usertests ipcbench smptest

@@ -7,4 +7,5 @@ ifeq ($(PLATFORM),x86_64)
 hal_SRCS += drivers/virtio-blk/virtio_blk.c
 LIBS += vblk_server
 vblk_server_SRCS := drivers/virtio-blk/server.c
+vblk_server_LIBS := svcrt_x86 zuser base hal
 endif

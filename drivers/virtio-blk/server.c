@@ -4,7 +4,7 @@
 #include "base/errors.h"
 #include "base/string.h"
 #include "drivers/virtio-blk/virtio_blk.h"
-#include "services/runtime/x86_64/rtx.h"
+#include "svcrt/x86_64/rtx.h"
 
 struct vblk_server {
     struct vblk dev;

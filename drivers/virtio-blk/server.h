@@ -2,7 +2,7 @@
  * virtio-blk as a driver process: the device, its DMA memory and the PCI
  * port capabilities stay in the driver's address space; clients reach it
  * through an endpoint over the service runtime's x86_64 channel
- * (services/runtime/x86_64/rtx.h).
+ * (svcrt/x86_64/rtx.h).
  *
  *   VBLK_OP_SIZE                          -> 8 bytes: device size in bytes
  *   VBLK_OP_READ  a0 offset, a1 length    -> the bytes

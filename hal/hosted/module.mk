@@ -2,4 +2,5 @@
 ifeq ($(PLATFORM),hosted)
 LIBS += hal
 hal_SRCS := $(wildcard hal/hosted/*.c)
+hal_LIBS := base
 endif

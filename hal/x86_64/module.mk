@@ -27,6 +27,8 @@ endif
 ifeq ($(PLATFORM),x86_64)
 LIBS += hal
 hal_SRCS += $(wildcard hal/x86_64/user/*.c) # drivers/virtio-blk adds its driver
+# a disk in a driver process is reached through the runtime's IPC back end
+hal_LIBS := zuser svcrt_x86 base
 endif
 
 # build/zero.iso: GRUB (BIOS and UEFI) with the kernel and init, Zero OS itself

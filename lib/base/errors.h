@@ -33,7 +33,8 @@
     X(ZERR_TRAP, -19, "execution trapped")                 \
     X(ZERR_LIMIT, -20, "limit exceeded")                   \
     X(ZERR_OVERFLOW, -21, "arithmetic overflow")           \
-    X(ZERR_PERM, -22, "operation not permitted")
+    X(ZERR_PERM, -22, "operation not permitted")           \
+    X(ZERR_NOPRINCIPAL, -23, "unknown principal")
 
 enum zerr {
 #define ZERR_ENUM(name, value, text) name = (value),
@@ -42,7 +43,7 @@ enum zerr {
 };
 
 /* The smallest (most negative) defined code. */
-#define ZERR_MIN ZERR_PERM
+#define ZERR_MIN ZERR_NOPRINCIPAL
 
 /* Returns the symbolic name of code ("ZERR_IO"), or "ZERR_UNKNOWN". */
 const char *zerr_name(int code);

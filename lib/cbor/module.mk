@@ -1,6 +1,7 @@
 # lib/cbor: deterministic CBOR encoder and strict decoder (freestanding).
 LIBS += cbor
 cbor_SRCS := lib/cbor/cbor.c
+cbor_LIBS := base
 zero_CMD_LIBS += cbor
 
 FUZZERS += cbor_decode

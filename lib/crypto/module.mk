@@ -3,6 +3,7 @@ LIBS += crypto
 crypto_SRCS := lib/crypto/blake3.c lib/crypto/blake3_portable.c lib/crypto/blake3_dispatch.c \
                lib/crypto/sha512.c lib/crypto/ct.c \
                lib/crypto/ed25519.c lib/crypto/ed25519_sc.c
+crypto_LIBS := base
 zero_CMD_LIBS += crypto
 
 # Hosted x86_64 builds add the SIMD BLAKE3 back ends, chosen at run time by

@@ -2,6 +2,7 @@
 # into the kernel, which is built without SSE).
 LIBS += wasm
 wasm_SRCS := $(wildcard lib/wasm/*.c)
+wasm_LIBS := base hal
 wasm_PLATFORMS := hosted x86_64 wasm
 # sqrt must compile to the instruction, never to a libm call for errno
 wasm_CFLAGS := -fno-math-errno

@@ -9,12 +9,13 @@
  * record of a later batch behind it is a torn tail and is cut back; damage
  * followed by a later batch is corruption and is refused.
  */
+#include "base/assert.h"
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "hal/hal.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/sequencer.h"
 #include "services/axiom/internal/disk.h"
 #include "services/axiom/internal/log.h"
 
@@ -146,18 +147,27 @@ int axiom_scan(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r
     return err;
 }
 
+/* Writes n bytes at device offset off and flushes: 0 once they are durable. */
+static int ax_write_durably(struct blk *dev, uint64_t off, const void *buf, size_t n)
+{
+    int err = blk_write(dev, off, buf, n);
+
+    if (err != 0) {
+        return err;
+    }
+    return blk_flush(dev);
+}
+
 /* Zeroes a torn tail of len bytes at log offset off, durably. */
 static int ax_cut_tail(struct axiom *ax, uint64_t off, uint64_t len)
 {
     uint64_t n = (len + HAL_BLK_SECTOR - 1) / HAL_BLK_SECTOR * HAL_BLK_SECTOR;
-    int err;
 
     if (n > ax->lay.log_len - off) {
         n = ax->lay.log_len - off;
     }
     memset(ax->open.buf, 0, (size_t)n);
-    err = blk_write(ax->dev, ax->lay.log_off + off, ax->open.buf, (size_t)n);
-    return err != 0 ? err : blk_flush(ax->dev);
+    return ax_write_durably(ax->dev, ax->lay.log_off + off, ax->open.buf, (size_t)n);
 }
 
 static void ax_adopt(struct axiom *ax, const struct ax_replay *r)
@@ -217,8 +227,14 @@ int axiom_open(struct axiom *ax, struct blk *dev, ax_sign_fn sign, void *sign_ct
     if (err == ZERR_NOENT) {
         ax_say(rec->why, sizeof(rec->why), "the disk is not formatted", "");
     }
-    err = err != 0 ? err : ax_alloc(ax);
-    err = err != 0 ? err : ax_recover(ax, rec);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_alloc(ax);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_recover(ax, rec);
     if (err != 0) {
         ax_free(ax);
     }
@@ -274,7 +290,9 @@ int axiom_propose(struct axiom *ax, const struct ax_action *a, struct policy_dec
     e.dec = *d;
     /* Decode-then-perform: size the entry (the root has a fixed size) before applying. */
     err = ax_entry_encode(&e, buf, sizeof(buf), &len);
-    err = err != 0 ? err : ax_room(ax, axlog_rec_size(len), why, whycap);
+    if (err == 0) {
+        err = ax_room(ax, axlog_rec_size(len), why, whycap);
+    }
     if (err != 0) {
         if (err == ZERR_FULL && why != NULL && why[0] == '\0') {
             ax_say(why, whycap, "entry too large", "");
@@ -290,9 +308,11 @@ int axiom_propose(struct axiom *ax, const struct ax_action *a, struct policy_dec
     }
     ax_state_perform(ax->st, &e.a);
     memcpy(e.state_root, ax->st->root, AX_HASH_LEN);
-    (void)ax_entry_encode(&e, buf, sizeof(buf), &len);
-    (void)axlog_put(ax->open.buf, AX_MAX_BATCH, &ax->open.len, AXLOG_ENTRY, ax->open.number, e.seq,
+    err = ax_entry_encode(&e, buf, sizeof(buf), &len);
+    ZASSERT(err == 0, "an entry sized before perform encodes after it (the root has a fixed size)");
+    err = axlog_put(ax->open.buf, AX_MAX_BATCH, &ax->open.len, AXLOG_ENTRY, ax->open.number, e.seq,
                     buf, len);
+    ZASSERT(err == 0, "the open batch has the room ax_room reserved for the entry");
     ax->open.count++;
     blake3_hash(buf, len, ax->head);
     ax_merkle_append(&ax->tree, ax->head);
@@ -320,8 +340,14 @@ static int ax_make_checkpoint(struct axiom *ax, uint8_t *out, size_t cap, size_t
         return ZERR_INVAL;
     }
     err = ax_checkpoint_message(&c, msg, sizeof(msg), &mlen);
-    err = err != 0 ? err : ax->sign(ax->sign_ctx, node->name, ax->open.key_gen, msg, mlen, c.sig);
-    return err != 0 ? err : ax_checkpoint_encode(&c, out, cap, len);
+    if (err != 0) {
+        return err;
+    }
+    err = ax->sign(ax->sign_ctx, node->name, ax->open.key_gen, msg, mlen, c.sig);
+    if (err != 0) {
+        return err;
+    }
+    return ax_checkpoint_encode(&c, out, cap, len);
 }
 
 int axiom_seal(struct axiom *ax, struct ax_batch **out)
@@ -341,9 +367,10 @@ int axiom_seal(struct axiom *ax, struct ax_batch **out)
         return ZERR_NOENT;
     }
     err = ax_make_checkpoint(ax, cp, sizeof(cp), &len);
-    err = err != 0 ? err
-                   : axlog_put(ax->open.buf, AX_MAX_BATCH, &ax->open.len, AXLOG_CHECKPOINT,
-                               ax->open.number, ax->next_seq, cp, len);
+    if (err == 0) {
+        err = axlog_put(ax->open.buf, AX_MAX_BATCH, &ax->open.len, AXLOG_CHECKPOINT,
+                        ax->open.number, ax->next_seq, cp, len);
+    }
     if (err != 0) {
         ax->broken = true;
         return err;
@@ -364,13 +391,10 @@ int axiom_seal(struct axiom *ax, struct ax_batch **out)
 
 int axiom_write(struct axiom *ax, struct ax_batch *b)
 {
-    int err;
-
     if (b->off + b->len > ax->lay.log_len) {
         return ZERR_FULL;
     }
-    err = blk_write(ax->dev, ax->lay.log_off + b->off, b->buf, b->len);
-    return err != 0 ? err : blk_flush(ax->dev);
+    return ax_write_durably(ax->dev, ax->lay.log_off + b->off, b->buf, b->len);
 }
 
 void axiom_complete(struct axiom *ax, struct ax_batch *b, int err)
@@ -425,7 +449,10 @@ static int ax_format_genesis(struct axiom *ax, struct keys *k, const char *node_
     ax->sign = axiom_sign_with_keys;
     ax->sign_ctx = k;
     err = axiom_propose(ax, &a, &d, &seq, hash, NULL, 0);
-    err = err != 0 ? err : axiom_seal(ax, &b);
+    if (err != 0) {
+        return err;
+    }
+    err = axiom_seal(ax, &b);
     if (err != 0) {
         return err;
     }
@@ -455,7 +482,9 @@ int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
     memcpy(ax.lay.disk_id, disk_id, 16);
     keys_init(&k, root_secret);
     err = keys_public(&k, node_name, 0, ax.lay.node_pub);
-    err = err != 0 ? err : ax_alloc(&ax);
+    if (err == 0) {
+        err = ax_alloc(&ax);
+    }
     if (err == 0) {
         ax_state_init(ax.st);
         ax_merkle_init(&ax.tree);
@@ -463,13 +492,11 @@ int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
     }
     if (err == 0) {
         ax_keyslot_encode(root_secret, ax.lay.node_pub, blk);
-        err = blk_write(dev, ax.lay.keyslot_off, blk, AX_BLOCK);
-        err = err != 0 ? err : blk_flush(dev);
+        err = ax_write_durably(dev, ax.lay.keyslot_off, blk, AX_BLOCK);
     }
     if (err == 0) {
         ax_super_encode(&ax.lay, blk);
-        err = blk_write(dev, 0, blk, AX_BLOCK);
-        err = err != 0 ? err : blk_flush(dev);
+        err = ax_write_durably(dev, 0, blk, AX_BLOCK);
     }
     memset(blk, 0, sizeof(blk));
     keys_wipe(&k);

@@ -8,7 +8,7 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ct.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/log.h"
 #include "services/axiom/internal/disk.h"
 #include "services/axiom/internal/log.h"
 

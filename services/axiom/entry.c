@@ -5,7 +5,8 @@
  */
 #include "base/errors.h"
 #include "base/string.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/entry.h"
+#include "services/axiom/internal/codec.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
     "?", "genesis", "id.create", "id.rotate", "id.revoke", "policy.add", "policy.remove", "note"};
@@ -143,33 +144,6 @@ int ax_entry_encode(const struct ax_entry *en, uint8_t *buf, size_t cap, size_t 
 }
 
 /* ---- decoding helpers: each consumes one item and checks its shape ---- */
-
-static int ax_get_key(cbor_dec *d, uint64_t want)
-{
-    uint64_t k = 0;
-    int err = cbor_get_uint(d, &k);
-
-    if (err != 0) {
-        return err;
-    }
-    return k == want ? 0 : ZERR_CORRUPT;
-}
-
-static int ax_get_fixed(cbor_dec *d, uint8_t *out, size_t n)
-{
-    const uint8_t *p = NULL;
-    size_t len = 0;
-    int err = cbor_get_bytes(d, &p, &len);
-
-    if (err != 0) {
-        return err;
-    }
-    if (len != n) {
-        return ZERR_CORRUPT;
-    }
-    memcpy(out, p, n);
-    return 0;
-}
 
 /* Reads a text item into out (cap bytes with the NUL); rejects NUL inside. */
 static int ax_get_str(cbor_dec *d, char *out, size_t cap)

@@ -7,7 +7,7 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/log.h"
 #include "services/axiom/internal/log.h"
 
 void axlog_le64(uint8_t *p, uint64_t v)

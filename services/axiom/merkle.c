@@ -8,7 +8,7 @@
 #include "base/errors.h"
 #include "base/string.h"
 #include "crypto/blake3.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/merkle.h"
 
 void ax_merkle_leaf(const uint8_t entry_hash[AX_HASH_LEN], uint8_t out[AX_HASH_LEN])
 {

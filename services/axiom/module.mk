@@ -1,18 +1,18 @@
 # services/axiom: the Axiom sequencer, state machine, disk format and replay.
 LIBS += axiom
 axiom_SRCS := $(wildcard services/axiom/*.c)
-AXIOM_LIBS := axiom policy identity keys block svcrt kcap crypto cbor base hal
-zero_CMD_LIBS += axiom policy identity keys block svcrt kcap
+axiom_LIBS := policy identity keys block svcrt crypto cbor base hal
+zero_CMD_LIBS += axiom
 
 TESTS += axiom_core
 axiom_core_SRCS := tests/services/axiom/axiom_test.c
-axiom_core_LIBS := $(AXIOM_LIBS)
+axiom_core_LIBS := axiom crypto base hal
 
 TESTS += axiom_tamper axiom_crash
 axiom_tamper_SRCS := tests/services/axiom/tamper_test.c
-axiom_tamper_LIBS := $(AXIOM_LIBS)
+axiom_tamper_LIBS := axiom crypto base hal
 axiom_crash_SRCS := tests/services/axiom/crash_test.c
-axiom_crash_LIBS := $(AXIOM_LIBS)
+axiom_crash_LIBS := axiom crypto base hal
 
 SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t tests/tools/zero_hosted_wasm.t
 # An independent verifier in JavaScript, written from docs/, agrees with zero verify.
@@ -20,36 +20,36 @@ SCRIPT_TESTS += tests/tools/verify_js.t
 
 FUZZERS += axiom_entry disk_record
 axiom_entry_SRCS := fuzz/axiom_entry.c
-axiom_entry_LIBS := $(AXIOM_LIBS)
+axiom_entry_LIBS := axiom crypto base hal
 axiom_entry_CORPUS := fuzz/corpus/axiom_entry
 disk_record_SRCS := fuzz/disk_record.c
-disk_record_LIBS := $(AXIOM_LIBS)
+disk_record_LIBS := axiom crypto base hal
 disk_record_CORPUS := fuzz/corpus/disk_record
 # zero verify's entry point over any export or disk (fuzz/axiom_image.c says how)
 FUZZERS += axiom_image
 axiom_image_SRCS := fuzz/axiom_image.c
-axiom_image_LIBS := $(AXIOM_LIBS)
+axiom_image_LIBS := axiom crypto base hal
 axiom_image_CORPUS := fuzz/corpus/axiom_image
 
 BENCHES += bench_axiom
 bench_axiom_SRCS := bench/axiom_bench.c
-bench_axiom_LIBS := $(AXIOM_LIBS)
+bench_axiom_LIBS := axiom crypto base hal
 bench_axiom_LDLIBS := -lsqlite3 -lpthread
 
 TESTS += axiom_merkle
 axiom_merkle_SRCS := tests/services/axiom/merkle_test.c
-axiom_merkle_LIBS := $(AXIOM_LIBS)
+axiom_merkle_LIBS := axiom crypto base hal
 
 TESTS += axiom_group
 axiom_group_SRCS := tests/services/axiom/group_test.c
-axiom_group_LIBS := $(AXIOM_LIBS)
+axiom_group_LIBS := axiom crypto base hal
 axiom_group_LDLIBS := -lpthread
 
 TESTS += axiom_proof axiom_replay
 axiom_proof_SRCS := tests/services/axiom/proof_test.c
-axiom_proof_LIBS := $(AXIOM_LIBS)
+axiom_proof_LIBS := axiom crypto base hal
 axiom_replay_SRCS := tests/services/axiom/replay_test.c
-axiom_replay_LIBS := $(AXIOM_LIBS)
+axiom_replay_LIBS := axiom crypto base hal
 SCRIPT_TESTS += tests/tools/zero_verify_proof.t
 
 # The same state machine, codec, recovery and tamper tests as wasm32 under Node.

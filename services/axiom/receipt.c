@@ -1,10 +1,12 @@
-/* Receipts: an entry, its inclusion proof and a signed checkpoint (axiom.h). */
+/* Receipts: an entry, its inclusion proof and a signed checkpoint (receipt.h). */
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/internal/codec.h"
+#include "services/axiom/merkle.h"
+#include "services/axiom/receipt.h"
 
 #define RC_MAGIC "zero-receipt-v1"
 
@@ -15,8 +17,11 @@ int ax_receipt_encode(const struct ax_receipt *rc, uint8_t *buf, size_t cap, siz
     cbor_enc e;
     int err = ax_checkpoint_encode(&rc->cp, cp, sizeof(cp), &cp_len);
 
-    if (err != 0 || rc->proof_len > 64) {
-        return err != 0 ? err : ZERR_INVAL;
+    if (err != 0) {
+        return err;
+    }
+    if (rc->proof_len > AX_PROOF_MAX) {
+        return ZERR_INVAL;
     }
     cbor_enc_init(&e, buf, cap);
     cbor_put_map(&e, 5);
@@ -25,10 +30,7 @@ int ax_receipt_encode(const struct ax_receipt *rc, uint8_t *buf, size_t cap, siz
     cbor_put_uint(&e, 1);
     cbor_put_bytes(&e, rc->entry, rc->entry_len);
     cbor_put_uint(&e, 2);
-    cbor_put_array(&e, rc->proof_len);
-    for (size_t i = 0; i < rc->proof_len; i++) {
-        cbor_put_bytes(&e, rc->proof[i], AX_HASH_LEN);
-    }
+    ax_put_proof(&e, (const uint8_t(*)[AX_HASH_LEN])rc->proof, rc->proof_len);
     cbor_put_uint(&e, 3);
     cbor_put_bytes(&e, cp, cp_len);
     cbor_put_uint(&e, 4);
@@ -36,53 +38,9 @@ int ax_receipt_encode(const struct ax_receipt *rc, uint8_t *buf, size_t cap, siz
     return cbor_enc_finish(&e, len);
 }
 
-static int rc_key(cbor_dec *d, uint64_t want)
-{
-    uint64_t k = 0;
-    int err = cbor_get_uint(d, &k);
-
-    return err != 0 ? err : (k == want ? 0 : ZERR_CORRUPT);
-}
-
-static int rc_fixed(cbor_dec *d, uint8_t *out, size_t n)
-{
-    const uint8_t *p = NULL;
-    size_t len = 0;
-    int err = cbor_get_bytes(d, &p, &len);
-
-    if (err == 0 && len != n) {
-        err = ZERR_CORRUPT;
-    }
-    if (err == 0) {
-        memcpy(out, p, n);
-    }
-    return err;
-}
-
-static int rc_proof(cbor_dec *d, struct ax_receipt *rc)
-{
-    uint64_t n = 0;
-    int err = rc_key(d, 2);
-
-    err = err != 0 ? err : cbor_get_array(d, &n);
-    if (err == 0 && n > 64) {
-        return ZERR_CORRUPT;
-    }
-    rc->proof_len = (size_t)n;
-    for (size_t i = 0; err == 0 && i < rc->proof_len; i++) {
-        err = rc_fixed(d, rc->proof[i], AX_HASH_LEN);
-    }
-    return err;
-}
-
 int ax_receipt_decode(const uint8_t *buf, size_t len, struct ax_receipt *rc)
 {
     cbor_dec d;
-    uint64_t n = 0;
-    const char *magic = NULL;
-    size_t mlen = 0;
-    const uint8_t *cp = NULL;
-    size_t cp_len = 0;
     int err = cbor_validate(buf, len, 2);
 
     if (err != 0) {
@@ -90,22 +48,31 @@ int ax_receipt_decode(const uint8_t *buf, size_t len, struct ax_receipt *rc)
     }
     memset(rc, 0, sizeof(*rc));
     cbor_dec_init(&d, buf, len);
-    err = cbor_get_map(&d, &n);
-    err = err != 0 ? err : (n == 5 ? 0 : ZERR_CORRUPT);
-    err = err != 0 ? err : rc_key(&d, 0);
-    err = err != 0 ? err : cbor_get_text(&d, &magic, &mlen);
-    if (err == 0 && (mlen != sizeof(RC_MAGIC) - 1 || memcmp(magic, RC_MAGIC, mlen) != 0)) {
-        return ZERR_CORRUPT;
+    err = ax_get_magic_map(&d, 5, RC_MAGIC);
+    if (err != 0) {
+        return err;
     }
-    err = err != 0 ? err : rc_key(&d, 1);
-    err = err != 0 ? err : cbor_get_bytes(&d, &rc->entry, &rc->entry_len);
-    err = err != 0 ? err : rc_proof(&d, rc);
-    err = err != 0 ? err : rc_key(&d, 3);
-    err = err != 0 ? err : cbor_get_bytes(&d, &cp, &cp_len);
-    err = err != 0 ? err : ax_checkpoint_decode(cp, cp_len, &rc->cp);
-    err = err != 0 ? err : rc_key(&d, 4);
-    err = err != 0 ? err : rc_fixed(&d, rc->node_pub, ID_PUB_LEN);
-    return err != 0 ? err : cbor_dec_finish(&d);
+    err = ax_get_key(&d, 1);
+    if (err != 0) {
+        return err;
+    }
+    err = cbor_get_bytes(&d, &rc->entry, &rc->entry_len);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_proof_field(&d, 2, rc->proof, &rc->proof_len);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_checkpoint_field(&d, 3, &rc->cp);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_fixed_field(&d, 4, rc->node_pub, ID_PUB_LEN);
+    if (err != 0) {
+        return err;
+    }
+    return cbor_dec_finish(&d);
 }
 
 int ax_receipt_verify(const struct ax_receipt *rc, struct ax_entry *e, char *why, size_t whycap)

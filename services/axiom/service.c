@@ -120,7 +120,7 @@ static int axsvc_replay(struct axiom_svc *s, ax_entry_fn fn, void *arg, struct a
         err = ZERR_CORRUPT;
     } else {
         memcpy(res->hash, st->root, AX_HASH_LEN);
-        res->dec.rule = (uint32_t)r.checkpoints;
+        res->checkpoints = r.checkpoints;
     }
     hal_page_free(st, pages);
     res->err = err;

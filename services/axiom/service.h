@@ -1,19 +1,19 @@
 /*
  * The Axiom as a service: the messages other services send it through the
- * service runtime (services/runtime/runtime.h).  Part of the Axiom's public
+ * service runtime (svcrt/runtime.h).  Part of the Axiom's public
  * interface; see docs/services.md.
  */
 #ifndef ZERO_SERVICES_AXIOM_SERVICE_H
 #define ZERO_SERVICES_AXIOM_SERVICE_H
 
 #include "services/axiom/axiom.h"
-#include "services/runtime/runtime.h"
+#include "svcrt/runtime.h"
 
 enum axiom_op {
     AXIOM_OP_SUBMIT = 1, /* in: struct ax_action; out: struct axiom_result (after the flush) */
     AXIOM_OP_STATE = 2,  /* out: const struct ax_state * (read-only view) */
     AXIOM_OP_HEAD = 3,   /* out: struct axiom_head */
-    AXIOM_OP_VERIFY = 4, /* out: struct axiom_result (seq: entries verified) */
+    AXIOM_OP_VERIFY = 4, /* out: struct axiom_result (seq, checkpoints: what verified) */
     AXIOM_OP_LOG = 5,    /* w[0]: how many of the latest; out: struct axiom_log_item[] */
 };
 
@@ -26,6 +26,7 @@ struct axiom_result {
     uint64_t seq;
     uint8_t hash[AX_HASH_LEN];
     struct policy_decision dec;
+    uint64_t checkpoints; /* AXIOM_OP_VERIFY: checkpoints (batches) verified */
     char why[160];
 };
 

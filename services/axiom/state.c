@@ -11,12 +11,13 @@
  */
 #include <stdarg.h>
 
+#include "base/assert.h"
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/state.h"
 
 static void ax_why(char *why, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -106,7 +107,8 @@ static void ax_state_update_root(struct ax_state *s)
     cbor_put_bytes(&e, s->pol_hash, AX_HASH_LEN);
     cbor_put_uint(&e, 5);
     cbor_put_uint(&e, s->notes);
-    (void)cbor_enc_finish(&e, &len);
+    int err = cbor_enc_finish(&e, &len);
+    ZASSERT(err == 0, "the state root's map fits its fixed buffer");
     blake3_hash(buf, len, s->root);
 }
 
@@ -417,7 +419,7 @@ int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct 
     p = id_find(&s->ids, a->proposer);
     if (p == NULL) {
         ax_why(why, whycap, "unknown principal %s", a->proposer);
-        return ZERR_NOENT;
+        return ZERR_NOPRINCIPAL;
     }
     if (p->revoked) {
         ax_why(why, whycap, "principal %s is revoked", a->proposer);
@@ -428,25 +430,31 @@ int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct 
     return err != 0 ? err : ax_decide_policy(s, a, p, d, why, whycap);
 }
 
-static void ax_perform_genesis(struct ax_state *s, const struct ax_action *a)
+/* Adds a rule that the decision already checked: it parses and fits the set. */
+static void ax_perform_add_rule(struct policy_set *pol, const char *text, uint8_t effect)
 {
     struct policy_rule rule;
+    int err = policy_parse(text, strlen(text), effect, &rule, NULL, 0);
+
+    ZASSERT(err == 0, "a decided policy rule parses");
+    uint32_t id = policy_do_add(pol, &rule);
+    ZASSERT(id != 0, "a decided policy rule fits the policy set");
+}
+
+static void ax_perform_genesis(struct ax_state *s, const struct ax_action *a)
+{
     char text[ID_NAME_MAX + 8];
 
     id_do_create(&s->ids, "", a->name, ID_KIND_NODE, a->pub, s->applied);
     memcpy(s->node, a->name, strlen(a->name) + 1);
     zfmt_snprintf(text, sizeof(text), "%s * *", a->name);
-    if (policy_parse(text, strlen(text), POLICY_ALLOW, &rule, NULL, 0) == 0) {
-        (void)policy_do_add(&s->pol, &rule);
-    }
+    ax_perform_add_rule(&s->pol, text, POLICY_ALLOW);
     s->ids_dirty = true;
     s->pol_dirty = true;
 }
 
 void ax_state_perform(struct ax_state *s, const struct ax_action *a)
 {
-    struct policy_rule rule;
-
     switch (a->kind) {
     case AX_GENESIS:
         ax_perform_genesis(s, a);
@@ -459,14 +467,14 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         id_do_rotate(&s->ids, a->name, a->pub);
         s->ids_dirty = true;
         break;
-    case AX_ID_REVOKE:
-        (void)id_do_revoke(&s->ids, a->name);
+    case AX_ID_REVOKE: {
+        uint32_t revoked = id_do_revoke(&s->ids, a->name);
+        ZASSERT(revoked > 0, "a decided revocation has a live target");
         s->ids_dirty = true;
         break;
+    }
     case AX_POLICY_ADD:
-        if (policy_parse(a->rule, strlen(a->rule), a->effect, &rule, NULL, 0) == 0) {
-            (void)policy_do_add(&s->pol, &rule);
-        }
+        ax_perform_add_rule(&s->pol, a->rule, a->effect);
         s->pol_dirty = true;
         break;
     case AX_POLICY_REMOVE:

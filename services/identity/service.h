@@ -8,7 +8,7 @@
 
 #include "services/axiom/service.h"
 #include "services/identity/identity.h"
-#include "services/runtime/runtime.h"
+#include "svcrt/runtime.h"
 
 enum idsvc_op {
     IDSVC_OP_CREATE = 1, /* in: struct idsvc_req (kind used) */

@@ -6,7 +6,7 @@
 #include "crypto/ct.h"
 #include "crypto/ed25519.h"
 #include "hal/hal.h"
-#include "services/runtime/runtime.h"
+#include "svcrt/runtime.h"
 
 /* Length of s, looking at most max bytes (strnlen is not in freestanding C). */
 static size_t keys_strnlen(const char *s, size_t max)

@@ -4,17 +4,6 @@
 #include "base/fmt.h"
 #include "base/string.h"
 
-/* Length of s, looking at most max bytes (strnlen is not in freestanding C). */
-static size_t polsvc_strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-
-    while (n < max && s[n] != '\0') {
-        n++;
-    }
-    return n;
-}
-
 int polsvc_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct polsvc *s = self;
@@ -33,7 +22,7 @@ int polsvc_handle(void *self, uint64_t badge, struct rt_msg *m)
     memset(&a, 0, sizeof(a));
     memcpy(a.proposer, rq->proposer, sizeof(a.proposer));
     if (m->op == POLSVC_OP_ADD) {
-        size_t n = polsvc_strnlen(rq->text, sizeof(rq->text));
+        size_t n = strnlen(rq->text, sizeof(rq->text));
         int err = policy_parse(rq->text, n, rq->effect, &rule, err_text, sizeof(err_text));
         if (err != 0) {
             res->err = err;

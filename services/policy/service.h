@@ -8,7 +8,7 @@
 
 #include "services/axiom/service.h"
 #include "services/policy/policy.h"
-#include "services/runtime/runtime.h"
+#include "svcrt/runtime.h"
 
 enum polsvc_op {
     POLSVC_OP_ADD = 1,    /* in: struct polsvc_req (effect, text) */

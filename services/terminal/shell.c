@@ -27,10 +27,10 @@ static int shell_usage(struct term *t, const char *usage)
     return ZERR_INVAL;
 }
 
-static bool shell_refusal(int err, const char *why)
+/* True if err is authority refusing a well-formed proposal (not bad input). */
+static bool shell_refusal(int err)
 {
-    return err == ZERR_DENIED || err == ZERR_PERM || err == ZERR_BADSIG ||
-           (err == ZERR_NOENT && strncmp(why, "unknown principal", 17) == 0);
+    return err == ZERR_DENIED || err == ZERR_PERM || err == ZERR_BADSIG || err == ZERR_NOPRINCIPAL;
 }
 
 /* Prints the outcome of a state change. */
@@ -44,7 +44,7 @@ static int shell_report(struct term *t, int err, const struct axiom_result *res)
         return 0;
     }
     const char *why = res->why[0] != '\0' ? res->why : zerr_text(err);
-    term_printf(t, "%s: %s\n", shell_refusal(err, why) ? "denied" : "error", why);
+    term_printf(t, "%s: %s\n", shell_refusal(err) ? "denied" : "error", why);
     return err;
 }
 
@@ -247,8 +247,9 @@ static int shell_axiom_verify(struct term *t)
         return err;
     }
     zfmt_hex(root, res.hash, AX_HASH_LEN);
-    term_printf(t, "ok: %llu entries in %u batches replayed from the disk; state root %s matches\n",
-                (unsigned long long)res.seq, (unsigned)res.dec.rule, root);
+    term_printf(t,
+                "ok: %llu entries in %llu batches replayed from the disk; state root %s matches\n",
+                (unsigned long long)res.seq, (unsigned long long)res.checkpoints, root);
     return 0;
 }
 

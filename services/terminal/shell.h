@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "services/identity/identity.h"
-#include "services/runtime/runtime.h"
+#include "svcrt/runtime.h"
 #include "services/terminal/terminal.h"
 
 struct shell {

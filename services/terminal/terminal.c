@@ -111,12 +111,16 @@ static int builtin_help(struct term *t)
     return 0;
 }
 
-int term_execute(struct term *t, char *line)
+int term_execute(struct term *t, char *line, size_t len)
 {
     char *argv[TERM_MAX_ARGS];
     int argc = 0;
-    int err = term_tokenize(line, argv, TERM_MAX_ARGS, &argc);
 
+    if (strlen(line) != len) { /* line[len] is NUL: a shorter string has one inside */
+        term_printf(t, "error: the line holds a NUL byte\n");
+        return ZERR_INVAL;
+    }
+    int err = term_tokenize(line, argv, TERM_MAX_ARGS, &argc);
     if (err == ZERR_INVAL) {
         term_printf(t, "error: unterminated quote\n");
         return err;
@@ -200,7 +204,7 @@ int term_run(struct term *t)
             last = ZERR_LIMIT;
             continue;
         }
-        last = term_execute(t, t->line);
+        last = term_execute(t, t->line, t->len);
     }
     return t->status;
 }

@@ -54,10 +54,12 @@ void term_printf(struct term *t, const char *fmt, ...) __attribute__((format(pri
 int term_tokenize(char *line, char **argv, int max_args, int *argc);
 
 /*
- * Runs one command line.  Errors are reported on the console.  Returns 0 or
- * the command's negative ZERR_* code.
+ * Runs one command line of len bytes (line[len] must be NUL).  A line that
+ * holds a NUL byte is refused whole (ZERR_INVAL), never cut at it.  Errors
+ * are reported on the console.  Returns 0 or the command's negative ZERR_*
+ * code.
  */
-int term_execute(struct term *t, char *line);
+int term_execute(struct term *t, char *line, size_t len);
 
 /*
  * Prompts, reads and runs lines until "exit" or the end of input.  Returns

@@ -2,7 +2,7 @@
 # Boot tests: direct -kernel (Multiboot 1) with and without modules, console
 # input, the kernel's fault self tests, and the GRUB ISO (Multiboot 2, init
 # is Zero OS's node, which needs RDRAND: -cpu max) under BIOS and UEFI (OVMF).
-source "$(dirname "$0")/qemu.sh"
+source "$(dirname "$0")/../lib/qemu.sh"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 PROMPT='type a line'

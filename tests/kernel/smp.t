@@ -12,19 +12,10 @@
 # each boot is measured (/proc/stat less QEMU's own time): if they took more
 # than a fifth of the host while the best boot ran, a miss is a skip, with
 # the figures.
-source "$(dirname "$0")/qemu.sh"
+source "$(dirname "$0")/../lib/qemu.sh"
 log=$(mktemp)
-trap 'rm -f "$log" "$log.tap"' EXIT
+trap 'rm -f "$log"' EXIT
 SMP_QEMU=(-accel tcg,thread=multi -cpu max -kernel "$KERNEL")
-
-# forward_tap LOG SUFFIX: renumbers the guest's TAP lines into this stream.
-forward_tap() {
-    grep -E '^(ok|not ok) ' "$1" | tr -d '\r' | sed -E 's/^(ok|not ok) [0-9]+/\1/' >"$1.tap"
-    while IFS= read -r line; do
-        TESTNUM=$((TESTNUM + 1))
-        echo "$line" | sed -E "s/^(ok|not ok)( - [^#]*)?/\1 $TESTNUM\2 [smp $2]/"
-    done <"$1.tap"
-}
 
 # host_busy: jiffies the host's CPUs have spent busy so far.
 host_busy() {
@@ -58,7 +49,7 @@ best_speedup() {
 
 for n in 1 2 4; do
     timed_qemu_run "$log" 120 "${SMP_QEMU[@]}" -smp "$n" -initrd build/x86_64/bin/smptest
-    forward_tap "$log" "$n"
+    qemu_forward_tap "$log" "smp $n"
     grep -q "^cpus: $n online" "$log"
     tap_check $? "boot_log_reports_${n}_cpus_online"
     ids=$(tr -d '\r' <"$log" | grep -cE '^smp: cpu [0-9]+ apic id [0-9]+ online')

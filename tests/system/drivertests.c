@@ -10,8 +10,8 @@
 #include "drivers/virtio-blk/server.h"
 #include "hal/hal.h"
 #include "hal/x86_64/user/blk_remote.h"
-#include "services/node/x86_64/init.h"
-#include "services/runtime/x86_64/rtx.h"
+#include "services/init/x86_64/init.h"
+#include "svcrt/x86_64/rtx.h"
 #include "tests/tap.h"
 #include "user/zero.h"
 

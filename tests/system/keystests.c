@@ -1,5 +1,5 @@
 /*
- * keystests: the key service in its own process (services/node/x86_64/
+ * keystests: the key service in its own process (services/init/x86_64/
  * keys_proc.c) as the node sees it.  Runs as init, spawns itself as the key
  * process, prints TAP and ends the machine through isa-debug-exit with 0
  * when every test passed.
@@ -9,9 +9,9 @@
 #include "crypto/ed25519.h"
 #include "hal/hal.h"
 #include "services/keys/keys.h"
-#include "services/node/x86_64/init.h"
-#include "services/node/x86_64/keys_proc.h"
-#include "services/runtime/runtime.h"
+#include "services/init/x86_64/init.h"
+#include "services/init/x86_64/keys_proc.h"
+#include "svcrt/runtime.h"
 #include "tests/tap.h"
 #include "user/zero.h"
 

@@ -2,19 +2,5 @@
 # Boots the kernel with tests/system/keystests.c as init (the key service in
 # its own process: badges enforced by the kernel, hostile requests) and
 # forwards its TAP; QEMU's exit status must say all passed.
-source "$(dirname "$0")/../kernel/qemu.sh"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-qemu_run "$log" 60 -cpu max -kernel "$KERNEL" -initrd build/x86_64/bin/keystests
-grep -v -E '^(ok|not ok|1\.\.)' "$log" | tr -d '\r' | sed 's/^/# /'
-grep -E '^(ok|not ok) ' "$log" | tr -d '\r' | sed -E 's/^(ok|not ok) [0-9]+/\1/' >"$log.tap"
-while IFS= read -r line; do
-    TESTNUM=$((TESTNUM + 1))
-    echo "$line" | sed -E "s/^(ok|not ok)/\1 $TESTNUM/"
-done <"$log.tap"
-rm -f "$log.tap"
-[ "$TESTNUM" -ge 20 ]
-tap_check $? "keystests_ran_the_whole_suite"
-[ "$QEMU_STATUS" = 1 ]
-tap_check $? "keystests_exit_status_reports_success (qemu status $QEMU_STATUS)"
-echo "1..$TESTNUM"
+source "$(dirname "$0")/../lib/qemu.sh"
+qemu_suite keystests 20 60 -cpu max -kernel "$KERNEL" -initrd build/x86_64/bin/keystests

@@ -8,15 +8,15 @@ devtests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/devtests: user/user.ld
 
 PROGS += keystests
-keystests_SRCS := tests/system/keystests.c services/node/x86_64/keys_proc.c \
-    services/node/x86_64/init.c tests/tap_core.c
-keystests_LIBS := keys svcrt_x86 node svcrt kcap crypto zuser base hal
+keystests_SRCS := tests/system/keystests.c services/init/x86_64/keys_proc.c \
+    services/init/x86_64/init.c tests/tap_core.c
+keystests_LIBS := keys svcrt svcrt_x86 init crypto zuser base hal
 keystests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/keystests: user/user.ld
 
 PROGS += drivertests
-drivertests_SRCS := tests/system/drivertests.c services/node/x86_64/init.c tests/tap_core.c
-drivertests_LIBS := vblk_server svcrt_x86 zuser base hal
+drivertests_SRCS := tests/system/drivertests.c services/init/x86_64/init.c tests/tap_core.c
+drivertests_LIBS := vblk_server svcrt svcrt_x86 zuser base hal
 drivertests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/drivertests: user/user.ld
 endif

@@ -4,7 +4,7 @@
 # serial console commit, deny, change policy and verify; the disk survives
 # power-off, passes the host's zero verify, and disks move between
 # zero-hosted and x86_64 both ways.  Bad disks are refused with a reason.
-source "$(dirname "$0")/../kernel/qemu.sh"
+source "$(dirname "$0")/../lib/qemu.sh"
 zero=build/bin/zero
 zh=build/bin/zero-hosted
 work=$(mktemp -d)

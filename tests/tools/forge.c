@@ -113,14 +113,20 @@ void fg_put(struct forge *f, struct ax_action a, const struct fg_opt *o)
     memcpy(e.prev, f->head, AX_HASH_LEN);
     e.prev[0] ^= o->bad_prev ? 1 : 0;
     e.a = a;
-    if (ax_state_decide(f->st, &a, &d, NULL, 0) != 0) {
+    bool decided = ax_state_decide(f->st, &a, &d, NULL, 0) == 0;
+    if (!decided) {
         d.allow = 1; /* the case breaks a rule: record it as if it held */
         d.rule = o->rule != 0 ? (uint32_t)o->rule : a.kind == AX_GENESIS ? 0 : 1;
     }
     d.rule = (uint32_t)((int)d.rule + o->rule_delta);
     d.allow = o->record_deny ? 0 : d.allow;
     e.dec = d;
-    ax_state_perform(f->st, &a);
+    /* Perform is defined only on decided actions (it asserts what decide
+     * checked); an entry that breaks a rule records the state it left alone,
+     * and a verifier must refuse it at the decision, before any state root. */
+    if (decided) {
+        ax_state_perform(f->st, &a);
+    }
     memcpy(e.state_root, f->st->root, AX_HASH_LEN);
     e.state_root[0] ^= o->bad_root ? 1 : 0;
     if (ax_entry_encode(&e, buf, sizeof(buf), &len) != 0) {

@@ -3,6 +3,6 @@
 # verifiers must reach the documents' verdict, and the same one.
 PROGS += zero-forge
 zero-forge_SRCS := tests/tools/forge.c tests/tools/forge_cases.c tests/tools/forge_fuzz.c
-zero-forge_LIBS = $(AXIOM_LIBS)
+zero-forge_LIBS = axiom cbor crypto base hal
 zero-forge_PLATFORMS := hosted
 SCRIPT_TESTS += tests/tools/forged.t

@@ -12,7 +12,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "hal/hal.h"
-#include "services/node/node.h"
+#include "services/init/node.h"
 #include "services/terminal/terminal.h"
 
 #define DEFAULT_MIB 64u

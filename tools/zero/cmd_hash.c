@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "base/fmt.h"
 #include "crypto/blake3.h"
 #include "tools/zero/zero.h"
 
@@ -43,35 +44,10 @@ static void hash_usage(FILE *f)
                "hex digits; --length sets the output size in bytes (default 32).\n");
 }
 
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Decodes exactly n bytes of hex; returns 0 or -1. */
 static int parse_hex(const char *s, uint8_t *out, size_t n)
 {
-    if (strlen(s) != 2 * n) {
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int hi = hex_digit(s[2 * i]);
-        int lo = hex_digit(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return -1;
-        }
-        out[i] = (uint8_t)(hi * 16 + lo);
-    }
-    return 0;
+    return zfmt_unhex(out, n, s, strlen(s)) == 0 ? 0 : -1;
 }
 
 static int parse_length(const char *s, size_t *out)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "crypto/ct.h"
 #include "crypto/ed25519.h"
 #include "tools/zero/zero.h"
@@ -30,20 +31,6 @@ static void sig_usage(FILE *f)
                "verify prints 'valid' and exits 0, or prints 'invalid' and exits 1.\n");
 }
 
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Decodes hex of any even length into a new buffer; returns NULL if s is
  * not hex. */
 static uint8_t *hex_alloc(const char *s, size_t *n)
@@ -53,14 +40,9 @@ static uint8_t *hex_alloc(const char *s, size_t *n)
         return NULL;
     }
     uint8_t *out = malloc(len / 2 + 1);
-    for (size_t i = 0; out != NULL && i < len / 2; i++) {
-        int hi = hex_digit(s[2 * i]);
-        int lo = hex_digit(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            free(out);
-            return NULL;
-        }
-        out[i] = (uint8_t)(hi * 16 + lo);
+    if (out != NULL && zfmt_unhex(out, len / 2, s, len) != 0) {
+        free(out);
+        return NULL;
     }
     *n = len / 2;
     return out;

@@ -4,7 +4,7 @@
 
 #include "base/errors.h"
 #include "services/axiom/axiom.h"
-#include "services/block/block.h"
+#include "block/block.h"
 #include "tools/zero/zero.h"
 
 int zero_wants_help(int argc, char **argv)

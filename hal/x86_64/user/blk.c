@@ -11,7 +11,7 @@
 #include "drivers/virtio-blk/virtio_blk.h"
 #include "hal/hal.h"
 #include "hal/x86_64/user/blk_remote.h"
-#include "services/runtime/x86_64/rtx.h"
+#include "svcrt/x86_64/rtx.h"
 #include "user/zero.h"
 
 #define MAX_DISKS 4

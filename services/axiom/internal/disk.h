@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "services/axiom/axiom.h"
+#include "services/axiom/log.h"
 
 void ax_super_encode(const struct ax_layout *lay, uint8_t blk[AX_BLOCK]);
 void ax_keyslot_encode(const uint8_t root[KEYS_SECRET_LEN], const uint8_t node_pub[ID_PUB_LEN],

@@ -84,7 +84,7 @@ static void test_lifecycle(struct world *w)
     ok(strstr(why, "default deny") != NULL, "axiom_denial_names_default_rule");
     is_int(w->ax.next_seq, 2, "axiom_denied_proposal_takes_no_sequence_number");
     a = create("mallory", "x", ID_KIND_USER, &w->keys);
-    is_int(propose(w, &a, why), ZERR_NOENT, "axiom_unknown_proposer_refused");
+    is_int(propose(w, &a, why), ZERR_NOPRINCIPAL, "axiom_unknown_proposer_refused");
     a = rule("root", POLICY_ALLOW, "kind:user id.create * if resource.kind == agent");
     is_int(propose(w, &a, why), 0, "axiom_root_may_change_policy");
     a = rule("alice", POLICY_ALLOW, "* * *");

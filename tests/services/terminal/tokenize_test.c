@@ -1,8 +1,47 @@
-/* The terminal's command-line splitting. */
+/* The terminal's command-line splitting, and how a line is run. */
 #include "base/errors.h"
 #include "base/string.h"
 #include "services/terminal/terminal.h"
 #include "tap.h"
+
+static int runs;
+
+static int cmd_count(struct term *t, int argc, char **argv)
+{
+    (void)t;
+    (void)argv;
+    runs++;
+    return argc;
+}
+
+static const struct term_cmd cmds[] = {{"count", "count ARGS...", "counts its words", cmd_count}};
+
+/* Runs len bytes (NUL bytes allowed) as one terminal line. */
+static int execute(struct term *t, const char *bytes, size_t len)
+{
+    static char line[64];
+
+    memcpy(line, bytes, len);
+    line[len] = '\0';
+    return term_execute(t, line, len);
+}
+
+static void test_execute(void)
+{
+    static struct term t;
+
+    term_init(&t, cmds, 1, NULL);
+    is_int(execute(&t, "count a b", 9), 3, "execute_runs_the_named_command");
+    runs = 0;
+    is_int(execute(&t, "count a\0b", 9), ZERR_INVAL, "execute_refuses_a_line_with_a_nul_byte");
+    is_int(execute(&t, "\0count", 6), ZERR_INVAL, "execute_refuses_a_line_starting_with_nul");
+    is_int(execute(&t, "count\0", 6), ZERR_INVAL, "execute_refuses_a_trailing_nul_byte");
+    is_int(runs, 0, "execute_never_runs_a_line_with_a_nul_byte");
+    is_int(execute(&t, "", 0), 0, "execute_empty_line_is_no_command");
+    is_int(execute(&t, "nosuch", 6), ZERR_NOENT, "execute_unknown_command_is_noent");
+    is_int(execute(&t, "exit", 4), 0, "execute_exit_succeeds");
+    ok(t.done, "execute_exit_ends_the_terminal");
+}
 
 static int split(const char *in, char **argv, int max, int *argc)
 {
@@ -39,5 +78,6 @@ int main(void)
     is_int(argc, 2, "tokenize_trailing_comment_is_dropped");
     is_int(split("", argv, 8, &argc), 0, "tokenize_empty_line");
     is_int(argc, 0, "tokenize_empty_line_has_no_words");
+    test_execute();
     return tap_done();
 }

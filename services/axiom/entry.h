@@ -1,0 +1,108 @@
+/*
+ * Axiom entries and checkpoints: what an entry records (a proposal, the
+ * policy decision, the state root after it), and their deterministic CBOR
+ * encoding (docs/formats.md).
+ */
+#ifndef ZERO_SERVICES_AXIOM_ENTRY_H
+#define ZERO_SERVICES_AXIOM_ENTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "services/identity/identity.h"
+#include "services/policy/policy.h"
+
+#define AX_HASH_LEN 32
+#define AX_SIG_LEN 64
+#define AX_NOTE_MAX 1024
+#define AX_ENTRY_MAX 2048 /* largest encoded entry */
+#define AX_VERSION 1
+/* Entry format written by this code: 2 adds signed-proposal numbers
+ * (docs/formats.md); version-1 entries are still read. */
+#define AX_ENTRY_VERSION 2
+
+/* Action kinds.  The numbers are internal; the encoding uses the names. */
+enum ax_kind {
+    AX_GENESIS = 1,
+    AX_ID_CREATE,
+    AX_ID_ROTATE,
+    AX_ID_REVOKE,
+    AX_POLICY_ADD,
+    AX_POLICY_REMOVE,
+    AX_NOTE,
+    AX_KIND_END
+};
+
+/* A proposal: who wants which state transition. */
+struct ax_action {
+    uint8_t kind; /* enum ax_kind */
+    char proposer[ID_NAME_MAX + 1];
+    /* id.create, id.rotate, id.revoke, genesis */
+    char name[ID_NAME_MAX + 1];
+    uint8_t id_kind;
+    uint8_t pub[ID_PUB_LEN];
+    /* policy.add, policy.remove */
+    uint8_t effect;
+    uint32_t rule_id;
+    char rule[POLICY_TEXT_MAX + 1];
+    /* note: points into caller memory (or into the decoded buffer) */
+    const uint8_t *data;
+    size_t data_len;
+    /* a proposal from outside the node carries its proposer's signature */
+    bool has_sig;
+    uint8_t sig[AX_SIG_LEN];
+    /* and, in entry format 2, the proposer's next signed-proposal number
+     * (1, 2, ...), which the signature covers: a replay is refused */
+    bool has_nonce;
+    uint64_t nonce;
+    /* entry format it is (to be) written in: 1 or 2; 0 when proposing (the
+     * sequencer writes AX_ENTRY_VERSION) */
+    uint8_t format;
+};
+
+struct ax_entry {
+    uint64_t seq;
+    uint8_t prev[AX_HASH_LEN];
+    struct ax_action a;
+    struct policy_decision dec;
+    uint8_t state_root[AX_HASH_LEN];
+};
+
+struct ax_checkpoint {
+    uint64_t batch;
+    uint64_t size; /* entries in the log: last seq + 1 */
+    uint8_t head[AX_HASH_LEN];
+    uint8_t state_root[AX_HASH_LEN];
+    uint8_t tree_root[AX_HASH_LEN];
+    uint8_t sig[AX_SIG_LEN];
+};
+
+/* Name of an action kind ("id.create"), or "?" */
+const char *ax_kind_name(uint8_t kind);
+
+/* Encodes e; returns 0 with *len, or ZERR_FULL / ZERR_INVAL. */
+int ax_entry_encode(const struct ax_entry *e, uint8_t *buf, size_t cap, size_t *len);
+
+/*
+ * Decodes one canonical entry occupying exactly len bytes.  Returns 0, or
+ * ZERR_NONCANONICAL / ZERR_CORRUPT / ZERR_TRUNCATED / ZERR_INVAL.  A note's
+ * data points into buf.
+ */
+int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out);
+
+/* The bytes a proposer signs: "Zero OS proposal v1" NUL, CBOR [proposer, action, payload];
+ * with a proposal number, "Zero OS proposal v2" NUL, CBOR [proposer, action, payload, number]. */
+int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, size_t *len);
+
+/* The entry format a is (to be) written in: a->format, or AX_ENTRY_VERSION when 0. */
+unsigned ax_action_format(const struct ax_action *a);
+
+int ax_checkpoint_encode(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len);
+int ax_checkpoint_decode(const uint8_t *buf, size_t len, struct ax_checkpoint *out);
+
+/* The bytes the node signs: "Zero OS checkpoint v1" NUL, then the checkpoint without its signature.
+ */
+int ax_checkpoint_message(const struct ax_checkpoint *c, uint8_t *buf, size_t cap, size_t *len);
+
+#endif

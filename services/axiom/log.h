@@ -1,0 +1,156 @@
+/*
+ * The Axiom on a disk: the region layout, formatting, the superblock and
+ * key slot, replay and verification of the log from genesis, and exports
+ * of the log (docs/formats.md, docs/axiom.md).
+ */
+#ifndef ZERO_SERVICES_AXIOM_LOG_H
+#define ZERO_SERVICES_AXIOM_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "block/block.h"
+#include "crypto/ed25519.h"
+#include "services/axiom/entry.h"
+#include "services/axiom/merkle.h"
+#include "services/axiom/state.h"
+#include "services/keys/keys.h"
+
+#define AX_BLOCK 4096u
+#define AX_MAX_BATCH (256u * 1024u)
+#define AX_MIN_DISK (1024u * 1024u)
+
+struct ax_layout {
+    uint64_t disk_size;
+    uint64_t keyslot_off, keyslot_len;
+    uint64_t log_off, log_len;
+    uint64_t cas_off, cas_len;
+    uint64_t fs_off, fs_len;
+    uint8_t disk_id[16];
+    uint8_t node_pub[ID_PUB_LEN];
+};
+
+/*
+ * Writes a fresh superblock and key slot to dev (whose log region must read
+ * as zeros) and the genesis batch for node name under the root secret.
+ * Returns 0 or a ZERR_* code.
+ */
+int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
+              const uint8_t disk_id[16], const char *node_name);
+
+/* Computes the region layout for a device of disk_size bytes. */
+void ax_layout_for(uint64_t disk_size, struct ax_layout *lay);
+
+/*
+ * Reads and checks the superblock and key slot.  Returns 0, ZERR_NOENT for
+ * an all-zero device (never formatted), ZERR_CORRUPT with a reason, or I/O
+ * errors.  root_secret may be NULL.
+ */
+int ax_read_super(struct blk *dev, struct ax_layout *lay, uint8_t root_secret[KEYS_SECRET_LEN],
+                  char *why, size_t whycap);
+
+/* Replay and verification. */
+
+/* Called for each entry applied by a replay, with its hash. */
+typedef void (*ax_entry_fn)(void *arg, const struct ax_entry *e, const uint8_t hash[AX_HASH_LEN]);
+/* Called after each checkpoint verifies, with the node key that signed it. */
+typedef void (*ax_checkpoint_fn)(void *arg, const struct ax_checkpoint *c,
+                                 const uint8_t key[ID_PUB_LEN]);
+
+struct ax_replay {
+    struct ax_state *st;
+    struct ax_merkle tree;
+    uint64_t batch; /* number of the next batch */
+    uint8_t head[AX_HASH_LEN];
+    uint64_t off; /* bytes of log accepted so far */
+    uint64_t checkpoints;
+    struct ax_checkpoint last_cp;    /* the latest verified checkpoint */
+    uint8_t last_cp_key[ID_PUB_LEN]; /* the node key that signed it */
+    uint8_t genesis_key[ID_PUB_LEN]; /* the node key the genesis entry installed */
+    ed25519_vkey node_vk;            /* the node key, decoded once for all its checkpoints */
+    ax_entry_fn fn;
+    void *arg;
+    ax_checkpoint_fn cp_fn; /* optional (set after ax_replay_init); gets arg too */
+    /* the first problem found */
+    uint64_t bad_seq;
+    uint64_t bad_off;
+    char why[160];
+};
+
+/* Starts a replay from genesis into st (which it initialises). */
+void ax_replay_init(struct ax_replay *r, struct ax_state *st, ax_entry_fn fn, void *arg);
+
+/*
+ * Replays the batch at the start of buf (avail bytes, the log from r->off
+ * onwards).  Returns 0 with *used set (the batch's length, sector padding
+ * included) and r->off advanced, ZERR_NOENT if buf starts with a zero
+ * sector (the end of the log), ZERR_TRUNCATED if the records are damaged or
+ * incomplete (what a torn write looks like; nothing was applied), or
+ * ZERR_CORRUPT / ZERR_DENIED / ZERR_BADSIG if intact records fail
+ * verification (hash link, decision, state root, signature).  On error
+ * r->why, bad_seq and bad_off describe it; after a verification failure
+ * the state is not to be trusted further.
+ */
+int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_t *used);
+
+/*
+ * True if buf (avail bytes at log offset off) holds, at some sector start,
+ * an intact record of a batch numbered after batch: proof that damage at off
+ * is not a torn tail but corruption in the middle of the log.
+ */
+bool ax_later_batch_exists(const uint8_t *buf, size_t avail, uint64_t batch);
+
+/*
+ * Replays the log region of dev from genesis through r (initialised by the
+ * caller).  Returns 0 at a clean end of the log; ZERR_TRUNCATED if it ends
+ * in a torn tail (*tail: its length in bytes, at log offset r->off); other
+ * codes for corruption, described by r->why, r->bad_seq and r->bad_off
+ * (damage with an intact later batch behind it is ZERR_CORRUPT).
+ */
+int axiom_scan(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r, uint64_t *tail);
+
+/*
+ * Verifies a whole log held in memory (an export's body): every batch must
+ * verify and the log must end exactly at len, with no torn tail allowed.
+ * Returns 0 or a ZERR_* code with r->why, bad_seq, bad_off.
+ */
+int ax_verify_log(const uint8_t *log, size_t len, struct ax_replay *r);
+
+/* Exports. */
+
+/*
+ * An export is one 512-byte header sector ("ZEROLOG1", the log length as 8
+ * bytes little-endian, zeros) followed by the log region's bytes up to the
+ * end of the last batch, unchanged.  Both parts are sector multiples, so an
+ * export can be read as a block device like a disk.
+ */
+#define AX_EXPORT_MAGIC "ZEROLOG1"
+#define AX_EXPORT_HEADER 512u
+
+/* Writes the export header for a log of len bytes. */
+void ax_export_header(uint8_t out[AX_EXPORT_HEADER], uint64_t len);
+
+/* Checks an export header against the file size; returns the log length or ZERR_CORRUPT. */
+int64_t ax_export_check(const uint8_t *buf, size_t size);
+
+/* Verifies a whole export held in memory (header and log).  As ax_verify_log. */
+int ax_verify_export(const uint8_t *buf, size_t size, struct ax_replay *r);
+
+enum ax_source { AX_SOURCE_DISK = 1, AX_SOURCE_EXPORT = 2 };
+
+/* r->bad_seq when the problem is not in an entry (superblock, export header). */
+#define AX_NO_ENTRY UINT64_MAX
+
+/*
+ * Replays and verifies whatever dev holds, a Zero OS disk or an export,
+ * through r (initialised by the caller).  Returns 0 if everything verified;
+ * ZERR_TRUNCATED for a disk whose log ends in a torn tail (*tail bytes,
+ * which recovery would cut; everything before verified); ZERR_UNSUPPORTED
+ * if dev is neither; other codes for a failed check, described in r->why
+ * (r->bad_seq and r->bad_off name the first bad entry).  *kind tells which
+ * source it was.
+ */
+int axiom_replay_device(struct blk *dev, struct ax_replay *r, uint8_t *kind, uint64_t *tail);
+
+#endif

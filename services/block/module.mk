@@ -1,3 +1,0 @@
-# services/block: the block layer under the disk format, with fault injection.
-LIBS += block
-block_SRCS := $(wildcard services/block/*.c)

@@ -1,0 +1,196 @@
+#include "services/init/node.h"
+
+#include "base/errors.h"
+#include "base/fmt.h"
+#include "base/string.h"
+#include "crypto/ct.h"
+
+/* The Axiom's signer: a capability-checked call to the key service. */
+static int node_sign(void *ctx, const char *name, uint32_t gen, const void *msg, size_t len,
+                     uint8_t sig[AX_SIG_LEN])
+{
+    struct node *n = ctx;
+    struct keys_req rq = {name, gen, msg, len};
+    struct rt_msg m = {KEYS_OP_SIGN, {0}, &rq, sizeof(rq), sig, AX_SIG_LEN, 0};
+
+    return rt_call(&n->rt, n->sid_axiom, n->h_axiom_keys, &m);
+}
+
+/* Nobody calls the terminal: it is the top of the call graph. */
+static int node_term_handle(void *self, uint64_t badge, struct rt_msg *m)
+{
+    (void)self;
+    (void)badge;
+    (void)m;
+    return ZERR_UNSUPPORTED;
+}
+
+static int node_format(struct node *n, const char *node_name)
+{
+    uint8_t root[KEYS_SECRET_LEN];
+    uint8_t disk_id[KEYS_SECRET_LEN];
+    int err = keys_make_root(root);
+
+    if (err == 0) {
+        err = keys_make_root(disk_id);
+    }
+    if (err == 0) {
+        err = ax_format(n->dev, root, disk_id, node_name);
+    }
+    secure_zero(root, sizeof(root));
+    n->formatted = err == 0;
+    return err;
+}
+
+/* Registers the services; returns 0 or the first error. */
+static int node_register(struct node *n)
+{
+    int ids[5];
+
+    rt_init(&n->rt);
+    if (n->keys_remote != NULL) {
+        ids[0] = rt_register(&n->rt, "keys", n->keys_remote->self, n->keys_remote->handle);
+    } else {
+        ids[0] = rt_register(&n->rt, "keys", &n->keys, keys_handle);
+    }
+    ids[1] = rt_register(&n->rt, "axiom", &n->axiom, axiom_handle);
+    ids[2] = rt_register(&n->rt, "identity", &n->ident, idsvc_handle);
+    ids[3] = rt_register(&n->rt, "policy", &n->policy, polsvc_handle);
+    ids[4] = rt_register(&n->rt, "terminal", &n->shell, node_term_handle);
+    for (int i = 0; i < 5; i++) {
+        if (ids[i] < 0) {
+            return ids[i];
+        }
+    }
+    n->sid_keys = (uint32_t)ids[0];
+    n->sid_axiom = (uint32_t)ids[1];
+    n->sid_ident = (uint32_t)ids[2];
+    n->sid_policy = (uint32_t)ids[3];
+    n->sid_term = (uint32_t)ids[4];
+    return 0;
+}
+
+/* Derives one endpoint capability; stores the client's handle. */
+static int node_grant(struct node *n, uint32_t server, uint32_t client, uint64_t badge,
+                      uint32_t *handle)
+{
+    int h = rt_grant(&n->rt, server, client, CAP_RIGHT_WRITE, badge);
+
+    if (h < 0) {
+        return h;
+    }
+    *handle = (uint32_t)h;
+    return 0;
+}
+
+static int node_wire(struct node *n)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    /* server, client, badge, where the client keeps its handle (docs/services.md) */
+    const struct {
+        uint32_t server, client;
+        uint64_t badge;
+        uint32_t *handle;
+    } grants[] = {
+        {n->sid_keys, n->sid_axiom, KEYS_BADGE_SIGN, &n->h_axiom_keys},
+        {n->sid_keys, n->sid_ident, KEYS_BADGE_PUBLIC, &n->ident.h_keys},
+        {n->sid_axiom, n->sid_ident, rw, &n->ident.h_axiom},
+        {n->sid_axiom, n->sid_policy, rw, &n->policy.h_axiom},
+        {n->sid_ident, n->sid_term, 0, &n->shell.h_ident},
+        {n->sid_policy, n->sid_term, 0, &n->shell.h_policy},
+        {n->sid_axiom, n->sid_term, rw, &n->shell.h_axiom},
+    };
+
+    for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
+        int err =
+            node_grant(n, grants[i].server, grants[i].client, grants[i].badge, grants[i].handle);
+        if (err != 0) {
+            return err;
+        }
+    }
+    n->ident.rt = &n->rt;
+    n->ident.self = n->sid_ident;
+    n->policy.rt = &n->rt;
+    n->policy.self = n->sid_policy;
+    n->shell.rt = &n->rt;
+    n->shell.self = n->sid_term;
+    return 0;
+}
+
+/* Starts the key service with the root secret, in this process or behind keys_remote. */
+static int node_keys_start(struct node *n, const uint8_t root[KEYS_SECRET_LEN])
+{
+    if (n->keys_remote != NULL) {
+        return n->keys_remote->start(n->keys_remote->self, root);
+    }
+    keys_init(&n->keys, root);
+    return 0;
+}
+
+static void node_keys_stop(struct node *n)
+{
+    if (n->keys_remote != NULL) {
+        n->keys_remote->stop(n->keys_remote->self);
+    } else {
+        keys_wipe(&n->keys);
+    }
+}
+
+int node_start(struct node *n, struct blk *dev, const char *node_name, char *why, size_t whycap)
+{
+    return node_start_remote_keys(n, dev, node_name, NULL, why, whycap);
+}
+
+int node_start_remote_keys(struct node *n, struct blk *dev, const char *node_name,
+                           const struct node_keys_remote *kr, char *why, size_t whycap)
+{
+    struct ax_layout lay;
+    uint8_t root[KEYS_SECRET_LEN];
+    int err;
+
+    memset(n, 0, sizeof(*n));
+    n->dev = dev;
+    n->keys_remote = kr;
+    err = ax_read_super(dev, &lay, root, why, whycap);
+    if (err == ZERR_NOENT) {
+        err = node_format(n, node_name);
+        if (err != 0) {
+            zfmt_snprintf(why, whycap, "cannot format the disk: %s", zerr_text(err));
+            return err;
+        }
+        err = ax_read_super(dev, &lay, root, why, whycap);
+    }
+    if (err != 0) {
+        return err;
+    }
+    err = node_keys_start(n, root);
+    secure_zero(root, sizeof(root));
+    if (err != 0) {
+        zfmt_snprintf(why, whycap, "cannot start the key service: %s", zerr_text(err));
+        return err;
+    }
+    err = node_register(n);
+    if (err == 0) {
+        err = node_wire(n);
+    }
+    if (err != 0) {
+        zfmt_snprintf(why, whycap, "cannot wire the services: %s", zerr_text(err));
+        node_keys_stop(n);
+        return err;
+    }
+    n->axiom.dev = dev;
+    err = axiom_open(&n->axiom.ax, dev, node_sign, n, &n->rec);
+    if (err != 0) {
+        zfmt_snprintf(why, whycap, "%s", n->rec.why);
+        node_keys_stop(n);
+        return err;
+    }
+    memcpy(n->shell.acting, n->axiom.ax.st->node, sizeof(n->shell.acting));
+    return 0;
+}
+
+void node_stop(struct node *n)
+{
+    axiom_close(&n->axiom.ax);
+    node_keys_stop(n);
+}

@@ -1,0 +1,87 @@
+/*
+ * A Zero OS node: the authority services of one disk, wired through the
+ * service runtime.  The node owns no platform code: the caller opens the
+ * block device (a file on hosted, virtio-blk on x86_64) and runs the
+ * terminal.
+ *
+ * Capabilities handed out at start (badges in brackets):
+ *   terminal -> identity, policy, axiom [propose, read]
+ *   identity -> keys [public], axiom [propose, read]
+ *   policy   -> axiom [propose, read]
+ *   axiom    -> keys [sign]
+ * Only the Axiom may ask the key service for signatures.
+ */
+#ifndef ZERO_SERVICES_INIT_NODE_H
+#define ZERO_SERVICES_INIT_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "services/axiom/service.h"
+#include "block/block.h"
+#include "services/identity/service.h"
+#include "services/keys/keys.h"
+#include "services/policy/service.h"
+#include "svcrt/runtime.h"
+#include "services/terminal/shell.h"
+
+/*
+ * A key service outside the node's process (x86_64: its own process).  The
+ * node registers handle as the key service, hands the root secret to start
+ * once (and wipes its own copy), and calls stop at the end.
+ */
+struct node_keys_remote {
+    void *self;
+    rt_handler handle;
+    int (*start)(void *self, const uint8_t root[KEYS_SECRET_LEN]);
+    void (*stop)(void *self);
+};
+
+struct node {
+    struct blk *dev;
+    const struct node_keys_remote *keys_remote; /* NULL: the key service is n->keys */
+    struct rt rt;
+    struct keys keys;
+    struct axiom_svc axiom;
+    struct idsvc ident;
+    struct polsvc policy;
+    struct shell shell;
+    uint32_t sid_keys, sid_axiom, sid_ident, sid_policy, sid_term;
+    uint32_t h_axiom_keys; /* the Axiom's capability to the key service */
+    bool formatted;        /* this start formatted the disk */
+    struct ax_recovery rec;
+};
+
+/*
+ * Starts the node on dev: formats it first if it is blank (a fresh root
+ * secret from platform entropy, genesis for node_name), then opens the
+ * Axiom (recovery) and wires the services.  Returns 0 or a ZERR_* code
+ * with a reason in why.
+ */
+int node_start(struct node *n, struct blk *dev, const char *node_name, char *why, size_t whycap);
+
+/* node_start with the key service behind kr instead of in this process. */
+int node_start_remote_keys(struct node *n, struct blk *dev, const char *node_name,
+                           const struct node_keys_remote *kr, char *why, size_t whycap);
+
+/* Stops the services and wipes key material. */
+void node_stop(struct node *n);
+
+/*
+ * Runs a node on dev (opened by the caller; disk_label names it in the
+ * banner) with the terminal on the console until "exit" or the end of
+ * input; returns the exit status (2 if the node cannot start).  kr: the key
+ * service outside this process, or NULL.
+ */
+int node_console_run(struct blk *dev, const char *disk_label, const char *node_name,
+                     const struct node_keys_remote *kr);
+
+/*
+ * Runs a node on a blank in-memory disk of disk_bytes with the terminal on
+ * the console until "exit" or the end of input; returns the exit status
+ * (2 if the node cannot start, e.g. without an entropy source).
+ */
+int node_console_main(uint64_t disk_bytes, const char *node_name);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * init on x86_64: the first process starts the key process, the virtio-blk
+ * driver process and the node, hands the driver the PCI ports and the node
+ * the console (with input), COM1's interrupt, its badged endpoints to the
+ * key process and an endpoint to the driver, then waits.  When the node ends, by `exit` or by a
+ * fault, init ends the key and driver processes and itself, and the kernel powers off.
+ */
+#ifndef ZERO_SERVICES_INIT_X86_64_INIT_H
+#define ZERO_SERVICES_INIT_X86_64_INIT_H
+
+#include <stdint.h>
+
+/* The hand-over protocol: init calls the child's endpoint once per item. */
+enum init_give {
+    GIVE_SLOT = 1,    /* w1: the slot the transferred capability goes to */
+    GIVE_KEYS_PUBLIC, /* the key process, badge KEYS_BADGE_PUBLIC */
+    GIVE_KEYS_SIGN,   /* the key process, badge KEYS_BADGE_SIGN */
+    GIVE_DISK,        /* the block driver process */
+    GIVE_DONE,
+};
+
+/* Spawn arguments of the processes init starts (driver 0: no driver process). */
+struct init_roles {
+    uint64_t node;
+    uint64_t keys;
+    uint64_t driver;
+};
+
+/* Runs init; returns the node's exit status. */
+int node_init_main(const struct init_roles *roles);
+
+/* Endpoint capabilities init handed over; ZERO_CAP_NONE where none. */
+struct init_given {
+    uint64_t keys_public; /* the key process, badge KEYS_BADGE_PUBLIC */
+    uint64_t keys_sign;   /* the key process, badge KEYS_BADGE_SIGN */
+    uint64_t disk;        /* the virtio-blk driver process */
+};
+
+/*
+ * In the node or the driver: takes what init hands over into the slots the
+ * user HAL expects (the node: console with input rights and COM1's
+ * interrupt, plus the PCI ports when there is no driver process; the
+ * driver: the PCI ports) and the endpoints into g.  0 or a ZERR_* code.
+ */
+int node_take_boot_caps(struct init_given *g);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * The key service in its own process on x86_64: the root secret and every
+ * private key live only in that process's address space.  The node's
+ * process holds endpoint capabilities to it, badged with the key service's
+ * rights (KEYS_BADGE_PUBLIC, KEYS_BADGE_SIGN), and a proxy handler that
+ * forwards the runtime's calls over kernel IPC (svcrt/x86_64).
+ */
+#ifndef ZERO_SERVICES_INIT_X86_64_KEYS_PROC_H
+#define ZERO_SERVICES_INIT_X86_64_KEYS_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "services/init/node.h"
+#include "svcrt/x86_64/rtx.h"
+
+/* The node's side: the channel and one endpoint capability per badge. */
+struct keys_proc {
+    struct rtx_chan chan;
+    uint64_t ep_public; /* badge KEYS_BADGE_PUBLIC */
+    uint64_t ep_sign;   /* badge KEYS_BADGE_SIGN */
+    uint64_t thread;    /* the key process's thread capability, ZERO_CAP_NONE if not ours */
+    bool running;
+    struct node_keys_remote remote; /* what node_start_remote_keys takes */
+};
+
+/*
+ * Starts the key process (boot module 0 again, with arg role) and opens the
+ * channel to it.  0 or a ZERR_* code.
+ */
+int keys_proc_spawn(struct keys_proc *kp, uint64_t role);
+
+/*
+ * Opens the channel to a key process someone else started, given badged
+ * endpoint capabilities to it (init hands them to the node).  0 or a ZERR_*.
+ */
+int keys_proc_attach(struct keys_proc *kp, uint64_t ep_public, uint64_t ep_sign);
+
+/* Ends the key process if it still runs (it wipes its secrets first). */
+void keys_proc_end(struct keys_proc *kp);
+
+/* The key process's main loop; returns its exit status. */
+int keys_proc_serve(void);
+
+#endif
