@@ -12,3 +12,8 @@ FUZZERS += cas_list
 cas_list_SRCS := fuzz/cas_list.c
 cas_list_LIBS := $(CAS_LIBS)
 cas_list_CORPUS := fuzz/corpus/cas_list
+
+FUZZERS += cas_index
+cas_index_SRCS := fuzz/cas_index.c
+cas_index_LIBS := $(CAS_LIBS)
+cas_index_CORPUS := fuzz/corpus/cas_index
