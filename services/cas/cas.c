@@ -256,6 +256,30 @@ static int cas_read_data(struct cas *c, struct cas_obj *o, uint64_t off, uint8_t
     return 0;
 }
 
+/* Loads chunk o (len bytes, starting at byte start of the file) and copies
+ * its overlap with [off, off+n) into buf.  A chunk wholly inside the range
+ * is read straight into place and verified there; if it fails, those bytes
+ * are zeroed, so the caller never holds unverified bytes. */
+static int cas_read_chunk(struct cas *c, struct cas_obj *o, uint64_t start, uint64_t off,
+                          uint8_t *buf, size_t n, size_t *got)
+{
+    if (start >= off && start + o->len <= off + n) {
+        uint8_t *dst = buf + (start - off);
+        int err = cas_load(c, o, dst);
+        if (err != 0) {
+            memset(dst, 0, o->len);
+            return err;
+        }
+        *got += o->len;
+        return 0;
+    }
+    int err = cas_load(c, o, c->chunk_buf);
+    if (err == 0) {
+        *got += cas_copy_part(c->chunk_buf, start, o->len, off, buf, n);
+    }
+    return err;
+}
+
 /* Reads the overlap of a chunked file with [off, off+n), chunk by chunk. */
 static int cas_read_chunks(struct cas *c, const struct cas_list *l, uint64_t off, uint8_t *buf,
                            size_t n, size_t *got, struct cas_fault *f)
@@ -269,12 +293,11 @@ static int cas_read_chunks(struct cas *c, const struct cas_list *l, uint64_t off
             struct cas_obj *o = cas_find(c, h);
             int err = o == NULL || o->kind != CAS_DATA || o->len != len
                           ? ZERR_CORRUPT
-                          : cas_load(c, o, c->chunk_buf);
+                          : cas_read_chunk(c, o, start, off, buf, n, got);
             if (err != 0) {
                 cas_fault_set(f, h, i, start, false);
                 return err;
             }
-            *got += cas_copy_part(c->chunk_buf, start, len, off, buf, n);
         }
         start += len;
     }

@@ -80,10 +80,39 @@ const uint64_t *cas_gear_table(void)
     return gear;
 }
 
+/* Rolls the hash over p[*i .. end) looking for a position where the bits
+ * of mask are zero; returns the cut (the length up to and including that
+ * byte) or 0, leaving *i and *fp where it stopped.  Two bytes per step:
+ * h2 = (h << 2) + ((G[a] << 1) + G[b]) is the same value as two single
+ * steps (mod 2^64) with half the dependent operations, and the hash after
+ * the first byte is computed beside it to test that position too. */
+static size_t cas_roll(const uint8_t *p, size_t *i, size_t end, uint64_t *fp, uint64_t mask)
+{
+    uint64_t h = *fp;
+    size_t k = *i;
+
+    for (; k + 1 < end; k += 2) {
+        uint64_t one = (h << 1) + gear[p[k]];
+        h = (h << 2) + ((gear[p[k]] << 1) + gear[p[k + 1]]);
+        if (((one & mask) == 0) | ((h & mask) == 0)) {
+            return (one & mask) == 0 ? k + 1 : k + 2;
+        }
+    }
+    if (k < end) {
+        h = (h << 1) + gear[p[k]];
+        if ((h & mask) == 0) {
+            return k + 1;
+        }
+        k++;
+    }
+    *i = k;
+    *fp = h;
+    return 0;
+}
+
 size_t cas_chunk_cut(const uint8_t *p, size_t n)
 {
-    size_t i = CAS_CHUNK_MIN;
-    size_t normal = CAS_CHUNK_AVG;
+    size_t i = CAS_CHUNK_MIN, normal = CAS_CHUNK_AVG, cut;
     uint64_t fp = 0;
 
     if (n <= CAS_CHUNK_MIN) {
@@ -95,17 +124,9 @@ size_t cas_chunk_cut(const uint8_t *p, size_t n)
     if (n < normal) {
         normal = n;
     }
-    for (; i < normal; i++) {
-        fp = (fp << 1) + gear[p[i]];
-        if ((fp & CAS_MASK_SMALL) == 0) {
-            return i + 1;
-        }
+    cut = cas_roll(p, &i, normal, &fp, CAS_MASK_SMALL);
+    if (cut == 0) {
+        cut = cas_roll(p, &i, n, &fp, CAS_MASK_LARGE);
     }
-    for (; i < n; i++) {
-        fp = (fp << 1) + gear[p[i]];
-        if ((fp & CAS_MASK_LARGE) == 0) {
-            return i + 1;
-        }
-    }
-    return n;
+    return cut != 0 ? cut : n;
 }

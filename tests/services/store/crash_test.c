@@ -207,7 +207,7 @@ static int workload(void)
     st.sp.cursor = SPACE_RING; /* allocate from the start, where b's blocks lie */
     bad += commit(1) != 0;
     set_file("b", large1, 700 * 1024); /* reuses the blocks freed just before */
-    set_file("f", small, 0); /* an empty file */
+    set_file("f", small, 0);           /* an empty file */
     bad += commit(0) != 0;
     return bad;
 }
