@@ -93,6 +93,29 @@ int fs_rmdir(struct fs *fs, const char *path);  /* an empty directory */
 /* The node at path ("/" is a directory owned by nobody): 0, ZERR_INVAL, ZERR_NOENT. */
 int fs_stat(const struct fs *fs, const char *path, struct fs_node *out);
 
+/* Why a read failed: the path and the damaged object. */
+struct fs_fault {
+    char path[FS_PATH_MAX + 1];
+    struct cas_fault cas;
+};
+
+/* Reads up to n bytes from offset off of the file at path, verified (see
+ * cas_read).  0, ZERR_INVAL, ZERR_NOENT, ZERR_PERM (a directory),
+ * ZERR_RANGE, ZERR_CORRUPT with *f naming the path and the chunk. */
+int fs_read(struct fs *fs, const char *path, uint64_t off, void *buf, size_t n, size_t *got,
+            struct fs_fault *f);
+
+/* One line for a fault: "PATH: chunk I at offset O (HASH) is damaged". */
+size_t fs_fault_text(const struct fs_fault *f, char *out, size_t cap);
+
+/* Reports a path whose content a damaged object breaks. */
+typedef void (*fs_damage_fn)(void *ctx, const char *path, const uint8_t object[CAS_HASH]);
+
+/* Verifies every stored object (cas_scrub) and reports each damaged one
+ * with every path that uses it; *damaged_paths counts the reports.
+ * Returns 0 when everything verified, ZERR_CORRUPT when something did not. */
+int fs_scrub(struct fs *fs, fs_damage_fn fn, void *ctx, uint64_t *damaged_paths);
+
 /* Calls fn for each child of directory path in name order. */
 int fs_list(const struct fs *fs, const char *path, void (*fn)(void *ctx, const struct fs_node *n),
             void *ctx);

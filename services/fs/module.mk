@@ -11,3 +11,10 @@ FUZZERS += fs_namespace_decode
 fs_namespace_decode_SRCS := fuzz/fs_namespace.c
 fs_namespace_decode_LIBS := $(FS_LIBS)
 fs_namespace_decode_CORPUS := fuzz/corpus/fs_namespace
+
+BENCHES += bench_fs
+bench_fs_SRCS := bench/fs_bench.c
+bench_fs_LIBS := $(FS_LIBS)
+
+# Files written by the same portable code read back the same under wasm.
+WASM_TESTS += fs_namespace

@@ -6,6 +6,7 @@ STORE_LIBS := store cas space block crypto base hal
 TESTS += store_crash
 store_crash_SRCS := tests/services/store/crash_test.c
 store_crash_LIBS := $(STORE_LIBS)
+WASM_TESTS += store_crash
 
 
 BENCHES += bench_cas

@@ -4,7 +4,9 @@
  * descendants, delete, rmdir), errors change nothing, quotas are enforced,
  * the encoding round-trips and refuses bad bytes, a node's proof verifies
  * against the root of its own state only, and a namespace committed in a
- * store comes back after a remount with its files, garbage collected.
+ * store comes back after a remount with its files, garbage collected, and
+ * a data block damaged on the disk fails the reads of exactly the files
+ * that use it, with an error naming the file and the chunk.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -201,7 +203,7 @@ static void test_persist(void)
     uint8_t root[32], root2[32];
     struct fs_node n;
     size_t len;
-    uint8_t big[100000];
+    static uint8_t big[100000];
 
     memset(big, 7, sizeof(big));
     ok(fs_write(&fs, "/home/big", "node", 0644, big, sizeof(big), false) == 0, "a 100 KB file");
@@ -217,6 +219,72 @@ static void test_persist(void)
     ok(fs_gc(&fs) > 0, "garbage collection drops its content");
     ok(fs_encode(&fs, enc, sizeof(enc), &len) == 0 && store_commit(&st, enc, len) == 0, "commit");
     ok(space_free_blocks(&st.sp) > free_before, "its blocks are free again");
+}
+
+struct damage_seen {
+    int n;
+    char paths[4][64];
+};
+
+static void on_path_damage(void *ctx, const char *path, const uint8_t object[32])
+{
+    struct damage_seen *d = ctx;
+
+    (void)object;
+    if (d->n < 4) {
+        strcpy(d->paths[d->n], path);
+    }
+    d->n++;
+}
+
+/* Flips a byte inside the disk copy of the second chunk of data. */
+static int corrupt_on_disk(const uint8_t *data, size_t n)
+{
+    size_t first = cas_chunk_cut(data, n);
+    size_t second = cas_chunk_cut(data + first, n - first);
+
+    for (size_t b = 0; b + second <= DISK; b += SPACE_BLOCK) {
+        if (memcmp(disk + b, data + first, second) == 0) {
+            disk[b + 100] ^= 0x20;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void test_damage(void)
+{
+    static uint8_t big[300000], back[300000];
+    static uint8_t enc[64 * 1024];
+    struct damage_seen seen = {0};
+    struct fs_fault f;
+    char text[256];
+    size_t got, len;
+    uint64_t paths = 0;
+
+    for (size_t i = 0; i < sizeof(big); i++) {
+        big[i] = (uint8_t)(i * 2654435761u >> 11);
+    }
+    ok(fs_mkdir(&fs, "/d", "node", 0755) == 0 &&
+           fs_write(&fs, "/d/big", "node", 0644, big, sizeof(big), false) == 0 &&
+           fs_write(&fs, "/d/same", "node", 0644, big, sizeof(big), false) == 0 &&
+           fs_write(&fs, "/d/small", "node", 0644, "fine", 4, false) == 0,
+       "two files with the same content and a small one");
+    ok(fs_encode(&fs, enc, sizeof(enc), &len) == 0 && store_commit(&st, enc, len) == 0, "commit");
+    ok(corrupt_on_disk(big, sizeof(big)), "flip a byte of a data block on the disk");
+    is_int(fs_read(&fs, "/d/big", 0, back, sizeof(back), &got, &f), ZERR_CORRUPT,
+           "reading the file fails");
+    fs_fault_text(&f, text, sizeof(text));
+    ok(strncmp(text, "/d/big: chunk 1 at offset ", 26) == 0,
+       "the error names the file and the chunk: %s", text);
+    ok(fs_read(&fs, "/d/small", 0, back, 4, &got, NULL) == 0 && memcmp(back, "fine", 4) == 0,
+       "the other file reads fine");
+    ok(fs_read(&fs, "/d/big", 0, back, 1000, &got, NULL) == 0 && memcmp(back, big, 1000) == 0,
+       "a range of the damaged file before the chunk reads fine");
+    is_int(fs_scrub(&fs, on_path_damage, &seen, &paths), ZERR_CORRUPT, "the scrub finds damage");
+    ok(seen.n == 2 && strcmp(seen.paths[0], "/d/big") == 0 && strcmp(seen.paths[1], "/d/same") == 0,
+       "and names both paths that use the chunk (%d)", seen.n);
+    is_int(fs_read(&fs, "/d", 0, back, 1, &got, NULL), ZERR_PERM, "a directory is not read");
 }
 
 int main(void)
@@ -239,6 +307,7 @@ int main(void)
     test_quota();
     test_encoding_and_proofs();
     test_persist();
+    test_damage();
     free(nodes);
     free(leaves);
     free(mem.tab);
