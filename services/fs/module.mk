@@ -1,0 +1,20 @@
+# services/fs: the filesystem namespace over the content-addressed store.
+LIBS += fs
+fs_SRCS := $(wildcard services/fs/*.c)
+FS_LIBS := fs store cas space $(AXIOM_LIBS)
+
+TESTS += fs_namespace
+fs_namespace_SRCS := tests/services/fs/fs_test.c
+fs_namespace_LIBS := $(FS_LIBS)
+
+FUZZERS += fs_namespace_decode
+fs_namespace_decode_SRCS := fuzz/fs_namespace.c
+fs_namespace_decode_LIBS := $(FS_LIBS)
+fs_namespace_decode_CORPUS := fuzz/corpus/fs_namespace
+
+BENCHES += bench_fs
+bench_fs_SRCS := bench/fs_bench.c
+bench_fs_LIBS := $(FS_LIBS)
+
+# Files written by the same portable code read back the same under wasm.
+WASM_TESTS += fs_namespace
