@@ -1,7 +1,8 @@
 # services/cas: the content-addressed store (chunking, chunk lists, verified reads).
 LIBS += cas
 cas_SRCS := $(wildcard services/cas/*.c)
-CAS_LIBS := cas crypto base hal
+cas_LIBS := crypto base hal
+CAS_LIBS := cas
 
 TESTS += cas_store
 cas_store_SRCS := tests/services/cas/cas_test.c

@@ -7,7 +7,7 @@
 #include "base/errors.h"
 #include "base/string.h"
 #include "crypto/blake3.h"
-#include "services/axiom/axiom.h"
+#include "services/axiom/merkle.h"
 #include "services/fs/fs.h"
 
 static const uint8_t ns_magic[8] = {'Z', 'F', 'S', 'N', 'A', 'M', 'E', 1};

@@ -1,7 +1,8 @@
 # services/fs: the filesystem namespace over the content-addressed store.
 LIBS += fs
 fs_SRCS := $(wildcard services/fs/*.c)
-FS_LIBS := fs store cas space $(AXIOM_LIBS)
+fs_LIBS := store cas space axiom crypto cbor base hal
+FS_LIBS := fs
 
 TESTS += fs_namespace
 fs_namespace_SRCS := tests/services/fs/fs_test.c

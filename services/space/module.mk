@@ -1,7 +1,8 @@
 # services/space: the disk space allocator (uberblock ring, copy-on-write commit).
 LIBS += space
 space_SRCS := $(wildcard services/space/*.c)
-SPACE_LIBS := space block crypto base hal
+space_LIBS := block crypto base hal
+SPACE_LIBS := space
 
 TESTS += space_alloc
 space_alloc_SRCS := tests/services/space/space_test.c

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "services/block/block.h"
+#include "block/block.h"
 
 #define SPACE_BLOCK 4096u
 #define SPACE_RING 4u

@@ -1,7 +1,8 @@
 # services/store: the CAS kept in a space, committed with its client's root.
 LIBS += store
 store_SRCS := $(wildcard services/store/*.c)
-STORE_LIBS := store cas space block crypto base hal
+store_LIBS := cas space block crypto base hal
+STORE_LIBS := store
 
 TESTS += store_crash
 store_crash_SRCS := tests/services/store/crash_test.c
