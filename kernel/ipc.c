@@ -3,9 +3,10 @@
  * register message and one transferred capability, and asynchronous
  * notifications (a word of bits, OR-ed by signals, taken by a wait).
  *
- * Results reach a thread through its saved frame (rax status, rdi badge or
- * bits, rsi transferred capability, rdx/r10/r8/r9 message), so waking a
- * blocked thread and answering the running one are the same operation.
+ * Results reach a thread through its saved frame (status, badge or bits,
+ * transferred capability, message words: kernel/arch/x86_64/frame.h), so
+ * waking a blocked thread and answering the running one are the same
+ * operation.
  *
  * Fast path: a call that finds a receiver waiting, and a reply-receive that
  * finds no sender queued, switch straight to the partner without touching
@@ -104,7 +105,7 @@ static void wake_with_error(struct thread *t, int err)
 {
     t->ep = NULL;
     t->ntfn = NULL;
-    t->frame.rax = (uint64_t)(int64_t)err;
+    frame_set_return(&t->frame, err);
     sched_ready(t);
 }
 
@@ -175,19 +176,18 @@ void ipc_cancel(struct thread *t)
 static void deliver(struct thread *s, struct thread *r)
 {
     struct trap_frame *f = &r->frame;
-    f->rax = 0;
-    f->rdi = s->badge;
-    f->rsi = ZERO_CAP_NONE;
-    f->rdx = s->msg[0];
-    f->r10 = s->msg[1];
-    f->r8 = s->msg[2];
-    f->r9 = s->msg[3];
+    frame_set_return(f, 0);
+    frame_set_badge(f, s->badge);
+    frame_set_cap(f, ZERO_CAP_NONE);
+    for (unsigned i = 0; i < MSG_WORDS; i++) {
+        frame_set_msg(f, i, s->msg[i]);
+    }
     if (s->xfer_cap != CAP_NONE) {
         int h = cap_derive(&s->proc->cspace, s->xfer_cap, &r->proc->cspace, CAP_SLOT_ANY,
                            CAP_RIGHTS_ALL, 0);
         if (h >= 0) {
             obj_get(&r->proc->cspace.slots[h].cap);
-            f->rsi = (uint64_t)h;
+            frame_set_cap(f, (uint64_t)h);
         }
     }
 }
@@ -222,7 +222,7 @@ bool ipc_send(struct thread *t, struct endpoint *e)
     r->ep = NULL;
     deliver(t, r);
     if (!t->is_call) {
-        t->frame.rax = 0;
+        frame_set_return(&t->frame, 0);
         sched_ready(r);
         return true;
     }
@@ -232,7 +232,7 @@ bool ipc_send(struct thread *t, struct endpoint *e)
         return false;
     }
     r->state = TS_RUNNING; /* fast path: straight to the server */
-    arch_switch_to(t, r);
+    sched_switch(t, r);
     return true;
 }
 
@@ -254,7 +254,7 @@ bool ipc_recv(struct thread *t, struct endpoint *e)
     if (s->is_call) {
         await_reply(s, t);
     } else {
-        s->frame.rax = 0;
+        frame_set_return(&s->frame, 0);
         sched_ready(s);
     }
     return true;
@@ -270,12 +270,11 @@ struct thread *ipc_reply(struct thread *t, const uint64_t msg[MSG_WORDS])
     t->reply_to = NULL;
     c->reply_from = NULL;
     struct trap_frame *f = &c->frame;
-    f->rax = 0;
-    f->rsi = ZERO_CAP_NONE;
-    f->rdx = msg[0];
-    f->r10 = msg[1];
-    f->r8 = msg[2];
-    f->r9 = msg[3];
+    frame_set_return(f, 0);
+    frame_set_cap(f, ZERO_CAP_NONE);
+    for (unsigned i = 0; i < MSG_WORDS; i++) {
+        frame_set_msg(f, i, msg[i]);
+    }
     return c;
 }
 
@@ -288,8 +287,8 @@ void notification_signal(struct notification *n, uint64_t bits)
         return;
     }
     w->ntfn = NULL;
-    w->frame.rax = 0;
-    w->frame.rdi = n->bits | bits;
+    frame_set_return(&w->frame, 0);
+    frame_set_badge(&w->frame, n->bits | bits);
     n->bits = 0;
     sched_ready(w);
 }
@@ -298,8 +297,8 @@ void notification_signal(struct notification *n, uint64_t bits)
 bool notification_wait(struct thread *t, struct notification *n, bool block)
 {
     if (n->bits != 0 || !block) {
-        t->frame.rax = 0;
-        t->frame.rdi = n->bits;
+        frame_set_return(&t->frame, 0);
+        frame_set_badge(&t->frame, n->bits);
         n->bits = 0;
         return true;
     }

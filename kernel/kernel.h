@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/arch/x86_64/frame.h"
 #include "kernel/cap/cap.h"
 
 #define KERNEL_VMA 0xffffffff80000000ull
@@ -82,44 +83,8 @@ struct spinlock {
 void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);
 
-/* The kernel lock: held by whichever CPU is in the kernel. */
+/* The kernel lock: held by whichever CPU is in the kernel (kernel/entry.c). */
 extern struct spinlock kernel_lock;
-
-/*
- * Where the kernel lock is taken (for the contention report printed when
- * the machine stops): a system call (by number), an interrupt or fault
- * from user mode, an interrupt in the idle loop.
- */
-enum lock_site {
-    LOCK_SYSCALL,
-    LOCK_USER_TRAP,
-    LOCK_IDLE,
-};
-void lock_account(enum lock_site site, uint64_t nr); /* right after spin_lock(&kernel_lock) */
-void lock_report(void);
-
-/* ---- saved user state -------------------------------------------------- */
-
-/*
- * Register state of a thread while it is not running in user mode.  The
- * layout is shared with hal/x86_64/entry.S: interrupts and syscalls from user
- * mode push directly into the current thread's frame.  Its size is a multiple
- * of 16 so that the end of the frame can serve as the TSS stack pointer.
- */
-struct trap_frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-    uint64_t pad;
-    uint64_t kind; /* FRAME_SYSCALL: may return with sysret */
-    uint64_t vector, error;
-    uint64_t rip, cs, rflags, rsp, ss;
-};
-
-_Static_assert(sizeof(struct trap_frame) == 192, "entry.S: FRAME_SIZE");
-_Static_assert(offsetof(struct trap_frame, cs) == 160, "entry.S: FRAME_CS");
-
-#define FRAME_INTERRUPT 0
-#define FRAME_SYSCALL 1
 
 /* ---- objects ----------------------------------------------------------- */
 
@@ -226,7 +191,7 @@ struct cpu {
     struct thread *current; /* 32 */
     uint32_t id;
     uint32_t apic_id;
-    uint32_t runnable_mask; /* bit p: run queue p not empty */
+    uint32_t runnable_mask; /* bit p: run queue p not empty (all zero: empty queues) */
     uint32_t nready;        /* threads on the run queues */
     struct thread_queue runq[NPRIO];
     struct aspace *as; /* address space loaded (holds a reference), NULL: kernel only */
@@ -259,6 +224,18 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
+/* ---- entry points (kernel/entry.c): all the architecture layer calls -- */
+
+/* Boot CPU, once the architecture is up (kernel/main.c).  Never returns. */
+_Noreturn void kernel_main(void);
+void kernel_syscall(struct trap_frame *f);
+_Noreturn void kernel_trap(uint64_t vector, uint64_t addr, uint64_t error);
+void kernel_irq(uint32_t irq);
+void kernel_tick(void);
+void kernel_resched(void);
+_Noreturn void kernel_cpu_start(void);
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* ---- architecture interface (hal/x86_64) -------------------------------- */
 
 struct cpu *arch_cpu(void);
@@ -266,9 +243,9 @@ struct cpu *arch_cpu_by_id(uint32_t id);    /* id < arch_cpu_count() */
 uint32_t arch_cpu_count(void);              /* CPUs online (ids 0 .. count-1) */
 void arch_resched_ipi(const struct cpu *c); /* makes c enter the scheduler soon */
 _Noreturn void arch_return_to_user(void);
-_Noreturn void arch_idle(void); /* waits for an interrupt, then reschedules */
-void arch_switch_to(struct thread *prev, struct thread *next);
-void arch_switch_out(struct thread *t); /* t stops being current here */
+void arch_wait_for_interrupt(void); /* with interrupts enabled, then disabled again */
+void arch_switch_to(struct thread *prev, struct thread *next); /* registers, FPU, entry stack */
+void arch_switch_out(struct thread *t);                        /* t stops being current here */
 void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg);
 uint64_t arch_time_ticks(void); /* scheduler ticks since boot (the boot CPU's timer) */
 void arch_console_write(const char *s, size_t n);
@@ -306,12 +283,10 @@ int copy_to_user(uint64_t udst, const void *src, size_t n);
 
 /* ---- portable kernel --------------------------------------------------- */
 
-/* kernel/main.c: after the architecture is up.  Never returns. */
-_Noreturn void kernel_main(void);
-void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* kernel/entry.c: the idle loop's wait (lock held on entry and return). */
+void kernel_idle(void);
 
 /* kernel/sched.c */
-void sched_init_cpu(struct cpu *c);
 void sched_ready(struct thread *t);   /* make runnable (tail of its queue) */
 void sched_unready(struct thread *t); /* take off the run queue */
 struct thread *sched_pick(struct cpu *c);
@@ -357,8 +332,17 @@ int timer_arm(const struct proc *owner, struct notification *n, uint64_t bits, u
 void timer_expire(uint64_t now);
 void irq_dispatch(uint32_t irq);
 
-/* kernel/syscall.c */
-void syscall_dispatch(struct trap_frame *f);
+/*
+ * Makes next the current thread of this CPU in place of prev (NULL: none):
+ * its address space, then its registers.  The caller has set both states.
+ */
+static inline void sched_switch(struct thread *prev, struct thread *next)
+{
+    if (prev != next) {
+        aspace_switch(arch_cpu(), &next->proc->as);
+    }
+    arch_switch_to(prev, next);
+}
 
 /* kernel/elf.c */
 int elf_load(struct aspace *as, const uint8_t *image, uint64_t size, uint64_t *entry);

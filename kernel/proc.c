@@ -13,6 +13,7 @@
 #include "hal/hal.h"
 #include "kernel/abi.h"
 #include "kernel/kernel.h"
+#include "kernel/lockstat.h"
 
 #define USER_STACK_TOP 0x00007fffffff0000ull
 #define USER_STACK_PAGES 16
@@ -280,7 +281,8 @@ void proc_fault(struct thread *t, uint64_t vector, uint64_t addr, uint64_t error
     kprintf("fault: pid %u tid %u %s (vector %llu) at 0x%llx error 0x%llx rip 0x%llx: "
             "process stopped\n",
             t->proc->pid, t->tid, arch_exception_name(vector), (unsigned long long)vector,
-            (unsigned long long)addr, (unsigned long long)error, (unsigned long long)t->frame.rip);
+            (unsigned long long)addr, (unsigned long long)error,
+            (unsigned long long)frame_pc(&t->frame));
     proc_exit(t->proc, ZERR_TRAP);
 }
 

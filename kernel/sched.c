@@ -5,7 +5,7 @@
  * until it blocks, a higher-priority thread becomes ready there, or its
  * time slice (TIMESLICE_TICKS timer ticks) runs out while a thread of equal
  * priority is ready.  With nothing ready the CPU waits for an interrupt
- * (the idle loop, arch_wait_for_interrupt).
+ * (the idle loop, kernel_idle).
  *
  * Placement (which CPU's queue a thread joins, sched_place), among the
  * CPUs its affinity allows:
@@ -27,8 +27,6 @@
 #include "base/assert.h"
 #include "base/errors.h"
 #include "kernel/kernel.h"
-
-void arch_wait_for_interrupt(void);
 
 static void q_push(struct thread_queue *q, struct thread *t)
 {
@@ -56,16 +54,6 @@ static void q_remove(struct thread_queue *q, struct thread *t)
     }
     t->next = NULL;
     t->prev = NULL;
-}
-
-void sched_init_cpu(struct cpu *c)
-{
-    c->runnable_mask = 0;
-    c->nready = 0;
-    for (int p = 0; p < NPRIO; p++) {
-        c->runq[p].head = NULL;
-        c->runq[p].tail = NULL;
-    }
 }
 
 /* True if t's affinity lets it run on CPU cpu. */
@@ -263,7 +251,7 @@ static struct thread *sched_idle(struct cpu *c, struct thread *cur)
     aspace_switch(c, NULL);
     struct thread *next;
     while ((next = sched_pick(c)) == NULL) {
-        arch_wait_for_interrupt();
+        kernel_idle();
     }
     return next;
 }
@@ -294,7 +282,7 @@ _Noreturn void sched_run(void)
         next->ticks_left = TIMESLICE_TICKS;
     }
     next->state = TS_RUNNING;
-    arch_switch_to(cur, next);
+    sched_switch(cur, next);
     if (cur != next) {
         reap(cur);
     }

@@ -28,37 +28,40 @@ static int sysdev_lookup(struct thread *t, uint64_t handle, uint32_t type, uint3
 static int port_decode(struct thread *t, struct trap_frame *f, uint32_t need)
 {
     const struct cap *c;
-    int r = sysdev_lookup(t, f->rdi, CAP_IOPORT, need, &c);
+    int r = sysdev_lookup(t, frame_arg(f, 0), CAP_IOPORT, need, &c);
     if (r != 0) {
         return r;
     }
-    if (f->rdx != 1 && f->rdx != 2 && f->rdx != 4) {
+    uint64_t port = frame_arg(f, 1);
+    uint64_t width = frame_arg(f, 2);
+    if (width != 1 && width != 2 && width != 4) {
         return ZERR_INVAL;
     }
     uint64_t base = c->obj >> 16;
     uint64_t count = c->obj & 0xffff;
-    if (f->rsi < base || f->rsi > 0xffff || f->rsi + f->rdx > base + count) {
+    if (port < base || port > 0xffff || port + width > base + count) {
         return ZERR_PERM;
     }
     return 0;
 }
 
-void sys_ioport_in_wide(struct thread *t, struct trap_frame *f)
+int64_t sys_ioport_in_wide(struct thread *t, struct trap_frame *f)
 {
     int r = port_decode(t, f, CAP_RIGHT_READ);
     if (r == 0) {
-        f->rdi = arch_io_in((uint16_t)f->rsi, (uint32_t)f->rdx);
+        frame_set_result(f, 0, arch_io_in((uint16_t)frame_arg(f, 1), (uint32_t)frame_arg(f, 2)));
     }
-    f->rax = (uint64_t)(int64_t)r;
+    return r;
 }
 
-void sys_ioport_out_wide(struct thread *t, struct trap_frame *f)
+int64_t sys_ioport_out_wide(struct thread *t, struct trap_frame *f)
 {
     int r = port_decode(t, f, CAP_RIGHT_WRITE);
     if (r == 0) {
-        arch_io_out((uint16_t)f->rsi, (uint32_t)f->rdx, (uint32_t)f->r10);
+        arch_io_out((uint16_t)frame_arg(f, 1), (uint32_t)frame_arg(f, 2),
+                    (uint32_t)frame_arg(f, 3));
     }
-    f->rax = (uint64_t)(int64_t)r;
+    return r;
 }
 
 /*
@@ -118,15 +121,15 @@ static int map_owned(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags
  * physical address of the first page with ZERO_MAP_DMA.  All pages or none
  * are mapped; the range must be free, page aligned and in user space.
  */
-void sys_mem_map(struct thread *t, struct trap_frame *f)
+int64_t sys_mem_map(struct thread *t, struct trap_frame *f)
 {
     const struct cap *asc;
-    uint64_t va = f->rsi;
-    uint64_t n = f->rdx;
-    uint64_t flags = f->r10;
+    uint64_t va = frame_arg(f, 1);
+    uint64_t n = frame_arg(f, 2);
+    uint64_t flags = frame_arg(f, 3);
     bool dma = (flags & ZERO_MAP_DMA) != 0;
     uint64_t max = dma ? MEM_MAP_DMA_MAX_PAGES : MEM_MAP_MAX_PAGES;
-    int r = sysdev_lookup(t, f->rdi, CAP_ASPACE, CAP_RIGHT_WRITE, &asc);
+    int r = sysdev_lookup(t, frame_arg(f, 0), CAP_ASPACE, CAP_RIGHT_WRITE, &asc);
     if (r == 0 && (flags & ~(uint64_t)(ZERO_MAP_WRITE | ZERO_MAP_DMA)) != 0) {
         r = ZERR_INVAL;
     }
@@ -142,8 +145,7 @@ void sys_mem_map(struct thread *t, struct trap_frame *f)
         r = frames_contiguous((uint32_t)n, dma_pa);
     }
     if (r != 0) {
-        f->rax = (uint64_t)(int64_t)r;
-        return;
+        return r;
     }
     struct aspace *as = (struct aspace *)asc->obj;
     uint32_t mflags = MAP_OWNED | ((flags & ZERO_MAP_WRITE) ? MAP_WRITE : 0);
@@ -158,9 +160,9 @@ void sys_mem_map(struct thread *t, struct trap_frame *f)
             frame_put(dma_pa[k]);
         }
     } else if (dma) {
-        f->rdi = dma_pa[0];
+        frame_set_result(f, 0, dma_pa[0]);
     }
-    f->rax = (uint64_t)(int64_t)r;
+    return r;
 }
 
 /*
@@ -169,12 +171,12 @@ void sys_mem_map(struct thread *t, struct trap_frame *f)
  * capability's mapping is removed through its capability), else nothing is
  * unmapped.
  */
-void sys_mem_unmap(struct thread *t, struct trap_frame *f)
+int64_t sys_mem_unmap(struct thread *t, struct trap_frame *f)
 {
     const struct cap *asc;
-    uint64_t va = f->rsi;
-    uint64_t n = f->rdx;
-    int r = sysdev_lookup(t, f->rdi, CAP_ASPACE, CAP_RIGHT_WRITE, &asc);
+    uint64_t va = frame_arg(f, 1);
+    uint64_t n = frame_arg(f, 2);
+    int r = sysdev_lookup(t, frame_arg(f, 0), CAP_ASPACE, CAP_RIGHT_WRITE, &asc);
     if (r == 0 && (n == 0 || n > MEM_MAP_MAX_PAGES || (va & (PAGE_SIZE - 1)) != 0 ||
                    va < USER_MIN || va > USER_MAP_MAX || n * PAGE_SIZE > USER_MAP_MAX - va)) {
         r = ZERR_RANGE;
@@ -186,5 +188,5 @@ void sys_mem_unmap(struct thread *t, struct trap_frame *f)
     if (r == 0) {
         mem_unmap_partial(as, va, n);
     }
-    f->rax = (uint64_t)(int64_t)r;
+    return r;
 }

@@ -15,10 +15,10 @@
 /* Largest physically contiguous (ZERO_MAP_DMA) request, in pages. */
 #define MEM_MAP_DMA_MAX_PAGES 16u
 
-void sys_ioport_in_wide(struct thread *t, struct trap_frame *f);
-void sys_ioport_out_wide(struct thread *t, struct trap_frame *f);
-void sys_mem_map(struct thread *t, struct trap_frame *f);
-void sys_mem_unmap(struct thread *t, struct trap_frame *f);
+int64_t sys_ioport_in_wide(struct thread *t, struct trap_frame *f);
+int64_t sys_ioport_out_wide(struct thread *t, struct trap_frame *f);
+int64_t sys_mem_map(struct thread *t, struct trap_frame *f);
+int64_t sys_mem_unmap(struct thread *t, struct trap_frame *f);
 
 /* hal/x86_64/ioport.c: port I/O of width 1, 2 or 4 bytes. */
 uint32_t arch_io_in(uint16_t port, uint32_t width);

@@ -44,7 +44,6 @@ struct cpu_arch {
 
 bool cpu_has_smap;
 bool cpu_has_nx;
-struct spinlock kernel_lock;
 
 static struct cpu cpus[MAX_CPUS];
 static struct cpu_arch cpu_arch[MAX_CPUS];
@@ -230,7 +229,6 @@ uint64_t cpu_prepare(uint32_t id)
     a->tss.ist[1] = mmu_alloc_stack(IST_PAGES);
     a->tss.rsp[0] = c->kstack_top;
     a->tss.iomap_base = sizeof(struct tss);
-    sched_init_cpu(c);
     return c->kstack_top;
 }
 
@@ -278,8 +276,7 @@ _Noreturn void ap_entry(struct cpu *c)
     cpu_load(c, false);
     apic_init_ap();
     cpu_set_online(c->id);
-    spin_lock(&kernel_lock);
-    sched_run();
+    kernel_cpu_start();
 }
 
 /*
@@ -295,8 +292,8 @@ void cpu_set_kernel_stack(uint64_t frame_end)
 
 /*
  * Makes next the current thread of this CPU: saves prev's FPU state, loads
- * next's, its address space and its frame as the entry stack.  The caller
- * has already set both threads' states.
+ * next's, and its frame as the entry stack.  The caller (sched_switch) has
+ * already set both threads' states and loaded next's address space.
  */
 void arch_switch_to(struct thread *prev, struct thread *next)
 {
@@ -308,7 +305,6 @@ void arch_switch_to(struct thread *prev, struct thread *next)
         arch_switch_out(prev);
     }
     __asm__ volatile("fxrstor %0" : : "m"(next->fpu));
-    aspace_switch(c, &next->proc->as);
     c->current = next;
     next->on_cpu = true;
     next->cpu = c->id;
@@ -420,7 +416,10 @@ static _Noreturn void kernel_fault(const struct trap_frame *f)
     hal_panic("kernel fault");
 }
 
-/* Interrupts (vector >= 32), with the kernel lock held. */
+/*
+ * An interrupt (vector >= 32): acknowledged (a device IRQ masked first, its
+ * driver unmasks it) and handed to the kernel's entry points.
+ */
 static void handle_irq(uint64_t vector)
 {
     if (vector == VEC_TIMER) {
@@ -428,18 +427,21 @@ static void handle_irq(uint64_t vector)
         if (arch_cpu()->id == 0) {
             kernel_ticks++;
         }
-        sched_tick();
+        kernel_tick();
     } else if (vector == VEC_RESCHED) {
         apic_eoi();
-        arch_cpu()->need_resched = true;
+        kernel_resched();
     } else if (vector >= VEC_IRQ0 && vector < VEC_IRQ0 + MAX_IRQS) {
         arch_irq_mask((uint32_t)(vector - VEC_IRQ0));
         apic_eoi();
-        irq_dispatch((uint32_t)(vector - VEC_IRQ0));
+        kernel_irq((uint32_t)(vector - VEC_IRQ0));
     }
 }
 
-/* Trap from kernel mode: the user-copy fault fixup, idle interrupts, or a bug. */
+/*
+ * Trap from kernel mode: the user-copy fault fixup, a TLB shootdown or an
+ * interrupt in the idle loop, or a bug.
+ */
 void trap_from_kernel(struct trap_frame *f)
 {
     if (f->vector == 14 && f->rip == (uint64_t)(uintptr_t)copy_user_insn) {
@@ -451,15 +453,8 @@ void trap_from_kernel(struct trap_frame *f)
         apic_eoi();
         return;
     }
-    if (f->vector == VEC_RESCHED || (f->vector == VEC_TIMER && arch_cpu()->id != 0)) {
-        handle_irq(f->vector); /* idle: only this CPU's own fields change, no lock needed */
-        return;
-    }
     if (f->vector >= 32) {
-        spin_lock(&kernel_lock);
-        lock_account(LOCK_IDLE, 0);
         handle_irq(f->vector);
-        spin_unlock(&kernel_lock);
         return;
     }
     kernel_fault(f);
@@ -467,46 +462,30 @@ void trap_from_kernel(struct trap_frame *f)
 
 /*
  * Trap from user mode: f is the current thread's frame.  A TLB shootdown
- * is served without the kernel lock (its sender holds it).  The current
- * thread may have been killed by another CPU meanwhile: then it only
- * leaves the CPU.
+ * is served without the kernel lock (its sender holds it); NMI, double
+ * fault and machine check stop the machine; other exceptions end the
+ * faulting process (kernel_trap).
  */
 void trap_from_user(struct trap_frame *f)
 {
-    struct cpu *c = arch_cpu();
     if (f->vector == VEC_TLB) {
         tlb_service();
         apic_eoi();
         return;
     }
-    spin_lock(&kernel_lock);
-    lock_account(LOCK_USER_TRAP, 0);
     if (f->vector == 2 || f->vector == 8 || f->vector == 18) {
         kernel_fault(f);
     }
     if (f->vector < 32) {
-        uint64_t addr = f->vector == 14 ? read_cr2() : f->rip;
-        if (c->current->state == TS_RUNNING) {
-            proc_fault(c->current, f->vector, addr, f->error);
-        }
-        sched_run();
+        kernel_trap(f->vector, f->vector == 14 ? read_cr2() : f->rip, f->error);
     }
     handle_irq(f->vector);
-    if (c->need_resched || c->current->state != TS_RUNNING) {
-        sched_run();
-    }
-    spin_unlock(&kernel_lock);
 }
 
-/* Waits for an interrupt with the kernel lock released (the idle loop). */
+/* Waits for an interrupt with interrupts enabled (the idle loop, kernel_idle). */
 void arch_wait_for_interrupt(void)
 {
-    spin_unlock(&kernel_lock);
-    do {
-        __asm__ volatile("sti; hlt; cli" ::: "memory");
-    } while (!sched_work_hint(arch_cpu()));
-    spin_lock(&kernel_lock);
-    lock_account(LOCK_IDLE, 0);
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
 /* C entry from boot.S, on the boot stack, with the boot page tables. */

@@ -123,7 +123,7 @@ syscall_entry:
     PUSH_GPRS
     mov %rsp, %rdi
     mov %gs:8, %rsp
-    call syscall_dispatch
+    call kernel_syscall
     jmp arch_return_to_user
 
 /*

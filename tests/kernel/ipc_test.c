@@ -90,8 +90,7 @@ _Noreturn void arch_return_to_user(void)
     abort();
 }
 
-void arch_wait_for_interrupt(void);
-void arch_wait_for_interrupt(void)
+void kernel_idle(void)
 {
     abort();
 }
@@ -104,11 +103,9 @@ static void reset(void)
     cpu1.id = 1;
     stub_ncpus = 1;
     last_ipi = -1;
-    sched_init_cpu(&cpu1);
     memset(th, 0, sizeof(th));
     cap_space_init(&pa.cspace, pa.slots, PROC_CSLOTS, 1);
     cap_space_init(&pb.cspace, pb.slots, PROC_CSLOTS, 2);
-    sched_init_cpu(&cpu0);
     for (int i = 0; i < 4; i++) {
         th[i].proc = i % 2 == 0 ? &pa : &pb;
         th[i].tid = (uint32_t)i;
