@@ -14,7 +14,7 @@
  * lock (see docs/kernel.md, "Locking and SMP").
  */
 #include "base/errors.h"
-#include "kernel/abi.h"
+#include "zero/abi.h"
 #include "kernel/kernel.h"
 #include "kernel/lockstat.h"
 #include "kernel/syscall.h"

@@ -5,7 +5,7 @@
  */
 #include "kernel/lockstat.h"
 
-#include "kernel/abi.h"
+#include "zero/abi.h"
 
 uint64_t lock_taken[LOCK_SITES];
 uint64_t lock_waited[LOCK_SITES];

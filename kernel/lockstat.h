@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "kernel/abi.h"
+#include "zero/abi.h"
 #include "kernel/kernel.h"
 
 /*

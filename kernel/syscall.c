@@ -3,14 +3,13 @@
  * (looks up every capability with the type and rights it needs, checks
  * every number and user pointer) and only then performs; it returns the
  * caller's status, and puts further results in the caller's saved state
- * (see kernel/abi.h).  Nothing a user passes can make the
+ * (see lib/zero/abi.h).  Nothing a user passes can make the
  * kernel fault: pointers are copied through copy_from_user/copy_to_user.
  */
 #include "base/errors.h"
-#include "kernel/abi.h"
+#include "zero/abi.h"
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
-#include "kernel/sysdev.h"
 
 #define COM1_BASE 0x3f8
 #define DEBUG_CHUNK 256
@@ -20,28 +19,11 @@ static struct cap_space *cspace(struct thread *t)
     return &t->proc->cspace;
 }
 
-/* Looks up handle (which must fit 32 bits) with type and rights. */
-static int lookup(struct thread *t, uint64_t handle, uint32_t type, uint32_t need,
-                  const struct cap **out)
-{
-    if (handle > UINT32_MAX) {
-        return ZERR_BADCAP;
-    }
-    return cap_lookup(cspace(t), (uint32_t)handle, type, need, out);
-}
-
-static bool ioport_covers(const struct cap *c, uint64_t port)
-{
-    uint64_t base = c->obj >> 16;
-    uint64_t count = c->obj & 0xffff;
-    return port >= base && port < base + count;
-}
-
 static int64_t sys_debug_write(struct thread *t, struct trap_frame *f)
 {
     const struct cap *c;
-    int r = lookup(t, frame_arg(f, 0), CAP_IOPORT, CAP_RIGHT_WRITE, &c);
-    if (r == 0 && !ioport_covers(c, COM1_BASE)) {
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_IOPORT, CAP_RIGHT_WRITE, &c);
+    if (r == 0 && !ioport_covers(c, COM1_BASE, 1)) {
         r = ZERR_PERM;
     }
     if (r == 0 && frame_arg(f, 2) > (1u << 20)) {
@@ -81,9 +63,9 @@ static int64_t sys_exit(struct thread *t, struct trap_frame *f)
 static int64_t send_or_call(struct thread *t, struct trap_frame *f, bool is_call)
 {
     const struct cap *ep;
-    int r = lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_WRITE, &ep);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_WRITE, &ep);
     if (r == 0 && frame_arg(f, 1) != CAP_NONE) {
-        r = (ep->rights & CAP_RIGHT_GRANT) ? lookup(t, frame_arg(f, 1), CAP_TYPE_ANY, 0, NULL)
+        r = (ep->rights & CAP_RIGHT_GRANT) ? sys_lookup(t, frame_arg(f, 1), CAP_TYPE_ANY, 0, NULL)
                                            : ZERR_PERM;
     }
     if (r != 0) {
@@ -112,7 +94,7 @@ static int64_t sys_call(struct thread *t, struct trap_frame *f)
 static int64_t sys_recv(struct thread *t, struct trap_frame *f)
 {
     const struct cap *ep;
-    int r = lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_READ, &ep);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_READ, &ep);
     if (r != 0) {
         return r;
     }
@@ -123,7 +105,7 @@ static int64_t sys_recv(struct thread *t, struct trap_frame *f)
 static int64_t sys_reply_recv(struct thread *t, struct trap_frame *f)
 {
     const struct cap *ep;
-    int r = lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_READ, &ep);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_READ, &ep);
     if (r != 0) {
         return r;
     }
@@ -155,7 +137,7 @@ static int64_t sys_reply(struct thread *t, struct trap_frame *f)
 static int64_t sys_signal(struct thread *t, struct trap_frame *f)
 {
     const struct cap *n;
-    int r = lookup(t, frame_arg(f, 0), CAP_NOTIFICATION, CAP_RIGHT_WRITE, &n);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_NOTIFICATION, CAP_RIGHT_WRITE, &n);
     if (r == 0) {
         notification_signal((struct notification *)n->obj, n->badge != 0 ? n->badge : 1);
     }
@@ -165,7 +147,7 @@ static int64_t sys_signal(struct thread *t, struct trap_frame *f)
 static int64_t wait_or_poll(struct thread *t, struct trap_frame *f, bool block)
 {
     const struct cap *n;
-    int r = lookup(t, frame_arg(f, 0), CAP_NOTIFICATION, CAP_RIGHT_READ, &n);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_NOTIFICATION, CAP_RIGHT_READ, &n);
     if (r != 0) {
         return r;
     }
@@ -191,17 +173,13 @@ static int64_t sys_cap_derive(struct thread *t, struct trap_frame *f)
     if (src > UINT32_MAX || dst > UINT32_MAX || rights > CAP_RIGHTS_ALL) {
         return rights > CAP_RIGHTS_ALL ? ZERR_INVAL : ZERR_BADCAP;
     }
-    int h = cap_derive(cspace(t), (uint32_t)src, cspace(t), (uint32_t)dst, (uint32_t)rights,
-                       frame_arg(f, 3));
-    if (h >= 0) {
-        obj_get(&cspace(t)->slots[h].cap);
-    }
-    return h;
+    return cap_copy(cspace(t), (uint32_t)src, cspace(t), (uint32_t)dst, (uint32_t)rights,
+                    frame_arg(f, 3));
 }
 
 static int64_t sys_cap_delete(struct thread *t, struct trap_frame *f)
 {
-    int r = lookup(t, frame_arg(f, 0), CAP_TYPE_ANY, 0, NULL);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_TYPE_ANY, 0, NULL);
     if (r == 0) {
         r = cap_delete(cspace(t), (uint32_t)frame_arg(f, 0), cap_release, NULL);
     }
@@ -210,17 +188,20 @@ static int64_t sys_cap_delete(struct thread *t, struct trap_frame *f)
 
 static int64_t sys_cap_revoke(struct thread *t, struct trap_frame *f)
 {
-    int r = lookup(t, frame_arg(f, 0), CAP_TYPE_ANY, 0, NULL);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_TYPE_ANY, 0, NULL);
     if (r == 0) {
         r = cap_revoke(cspace(t), (uint32_t)frame_arg(f, 0), cap_release, NULL);
     }
     return r;
 }
 
+/* SYS_CAP_INFO reports thread states by the kernel's own numbers. */
+_Static_assert(TS_DEAD == ZERO_THREAD_DEAD, "lib/zero/abi.h: ZERO_THREAD_DEAD is TS_DEAD");
+
 static int64_t sys_cap_info(struct thread *t, struct trap_frame *f)
 {
     const struct cap *c;
-    int r = lookup(t, frame_arg(f, 0), CAP_TYPE_ANY, 0, &c);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_TYPE_ANY, 0, &c);
     if (r == 0) {
         frame_set_result(f, 0, c->type);
         frame_set_result(f, 1, c->rights);
@@ -236,11 +217,14 @@ static int64_t sys_cap_info(struct thread *t, struct trap_frame *f)
     return r;
 }
 
-/* Puts a new original capability to obj in the caller's cspace. */
+/*
+ * Puts a new original capability to obj in the caller's cspace; it takes
+ * its own reference to obj (cap_install).
+ */
 static int new_cap(struct thread *t, uint32_t type, uintptr_t obj)
 {
     struct cap c = {.type = type, .rights = CAP_RIGHTS_ALL, .badge = 0, .obj = obj};
-    return cap_insert(cspace(t), CAP_SLOT_ANY, &c);
+    return cap_install(cspace(t), CAP_SLOT_ANY, &c);
 }
 
 static int64_t sys_endpoint_create(struct thread *t, struct trap_frame *f)
@@ -251,9 +235,7 @@ static int64_t sys_endpoint_create(struct thread *t, struct trap_frame *f)
         return ZERR_NOMEM;
     }
     int h = new_cap(t, CAP_ENDPOINT, (uintptr_t)e);
-    if (h < 0) {
-        endpoint_put(e);
-    }
+    endpoint_put(e); /* the allocation's reference: the capability holds its own */
     return h;
 }
 
@@ -265,9 +247,7 @@ static int64_t sys_ntfn_create(struct thread *t, struct trap_frame *f)
         return ZERR_NOMEM;
     }
     int h = new_cap(t, CAP_NOTIFICATION, (uintptr_t)n);
-    if (h < 0) {
-        notification_put(n);
-    }
+    notification_put(n); /* the allocation's reference: the capability holds its own */
     return h;
 }
 
@@ -279,9 +259,7 @@ static int64_t sys_frame_alloc(struct thread *t, struct trap_frame *f)
         return ZERR_NOMEM;
     }
     int h = new_cap(t, CAP_FRAME, (uintptr_t)pa);
-    if (h < 0) {
-        frame_put(pa);
-    }
+    frame_put(pa); /* the allocation's reference: the capability holds its own */
     return h;
 }
 
@@ -296,10 +274,10 @@ static int64_t sys_map(struct thread *t, struct trap_frame *f)
                     ((flags & ZERO_MAP_EXEC) ? CAP_RIGHT_EXEC : 0);
     int r = (flags & ~(uint64_t)(ZERO_MAP_WRITE | ZERO_MAP_EXEC)) ? ZERR_INVAL : 0;
     if (r == 0) {
-        r = lookup(t, frame_arg(f, 0), CAP_ASPACE, CAP_RIGHT_WRITE, &as);
+        r = sys_lookup(t, frame_arg(f, 0), CAP_ASPACE, CAP_RIGHT_WRITE, &as);
     }
     if (r == 0) {
-        r = lookup(t, frame, CAP_FRAME, need, &fr);
+        r = sys_lookup(t, frame, CAP_FRAME, need, &fr);
     }
     if (r != 0) {
         return r;
@@ -318,7 +296,7 @@ static int64_t sys_map(struct thread *t, struct trap_frame *f)
 
 static int64_t sys_unmap(struct thread *t, struct trap_frame *f)
 {
-    int r = lookup(t, frame_arg(f, 0), CAP_FRAME, 0, NULL);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_FRAME, 0, NULL);
     if (r == 0 && t->proc->fmap[frame_arg(f, 0)].as == NULL) {
         r = ZERR_NOENT;
     }
@@ -342,17 +320,13 @@ static int64_t sys_thread_create(struct thread *t, struct trap_frame *f)
     if (n == NULL) {
         return ZERR_LIMIT;
     }
-    int h = new_cap(t, CAP_THREAD, (uintptr_t)n);
-    if (h >= 0) {
-        n->refs++;
-    }
-    return h;
+    return new_cap(t, CAP_THREAD, (uintptr_t)n);
 }
 
 static int64_t sys_thread_kill(struct thread *t, struct trap_frame *f)
 {
     const struct cap *c;
-    int r = lookup(t, frame_arg(f, 0), CAP_THREAD, CAP_RIGHT_WRITE, &c);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_THREAD, CAP_RIGHT_WRITE, &c);
     if (r == 0) {
         thread_kill((struct thread *)c->obj, ZERR_DENIED);
     }
@@ -362,19 +336,16 @@ static int64_t sys_thread_kill(struct thread *t, struct trap_frame *f)
 /* Gives child p the console (if t has one), the endpoint and the exit notification. */
 static void spawn_grant(struct thread *t, struct proc *p, uint64_t ep, const struct cap *n)
 {
-    const struct cap *c;
-    if (lookup(t, ZERO_SLOT_CONSOLE, CAP_IOPORT, 0, &c) == 0 &&
-        cap_derive(cspace(t), ZERO_SLOT_CONSOLE, &p->cspace, ZERO_SLOT_CONSOLE, CAP_RIGHT_WRITE,
-                   0) >= 0) {
-        obj_get(c);
+    if (sys_lookup(t, ZERO_SLOT_CONSOLE, CAP_IOPORT, 0, NULL) == 0) {
+        (void)cap_copy(cspace(t), ZERO_SLOT_CONSOLE, &p->cspace, ZERO_SLOT_CONSOLE, CAP_RIGHT_WRITE,
+                       0);
     }
-    if (ep != CAP_NONE &&
-        cap_derive(cspace(t), (uint32_t)ep, &p->cspace, ZERO_SLOT_EP, CAP_RIGHTS_ALL, 0) >= 0) {
-        obj_get(&p->cspace.slots[ZERO_SLOT_EP].cap);
+    if (ep != CAP_NONE) {
+        (void)cap_copy(cspace(t), (uint32_t)ep, &p->cspace, ZERO_SLOT_EP, CAP_RIGHTS_ALL, 0);
     }
     if (n != NULL) {
         p->exit_ntfn = (struct notification *)n->obj;
-        p->exit_ntfn->refs++;
+        notification_get(p->exit_ntfn);
         p->exit_bits = n->badge != 0 ? n->badge : 1;
     }
 }
@@ -387,10 +358,10 @@ static int64_t sys_spawn(struct thread *t, struct trap_frame *f)
     uint64_t exit_ntfn = frame_arg(f, 3);
     int r = module < boot_info.nmodules ? 0 : ZERR_NOENT;
     if (r == 0 && ep != CAP_NONE) {
-        r = lookup(t, ep, CAP_ENDPOINT, 0, NULL);
+        r = sys_lookup(t, ep, CAP_ENDPOINT, 0, NULL);
     }
     if (r == 0 && exit_ntfn != CAP_NONE) {
-        r = lookup(t, exit_ntfn, CAP_NOTIFICATION, CAP_RIGHT_WRITE, &n);
+        r = sys_lookup(t, exit_ntfn, CAP_NOTIFICATION, CAP_RIGHT_WRITE, &n);
     }
     if (r == 0 && cspace(t)->used >= cspace(t)->nslots) {
         r = ZERR_FULL;
@@ -403,18 +374,16 @@ static int64_t sys_spawn(struct thread *t, struct trap_frame *f)
         return r;
     }
     spawn_grant(t, p, ep, n);
-    int h = new_cap(t, CAP_THREAD, (uintptr_t)p->main_thread);
-    p->main_thread->refs++;
-    return h;
+    return new_cap(t, CAP_THREAD, (uintptr_t)p->main_thread);
 }
 
 static int64_t sys_irq_bind(struct thread *t, struct trap_frame *f)
 {
     const struct cap *irq;
     const struct cap *n;
-    int r = lookup(t, frame_arg(f, 0), CAP_IRQ, CAP_RIGHT_WRITE, &irq);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_IRQ, CAP_RIGHT_WRITE, &irq);
     if (r == 0) {
-        r = lookup(t, frame_arg(f, 1), CAP_NOTIFICATION, CAP_RIGHT_WRITE, &n);
+        r = sys_lookup(t, frame_arg(f, 1), CAP_NOTIFICATION, CAP_RIGHT_WRITE, &n);
     }
     if (r == 0) {
         r = irq_bind((uint32_t)irq->obj, (struct notification *)n->obj,
@@ -426,35 +395,9 @@ static int64_t sys_irq_bind(struct thread *t, struct trap_frame *f)
 static int64_t sys_irq_ack(struct thread *t, struct trap_frame *f)
 {
     const struct cap *irq;
-    int r = lookup(t, frame_arg(f, 0), CAP_IRQ, CAP_RIGHT_WRITE, &irq);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_IRQ, CAP_RIGHT_WRITE, &irq);
     if (r == 0) {
         arch_irq_unmask((uint32_t)irq->obj);
-    }
-    return r;
-}
-
-static int64_t sys_ioport_out(struct thread *t, struct trap_frame *f)
-{
-    const struct cap *c;
-    int r = lookup(t, frame_arg(f, 0), CAP_IOPORT, CAP_RIGHT_WRITE, &c);
-    if (r == 0 && !ioport_covers(c, frame_arg(f, 1))) {
-        r = ZERR_PERM;
-    }
-    if (r == 0) {
-        arch_outb((uint16_t)frame_arg(f, 1), (uint8_t)frame_arg(f, 2));
-    }
-    return r;
-}
-
-static int64_t sys_ioport_in(struct thread *t, struct trap_frame *f)
-{
-    const struct cap *c;
-    int r = lookup(t, frame_arg(f, 0), CAP_IOPORT, CAP_RIGHT_READ, &c);
-    if (r == 0 && !ioport_covers(c, frame_arg(f, 1))) {
-        r = ZERR_PERM;
-    }
-    if (r == 0) {
-        frame_set_result(f, 0, arch_inb((uint16_t)frame_arg(f, 1)));
     }
     return r;
 }
@@ -477,7 +420,7 @@ static int64_t sys_null(struct thread *t, struct trap_frame *f)
 static int64_t sys_timer(struct thread *t, struct trap_frame *f)
 {
     const struct cap *n;
-    int r = lookup(t, frame_arg(f, 0), CAP_NOTIFICATION, CAP_RIGHT_WRITE, &n);
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_NOTIFICATION, CAP_RIGHT_WRITE, &n);
     if (r == 0 && frame_arg(f, 1) > UINT64_MAX / 2) {
         r = ZERR_RANGE;
     }
@@ -497,7 +440,7 @@ static int thread_arg(struct thread *t, uint64_t handle, struct thread **out)
         return 0;
     }
     const struct cap *c;
-    int r = lookup(t, handle, CAP_THREAD, CAP_RIGHT_WRITE, &c);
+    int r = sys_lookup(t, handle, CAP_THREAD, CAP_RIGHT_WRITE, &c);
     if (r == 0) {
         *out = (struct thread *)c->obj;
     }

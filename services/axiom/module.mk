@@ -1,8 +1,8 @@
 # services/axiom: the Axiom sequencer, state machine, disk format and replay.
 LIBS += axiom
 axiom_SRCS := $(wildcard services/axiom/*.c)
-AXIOM_LIBS := axiom policy identity keys block svcrt kcap crypto cbor base hal
-zero_CMD_LIBS += axiom policy identity keys block svcrt kcap
+AXIOM_LIBS := axiom policy identity keys block svcrt cap crypto cbor base hal
+zero_CMD_LIBS += axiom policy identity keys block svcrt cap
 
 TESTS += axiom_core
 axiom_core_SRCS := tests/services/axiom/axiom_test.c

@@ -7,11 +7,11 @@ node_SRCS := $(wildcard services/node/*.c)
 ifeq ($(PLATFORM),x86_64)
 PROGS += zero-node
 zero-node_SRCS := $(wildcard services/node/x86_64/*.c)
-zero-node_LIBS := node terminal axiom policy identity keys block svcrt svcrt_x86 vblk_server kcap crypto cbor zuser base hal
+zero-node_LIBS := node terminal axiom policy identity keys block svcrt svcrt_x86 vblk_server cap crypto cbor zuser base hal
 zero-node_LDLIBS = $(USER_LDLIBS)
-$(BINDIR)/zero-node: user/user.ld
+$(BINDIR)/zero-node: lib/zero/user.ld
 endif
-zero-hosted_SERVICE_LIBS += node axiom policy identity keys block svcrt kcap crypto cbor
+zero-hosted_SERVICE_LIBS += node axiom policy identity keys block svcrt cap crypto cbor
 
 TESTS += node_services
 node_services_SRCS := tests/services/node/node_test.c

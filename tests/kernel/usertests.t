@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Boots the kernel with user/usertests as init (with SMEP and SMAP: -cpu max)
+# Boots the kernel with tests/kernel/usertests.c as init (with SMEP and SMAP: -cpu max)
 # and forwards the suite's TAP; the QEMU exit status must say all passed.
 source "$(dirname "$0")/qemu.sh"
 log=$(mktemp)

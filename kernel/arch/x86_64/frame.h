@@ -1,6 +1,6 @@
 /*
  * The x86_64 saved user state and the only code outside kernel/arch that
- * reads or writes it: the system-call registers by role (kernel/abi.h has
+ * reads or writes it: the system-call registers by role (lib/zero/abi.h has
  * the convention).  The portable kernel asks for "argument i", "message word
  * i", "the badge", never for a register.
  */
