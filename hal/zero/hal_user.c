@@ -290,6 +290,13 @@ unsigned hal_cpu_id(void)
     return (int64_t)r.rax == 0 ? (unsigned)r.rdi : 0;
 }
 
+/* None: the kernel switches only the SSE register state (FXSAVE), and the
+ * x86_64 build has no vector back ends. */
+unsigned hal_cpu_vector_features(void)
+{
+    return 0;
+}
+
 unsigned hal_cpu_count(void)
 {
     struct zsys r = {SYS_CPU_INFO, 0, 0, 0, 0, 0, 0};

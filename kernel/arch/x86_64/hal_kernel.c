@@ -64,6 +64,12 @@ unsigned hal_cpu_id(void)
     return arch_cpu()->id;
 }
 
+/* None: the kernel is built without SSE (-mgeneral-regs-only). */
+unsigned hal_cpu_vector_features(void)
+{
+    return 0;
+}
+
 unsigned hal_cpu_count(void)
 {
     return arch_cpu_count();
