@@ -6,7 +6,10 @@
  * callers store the same value.  Everywhere else the portable code runs.
  */
 #include "crypto/internal/blake3_impl.h"
+
+#if defined(ZERO_BLAKE3_SIMD)
 #include "hal/hal.h"
+#endif
 
 static const b3_backend backend_portable = {
     "portable", 1, b3_hash_many_portable, b3_compress_in_place_portable, b3_compress_xof_portable};
