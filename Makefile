@@ -57,6 +57,7 @@ format-check:
 	@tools/format.sh check
 
 static-check:
+	@tools/layers.sh
 	@for p in hosted x86_64 wasm; do \
 	    $(MAKE) --no-print-directory -j$(JOBS) PLATFORM=$$p tidy || exit 1; \
 	done

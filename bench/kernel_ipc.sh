@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kernel costs in guest instructions, Zero against Linux in the same run.
 #
-# Zero boots user/ipcbench under the QEMU -icount command line of the
+# Zero boots bench/ipcbench.c under the QEMU -icount command line of the
 # benchmark notes, where rdtsc counts retired guest instructions; the Linux
 # peer (bench/linux-peer/peer.sh: Debian's Linux 6.1 with mitigations=off and
 # a static /init) is measured the same way right after.  Both: median of 51

@@ -3,3 +3,12 @@ BENCHES += bench_fmt
 bench_fmt_SRCS := bench/fmt_bench.c
 bench_fmt_LIBS := base hal
 BENCH_SCRIPTS += bench/platforms.sh
+
+# ipcbench: the boot module bench/kernel_ipc.sh measures the kernel with.
+ifeq ($(PLATFORM),x86_64)
+PROGS += ipcbench
+ipcbench_SRCS := bench/ipcbench.c
+ipcbench_LIBS := zuser base hal
+ipcbench_LDLIBS = $(USER_LDLIBS)
+$(BINDIR)/ipcbench: lib/zero/user.ld
+endif

@@ -1,6 +1,6 @@
 /*
  * The Zero OS kernel: objects, threads, processes and the interface between
- * the portable kernel (kernel/) and its architecture layer (hal/x86_64/).
+ * the portable kernel (kernel/) and its architecture layer (kernel/arch/x86_64/).
  *
  * Concurrency: every CPU runs the kernel with interrupts disabled, on its
  * own stack, holding the kernel lock (kernel_lock) from entry to exit; only
@@ -19,7 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/cap/cap.h"
+#include "kernel/arch/x86_64/frame.h"
+#include "cap/cap.h"
 
 #define KERNEL_VMA 0xffffffff80000000ull
 #define PHYS_MAP 0xffff800000000000ull
@@ -49,6 +50,18 @@
 #define MAX_TIMERS 64
 #define TIMERS_PER_PROC 4
 #define TICK_NS 10000000ull /* the scheduler tick: 100 Hz */
+
+/* An I/O-port capability's object: ports base .. base+count-1 (count <= 0xffff). */
+static inline uint64_t ioport_pack(uint32_t base, uint32_t count)
+{
+    return ((uint64_t)base << 16) | (count & 0xffff);
+}
+
+static inline void ioport_unpack(uint64_t obj, uint32_t *base, uint32_t *count)
+{
+    *base = (uint32_t)(obj >> 16);
+    *count = (uint32_t)(obj & 0xffff);
+}
 
 /* No capability handle (IPC without a transferred capability). */
 #define CAP_NONE UINT32_MAX
@@ -82,44 +95,8 @@ struct spinlock {
 void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);
 
-/* The kernel lock: held by whichever CPU is in the kernel. */
+/* The kernel lock: held by whichever CPU is in the kernel (kernel/entry.c). */
 extern struct spinlock kernel_lock;
-
-/*
- * Where the kernel lock is taken (for the contention report printed when
- * the machine stops): a system call (by number), an interrupt or fault
- * from user mode, an interrupt in the idle loop.
- */
-enum lock_site {
-    LOCK_SYSCALL,
-    LOCK_USER_TRAP,
-    LOCK_IDLE,
-};
-void lock_account(enum lock_site site, uint64_t nr); /* right after spin_lock(&kernel_lock) */
-void lock_report(void);
-
-/* ---- saved user state -------------------------------------------------- */
-
-/*
- * Register state of a thread while it is not running in user mode.  The
- * layout is shared with hal/x86_64/entry.S: interrupts and syscalls from user
- * mode push directly into the current thread's frame.  Its size is a multiple
- * of 16 so that the end of the frame can serve as the TSS stack pointer.
- */
-struct trap_frame {
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-    uint64_t pad;
-    uint64_t kind; /* FRAME_SYSCALL: may return with sysret */
-    uint64_t vector, error;
-    uint64_t rip, cs, rflags, rsp, ss;
-};
-
-_Static_assert(sizeof(struct trap_frame) == 192, "entry.S: FRAME_SIZE");
-_Static_assert(offsetof(struct trap_frame, cs) == 160, "entry.S: FRAME_CS");
-
-#define FRAME_INTERRUPT 0
-#define FRAME_SYSCALL 1
 
 /* ---- objects ----------------------------------------------------------- */
 
@@ -226,7 +203,7 @@ struct cpu {
     struct thread *current; /* 32 */
     uint32_t id;
     uint32_t apic_id;
-    uint32_t runnable_mask; /* bit p: run queue p not empty */
+    uint32_t runnable_mask; /* bit p: run queue p not empty (all zero: empty queues) */
     uint32_t nready;        /* threads on the run queues */
     struct thread_queue runq[NPRIO];
     struct aspace *as; /* address space loaded (holds a reference), NULL: kernel only */
@@ -259,26 +236,40 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
-/* ---- architecture interface (hal/x86_64) -------------------------------- */
+/* ---- entry points (kernel/entry.c): all the architecture layer calls -- */
+
+/* Boot CPU, once the architecture is up (kernel/main.c).  Never returns. */
+_Noreturn void kernel_main(void);
+void kernel_syscall(struct trap_frame *f);
+_Noreturn void kernel_trap(uint64_t vector, uint64_t addr, uint64_t error);
+void kernel_irq(uint32_t irq);
+void kernel_tick(void);
+void kernel_resched(void);
+_Noreturn void kernel_cpu_start(void);
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- architecture interface (kernel/arch/x86_64) ------------------------ */
 
 struct cpu *arch_cpu(void);
 struct cpu *arch_cpu_by_id(uint32_t id);    /* id < arch_cpu_count() */
 uint32_t arch_cpu_count(void);              /* CPUs online (ids 0 .. count-1) */
 void arch_resched_ipi(const struct cpu *c); /* makes c enter the scheduler soon */
 _Noreturn void arch_return_to_user(void);
-_Noreturn void arch_idle(void); /* waits for an interrupt, then reschedules */
-void arch_switch_to(struct thread *prev, struct thread *next);
-void arch_switch_out(struct thread *t); /* t stops being current here */
+void arch_wait_for_interrupt(void); /* with interrupts enabled, then disabled again */
+void arch_switch_to(struct thread *prev, struct thread *next); /* registers, FPU, entry stack */
+void arch_switch_out(struct thread *t);                        /* t stops being current here */
 void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg);
 uint64_t arch_time_ticks(void); /* scheduler ticks since boot (the boot CPU's timer) */
 void arch_console_write(const char *s, size_t n);
 void arch_outb(uint16_t port, uint8_t v);
 uint8_t arch_inb(uint16_t port);
+uint32_t arch_io_in(uint16_t port, uint32_t width); /* width 1, 2 or 4 bytes */
+void arch_io_out(uint16_t port, uint32_t width, uint32_t v);
 void arch_irq_unmask(uint32_t irq);
 void arch_irq_mask(uint32_t irq);
 _Noreturn void arch_halt(void);
 
-/* Memory (hal/x86_64/mmu.c, frame allocator). */
+/* Memory (kernel/arch/x86_64/mmu.c, frame allocator). */
 uint64_t frame_alloc(void); /* zeroed page, 0 if none */
 void frame_ref(uint64_t pa);
 void frame_put(uint64_t pa); /* frees when the last reference goes */
@@ -306,14 +297,13 @@ int copy_to_user(uint64_t udst, const void *src, size_t n);
 
 /* ---- portable kernel --------------------------------------------------- */
 
-/* kernel/main.c: after the architecture is up.  Never returns. */
-_Noreturn void kernel_main(void);
-void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* kernel/entry.c: the idle loop's wait (lock held on entry and return). */
+void kernel_idle(void);
 
 /* kernel/sched.c */
-void sched_init_cpu(struct cpu *c);
-void sched_ready(struct thread *t);   /* make runnable (tail of its queue) */
-void sched_unready(struct thread *t); /* take off the run queue */
+void sched_ready(struct thread *t);            /* make runnable (tail of its queue) */
+void sched_wake(struct thread *t, int status); /* blocked t: ready, with status */
+void sched_unready(struct thread *t);          /* take off the run queue */
 struct thread *sched_pick(struct cpu *c);
 _Noreturn void sched_run(void); /* switch to the best thread, enter user */
 void sched_tick(void);          /* timer interrupt */
@@ -332,33 +322,52 @@ int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct proc 
 void proc_fault(struct thread *t, uint64_t vector, uint64_t addr, uint64_t error);
 void proc_exit(struct proc *p, int status);
 void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct cap *c);
-void obj_get(const struct cap *c);
+int cap_install(struct cap_space *cs, uint32_t slot, const struct cap *c);
+int cap_copy(struct cap_space *from, uint32_t src, struct cap_space *to, uint32_t dst,
+             uint32_t rights, uint64_t badge);
 void aspace_put(struct aspace *as);
 void aspace_switch(struct cpu *c, struct aspace *as); /* c loads as (NULL: none) */
 struct proc *proc_of_cspace(struct cap_space *cs);
 void frame_cap_unmap(struct proc *p, uint32_t handle);
 const char *arch_exception_name(uint64_t vector);
 
-/* kernel/ipc.c */
+/* kernel/endpoint.c */
 extern struct endpoint endpoints[MAX_ENDPOINTS];
-extern struct notification notifications[MAX_NOTIFICATIONS];
 struct endpoint *endpoint_alloc(void);
-struct notification *notification_alloc(void);
 void endpoint_put(struct endpoint *e);
-void notification_put(struct notification *n);
 void ipc_cancel(struct thread *t); /* remove t from any wait; t is dying */
-void notification_signal(struct notification *n, uint64_t bits);
-bool notification_wait(struct thread *t, struct notification *n, bool block);
 bool ipc_send(struct thread *t, struct endpoint *e);
 bool ipc_recv(struct thread *t, struct endpoint *e);
 struct thread *ipc_reply(struct thread *t, const uint64_t msg[MSG_WORDS]);
+
+/* kernel/notification.c */
+extern struct notification notifications[MAX_NOTIFICATIONS];
+struct notification *notification_alloc(void);
+void notification_get(struct notification *n);
+void notification_put(struct notification *n);
+void notification_signal(struct notification *n, uint64_t bits);
+bool notification_wait(struct thread *t, struct notification *n, bool block);
+
+/* kernel/irq.c */
 int irq_bind(uint32_t irq, struct notification *n, uint64_t bits);
+void irq_dispatch(uint32_t irq);
+void irq_forget(const struct notification *n);
+
+/* kernel/timer.c */
 int timer_arm(const struct proc *owner, struct notification *n, uint64_t bits, uint64_t deadline);
 void timer_expire(uint64_t now);
-void irq_dispatch(uint32_t irq);
 
-/* kernel/syscall.c */
-void syscall_dispatch(struct trap_frame *f);
+/*
+ * Makes next the current thread of this CPU in place of prev (NULL: none):
+ * its address space, then its registers.  The caller has set both states.
+ */
+static inline void sched_switch(struct thread *prev, struct thread *next)
+{
+    if (prev != next) {
+        aspace_switch(arch_cpu(), &next->proc->as);
+    }
+    arch_switch_to(prev, next);
+}
 
 /* kernel/elf.c */
 int elf_load(struct aspace *as, const uint8_t *image, uint64_t size, uint64_t *entry);

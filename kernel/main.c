@@ -8,7 +8,7 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "hal/hal.h"
-#include "kernel/abi.h"
+#include "zero/abi.h"
 #include "kernel/kernel.h"
 
 #define COM1_BASE 0x3f8
@@ -38,7 +38,7 @@ void kprintf(const char *fmt, ...)
 static void grant(struct proc *p, uint32_t slot, uint32_t type, uint64_t obj)
 {
     struct cap c = {.type = type, .rights = CAP_RIGHTS_ALL, .badge = 0, .obj = (uintptr_t)obj};
-    if (cap_insert(&p->cspace, slot, &c) < 0) {
+    if (cap_install(&p->cspace, slot, &c) < 0) {
         kprintf("kernel: cannot grant %s capability to init\n", cap_type_name(type));
     }
 }
@@ -98,13 +98,13 @@ _Noreturn void kernel_main(void)
                 boot_info.modules[0].name, r);
         hal_exit(2);
     }
-    grant(init, ZERO_SLOT_CONSOLE, CAP_IOPORT, ((uint64_t)COM1_BASE << 16) | 8);
-    grant(init, ZERO_SLOT_PIT, CAP_IOPORT, ((uint64_t)PIT_BASE << 16) | 4);
+    grant(init, ZERO_SLOT_CONSOLE, CAP_IOPORT, ioport_pack(COM1_BASE, 8));
+    grant(init, ZERO_SLOT_PIT, CAP_IOPORT, ioport_pack(PIT_BASE, 4));
     grant(init, ZERO_SLOT_IRQ0, CAP_IRQ, 0);
-    grant(init, ZERO_SLOT_EXIT, CAP_IOPORT, ((uint64_t)DEBUG_EXIT_PORT << 16) | 4);
+    grant(init, ZERO_SLOT_EXIT, CAP_IOPORT, ioport_pack(DEBUG_EXIT_PORT, 4));
     grant(init, ZERO_SLOT_COM1_IRQ, CAP_IRQ, COM1_IRQ);
-    grant(init, ZERO_SLOT_PCI_CFG, CAP_IOPORT, ((uint64_t)PCI_CFG_BASE << 16) | 8);
-    grant(init, ZERO_SLOT_PCI_IO, CAP_IOPORT, ((uint64_t)PCI_IO_BASE << 16) | PCI_IO_COUNT);
+    grant(init, ZERO_SLOT_PCI_CFG, CAP_IOPORT, ioport_pack(PCI_CFG_BASE, 8));
+    grant(init, ZERO_SLOT_PCI_IO, CAP_IOPORT, ioport_pack(PCI_IO_BASE, PCI_IO_COUNT));
     kprintf("kernel: init is pid %u (%s); %llu free frames\n", init->pid, boot_info.modules[0].name,
             (unsigned long long)frame_free_count());
     sched_run();

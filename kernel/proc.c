@@ -8,11 +8,13 @@
  * reference to it does.  Object lifetimes are reference counts held by
  * capabilities (and, for frames, by mappings).
  */
+#include "base/assert.h"
 #include "base/errors.h"
 #include "base/string.h"
 #include "hal/hal.h"
-#include "kernel/abi.h"
+#include "zero/abi.h"
 #include "kernel/kernel.h"
+#include "kernel/lockstat.h"
 
 #define USER_STACK_TOP 0x00007fffffff0000ull
 #define USER_STACK_PAGES 16
@@ -78,13 +80,24 @@ static void proc_signal_exit(struct proc *p)
     }
 }
 
+/*
+ * Frees as (its last reference went): its page tables, and the frame
+ * capability mappings into it.  Kept out of line so that aspace_put, on
+ * every address-space switch, stays small.
+ */
+static void __attribute__((noinline)) aspace_free(struct aspace *as)
+{
+    fmap_forget(as);
+    as_destroy(as);
+    as->live = false;
+}
+
 /* Drops a reference; the last one destroys the address space. */
 void aspace_put(struct aspace *as)
 {
+    ZASSERT(as->refs > 0, "an address space is put once per reference taken");
     if (--as->refs == 0) {
-        fmap_forget(as);
-        as_destroy(as);
-        as->live = false;
+        aspace_free(as);
     }
 }
 
@@ -115,7 +128,7 @@ void aspace_switch(struct cpu *c, struct aspace *as)
 }
 
 /* Adds the reference a new capability to c's object holds. */
-void obj_get(const struct cap *c)
+static void obj_get(const struct cap *c)
 {
     switch (c->type) {
     case CAP_ENDPOINT:
@@ -136,6 +149,34 @@ void obj_get(const struct cap *c)
     default:
         break;
     }
+}
+
+/*
+ * Puts capability c in slot of cs (CAP_SLOT_ANY: the first free one) and
+ * takes the reference it holds on its object.  The handle, or an error.
+ */
+int cap_install(struct cap_space *cs, uint32_t slot, const struct cap *c)
+{
+    int h = cap_insert(cs, slot, c);
+    if (h >= 0) {
+        obj_get(c);
+    }
+    return h;
+}
+
+/*
+ * Derives a copy of capability src of from into slot dst of to (cap_derive:
+ * rights mask, badge) and takes the reference it holds on its object.  The
+ * new handle, or an error.
+ */
+int cap_copy(struct cap_space *from, uint32_t src, struct cap_space *to, uint32_t dst,
+             uint32_t rights, uint64_t badge)
+{
+    int h = cap_derive(from, src, to, dst, rights, badge);
+    if (h >= 0) {
+        obj_get(&to->slots[h].cap);
+    }
+    return h;
 }
 
 /* cap_release_fn for every capability removal: drops the object's reference. */
@@ -198,6 +239,7 @@ struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uin
 /* Drops a thread capability's reference; frees a dead thread with none left. */
 void thread_put(struct thread *t)
 {
+    ZASSERT(t->refs > 0, "a thread is put once per capability to it");
     if (--t->refs == 0 && t->state == TS_DEAD && !t->on_cpu) {
         t->state = TS_FREE;
     }
@@ -280,7 +322,8 @@ void proc_fault(struct thread *t, uint64_t vector, uint64_t addr, uint64_t error
     kprintf("fault: pid %u tid %u %s (vector %llu) at 0x%llx error 0x%llx rip 0x%llx: "
             "process stopped\n",
             t->proc->pid, t->tid, arch_exception_name(vector), (unsigned long long)vector,
-            (unsigned long long)addr, (unsigned long long)error, (unsigned long long)t->frame.rip);
+            (unsigned long long)addr, (unsigned long long)error,
+            (unsigned long long)frame_pc(&t->frame));
     proc_exit(t->proc, ZERR_TRAP);
 }
 
@@ -343,8 +386,8 @@ int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct proc 
     }
     struct cap ascap = {
         .type = CAP_ASPACE, .rights = CAP_RIGHTS_ALL, .badge = 0, .obj = (uintptr_t)&p->as};
-    if (r == 0 && cap_insert(&p->cspace, ZERO_SLOT_ASPACE, &ascap) >= 0) {
-        p->as.refs++;
+    if (r == 0) {
+        (void)cap_install(&p->cspace, ZERO_SLOT_ASPACE, &ascap);
     }
     if (r == 0 && (p->main_thread = thread_create(p, entry, USER_STACK_TOP, arg, prio)) == NULL) {
         r = ZERR_LIMIT;

@@ -5,7 +5,7 @@
  * until it blocks, a higher-priority thread becomes ready there, or its
  * time slice (TIMESLICE_TICKS timer ticks) runs out while a thread of equal
  * priority is ready.  With nothing ready the CPU waits for an interrupt
- * (the idle loop, arch_wait_for_interrupt).
+ * (the idle loop, kernel_idle).
  *
  * Placement (which CPU's queue a thread joins, sched_place), among the
  * CPUs its affinity allows:
@@ -27,46 +27,7 @@
 #include "base/assert.h"
 #include "base/errors.h"
 #include "kernel/kernel.h"
-
-void arch_wait_for_interrupt(void);
-
-static void q_push(struct thread_queue *q, struct thread *t)
-{
-    t->next = NULL;
-    t->prev = q->tail;
-    if (q->tail != NULL) {
-        q->tail->next = t;
-    } else {
-        q->head = t;
-    }
-    q->tail = t;
-}
-
-static void q_remove(struct thread_queue *q, struct thread *t)
-{
-    if (t->prev != NULL) {
-        t->prev->next = t->next;
-    } else {
-        q->head = t->next;
-    }
-    if (t->next != NULL) {
-        t->next->prev = t->prev;
-    } else {
-        q->tail = t->prev;
-    }
-    t->next = NULL;
-    t->prev = NULL;
-}
-
-void sched_init_cpu(struct cpu *c)
-{
-    c->runnable_mask = 0;
-    c->nready = 0;
-    for (int p = 0; p < NPRIO; p++) {
-        c->runq[p].head = NULL;
-        c->runq[p].tail = NULL;
-    }
-}
+#include "kernel/thread_queue.h"
 
 /* True if t's affinity lets it run on CPU cpu. */
 bool sched_may_run(const struct thread *t, uint32_t cpu)
@@ -117,7 +78,7 @@ static void enqueue(struct thread *t)
     struct cpu *c = sched_place(t);
     t->state = TS_READY;
     t->cpu = c->id;
-    q_push(&c->runq[t->prio], t);
+    tq_push(&c->runq[t->prio], t);
     c->runnable_mask |= 1u << t->prio;
     c->nready++;
     struct thread *cur = c->current;
@@ -138,6 +99,15 @@ void sched_ready(struct thread *t)
     enqueue(t);
 }
 
+/* Wakes blocked t with status (its IPC partner or object went away). */
+void sched_wake(struct thread *t, int status)
+{
+    t->ep = NULL;
+    t->ntfn = NULL;
+    frame_set_return(&t->frame, status);
+    sched_ready(t);
+}
+
 /* Takes a READY thread off its run queue (others: nothing). */
 void sched_unready(struct thread *t)
 {
@@ -145,7 +115,7 @@ void sched_unready(struct thread *t)
         return;
     }
     struct cpu *c = arch_cpu_by_id(t->cpu);
-    q_remove(&c->runq[t->prio], t);
+    tq_remove(&c->runq[t->prio], t);
     c->nready--;
     if (c->runq[t->prio].head == NULL) {
         c->runnable_mask &= ~(1u << t->prio);
@@ -263,7 +233,7 @@ static struct thread *sched_idle(struct cpu *c, struct thread *cur)
     aspace_switch(c, NULL);
     struct thread *next;
     while ((next = sched_pick(c)) == NULL) {
-        arch_wait_for_interrupt();
+        kernel_idle();
     }
     return next;
 }
@@ -294,7 +264,7 @@ _Noreturn void sched_run(void)
         next->ticks_left = TIMESLICE_TICKS;
     }
     next->state = TS_RUNNING;
-    arch_switch_to(cur, next);
+    sched_switch(cur, next);
     if (cur != next) {
         reap(cur);
     }

@@ -2,7 +2,10 @@
 # time; portable code sees it only through hal/include/hal/hal.h.
 
 BUILD := build
-INCLUDES = -I lib -I hal/include -I hal/$(PLATFORM)/include -I .
+# The platform layer's folder: hal/hosted, hal/wasm, or hal/zero (user
+# programs on the Zero OS kernel, PLATFORM=x86_64).
+HAL_PORT = $(if $(filter x86_64,$(PLATFORM)),zero,$(PLATFORM))
+INCLUDES = -I lib -I hal/include -I hal/$(HAL_PORT)/include -I .
 WARN := -Wall -Wextra -Werror
 DEPFLAGS = -MMD -MP
 VERSION := 0.1.0

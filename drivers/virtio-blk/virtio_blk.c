@@ -9,7 +9,7 @@
 #include "base/errors.h"
 #include "base/string.h"
 #include "hal/hal.h"
-#include "user/zero.h"
+#include "zero/zero.h"
 
 #define PCI_CFG_ADDR 0xcf8
 #define PCI_CFG_DATA 0xcfc

@@ -1,7 +1,7 @@
 /*
  * Invariant checks.  ZASSERT names the invariant that broke, so a failure
  * report reads like a diagnosis: "assertion failed: cap slot is free
- * (kernel/cap/cap.c:120)".  Never assert on anything an untrusted caller can
+ * (lib/cap/cap.c:120)".  Never assert on anything an untrusted caller can
  * cause; return an error code instead.
  */
 #ifndef ZERO_BASE_ASSERT_H

@@ -2,7 +2,7 @@
 # against (init + handler, capability-checked calls in one process).
 LIBS += svcrt
 svcrt_SRCS := $(wildcard lib/svcrt/*.c)
-svcrt_LIBS := kcap base
+svcrt_LIBS := cap base
 
 # The x86_64 back end: services in other processes, called by kernel IPC.
 ifeq ($(PLATFORM),x86_64)

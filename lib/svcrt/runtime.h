@@ -6,7 +6,7 @@
  * reaches other services only by calling an endpoint capability held in its
  * own capability space; the handle is a slot index.  On x86_64 a call is a
  * syscall and the target runs in its own process; on hosted and wasm,
- * rt_call makes the same capability check the kernel makes (kernel/cap:
+ * rt_call makes the same capability check the kernel makes (lib/cap:
  * lookup, type endpoint, right WRITE) and then calls the target's handler
  * directly with the capability's badge, which tells the target who is
  * calling.  Calls go downward through the layers only, so direct dispatch
@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/cap/cap.h"
+#include "cap/cap.h"
 
 #define RT_MAX_SERVICES 16
 #define RT_SLOTS 32

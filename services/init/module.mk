@@ -13,7 +13,7 @@ PROGS += zero-node
 zero-node_SRCS := $(wildcard services/init/x86_64/*.c)
 zero-node_LIBS := init keys svcrt svcrt_x86 vblk_server crypto zuser base hal
 zero-node_LDLIBS = $(USER_LDLIBS)
-$(BINDIR)/zero-node: user/user.ld
+$(BINDIR)/zero-node: lib/zero/user.ld
 endif
 zero-hosted_SERVICE_LIBS += init
 

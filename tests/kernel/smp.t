@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Multiprocessor tests: boots user/smptest as init with -smp 1, 2 and 4
+# Multiprocessor tests: boots tests/kernel/smptest.c as init with -smp 1, 2 and 4
 # (multi-threaded TCG: guest CPUs on host threads) and forwards its TAP;
 # checks the boot log names every CPU and its APIC id; runs usertests on 2
 # CPUs; judges compute throughput on 2 CPUs against 1.

@@ -9,11 +9,11 @@
 #include "base/string.h"
 #include "drivers/virtio-blk/server.h"
 #include "hal/hal.h"
-#include "hal/x86_64/user/blk_remote.h"
+#include "drivers/virtio-blk/hal_blk.h"
 #include "services/init/x86_64/init.h"
 #include "svcrt/x86_64/rtx.h"
 #include "tests/tap.h"
-#include "user/zero.h"
+#include "zero/zero.h"
 
 #define ROLE_DRIVER 1
 #define BUF_VA 0x0000500000000000ull

@@ -13,7 +13,7 @@
 #include "services/init/x86_64/keys_proc.h"
 #include "svcrt/runtime.h"
 #include "tests/tap.h"
-#include "user/zero.h"
+#include "zero/zero.h"
 
 #define ROLE_KEYS 1
 #define ROLE_FAULTY_NODE 3

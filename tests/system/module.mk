@@ -2,23 +2,23 @@
 # driver and memory system calls with hostile arguments (a user program).
 ifeq ($(PLATFORM),x86_64)
 PROGS += devtests
-devtests_SRCS := user/devtests.c tests/tap_core.c
+devtests_SRCS := tests/system/devtests.c tests/tap_core.c
 devtests_LIBS := zuser base hal
 devtests_LDLIBS = $(USER_LDLIBS)
-$(BINDIR)/devtests: user/user.ld
+$(BINDIR)/devtests: lib/zero/user.ld
 
 PROGS += keystests
 keystests_SRCS := tests/system/keystests.c services/init/x86_64/keys_proc.c \
     services/init/x86_64/init.c tests/tap_core.c
 keystests_LIBS := keys svcrt svcrt_x86 init crypto zuser base hal
 keystests_LDLIBS = $(USER_LDLIBS)
-$(BINDIR)/keystests: user/user.ld
+$(BINDIR)/keystests: lib/zero/user.ld
 
 PROGS += drivertests
 drivertests_SRCS := tests/system/drivertests.c services/init/x86_64/init.c tests/tap_core.c
 drivertests_LIBS := vblk_server svcrt svcrt_x86 zuser base hal
 drivertests_LDLIBS = $(USER_LDLIBS)
-$(BINDIR)/drivertests: user/user.ld
+$(BINDIR)/drivertests: lib/zero/user.ld
 endif
 
 SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t tests/system/drivertests.t

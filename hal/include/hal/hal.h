@@ -101,6 +101,15 @@ void hal_blk_close(struct hal_blk *b);
 unsigned hal_cpu_id(void);
 unsigned hal_cpu_count(void);
 
+/*
+ * Vector extensions that both the CPU has and the system saves across
+ * context switches (HAL_CPU_* bits); 0 where portable code must use none.
+ */
+#define HAL_CPU_SSE41 0x1u
+#define HAL_CPU_AVX2 0x2u
+#define HAL_CPU_AVX512 0x4u /* AVX-512 F and VL */
+unsigned hal_cpu_vector_features(void);
+
 /* ---- stopping ------------------------------------------------------------ */
 
 /* Ends the system (kernel platforms) or the process (hosted, wasm). */

@@ -3,7 +3,7 @@
 
 #include "base/errors.h"
 #include "base/string.h"
-#include "user/zero.h"
+#include "zero/zero.h"
 
 #define PAGE 4096u
 

@@ -11,11 +11,11 @@
 #include "base/string.h"
 #include "hal/hal.h"
 #include "drivers/virtio-blk/server.h"
-#include "hal/x86_64/user/blk_remote.h"
+#include "drivers/virtio-blk/hal_blk.h"
 #include "services/init/node.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
-#include "user/zero.h"
+#include "zero/zero.h"
 
 #define MEMORY_DISK_BYTES (8u * 1024u * 1024u)
 #define ROLE_INIT 0

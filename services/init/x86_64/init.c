@@ -4,7 +4,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "services/keys/keys.h"
-#include "user/zero.h"
+#include "zero/zero.h"
 
 /* init's capabilities the node and the driver need, in their slots of the same number. */
 static const uint32_t node_slots[] = {ZERO_SLOT_CONSOLE, ZERO_SLOT_COM1_IRQ};

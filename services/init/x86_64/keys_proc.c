@@ -14,7 +14,7 @@
 #include "crypto/ct.h"
 #include "services/keys/keys.h"
 #include "svcrt/runtime.h"
-#include "user/zero.h"
+#include "zero/zero.h"
 
 #define KP_OP_ROOT 0x100u
 #define KP_OP_STOP 0x101u

@@ -31,13 +31,13 @@ crypto_ed25519_fe32_LIBS := crypto base hal
 crypto_ed25519_fe32_LDLIBS := -lsodium
 
 # The same vectors inside the x86_64 kernel: a user program run as init by
-# tests/lib/crypto/kernel_vectors.t.  (USER_LDLIBS comes from user/module.mk.)
+# tests/lib/crypto/kernel_vectors.t.  (USER_LDLIBS comes from lib/zero/module.mk.)
 ifeq ($(PLATFORM),x86_64)
 PROGS += cryptotests
 cryptotests_SRCS := tests/lib/crypto/vectors_user.c tests/lib/crypto/vectors_freestanding.c \
                     tests/tap_core.c
 cryptotests_LIBS := zuser cbor crypto base hal
 cryptotests_LDLIBS = $(USER_LDLIBS)
-$(BINDIR)/cryptotests: user/user.ld
+$(BINDIR)/cryptotests: lib/zero/user.ld
 endif
 SCRIPT_TESTS += tests/lib/crypto/kernel_vectors.t

@@ -5,7 +5,7 @@
  */
 #include "tests/lib/crypto/vectors_freestanding.h"
 #include "tests/tap.h"
-#include "user/zero.h"
+#include "zero/zero.h"
 
 void tap_emit(const char *s, size_t n)
 {

@@ -1,0 +1,153 @@
+/*
+ * The kernel's entry points: every way the architecture layer enters the
+ * portable kernel (a system call, a fault or an interrupt from user mode,
+ * an interrupt in the idle loop, a CPU coming up) goes through one of the
+ * functions here.  They own the kernel lock: each takes it, counts the
+ * acquisition (kernel/lockstat.c), does its work, reschedules when asked,
+ * and releases it.  Nothing else in the kernel takes or drops the lock,
+ * except the scheduler handing it over to the thread it switches to.
+ *
+ * The idle loop is the one place that runs with interrupts enabled (and
+ * the lock released): an interrupt there arrives with no current thread on
+ * its CPU.  Work that only touches the interrupted CPU's own fields (a
+ * reschedule request, an application processor's tick) is done without the
+ * lock (see docs/kernel.md, "Locking and SMP").
+ */
+#include "base/errors.h"
+#include "zero/abi.h"
+#include "kernel/kernel.h"
+#include "kernel/lockstat.h"
+#include "kernel/syscall.h"
+
+struct spinlock kernel_lock;
+
+/* Takes the kernel lock on behalf of site (nr: the system-call number). */
+static void lock_enter(enum lock_site site, uint64_t nr)
+{
+    spin_lock(&kernel_lock);
+    lock_account(site, nr);
+}
+
+/* Back to user mode: through the scheduler if the current thread must yield. */
+static void lock_leave_to_user(struct cpu *c)
+{
+    if (c->need_resched || c->current->state != TS_RUNNING) {
+        sched_run();
+    }
+    spin_unlock(&kernel_lock);
+}
+
+/* True when this CPU is in the idle loop (nothing current, interrupts on). */
+static bool in_idle(const struct cpu *c)
+{
+    return c->current == NULL;
+}
+
+/* Takes the lock for an interrupt, in the idle loop or from user mode. */
+static void lock_enter_irq(bool idle)
+{
+    lock_enter(idle ? LOCK_IDLE : LOCK_USER_TRAP, 0);
+}
+
+/* Releases it: back to the idle loop, or to user mode (lock_leave_to_user). */
+static void lock_leave_irq(struct cpu *c, bool idle)
+{
+    if (idle) {
+        spin_unlock(&kernel_lock);
+    } else {
+        lock_leave_to_user(c);
+    }
+}
+
+/*
+ * A system call from the current thread, whose saved state is f:
+ * bounds-checked dispatch, the status written once, then a reschedule if
+ * the caller blocked, died or was outranked.
+ */
+void kernel_syscall(struct trap_frame *f)
+{
+    uint64_t nr = frame_syscall_nr(f);
+    lock_enter(LOCK_SYSCALL, nr);
+    struct cpu *c = arch_cpu();
+    struct thread *t = c->current;
+    if (t->state != TS_RUNNING) {
+        sched_run(); /* killed by another CPU while it ran here */
+    }
+    frame_set_return(f, syscall_handle(t, nr, f));
+    lock_leave_to_user(c);
+}
+
+/*
+ * An exception in user mode (vector < 32) at addr: the faulting process is
+ * ended with a report, unless another CPU killed the thread meanwhile.
+ */
+_Noreturn void kernel_trap(uint64_t vector, uint64_t addr, uint64_t error)
+{
+    lock_enter(LOCK_USER_TRAP, 0);
+    struct thread *t = arch_cpu()->current;
+    if (t->state == TS_RUNNING) {
+        proc_fault(t, vector, addr, error);
+    }
+    sched_run();
+}
+
+/* Device interrupt irq (the architecture has masked and acknowledged it). */
+void kernel_irq(uint32_t irq)
+{
+    struct cpu *c = arch_cpu();
+    bool idle = in_idle(c);
+    lock_enter_irq(idle);
+    irq_dispatch(irq);
+    lock_leave_irq(c, idle);
+}
+
+/*
+ * This CPU's timer ticked.  Only the boot CPU's tick fires timers (it
+ * needs the lock); an idle application processor just counts it.
+ */
+void kernel_tick(void)
+{
+    struct cpu *c = arch_cpu();
+    bool idle = in_idle(c);
+    if (idle && c->id != 0) {
+        sched_tick(); /* only this CPU's own fields change */
+        return;
+    }
+    lock_enter_irq(idle);
+    sched_tick();
+    lock_leave_irq(c, idle);
+}
+
+/* Another CPU asked this one to reschedule (arch_resched_ipi). */
+void kernel_resched(void)
+{
+    struct cpu *c = arch_cpu();
+    if (in_idle(c)) {
+        c->need_resched = true; /* the idle loop looks at it next */
+        return;
+    }
+    lock_enter(LOCK_USER_TRAP, 0);
+    c->need_resched = true;
+    lock_leave_to_user(c);
+}
+
+/*
+ * The idle loop's wait, called by the scheduler with the lock held: lets
+ * it go, waits for interrupts until one leaves work for this CPU, and
+ * takes the lock again.
+ */
+void kernel_idle(void)
+{
+    spin_unlock(&kernel_lock);
+    do {
+        arch_wait_for_interrupt();
+    } while (!sched_work_hint(arch_cpu()));
+    lock_enter(LOCK_IDLE, 0);
+}
+
+/* An application processor is up: it enters the scheduler. */
+_Noreturn void kernel_cpu_start(void)
+{
+    spin_lock(&kernel_lock);
+    sched_run();
+}

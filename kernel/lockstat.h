@@ -1,0 +1,39 @@
+/*
+ * Kernel-lock statistics (kernel/lockstat.c): where the kernel lock is taken
+ * and how often it had to wait there, for the contention report printed
+ * when the machine stops.
+ */
+#ifndef ZERO_KERNEL_LOCKSTAT_H
+#define ZERO_KERNEL_LOCKSTAT_H
+
+#include <stdint.h>
+
+#include "zero/abi.h"
+#include "kernel/kernel.h"
+
+/*
+ * Where the kernel lock is taken: a system call (by number), an interrupt
+ * or fault from user mode, an interrupt in the idle loop.
+ */
+enum lock_site {
+    LOCK_SYSCALL,
+    LOCK_USER_TRAP,
+    LOCK_IDLE,
+};
+
+/* Counters by site: system calls by number (SYS_COUNT: bad numbers), then the others. */
+#define LOCK_SITES (SYS_COUNT + 3)
+extern uint64_t lock_taken[LOCK_SITES];
+extern uint64_t lock_waited[LOCK_SITES];
+
+/* Counts one acquisition of the kernel lock at site (nr: syscall number), right after it. */
+static inline void lock_account(enum lock_site site, uint64_t nr)
+{
+    uint64_t i = site == LOCK_SYSCALL ? (nr < SYS_COUNT ? nr : SYS_COUNT) : SYS_COUNT + site;
+    lock_taken[i]++;
+    lock_waited[i] += kernel_lock.last_waited ? 1 : 0;
+}
+
+void lock_report(void);
+
+#endif
