@@ -1,0 +1,5 @@
+# Tests of lib/net: TCP on a manual clock, the other protocols, the wire
+# parsers, and two stacks linked by a socket pair.
+TESTS += net_tcp
+net_tcp_SRCS := tests/lib/net/tcp_test.c tests/lib/net/harness.c
+net_tcp_LIBS := net base hal
