@@ -279,6 +279,12 @@ long net_tcp_recv(net_stack *s, int sock, void *buf, size_t len, uint64_t now);
  */
 int net_tcp_close(net_stack *s, int sock, uint64_t now);
 
+/*
+ * Sends a FIN after the queued data but keeps receiving (a half close);
+ * the handle stays valid until net_tcp_close().
+ */
+int net_tcp_shutdown(net_stack *s, int sock, uint64_t now);
+
 /* Sends a reset and releases the handle. */
 int net_tcp_abort(net_stack *s, int sock, uint64_t now);
 

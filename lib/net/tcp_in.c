@@ -327,7 +327,7 @@ static bool tcp_closing_ack(net_stack *s, struct net_tcb *t)
         tcp_time_wait(s, t);
         return true;
     case NET_TCP_LAST_ACK:
-        tcp_free(t);
+        tcp_drop(s, t, 0);
         return false;
     default:
         return true;
@@ -440,21 +440,11 @@ static void tcp_rst_input(net_stack *s, struct net_tcb *t, const struct net_tcp_
         tcp_send_ctl(s, t, t->snd_nxt, NET_TCP_ACK);
         return;
     }
-    switch (t->state) {
-    case NET_TCP_SYN_RCVD:
-    case NET_TCP_CLOSING:
-    case NET_TCP_LAST_ACK:
-    case NET_TCP_TIME_WAIT:
-        if (t->listener >= 0 || t->orphan || t->state != NET_TCP_SYN_RCVD) {
-            tcp_free(t);
-            return;
-        }
-        tcp_drop(s, t, ZERR_IO);
-        return;
-    default:
-        tcp_drop(s, t, ZERR_IO);
-        return;
-    }
+    /* Once both FINs are out a reset only ends it early; before, it is an error.  A
+     * passive SYN-RECEIVED connection has no handle yet and just goes (tcp_drop). */
+    bool finished = t->state == NET_TCP_CLOSING || t->state == NET_TCP_LAST_ACK ||
+                    t->state == NET_TCP_TIME_WAIT;
+    tcp_drop(s, t, finished ? 0 : ZERR_IO);
 }
 
 /* The completing ACK of a handshake: SYN-RECEIVED to ESTABLISHED.  False to drop. */

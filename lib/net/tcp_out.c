@@ -312,7 +312,7 @@ void net_tcp_poll(net_stack *s)
             continue;
         }
         if (t->tw_deadline != 0 && t->tw_deadline <= s->now) {
-            tcp_free(t);
+            tcp_drop(s, t, 0); /* TIME-WAIT over (or an orphan's FIN-WAIT-2 limit) */
             continue;
         }
         if (t->rto_deadline != 0 && t->rto_deadline <= s->now) {

@@ -249,6 +249,9 @@ long net_tcp_recv(net_stack *s, int sock, void *buf, size_t len, uint64_t now)
         if (tcp_peer_closed(t)) {
             return 0;
         }
+        if (t->state == NET_TCP_CLOSED && t->error == 0) {
+            return 0; /* closed in order */
+        }
         if (t->state == NET_TCP_CLOSED || t->state == NET_TCP_LISTEN) {
             return tcp_state_error(t);
         }
@@ -300,6 +303,32 @@ int net_tcp_abort(net_stack *s, int sock, uint64_t now)
     return 0;
 }
 
+int net_tcp_shutdown(net_stack *s, int sock, uint64_t now)
+{
+    s->now = now;
+    struct net_tcb *t = tcp_sock(s, sock);
+    if (t == NULL) {
+        return ZERR_BADCAP;
+    }
+    if (t->fin_queued) {
+        return 0;
+    }
+    switch (t->state) {
+    case NET_TCP_SYN_RCVD:
+    case NET_TCP_ESTABLISHED:
+        t->state = NET_TCP_FIN_WAIT_1;
+        break;
+    case NET_TCP_CLOSE_WAIT:
+        t->state = NET_TCP_LAST_ACK;
+        break;
+    default:
+        return ZERR_AGAIN; /* not connected yet, or already closed */
+    }
+    t->fin_queued = true;
+    tcp_output(s, t);
+    return 0;
+}
+
 int net_tcp_close(net_stack *s, int sock, uint64_t now)
 {
     s->now = now;
@@ -314,10 +343,8 @@ int net_tcp_close(net_stack *s, int sock, uint64_t now)
         if (t->rb_len > 0) {
             return net_tcp_abort(s, sock, now); /* unread data: RFC 9293 3.10.4 */
         }
-        t->state = t->state == NET_TCP_CLOSE_WAIT ? NET_TCP_LAST_ACK : NET_TCP_FIN_WAIT_1;
-        t->fin_queued = true;
+        net_tcp_shutdown(s, sock, now);
         t->orphan = true;
-        tcp_output(s, t);
         return 0;
     case NET_TCP_FIN_WAIT_1:
     case NET_TCP_FIN_WAIT_2:

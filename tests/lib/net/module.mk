@@ -3,3 +3,4 @@
 TESTS += net_tcp
 net_tcp_SRCS := tests/lib/net/tcp_test.c tests/lib/net/harness.c
 net_tcp_LIBS := net base hal
+SCRIPT_TESTS += tests/lib/net/tap.t

@@ -20,6 +20,7 @@ static const uint8_t syn_opts[8] = {2, 4, 0x05, 0xb4, 1, 3, 3, 7}; /* MSS 1460, 
 static int open_active(struct harness *h, uint16_t *lport, uint16_t peer_wnd)
 {
     struct h_seg g;
+    *lport = 0;
     h->random_value = OUR_ISS;
     int sock = net_tcp_connect(h->s, H_PEER, PORT, h->now);
     if (!h_next(h, &g)) {
