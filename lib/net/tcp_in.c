@@ -94,6 +94,9 @@ static void tcp_listen_input(net_stack *s, struct net_tcb *l, const struct net_i
     t->snd_max = t->iss + 1;
     t->sb_seq = t->iss + 1;
     t->snd_wl2 = t->iss;
+    t->rtt_timing = true;
+    t->rtt_seq = t->iss;
+    t->rtt_start = s->now;
     tcp_send_syn(s, t);
 }
 
@@ -275,7 +278,13 @@ static void tcp_new_ack(net_stack *s, struct net_tcb *t, uint32_t ack)
         t->snd_nxt = ack;
     }
     t->retries = 0;
-    t->rto_deadline = t->snd_una == t->snd_max ? 0 : s->now + t->rto;
+    /* The peer acknowledges new data: the path works again, so the back-off goes (Linux
+     * does this on the timestamp sample every such ACK carries; without timestamps Karn's
+     * rule would keep a doubled RTO until a segment happens to arrive unretransmitted). */
+    tcp_rto_reset(s, t);
+    /* Nothing outstanding, or probing a shut window: no retransmission timer. */
+    bool idle = t->snd_una == t->snd_nxt || t->persist_deadline != 0;
+    t->rto_deadline = idle ? 0 : s->now + t->rto;
 }
 
 /* RFC 9293 3.10.7.4 fifth check.  Returns false when the segment is to be dropped. */
@@ -288,6 +297,9 @@ static bool tcp_ack_input(net_stack *s, struct net_tcb *t, const struct net_tcp_
     }
     uint32_t wnd = (uint32_t)seg->wnd << t->snd_wscale;
     if (seg->ack == t->snd_una) {
+        if (wnd == 0) {
+            t->retries = 0; /* the peer answers but has no room: not a failure */
+        }
         tcp_dup_ack(s, t, seg, wnd);
     } else if (net_seq_lt(t->snd_una, seg->ack)) {
         tcp_new_ack(s, t, seg->ack);
@@ -437,7 +449,7 @@ static void tcp_fin_input(net_stack *s, struct net_tcb *t)
 static void tcp_rst_input(net_stack *s, struct net_tcb *t, const struct net_tcp_seg *seg)
 {
     if (seg->seq != t->rcv_nxt) {
-        tcp_send_ctl(s, t, t->snd_nxt, NET_TCP_ACK);
+        tcp_send_ctl(s, t, NET_TCP_ACK);
         return;
     }
     /* Once both FINs are out a reset only ends it early; before, it is an error.  A
@@ -481,8 +493,19 @@ static bool tcp_sync_input(net_stack *s, struct net_tcb *t, const struct net_ipv
         if (t->state == NET_TCP_TIME_WAIT && (seg->flags & NET_TCP_FIN)) {
             tcp_time_wait(s, t); /* the peer did not get our last ACK */
         }
+        if (tcp_rcv_wnd(t) == 0 && t->state != NET_TCP_SYN_RCVD &&
+            (seg->flags & (NET_TCP_ACK | NET_TCP_RST | NET_TCP_SYN)) == NET_TCP_ACK &&
+            !net_seq_lt(seg->seq, t->rcv_nxt)) {
+            /* Our window is shut: still take the ACK (RFC 9293 3.10.7.4, "special
+             * allowance"), else both sides can wait on each other forever. */
+            seg->len = 0;
+            seg->flags &= (uint8_t)~NET_TCP_FIN;
+            if (!tcp_ack_input(s, t, seg) || !tcp_closing_ack(s, t)) {
+                return t->used;
+            }
+        }
         if (!(seg->flags & NET_TCP_RST)) {
-            tcp_send_ctl(s, t, t->snd_nxt, NET_TCP_ACK);
+            tcp_send_ctl(s, t, NET_TCP_ACK);
         }
         return true;
     }
@@ -491,7 +514,7 @@ static bool tcp_sync_input(net_stack *s, struct net_tcb *t, const struct net_ipv
         return t->used;
     }
     if (seg->flags & NET_TCP_SYN) {
-        tcp_send_ctl(s, t, t->snd_nxt, NET_TCP_ACK); /* challenge ACK (RFC 5961 4) */
+        tcp_send_ctl(s, t, NET_TCP_ACK); /* challenge ACK (RFC 5961 4) */
         return true;
     }
     if (!(seg->flags & NET_TCP_ACK)) {
@@ -544,5 +567,6 @@ void net_tcp_input(net_stack *s, const struct net_ipv4 *ip)
     }
     if (tcp_sync_input(s, t, ip, &seg) && t->used && t->state != NET_TCP_CLOSED) {
         tcp_output(s, t);
+        tcp_check(t);
     }
 }

@@ -72,8 +72,19 @@ static void tcp_xmit(net_stack *s, struct net_tcb *t, struct tcp_hdr *h, uint32_
     tcp_emit(s, t->lip, t->rip, t->lport, t->rport, h, tcp_wnd_field(t, syn), len);
 }
 
-void tcp_send_ctl(net_stack *s, struct net_tcb *t, uint32_t seq, uint8_t flags)
+void tcp_send_ctl(net_stack *s, struct net_tcb *t, uint8_t flags)
 {
+    /* At SND.MAX rather than SND.NXT: after a timeout SND.NXT went back, and a peer that
+     * holds everything up to SND.MAX would find an ACK from behind its RCV.NXT unacceptable
+     * and ignore what it acknowledges.  But never beyond the peer's window, where a peer
+     * with a shut window could not accept it either (Linux's tcp_acceptable_seq). */
+    uint32_t seq = t->snd_max;
+    uint32_t wnd_end = t->snd_una + t->snd_wnd;
+    if (net_seq_lt(wnd_end, seq) && !net_seq_lt(wnd_end, t->snd_nxt)) {
+        seq = wnd_end;
+    } else if (net_seq_lt(wnd_end, seq)) {
+        seq = t->snd_nxt;
+    }
     struct tcp_hdr h = {.seq = seq, .flags = flags};
     tcp_xmit(s, t, &h, 0, 0);
 }
@@ -126,6 +137,10 @@ uint32_t tcp_send_at(net_stack *s, struct net_tcb *t, uint32_t seq, uint32_t lim
         s->counters.tcp_retransmits++;
     }
     tcp_xmit(s, t, &h, off, n);
+    uint32_t end = seq + n + (fin ? 1 : 0);
+    if (net_seq_lt(t->snd_max, end)) {
+        t->snd_max = end; /* a resent segment may carry bytes never sent before */
+    }
     return n + (fin ? 1 : 0);
 }
 
@@ -158,11 +173,12 @@ static bool tcp_send_window(net_stack *s, struct net_tcb *t)
         if (!fin_only && (usable == 0 || (usable < t->smss && usable < avail && flight > 0))) {
             break;
         }
+        bool fresh = !net_seq_lt(t->snd_nxt, t->snd_max);
         uint32_t n = tcp_send_at(s, t, t->snd_nxt, fin_only ? 0 : usable);
         if (n == 0) {
             break;
         }
-        if (!t->rtt_timing && !net_seq_lt(t->snd_nxt, t->snd_max)) {
+        if (!t->rtt_timing && fresh) {
             t->rtt_timing = true; /* Karn: time only new data */
             t->rtt_seq = t->snd_nxt;
             t->rtt_start = s->now;
@@ -182,15 +198,20 @@ void tcp_output(net_stack *s, struct net_tcb *t)
         t->rto_deadline = s->now + t->rto;
     }
     if (t->ack_now) {
-        tcp_send_ctl(s, t, t->snd_nxt, NET_TCP_ACK);
+        tcp_send_ctl(s, t, NET_TCP_ACK);
     }
-    /* The peer's window is shut with data waiting and nothing in flight: probe it. */
-    bool waiting = net_seq_lt(t->snd_nxt, t->sb_seq + t->sb_len);
-    if (tcp_can_send_data(t) && t->snd_wnd == 0 && waiting && t->snd_una == t->snd_max &&
-        t->persist_deadline == 0) {
+    /* The peer's window is shut with data to deliver: stop the retransmission timer and its
+     * back-off, pull SND.NXT back and probe instead (BSD's tcp_output does the same); once
+     * the window opens, sending resumes from SND.UNA at once. */
+    bool pending = net_seq_lt(t->snd_una, t->sb_seq + t->sb_len);
+    if (tcp_can_send_data(t) && t->snd_wnd == 0 && pending && t->persist_deadline == 0) {
+        t->rto_deadline = 0;
+        t->retries = 0;
+        t->snd_nxt = t->snd_una;
+        t->rtt_timing = false;
+        tcp_rto_reset(s, t);
         t->persist_backoff = 0;
         t->persist_deadline = s->now + t->rto;
-        t->rto_deadline = 0;
     }
 }
 
@@ -240,6 +261,24 @@ void tcp_time_wait(net_stack *s, struct net_tcb *t)
     t->tw_deadline = s->now + 2 * (uint64_t)s->cfg.msl_ms;
 }
 
+/* RTO from SRTT and RTTVAR without back-off (RFC 6298 2.3), clamped. */
+static void tcp_rto_set(net_stack *s, struct net_tcb *t)
+{
+    uint32_t var = 4 * t->rttvar > 1 ? 4 * t->rttvar : 1; /* G = 1 ms */
+    uint32_t rto = t->srtt + var;
+    if (rto < s->cfg.rto_min_ms) {
+        rto = s->cfg.rto_min_ms;
+    }
+    t->rto = rto > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : rto;
+}
+
+void tcp_rto_reset(net_stack *s, struct net_tcb *t)
+{
+    if (t->rtt_valid) {
+        tcp_rto_set(s, t);
+    }
+}
+
 void tcp_rtt_sample(net_stack *s, struct net_tcb *t, uint32_t r)
 {
     if (!t->rtt_valid) {
@@ -251,12 +290,7 @@ void tcp_rtt_sample(net_stack *s, struct net_tcb *t, uint32_t r)
         t->rttvar = (3 * t->rttvar + delta) / 4;
         t->srtt = (7 * t->srtt + r) / 8;
     }
-    uint32_t var = 4 * t->rttvar > 1 ? 4 * t->rttvar : 1; /* G = 1 ms */
-    uint32_t rto = t->srtt + var;
-    if (rto < s->cfg.rto_min_ms) {
-        rto = s->cfg.rto_min_ms;
-    }
-    t->rto = rto > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : rto;
+    tcp_rto_set(s, t);
 }
 
 /* RFC 6298 5.4-5.7 and RFC 5681 3.1: the retransmission timer expired. */
@@ -266,7 +300,7 @@ static void tcp_timeout(net_stack *s, struct net_tcb *t)
     if (++t->retries > (syn ? TCP_SYN_RETRIES : TCP_DATA_RETRIES)) {
         s->counters.tcp_timeouts++;
         if (!syn) {
-            tcp_send_ctl(s, t, t->snd_nxt, NET_TCP_RST | NET_TCP_ACK);
+            tcp_send_ctl(s, t, NET_TCP_RST | NET_TCP_ACK);
         }
         tcp_drop(s, t, ZERR_TIMEOUT);
         return;
@@ -304,6 +338,14 @@ static void tcp_probe(net_stack *s, struct net_tcb *t)
     t->persist_deadline = s->now + (wait > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : wait);
 }
 
+void tcp_check(const struct net_tcb *t)
+{
+    if (t->used && t->state != NET_TCP_LISTEN && t->state != NET_TCP_CLOSED) {
+        ZASSERT(net_seq_le(t->snd_una, t->snd_nxt) && net_seq_le(t->snd_nxt, t->snd_max),
+                "SND.UNA <= SND.NXT <= SND.MAX");
+    }
+}
+
 void net_tcp_poll(net_stack *s)
 {
     for (unsigned i = 0; i < NET_MAX_TCP; i++) {
@@ -315,11 +357,14 @@ void net_tcp_poll(net_stack *s)
             tcp_drop(s, t, 0); /* TIME-WAIT over (or an orphan's FIN-WAIT-2 limit) */
             continue;
         }
+        tcp_check(t);
         if (t->rto_deadline != 0 && t->rto_deadline <= s->now) {
             tcp_timeout(s, t);
+            tcp_check(t);
         }
         if (t->used && t->persist_deadline != 0 && t->persist_deadline <= s->now) {
             tcp_probe(s, t);
+            tcp_check(t);
         }
     }
 }

@@ -280,7 +280,7 @@ static void tcp_close_children(net_stack *s, int l)
     for (unsigned i = 0; i < NET_MAX_TCP; i++) {
         struct net_tcb *c = &s->tcp[i];
         if (c->used && c->listener == l) {
-            tcp_send_ctl(s, c, c->snd_nxt, NET_TCP_RST | NET_TCP_ACK);
+            tcp_send_ctl(s, c, NET_TCP_RST | NET_TCP_ACK);
             tcp_free(c);
         }
     }
@@ -297,7 +297,7 @@ int net_tcp_abort(net_stack *s, int sock, uint64_t now)
         tcp_close_children(s, (int)tcp_slot_of(s, t));
     } else if (t->state != NET_TCP_CLOSED && t->state != NET_TCP_SYN_SENT &&
                t->state != NET_TCP_TIME_WAIT) {
-        tcp_send_ctl(s, t, t->snd_nxt, NET_TCP_RST | NET_TCP_ACK);
+        tcp_send_ctl(s, t, NET_TCP_RST | NET_TCP_ACK);
     }
     tcp_free(t);
     return 0;

@@ -242,7 +242,8 @@ static int fetch_take(const char *p, size_t len)
     C.hdr_len += take;
     for (size_t i = 3; i < C.hdr_len; i++) {
         if (memcmp(C.hdr + i - 3, "\r\n\r\n", 4) == 0) {
-            if (strncmp(C.hdr, "HTTP/1.1 200", 12) != 0 && strncmp(C.hdr, "HTTP/1.0 200", 12) != 0) {
+            if (strncmp(C.hdr, "HTTP/1.1 200", 12) != 0 &&
+                strncmp(C.hdr, "HTTP/1.0 200", 12) != 0) {
                 fprintf(stderr, "zero-net: fetch: %.*s\n", (int)strcspn(C.hdr, "\r"), C.hdr);
                 return ZERR_NOENT;
             }

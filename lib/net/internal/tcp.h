@@ -52,8 +52,8 @@ struct net_tcb *net_tcp_alloc(net_stack *s);
 
 /* Sends SYN (SYN_SENT) or SYN-ACK (SYN_RCVD) with our options. */
 void tcp_send_syn(net_stack *s, struct net_tcb *t);
-/* Sends a segment without data: flags at sequence number seq. */
-void tcp_send_ctl(net_stack *s, struct net_tcb *t, uint32_t seq, uint8_t flags);
+/* Sends a segment without data (ACK, RST) at SND.MAX. */
+void tcp_send_ctl(net_stack *s, struct net_tcb *t, uint8_t flags);
 /*
  * Sends one segment starting at seq (at most smss bytes of buffered data,
  * plus the FIN when it is next).  Returns the sequence space it covers.
@@ -69,6 +69,10 @@ void tcp_free(struct net_tcb *t);
 void tcp_drop(net_stack *s, struct net_tcb *t, int err);
 /* Feeds one round-trip sample into SRTT, RTTVAR and RTO (RFC 6298 2.2-2.3). */
 void tcp_rtt_sample(net_stack *s, struct net_tcb *t, uint32_t r);
+/* Drops the RTO's back-off: back to SRTT + 4 RTTVAR once there is a sample. */
+void tcp_rto_reset(net_stack *s, struct net_tcb *t);
+/* Asserts the send sequence variables are in order: SND.UNA <= SND.NXT <= SND.MAX. */
+void tcp_check(const struct net_tcb *t);
 /* Enters TIME-WAIT (2 MSL). */
 void tcp_time_wait(net_stack *s, struct net_tcb *t);
 

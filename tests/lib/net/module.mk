@@ -4,3 +4,7 @@ TESTS += net_tcp
 net_tcp_SRCS := tests/lib/net/tcp_test.c tests/lib/net/harness.c
 net_tcp_LIBS := net base hal
 SCRIPT_TESTS += tests/lib/net/tap.t
+
+TESTS += net_pair
+net_pair_SRCS := tests/lib/net/pair_test.c tools/zero-net/transport.c
+net_pair_LIBS := net base hal
