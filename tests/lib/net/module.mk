@@ -8,3 +8,7 @@ SCRIPT_TESTS += tests/lib/net/tap.t
 TESTS += net_pair
 net_pair_SRCS := tests/lib/net/pair_test.c tools/zero-net/transport.c
 net_pair_LIBS := net base hal
+
+TESTS += net_proto
+net_proto_SRCS := tests/lib/net/proto_test.c tests/lib/net/harness.c
+net_proto_LIBS := net base hal
