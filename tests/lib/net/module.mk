@@ -12,3 +12,7 @@ net_pair_LIBS := net base hal
 TESTS += net_proto
 net_proto_SRCS := tests/lib/net/proto_test.c tests/lib/net/harness.c
 net_proto_LIBS := net base hal
+
+TESTS += net_script
+net_script_SRCS := tests/lib/net/script_test.c tests/lib/net/harness.c
+net_script_LIBS := net base hal
