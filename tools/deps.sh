@@ -11,6 +11,7 @@ PACKAGES=(
     wasi-libc libclang-rt-14-dev-wasm32 nodejs             # wasm platform
     wabt                                                   # WebAssembly spec suite, peer interpreter
     b3sum libsodium-dev libsqlite3-dev cpio bc             # peers in tests and benchmarks
+    curl netcat-openbsd dnsmasq-base iproute2 python3      # network peers (tests/lib/net/tap.t)
 )
 
 missing=()

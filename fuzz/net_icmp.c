@@ -1,0 +1,28 @@
+/*
+ * libFuzzer target: the ICMP parser on any bytes.
+ *
+ * Properties: the parser never reads outside the input, and what it
+ * accepts is consistent: payload pointers and lengths lie inside the input.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/assert.h"
+#include "net/wire.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* True when [p, p + n) lies inside the input. */
+static int inside(const uint8_t *data, size_t size, const uint8_t *p, size_t n)
+{
+    return p >= data && (size_t)(p - data) <= size && n <= size - (size_t)(p - data);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct net_icmp m;
+    if (net_icmp_parse(data, size, &m) == 0) {
+        ZASSERT(inside(data, size, m.data, m.len) && m.len + 8 == size, "ICMP data inside");
+    }
+    return 0;
+}
