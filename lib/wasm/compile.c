@@ -1080,7 +1080,10 @@ static int op_binary(struct cc *c, uint32_t op, uint8_t t, uint8_t tr)
     struct opnd a;
     TRY(pop_opnd(c, t, &b));
     TRY(pop_opnd(c, t, &a));
-    if (a.is_const && !b.is_const && is_commutative(op)) {
+    /* swap a constant left operand to the right only when it becomes an
+       immediate: a constant that must be materialized keeps its own slot,
+       as b's computed value sits in the slot above it */
+    if (a.is_const && !b.is_const && is_commutative(op) && imm_fits(t, a.val)) {
         struct opnd x = a;
         a = b;
         b = x;
