@@ -13,7 +13,7 @@ ALL_PLATFORMS := hosted hosted-san x86_64 wasm
 ifeq ($(PLATFORM),)
 
 # No platform named: drive each platform through a sub-make.
-.PHONY: all test check bench run fuzz clean deps format format-check static-check help
+.PHONY: all test check bench soak run fuzz clean deps format format-check static-check help
 
 all: deps
 	@for p in hosted hosted-san x86_64 wasm; do \
@@ -34,6 +34,9 @@ check:
 
 bench: all
 	@$(MAKE) --no-print-directory PLATFORM=hosted bench-run
+
+soak: all
+	@$(MAKE) --no-print-directory PLATFORM=hosted soak-run
 
 run: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=hosted all

@@ -77,9 +77,81 @@ void wasm_limits_default(struct wasm_limits *l)
     l->max_stack_slots = 1024 * 1024; /* 8 MiB */
 }
 
-size_t wasm_module_arena_hint(size_t len)
+/*
+ * Scans the sections for what the compile-time scratch depends on: the
+ * largest function body (*body) and the largest arity of a type (*arity).
+ * On anything it cannot read it keeps the worst case, len and
+ * WASM_MAX_ARITY, so the size still covers whatever loading reaches.
+ */
+static void scan_bounds(const uint8_t *bytes, size_t len, size_t *body, uint32_t *arity)
 {
-    return 64 * 1024 + len * 48;
+    struct wasm_reader r = {bytes + 8, bytes + len, bytes, NULL};
+    size_t max_body = 0;
+    uint32_t max_arity = 1;
+    *body = len;
+    *arity = WASM_MAX_ARITY;
+    if (len < 8) {
+        return;
+    }
+    while (r.p < r.end) {
+        uint8_t id;
+        uint32_t size;
+        uint32_t n;
+        if (wasm_read_u8(&r, &id) < 0 || wasm_read_u32(&r, &size) < 0 ||
+            size > (size_t)(r.end - r.p)) {
+            return;
+        }
+        struct wasm_reader sec = {r.p, r.p + size, bytes, NULL};
+        r.p += size;
+        if ((id != 1 && id != 10) || wasm_read_u32(&sec, &n) < 0) {
+            continue;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t k;
+            uint8_t form;
+            if (id == 10) {
+                if (wasm_read_u32(&sec, &k) < 0 || k > (size_t)(sec.end - sec.p)) {
+                    return;
+                }
+                max_body = k > max_body ? k : max_body;
+                sec.p += k;
+                continue;
+            }
+            for (int part = 0; part < 2; part++) {
+                if ((part == 0 && wasm_read_u8(&sec, &form) < 0) || wasm_read_u32(&sec, &k) < 0 ||
+                    k > (size_t)(sec.end - sec.p)) {
+                    return;
+                }
+                max_arity = k > max_arity ? k : max_arity;
+                sec.p += k;
+            }
+        }
+    }
+    *body = max_body;
+    *arity = max_arity > WASM_MAX_ARITY ? WASM_MAX_ARITY : max_arity;
+}
+
+/*
+ * Decoded sections take at most 64 bytes per module byte and compiled code
+ * at most 8 words (32 bytes) per body byte, plus 8 per function for its
+ * alignment; compiling one function needs scratch for its local types and
+ * local lists, and for its operand and control stacks, which double as
+ * they grow (under 4x their peak in all).  Every instruction pushes at most
+ * max(1, the largest arity) values and a block takes at least two bytes.
+ * docs/wasm.md gives the per-instruction accounting.
+ */
+size_t wasm_module_arena_size(const uint8_t *bytes, size_t len)
+{
+    size_t body;
+    uint32_t arity;
+    scan_bounds(bytes, len, &body, &arity);
+    uint64_t height = (uint64_t)body * arity + 1;
+    if (height > WASM_MAX_OPERANDS) {
+        height = WASM_MAX_OPERANDS;
+    }
+    size_t scratch = 5 * ((size_t)WASM_MAX_LOCALS + 8) + 4 * WASM_COMPILE_OPND_SIZE * height +
+                     4 * WASM_COMPILE_CTRL_SIZE * (body / 2 + 16) + 64 * 16;
+    return 64 * 1024 + len * (64 + 32 + 8) + scratch;
 }
 
 /* ---- reader --------------------------------------------------------------- */
@@ -980,6 +1052,23 @@ int wasm_module_import(const struct wasm_module *m, uint32_t i, const char **mod
     *name = im->name;
     *name_len = im->name_len;
     *kind = im->kind;
+    return 0;
+}
+
+uint32_t wasm_module_export_count(const struct wasm_module *m)
+{
+    return m->nexports;
+}
+
+int wasm_module_export(const struct wasm_module *m, uint32_t i, const char **name,
+                       uint32_t *name_len, uint8_t *kind)
+{
+    if (i >= m->nexports) {
+        return ZERR_RANGE;
+    }
+    *name = m->exports[i].name;
+    *name_len = m->exports[i].name_len;
+    *kind = m->exports[i].kind;
     return 0;
 }
 

@@ -173,7 +173,7 @@ static int load_instance(const struct run_opts *o, struct wasm_exec *ex,
     struct wasm_arena a;
     struct wasm_error err;
     struct wasm_module *m;
-    size_t size = wasm_module_arena_hint(len);
+    size_t size = wasm_module_arena_size(bytes, len);
     *mem1 = calloc(1, size); /* fresh pages: the arena need not clear them again */
     if (*mem1 == NULL) {
         free(bytes);
