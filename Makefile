@@ -32,12 +32,14 @@ check:
 	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=hosted test-prereqs
 	@$(MAKE) --no-print-directory PLATFORM=hosted run-tests
 
-# The differential and fuzz runs of make test for longer (SOAK_SECONDS each).
+# The differential and fuzz runs of make test for longer (SOAK_SECONDS each),
+# then every SOAK_SCRIPTS entry (the wasm engine against V8, and others).
 SOAK_SECONDS ?= 1800
 soak: all
 	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=hosted test-prereqs
 	@ZERO_DIFF_SECONDS=$(SOAK_SECONDS) ZERO_FUZZ_RUNS=-1 ZERO_FUZZ_SECONDS=$(SOAK_SECONDS) \
 	    prove tests/tools/forged.t tests/fuzz/fuzz.t
+	@$(MAKE) --no-print-directory PLATFORM=hosted soak-run
 
 bench: all
 	@$(MAKE) --no-print-directory PLATFORM=hosted bench-run

@@ -1,5 +1,5 @@
 # Collects every component's module.mk.  A fragment appends to LIBS, PROGS,
-# TESTS, SCRIPT_TESTS, FUZZERS, BENCHES, BENCH_SCRIPTS, TEST_PREREQS and
+# TESTS, SCRIPT_TESTS, FUZZERS, BENCHES, BENCH_SCRIPTS, SOAK_SCRIPTS, TEST_PREREQS and
 # ALL_TARGETS, and sets <name>_SRCS, <name>_LIBS, <name>_PLATFORMS,
 # <name>_LDLIBS, <name>_CFLAGS, <name>_CORPUS.  See docs/building.md.
 
@@ -12,6 +12,7 @@ WASM_TESTS :=
 FUZZERS :=
 BENCHES :=
 BENCH_SCRIPTS :=
+SOAK_SCRIPTS :=
 TEST_PREREQS :=
 ALL_TARGETS :=
 

@@ -120,7 +120,7 @@ BUILT := $(foreach n,$(MY_LIBS),$(O)/lib/lib$(n).a) \
 
 FORCE:
 
-.PHONY: FORCE all fuzz-build test-prereqs run-tests bench-run run-system tidy print-%
+.PHONY: FORCE all fuzz-build test-prereqs run-tests bench-run soak-run run-system tidy print-%
 ifeq ($(FUZZ),1)
 all fuzz-build: $(foreach n,$(MY_FUZZERS),$(O)/$(n))
 	@printf '%s\n' $(foreach n,$(MY_FUZZERS),'$(n) $($(n)_CORPUS)') > $(O)/fuzzers.list
@@ -142,6 +142,10 @@ run-tests:
 bench-run: $(BUILT)
 	@set -e; for b in $(MY_BENCHES); do $(O)/bench/$$b; done; \
 	for s in $(BENCH_SCRIPTS); do $$s; done
+
+# Long randomized runs (make soak): each script exits non-zero on a finding.
+soak-run: $(BUILT)
+	@set -e; for s in $(SOAK_SCRIPTS); do $$s; done
 
 run-system: $(BUILT) $(ALL_TARGETS)
 	$(if $(RUN_CMD),$(RUN_CMD),@echo "run: nothing to run yet" >&2; exit 1)

@@ -10,6 +10,7 @@ PACKAGES=(
     qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
     wasi-libc libclang-rt-14-dev-wasm32 nodejs             # wasm platform
     wabt                                                   # WebAssembly spec suite, peer interpreter
+    binaryen                                               # wasm-opt -ttf: differential fuzzing
     b3sum libsodium-dev libsqlite3-dev cpio bc             # peers in tests and benchmarks
     curl netcat-openbsd dnsmasq-base iproute2 python3      # network peers (tests/lib/net/tap.t)
 )

@@ -33,12 +33,18 @@ struct ctrl {
     uint32_t fuel_prev;  /* loop: enclosing fuel owner */
 };
 
-/* An operand-stack entry: the value is in slot, or is the constant val. */
+/*
+ * An operand-stack entry: the value is in slot, or is the constant val.  An
+ * entry that still names a local's slot is on that local's list (next: the
+ * entry below it naming the same local), so a write to the local finds the
+ * entries to move without scanning the stack.
+ */
 struct opnd {
+    uint64_t val;
+    uint32_t slot;
+    uint32_t next;
     uint8_t type;
     bool is_const;
-    uint32_t slot;
-    uint64_t val;
 };
 
 struct cc {
@@ -50,6 +56,8 @@ struct cc {
     struct opnd *stk;
     uint32_t sp;
     uint32_t stk_cap;
+    uint32_t stk_max; /* deepest stack the function may have (grows up to it) */
+    uint32_t *lhead;  /* per local: topmost stack entry naming it, or NONE */
     uint32_t max_height;
     struct ctrl *ctl;
     uint32_t csp;
@@ -64,6 +72,9 @@ struct cc {
     uint32_t fuel_owner;
     const struct wasm_functype *ft;
 };
+
+_Static_assert(sizeof(struct opnd) <= WASM_COMPILE_OPND_SIZE, "wasm_module_arena_size bound");
+_Static_assert(sizeof(struct ctrl) <= WASM_COMPILE_CTRL_SIZE, "wasm_module_arena_size bound");
 
 static const uint8_t k_single[4] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64};
 
@@ -177,10 +188,33 @@ static void resolve(struct cc *c, uint32_t chain, uint32_t target)
 
 /* ---- operand stack ------------------------------------------------------------ */
 
+/*
+ * Doubles a scratch array of *cap elements of size elem, up to max; the old
+ * copy is left behind in scratch (released with the rest when the function
+ * is compiled), so the arrays together use less than twice their peak.
+ */
+static int grow(struct cc *c, void **arr, uint32_t *cap, uint32_t max, size_t elem)
+{
+    uint32_t n = *cap > max / 2 ? max : *cap * 2;
+    void *p = wasm_alloc_scratch(c->a, elem * n);
+    if (p == NULL) {
+        return fail(c, ZERR_NOMEM, "module arena too small");
+    }
+    memcpy(p, *arr, elem * *cap);
+    *arr = p;
+    *cap = n;
+    return 0;
+}
+
 static int push(struct cc *c, uint8_t type)
 {
     if (c->sp >= c->stk_cap) {
-        return fail(c, ZERR_LIMIT, "operand stack too deep");
+        if (c->stk_cap >= c->stk_max) {
+            return fail(c, ZERR_LIMIT, "operand stack too deep");
+        }
+        void *p = c->stk;
+        TRY(grow(c, &p, &c->stk_cap, c->stk_max, sizeof *c->stk));
+        c->stk = p;
     }
     c->stk[c->sp].type = type;
     c->stk[c->sp].is_const = false;
@@ -218,6 +252,9 @@ static int pop(struct cc *c, uint8_t want, uint8_t *got, uint32_t *slot)
     struct opnd *o = &c->stk[--c->sp];
     if (want != T_ANY && o->type != T_ANY && o->type != want) {
         return invalid(c, "type mismatch");
+    }
+    if (!o->is_const && o->slot < c->nlocals) {
+        c->lhead[o->slot] = o->next; /* the top entry naming a local heads its list */
     }
     if (got != NULL) {
         *got = o->type == T_ANY ? want : o->type;
@@ -263,6 +300,9 @@ static int materialize(struct cc *c)
             if (live(c)) {
                 TRY(emit_mov(c, home, c->stk[i].slot));
             }
+            if (c->stk[i].slot < c->nlocals) {
+                c->lhead[c->stk[i].slot] = NONE; /* every entry naming it is at or above i */
+            }
             c->stk[i].slot = home;
         }
     }
@@ -276,14 +316,13 @@ static int materialize(struct cc *c)
 /* Moves the stack entries that still refer to local x into their own slots. */
 static int materialize_local(struct cc *c, uint32_t x)
 {
-    for (uint32_t i = c->deferred_lo; i < c->sp; i++) {
-        if (c->stk[i].slot == x && !c->stk[i].is_const) {
-            if (live(c)) {
-                TRY(emit_mov(c, c->nlocals + i, x));
-            }
-            c->stk[i].slot = c->nlocals + i;
+    for (uint32_t i = c->lhead[x]; i != NONE; i = c->stk[i].next) {
+        if (live(c)) {
+            TRY(emit_mov(c, c->nlocals + i, x));
         }
+        c->stk[i].slot = c->nlocals + i;
     }
+    c->lhead[x] = NONE;
     return 0;
 }
 
@@ -370,7 +409,10 @@ static int push_ctrl(struct cc *c, uint8_t kind, const uint8_t *params, uint32_t
                      const uint8_t *results, uint32_t nr)
 {
     if (c->csp >= c->ctl_cap) {
-        return fail(c, ZERR_LIMIT, "blocks nested too deeply");
+        /* every block takes at least two bytes of the body: never over the limit */
+        void *p = c->ctl;
+        TRY(grow(c, &p, &c->ctl_cap, UINT32_MAX, sizeof *c->ctl));
+        c->ctl = p;
     }
     struct ctrl *t = &c->ctl[c->csp];
     t->dead = c->csp > 0 && !live(c);
@@ -394,7 +436,12 @@ static int push_ctrl(struct cc *c, uint8_t kind, const uint8_t *params, uint32_t
 static void set_unreachable(struct cc *c)
 {
     struct ctrl *t = &c->ctl[c->csp - 1];
-    c->sp = t->height;
+    while (c->sp > t->height) {
+        const struct opnd *o = &c->stk[--c->sp];
+        if (!o->is_const && o->slot < c->nlocals) {
+            c->lhead[o->slot] = o->next;
+        }
+    }
     t->unreachable = true;
     c->last_dst = NONE;
 }
@@ -420,9 +467,29 @@ static int label_of(struct cc *c, uint32_t depth, struct ctrl **l, const uint8_t
     return 0;
 }
 
-/* Copies the top n operands to slots base.. (ascending: sources are above). */
+/*
+ * Copies the top n operands to slots base.. (ascending: sources are above).
+ * After materialize() they sit in consecutive slots, and one COPY moves
+ * them all, so a branch costs a bounded number of code words however many
+ * values it carries.
+ */
 static int emit_copies(struct cc *c, uint32_t base, uint32_t n)
 {
+    if (n >= 2 && c->sp >= n) {
+        uint32_t src = c->stk[c->sp - n].slot;
+        bool run = src >= c->nlocals;
+        for (uint32_t i = 1; i < n && run; i++) {
+            run = c->stk[c->sp - n + i].slot == src + i;
+        }
+        if (run) {
+            if (src != base) {
+                TRY(emit3(c, WASM_OP_COPY, base, src));
+                TRY(emit(c, n));
+            }
+            c->last_dst = NONE;
+            return 0;
+        }
+    }
     for (uint32_t i = 0; i < n; i++) {
         uint32_t src = c->sp >= n ? c->stk[c->sp - n + i].slot : base + i;
         if (src != base + i) {
@@ -459,6 +526,16 @@ static int emit_jump(struct cc *c, struct ctrl *l)
         return emit(c, l->loop_pc);
     }
     return emit_patch(c, l);
+}
+
+/*
+ * Fuel for the values a branch or return carries (n): charged statically
+ * wherever the instruction is, whether or not the compiled form needs to
+ * move them, so the count depends on the module alone.
+ */
+static void charge_values(struct cc *c, uint32_t n)
+{
+    c->ctl[c->fuel_owner].fuel += n / WASM_FUEL_VALUES_PER_UNIT;
 }
 
 /* Emits the copies and jump of an unconditional branch to l with n values. */
@@ -606,6 +683,7 @@ static int op_end(struct cc *c, bool *done)
         }
     }
     if (t->kind == K_FUNC) {
+        charge_values(c, t->nresults);
         if (live(c)) {
             TRY(emit_branch(c, t, t->nresults));
         }
@@ -637,6 +715,7 @@ static int op_br(struct cc *c, uint32_t depth)
     const uint8_t *types = NULL;
     uint32_t n = 0;
     TRY(label_of(c, depth, &l, &types, &n));
+    charge_values(c, n);
     TRY(materialize(c));
     TRY(check_top(c, types, n));
     if (live(c)) {
@@ -656,6 +735,7 @@ static int op_br_if(struct cc *c, uint32_t depth)
     uint32_t n = 0;
     uint32_t cond;
     TRY(label_of(c, depth, &l, &types, &n));
+    charge_values(c, n);
     TRY(pop(c, WASM_I32, NULL, &cond));
     TRY(materialize(c));
     TRY(check_top(c, types, n));
@@ -723,6 +803,7 @@ static int op_br_table(struct cc *c)
         TRY(pop_types(c, types, n));
         TRY(push_types(c, types, n));
     }
+    charge_values(c, arity);
     if (emitting && c->sp - c->ctl[c->csp - 1].height < arity) {
         return invalid(c, "type mismatch");
     }
@@ -762,6 +843,7 @@ static int op_br_table(struct cc *c)
 static int op_return(struct cc *c)
 {
     struct ctrl *f = &c->ctl[0];
+    charge_values(c, f->nresults);
     TRY(materialize(c));
     TRY(check_top(c, f->results, f->nresults));
     if (live(c)) {
@@ -848,12 +930,7 @@ static int pop_into(struct cc *c, uint8_t type, uint32_t dst, bool is_local)
         return 0;
     }
     uint32_t src = o.slot;
-    bool others = false;
-    if (is_local) {
-        for (uint32_t i = c->deferred_lo; i < c->sp; i++) {
-            others |= c->stk[i].slot == dst && !c->stk[i].is_const;
-        }
-    }
+    bool others = is_local && c->lhead[dst] != NONE;
     /* retarget the producer of a fresh temporary when nothing else reads dst */
     if (!others && src == c->nlocals + c->sp && c->last_dst != NONE && c->last_end == c->len &&
         c->code[c->last_dst] == src) {
@@ -883,18 +960,17 @@ static int op_local(struct cc *c, uint8_t op)
     uint32_t x;
     TRY(read_local(c, &x));
     uint8_t t = c->ltypes[x];
-    if (op == 0x20) {
-        TRY(push(c, t));
-        c->stk[c->sp - 1].slot = x;
-        mark_deferred(c);
-        return 0;
+    if (op == 0x21 || op == 0x22) {
+        TRY(pop_into(c, t, x, true));
+        if (op == 0x21) {
+            return 0;
+        }
     }
-    TRY(pop_into(c, t, x, true));
-    if (op == 0x22) {
-        TRY(push(c, t));
-        c->stk[c->sp - 1].slot = x;
-        mark_deferred(c);
-    }
+    TRY(push(c, t));
+    c->stk[c->sp - 1].slot = x;
+    c->stk[c->sp - 1].next = c->lhead[x];
+    c->lhead[x] = c->sp - 1;
+    mark_deferred(c);
     return 0;
 }
 
@@ -1080,7 +1156,10 @@ static int op_binary(struct cc *c, uint32_t op, uint8_t t, uint8_t tr)
     struct opnd a;
     TRY(pop_opnd(c, t, &b));
     TRY(pop_opnd(c, t, &a));
-    if (a.is_const && !b.is_const && is_commutative(op)) {
+    /* swap a constant left operand to the right only when it becomes an
+       immediate: a constant that must be materialized keeps its own slot,
+       as b's computed value sits in the slot above it */
+    if (a.is_const && !b.is_const && is_commutative(op) && imm_fits(t, a.val)) {
         struct opnd x = a;
         a = b;
         b = x;
@@ -1450,14 +1529,16 @@ static int read_locals(struct cc *c, const struct wasm_functype *ft)
             return fail(c, ZERR_CORRUPT, "malformed value type");
         }
     }
-    if (total > 50000) {
+    if (total > WASM_MAX_LOCALS) {
         return fail(c, ZERR_LIMIT, "too many locals");
     }
     c->nlocals = (uint32_t)total;
     c->ltypes = wasm_alloc_scratch(c->a, total + 1);
-    if (c->ltypes == NULL) {
+    c->lhead = wasm_alloc_scratch(c->a, 4 * (total + 1));
+    if (c->ltypes == NULL || c->lhead == NULL) {
         return fail(c, ZERR_NOMEM, "module arena too small");
     }
+    memset(c->lhead, 0xff, 4 * total); /* NONE: no stack entry names a local yet */
     memcpy(c->ltypes, ft->types, ft->nparams);
     *c->r = save;
     TRY(wasm_read_u32(c->r, &groups));
@@ -1489,7 +1570,8 @@ static int compile_body(struct cc *c, struct wasm_func_code *fc)
     }
     fc->code = c->code;
     fc->frame_size = c->nlocals + c->max_height;
-    fc->entry_fuel = c->ctl[0].fuel;
+    /* entering also zeroes the declared locals */
+    fc->entry_fuel = c->ctl[0].fuel + (c->nlocals - c->ft->nparams) / WASM_FUEL_LOCALS_PER_UNIT;
     /* keep the arena's low end 8-aligned */
     if (c->a->low & 7) {
         c->a->low += 8 - (c->a->low & 7);
@@ -1509,13 +1591,19 @@ int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
     c.a = arena;
     c.ft = &m->types[type];
     c.last_dst = NONE;
+    size_t body = (size_t)(r->end - r->p);
+    if (body > WASM_MAX_FUNC_SIZE) {
+        return wasm_fail(r, ZERR_LIMIT, "function too large");
+    }
     int rc = read_locals(&c, c.ft);
     if (rc < 0) {
+        arena->high = saved_high;
         return rc;
     }
-    size_t body = (size_t)(r->end - r->p);
-    c.stk_cap = (uint32_t)(body + 64 < 65536 ? body + 64 : 65536);
-    c.ctl_cap = (uint32_t)(body + 2 < 65536 ? body + 2 : 65536);
+    /* start small; push and push_ctrl double the arrays as the body needs */
+    c.stk_max = WASM_MAX_OPERANDS;
+    c.stk_cap = 64;
+    c.ctl_cap = 16;
     c.stk = wasm_alloc_scratch(arena, sizeof *c.stk * c.stk_cap);
     c.ctl = wasm_alloc_scratch(arena, sizeof *c.ctl * c.ctl_cap);
     if (c.stk == NULL || c.ctl == NULL) {

@@ -77,9 +77,90 @@ void wasm_limits_default(struct wasm_limits *l)
     l->max_stack_slots = 1024 * 1024; /* 8 MiB */
 }
 
-size_t wasm_module_arena_hint(size_t len)
+/*
+ * Scans the sections for what the arena depends on: the bytes outside
+ * custom sections (*used: custom sections are skipped, never stored), the
+ * largest function body (*body) and the largest arity of a type (*arity).
+ * On anything it cannot read it keeps the worst case, len, len and
+ * WASM_MAX_ARITY, so the size still covers whatever loading reaches.
+ */
+static void scan_bounds(const uint8_t *bytes, size_t len, size_t *used, size_t *body,
+                        uint32_t *arity)
 {
-    return 64 * 1024 + len * 48;
+    struct wasm_reader r = {bytes + 8, bytes + len, bytes, NULL};
+    size_t custom = 0;
+    size_t max_body = 0;
+    uint32_t max_arity = 1;
+    *used = len;
+    *body = len;
+    *arity = WASM_MAX_ARITY;
+    if (len < 8) {
+        return;
+    }
+    while (r.p < r.end) {
+        uint8_t id;
+        uint32_t size;
+        uint32_t n;
+        if (wasm_read_u8(&r, &id) < 0 || wasm_read_u32(&r, &size) < 0 ||
+            size > (size_t)(r.end - r.p)) {
+            return;
+        }
+        struct wasm_reader sec = {r.p, r.p + size, bytes, NULL};
+        r.p += size;
+        if (id == 0) {
+            custom += size;
+        }
+        if ((id != 1 && id != 10) || wasm_read_u32(&sec, &n) < 0) {
+            continue;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t k;
+            uint8_t form;
+            if (id == 10) {
+                if (wasm_read_u32(&sec, &k) < 0 || k > (size_t)(sec.end - sec.p)) {
+                    return;
+                }
+                max_body = k > max_body ? k : max_body;
+                sec.p += k;
+                continue;
+            }
+            for (int part = 0; part < 2; part++) {
+                if ((part == 0 && wasm_read_u8(&sec, &form) < 0) || wasm_read_u32(&sec, &k) < 0 ||
+                    k > (size_t)(sec.end - sec.p)) {
+                    return;
+                }
+                max_arity = k > max_arity ? k : max_arity;
+                sec.p += k;
+            }
+        }
+    }
+    *used = len - custom;
+    *body = max_body;
+    *arity = max_arity > WASM_MAX_ARITY ? WASM_MAX_ARITY : max_arity;
+}
+
+/*
+ * Decoded sections take at most 64 bytes per byte of theirs and compiled code
+ * at most 8 words (32 bytes) per body byte, plus 8 per function for its
+ * alignment; compiling one function needs scratch for its local types and
+ * local lists, and for its operand and control stacks, which double as
+ * they grow (under 4x their peak in all).  Every instruction pushes at most
+ * max(1, the largest arity) values and a block takes at least two bytes.
+ * docs/wasm.md gives the per-instruction accounting.
+ */
+size_t wasm_module_arena_size(const uint8_t *bytes, size_t len)
+{
+    size_t used;
+    size_t body;
+    uint32_t arity;
+    scan_bounds(bytes, len, &used, &body, &arity);
+    uint64_t height = (uint64_t)body * arity + 1;
+    if (height > WASM_MAX_OPERANDS) {
+        height = WASM_MAX_OPERANDS;
+    }
+    size_t scratch = 5 * ((size_t)WASM_MAX_LOCALS + 8) + 4 * WASM_COMPILE_OPND_SIZE * height +
+                     4 * WASM_COMPILE_CTRL_SIZE * (body / 2 + 16) + 64 * 16;
+    return 64 * 1024 + used * (64 + 32 + 8) + scratch;
 }
 
 /* ---- reader --------------------------------------------------------------- */
@@ -287,16 +368,23 @@ static bool utf8_ok(const uint8_t *s, uint32_t n)
     return true;
 }
 
+/* Reads a name's length and checks that its bytes are there and UTF-8. */
+static int check_name(struct decoder *d, uint32_t *n)
+{
+    TRY(wasm_read_u32(&d->r, n));
+    if ((size_t)(d->r.end - d->r.p) < *n) {
+        return wasm_fail(&d->r, ZERR_CORRUPT, "unexpected end");
+    }
+    if (!utf8_ok(d->r.p, *n)) {
+        return wasm_fail(&d->r, ZERR_CORRUPT, "malformed UTF-8 encoding");
+    }
+    return 0;
+}
+
 static int read_name(struct decoder *d, const char **out, uint32_t *len)
 {
     uint32_t n;
-    TRY(wasm_read_u32(&d->r, &n));
-    if ((size_t)(d->r.end - d->r.p) < n) {
-        return wasm_fail(&d->r, ZERR_CORRUPT, "unexpected end");
-    }
-    if (!utf8_ok(d->r.p, n)) {
-        return wasm_fail(&d->r, ZERR_CORRUPT, "malformed UTF-8 encoding");
-    }
+    TRY(check_name(d, &n));
     char *s = d_alloc(d, 1, (size_t)n + 1);
     if (s == NULL) {
         return ZERR_NOMEM;
@@ -835,9 +923,9 @@ static int read_section(struct decoder *d, uint8_t id)
 {
     switch (id) {
     case 0: {
-        const char *name;
-        uint32_t len;
-        TRY(read_name(d, &name, &len));
+        /* a custom section: its name is checked, nothing of it is kept */
+        uint32_t n;
+        TRY(check_name(d, &n));
         d->r.p = d->r.end;
         return 0;
     }
@@ -980,6 +1068,23 @@ int wasm_module_import(const struct wasm_module *m, uint32_t i, const char **mod
     *name = im->name;
     *name_len = im->name_len;
     *kind = im->kind;
+    return 0;
+}
+
+uint32_t wasm_module_export_count(const struct wasm_module *m)
+{
+    return m->nexports;
+}
+
+int wasm_module_export(const struct wasm_module *m, uint32_t i, const char **name,
+                       uint32_t *name_len, uint8_t *kind)
+{
+    if (i >= m->nexports) {
+        return ZERR_RANGE;
+    }
+    *name = m->exports[i].name;
+    *name_len = m->exports[i].name_len;
+    *kind = m->exports[i].kind;
     return 0;
 }
 

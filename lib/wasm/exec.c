@@ -161,9 +161,23 @@ static int mem_grow(struct wasm_memory *m, uint32_t delta, uint32_t *old)
     return 0;
 }
 
+/*
+ * Charges the n bytes a bulk operation moves once it is known to be in
+ * bounds, before it moves them: an out-of-bounds one traps as such.
+ */
+static int charge_bytes(uint64_t *fuel, uint64_t n)
+{
+    uint64_t cost = n / WASM_FUEL_BYTES_PER_UNIT;
+    if (*fuel < cost) {
+        return WASM_TRAP_FUEL;
+    }
+    *fuel -= cost;
+    return 0;
+}
+
 /* memory.init / memory.copy / memory.fill / data.drop; pc points at the operands. */
 static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, const uint64_t *fp,
-                uint32_t sub, const uint32_t *pc)
+                uint32_t sub, const uint32_t *pc, uint64_t *fuel)
 {
     if (sub == 9) {
         inst->data_dropped[pc[0]] = true;
@@ -178,6 +192,9 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
         if (src + n > seglen || dst + n > memsize) {
             return WASM_TRAP_MEMORY_OOB;
         }
+        if (charge_bytes(fuel, n) != 0) {
+            return WASM_TRAP_FUEL;
+        }
         if (n != 0) {
             memcpy(mem + dst, d->bytes + src, n);
         }
@@ -188,6 +205,9 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
     uint64_t n = (uint32_t)fp[pc[2]];
     if (dst + n > memsize || (sub == 10 && val + n > memsize)) {
         return WASM_TRAP_MEMORY_OOB;
+    }
+    if (charge_bytes(fuel, n) != 0) {
+        return WASM_TRAP_FUEL;
     }
     if (n != 0) {
         if (sub == 10) {
@@ -423,6 +443,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
 #endif
         [0 ... WASM_OP_END - 1] = HANDLER(L_bad),
         [WASM_OP_FUEL] = HANDLER(L_FUEL),
+        [WASM_OP_COPY] = HANDLER(L_COPY),
         [WASM_OP_UNREACHABLE] = HANDLER(L_UNREACHABLE),
         [WASM_OP_BR] = HANDLER(L_BR),
         [WASM_OP_BR_IF] = HANDLER(L_BR_IF),
@@ -863,6 +884,10 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             OUT = fp[pc[1]];
             pc += 2;
             NEXT;
+            CASE(WASM_OP_COPY, L_COPY)
+            memmove(fp + pc[0], fp + pc[1], (size_t)pc[2] * 8);
+            pc += 3;
+            NEXT;
             CASE(WASM_OP_CONST32, L_CONST32)
             OUT = pc[1];
             pc += 2;
@@ -889,6 +914,12 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             NEXT;
             CASE(WASM_OP_MEMORY_GROW, L_MEMORY_GROW)
             {
+                /* a growth that happens clears its pages: charged by bytes first */
+                const struct wasm_memory *gm = inst->memory;
+                if (A32 <= gm->max_pages - gm->pages &&
+                    charge_bytes(&fuel, (uint64_t)A32 * WASM_PAGE) != 0) {
+                    TRAP(WASM_TRAP_FUEL);
+                }
                 uint32_t old;
                 int rc = mem_grow(inst->memory, A32, &old);
                 OUT = rc < 0 ? UINT32_MAX : old;
@@ -1264,7 +1295,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             OP_ENTRY(WASM_OP_FC + 10, L_FC10, L_bulk)
             OP_ENTRY(WASM_OP_FC + 11, L_FC11, L_bulk)
         L_bulk : {
-            int t = bulk(inst, mem, memsize, fp, op - WASM_OP_FC, pc);
+            int t = bulk(inst, mem, memsize, fp, op - WASM_OP_FC, pc, &fuel);
             if (t != 0) {
                 TRAP(t);
             }
@@ -1343,6 +1374,7 @@ static uint32_t insn_len(const uint32_t *pc)
         [WASM_OP_MEMORY_SIZE - WASM_OP_UNREACHABLE] = 2,
         [WASM_OP_MEMORY_GROW - WASM_OP_UNREACHABLE] = 3,
         [WASM_OP_FUEL - WASM_OP_UNREACHABLE] = 2,
+        [WASM_OP_COPY - WASM_OP_UNREACHABLE] = 4,
     };
     if (op >= WASM_OP_IMM) {
         return 4;

@@ -190,8 +190,34 @@ void wasm_table_init(struct wasm_table *t, struct wasm_func **elems, uint32_t si
 
 /* ---- modules -------------------------------------------------------------- */
 
-/* A generous arena size for loading a module of len bytes. */
-size_t wasm_module_arena_hint(size_t len);
+/*
+ * Limits on one function body, no lower than V8's: its size in bytes, its
+ * locals (parameters included) and the depth of its operand stack (a frame
+ * holds the locals and the stack, and the default value stack holds 1 Mi
+ * slots, so a deeper function could never run).  Over one: ZERR_LIMIT.
+ */
+#define WASM_MAX_FUNC_SIZE 7654321u
+#define WASM_MAX_LOCALS 50000u
+#define WASM_MAX_OPERANDS (1024u * 1024u)
+
+/*
+ * Fuel beyond one unit per instruction, for the instructions whose work
+ * grows with an operand (docs/wasm.md): memory.fill/copy/init and the
+ * pages memory.grow clears are charged one unit per WASM_FUEL_BYTES_PER_UNIT
+ * bytes, a call one per WASM_FUEL_LOCALS_PER_UNIT declared locals it zeroes,
+ * a branch or return one per WASM_FUEL_VALUES_PER_UNIT values it carries.
+ */
+#define WASM_FUEL_BYTES_PER_UNIT 16u
+#define WASM_FUEL_LOCALS_PER_UNIT 8u
+#define WASM_FUEL_VALUES_PER_UNIT 8u
+
+/*
+ * An arena size that covers loading the module bytes[0..len): decoding,
+ * the compiled code and the largest function's compile-time scratch
+ * (docs/wasm.md derives the bound).  bytes need only be readable; a
+ * malformed module gets a size that covers its failure.
+ */
+size_t wasm_module_arena_size(const uint8_t *bytes, size_t len);
 
 /*
  * Decodes, validates and compiles bytes[0..len) into *out, allocating from
@@ -207,6 +233,11 @@ int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_arena *arena,
 uint32_t wasm_module_import_count(const struct wasm_module *m);
 int wasm_module_import(const struct wasm_module *m, uint32_t i, const char **module,
                        uint32_t *module_len, const char **name, uint32_t *name_len, uint8_t *kind);
+
+/* The module's exports, in order: names are not NUL-terminated. */
+uint32_t wasm_module_export_count(const struct wasm_module *m);
+int wasm_module_export(const struct wasm_module *m, uint32_t i, const char **name,
+                       uint32_t *name_len, uint8_t *kind);
 
 /* The type of import i when it is a function, else NULL. */
 const struct wasm_functype *wasm_module_import_functype(const struct wasm_module *m, uint32_t i);

@@ -40,7 +40,7 @@ static int env_open_arenas(struct env *e, const struct wasm_limits *limits, bool
     struct wasm_arena a;
     struct wasm_error err;
     memset(e, 0, sizeof *e);
-    env_arena(e, 0, wasm_module_arena_hint(sizeof engine_wasm), zeroed, &a);
+    env_arena(e, 0, wasm_module_arena_size(engine_wasm, sizeof engine_wasm), zeroed, &a);
     int rc = wasm_module_load(engine_wasm, sizeof engine_wasm, &a, limits, &e->m, &err);
     if (rc < 0) {
         return rc;
@@ -305,10 +305,19 @@ static int load_bytes(const uint8_t *bytes, size_t n, struct wasm_module **m, vo
 {
     struct wasm_arena a;
     struct wasm_error err;
-    size_t size = wasm_module_arena_hint(n);
-    *mem = malloc(size);
-    wasm_arena_init(&a, *mem, size);
-    return wasm_module_load(bytes, n, &a, NULL, m, &err);
+    /* a modest arena first, the bound only when that is too small (as zero wasm run does) */
+    size_t bound = wasm_module_arena_size(bytes, n);
+    size_t size = 64 * 1024 + n * 48 < bound ? 64 * 1024 + n * 48 : bound;
+    for (;;) {
+        *mem = malloc(size);
+        wasm_arena_init(&a, *mem, size);
+        int rc = wasm_module_load(bytes, n, &a, NULL, m, &err);
+        if (rc != ZERR_NOMEM || size == bound) {
+            return rc;
+        }
+        free(*mem);
+        size = bound;
+    }
 }
 
 /*

@@ -13,4 +13,4 @@ $(BUILD)/wasm-spec/list.txt: tests/wasm/convert.sh $(WASM_SPEC_SRCS)
 	$(Q)tests/wasm/convert.sh tests/data/wasm-spec $(BUILD)/wasm-spec tests/wasm/wast
 TEST_PREREQS += $(BUILD)/wasm-spec/list.txt
 
-SCRIPT_TESTS += tests/wasm/cli.t tests/wasm/fuel.t
+SCRIPT_TESTS += tests/wasm/cli.t tests/wasm/fuel.t tests/wasm/limits.t

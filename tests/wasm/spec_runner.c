@@ -400,18 +400,12 @@ static int load(struct runner *r, const char *file, struct wasm_module **m, stru
         err->msg = "cannot read module file";
         return ZERR_IO;
     }
-    size_t size = wasm_module_arena_hint(len);
-    int rc;
-    for (;;) {
-        struct wasm_arena a;
-        void *mem = region(r, size);
-        wasm_arena_init(&a, mem, size);
-        rc = wasm_module_load(bytes, len, &a, &r->limits, m, err);
-        if (rc != ZERR_NOMEM || size > ((size_t)1 << 30)) {
-            break;
-        }
-        size *= 4;
-    }
+    /* one attempt: wasm_module_arena_size must cover every module */
+    size_t size = wasm_module_arena_size(bytes, len);
+    struct wasm_arena a;
+    void *mem = region(r, size);
+    wasm_arena_init(&a, mem, size);
+    int rc = wasm_module_load(bytes, len, &a, &r->limits, m, err);
     free(bytes);
     return rc;
 }

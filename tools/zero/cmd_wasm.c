@@ -173,15 +173,25 @@ static int load_instance(const struct run_opts *o, struct wasm_exec *ex,
     struct wasm_arena a;
     struct wasm_error err;
     struct wasm_module *m;
-    size_t size = wasm_module_arena_hint(len);
-    *mem1 = calloc(1, size); /* fresh pages: the arena need not clear them again */
-    if (*mem1 == NULL) {
-        free(bytes);
-        fprintf(stderr, "zero wasm: out of memory for the module (%zu bytes)\n", size);
-        return -1;
+    /* a modest arena first; the proven bound only when that is too small */
+    size_t bound = wasm_module_arena_size(bytes, len);
+    size_t size = 64 * 1024 + len * 48 < bound ? 64 * 1024 + len * 48 : bound;
+    int rc;
+    for (;;) {
+        *mem1 = calloc(1, size); /* fresh pages: the arena need not clear them again */
+        if (*mem1 == NULL) {
+            free(bytes);
+            fprintf(stderr, "zero wasm: out of memory for the module (%zu bytes)\n", size);
+            return -1;
+        }
+        wasm_arena_init_zeroed(&a, *mem1, size);
+        rc = wasm_module_load(bytes, len, &a, NULL, &m, &err);
+        if (rc != ZERR_NOMEM || size == bound) {
+            break;
+        }
+        free(*mem1);
+        size = bound;
     }
-    wasm_arena_init_zeroed(&a, *mem1, size);
-    int rc = wasm_module_load(bytes, len, &a, NULL, &m, &err);
     free(bytes);
     if (rc < 0) {
         fprintf(stderr, "zero wasm: %s module: %s (at byte %u)\n",

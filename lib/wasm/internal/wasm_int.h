@@ -14,6 +14,10 @@
 /* Parameters or results of one function type (the limit web engines use). */
 #define WASM_MAX_ARITY 1000u
 
+/* Bytes of one compile-time operand-stack and control-stack entry, at most. */
+#define WASM_COMPILE_OPND_SIZE 24u
+#define WASM_COMPILE_CTRL_SIZE 64u
+
 /* ---- arena ---------------------------------------------------------------- */
 
 /* Allocates n zeroed bytes (8-aligned) from the low end; NULL when full. */
@@ -145,24 +149,25 @@ struct wasm_frame {
  */
 enum wasm_iop {
     WASM_OP_FC = 0x100,
-    WASM_OP_UNREACHABLE = 0x200,       /* */
-    WASM_OP_BR,                        /* target */
-    WASM_OP_BR_IF,                     /* cond target */
-    WASM_OP_BR_UNLESS,                 /* cond target */
-    WASM_OP_BR_TABLE,                  /* idx n t0..tn */
-    WASM_OP_RETURN,                    /* */
-    WASM_OP_CALL,                      /* func argbase */
-    WASM_OP_CALL_INDIRECT,             /* type argbase idx */
-    WASM_OP_MOV,                       /* dst src */
-    WASM_OP_CONST32,                   /* dst imm */
-    WASM_OP_CONST64,                   /* dst lo hi */
-    WASM_OP_SELECT,                    /* dst a b cond */
-    WASM_OP_GLOBAL_GET,                /* dst global */
-    WASM_OP_GLOBAL_SET,                /* global src */
-    WASM_OP_MEMORY_SIZE,               /* dst */
-    WASM_OP_MEMORY_GROW,               /* dst delta */
-    WASM_OP_FUEL,                      /* cost */
-    WASM_OP_LOAD,                      /* base: wasm opcode 0x28..0x35 maps to WASM_OP_LOAD + k */
+    WASM_OP_UNREACHABLE = 0x200, /* */
+    WASM_OP_BR,                  /* target */
+    WASM_OP_BR_IF,               /* cond target */
+    WASM_OP_BR_UNLESS,           /* cond target */
+    WASM_OP_BR_TABLE,            /* idx n t0..tn */
+    WASM_OP_RETURN,              /* */
+    WASM_OP_CALL,                /* func argbase */
+    WASM_OP_CALL_INDIRECT,       /* type argbase idx */
+    WASM_OP_MOV,                 /* dst src */
+    WASM_OP_CONST32,             /* dst imm */
+    WASM_OP_CONST64,             /* dst lo hi */
+    WASM_OP_SELECT,              /* dst a b cond */
+    WASM_OP_GLOBAL_GET,          /* dst global */
+    WASM_OP_GLOBAL_SET,          /* global src */
+    WASM_OP_MEMORY_SIZE,         /* dst */
+    WASM_OP_MEMORY_GROW,         /* dst delta */
+    WASM_OP_FUEL,                /* cost */
+    WASM_OP_COPY,                /* dst src n: slots [src, src + n) to [dst, ..), dst <= src */
+    WASM_OP_LOAD,                /* base: wasm opcode 0x28..0x35 maps to WASM_OP_LOAD + k */
     WASM_OP_STORE = WASM_OP_LOAD + 14, /* 0x36..0x3e: addr val offset */
     /* fused i32/i64 compare (0x46..0x5a) and branch: a b target */
     WASM_OP_BRC = WASM_OP_STORE + 9,
