@@ -22,6 +22,7 @@
 #include "crypto/argon2.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
+#include "services/keys/slot.h"
 
 static double now(void)
 {
@@ -180,13 +181,6 @@ static void bench_ed25519(void)
         printf("bench: ed25519 verification failed during the benchmark\n");
     }
 }
-
-/* The Argon2id parameters of a sealed key slot (services/keys/slot.h). */
-#ifndef KEYSLOT_T_COST
-#define KEYSLOT_T_COST 3u
-#define KEYSLOT_M_KIB 65536u
-#define KEYSLOT_LANES 1u
-#endif
 
 /* Wall-clock seconds (Argon2 is memory-bound: its cost to a user waiting
  * at the prompt is elapsed time). */

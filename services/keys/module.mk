@@ -1,3 +1,8 @@
 # services/keys: the key derivation service (root secret, per-principal keys).
 LIBS += keys
 keys_SRCS := $(wildcard services/keys/*.c)
+
+FUZZERS += keyslot
+keyslot_SRCS := fuzz/keyslot.c
+keyslot_LIBS := keys crypto base hal
+keyslot_CORPUS := fuzz/corpus/keyslot
