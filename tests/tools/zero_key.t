@@ -59,4 +59,42 @@ check "zero_key_gen_refuses_to_overwrite" bash -c "test $? -eq 2 && grep -q exis
 printf 'nothex\n' >"$work/junk"
 "$zero" key pub "$work/junk" >/dev/null 2>"$work/err"
 check "zero_key_pub_refuses_non_key_file" bash -c "test $? -eq 2 && grep -q 'not a key file' '$work/err'"
+
+# Keys held outside the node: alice and her agent sign their own proposals
+# (zero propose), the terminal submits them, both verifiers accept the log.
+"$zero" key gen "$work/alice.key"
+"$zero" key gen "$work/agent.key"
+apub=$("$zero" key pub "$work/alice.key")
+gpub=$("$zero" key pub "$work/agent.key")
+p1=$("$zero" propose --key "$work/alice.key" --proposer alice --number 1 --hex id.create agent-1 agent "$gpub")
+p2=$("$zero" propose --key "$work/agent.key" --proposer agent-1 --number 1 --hex note signed by the agent)
+p3=$("$zero" propose --key "$work/alice.key" --proposer agent-1 --number 2 --hex note not the agent key)
+"$zero" propose --key "$work/agent.key" --proposer agent-1 --number 2 note binary >"$work/p.cbor"
+check "zero_propose_binary_is_hex_output_decoded" \
+    test "$(od -An -tx1 -v "$work/p.cbor" | tr -d ' \n')" = \
+         "$("$zero" propose --key "$work/agent.key" --proposer agent-1 --number 2 --hex note binary)"
+printf '%s\n' "id create alice --kind user --pubkey $apub" "policy allow alice id.create *" \
+    "policy allow agent-* note * if proposer.parent == alice" "submit $p1" "submit $p2" \
+    "submit $p2" "submit $p3" "as agent-1 note unsigned" "id list" \
+    | "$zh" --disk "$work/e.img" --size 4 >"$work/out"
+check "submit_commits_signed_creation_and_note" test "$(grep -c '^zero> committed' "$work/out")" -eq 5
+check "submit_refuses_replay" grep -q 'replayed proposal' "$work/out"
+check "submit_refuses_wrong_key" grep -q 'bad proposal signature of agent-1' "$work/out"
+check "node_cannot_propose_for_external_key" grep -q 'agent-1 holds its own key' "$work/out"
+check "id_list_marks_own_keys" grep -q '^agent-1 .*(own key)$' "$work/out"
+"$zero" verify "$work/e.img" >"$work/v1"
+check "zero_verify_accepts_external_key_log" test $? -eq 0
+if command -v node >/dev/null; then
+    node tools/verify-js/zero-verify.js "$work/e.img" >"$work/v2"
+    check "verify_js_accepts_external_key_log" test $? -eq 0
+    check "verify_js_same_head_as_zero_verify" \
+        test "$(grep -o 'head [#0-9 ]*[0-9a-f]\{64\}' "$work/v1" | grep -o '[0-9a-f]\{64\}')" = \
+             "$(grep -o 'head [0-9a-f]\{64\}' "$work/v2" | grep -o '[0-9a-f]\{64\}')"
+fi
+printf 'submit 00ff\nsubmit xyz\n' | "$zh" >"$work/out"
+check "submit_refuses_garbage" test "$(grep -c '^zero> error: ' "$work/out")" -eq 2
+"$zero" propose --key "$work/agent.key" --proposer agent-1 --number 0 note x >/dev/null 2>&1
+check "zero_propose_refuses_number_0" test $? -eq 2
+"$zero" propose --key "$work/missing.key" --proposer agent-1 --number 1 note x >/dev/null 2>&1
+check "zero_propose_refuses_missing_key" test $? -eq 2
 tap_done

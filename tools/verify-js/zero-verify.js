@@ -684,6 +684,15 @@ function decision(v, what) {
     return {allow: v[0], rule: uint(v[1], `${what} rule id`)};
 }
 
+// formats.md "Entry": id.create and id.rotate may end with one more key,
+// present only as true: the principal holds its own key (format 2).
+function externalFlag(v, what) {
+    if (v !== true) throw new Error(`${what} is not true`);
+    return v;
+}
+
+const PAYLOAD_OPTIONAL = {'id.create': [externalFlag], 'id.rotate': [externalFlag]};
+
 const PAYLOADS = {
     'genesis': [text, bytesN(32)],
     'id.create': [text, uint, bytesN(32)],
@@ -710,7 +719,10 @@ function parseEntry(item) {
     }
     if (e.number !== undefined && e.number < 1) throw new Error('proposal number 0');
     if (!ACTIONS.includes(e.action)) throw new Error(`unknown action "${e.action}"`);
-    e.payload = fields(e.payloadItem, `${e.action} payload`, PAYLOADS[e.action]);
+    e.payload = fields(e.payloadItem, `${e.action} payload`, PAYLOADS[e.action],
+                       PAYLOAD_OPTIONAL[e.action] || []);
+    e.external = e.payload[PAYLOADS[e.action].length] === true;
+    if (e.external && e.format < 2) throw new Error('external key in a format 1 entry');
     if (e.action === 'note' && e.payload[0].length > NOTE_MAX) {
         throw new Error('note longer than 1024 bytes');
     }
@@ -1006,6 +1018,10 @@ class State {
     }
 
     checkSignature(proposer, e) {
+        if (e.signature === undefined && proposer.external) {
+            throw new Error(`${proposer.name} holds its own key: an entry for it must carry ` +
+                            'its signature');
+        }
         if (e.signature === undefined) return;
         if (e.format === 2 && e.number !== proposer.lastProposal + 1) {
             throw new Error(`replayed or skipped proposal: ${proposer.name}'s signed proposal ` +
@@ -1013,6 +1029,15 @@ class State {
         }
         if (!ed25519Verify(proposer.key, proposalMessage(e), e.signature)) {
             throw new Error(`bad proposer signature by ${proposer.name}`);
+        }
+    }
+
+    // identity.md "Keys held outside the node": users and agents only.
+    checkExternal(e) {
+        if (!e.external) return;
+        const kind = e.action === 'id.create' ? e.payload[1] : this.principal(e.payload[0]).kind;
+        if (KIND_NAMES[kind] !== 'user' && KIND_NAMES[kind] !== 'agent') {
+            throw new Error(`a ${KIND_NAMES[kind]} may not hold its own key`);
         }
     }
 
@@ -1024,6 +1049,7 @@ class State {
         const proposer = this.principal(e.proposer);
         if (proposer.revoked) throw new Error(`principal ${proposer.name} is revoked`);
         const rules = this.checkAction(proposer, e);
+        this.checkExternal(e);
         this.checkSignature(proposer, e);
         const d = evaluate(this.rules, this.request(proposer, e));
         if (!d.allow) {
@@ -1049,7 +1075,7 @@ class State {
         const p = e.payload;
         const principal = (name, parent, kind, key) =>
             ({name, parent, kind, revoked: false, keyGen: 0, key, createdSeq: e.seq,
-              lastProposal: 0});
+              lastProposal: 0, external: false});
         switch (e.action) {
         case 'genesis': {
             this.nodeName = p[0];
@@ -1061,11 +1087,13 @@ class State {
         }
         case 'id.create':
             this.principals.set(p[0], principal(p[0], e.proposer, p[1], p[2]));
+            this.principals.get(p[0]).external = e.external;
             break;
         case 'id.rotate': {
             const t = this.principals.get(p[0]);
             t.keyGen++;
             t.key = p[1];
+            t.external = e.external;
             break;
         }
         case 'id.revoke':
@@ -1112,6 +1140,7 @@ class State {
             const row = [q.name, q.parent === null ? '' : q.parent, q.kind, q.revoked, q.keyGen,
                          q.key, q.createdSeq];
             if (v2) row.push(q.lastProposal);
+            if (v2 && q.external) row.push(true);
             return row;
         });
         const policy = [this.nextRule, this.rules.map((r) => [r.id, r.effect, r.text])];
