@@ -7,7 +7,8 @@
  *
  * A disk whose key slot is sealed asks for the passphrase at start, at the
  * terminal (echo off) or from --passphrase-fd N; --seal formats a new disk
- * sealed.
+ * sealed.  --listen PATH also takes signed proposals and queries on a Unix
+ * socket (docs/formats.md, "Socket protocol").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "services/node/node.h"
 #include "services/terminal/terminal.h"
 #include "tools/passphrase/passphrase.h"
+#include "tools/zero-hosted/listen.h"
 
 #define DEFAULT_MIB 64u
 
@@ -26,14 +28,15 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: zero-hosted [--disk PATH] [--size MIB] [--node NAME] [--seal]\n"
-            "                   [--passphrase-fd N] [--help]\n\n"
+            "                   [--passphrase-fd N] [--listen PATH] [--help]\n\n"
             "Starts Zero OS as a Linux process with its terminal on standard input and\n"
             "output. --disk names the disk image; it is created (--size MiB, default %u)\n"
             "and formatted if it does not exist. Without --disk the system runs on a\n"
             "blank in-memory disk. --node names the node principal of a new disk\n"
             "(default root). --seal seals a new disk's key slot under a passphrase.\n"
             "The passphrase of a sealed disk is asked at the terminal, or read as the\n"
-            "first line of file descriptor N with --passphrase-fd N.\n"
+            "first line of file descriptor N with --passphrase-fd N. --listen PATH\n"
+            "takes signed proposals and queries on a Unix socket (zero submit).\n"
             "Type 'help' at the zero> prompt for the commands.\n",
             DEFAULT_MIB);
 }
@@ -43,7 +46,8 @@ struct opts {
     const char *node;
     unsigned long mib;
     bool seal;
-    int pass_fd; /* -1: ask at the terminal */
+    int pass_fd;        /* -1: ask at the terminal */
+    const char *listen; /* Unix socket path, or NULL */
 };
 
 /* Parses argv; returns -1 to exit 0 (help), 0 to run, 2 on a usage error. */
@@ -54,6 +58,7 @@ static int parse(int argc, char **argv, struct opts *o)
     o->mib = DEFAULT_MIB;
     o->seal = false;
     o->pass_fd = -1;
+    o->listen = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -63,6 +68,8 @@ static int parse(int argc, char **argv, struct opts *o)
             o->disk = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--node") == 0) {
             o->node = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--listen") == 0) {
+            o->listen = argv[++i];
         } else if (strcmp(argv[i], "--seal") == 0) {
             o->seal = true;
         } else if (i + 1 < argc && strcmp(argv[i], "--passphrase-fd") == 0) {
@@ -165,8 +172,23 @@ int main(int argc, char **argv)
         return 2;
     }
     banner(&o, &node);
-    term_init(&term, shell_cmds, shell_ncmds, &node.shell);
-    r = term_run(&term);
+    if (o.listen != NULL) {
+#if ZERO_PLATFORM_HOSTED
+        size_t ncmds = 0;
+        const struct term_cmd *cmds = listen_locked_cmds(&ncmds);
+        err = listen_start(&node, o.listen);
+        term_init(&term, cmds, ncmds, &node.shell);
+#else
+        fprintf(stderr, "zero-hosted: --listen needs Unix sockets, which this platform lacks\n");
+        err = ZERR_UNSUPPORTED;
+#endif
+    } else {
+        term_init(&term, shell_cmds, shell_ncmds, &node.shell);
+    }
+    r = err == 0 ? term_run(&term) : 2;
+#if ZERO_PLATFORM_HOSTED
+    listen_stop();
+#endif
     node_stop(&node);
     blk_close(&dev);
     free(mem);

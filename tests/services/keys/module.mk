@@ -12,3 +12,5 @@ FUZZERS += proposal_decode
 proposal_decode_SRCS := fuzz/proposal_decode.c
 proposal_decode_LIBS := $(AXIOM_LIBS)
 proposal_decode_CORPUS := fuzz/corpus/proposal_decode
+SCRIPT_TESTS += tests/tools/zero_listen.t
+BENCH_SCRIPTS += bench/listen_bench.sh
