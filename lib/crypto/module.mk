@@ -1,8 +1,11 @@
-# lib/crypto: BLAKE3, SHA-512, Ed25519, constant-time helpers (freestanding).
+# lib/crypto: BLAKE3, SHA-512, Ed25519, BLAKE2b, Argon2, (X)ChaCha20-Poly1305,
+# constant-time helpers (freestanding).
 LIBS += crypto
 crypto_SRCS := lib/crypto/blake3.c lib/crypto/blake3_portable.c lib/crypto/blake3_dispatch.c \
                lib/crypto/sha512.c lib/crypto/ct.c \
-               lib/crypto/ed25519.c lib/crypto/ed25519_sc.c
+               lib/crypto/ed25519.c lib/crypto/ed25519_sc.c \
+               lib/crypto/blake2b.c lib/crypto/argon2.c lib/crypto/chacha20.c \
+               lib/crypto/poly1305.c lib/crypto/aead.c
 crypto_LIBS := base
 zero_CMD_LIBS += crypto
 

@@ -465,6 +465,28 @@ static int ax_format_genesis(struct axiom *ax, struct keys *k, const char *node_
 int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
               const uint8_t disk_id[16], const char *node_name)
 {
+    return ax_format_sealed(dev, root_secret, disk_id, node_name, NULL, 0, NULL);
+}
+
+/* The key slot block of a new disk: plain, or sealed under pass. */
+static int ax_format_slot(const uint8_t root[KEYS_SECRET_LEN], const uint8_t node_pub[ID_PUB_LEN],
+                          const void *pass, size_t pass_len, const struct keyslot_kdf *kdf,
+                          uint8_t blk[AX_BLOCK])
+{
+    static const struct keyslot_kdf defaults = {KEYSLOT_T_COST, KEYSLOT_M_KIB, KEYSLOT_LANES};
+
+    if (pass == NULL) {
+        ax_keyslot_encode(root, node_pub, blk);
+        return 0;
+    }
+    memset(blk, 0, AX_BLOCK);
+    return keyslot_seal(root, node_pub, pass, pass_len, kdf != NULL ? kdf : &defaults, blk);
+}
+
+int ax_format_sealed(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
+                     const uint8_t disk_id[16], const char *node_name, const void *pass,
+                     size_t pass_len, const struct keyslot_kdf *kdf)
+{
     struct axiom ax;
     struct keys k;
     uint8_t blk[AX_BLOCK];
@@ -490,8 +512,8 @@ int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
         ax_merkle_init(&ax.tree);
         err = ax_format_genesis(&ax, &k, node_name);
     }
+    err = err != 0 ? err : ax_format_slot(root_secret, ax.lay.node_pub, pass, pass_len, kdf, blk);
     if (err == 0) {
-        ax_keyslot_encode(root_secret, ax.lay.node_pub, blk);
         err = ax_write_durably(dev, ax.lay.keyslot_off, blk, AX_BLOCK);
     }
     if (err == 0) {

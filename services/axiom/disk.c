@@ -11,9 +11,9 @@
 #include "services/axiom/log.h"
 #include "services/axiom/internal/disk.h"
 #include "services/axiom/internal/log.h"
+#include "services/keys/slot.h"
 
 static const uint8_t sb_magic[8] = {'Z', 'E', 'R', 'O', 'O', 'S', 0, 1};
-static const uint8_t ks_magic[8] = {'Z', 'E', 'R', 'O', 'K', 'E', 'Y', '1'};
 #define SB_SUM_AT 480u
 
 void ax_layout_for(uint64_t disk_size, struct ax_layout *lay)
@@ -69,12 +69,7 @@ void ax_keyslot_encode(const uint8_t root[KEYS_SECRET_LEN], const uint8_t node_p
                        uint8_t blk[AX_BLOCK])
 {
     memset(blk, 0, AX_BLOCK);
-    memcpy(blk, ks_magic, 8);
-    axlog_le32(blk + 8, AX_VERSION);
-    axlog_le32(blk + 12, 0); /* protection: none (plain secret) */
-    memcpy(blk + 16, root, KEYS_SECRET_LEN);
-    memcpy(blk + 48, node_pub, ID_PUB_LEN);
-    ax_seal_block(blk);
+    keyslot_encode_plain(root, node_pub, blk);
 }
 
 static int ax_super_fail(char *why, size_t cap, const char *what)
@@ -150,16 +145,46 @@ int ax_read_super(struct blk *dev, struct ax_layout *lay, uint8_t root_secret[KE
     if (err != 0) {
         return err;
     }
-    if (memcmp(blk, ks_magic, 8) != 0 || !ax_block_sum_ok(blk) ||
-        axlog_get32(blk + 8) != AX_VERSION || axlog_get32(blk + 12) != 0 ||
-        !axlog_is_zero(blk + 80, SB_SUM_AT - 80) ||
-        memcmp(blk + 48, lay->node_pub, ID_PUB_LEN) != 0) {
+    if (keyslot_check(blk, lay->node_pub) < 0 || !axlog_is_zero(blk + 512, AX_BLOCK - 512)) {
         secure_zero(blk, sizeof(blk));
         return ax_super_fail(why, whycap, "key slot damaged");
     }
-    if (root_secret != NULL) {
-        memcpy(root_secret, blk + 16, KEYS_SECRET_LEN);
+    err = root_secret != NULL ? keyslot_open(blk, NULL, 0, root_secret) : 0;
+    secure_zero(blk, sizeof(blk));
+    if (err == ZERR_PERM) {
+        zfmt_snprintf(why, whycap, "%s", "the key slot is sealed: a passphrase is needed");
+    }
+    return err;
+}
+
+int ax_read_keyslot(struct blk *dev, const struct ax_layout *lay, uint8_t slot[KEYSLOT_LEN])
+{
+    uint8_t blk[AX_BLOCK];
+    int err = blk_read(dev, lay->keyslot_off, blk, AX_BLOCK);
+
+    if (err == 0 &&
+        (keyslot_check(blk, lay->node_pub) < 0 || !axlog_is_zero(blk + 512, AX_BLOCK - 512))) {
+        err = ZERR_CORRUPT;
+    }
+    if (err == 0) {
+        memcpy(slot, blk, KEYSLOT_LEN);
     }
     secure_zero(blk, sizeof(blk));
-    return 0;
+    return err;
+}
+
+int ax_write_keyslot(struct blk *dev, const struct ax_layout *lay, const uint8_t slot[KEYSLOT_LEN])
+{
+    uint8_t blk[AX_BLOCK];
+    int err;
+
+    if (keyslot_check(slot, lay->node_pub) < 0) {
+        return ZERR_INVAL;
+    }
+    memset(blk, 0, sizeof(blk));
+    memcpy(blk, slot, KEYSLOT_LEN);
+    err = blk_write(dev, lay->keyslot_off, blk, AX_BLOCK);
+    err = err != 0 ? err : blk_flush(dev);
+    secure_zero(blk, sizeof(blk));
+    return err;
 }

@@ -35,20 +35,28 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
     switch (a->kind) {
     case AX_GENESIS:
     case AX_ID_ROTATE:
-        cbor_put_map(e, 2);
+        cbor_put_map(e, 2u + (a->kind == AX_ID_ROTATE && a->external));
         cbor_put_uint(e, 0);
         cbor_put_cstr(e, a->name);
         cbor_put_uint(e, 1);
         cbor_put_bytes(e, a->pub, ID_PUB_LEN);
+        if (a->kind == AX_ID_ROTATE && a->external) {
+            cbor_put_uint(e, 2);
+            cbor_put_bool(e, true);
+        }
         break;
     case AX_ID_CREATE:
-        cbor_put_map(e, 3);
+        cbor_put_map(e, 3u + a->external);
         cbor_put_uint(e, 0);
         cbor_put_cstr(e, a->name);
         cbor_put_uint(e, 1);
         cbor_put_uint(e, a->id_kind);
         cbor_put_uint(e, 2);
         cbor_put_bytes(e, a->pub, ID_PUB_LEN);
+        if (a->external) {
+            cbor_put_uint(e, 3);
+            cbor_put_bool(e, true);
+        }
         break;
     case AX_ID_REVOKE:
         cbor_put_map(e, 1);
@@ -89,6 +97,9 @@ static int ax_check_kind(const struct ax_action *a)
     if (a->kind == AX_NOTE && (a->data_len > AX_NOTE_MAX || (a->data == NULL && a->data_len))) {
         return ZERR_INVAL;
     }
+    if (a->external && a->kind != AX_ID_CREATE && a->kind != AX_ID_ROTATE) {
+        return ZERR_INVAL;
+    }
     return 0;
 }
 
@@ -98,7 +109,8 @@ static int ax_check_action(const struct ax_action *a)
 {
     unsigned f = ax_action_format(a);
 
-    if (f > AX_ENTRY_VERSION || (a->has_nonce && (!a->has_sig || f < 2 || a->nonce == 0))) {
+    if (f > AX_ENTRY_VERSION || (a->has_nonce && (!a->has_sig || f < 2 || a->nonce == 0)) ||
+        (a->external && f < 2)) {
         return ZERR_INVAL;
     }
     return ax_check_kind(a);
@@ -197,14 +209,31 @@ static int ax_get_pub_field(cbor_dec *d, uint64_t key, uint8_t *out)
     return err != 0 ? err : ax_get_fixed(d, out, ID_PUB_LEN);
 }
 
+/* The optional last payload key of id.create and id.rotate: present only
+ * as true (the key is external); absent means held by the node. */
+static int ax_get_external(cbor_dec *d, uint64_t key, bool present, struct ax_action *a)
+{
+    bool v = false;
+    int err = present ? ax_get_key(d, key) : 0;
+
+    err = err != 0 || !present ? err : cbor_get_bool(d, &v);
+    if (err == 0 && present && !v) {
+        return ZERR_NONCANONICAL;
+    }
+    a->external = present;
+    return err;
+}
+
 static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 {
     uint64_t n = 0;
     uint32_t v = 0;
     const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1};
     int err = cbor_get_map(d, &n);
+    /* id.create and id.rotate may carry one more key: the external flag. */
+    bool ext = (a->kind == AX_ID_CREATE || a->kind == AX_ID_ROTATE) && n == want[a->kind] + 1u;
 
-    if (err != 0 || n != want[a->kind]) {
+    if (err != 0 || (n != want[a->kind] && !ext)) {
         return err != 0 ? err : ZERR_CORRUPT;
     }
     switch (a->kind) {
@@ -212,13 +241,15 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
     case AX_ID_ROTATE:
         a->id_kind = a->kind == AX_GENESIS ? ID_KIND_NODE : ID_KIND_NONE;
         err = ax_get_name_field(d, 0, a->name);
-        return err != 0 ? err : ax_get_pub_field(d, 1, a->pub);
+        err = err != 0 ? err : ax_get_pub_field(d, 1, a->pub);
+        return err != 0 ? err : ax_get_external(d, 2, ext, a);
     case AX_ID_CREATE:
         err = ax_get_name_field(d, 0, a->name);
         err = err != 0 ? err : ax_get_key(d, 1);
         err = err != 0 ? err : ax_get_u32(d, &v, ID_KIND_COUNT - 1);
         a->id_kind = (uint8_t)v;
-        return err != 0 ? err : ax_get_pub_field(d, 2, a->pub);
+        err = err != 0 ? err : ax_get_pub_field(d, 2, a->pub);
+        return err != 0 ? err : ax_get_external(d, 3, ext, a);
     case AX_ID_REVOKE:
         return ax_get_name_field(d, 0, a->name);
     case AX_POLICY_ADD:
@@ -304,6 +335,9 @@ int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out)
     }
     err = ax_get_key(&d, 5);
     err = err != 0 ? err : ax_decode_payload(&d, &out->a);
+    if (err == 0 && out->a.external && out->a.format < 2) {
+        return ZERR_CORRUPT; /* external keys exist from entry format 2 on */
+    }
     err = err != 0 ? err : ax_decode_decision(&d, &out->dec);
     err = err != 0 ? err : ax_get_key(&d, 7);
     err = err != 0 ? err : ax_get_fixed(&d, out->state_root, AX_HASH_LEN);
@@ -342,6 +376,75 @@ int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, siz
     int err = cbor_enc_finish(&e, len);
     *len += dom;
     return err;
+}
+
+/* ---- signed proposals from outside the node ---- */
+
+#define AX_PROPOSAL_FORMAT 1
+
+int ax_proposal_encode(const struct ax_action *a, uint8_t *buf, size_t cap, size_t *len)
+{
+    cbor_enc e;
+
+    if (!a->has_sig || !a->has_nonce || a->nonce == 0 || ax_check_kind(a) != 0 ||
+        a->kind == AX_GENESIS) {
+        return ZERR_INVAL;
+    }
+    cbor_enc_init(&e, buf, cap);
+    cbor_put_map(&e, 6);
+    cbor_put_uint(&e, 0);
+    cbor_put_uint(&e, AX_PROPOSAL_FORMAT);
+    cbor_put_uint(&e, 1);
+    cbor_put_cstr(&e, a->proposer);
+    cbor_put_uint(&e, 2);
+    cbor_put_cstr(&e, ax_kind_name(a->kind));
+    cbor_put_uint(&e, 3);
+    ax_put_payload(&e, a);
+    cbor_put_uint(&e, 4);
+    cbor_put_uint(&e, a->nonce);
+    cbor_put_uint(&e, 5);
+    cbor_put_bytes(&e, a->sig, AX_SIG_LEN);
+    return cbor_enc_finish(&e, len);
+}
+
+int ax_proposal_decode(const uint8_t *buf, size_t len, struct ax_action *a)
+{
+    cbor_dec d;
+    uint64_t n = 0;
+    uint32_t version = 0;
+    char kind[16];
+    int err = len > AX_PROPOSAL_MAX ? ZERR_LIMIT : cbor_validate(buf, len, 4);
+
+    if (err != 0) {
+        return err;
+    }
+    memset(a, 0, sizeof(*a));
+    cbor_dec_init(&d, buf, len);
+    err = cbor_get_map(&d, &n);
+    err = err != 0 ? err : (n != 6 ? ZERR_CORRUPT : 0);
+    err = err != 0 ? err : ax_get_key(&d, 0);
+    err = err != 0 ? err : ax_get_u32(&d, &version, AX_PROPOSAL_FORMAT);
+    err = err != 0 ? err : (version != AX_PROPOSAL_FORMAT ? ZERR_CORRUPT : 0);
+    err = err != 0 ? err : ax_get_name_field(&d, 1, a->proposer);
+    err = err != 0 ? err : ax_get_key(&d, 2);
+    err = err != 0 ? err : ax_get_str(&d, kind, sizeof(kind));
+    if (err != 0) {
+        return err;
+    }
+    a->kind = ax_kind_parse(kind, strlen(kind));
+    if (a->kind == 0 || a->kind == AX_GENESIS) {
+        return ZERR_CORRUPT;
+    }
+    err = ax_get_key(&d, 3);
+    err = err != 0 ? err : ax_decode_payload(&d, a);
+    err = err != 0 ? err : ax_get_key(&d, 4);
+    err = err != 0 ? err : cbor_get_uint(&d, &a->nonce);
+    err = err != 0 ? err : (a->nonce == 0 ? ZERR_CORRUPT : 0);
+    err = err != 0 ? err : ax_get_key(&d, 5);
+    err = err != 0 ? err : ax_get_fixed(&d, a->sig, AX_SIG_LEN);
+    a->has_sig = true;
+    a->has_nonce = true;
+    return err != 0 ? err : cbor_dec_finish(&d);
 }
 
 /* ---- checkpoints ---- */

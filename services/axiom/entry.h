@@ -42,6 +42,8 @@ struct ax_action {
     char name[ID_NAME_MAX + 1];
     uint8_t id_kind;
     uint8_t pub[ID_PUB_LEN];
+    /* id.create, id.rotate: the key is held outside the node (format 2) */
+    bool external;
     /* policy.add, policy.remove */
     uint8_t effect;
     uint32_t rule_id;
@@ -94,6 +96,17 @@ int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out);
 /* The bytes a proposer signs: "Zero OS proposal v1" NUL, CBOR [proposer, action, payload];
  * with a proposal number, "Zero OS proposal v2" NUL, CBOR [proposer, action, payload, number]. */
 int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, size_t *len);
+
+/*
+ * A signed proposal as it travels from outside the node (docs/formats.md):
+ * CBOR {0: 1, 1: proposer, 2: action, 3: payload, 4: number, 5: signature}.
+ * Encode needs a->has_sig and a->has_nonce.  Decode accepts exactly one
+ * canonical encoding and fills a (a note's data points into buf); returns
+ * 0 or ZERR_NONCANONICAL / ZERR_CORRUPT / ZERR_TRUNCATED / ZERR_INVAL.
+ */
+#define AX_PROPOSAL_MAX 1400
+int ax_proposal_encode(const struct ax_action *a, uint8_t *buf, size_t cap, size_t *len);
+int ax_proposal_decode(const uint8_t *buf, size_t len, struct ax_action *a);
 
 /* The entry format a is (to be) written in: a->format, or AX_ENTRY_VERSION when 0. */
 unsigned ax_action_format(const struct ax_action *a);

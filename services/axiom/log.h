@@ -16,6 +16,7 @@
 #include "services/axiom/merkle.h"
 #include "services/axiom/state.h"
 #include "services/keys/keys.h"
+#include "services/keys/slot.h"
 
 #define AX_BLOCK 4096u
 #define AX_MAX_BATCH (256u * 1024u)
@@ -39,16 +40,35 @@ struct ax_layout {
 int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
               const uint8_t disk_id[16], const char *node_name);
 
+/*
+ * ax_format with the key slot sealed under pass (pass_len bytes) with kdf
+ * (NULL: the defaults of services/keys/slot.h); pass NULL writes a plain
+ * slot.  The root secret never reaches the disk in the clear.
+ */
+int ax_format_sealed(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
+                     const uint8_t disk_id[16], const char *node_name, const void *pass,
+                     size_t pass_len, const struct keyslot_kdf *kdf);
+
 /* Computes the region layout for a device of disk_size bytes. */
 void ax_layout_for(uint64_t disk_size, struct ax_layout *lay);
 
 /*
  * Reads and checks the superblock and key slot.  Returns 0, ZERR_NOENT for
  * an all-zero device (never formatted), ZERR_CORRUPT with a reason, or I/O
- * errors.  root_secret may be NULL.
+ * errors.  root_secret may be NULL; when it is not and the slot is sealed,
+ * returns ZERR_PERM (open the slot with ax_read_keyslot and keyslot_open).
  */
 int ax_read_super(struct blk *dev, struct ax_layout *lay, uint8_t root_secret[KEYS_SECRET_LEN],
                   char *why, size_t whycap);
+
+/* Reads the key slot of a disk ax_read_super accepted into slot; 0,
+ * ZERR_CORRUPT or an I/O error. */
+int ax_read_keyslot(struct blk *dev, const struct ax_layout *lay, uint8_t slot[KEYSLOT_LEN]);
+
+/* Replaces the key slot (with one for the same node key) and flushes; 0,
+ * ZERR_INVAL for a slot keyslot_check refuses, or an I/O error.  A torn
+ * write leaves a slot whose checksum fails: keep a copy until it is done. */
+int ax_write_keyslot(struct blk *dev, const struct ax_layout *lay, const uint8_t slot[KEYSLOT_LEN]);
 
 /* Replay and verification. */
 

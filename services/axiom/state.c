@@ -282,6 +282,11 @@ static int ax_check_sig(const struct ax_action *a, const struct id_principal *p,
     unsigned format = ax_action_format(a);
     unsigned long long next = (unsigned long long)p->proposals + 1;
 
+    if (!a->has_sig && p->external) {
+        ax_why(why, cap, "%s holds its own key: only a proposal signed by it can act for it",
+               a->proposer);
+        return ZERR_PERM;
+    }
     if (!a->has_sig) {
         return a->has_nonce ? ZERR_INVAL : 0;
     }
@@ -303,6 +308,25 @@ static int ax_check_sig(const struct ax_action *a, const struct id_principal *p,
     if (a->has_nonce && a->nonce > next) {
         ax_why(why, cap, "proposal number #%llu of %s skips ahead (the next is #%llu)",
                (unsigned long long)a->nonce, a->proposer, next);
+        return ZERR_INVAL;
+    }
+    return 0;
+}
+
+/* A key held outside the node is for users and agents only (the node
+ * derives the keys of nodes and services), and exists from format 2 on. */
+static int ax_check_external(const struct ax_state *s, const struct ax_action *a, char *why,
+                             size_t cap)
+{
+    const struct id_principal *t = id_find(&s->ids, a->name);
+    uint8_t kind = a->kind == AX_ID_CREATE ? a->id_kind : (t != NULL ? t->kind : ID_KIND_NONE);
+
+    if (!a->external) {
+        return 0;
+    }
+    if (ax_action_format(a) < 2 || (kind != ID_KIND_USER && kind != ID_KIND_AGENT)) {
+        ax_why(why, cap, "only users and agents may hold their own key (%s is a %s)", a->name,
+               id_kind_name(kind));
         return ZERR_INVAL;
     }
     return 0;
@@ -426,6 +450,7 @@ int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct 
         return ZERR_PERM;
     }
     err = ax_decide_shape(s, a, why, whycap);
+    err = err != 0 ? err : ax_check_external(s, a, why, whycap);
     err = err != 0 ? err : ax_check_sig(a, p, why, whycap);
     return err != 0 ? err : ax_decide_policy(s, a, p, d, why, whycap);
 }
@@ -461,10 +486,12 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         break;
     case AX_ID_CREATE:
         id_do_create(&s->ids, a->proposer, a->name, a->id_kind, a->pub, s->applied);
+        id_set_external(&s->ids, a->name, a->external);
         s->ids_dirty = true;
         break;
     case AX_ID_ROTATE:
         id_do_rotate(&s->ids, a->name, a->pub);
+        id_set_external(&s->ids, a->name, a->external);
         s->ids_dirty = true;
         break;
     case AX_ID_REVOKE: {

@@ -165,6 +165,15 @@ void id_do_rotate(struct id_table *t, const char *name, const uint8_t pub[ID_PUB
     }
 }
 
+void id_set_external(struct id_table *t, const char *name, bool external)
+{
+    struct id_principal *p = id_find_mut(t, name);
+
+    if (p != NULL) {
+        p->external = external ? 1 : 0;
+    }
+}
+
 void id_do_proposal(struct id_table *t, const char *name, uint64_t n)
 {
     struct id_principal *p = id_find_mut(t, name);
@@ -203,7 +212,9 @@ uint32_t id_do_revoke(struct id_table *t, const char *name)
 
 void id_encode_principal(const struct id_principal *p, unsigned format, cbor_enc *e)
 {
-    cbor_put_array(e, format >= 2 ? 8 : 7);
+    bool ext = format >= 2 && p->external;
+
+    cbor_put_array(e, format >= 2 ? 8u + ext : 7u);
     cbor_put_cstr(e, p->name);
     cbor_put_cstr(e, p->parent);
     cbor_put_uint(e, p->kind);
@@ -213,5 +224,8 @@ void id_encode_principal(const struct id_principal *p, unsigned format, cbor_enc
     cbor_put_uint(e, p->created_seq);
     if (format >= 2) {
         cbor_put_uint(e, p->proposals);
+    }
+    if (ext) {
+        cbor_put_bool(e, true);
     }
 }

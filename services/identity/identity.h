@@ -44,6 +44,7 @@ struct id_principal {
     uint8_t pub[ID_PUB_LEN];
     uint64_t created_seq;
     uint64_t proposals; /* number of the last signed proposal accepted (0: none) */
+    uint8_t external;   /* 1: its private key is held outside the node */
 };
 
 struct id_table {
@@ -88,6 +89,9 @@ int id_check_live(const struct id_table *t, const char *name);
 /* Records that name's signed proposal number n was accepted. */
 void id_do_proposal(struct id_table *t, const char *name, uint64_t n);
 
+/* Records whether name's current key is held outside the node. */
+void id_set_external(struct id_table *t, const char *name, bool external);
+
 /* Performs a checked rotation: new key, key_gen + 1. */
 void id_do_rotate(struct id_table *t, const char *name, const uint8_t pub[ID_PUB_LEN]);
 
@@ -103,7 +107,8 @@ bool id_descends_from(const struct id_table *t, const char *name, const char *an
 /*
  * Appends the canonical encoding of one principal to e:
  * [name, parent, kind, revoked, key_gen, pub, created_seq], followed by
- * proposals in state format 2 and later (format: 1 or 2).  The table's
+ * proposals in state format 2 and later (format: 1 or 2), and by true when
+ * the key is external (only ever in format 2).  The table's
  * encoding is the array of its principals in name order.
  */
 void id_encode_principal(const struct id_principal *p, unsigned format, cbor_enc *e);

@@ -67,6 +67,11 @@ static int idsvc_build(struct idsvc *s, uint32_t op, const struct idsvc_req *rq,
         a->kind = AX_ID_CREATE;
         a->id_kind = rq->kind;
     }
+    if (rq->external) {
+        a->external = true;
+        memcpy(a->pub, rq->pub, ID_PUB_LEN);
+        return 0;
+    }
     int err = idsvc_public(s, rq->name, gen, a->pub);
     return err != 0 ? idsvc_fail(res, err, "the key service refused") : 0;
 }

@@ -20,6 +20,10 @@ struct idsvc_req {
     char proposer[ID_NAME_MAX + 1];
     char name[ID_NAME_MAX + 1];
     uint8_t kind;
+    /* create, rotate: a key held outside the node (pub used) instead of
+     * one the key service derives */
+    bool external;
+    uint8_t pub[ID_PUB_LEN];
 };
 
 struct idsvc {

@@ -25,20 +25,71 @@ static int node_term_handle(void *self, uint64_t badge, struct rt_msg *m)
     return ZERR_UNSUPPORTED;
 }
 
-static int node_format(struct node *n, const char *node_name)
+/* Asks u for the passphrase into pass; returns its length or ZERR_PERM. */
+static long node_ask(const struct node_unlock *u, bool is_new, char pass[NODE_PASS_MAX])
 {
-    uint8_t root[KEYS_SECRET_LEN];
+    long len =
+        u != NULL && u->ask != NULL ? u->ask(u->ctx, is_new, pass, NODE_PASS_MAX) : ZERR_PERM;
+    return len <= 0 || len > (long)NODE_PASS_MAX ? ZERR_PERM : len;
+}
+
+/* Formats a blank disk (sealed if u says so) and keeps its root secret. */
+static int node_format(struct node *n, const char *node_name, const struct node_unlock *u,
+                       uint8_t root[KEYS_SECRET_LEN], char *why, size_t whycap)
+{
     uint8_t disk_id[KEYS_SECRET_LEN];
+    char pass[NODE_PASS_MAX];
+    long pass_len = 0;
     int err = keys_make_root(root);
 
     if (err == 0) {
         err = keys_make_root(disk_id);
     }
-    if (err == 0) {
-        err = ax_format(n->dev, root, disk_id, node_name);
+    if (err == 0 && u != NULL && u->seal_new) {
+        pass_len = node_ask(u, true, pass);
+        err = pass_len < 0 ? (int)pass_len : 0;
     }
-    secure_zero(root, sizeof(root));
+    if (err == 0) {
+        err = ax_format_sealed(n->dev, root, disk_id, node_name, pass_len ? pass : NULL,
+                               (size_t)pass_len, u != NULL ? u->kdf : NULL);
+    }
+    secure_zero(pass, sizeof(pass));
     n->formatted = err == 0;
+    n->sealed = err == 0 && pass_len > 0;
+    if (err != 0) {
+        zfmt_snprintf(why, whycap, "cannot format the disk: %s", zerr_text(err));
+    }
+    return err;
+}
+
+/* Reads the root secret from the key slot, asking for the passphrase when
+ * it is sealed. */
+static int node_open_slot(struct node *n, const struct ax_layout *lay, const struct node_unlock *u,
+                          uint8_t root[KEYS_SECRET_LEN], char *why, size_t whycap)
+{
+    struct blk *dev = n->dev;
+    uint8_t slot[KEYSLOT_LEN];
+    char pass[NODE_PASS_MAX];
+    long pass_len = 0;
+    int err = ax_read_keyslot(dev, lay, slot);
+
+    n->sealed = err == 0 && keyslot_check(slot, lay->node_pub) == KEYSLOT_PASSPHRASE;
+    if (n->sealed) {
+        pass_len = node_ask(u, false, pass);
+        err = pass_len < 0 ? (int)pass_len : 0;
+    }
+    err = err != 0 ? err : keyslot_open(slot, pass, (size_t)pass_len, root);
+    secure_zero(pass, sizeof(pass));
+    secure_zero(slot, sizeof(slot));
+    if (err == ZERR_PERM) {
+        zfmt_snprintf(why, whycap, "%s", "the key slot is sealed: a passphrase is needed");
+    } else if (err == ZERR_BADSIG) {
+        zfmt_snprintf(why, whycap, "%s", "wrong passphrase (or the sealed key slot was altered)");
+    } else if (err == ZERR_CORRUPT) {
+        zfmt_snprintf(why, whycap, "%s", "key slot damaged");
+    } else if (err != 0) {
+        zfmt_snprintf(why, whycap, "cannot open the key slot: %s", zerr_text(err));
+    }
     return err;
 }
 
@@ -144,6 +195,13 @@ int node_start(struct node *n, struct blk *dev, const char *node_name, char *why
 int node_start_remote_keys(struct node *n, struct blk *dev, const char *node_name,
                            const struct node_keys_remote *kr, char *why, size_t whycap)
 {
+    return node_start_unlock(n, dev, node_name, kr, NULL, why, whycap);
+}
+
+int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
+                      const struct node_keys_remote *kr, const struct node_unlock *u, char *why,
+                      size_t whycap)
+{
     struct ax_layout lay;
     uint8_t root[KEYS_SECRET_LEN];
     int err;
@@ -151,16 +209,15 @@ int node_start_remote_keys(struct node *n, struct blk *dev, const char *node_nam
     memset(n, 0, sizeof(*n));
     n->dev = dev;
     n->keys_remote = kr;
-    err = ax_read_super(dev, &lay, root, why, whycap);
+    err = ax_read_super(dev, &lay, NULL, why, whycap);
     if (err == ZERR_NOENT) {
-        err = node_format(n, node_name);
-        if (err != 0) {
-            zfmt_snprintf(why, whycap, "cannot format the disk: %s", zerr_text(err));
-            return err;
-        }
-        err = ax_read_super(dev, &lay, root, why, whycap);
+        err = node_format(n, node_name, u, root, why, whycap);
+        err = err != 0 ? err : ax_read_super(dev, &lay, NULL, why, whycap);
+    } else if (err == 0) {
+        err = node_open_slot(n, &lay, u, root, why, whycap);
     }
     if (err != 0) {
+        secure_zero(root, sizeof(root));
         return err;
     }
     err = node_keys_start(n, root);

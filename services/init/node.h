@@ -50,6 +50,7 @@ struct node {
     uint32_t sid_keys, sid_axiom, sid_ident, sid_policy, sid_term;
     uint32_t h_axiom_keys; /* the Axiom's capability to the key service */
     bool formatted;        /* this start formatted the disk */
+    bool sealed;           /* the key slot is sealed under a passphrase */
     struct ax_recovery rec;
 };
 
@@ -64,6 +65,31 @@ int node_start(struct node *n, struct blk *dev, const char *node_name, char *why
 /* node_start with the key service behind kr instead of in this process. */
 int node_start_remote_keys(struct node *n, struct blk *dev, const char *node_name,
                            const struct node_keys_remote *kr, char *why, size_t whycap);
+
+#define NODE_PASS_MAX KEYSLOT_PASS_MAX
+
+/*
+ * The operator's passphrase, for a sealed key slot (docs/identity.md).
+ * ask writes it into buf (at most cap bytes, not NUL-terminated) and
+ * returns its length, or a negative ZERR_* when there is none; is_new says
+ * it is a new passphrase (for a blank disk formatted sealed), which an
+ * interactive ask confirms by asking twice.
+ */
+struct node_unlock {
+    long (*ask)(void *ctx, bool is_new, char *buf, size_t cap);
+    void *ctx;
+    bool seal_new;                 /* format a blank disk with a sealed key slot */
+    const struct keyslot_kdf *kdf; /* for seal_new; NULL: the defaults */
+};
+
+/*
+ * node_start_remote_keys that opens a sealed key slot with u->ask (u may
+ * be NULL: then a sealed slot is refused with ZERR_PERM).  A wrong
+ * passphrase is ZERR_BADSIG and changes nothing on the disk.
+ */
+int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
+                      const struct node_keys_remote *kr, const struct node_unlock *u, char *why,
+                      size_t whycap);
 
 /* Stops the services and wipes key material. */
 void node_stop(struct node *n);

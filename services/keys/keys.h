@@ -9,9 +9,9 @@
  * this service: callers get public keys and signatures, and only callers
  * whose capability badge allows it (see keys_handle).
  *
- * What protects the key slot today: nothing but the host's file permissions
- * (hosted) or physical possession of the disk.  There is no TPM sealing yet;
- * docs/identity.md says so.
+ * The key slot holds the root secret plain, or sealed under the operator's
+ * passphrase (services/keys/slot.h); docs/identity.md says what each
+ * protects against.
  */
 #ifndef ZERO_SERVICES_KEYS_H
 #define ZERO_SERVICES_KEYS_H

@@ -69,7 +69,8 @@ static bool shell_copy_name(struct term *t, char *dst, const char *src)
     return true;
 }
 
-static int shell_id_change(struct term *t, uint32_t op, const char *name, uint8_t kind)
+static int shell_id_change(struct term *t, uint32_t op, const char *name, uint8_t kind,
+                           const char *pubhex)
 {
     struct shell *sh = shell_of(t);
     struct idsvc_req rq;
@@ -82,6 +83,13 @@ static int shell_id_change(struct term *t, uint32_t op, const char *name, uint8_
     }
     memcpy(rq.proposer, sh->acting, sizeof(rq.proposer));
     rq.kind = kind;
+    if (pubhex != NULL) {
+        if (zfmt_unhex(rq.pub, ID_PUB_LEN, pubhex, strlen(pubhex)) != 0) {
+            term_printf(t, "error: --pubkey wants 32 bytes as 64 hex digits\n");
+            return ZERR_INVAL;
+        }
+        rq.external = true;
+    }
     struct rt_msg m = {op, {0}, &rq, sizeof(rq), &res, sizeof(res), 0};
     return shell_report(t, rt_call(sh->rt, sh->self, sh->h_ident, &m), &res);
 }
@@ -100,37 +108,55 @@ static int shell_id_list(struct term *t)
     for (uint32_t i = 0; i < st->ids.n; i++) {
         const struct id_principal *p = &st->ids.p[i];
         zfmt_hex(hex, p->pub, ID_PUB_LEN);
-        term_printf(t, "%-20s %-8s %-20s %4u %-8s %.16s...\n", p->name, id_kind_name(p->kind),
+        term_printf(t, "%-20s %-8s %-20s %4u %-8s %.16s...%s\n", p->name, id_kind_name(p->kind),
                     p->parent[0] ? p->parent : "-", (unsigned)p->key_gen,
-                    p->revoked ? "revoked" : "active", hex);
+                    p->revoked ? "revoked" : "active", hex, p->external ? " (own key)" : "");
     }
     return 0;
 }
 
+/* Parses the options of id create/rotate from argv[3..argc): --kind KIND
+ * (create only) and --pubkey HEX.  Returns false on anything else. */
+static bool shell_id_opts(int argc, char **argv, bool create, uint8_t *kind, const char **pubhex)
+{
+    for (int i = 3; i < argc; i += 2) {
+        if (i + 1 >= argc) {
+            return false;
+        }
+        if (create && strcmp(argv[i], "--kind") == 0) {
+            *kind = id_kind_parse(argv[i + 1], strlen(argv[i + 1]));
+            if (*kind == ID_KIND_NONE) {
+                return false;
+            }
+        } else if (strcmp(argv[i], "--pubkey") == 0) {
+            *pubhex = argv[i + 1];
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int cmd_id(struct term *t, int argc, char **argv)
 {
-    const char *usage = "id create NAME [--kind user|service|node|agent] | id list | "
-                        "id rotate NAME | id revoke NAME";
+    const char *usage = "id create NAME [--kind user|service|node|agent] [--pubkey HEX] | "
+                        "id list | id rotate NAME [--pubkey HEX] | id revoke NAME";
+    uint8_t kind = ID_KIND_USER;
+    const char *pubhex = NULL;
 
     if (argc == 2 && strcmp(argv[1], "list") == 0) {
         return shell_id_list(t);
     }
     if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
-        return shell_id_change(t, IDSVC_OP_REVOKE, argv[2], 0);
+        return shell_id_change(t, IDSVC_OP_REVOKE, argv[2], 0, NULL);
     }
-    if (argc == 3 && strcmp(argv[1], "rotate") == 0) {
-        return shell_id_change(t, IDSVC_OP_ROTATE, argv[2], 0);
+    if (argc >= 3 && strcmp(argv[1], "rotate") == 0 &&
+        shell_id_opts(argc, argv, false, &kind, &pubhex)) {
+        return shell_id_change(t, IDSVC_OP_ROTATE, argv[2], 0, pubhex);
     }
-    if ((argc == 3 || argc == 5) && strcmp(argv[1], "create") == 0) {
-        uint8_t kind = ID_KIND_USER;
-        if (argc == 5) {
-            kind = strcmp(argv[3], "--kind") == 0 ? id_kind_parse(argv[4], strlen(argv[4]))
-                                                  : ID_KIND_NONE;
-            if (kind == ID_KIND_NONE) {
-                return shell_usage(t, usage);
-            }
-        }
-        return shell_id_change(t, IDSVC_OP_CREATE, argv[2], kind);
+    if (argc >= 3 && strcmp(argv[1], "create") == 0 &&
+        shell_id_opts(argc, argv, true, &kind, &pubhex)) {
+        return shell_id_change(t, IDSVC_OP_CREATE, argv[2], kind, pubhex);
     }
     return shell_usage(t, usage);
 }
@@ -329,6 +355,34 @@ static int cmd_note(struct term *t, int argc, char **argv)
     return shell_report(t, rt_call(sh->rt, sh->self, sh->h_axiom, &m), &res);
 }
 
+/* Submits a signed proposal made outside the node (zero propose --hex):
+ * it commits under its own proposer and signature, whoever types it. */
+static int cmd_submit(struct term *t, int argc, char **argv)
+{
+    struct shell *sh = shell_of(t);
+    static uint8_t bytes[AX_PROPOSAL_MAX];
+    struct ax_action a;
+    struct axiom_result res;
+    size_t hex_len = argc == 2 ? strlen(argv[1]) : 0;
+
+    if (argc != 2) {
+        return shell_usage(t, "submit HEX");
+    }
+    if (hex_len % 2 != 0 || hex_len / 2 > sizeof(bytes) ||
+        zfmt_unhex(bytes, hex_len / 2, argv[1], hex_len) != 0) {
+        term_printf(t, "error: a signed proposal is hex of at most %u bytes\n", AX_PROPOSAL_MAX);
+        return ZERR_INVAL;
+    }
+    int err = ax_proposal_decode(bytes, hex_len / 2, &a);
+    if (err != 0) {
+        term_printf(t, "error: not a signed proposal (%s)\n", zerr_text(err));
+        return err;
+    }
+    memset(&res, 0, sizeof(res));
+    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
+    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_axiom, &m), &res);
+}
+
 static int cmd_as(struct term *t, int argc, char **argv)
 {
     struct shell *sh = shell_of(t);
@@ -366,16 +420,18 @@ static int cmd_whoami(struct term *t, int argc, char **argv)
 }
 
 const struct term_cmd shell_cmds[] = {
-    {"id", "id create NAME [--kind KIND]", "create a user, service, node or agent (an entry)",
-     cmd_id},
+    {"id", "id create NAME [--kind KIND] [--pubkey HEX]",
+     "create a user, service, node or agent (an entry); --pubkey: it holds its own key", cmd_id},
     {"id", "id list", "list principals", cmd_id},
-    {"id", "id rotate NAME", "give a principal a new key (an entry)", cmd_id},
+    {"id", "id rotate NAME [--pubkey HEX]", "give a principal a new key (an entry)", cmd_id},
     {"id", "id revoke NAME", "revoke a principal and all it issued (an entry)", cmd_id},
     {"policy", "policy show", "list the rules", cmd_policy},
     {"policy", "policy allow RULE", "add an allow rule (an entry; see docs/policy.md)", cmd_policy},
     {"policy", "policy deny RULE", "add a deny rule (an entry)", cmd_policy},
     {"policy", "policy remove N", "remove rule #N (an entry)", cmd_policy},
     {"note", "note TEXT...", "record a note (an entry)", cmd_note},
+    {"submit", "submit HEX", "commit a proposal signed outside the node (zero propose --hex)",
+     cmd_submit},
     {"as", "as PRINCIPAL COMMAND...", "run one command as another principal", cmd_as},
     {"whoami", "whoami", "the principal commands act as", cmd_whoami},
     {"axiom", "axiom log [N]", "the latest N entries (default 10)", cmd_axiom},

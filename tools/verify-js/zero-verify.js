@@ -606,9 +606,20 @@ function checkSuperblock(sb, imageSize) {
 
 // formats.md "Key slot": its structure only; the secret is none of a
 // verifier's business, but a disk whose slot is damaged cannot run.
+// formats.md "Key slot": protection 0 (plain) or 1 (sealed: Argon2id
+// parameters within the table's limits); the secret itself is not checked.
+function keySlotFormOk(ks) {
+    const protection = readU32(ks, 12);
+    if (protection === 0) return isZero(ks, 80, 480);
+    if (protection !== 1) return false;
+    const t = readU32(ks, 136), m = readU32(ks, 140), p = readU32(ks, 144);
+    return t >= 1 && t <= 64 && p >= 1 && p <= 8 && m >= 8 * p && m <= 1048576 &&
+        isZero(ks, 148, 480);
+}
+
 function checkKeySlot(ks, sb) {
     if (!ks.subarray(0, 8).equals(KEYSLOT_MAGIC) || readU32(ks, 8) !== 1 ||
-        readU32(ks, 12) !== 0 || !isZero(ks, 80, 480) || !isZero(ks, 512, BLOCK) ||
+        !keySlotFormOk(ks) || !isZero(ks, 512, BLOCK) ||
         !blake3(ks.subarray(0, 480)).equals(ks.subarray(480, 512)) ||
         !ks.subarray(48, 80).equals(sb.subarray(104, 136))) {
         throw new Bad(0, 'key slot damaged');
@@ -756,6 +767,15 @@ function decision(v, what) {
     return {allow: v[0], rule: uint(v[1], `${what} rule id`)};
 }
 
+// formats.md "Entry": id.create and id.rotate may end with one more key,
+// present only as true: the principal holds its own key (format 2).
+function externalFlag(v, what) {
+    if (v !== true) throw new Error(`${what} is not true`);
+    return v;
+}
+
+const PAYLOAD_OPTIONAL = {'id.create': [externalFlag], 'id.rotate': [externalFlag]};
+
 const PAYLOADS = {
     'genesis': [text, bytesN(32)],
     'id.create': [text, uint, bytesN(32)],
@@ -782,7 +802,10 @@ function parseEntry(item) {
     }
     if (e.number !== undefined && e.number < 1) throw new Error('proposal number 0');
     if (!ACTIONS.includes(e.action)) throw new Error(`unknown action "${e.action}"`);
-    e.payload = fields(e.payloadItem, `${e.action} payload`, PAYLOADS[e.action]);
+    e.payload = fields(e.payloadItem, `${e.action} payload`, PAYLOADS[e.action],
+                       PAYLOAD_OPTIONAL[e.action] || []);
+    e.external = e.payload[PAYLOADS[e.action].length] === true;
+    if (e.external && e.format < 2) throw new Error('external key in a format 1 entry');
     if (e.action === 'note' && e.payload[0].length > NOTE_MAX) {
         throw new Error('note longer than 1024 bytes');
     }
@@ -1079,6 +1102,10 @@ class State {
     }
 
     checkSignature(proposer, e) {
+        if (e.signature === undefined && proposer.external) {
+            throw new Error(`${proposer.name} holds its own key: an entry for it must carry ` +
+                            'its signature');
+        }
         if (e.signature === undefined) return;
         if (e.format === 2 && e.number !== proposer.lastProposal + 1) {
             throw new Error(`replayed or skipped proposal: ${proposer.name}'s signed proposal ` +
@@ -1086,6 +1113,15 @@ class State {
         }
         if (!ed25519Verify(proposer.key, proposalMessage(e), e.signature)) {
             throw new Error(`bad proposer signature by ${proposer.name}`);
+        }
+    }
+
+    // identity.md "Keys held outside the node": users and agents only.
+    checkExternal(e) {
+        if (!e.external) return;
+        const kind = e.action === 'id.create' ? e.payload[1] : this.principal(e.payload[0]).kind;
+        if (KIND_NAMES[kind] !== 'user' && KIND_NAMES[kind] !== 'agent') {
+            throw new Error(`a ${KIND_NAMES[kind]} may not hold its own key`);
         }
     }
 
@@ -1097,6 +1133,7 @@ class State {
         const proposer = this.principal(e.proposer);
         if (proposer.revoked) throw new Error(`principal ${proposer.name} is revoked`);
         const rules = this.checkAction(proposer, e);
+        this.checkExternal(e);
         this.checkSignature(proposer, e);
         const d = evaluate(this.rules, this.request(proposer, e));
         if (!d.allow) {
@@ -1122,7 +1159,7 @@ class State {
         const p = e.payload;
         const principal = (name, parent, kind, key) =>
             ({name, parent, kind, revoked: false, keyGen: 0, key, createdSeq: e.seq,
-              lastProposal: 0});
+              lastProposal: 0, external: false});
         switch (e.action) {
         case 'genesis': {
             this.nodeName = p[0];
@@ -1135,11 +1172,13 @@ class State {
         }
         case 'id.create':
             this.principals.set(p[0], principal(p[0], e.proposer, p[1], p[2]));
+            this.principals.get(p[0]).external = e.external;
             break;
         case 'id.rotate': {
             const t = this.principals.get(p[0]);
             t.keyGen++;
             t.key = p[1];
+            t.external = e.external;
             break;
         }
         case 'id.revoke':
@@ -1186,6 +1225,7 @@ class State {
             const row = [q.name, q.parent === null ? '' : q.parent, q.kind, q.revoked, q.keyGen,
                          q.key, q.createdSeq];
             if (v2) row.push(q.lastProposal);
+            if (v2 && q.external) row.push(true);
             return row;
         });
         const policy = [this.nextRule, this.rules.map((r) => [r.id, r.effect, r.text])];

@@ -4,6 +4,11 @@
  *
  *   zero-hosted --disk PATH   creates and formats PATH if it does not exist
  *   zero-hosted               runs on a blank in-memory disk (nothing persists)
+ *
+ * A disk whose key slot is sealed asks for the passphrase at start, at the
+ * terminal (echo off) or from --passphrase-fd N; --seal formats a new disk
+ * sealed.  --listen PATH also takes signed proposals and queries on a Unix
+ * socket (docs/formats.md, "Socket protocol").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +19,25 @@
 #include "hal/hal.h"
 #include "services/init/node.h"
 #include "services/terminal/terminal.h"
+#include "tools/passphrase/passphrase.h"
+#include "tools/zero-hosted/listen.h"
 
 #define DEFAULT_MIB 64u
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: zero-hosted [--disk PATH] [--size MIB] [--node NAME] [--help]\n\n"
+            "usage: zero-hosted [--disk PATH] [--size MIB] [--node NAME] [--seal]\n"
+            "                   [--passphrase-fd N] [--listen PATH] [--help]\n\n"
             "Starts Zero OS as a Linux process with its terminal on standard input and\n"
             "output. --disk names the disk image; it is created (--size MiB, default %u)\n"
             "and formatted if it does not exist. Without --disk the system runs on a\n"
             "blank in-memory disk. --node names the node principal of a new disk\n"
-            "(default root). Type 'help' at the zero> prompt for the commands.\n",
+            "(default root). --seal seals a new disk's key slot under a passphrase.\n"
+            "The passphrase of a sealed disk is asked at the terminal, or read as the\n"
+            "first line of file descriptor N with --passphrase-fd N. --listen PATH\n"
+            "takes signed proposals and queries on a Unix socket (zero submit).\n"
+            "Type 'help' at the zero> prompt for the commands.\n",
             DEFAULT_MIB);
 }
 
@@ -33,6 +45,9 @@ struct opts {
     const char *disk;
     const char *node;
     unsigned long mib;
+    bool seal;
+    int pass_fd;        /* -1: ask at the terminal */
+    const char *listen; /* Unix socket path, or NULL */
 };
 
 /* Parses argv; returns -1 to exit 0 (help), 0 to run, 2 on a usage error. */
@@ -41,6 +56,9 @@ static int parse(int argc, char **argv, struct opts *o)
     o->disk = NULL;
     o->node = "root";
     o->mib = DEFAULT_MIB;
+    o->seal = false;
+    o->pass_fd = -1;
+    o->listen = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -50,6 +68,16 @@ static int parse(int argc, char **argv, struct opts *o)
             o->disk = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--node") == 0) {
             o->node = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--listen") == 0) {
+            o->listen = argv[++i];
+        } else if (strcmp(argv[i], "--seal") == 0) {
+            o->seal = true;
+        } else if (i + 1 < argc && strcmp(argv[i], "--passphrase-fd") == 0) {
+            o->pass_fd = pass_parse_fd(argv[++i]);
+            if (o->pass_fd < 0) {
+                fprintf(stderr, "zero-hosted: --passphrase-fd needs a file descriptor number\n");
+                return 2;
+            }
         } else if (i + 1 < argc && strcmp(argv[i], "--size") == 0) {
             char *end = NULL;
             o->mib = strtoul(argv[++i], &end, 10);
@@ -86,13 +114,29 @@ static int open_disk(const struct opts *o, struct blk *dev, uint8_t **mem)
     return blk_open(dev, o->disk, bytes);
 }
 
+/* The node's passphrase source: --passphrase-fd or the terminal. */
+static long ask_passphrase(void *ctx, bool is_new, char *buf, size_t cap)
+{
+    const struct opts *o = ctx;
+    long len =
+        pass_read(o->pass_fd, is_new ? "new passphrase: " : "passphrase: ", is_new, buf, cap);
+    if (len == ZERR_UNSUPPORTED) {
+        fprintf(stderr, "zero-hosted: no terminal to ask the passphrase at; use --passphrase-fd\n");
+    } else if (len < 0) {
+        fprintf(stderr, "zero-hosted: no passphrase read: %s\n",
+                len == ZERR_INVAL ? "empty, too long, or the two differ" : zerr_text((int)len));
+    }
+    return len;
+}
+
 static void banner(const struct opts *o, const struct node *n)
 {
     const struct ax_state *st = n->axiom.ax.st;
 
     printf("Zero OS %s (%s)\n", ZERO_VERSION, HAL_PLATFORM_NAME);
-    printf("disk %s%s: %llu entries, node %s\n", o->disk != NULL ? o->disk : "(memory)",
-           n->formatted ? " (new, formatted)" : "", (unsigned long long)st->applied, st->node);
+    printf("disk %s%s%s: %llu entries, node %s\n", o->disk != NULL ? o->disk : "(memory)",
+           n->formatted ? " (new, formatted)" : "", n->sealed ? " (sealed)" : "",
+           (unsigned long long)st->applied, st->node);
     if (n->rec.cut_bytes != 0) {
         printf("recovery: %s\n", n->rec.why);
     }
@@ -118,7 +162,8 @@ int main(int argc, char **argv)
                 zerr_text(err));
         return 2;
     }
-    err = node_start(&node, &dev, o.node, why, sizeof(why));
+    struct node_unlock unlock = {ask_passphrase, &o, o.seal, NULL};
+    err = node_start_unlock(&node, &dev, o.node, NULL, &unlock, why, sizeof(why));
     if (err != 0) {
         fprintf(stderr, "zero-hosted: cannot start on %s: %s (%s)\n", o.disk ? o.disk : "(memory)",
                 why, zerr_name(err));
@@ -127,8 +172,23 @@ int main(int argc, char **argv)
         return 2;
     }
     banner(&o, &node);
-    term_init(&term, shell_cmds, shell_ncmds, &node.shell);
-    r = term_run(&term);
+    if (o.listen != NULL) {
+#if ZERO_PLATFORM_HOSTED
+        size_t ncmds = 0;
+        const struct term_cmd *cmds = listen_locked_cmds(&ncmds);
+        err = listen_start(&node, o.listen);
+        term_init(&term, cmds, ncmds, &node.shell);
+#else
+        fprintf(stderr, "zero-hosted: --listen needs Unix sockets, which this platform lacks\n");
+        err = ZERR_UNSUPPORTED;
+#endif
+    } else {
+        term_init(&term, shell_cmds, shell_ncmds, &node.shell);
+    }
+    r = err == 0 ? term_run(&term) : 2;
+#if ZERO_PLATFORM_HOSTED
+    listen_stop();
+#endif
     node_stop(&node);
     blk_close(&dev);
     free(mem);

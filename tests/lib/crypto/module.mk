@@ -8,6 +8,11 @@ crypto_ed25519_SRCS := tests/lib/crypto/ed25519_test.c
 crypto_ed25519_LIBS := crypto base hal
 crypto_ed25519_LDLIBS := -lsodium
 
+TESTS += crypto_kdf_aead
+crypto_kdf_aead_SRCS := tests/lib/crypto/kdf_aead_test.c
+crypto_kdf_aead_LIBS := crypto base hal
+crypto_kdf_aead_LDLIBS := -lsodium
+
 # The vector tests in freestanding form, also run on wasm (and callable from
 # a kernel test build: tests/lib/crypto/vectors_freestanding.h).
 TESTS += crypto_vectors

@@ -9,6 +9,7 @@
 #include "base/errors.h"
 #include "base/string.h"
 #include "cbor/cbor.h"
+#include "crypto/aead.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
 #include "tests/tap.h"
@@ -74,6 +75,35 @@ static void ed25519_vectors(void)
     }
 }
 
+/* draft-irtf-cfrg-xchacha-03 A.3.1: key 80..9f, nonce 40..57. */
+static void xchacha_vector(void)
+{
+    static const char pt[] = "Ladies and Gentlemen of the class of '99: If I could offer you only "
+                             "one tip for the future, sunscreen would be it.";
+    static const uint8_t aad[12] = {0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1,
+                                    0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7};
+    static const uint8_t head[8] = {0xbd, 0x6d, 0x17, 0x9d, 0x3e, 0x83, 0xd4, 0x3b};
+    static const uint8_t want_tag[16] = {0xc0, 0x87, 0x59, 0x24, 0xc1, 0xc7, 0x98, 0x79,
+                                         0x47, 0xde, 0xaf, 0xd8, 0x78, 0x0a, 0xcf, 0x49};
+    uint8_t key[32], nonce[24], ct[sizeof(pt)], tag[16], back[sizeof(pt)];
+    size_t len = sizeof(pt) - 1;
+    for (int i = 0; i < 32; i++) {
+        key[i] = (uint8_t)(0x80 + i);
+    }
+    for (int i = 0; i < 24; i++) {
+        nonce[i] = (uint8_t)(0x40 + i);
+    }
+    xchacha20poly1305_encrypt(ct, tag, (const uint8_t *)pt, len, aad, sizeof(aad), nonce, key);
+    is_mem(ct, head, sizeof(head), "freestanding_xchacha20poly1305_ciphertext_draft_a_3_1");
+    is_mem(tag, want_tag, 16, "freestanding_xchacha20poly1305_tag_draft_a_3_1");
+    ok(xchacha20poly1305_decrypt(back, ct, len, tag, aad, sizeof(aad), nonce, key) == 0 &&
+           memcmp(back, pt, len) == 0,
+       "freestanding_xchacha20poly1305_round_trip");
+    ct[len - 1] ^= 1;
+    is_int(xchacha20poly1305_decrypt(back, ct, len, tag, aad, sizeof(aad), nonce, key), ZERR_BADSIG,
+           "freestanding_xchacha20poly1305_refuses_changed_byte");
+}
+
 static void cbor_round_trip(void)
 {
     uint8_t buf[64];
@@ -98,5 +128,6 @@ void crypto_vector_tests(void)
 {
     blake3_vectors();
     ed25519_vectors();
+    xchacha_vector();
     cbor_round_trip();
 }
