@@ -15,6 +15,6 @@ BENCH_SCRIPTS :=
 TEST_PREREQS :=
 ALL_TARGETS :=
 
-MODULE_DIRS := lib hal kernel services drivers tools tests fuzz bench apps user
-MODULE_FILES := $(sort $(shell find $(MODULE_DIRS) -name module.mk -not -path '*/build/*' 2>/dev/null))
+MODULE_DIRS := lib hal kernel services drivers tools tests fuzz bench apps user web
+MODULE_FILES := $(sort $(shell find $(MODULE_DIRS) -name module.mk -not -path '*/build/*' -not -path '*/node_modules/*' 2>/dev/null))
 include $(MODULE_FILES)
