@@ -84,11 +84,11 @@ int zero_web_start(uint32_t mib, uint32_t len)
     if (node.rec.cut_bytes != 0) {
         printf("recovery: %s\n", node.rec.why);
     }
+    fflush(stdout); /* the terminal writes to the console directly */
     term_init(&term, shell_cmds, shell_ncmds, &node.shell);
     running = true;
     last = 0;
     term_printf(&term, TERM_PROMPT);
-    fflush(stdout);
     return 0;
 }
 
@@ -108,7 +108,6 @@ int zero_web_line(uint32_t len)
         return stop(term.status);
     }
     term_printf(&term, TERM_PROMPT);
-    fflush(stdout);
     return 0;
 }
 
