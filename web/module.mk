@@ -7,3 +7,4 @@ zero-web_LIBS = $(zero-hosted_SERVICE_LIBS) terminal base hal
 zero-web_PLATFORMS := wasm
 zero-web_LDLIBS := -mexec-model=reactor
 SCRIPT_TESTS += tests/web/web.t
+BENCH_SCRIPTS += web/bench.sh

@@ -244,5 +244,6 @@ document.addEventListener('drop', (e) => {
 window.zeroPage.transcript = transcript;
 window.zeroPage.isBusy = () => busy;
 window.zeroPage.explorer = explorer;
+window.zeroPage.runTool = runTool;
 showStatus();
 term.focus();

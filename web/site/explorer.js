@@ -5,6 +5,7 @@
 // log exactly as the host's `zero` does.  Works on the node's own disk or
 // on a dropped disk image or export, without a node.
 const $ = (id) => document.getElementById(id);
+const MAX_ROWS = 2000; // rows drawn at once; the filters narrow a longer log
 
 let tool = null;
 let nextId = 1;
@@ -161,10 +162,10 @@ export class Explorer {
     const what = $('filter-action').value;
     const rows = [];
     const shown = this.entries.filter((e) => (!who || e.proposer === who) && (!what || e.action === what));
-    for (const e of shown) {
+    for (const e of shown.slice(0, MAX_ROWS)) {
       const tr = el('tr', { tabIndex: 0 },
         el('td', { textContent: `#${e.seq}` }), el('td', { textContent: e.proposer }), el('td', { textContent: e.action }),
-        el('td', { textContent: resource(e) }), el('td', { textContent: e.decision ? `#${e.decision.rule}` : '' }),
+        el('td', { textContent: resource(e) }), el('td', { textContent: e.decision?.rule ? `#${e.decision.rule}` : 'genesis' }),
         el('td', { textContent: e.hash.slice(0, 16) }));
       tr.dataset.seq = e.seq;
       tr.title = resource(e);
@@ -191,7 +192,7 @@ export class Explorer {
       }
     }
     $('timeline').tBodies[0].replaceChildren(...rows);
-    $('count').textContent = `${shown.length} of ${this.entries.length} entries`;
+    $('count').textContent = `${shown.length} of ${this.entries.length} entries${shown.length > MAX_ROWS ? `, the first ${MAX_ROWS} shown` : ''}`;
   }
 
   renderPrincipals(principals) {
