@@ -211,7 +211,7 @@ async function runTests() {
     'as alice id create bot --kind agent', 'id create bob', 'id revoke alice', 'note one', 'note two']);
   const bigExp = path.join(work, 'big.export');
   host([zero, 'export', big, bigExp]);
-  await page.locator('#open-log').setInputFiles(bigExp);
+  await drop(page, bigExp);
   await page.waitForFunction(() => /big.export/.test(document.getElementById('source').textContent) && document.body.dataset.explorer === 'loaded');
   await page.selectOption('#filter-principal', 'alice');
   check('web_explorer_filters_by_principal', (await page.locator('#timeline tbody tr').count()) === 1);
@@ -244,7 +244,24 @@ async function runTests() {
   check('web_explorer_says_why', verdict.includes('FAILED') && verdict.includes(`entry #${named}`), verdict);
   await page.screenshot({ path: path.join(artifacts, 'explorer-tampered.png'), fullPage: true });
 
+  // The static server: wasm with its type, nothing outside build/web.
+  const wasm = await fetch(`${base}zero-web.wasm`, { method: 'HEAD' });
+  check('web_server_serves_wasm_type', wasm.status === 200 && wasm.headers.get('content-type') === 'application/wasm');
+  const escape = await fetch(`${base}..%2f..%2fweb%2fpackage.json`);
+  check('web_server_refuses_paths_outside_its_folder', escape.status === 404 && !(await escape.text()).includes('zero-os-web'), escape.status);
+
   check('web_no_console_errors', problems.length === 0, problems.join('\n'));
+}
+
+// Drops FILE on the page as a user dragging it from the desktop would.
+async function drop(p, file) {
+  const dt = await p.evaluateHandle(({ data, name }) => {
+    const t = new DataTransfer();
+    t.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], name));
+    return t;
+  }, { data: fs.readFileSync(file).toString('base64'), name: path.basename(file) });
+  await p.dispatchEvent('main', 'dragover', { dataTransfer: dt });
+  await p.dispatchEvent('main', 'drop', { dataTransfer: dt });
 }
 
 // Moves the focus with KEY until the element with id (or pred) has it.
