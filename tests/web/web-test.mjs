@@ -161,8 +161,9 @@ async function runTests() {
   // A disk made by zero-hosted, opened in the page: same head and state root.
   const hd = hostDisk('hosted.img', ['id create carol', 'id create dave --kind service', 'note from the host']);
   const hv = summary(host([zero, 'verify', hd]).out);
+  const boots = await page.evaluate(() => window.zeroPage.boots);
   await page.locator('#open-disk').setInputFiles(hd);
-  await page.waitForFunction(() => window.zeroPage.ready && !window.zeroPage.isBusy(), null, { timeout: 60000 });
+  await page.waitForFunction((b) => window.zeroPage.boots > b && !window.zeroPage.isBusy(), boots, { timeout: 60000 });
   out = await type(page, 'axiom head');
   check('web_hosted_disk_boots_in_page', hv && out.includes(`sequence   #${hv.seq} (${hv.seq + 1} entries)`), out);
   check('web_hosted_disk_same_head_and_state_root', hv && out.includes(`head       ${hv.head}`) && out.includes(`state root ${hv.root}`), `${out}\n${JSON.stringify(hv)}`);

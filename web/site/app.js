@@ -7,7 +7,7 @@ import { Explorer, runTool } from './explorer.js';
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const status = { storage: '', persist: '', node: 'starting' };
-window.zeroPage = { ready: false, bootMs: null, storage: null, persisted: null };
+window.zeroPage = { ready: false, boots: 0, storage: null, persisted: null };
 
 function showStatus() {
   $('status').textContent = [status.storage, status.persist, status.node].filter(Boolean).join(' · ');
@@ -139,7 +139,7 @@ node.onmessage = (e) => {
     busy = false;
     status.node = `node up in ${Math.round(m.ms)} ms`;
     window.zeroPage.ready = true;
-    window.zeroPage.bootMs = performance.now();
+    window.zeroPage.boots++;
     showStatus();
   } else if (m.type === 'stopped') {
     running = false;
@@ -205,9 +205,9 @@ $('download-export').addEventListener('click', async () => {
 });
 
 function openDisk(file) {
+  running = false;
+  window.zeroPage.ready = false;
   file.arrayBuffer().then((bytes) => {
-    running = false;
-    window.zeroPage.ready = false;
     term.write(`\r\n[page: opening ${file.name}, ${bytes.byteLength} bytes]\r\n`);
     node.postMessage({ type: 'replace', bytes }, [bytes]);
   });

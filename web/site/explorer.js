@@ -124,6 +124,8 @@ export class Explorer {
     this.bytes = buffer;
     this.name = name;
     this.bad = null;
+    document.body.dataset.explorer = 'loading';
+    delete document.body.dataset.verified;
     $('source').textContent = `${name}, ${buffer.byteLength} bytes`;
     $('verdict').textContent = 'reading…';
     $('verdict').className = '';
@@ -242,6 +244,7 @@ export class Explorer {
   async verify() {
     if (!this.bytes) return null;
     $('verdict').textContent = 'verifying…';
+    delete document.body.dataset.verified;
     const r = await runTool(['verify', '/log'], { '/log': this.bytes });
     const text = (r.stdout + r.stderr).trim().replace(/\/log/g, this.name);
     const m = r.status !== 0 && /entry #(\d+)/.exec(text);
