@@ -76,10 +76,11 @@ const transcript = (p) => p.evaluate(() => window.zeroPage.transcript.filter((t)
 
 // Types a line into the terminal on the keyboard and returns the node's
 // answer (up to the next prompt).
-async function type(p, text) {
+async function type(p, text, paste = false) {
   const before = (await transcript(p)).length;
   await p.locator('#terminal .xterm-helper-textarea').focus();
-  await p.keyboard.type(text);
+  if (paste) await p.keyboard.insertText(text);
+  else await p.keyboard.type(text);
   await p.keyboard.press('Enter');
   await p.waitForFunction((len) => {
     const t = window.zeroPage.transcript.filter((x) => x.out).map((x) => x.out).join('');
@@ -132,6 +133,8 @@ async function runTests() {
   await type(page, 'id revoke alice');
   out = await type(page, 'axiom verify');
   check('web_axiom_verify_replays', out.includes('ok: 5 entries in 5 batches replayed from the disk'), out);
+  out = await type(page, 'x'.repeat(5000), true);
+  check('web_oversized_line_refused', out.includes('error: line longer than 4096 bytes ignored'), out.slice(-200));
   out = await type(page, 'frobnicate');
   check('web_unknown_command_error', out.includes("error: unknown command 'frobnicate'"), out);
   await page.screenshot({ path: path.join(artifacts, 'terminal.png') });
@@ -170,6 +173,13 @@ async function runTests() {
   out = await type(page, 'note continued in the page');
   check('web_hosted_disk_continues_in_page', /committed #4 /.test(out), out);
 
+  // The page's own disk dropped back on the terminal boots where it was.
+  const boots2 = await page.evaluate(() => window.zeroPage.boots);
+  await drop(page, disk);
+  await page.waitForFunction((b) => window.zeroPage.boots > b && !window.zeroPage.isBusy(), boots2, { timeout: 60000 });
+  out = await type(page, 'axiom head');
+  check('web_disk_dropped_on_terminal_boots', s && out.includes(`head       ${s.head}`), out);
+
   // The IndexedDB fallback keeps a disk across a reload too.
   const idb = watch(await context.newPage());
   await open(idb, '?storage=indexeddb');
@@ -193,9 +203,9 @@ async function runTests() {
   await page.keyboard.press('Enter');
   await page.waitForSelector('body[data-verified]');
   let verdict = await page.locator('#verdict').textContent();
-  check('web_explorer_verifies_node_log', /^ok: disk the node's disk: 5 entries/.test(verdict), verdict);
+  check('web_explorer_verifies_node_log', /^ok: disk the node's disk: 6 entries/.test(verdict), verdict);
   const rows = await page.locator('#timeline tbody tr').count();
-  check('web_explorer_timeline_lists_entries', rows === 5, rows);
+  check('web_explorer_timeline_lists_entries', rows === 6, rows);
   await tabTo(page, null, 'Tab', () => document.activeElement?.closest('#timeline tbody tr'));
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
