@@ -180,6 +180,16 @@ async function runTests() {
   out = await type(page, 'axiom head');
   check('web_disk_dropped_on_terminal_boots', s && out.includes(`head       ${s.head}`), out);
 
+  // What is not a disk is refused and the node keeps its disk.
+  const junk = path.join(work, 'junk.img');
+  fs.writeFileSync(junk, Buffer.alloc(65536, 0x5a));
+  await page.locator('#open-disk').setInputFiles(junk);
+  await page.waitForFunction(() => window.zeroPage.refused === 1, null, { timeout: 60000 });
+  const screen = await page.locator('#terminal .xterm-rows').textContent();
+  check('web_not_a_disk_refused', screen.includes('junk.img refused, the disk is kept: zero verify: junk.img: neither a Zero OS disk nor a log export'), screen.slice(-300));
+  out = await type(page, 'axiom head');
+  check('web_refused_disk_keeps_the_node', s && out.includes(`head       ${s.head}`), out);
+
   // The IndexedDB fallback keeps a disk across a reload too.
   const idb = watch(await context.newPage());
   await open(idb, '?storage=indexeddb');

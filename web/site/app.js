@@ -204,13 +204,21 @@ $('download-export').addEventListener('click', async () => {
   download(r.files['/zero-log.export'], 'zero-log.export');
 });
 
-function openDisk(file) {
+// Replaces the node's disk with FILE once zero verify (wasm, in the page)
+// accepts it as a disk; anything else is refused and the disk kept.
+async function openDisk(file) {
+  const bytes = await file.arrayBuffer();
+  const check = await runTool(['verify', '/disk.img'], { '/disk.img': bytes });
+  const verdict = (check.stdout + check.stderr).trim().split('\n')[0].replace('/disk.img', file.name);
+  if (check.status !== 0 || !verdict.startsWith('ok: disk ')) {
+    term.write(`\r\n[page: ${file.name} refused, the disk is kept: ${verdict || 'not a disk'}]\r\n${lastPrompt}${line}`);
+    window.zeroPage.refused = (window.zeroPage.refused || 0) + 1;
+    return;
+  }
   running = false;
   window.zeroPage.ready = false;
-  file.arrayBuffer().then((bytes) => {
-    term.write(`\r\n[page: opening ${file.name}, ${bytes.byteLength} bytes]\r\n`);
-    node.postMessage({ type: 'replace', bytes }, [bytes]);
-  });
+  term.write(`\r\n[page: opening ${file.name}, ${bytes.byteLength} bytes]\r\n`);
+  node.postMessage({ type: 'replace', bytes }, [bytes]);
 }
 $('open-disk').addEventListener('change', (e) => {
   if (e.target.files[0]) openDisk(e.target.files[0]);
