@@ -13,7 +13,7 @@ ALL_PLATFORMS := hosted hosted-san x86_64 wasm
 ifeq ($(PLATFORM),)
 
 # No platform named: drive each platform through a sub-make.
-.PHONY: all test check bench run fuzz clean deps format format-check static-check help web serve
+.PHONY: all test check soak bench run fuzz clean deps format format-check static-check help web serve
 
 all: deps
 	@for p in hosted hosted-san x86_64 wasm; do \
@@ -31,6 +31,13 @@ test: all
 check:
 	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=hosted test-prereqs
 	@$(MAKE) --no-print-directory PLATFORM=hosted run-tests
+
+# The differential and fuzz runs of make test for longer (SOAK_SECONDS each).
+SOAK_SECONDS ?= 1800
+soak: all
+	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=hosted test-prereqs
+	@ZERO_DIFF_SECONDS=$(SOAK_SECONDS) ZERO_FUZZ_RUNS=-1 ZERO_FUZZ_SECONDS=$(SOAK_SECONDS) \
+	    prove tests/tools/forged.t tests/fuzz/fuzz.t
 
 bench: all
 	@$(MAKE) --no-print-directory PLATFORM=hosted bench-run

@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -39,10 +40,15 @@ int hal_blk_open(const char *name, uint64_t create_bytes, struct hal_blk **out)
     struct stat st;
     int fd;
 
-    if (create_bytes % HAL_BLK_SECTOR != 0) {
+    bool read_only = create_bytes == HAL_BLK_READ_ONLY;
+
+    if (read_only) {
+        create_bytes = 0;
+    } else if (create_bytes % HAL_BLK_SECTOR != 0) {
         return ZERR_INVAL;
     }
-    fd = open(name, O_RDWR | O_CLOEXEC | (create_bytes ? O_CREAT : 0), 0600);
+    fd = open(name, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | (create_bytes ? O_CREAT : 0),
+              0600);
     if (fd < 0) {
         return blk_errno();
     }

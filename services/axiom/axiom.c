@@ -18,7 +18,10 @@
 #include "services/axiom/internal/disk.h"
 #include "services/axiom/internal/log.h"
 
+/* Recovery looks for later batches at sector starts in the next 512 KiB;
+ * a record starting there may end up to AX_SLACK bytes past it. */
 #define AX_WINDOW (2u * AX_MAX_BATCH)
+#define AX_SLACK AX_BLOCK
 
 static size_t ax_pages(size_t bytes)
 {
@@ -82,14 +85,16 @@ static int ax_scan_tail(struct blk *dev, const struct ax_layout *lay, struct ax_
                         uint8_t *win, uint64_t *tail)
 {
     uint64_t off = r->off;
-    size_t len = (size_t)(lay->log_len - off < AX_WINDOW ? lay->log_len - off : AX_WINDOW);
+    uint64_t rest = lay->log_len - off;
+    size_t len = (size_t)(rest < AX_WINDOW + AX_SLACK ? rest : AX_WINDOW + AX_SLACK);
+    size_t starts = len < AX_WINDOW ? len : AX_WINDOW;
     size_t span = len < AX_MAX_BATCH ? len : AX_MAX_BATCH;
     int err = ax_read_log(dev, lay, off, win, len);
 
     if (err != 0) {
         return err;
     }
-    if (ax_later_batch_exists(win, len, r->batch)) {
+    if (axlog_later_batch(win, starts, len, r->batch)) {
         char why[sizeof(r->why)];
         memcpy(why, r->why, sizeof(why));
         zfmt_snprintf(r->why, sizeof(r->why),
@@ -109,7 +114,7 @@ int axiom_scan(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r
 {
     uint64_t wstart = 0;
     uint64_t wlen = 0;
-    uint8_t *win = hal_page_alloc(ax_pages(AX_WINDOW));
+    uint8_t *win = hal_page_alloc(ax_pages(AX_WINDOW + AX_SLACK));
     int err = 0;
 
     *tail = 0;
@@ -137,7 +142,7 @@ int axiom_scan(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r
             break;
         }
     }
-    hal_page_free(win, ax_pages(AX_WINDOW));
+    hal_page_free(win, ax_pages(AX_WINDOW + AX_SLACK));
     return err;
 }
 
@@ -532,8 +537,15 @@ int axiom_replay_device(struct blk *dev, struct ax_replay *r, uint8_t *kind, uin
         return err;
     }
     err = axiom_scan(dev, &lay, r, tail);
-    if (err == 0 && r->st->applied == 0) {
-        zfmt_snprintf(r->why, sizeof(r->why), "%s", "the log has no genesis entry");
+    if ((err == 0 || err == ZERR_TRUNCATED) && r->st->applied == 0) {
+        /* a torn genesis batch leaves no log: recovery refuses it too */
+        char why[sizeof(r->why)];
+        memcpy(why, r->why, sizeof(why));
+        zfmt_snprintf(r->why, sizeof(r->why), "the log has no genesis entry%s%s",
+                      why[0] != '\0' ? ": " : "", why);
+        r->bad_seq = 0;
+        r->bad_off = 0;
+        *tail = 0;
         err = ZERR_CORRUPT;
     }
     return err;

@@ -91,11 +91,11 @@ static bool ax_layout_sane(const struct ax_layout *lay, uint64_t dev_size)
     struct ax_layout want;
 
     ax_layout_for(lay->disk_size, &want);
-    return lay->disk_size <= dev_size && lay->disk_size >= AX_MIN_DISK &&
-           lay->keyslot_off == want.keyslot_off && lay->keyslot_len == want.keyslot_len &&
-           lay->log_off == want.log_off && lay->log_len == want.log_len &&
-           lay->cas_off == want.cas_off && lay->cas_len == want.cas_len &&
-           lay->fs_off == want.fs_off && lay->fs_len == want.fs_len;
+    return lay->disk_size == want.disk_size && lay->disk_size <= dev_size &&
+           lay->disk_size >= AX_MIN_DISK && lay->keyslot_off == want.keyslot_off &&
+           lay->keyslot_len == want.keyslot_len && lay->log_off == want.log_off &&
+           lay->log_len == want.log_len && lay->cas_off == want.cas_off &&
+           lay->cas_len == want.cas_len && lay->fs_off == want.fs_off && lay->fs_len == want.fs_len;
 }
 
 static int ax_super_decode(const uint8_t *blk, uint64_t dev_size, struct ax_layout *lay, char *why,

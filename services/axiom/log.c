@@ -105,7 +105,7 @@ int axlog_parse(const uint8_t *buf, size_t avail, struct axlog_rec *r, const cha
     r->len = axlog_get32(buf + 8);
     r->batch = axlog_get64(buf + 16);
     r->seq = axlog_get64(buf + 24);
-    if (r->len > (r->type == AXLOG_ENTRY ? AX_ENTRY_MAX : AXLOG_CP_MAX)) {
+    if (r->len == 0 || r->len > (r->type == AXLOG_ENTRY ? AX_ENTRY_MAX : AXLOG_CP_MAX)) {
         *why = "record length out of range";
         return ZERR_CORRUPT;
     }
@@ -322,10 +322,15 @@ int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_
 
 bool ax_later_batch_exists(const uint8_t *buf, size_t avail, uint64_t batch)
 {
+    return axlog_later_batch(buf, avail, avail, batch);
+}
+
+bool axlog_later_batch(const uint8_t *buf, size_t starts, size_t avail, uint64_t batch)
+{
     struct axlog_rec rec;
     const char *why;
 
-    for (size_t off = 0; off + AXLOG_HEADER <= avail; off += HAL_BLK_SECTOR) {
+    for (size_t off = 0; off < starts && off + AXLOG_HEADER <= avail; off += HAL_BLK_SECTOR) {
         if (axlog_parse(buf + off, avail - off, &rec, &why) == 0 && rec.batch > batch) {
             return true;
         }

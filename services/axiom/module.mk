@@ -25,6 +25,11 @@ axiom_entry_CORPUS := fuzz/corpus/axiom_entry
 disk_record_SRCS := fuzz/disk_record.c
 disk_record_LIBS := $(AXIOM_LIBS)
 disk_record_CORPUS := fuzz/corpus/disk_record
+# zero verify's entry point over any export or disk (fuzz/axiom_image.c says how)
+FUZZERS += axiom_image
+axiom_image_SRCS := fuzz/axiom_image.c
+axiom_image_LIBS := $(AXIOM_LIBS)
+axiom_image_CORPUS := fuzz/corpus/axiom_image
 
 BENCHES += bench_axiom
 bench_axiom_SRCS := bench/axiom_bench.c

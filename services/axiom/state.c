@@ -132,6 +132,10 @@ static int ax_decide_genesis(const struct ax_state *s, const struct ax_action *a
         ax_why(why, cap, "genesis must be proposed by the node it creates");
         return ZERR_INVAL;
     }
+    if (a->has_sig || a->has_nonce) {
+        ax_why(why, cap, "genesis carries no signature and no proposal number");
+        return ZERR_INVAL;
+    }
     return 0;
 }
 

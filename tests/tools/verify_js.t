@@ -2,8 +2,9 @@
 # tools/verify-js/zero-verify.js, a verifier written in JavaScript from the
 # documents alone, against zero verify: its BLAKE3 and Ed25519, the same head
 # and state root on a scripted session's disk and export and on the checked-in
-# format-1 exports, refusal of single-byte changes, and agreement on logs
-# changed, re-chained and re-signed with the node's real keys (forge.js).
+# format-1 exports, refusal of single-byte changes, agreement on logs
+# changed, re-chained and re-signed with the node's real keys (forge.js),
+# and a disk over 2 GiB, which it reads in pieces.
 cd "$(dirname "$0")/../.." || exit 1
 zh=build/bin/zero-hosted
 zero=build/bin/zero
@@ -318,6 +319,11 @@ forged() {
     [ "$n" -ge 50 ]
 }
 check "forged_logs_same_verdict_head_and_root_as_zero_verify" forged
+
+# --- a disk larger than one Buffer may be read whole (sparse: 3 GiB) --------
+printf '%s\n' 'note on a large disk' 'exit' | "$zh" --disk "$work/big.img" --size 3072 >/dev/null
+check "disk_of_3_GiB_same_head_and_root_as_zero_verify" same_as_c "$work/big.img"
+rm -f "$work/big.img"
 
 # --- command line ----------------------------------------------------------
 check "help_exits_0" bash -c "node $js --help | grep -q '^usage:'"

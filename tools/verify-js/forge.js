@@ -57,10 +57,11 @@ function rootSecret(disk) {
 // Reading the disk's log into entry specs and batch sizes.
 
 function readLog(disk) {
-    const c = z.openContainer(disk);
+    const c = z.openContainer(z.bufferSource(disk));
+    const region = z.regionRead(c, 0, c.length);
     const specs = [], batches = [];
-    for (let pos = 0, b = 0; pos < c.region.length && c.region[pos] !== 0; b++) {
-        const framed = z.frameBatch(c.region, pos, b, specs.length);
+    for (let pos = 0, b = 0; pos < region.length && region[pos] !== 0; b++) {
+        const framed = z.frameBatch(region, pos, b, specs.length);
         for (const rec of framed.entries) {
             const e = z.parseEntry(z.decodeCbor(rec.payload));
             specs.push({format: e.format, proposer: e.proposer, action: e.action,
@@ -140,7 +141,9 @@ function writeLog(specs, batches, keys, opts = {}) {
             head = z.blake3(bytes);
             tree.append(head);
         }
-        const signKey = opts.ownKeyBatch === b || !keyAtStart ? state.nodeKey() : keyAtStart;
+        // the key in effect when the batch began; for the genesis batch, the
+        // key genesis installs
+        const signKey = opts.ownKeyBatch === b ? state.nodeKey() : keyAtStart || state.genesisKey;
         const c = {version: 1, batch: b, size: seq, head, stateRoot: state.root(),
                    merkleRoot: tree.root()};
         if (opts.checkpoint) opts.checkpoint(b, c);
@@ -207,6 +210,9 @@ function cases(base, keys) {
     const fours = [];
     for (let left = n; left > 0; left -= 4) fours.push(Math.min(4, left));
     const rotateSvc = spec('root', 'id.rotate', ['svc-log', keys.byName('svc-log', 1).pub], 1);
+    const genesisRotated = {specs: [base.specs[0], spec('root', 'id.rotate',
+                                                        ['root', keys.byName('root', 1).pub], 1)],
+                            batches: [2]};
     const asFormat1 = base.specs.map((s) => Object.assign({}, s, {format: 1}));
     const chain = []; // nodes n1..n17, each issued by the one before
     for (let i = 1; i <= 17; i++) {
@@ -223,6 +229,8 @@ function cases(base, keys) {
         'batches-of-4': ['accept', {specs: base.specs, batches: fours}],
         'batch-signed-by-its-own-rotation': ['reject', {specs: base.specs, batches: fours},
                                              {ownKeyBatch: Math.floor(17 / 4)}],
+        'genesis-batch-with-rotation': ['accept', genesisRotated],
+        'genesis-batch-signed-by-its-own-rotation': ['reject', genesisRotated, {ownKeyBatch: 0}],
         'signed-format-2': ['accept', plus([signedNote('svc-log', 0, 1),
                                             signedNote('svc-log', 0, 2), rotateSvc,
                                             signedNote('svc-log', 1, 3)], [2, 1, 1])],

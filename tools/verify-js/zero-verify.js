@@ -17,11 +17,15 @@
 // What it checks:
 //   * export header (magic, length a multiple of 512, zero bytes, exact file
 //     size: no byte after the last batch); disk superblock (magic, version,
-//     block size, region table recomputed from the disk size, zero fields,
-//     checksum); on a disk, what follows the last batch is judged as
-//     recovery does (axiom.md "Recovery"): an intact record of a later batch
-//     within 512 KiB is damage in the middle (refused), other non-zero bytes
-//     within 256 KiB are a torn tail (reported after the summary);
+//     block size, disk size a whole number of 4096-byte blocks of at least
+//     1 MiB and within the image, region table recomputed from it, zero
+//     fields, checksum) and key slot structure (magic, version, protection
+//     0, zero fields, checksum, the superblock's node key); either file a
+//     whole number of 512-byte sectors; on a disk, what follows the last
+//     batch is judged as recovery does (axiom.md "Recovery"): an intact
+//     record of a later batch starting at a sector boundary within 512 KiB
+//     is damage in the middle (refused), other non-zero bytes within 256 KiB
+//     are a torn tail (reported after the summary);
 //   * every record: magic, type, zero fields, length bounds, checksum, zero
 //     padding, batch number, gap-free sequence numbers, batch size and the
 //     zero padding after each checkpoint;
@@ -48,8 +52,10 @@
 // a comment at that place: from the checked-in logs and `zero verify` run as
 // a black box, except the rule patterns (see parsePattern).
 //
-// What it does not check: the key slot (a verifier has no business with the
-// root secret), that the superblock's node key equals the genesis key (the
+// The file is read in pieces, so disks and exports of any size verify.
+//
+// What it does not check: the key slot's secret (a verifier has no business
+// with it), that the superblock's node key equals the genesis key (the
 // documents say the authority is the genesis entry), receipts and
 // consistency proof files, pinning a genesis key (`zero verify --key`), and
 // whether whole batches were dropped from the end (no log alone can show
@@ -508,24 +514,61 @@ function isZero(buf, start, end) {
 }
 
 // ---------------------------------------------------------------------------
-// Containers: an export or a disk, reduced to the log region bytes and a flag
-// that says whether the region must end exactly at the last batch (export)
-// or is followed by zeros (disk).
+// Sources and containers.  A source is the file's bytes, read in pieces (a
+// disk or an export can be larger than one Buffer may be); a container is
+// an export or a disk reduced to where its log region lies in the source
+// and a flag that says whether the region must end exactly at the last
+// batch (export) or is followed by zeros (disk).
 
 const SECTOR = 512;
 const BLOCK = 4096;
 const EXPORT_MAGIC = Buffer.from('ZEROLOG1');
 const DISK_MAGIC = Buffer.from('5a45524f4f530001', 'hex');
+const KEYSLOT_MAGIC = Buffer.from('ZEROKEY1');
 
-function openExport(file) {
-    if (file.length < 512) throw new Bad(0, 'export header truncated');
-    const len = readU64(file, 8);
-    if (len % SECTOR !== 0) throw new Bad(0, 'export log length is not a multiple of 512');
-    if (!isZero(file, 16, 512)) throw new Bad(0, 'export header bytes 16..511 are not zero');
-    if (file.length !== 512 + len) {
-        throw new Bad(0, `export is ${file.length} bytes, its header says ${512 + len}`);
+function bufferSource(buf) {
+    return {size: buf.length, read: (off, len) => buf.subarray(off, off + len)};
+}
+
+function fileSource(fd) {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError('a directory');
+    const size = st.size;
+    const read = (off, len) => {
+        const out = Buffer.alloc(Math.max(0, Math.min(len, size - off)));
+        for (let got = 0; got < out.length;) {
+            let n;
+            try {
+                n = fs.readSync(fd, out, got, out.length - got, off + got);
+            } catch (err) {
+                throw new UsageError(`cannot read: ${err.message}`);
+            }
+            if (n === 0) throw new UsageError('the file shrank while being read');
+            got += n;
+        }
+        return out;
+    };
+    return {size, read, fd};
+}
+
+// Both formats are whole 512-byte sectors (formats.md).
+function wholeSectors(src) {
+    if (src.size % SECTOR !== 0) {
+        throw new Bad(0, `${src.size} bytes is not a whole number of 512-byte sectors`);
     }
-    return {kind: 'export', region: file.subarray(512), exact: true};
+}
+
+function openExport(src) {
+    wholeSectors(src);
+    if (src.size < 512) throw new Bad(0, 'export header truncated');
+    const head = src.read(0, 512);
+    const len = readU64(head, 8);
+    if (len % SECTOR !== 0) throw new Bad(0, 'export log length is not a multiple of 512');
+    if (!isZero(head, 16, 512)) throw new Bad(0, 'export header bytes 16..511 are not zero');
+    if (src.size !== 512 + len) {
+        throw new Bad(0, `export is ${src.size} bytes, its header says ${512 + len}`);
+    }
+    return {kind: 'export', src, base: 512, length: len, exact: true};
 }
 
 // formats.md "Disk layout": the region table is a function of the disk size.
@@ -537,19 +580,18 @@ function regionTable(diskSize) {
             rest - logLen - casLen];
 }
 
-function openDisk(file) {
-    if (file.length < 2 * BLOCK) throw new Bad(0, 'disk smaller than superblock and key slot');
-    const sb = file.subarray(0, BLOCK);
+function checkSuperblock(sb, imageSize) {
+    if (!sb.subarray(0, 8).equals(DISK_MAGIC)) throw new Bad(0, 'superblock: bad magic');
     if (!blake3(sb.subarray(0, 480)).equals(sb.subarray(480, 512))) {
         throw new Bad(0, 'superblock checksum mismatch');
     }
     if (readU32(sb, 8) !== 1) throw new Bad(0, 'superblock: unknown format version');
     if (readU32(sb, 12) !== BLOCK) throw new Bad(0, 'superblock: block size is not 4096');
     const diskSize = readU64(sb, 16);
-    if (diskSize < 1024 * 1024 || diskSize % SECTOR !== 0) {
-        throw new Bad(0, 'superblock: bad disk size');
+    if (diskSize < 1024 * 1024 || diskSize % BLOCK !== 0) {
+        throw new Bad(0, 'superblock: disk size is not a whole number of blocks of at least 1 MiB');
     }
-    if (diskSize > file.length) throw new Bad(0, 'disk image shorter than its superblock says');
+    if (diskSize > imageSize) throw new Bad(0, 'disk image shorter than its superblock says');
     const table = regionTable(diskSize);
     for (let i = 0; i < 8; i++) {
         if (readU64(sb, 24 + 8 * i) !== table[i]) {
@@ -559,13 +601,42 @@ function openDisk(file) {
     if (!isZero(sb, 136, 480) || !isZero(sb, 512, BLOCK)) {
         throw new Bad(0, 'superblock: reserved bytes are not zero');
     }
-    return {kind: 'disk', region: file.subarray(table[2], table[2] + table[3]), exact: false};
+    return table;
 }
 
-function openContainer(file) {
-    if (file.length >= 8 && file.subarray(0, 8).equals(EXPORT_MAGIC)) return openExport(file);
-    if (file.length >= 8 && file.subarray(0, 8).equals(DISK_MAGIC)) return openDisk(file);
+// formats.md "Key slot": its structure only; the secret is none of a
+// verifier's business, but a disk whose slot is damaged cannot run.
+function checkKeySlot(ks, sb) {
+    if (!ks.subarray(0, 8).equals(KEYSLOT_MAGIC) || readU32(ks, 8) !== 1 ||
+        readU32(ks, 12) !== 0 || !isZero(ks, 80, 480) || !isZero(ks, 512, BLOCK) ||
+        !blake3(ks.subarray(0, 480)).equals(ks.subarray(480, 512)) ||
+        !ks.subarray(48, 80).equals(sb.subarray(104, 136))) {
+        throw new Bad(0, 'key slot damaged');
+    }
+}
+
+function openDisk(src) {
+    wholeSectors(src);
+    if (src.size < 2 * BLOCK) throw new Bad(0, 'disk smaller than superblock and key slot');
+    const sb = Buffer.from(src.read(0, BLOCK));
+    const table = checkSuperblock(sb, src.size);
+    checkKeySlot(src.read(table[0], BLOCK), sb);
+    return {kind: 'disk', src, base: table[2], length: table[3], exact: false};
+}
+
+function openContainer(src) {
+    const magic = src.read(0, 8);
+    if (magic.length === 8 && magic.equals(EXPORT_MAGIC)) return openExport(src);
+    // The first six bytes name the format; the last two are its version.
+    if (magic.length === 8 && magic.subarray(0, 6).equals(DISK_MAGIC.subarray(0, 6))) {
+        return openDisk(src);
+    }
     throw new UsageError('neither a Zero OS disk nor a log export');
+}
+
+// The container's log region [off, off + len), clipped to its end.
+function regionRead(c, off, len) {
+    return c.src.read(c.base + off, Math.max(0, Math.min(len, c.length - off)));
 }
 
 // ---------------------------------------------------------------------------
@@ -579,8 +650,9 @@ const MAX_ENTRY = 2048, MAX_CHECKPOINT = 256;
 const MAX_BATCH = 256 * 1024;
 const MID_LOG_WINDOW = 512 * 1024;
 
-function readRecord(region, pos, end, seq) {
-    const bad = (why) => new Bad(seq, `record at log offset ${pos}: ${why}`);
+// `at` is where region starts in the log, for messages.
+function readRecord(region, pos, end, seq, at = 0) {
+    const bad = (why) => new Bad(seq, `record at log offset ${at + pos}: ${why}`);
     if (pos + REC_HEADER > end) throw bad('truncated record header');
     if (!region.subarray(pos, pos + 4).equals(REC_MAGIC)) throw bad('bad record magic');
     const type = region[pos + 4];
@@ -603,15 +675,15 @@ function readRecord(region, pos, end, seq) {
 }
 
 // One batch from `start`: entry records, one checkpoint, zeros to a sector.
-function frameBatch(region, start, batchNo, firstSeq) {
+function frameBatch(region, start, batchNo, firstSeq, at = 0) {
     const end = Math.min(region.length, start + MAX_BATCH);
     const entries = [];
     let pos = start;
     for (;;) {
         const seq = firstSeq + entries.length;
-        const rec = readRecord(region, pos, end, seq);
+        const rec = readRecord(region, pos, end, seq, at);
         if (rec.batch !== batchNo) {
-            throw new Bad(seq, `record at log offset ${pos} carries batch ${rec.batch}, ` +
+            throw new Bad(seq, `record at log offset ${at + pos} carries batch ${rec.batch}, ` +
                                    `expected ${batchNo}`);
         }
         pos = rec.next;
@@ -624,7 +696,7 @@ function frameBatch(region, start, batchNo, firstSeq) {
             return {entries, checkpoint: rec, end: stop};
         }
         if (rec.number !== seq) {
-            throw new Bad(seq, `record at log offset ${pos} carries sequence ${rec.number}`);
+            throw new Bad(seq, `record at log offset ${at + pos} carries sequence ${rec.number}`);
         }
         entries.push(rec);
     }
@@ -892,6 +964,7 @@ class State {
     constructor() {
         this.principals = new Map(); // name -> principal
         this.nodeName = null;
+        this.genesisKey = null;
         this.rules = []; // {id, effect, text, parsed}, in id order
         this.nextRule = 1;
         this.notes = 0;
@@ -1053,6 +1126,7 @@ class State {
         switch (e.action) {
         case 'genesis': {
             this.nodeName = p[0];
+            this.genesisKey = p[1];
             this.principals.set(p[0], principal(p[0], null, 1, p[1]));
             const txt = `${p[0]} * *`;
             this.rules = [{id: 1, effect: 1, text: txt, parsed: parseRule(txt)}];
@@ -1187,12 +1261,14 @@ class Verifier {
         }
     }
 
-    // The meaning pass over a framed batch.
+    // The meaning pass over a framed batch.  Its checkpoint is signed by the
+    // node key in effect when it began; the genesis batch's, by the key
+    // genesis installs, even if a rotation follows in the same batch.
     verifyBatch(framed) {
         const batchNo = this.batches;
         const keyAtStart = this.state.nodeKey(); // null before genesis
         for (const rec of framed.entries) this.verifyEntry(rec);
-        this.verifyCheckpoint(framed.checkpoint, batchNo, keyAtStart || this.state.nodeKey());
+        this.verifyCheckpoint(framed.checkpoint, batchNo, keyAtStart || this.state.genesisKey);
         this.batches++;
     }
 
@@ -1201,41 +1277,43 @@ class Verifier {
     // what follows is judged as recovery does (axiom.md "Recovery").
     // Returns the length of a torn tail (0 if none).
     verifyRegion(c) {
-        const r = c.region;
         let pos = 0, torn = 0;
-        while (pos < r.length) {
-            if (!c.exact && isZero(r, pos, pos + SECTOR)) break;
+        while (pos < c.length) {
+            const w = regionRead(c, pos, MAX_BATCH);
+            if (!c.exact && isZero(w, 0, SECTOR)) break;
             let framed;
             try {
-                framed = frameBatch(r, pos, this.batches, this.seq);
+                framed = frameBatch(w, 0, this.batches, this.seq, pos);
             } catch (err) {
                 if (c.exact || !(err instanceof Bad)) throw err;
                 break;
             }
             this.verifyBatch(framed);
-            pos = framed.end;
+            pos += framed.end;
         }
-        if (!c.exact) torn = this.judgeTail(r, pos);
+        if (!c.exact) torn = this.judgeTail(c, pos);
         if (this.seq === 0) throw new Bad(0, 'the log is empty: no genesis entry');
         return torn;
     }
 
-    // After the last batch of a disk: an intact record of a later batch in
-    // the next 512 KiB means damage in the middle (refused); otherwise the
-    // non-zero bytes of the next 256 KiB are a torn tail, never acknowledged.
-    judgeTail(r, pos) {
-        const scanEnd = Math.min(r.length, pos + MID_LOG_WINDOW);
-        for (let off = pos; off + REC_HEADER <= scanEnd; off += 8) {
-            const rec = intactRecord(r, off);
+    // After the last batch of a disk: an intact record of a later batch
+    // starting at a sector boundary in the next 512 KiB (wherever it ends)
+    // means damage in the middle (refused); otherwise the non-zero bytes of
+    // the next 256 KiB are a torn tail, never acknowledged.
+    judgeTail(c, pos) {
+        const w = regionRead(c, pos, MID_LOG_WINDOW + BLOCK);
+        for (let off = 0; off < MID_LOG_WINDOW && off + REC_HEADER <= w.length; off += SECTOR) {
+            const rec = intactRecord(w, off);
             if (rec && rec.batch > this.batches) {
                 throw new Bad(this.seq, `damage in the middle of the log: batch ` +
                                         `${this.batches} at log offset ${pos} does not frame, ` +
-                                        `an intact record of batch ${rec.batch} lies at ${off}`);
+                                        `an intact record of batch ${rec.batch} lies at ` +
+                                        `${pos + off}`);
             }
         }
-        let last = Math.min(r.length, pos + MAX_BATCH);
-        while (last > pos && r[last - 1] === 0) last--;
-        return last - pos;
+        let last = Math.min(w.length, MAX_BATCH);
+        while (last > 0 && w[last - 1] === 0) last--;
+        return last;
     }
 }
 
@@ -1249,10 +1327,15 @@ function intactRecord(r, off) {
     }
 }
 
-function verifyFile(file) {
+function verifySource(src) {
     const v = new Verifier();
-    const torn = v.verifyRegion(openContainer(file));
+    const torn = v.verifyRegion(openContainer(src));
     return {entries: v.seq, head: hex(v.head), stateRoot: hex(v.state.root()), torn};
+}
+
+// A disk or export held in memory (the tests' sweeps).
+function verifyFile(file) {
+    return verifySource(bufferSource(file));
 }
 
 // ---------------------------------------------------------------------------
@@ -1271,6 +1354,31 @@ disk, a torn tail after the last batch is named after it), or
 file, or neither a disk nor an export.  Exit 3: an internal error.
 `;
 
+// The verdict on the file at path: the exit status and what to print.
+function verdictOf(path) {
+    let src, fd;
+    try {
+        fd = fs.openSync(path, 'r');
+        src = fileSource(fd);
+    } catch (err) {
+        if (fd !== undefined) fs.closeSync(fd);
+        return {status: 2, err: `zero-verify: cannot read ${path}: ${err.message}\n`};
+    }
+    try {
+        const r = verifySource(src);
+        const tail = r.torn ? `; torn tail of ${r.torn} bytes after it (never acknowledged)` : '';
+        return {status: 0, out: `ok: ${r.entries} entries verified; head ${r.head}; ` +
+                                `state root ${r.stateRoot}${tail}\n`};
+    } catch (err) {
+        if (err instanceof UsageError) return {status: 2, err: `zero-verify: ${path}: ${err.message}\n`};
+        if (err instanceof Bad) return {status: 1, out: `bad: entry #${err.seq}: ${err.message}\n`};
+        // A bug here, not a verdict on the log: keep it apart from exit 1.
+        return {status: 3, err: `zero-verify: internal error: ${err.stack}\n`};
+    } finally {
+        fs.closeSync(src.fd);
+    }
+}
+
 function main(argv) {
     if (argv.includes('--help') || argv.includes('-h')) {
         process.stdout.write(USAGE);
@@ -1280,38 +1388,16 @@ function main(argv) {
         process.stderr.write(USAGE);
         return 2;
     }
-    let file;
-    try {
-        file = fs.readFileSync(argv[0]);
-    } catch (err) {
-        process.stderr.write(`zero-verify: cannot read ${argv[0]}: ${err.message}\n`);
-        return 2;
-    }
-    try {
-        const r = verifyFile(file);
-        const tail = r.torn ? `; torn tail of ${r.torn} bytes after it (never acknowledged)` : '';
-        console.log(`ok: ${r.entries} entries verified; head ${r.head}; state root ${r.stateRoot}` +
-                    tail);
-        return 0;
-    } catch (err) {
-        if (err instanceof UsageError) {
-            process.stderr.write(`zero-verify: ${argv[0]}: ${err.message}\n`);
-            return 2;
-        }
-        if (err instanceof Bad) {
-            console.log(`bad: entry #${err.seq}: ${err.message}`);
-            return 1;
-        }
-        // A bug here, not a verdict on the log: keep it apart from exit 1.
-        process.stderr.write(`zero-verify: internal error: ${err.stack}\n`);
-        return 3;
-    }
+    const v = verdictOf(argv[0]);
+    if (v.out) process.stdout.write(v.out);
+    if (v.err) process.stderr.write(v.err);
+    return v.status;
 }
 
 // For the test and the test-log forger (forge.js).
 module.exports = {blake3, blake3Keyed, blake3DeriveKey, decodeCbor, encodeCbor, CborMap, CborNeg,
                   ed25519Verify, decodePoint, hasSmallOrder, parseRule, parseEntry, parseCheckpoint,
                   proposalMessage, checkpointMessage, State, MerkleTree, Bad, openContainer,
-                  frameBatch, verifyFile};
+                  bufferSource, regionRead, frameBatch, verifyFile, verdictOf};
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

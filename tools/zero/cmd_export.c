@@ -176,7 +176,11 @@ int zero_cmd_export(int argc, char **argv)
         fprintf(stderr, "zero export: --receipt wants an entry number\n");
         return ZERO_EXIT_USAGE;
     }
-    int err = blk_open(&dev, argv[1], 0);
+    int err = zero_open_image(argv[1], &dev);
+    if (err == ZERR_TRUNCATED) {
+        fprintf(stderr, "zero export: %s: %s\n", argv[1], ZERO_PARTIAL_SECTOR);
+        return ZERO_EXIT_NO;
+    }
     if (err != 0) {
         fprintf(stderr, "zero export: cannot open %s: %s\n", argv[1], zerr_text(err));
         return ZERO_EXIT_USAGE;

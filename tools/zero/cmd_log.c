@@ -141,7 +141,11 @@ int zero_cmd_log(int argc, char **argv)
         return ZERO_EXIT_USAGE;
     }
     struct blk dev;
-    int err = blk_open(&dev, path, 0);
+    int err = zero_open_image(path, &dev);
+    if (err == ZERR_TRUNCATED) {
+        fprintf(stderr, "zero log: %s: %s\n", path, ZERO_PARTIAL_SECTOR);
+        return ZERO_EXIT_NO;
+    }
     if (err != 0) {
         fprintf(stderr, "zero log: cannot open %s: %s\n", path, zerr_text(err));
         return ZERO_EXIT_USAGE;
@@ -163,7 +167,7 @@ int zero_cmd_log(int argc, char **argv)
         rc = ZERO_EXIT_USAGE;
     } else if (err != 0 && err != ZERR_TRUNCATED) {
         fprintf(stderr, "zero log: %s: verification stopped at entry #%llu: %s\n", path,
-                (unsigned long long)r.bad_seq, r.why);
+                (unsigned long long)(r.bad_seq == AX_NO_ENTRY ? 0 : r.bad_seq), r.why);
         rc = ZERO_EXIT_NO;
     }
     free(st);

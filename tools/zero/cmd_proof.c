@@ -83,8 +83,12 @@ static int proof_replay(const char *path, struct proof_ctx *c)
     struct blk dev;
     uint8_t kind = 0;
     uint64_t tail = 0;
-    int err = blk_open(&dev, path, 0);
+    int err = zero_open_image(path, &dev);
 
+    if (err == ZERR_TRUNCATED) {
+        fprintf(stderr, "zero proof: %s: %s\n", path, ZERO_PARTIAL_SECTOR);
+        return ZERO_EXIT_NO;
+    }
     if (err != 0) {
         fprintf(stderr, "zero proof: cannot open %s: %s\n", path, zerr_text(err));
         return ZERO_EXIT_USAGE;

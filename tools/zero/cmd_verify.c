@@ -40,6 +40,10 @@ static int verify_report(const char *path, const struct ax_replay *r, uint8_t ki
     const struct id_principal *node = id_find(&st->ids, st->node);
     char head[65], root[65], key[65], now[65];
 
+    if (node == NULL || st->applied == 0) { /* axiom_replay_device refuses such a log */
+        printf("FAILED: %s: the log has no genesis entry\n", path);
+        return ZERO_EXIT_NO;
+    }
     zfmt_hex(head, r->head, 32);
     zfmt_hex(root, st->root, 32);
     zfmt_hex(key, r->genesis_key, 32);
@@ -159,8 +163,12 @@ static int verify_receipt(const char *path, const uint8_t *buf, size_t len, cons
 static int verify_device(const char *path, const uint8_t *want_key)
 {
     struct blk dev;
-    int err = blk_open(&dev, path, 0);
+    int err = zero_open_image(path, &dev);
 
+    if (err == ZERR_TRUNCATED) {
+        printf("FAILED: %s: %s\n", path, ZERO_PARTIAL_SECTOR);
+        return ZERO_EXIT_NO;
+    }
     if (err != 0) {
         fprintf(stderr, "zero verify: cannot open %s: %s\n", path, zerr_text(err));
         return ZERO_EXIT_USAGE;

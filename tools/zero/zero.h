@@ -10,4 +10,17 @@
 /* Returns true if argv holds "--help" or "-h" before any "--". */
 int zero_wants_help(int argc, char **argv);
 
+struct blk;
+
+/*
+ * Opens the disk image or export at path read-only into dev.  Returns 0;
+ * ZERR_TRUNCATED if it starts like a Zero OS disk or export but is not a
+ * whole number of 512-byte sectors, which neither format can be
+ * (docs/formats.md); or the error of the open.
+ */
+int zero_open_image(const char *path, struct blk *dev);
+
+/* What zero_open_image's ZERR_TRUNCATED means, for messages. */
+#define ZERO_PARTIAL_SECTOR "not a whole number of 512-byte sectors"
+
 #endif

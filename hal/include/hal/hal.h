@@ -71,8 +71,12 @@ struct hal_blk;
  * Opens the block device named name (hosted and wasm: a file path; x86_64:
  * "disk0" and so on).  If the device does not exist and create_bytes is
  * non-zero, it is created with that size (a multiple of HAL_BLK_SECTOR).
- * Returns 0 or ZERR_NOENT / ZERR_IO / ZERR_INVAL / ZERR_NOMEM.
+ * create_bytes HAL_BLK_READ_ONLY (hosted and wasm) opens an existing device
+ * for reading only: writes to it fail.  A file's last partial sector is not
+ * part of the device.  Returns 0 or ZERR_NOENT / ZERR_IO / ZERR_INVAL /
+ * ZERR_NOMEM / ZERR_PERM.
  */
+#define HAL_BLK_READ_ONLY UINT64_MAX
 int hal_blk_open(const char *name, uint64_t create_bytes, struct hal_blk **out);
 
 /* Size of the device in bytes (a multiple of HAL_BLK_SECTOR). */

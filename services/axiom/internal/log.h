@@ -2,6 +2,7 @@
 #ifndef ZERO_SERVICES_AXIOM_INTERNAL_LOG_H
 #define ZERO_SERVICES_AXIOM_INTERNAL_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,12 @@ int axlog_put(uint8_t *buf, size_t cap, size_t *off, uint8_t type, uint64_t batc
  * past avail, or ZERR_CORRUPT; why names the problem.
  */
 int axlog_parse(const uint8_t *buf, size_t avail, struct axlog_rec *r, const char **why);
+
+/*
+ * True if an intact record (axlog_parse) of a batch numbered after batch
+ * starts at a sector boundary of buf before starts; it may run on to avail.
+ */
+bool axlog_later_batch(const uint8_t *buf, size_t starts, size_t avail, uint64_t batch);
 
 void axlog_le64(uint8_t *p, uint64_t v);
 uint64_t axlog_get64(const uint8_t *p);
