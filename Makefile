@@ -13,7 +13,7 @@ ALL_PLATFORMS := hosted hosted-san x86_64 wasm
 ifeq ($(PLATFORM),)
 
 # No platform named: drive each platform through a sub-make.
-.PHONY: all test check soak bench run fuzz clean deps format format-check static-check help
+.PHONY: all test check soak bench run fuzz clean deps format format-check static-check help web serve
 
 all: deps
 	@for p in hosted hosted-san x86_64 wasm; do \
@@ -51,6 +51,14 @@ run: deps
 
 fuzz: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=hosted fuzz-build
+
+# The page of docs/web.md: build/web/, served on 127.0.0.1:8017.
+web: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) PLATFORM=wasm all
+	@web/build.sh
+
+serve: web
+	@node web/serve.js build/web
 
 format:
 	@tools/format.sh fix

@@ -16,6 +16,6 @@ SOAK_SCRIPTS :=
 TEST_PREREQS :=
 ALL_TARGETS :=
 
-MODULE_DIRS := lib hal kernel services drivers tools tests fuzz bench apps
-MODULE_FILES := $(sort $(shell find $(MODULE_DIRS) -name module.mk -not -path '*/build/*' 2>/dev/null))
+MODULE_DIRS := lib hal kernel services drivers tools tests fuzz bench apps web
+MODULE_FILES := $(sort $(shell find $(MODULE_DIRS) -name module.mk -not -path '*/build/*' -not -path '*/node_modules/*' 2>/dev/null))
 include $(MODULE_FILES)

@@ -13,7 +13,18 @@ PACKAGES=(
     binaryen                                               # wasm-opt -ttf: differential fuzzing
     b3sum libsodium-dev libsqlite3-dev cpio bc             # peers in tests and benchmarks
     curl netcat-openbsd dnsmasq-base iproute2 python3      # network peers (tests/lib/net/tap.t)
+    chromium                                               # the web page's tests (docs/web.md)
 )
+
+# xterm.js and playwright-core for the web page, from web/package-lock.json.
+web_npm() {
+    command -v npm >/dev/null || { echo "deps: npm is missing (it comes with nodejs)" >&2; return; }
+    if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+        (cd web && npm ci --no-audit --no-fund --loglevel=error) >&2 || echo "deps: npm ci in web/ failed" >&2
+    fi
+}
+cd "$(dirname "$0")/.."
+trap web_npm EXIT
 
 missing=()
 for p in "${PACKAGES[@]}"; do
