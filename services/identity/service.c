@@ -5,17 +5,6 @@
 #include "base/string.h"
 #include "services/keys/keys.h"
 
-/* Length of s, looking at most max bytes (strnlen is not in freestanding C). */
-static size_t idsvc_strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-
-    while (n < max && s[n] != '\0') {
-        n++;
-    }
-    return n;
-}
-
 static int idsvc_public(struct idsvc *s, const char *name, uint32_t gen, uint8_t pub[ID_PUB_LEN])
 {
     struct keys_req kr = {name, gen, NULL, 0};
@@ -47,7 +36,7 @@ static int idsvc_build(struct idsvc *s, uint32_t op, const struct idsvc_req *rq,
     uint32_t gen = 0;
 
     memset(a, 0, sizeof(*a));
-    if (st == NULL || !id_name_valid(rq->name, idsvc_strnlen(rq->name, sizeof(rq->name)))) {
+    if (st == NULL || !id_name_valid(rq->name, strnlen(rq->name, sizeof(rq->name)))) {
         return idsvc_fail(res, ZERR_INVAL, "invalid name (use [a-z0-9][a-z0-9._-], at most 32)");
     }
     memcpy(a->proposer, rq->proposer, sizeof(a->proposer));

@@ -8,17 +8,6 @@
 #include "hal/hal.h"
 #include "svcrt/runtime.h"
 
-/* Length of s, looking at most max bytes (strnlen is not in freestanding C). */
-static size_t keys_strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-
-    while (n < max && s[n] != '\0') {
-        n++;
-    }
-    return n;
-}
-
 int keys_make_root(uint8_t root[KEYS_SECRET_LEN])
 {
     return hal_entropy(root, KEYS_SECRET_LEN);
@@ -40,7 +29,7 @@ void keys_wipe(struct keys *k)
 static int keys_select(struct keys *k, const char *name, uint32_t gen)
 {
     uint8_t material[KEYS_SECRET_LEN + 32 + 1 + 4];
-    size_t n = keys_strnlen(name, 33);
+    size_t n = strnlen(name, 33);
 
     if (!k->ready || n == 0 || n > 32) {
         return ZERR_INVAL;
