@@ -351,6 +351,31 @@ static void hasher_add_subtree(blake3_hasher *h, const b3_backend *be, const uin
     h->chunk.chunk_counter += chunks;
 }
 
+void blake3_subtree_cv(const blake3_hasher *h, const void *in, size_t len, uint64_t chunk_counter,
+                       uint8_t cv[BLAKE3_OUT_LEN])
+{
+    b3_output o;
+    if (len <= BLAKE3_CHUNK_LEN) {
+        blake3_chunk_state cs;
+        chunk_state_init(&cs, h->key, h->chunk.flags);
+        cs.chunk_counter = chunk_counter;
+        chunk_state_update(&cs, in, len);
+        o = chunk_state_output(&cs);
+    } else {
+        uint8_t pair[2 * BLAKE3_OUT_LEN];
+        compress_subtree_to_parent_node(b3_select_backend(), in, len, h->key, chunk_counter,
+                                        h->chunk.flags, pair);
+        o = parent_output(pair, h->key, h->chunk.flags);
+    }
+    output_chaining_value(&o, cv);
+}
+
+void blake3_push_subtree(blake3_hasher *h, const uint8_t cv[BLAKE3_OUT_LEN], size_t len)
+{
+    hasher_push_cv(h, cv, h->chunk.chunk_counter);
+    h->chunk.chunk_counter += len / BLAKE3_CHUNK_LEN;
+}
+
 void blake3_update(blake3_hasher *h, const void *input, size_t len)
 {
     const uint8_t *in = (const uint8_t *)input;

@@ -74,6 +74,19 @@ void blake3_keyed_hash(const uint8_t key[BLAKE3_KEY_LEN], const void *in, size_t
 void blake3_derive_key(const char *context, const void *key_material, size_t len, uint8_t *out,
                        size_t out_len);
 
+/* Parallel hashing (the caller runs these on its own threads).  A subtree
+ * is len bytes, a power of two number of whole chunks (at least one),
+ * starting at chunk number chunk_counter, a multiple of its chunk count.
+ * blake3_subtree_cv writes its chaining value under h's key and mode (h is
+ * only read, so threads may share it); it must not be the whole input,
+ * whose root is computed differently.  blake3_push_subtree appends such a
+ * subtree's chaining value to h, which must stand at a chunk boundary at
+ * chunk_counter (no buffered input).  Pushing the subtrees of an input in
+ * order and updating with the rest gives the same hash as one update. */
+void blake3_subtree_cv(const blake3_hasher *h, const void *in, size_t len, uint64_t chunk_counter,
+                       uint8_t cv[BLAKE3_OUT_LEN]);
+void blake3_push_subtree(blake3_hasher *h, const uint8_t cv[BLAKE3_OUT_LEN], size_t len);
+
 /* Name of the compression back end chosen for this CPU ("portable",
  * "sse41", "avx2", "avx512"), for benchmarks and diagnostics. */
 const char *blake3_backend(void);

@@ -5,6 +5,7 @@
 #include <immintrin.h>
 
 #include "crypto/internal/blake3_impl.h"
+#include "crypto/internal/blake3_rows.h"
 
 typedef __m512i b3v;
 #define B3V_ADD(a, b) _mm512_add_epi32((a), (b))
@@ -114,18 +115,6 @@ void b3_hash_many_avx512(const uint8_t *const *inputs, size_t num_inputs, size_t
 
 /* ---- one block at a time: the state as four rows of four words ---- */
 
-/* Round r's message words in the order the row code consumes them: the
- * four column-step x words, the four y words, then the diagonal step's. */
-static const uint32_t row_schedule[7][16] = {
-    {0, 2, 4, 6, 1, 3, 5, 7, 8, 10, 12, 14, 9, 11, 13, 15},
-    {2, 3, 7, 4, 6, 10, 0, 13, 1, 12, 9, 15, 11, 5, 14, 8},
-    {3, 10, 13, 7, 4, 12, 2, 14, 6, 9, 11, 8, 5, 0, 15, 1},
-    {10, 12, 14, 13, 7, 9, 3, 15, 4, 11, 5, 1, 0, 2, 8, 6},
-    {12, 9, 15, 14, 13, 11, 10, 8, 7, 5, 0, 6, 2, 3, 1, 4},
-    {9, 11, 8, 15, 14, 5, 12, 1, 13, 0, 2, 4, 3, 10, 6, 7},
-    {11, 5, 1, 8, 15, 0, 9, 6, 14, 2, 3, 7, 10, 12, 4, 13},
-};
-
 static inline __attribute__((always_inline)) void row_g(__m128i *a, __m128i *b, __m128i *c,
                                                         __m128i *d, __m128i x, __m128i y)
 {
@@ -152,7 +141,7 @@ static inline void rows_compress(__m128i r[4], const uint32_t cv[8], const uint8
     r[3] = _mm_set_epi32((int)flags, (int)block_len, (int)(uint32_t)(counter >> 32),
                          (int)(uint32_t)counter);
     for (int round = 0; round < 7; round++) {
-        __m512i idx = _mm512_loadu_si512((const void *)row_schedule[round]);
+        __m512i idx = _mm512_loadu_si512((const void *)b3_row_schedule[round]);
         __m512i m = _mm512_permutexvar_epi32(idx, msg);
         row_g(&r[0], &r[1], &r[2], &r[3], _mm512_castsi512_si128(m),
               _mm512_extracti32x4_epi32(m, 1));
@@ -172,8 +161,7 @@ void b3_compress_in_place_avx512(uint32_t cv[8], const uint8_t block[BLAKE3_BLOC
 {
     __m128i r[4];
     rows_compress(r, cv, block, block_len, counter, flags);
-    _mm_storeu_si128((__m128i *)(void *)cv, _mm_xor_si128(r[0], r[2]));
-    _mm_storeu_si128((__m128i *)(void *)(cv + 4), _mm_xor_si128(r[1], r[3]));
+    b3_rows_out_cv(r, cv);
 }
 
 void b3_compress_xof_avx512(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
@@ -181,10 +169,5 @@ void b3_compress_xof_avx512(const uint32_t cv[8], const uint8_t block[BLAKE3_BLO
 {
     __m128i r[4];
     rows_compress(r, cv, block, block_len, counter, flags);
-    __m128i cv0 = _mm_loadu_si128((const __m128i *)(const void *)cv);
-    __m128i cv1 = _mm_loadu_si128((const __m128i *)(const void *)(cv + 4));
-    _mm_storeu_si128((__m128i *)(void *)out, _mm_xor_si128(r[0], r[2]));
-    _mm_storeu_si128((__m128i *)(void *)(out + 16), _mm_xor_si128(r[1], r[3]));
-    _mm_storeu_si128((__m128i *)(void *)(out + 32), _mm_xor_si128(r[2], cv0));
-    _mm_storeu_si128((__m128i *)(void *)(out + 48), _mm_xor_si128(r[3], cv1));
+    b3_rows_out_xof(r, cv, out);
 }

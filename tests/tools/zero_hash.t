@@ -22,7 +22,24 @@ line"
 key=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 printf '%s' "$key" | xxd -r -p >"$work/key.bin"
 
+for size in 2097152 4194305 9437184; do
+    head -c "$size" /dev/urandom >"$work/f$size"
+done
 check "zero_hash_matches_b3sum_on_sizes_0_to_3MB" same f0 f1 f64 f1023 f1024 f1025 f4096 f65537 f1048576 f3000001
+# Files of 2 MiB and more hash in 1 MiB pieces on several threads: two
+# pieces exactly (the root is their parent), pieces and a tail, an odd
+# number of pieces; on one thread and on three.
+for n in 1 3; do
+    check "zero_hash_${n}_threads_match_b3sum_on_2_4_9MB" \
+        cmp -s <(cd "$work" && "$OLDPWD/$zero" hash --num-threads $n f2097152 f4194305 f9437184) \
+            <(cd "$work" && b3sum f2097152 f4194305 f9437184)
+done
+check "zero_hash_threads_keyed_matches_b3sum_keyed" \
+    cmp -s <(cd "$work" && "$OLDPWD/$zero" hash --num-threads 2 --keyed "$key" f4194305) \
+        <(cd "$work" && b3sum --keyed f4194305 <key.bin)
+"$zero" hash --num-threads 0 "$work/f0" >/dev/null 2>"$work/err"
+rc=$?
+check "zero_hash_zero_threads_exits_2_with_message" bash -c "test $rc -eq 2 && grep -q 'num-threads' '$work/err'"
 check "zero_hash_matches_b3sum_with_length_0_1_and_200" \
     bash -c "$(declare -f same); zero=$zero work=$work; same --length 0 f1025 && same --length 1 f1025 && same --length 200 f3000001"
 check "zero_hash_reads_stdin_for_dash" \

@@ -84,6 +84,14 @@ void b3_hash_many_avx2(const uint8_t *const *inputs, size_t num_inputs, size_t b
 void b3_hash_many_avx512(const uint8_t *const *inputs, size_t num_inputs, size_t blocks,
                          const uint32_t key[8], uint64_t counter, bool increment_counter,
                          uint8_t flags, uint8_t flags_start, uint8_t flags_end, uint8_t *out);
+void b3_compress_in_place_sse41(uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
+                                uint8_t block_len, uint64_t counter, uint8_t flags);
+void b3_compress_xof_sse41(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
+                           uint8_t block_len, uint64_t counter, uint8_t flags, uint8_t out[64]);
+/* Round r's message words in the order the row-wise one-block code takes
+ * them: the column step's four x words, its four y words, then the
+ * diagonal step's. */
+extern const uint32_t b3_row_schedule[7][16];
 void b3_compress_in_place_avx512(uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],
                                  uint8_t block_len, uint64_t counter, uint8_t flags);
 void b3_compress_xof_avx512(const uint32_t cv[8], const uint8_t block[BLAKE3_BLOCK_LEN],

@@ -80,19 +80,25 @@ static void fill_input(uint8_t *buf, size_t len)
     }
 }
 
+/* Starts h in mode 0 (hash), 1 (keyed) or 2 (derive key). */
+static void hash_mode_init(int mode, blake3_hasher *h)
+{
+    static const uint8_t key[] = "whats the Elvish word for friend";
+    if (mode == 0) {
+        blake3_init(h);
+    } else if (mode == 1) {
+        blake3_init_keyed(h, key);
+    } else {
+        blake3_init_derive_key(h, "BLAKE3 2019-12-27 16:29:52 test vectors context");
+    }
+}
+
 /* Hashes input in pieces of step bytes with a fresh hasher per mode. */
 static void hash_mode(int mode, const uint8_t *in, size_t len, size_t step, uint8_t *out,
                       size_t out_len)
 {
-    static const uint8_t key[] = "whats the Elvish word for friend";
     blake3_hasher h;
-    if (mode == 0) {
-        blake3_init(&h);
-    } else if (mode == 1) {
-        blake3_init_keyed(&h, key);
-    } else {
-        blake3_init_derive_key(&h, "BLAKE3 2019-12-27 16:29:52 test vectors context");
-    }
+    hash_mode_init(mode, &h);
     for (size_t off = 0; off < len; off += step) {
         size_t n = len - off < step ? len - off : step;
         blake3_update(&h, in + off, n);
@@ -246,6 +252,46 @@ static void test_random_splits(void)
     free(buf);
 }
 
+/* Subtrees hashed apart (as parallel hashing does) and pushed in order,
+ * then the rest updated, give the one-update hash in every mode: piece
+ * sizes from one chunk to 64, two pieces exactly (the root is their
+ * parent), pieces followed by a partial tail. */
+static void test_subtrees(void)
+{
+    enum { MAX = 300 << 10 };
+    uint8_t *buf = malloc(MAX);
+    for (size_t i = 0; i < MAX; i++) {
+        buf[i] = (uint8_t)rng();
+    }
+    int agree = 1, cases = 0;
+    for (int mode = 0; mode < 3; mode++) {
+        for (size_t piece = BLAKE3_CHUNK_LEN; piece <= 64 * BLAKE3_CHUNK_LEN; piece *= 4) {
+            size_t lens[] = {2 * piece, 2 * piece + 1, 3 * piece + 1000, 4 * piece - 1};
+            for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]) && lens[k] <= MAX; k++) {
+                size_t len = lens[k];
+                uint8_t want[40], got[40];
+                hash_mode(mode, buf, len, len, want, sizeof(want));
+                blake3_hasher h, fresh;
+                hash_mode_init(mode, &h);
+                fresh = h;
+                size_t n = len / piece;
+                for (size_t i = 0; i < n; i++) {
+                    uint8_t cv[BLAKE3_OUT_LEN];
+                    blake3_subtree_cv(&fresh, buf + i * piece, piece,
+                                      (uint64_t)(i * piece / BLAKE3_CHUNK_LEN), cv);
+                    blake3_push_subtree(&h, cv, piece);
+                }
+                blake3_update(&h, buf + n * piece, len - n * piece);
+                blake3_finalize(&h, got, sizeof(got));
+                agree &= memcmp(want, got, sizeof(want)) == 0;
+                cases++;
+            }
+        }
+    }
+    ok(agree, "blake3_subtrees_pushed_in_order_match_one_update (%d cases)", cases);
+    free(buf);
+}
+
 /* A hasher is a plain value: finalizing does not consume it, and a copy
  * continues independently. */
 static void test_hasher_is_a_value(void)
@@ -332,6 +378,7 @@ int main(void)
     test_vectors();
     test_backends_agree();
     test_random_splits();
+    test_subtrees();
     test_hasher_is_a_value();
     test_against_b3sum();
     return tap_done();
