@@ -58,21 +58,24 @@ static int policy_split(const char *text, size_t len, struct policy_words *ws)
     return 0;
 }
 
-/* True if s (n bytes) is made of [a-z0-9._-] (an action or name fragment). */
-static bool policy_word_chars(const char *s, size_t n)
+/* True if s (n bytes) is made of [a-z0-9._-] (an action or name fragment),
+ * or with path of [A-Za-z0-9._/-] (a filesystem path fragment). */
+static bool policy_word_chars(const char *s, size_t n, bool path)
 {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-')) {
+              c == '-' || (path && ((c >= 'A' && c <= 'Z') || c == '/')))) {
             return false;
         }
     }
     return true;
 }
 
-/* Parses a principal/resource (allow_kind) or action pattern. */
-static int policy_parse_pat(const char *w, size_t n, bool allow_kind, struct policy_pat *p)
+/* Parses a principal/resource (allow_kind) or action pattern; a resource
+ * pattern (allow_path) may also be a path pattern, starting with "/". */
+static int policy_parse_pat(const char *w, size_t n, bool allow_kind, bool allow_path,
+                            struct policy_pat *p)
 {
     memset(p, 0, sizeof(*p));
     if (n > POLICY_WORD_MAX) {
@@ -89,7 +92,8 @@ static int policy_parse_pat(const char *w, size_t n, bool allow_kind, struct pol
     }
     bool prefix = w[n - 1] == '*';
     size_t body = prefix ? n - 1 : n;
-    if (!policy_word_chars(w, body) || (!prefix && body == 0)) {
+    bool path = allow_path && w[0] == '/';
+    if (!policy_word_chars(w, body, path) || (!prefix && body == 0)) {
         return ZERR_INVAL;
     }
     p->kind = prefix ? POLICY_PAT_PREFIX : POLICY_PAT_EXACT;
@@ -171,13 +175,13 @@ int policy_parse(const char *text, size_t len, uint8_t effect, struct policy_rul
     if (ws.n < 3) {
         return policy_fail(err, errcap, ZERR_INVAL, "a rule is PRINCIPAL ACTION RESOURCE [if ...]");
     }
-    if (policy_parse_pat(ws.w[0], ws.len[0], true, &out->principal) != 0) {
+    if (policy_parse_pat(ws.w[0], ws.len[0], true, false, &out->principal) != 0) {
         return policy_fail(err, errcap, ZERR_INVAL, "bad principal pattern");
     }
-    if (policy_parse_pat(ws.w[1], ws.len[1], false, &out->action) != 0) {
+    if (policy_parse_pat(ws.w[1], ws.len[1], false, false, &out->action) != 0) {
         return policy_fail(err, errcap, ZERR_INVAL, "bad action pattern");
     }
-    if (policy_parse_pat(ws.w[2], ws.len[2], true, &out->resource) != 0) {
+    if (policy_parse_pat(ws.w[2], ws.len[2], true, true, &out->resource) != 0) {
         return policy_fail(err, errcap, ZERR_INVAL, "bad resource pattern");
     }
     if (ws.n > 3) {

@@ -33,8 +33,8 @@ enum policy_effect { POLICY_DENY = 0, POLICY_ALLOW = 1 };
 
 enum policy_pat_kind {
     POLICY_PAT_ANY = 0,    /* "*" */
-    POLICY_PAT_EXACT = 1,  /* "alice", "id.create" */
-    POLICY_PAT_PREFIX = 2, /* "svc-*", "id.*" */
+    POLICY_PAT_EXACT = 1,  /* "alice", "id.create", "/etc/motd" (resources) */
+    POLICY_PAT_PREFIX = 2, /* "svc-*", "id.*", "/home/alice/" then "*" (resources) */
     POLICY_PAT_KIND = 3,   /* "kind:user" (principals only) */
 };
 

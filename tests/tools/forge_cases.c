@@ -251,6 +251,11 @@ ONE(c_lockout_remove, fg_remove(FG_NODE, 1), 0)
 ONE(c_lockout_deny, fg_add(FG_NODE, POLICY_DENY, "root * *"), 0)
 ONE(c_lockout_deny_remove, fg_add(FG_NODE, POLICY_DENY, "* policy.remove policy"), 0)
 ONE(c_lockout_control, fg_add(FG_NODE, POLICY_DENY, "root note *"), 0)
+/* a resource starting with "/" is a path pattern: upper case and "/" allowed there alone */
+ONE(c_rule_path, fg_add(FG_NODE, POLICY_ALLOW, "kind:user fs.write /home/Alice/*"), 0)
+ONE(c_rule_path_bad_byte, fg_add(FG_NODE, POLICY_ALLOW, "kind:user fs.write /home/a+b/*"), 0)
+ONE(c_rule_upper_not_path, fg_add(FG_NODE, POLICY_ALLOW, "kind:user fs.write Home"), 0)
+ONE(c_rule_path_principal, fg_add(FG_NODE, POLICY_ALLOW, "/home fs.write *"), 0)
 
 /* ---- proposer signatures and proposal numbers ---- */
 
@@ -917,6 +922,7 @@ const struct fg_case fg_cases[] = {
     {"revoke-user", "accept", B, c_revoke_user_control, NULL},
     {"remove-a-rule", "accept", B, c_remove_control, NULL},
     {"deny-that-keeps-admin", "accept", B, c_lockout_control, NULL},
+    {"rule-path-resource", "accept", B, c_rule_path, NULL},
     {"signed-with-new-key", "accept", B, c_signed_new_key, NULL},
     {"number-across-rotation", "accept", B, c_number_across_rotation, NULL},
     {"revoke-with-issued", "accept", B, c_revoked_with_issuer, NULL},
@@ -949,6 +955,9 @@ const struct fg_case fg_cases[] = {
     {"rule-bad-kind", "reject", B, c_rule_bad_kind, NULL},
     {"rule-not-normal-form", "reject", B, c_rule_not_normal, NULL},
     {"rule-effect-2", "reject", B, c_rule_effect_2, NULL},
+    {"rule-path-bad-byte", "reject", B, c_rule_path_bad_byte, NULL},
+    {"rule-upper-case-not-path", "reject", B, c_rule_upper_not_path, NULL},
+    {"rule-path-as-principal", "reject", B, c_rule_path_principal, NULL},
     {"remove-missing-rule", "reject", B, c_remove_missing, NULL},
     {"lockout-remove-rule-1", "reject", B, c_lockout_remove, NULL},
     {"lockout-deny-node", "reject", B, c_lockout_deny, NULL},

@@ -877,6 +877,7 @@ function merkleNode(left, right) {
 
 const NAME_RE = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 const WORD_RE = /^[a-z0-9._-]*$/;
+const PATH_WORD_RE = /^[A-Za-z0-9._/-]*$/;
 const KINDS = ['node', 'service', 'user', 'agent'];
 const ATTRS = ['proposer.kind', 'proposer.parent', 'resource', 'resource.kind',
                'resource.parent', 'resource.under'];
@@ -888,8 +889,9 @@ const PATTERN_MAX = 32;
 // (services/policy/policy.c, policy_parse_pat, read for this alone): a word
 // of at most 32 bytes *including* the "*"; an exact pattern is any non-empty
 // run of [a-z0-9._-] (not only a name, and for actions not only a known
-// action name); "kind:K" only for principals and resources.
-function parsePattern(word, allowKind) {
+// action name); "kind:K" only for principals and resources; a resource
+// pattern starting with "/" (allowPath) is a path pattern over [A-Za-z0-9._/-].
+function parsePattern(word, allowKind, allowPath = false) {
     if (Buffer.byteLength(word) > PATTERN_MAX) throw new Error(`pattern "${word}" too long`);
     if (word === '*') return {prefix: ''};
     if (allowKind && word.startsWith('kind:') && word.length > 5) {
@@ -898,7 +900,8 @@ function parsePattern(word, allowKind) {
     }
     const isPrefix = word.endsWith('*');
     const body = isPrefix ? word.slice(0, -1) : word;
-    if (!WORD_RE.test(body) || body === '') throw new Error(`bad pattern "${word}"`);
+    const re = allowPath && word.startsWith('/') ? PATH_WORD_RE : WORD_RE;
+    if (!re.test(body) || body === '') throw new Error(`bad pattern "${word}"`);
     return isPrefix ? {prefix: body} : {exact: body};
 }
 
@@ -919,7 +922,7 @@ function parseRule(textValue) {
     if (words.join(' ') !== textValue) throw new Error('rule not in normal form');
     if (words.length < 3) throw new Error('rule too short');
     const rule = {principal: parsePattern(words[0], true), action: parsePattern(words[1], false),
-                  resource: parsePattern(words[2], true), conds: []};
+                  resource: parsePattern(words[2], true, true), conds: []};
     if (words.length === 3) return rule;
     if (words[3] !== 'if') throw new Error('expected "if"');
     for (let i = 4;; i += 4) {

@@ -137,10 +137,44 @@ static void test_eval(void)
     ok(!d.allow, "policy_resource_under_itself_excluded_by_second_condition");
 }
 
+/* policy_parse refuses text as a bad rule. */
+static void refuses(const char *text, const char *name)
+{
+    struct policy_rule r;
+    char err[96];
+
+    is_int(policy_parse(text, strlen(text), POLICY_ALLOW, &r, err, sizeof(err)), ZERR_INVAL, name);
+}
+
+/* A resource pattern starting with "/" names filesystem paths. */
+static void test_paths(void)
+{
+    struct policy_decision d;
+
+    policy_set_init(&set);
+    is_int(add("kind:user fs.write /home/alice/*", POLICY_ALLOW), 1, "policy_path_prefix_parses");
+    is_int(add("alice fs.write /etc/Motd.txt", POLICY_ALLOW), 2, "policy_path_exact_parses");
+    d = decide("alice", ID_KIND_USER, "root", "fs.write", "/home/alice/notes/a", 0, "");
+    ok(d.allow && d.rule == 1, "policy_path_prefix_matches_deeper_paths");
+    d = decide("alice", ID_KIND_USER, "root", "fs.write", "/home/alicex", 0, "");
+    ok(!d.allow, "policy_path_prefix_is_bytewise_and_needs_its_slash");
+    d = decide("alice", ID_KIND_USER, "root", "fs.write", "/etc/Motd.txt", 0, "");
+    ok(d.allow && d.rule == 2, "policy_path_exact_matches_upper_case");
+    d = decide("alice", ID_KIND_USER, "root", "fs.write", "/etc/Motd.txt2", 0, "");
+    ok(!d.allow, "policy_path_exact_does_not_match_longer_path");
+    refuses("alice fs.write Home", "policy_upper_case_only_in_paths");
+    refuses("/alice fs.write *", "policy_path_pattern_not_a_principal");
+    refuses("alice /fs *", "policy_path_pattern_not_an_action");
+    refuses("alice fs.write /a$b", "policy_path_pattern_rejects_other_bytes");
+    refuses("alice fs.write /0123456789/0123456789/0123456789/*",
+            "policy_path_pattern_at_most_32_bytes");
+}
+
 int main(void)
 {
     tap_no_plan();
     test_parse();
     test_eval();
+    test_paths();
     return tap_done();
 }
