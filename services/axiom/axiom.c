@@ -483,6 +483,34 @@ static int ax_format_slot(const uint8_t root[KEYS_SECRET_LEN], const uint8_t nod
     return keyslot_seal(root, node_pub, pass, pass_len, kdf != NULL ? kdf : &defaults, blk);
 }
 
+/* Writes the genesis entry, then the key slot, then the superblock that
+ * makes the disk a Zero OS disk; blk is scratch the caller wipes. */
+static int ax_format_write(struct axiom *ax, struct keys *k, const char *node_name,
+                           const uint8_t root_secret[KEYS_SECRET_LEN], const void *pass,
+                           size_t pass_len, const struct keyslot_kdf *kdf, uint8_t blk[AX_BLOCK])
+{
+    int err = ax_alloc(ax);
+    if (err != 0) {
+        return err;
+    }
+    ax_state_init(ax->st);
+    ax_merkle_init(&ax->tree);
+    err = ax_format_genesis(ax, k, node_name);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_format_slot(root_secret, ax->lay.node_pub, pass, pass_len, kdf, blk);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_write_durably(ax->dev, ax->lay.keyslot_off, blk, AX_BLOCK);
+    if (err != 0) {
+        return err;
+    }
+    ax_super_encode(&ax->lay, blk);
+    return ax_write_durably(ax->dev, 0, blk, AX_BLOCK);
+}
+
 int ax_format_sealed(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
                      const uint8_t disk_id[16], const char *node_name, const void *pass,
                      size_t pass_len, const struct keyslot_kdf *kdf)
@@ -505,20 +533,7 @@ int ax_format_sealed(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN]
     keys_init(&k, root_secret);
     err = keys_public(&k, node_name, 0, ax.lay.node_pub);
     if (err == 0) {
-        err = ax_alloc(&ax);
-    }
-    if (err == 0) {
-        ax_state_init(ax.st);
-        ax_merkle_init(&ax.tree);
-        err = ax_format_genesis(&ax, &k, node_name);
-    }
-    err = err != 0 ? err : ax_format_slot(root_secret, ax.lay.node_pub, pass, pass_len, kdf, blk);
-    if (err == 0) {
-        err = ax_write_durably(dev, ax.lay.keyslot_off, blk, AX_BLOCK);
-    }
-    if (err == 0) {
-        ax_super_encode(&ax.lay, blk);
-        err = ax_write_durably(dev, 0, blk, AX_BLOCK);
+        err = ax_format_write(&ax, &k, node_name, root_secret, pass, pass_len, kdf, blk);
     }
     memset(blk, 0, sizeof(blk));
     keys_wipe(&k);

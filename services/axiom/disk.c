@@ -184,7 +184,11 @@ int ax_write_keyslot(struct blk *dev, const struct ax_layout *lay, const uint8_t
     memset(blk, 0, sizeof(blk));
     memcpy(blk, slot, KEYSLOT_LEN);
     err = blk_write(dev, lay->keyslot_off, blk, AX_BLOCK);
-    err = err != 0 ? err : blk_flush(dev);
+    if (err != 0) {
+        goto wipe_block;
+    }
+    err = blk_flush(dev);
+wipe_block:
     secure_zero(blk, sizeof(blk));
     return err;
 }

@@ -199,14 +199,52 @@ static int ax_get_name_field(cbor_dec *d, uint64_t key, char *out)
 {
     int err = ax_get_key(d, key);
 
-    return err != 0 ? err : ax_get_str(d, out, ID_NAME_MAX + 1);
+    if (err != 0) {
+        return err;
+    }
+    return ax_get_str(d, out, ID_NAME_MAX + 1);
 }
 
 static int ax_get_pub_field(cbor_dec *d, uint64_t key, uint8_t *out)
 {
+    return ax_get_fixed_field(d, key, out, ID_PUB_LEN);
+}
+
+static int ax_get_uint_field(cbor_dec *d, uint64_t key, uint64_t *out)
+{
     int err = ax_get_key(d, key);
 
-    return err != 0 ? err : ax_get_fixed(d, out, ID_PUB_LEN);
+    if (err != 0) {
+        return err;
+    }
+    return cbor_get_uint(d, out);
+}
+
+static int ax_get_u32_field(cbor_dec *d, uint64_t key, uint32_t *out, uint32_t max)
+{
+    int err = ax_get_key(d, key);
+
+    if (err != 0) {
+        return err;
+    }
+    return ax_get_u32(d, out, max);
+}
+
+/* Reads key, then the name of an action kind into *kind (never 0). */
+static int ax_get_kind_field(cbor_dec *d, uint64_t key, uint8_t *kind)
+{
+    char name[16];
+    int err = ax_get_key(d, key);
+
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_str(d, name, sizeof(name));
+    if (err != 0) {
+        return err;
+    }
+    *kind = ax_kind_parse(name, strlen(name));
+    return *kind == 0 ? ZERR_CORRUPT : 0;
 }
 
 /* The optional last payload key of id.create and id.rotate: present only
@@ -224,48 +262,114 @@ static int ax_get_external(cbor_dec *d, uint64_t key, bool present, struct ax_ac
     return err;
 }
 
+/* genesis and id.rotate: {0: name, 1: public key, (2: true)} */
+static int ax_decode_id_key(cbor_dec *d, struct ax_action *a, bool ext)
+{
+    a->id_kind = a->kind == AX_GENESIS ? ID_KIND_NODE : ID_KIND_NONE;
+    int err = ax_get_name_field(d, 0, a->name);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_pub_field(d, 1, a->pub);
+    if (err != 0) {
+        return err;
+    }
+    return ax_get_external(d, 2, ext, a);
+}
+
+/* id.create: {0: name, 1: identity kind, 2: public key, (3: true)} */
+static int ax_decode_id_create(cbor_dec *d, struct ax_action *a, bool ext)
+{
+    uint32_t v = 0;
+    int err = ax_get_name_field(d, 0, a->name);
+
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_u32_field(d, 1, &v, ID_KIND_COUNT - 1);
+    if (err != 0) {
+        return err;
+    }
+    a->id_kind = (uint8_t)v;
+    err = ax_get_pub_field(d, 2, a->pub);
+    if (err != 0) {
+        return err;
+    }
+    return ax_get_external(d, 3, ext, a);
+}
+
+/* policy.add: {0: effect, 1: rule text} */
+static int ax_decode_policy_add(cbor_dec *d, struct ax_action *a)
+{
+    uint32_t v = 0;
+    int err = ax_get_u32_field(d, 0, &v, POLICY_ALLOW);
+
+    if (err != 0) {
+        return err;
+    }
+    a->effect = (uint8_t)v;
+    err = ax_get_key(d, 1);
+    if (err != 0) {
+        return err;
+    }
+    return ax_get_str(d, a->rule, sizeof(a->rule));
+}
+
+/* note and the other data-carrying kinds: {0: bytes} */
+static int ax_decode_data(cbor_dec *d, struct ax_action *a)
+{
+    int err = ax_get_key(d, 0);
+
+    if (err != 0) {
+        return err;
+    }
+    err = cbor_get_bytes(d, &a->data, &a->data_len);
+    if (err != 0) {
+        return err;
+    }
+    return a->data_len > AX_NOTE_MAX ? ZERR_CORRUPT : 0;
+}
+
 static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 {
     uint64_t n = 0;
-    uint32_t v = 0;
     const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1};
     int err = cbor_get_map(d, &n);
+
+    if (err != 0) {
+        return err;
+    }
     /* id.create and id.rotate may carry one more key: the external flag. */
     bool ext = (a->kind == AX_ID_CREATE || a->kind == AX_ID_ROTATE) && n == want[a->kind] + 1u;
-
-    if (err != 0 || (n != want[a->kind] && !ext)) {
-        return err != 0 ? err : ZERR_CORRUPT;
+    if (n != want[a->kind] && !ext) {
+        return ZERR_CORRUPT;
     }
     switch (a->kind) {
     case AX_GENESIS:
     case AX_ID_ROTATE:
-        a->id_kind = a->kind == AX_GENESIS ? ID_KIND_NODE : ID_KIND_NONE;
-        err = ax_get_name_field(d, 0, a->name);
-        err = err != 0 ? err : ax_get_pub_field(d, 1, a->pub);
-        return err != 0 ? err : ax_get_external(d, 2, ext, a);
+        return ax_decode_id_key(d, a, ext);
     case AX_ID_CREATE:
-        err = ax_get_name_field(d, 0, a->name);
-        err = err != 0 ? err : ax_get_key(d, 1);
-        err = err != 0 ? err : ax_get_u32(d, &v, ID_KIND_COUNT - 1);
-        a->id_kind = (uint8_t)v;
-        err = err != 0 ? err : ax_get_pub_field(d, 2, a->pub);
-        return err != 0 ? err : ax_get_external(d, 3, ext, a);
+        return ax_decode_id_create(d, a, ext);
     case AX_ID_REVOKE:
         return ax_get_name_field(d, 0, a->name);
     case AX_POLICY_ADD:
-        err = ax_get_key(d, 0);
-        err = err != 0 ? err : ax_get_u32(d, &v, POLICY_ALLOW);
-        a->effect = (uint8_t)v;
-        err = err != 0 ? err : ax_get_key(d, 1);
-        return err != 0 ? err : ax_get_str(d, a->rule, sizeof(a->rule));
+        return ax_decode_policy_add(d, a);
     case AX_POLICY_REMOVE:
-        err = ax_get_key(d, 0);
-        return err != 0 ? err : ax_get_u32(d, &a->rule_id, UINT32_MAX);
+        return ax_get_u32_field(d, 0, &a->rule_id, UINT32_MAX);
     default:
-        err = ax_get_key(d, 0);
-        err = err != 0 ? err : cbor_get_bytes(d, &a->data, &a->data_len);
-        return err != 0 ? err : (a->data_len > AX_NOTE_MAX ? ZERR_CORRUPT : 0);
+        return ax_decode_data(d, a);
     }
+}
+
+/* Reads key, then the action's payload map. */
+static int ax_get_payload_field(cbor_dec *d, uint64_t key, struct ax_action *a)
+{
+    int err = ax_get_key(d, key);
+
+    if (err != 0) {
+        return err;
+    }
+    return ax_decode_payload(d, a);
 }
 
 static int ax_decode_head(cbor_dec *d, struct ax_entry *out, uint64_t *nkeys)
@@ -276,8 +380,7 @@ static int ax_decode_head(cbor_dec *d, struct ax_entry *out, uint64_t *nkeys)
     if (err != 0) {
         return err;
     }
-    err = ax_get_key(d, 0);
-    err = err != 0 ? err : ax_get_u32(d, &version, AX_ENTRY_VERSION);
+    err = ax_get_u32_field(d, 0, &version, AX_ENTRY_VERSION);
     if (err != 0) {
         return err;
     }
@@ -288,11 +391,15 @@ static int ax_decode_head(cbor_dec *d, struct ax_entry *out, uint64_t *nkeys)
         return ZERR_CORRUPT;
     }
     out->a.format = (uint8_t)version;
-    err = err != 0 ? err : ax_get_key(d, 1);
-    err = err != 0 ? err : cbor_get_uint(d, &out->seq);
-    err = err != 0 ? err : ax_get_key(d, 2);
-    err = err != 0 ? err : ax_get_fixed(d, out->prev, AX_HASH_LEN);
-    return err != 0 ? err : ax_get_name_field(d, 3, out->a.proposer);
+    err = ax_get_uint_field(d, 1, &out->seq);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_fixed_field(d, 2, out->prev, AX_HASH_LEN);
+    if (err != 0) {
+        return err;
+    }
+    return ax_get_name_field(d, 3, out->a.proposer);
 }
 
 static int ax_decode_decision(cbor_dec *d, struct policy_decision *dec)
@@ -301,21 +408,74 @@ static int ax_decode_decision(cbor_dec *d, struct policy_decision *dec)
     bool allow = false;
     int err = ax_get_key(d, 6);
 
-    err = err != 0 ? err : cbor_get_array(d, &n);
-    if (err == 0 && n != 2) {
+    if (err != 0) {
+        return err;
+    }
+    err = cbor_get_array(d, &n);
+    if (err != 0) {
+        return err;
+    }
+    if (n != 2) {
         return ZERR_CORRUPT;
     }
-    err = err != 0 ? err : cbor_get_bool(d, &allow);
-    err = err != 0 ? err : ax_get_u32(d, &dec->rule, UINT32_MAX);
+    err = cbor_get_bool(d, &allow);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_u32(d, &dec->rule, UINT32_MAX);
     dec->allow = allow ? 1 : 0;
     return err;
+}
+
+/* The optional last keys of an entry: 8, the signature; 9, the proposal number. */
+static int ax_decode_signature(cbor_dec *d, struct ax_action *a, uint64_t nkeys)
+{
+    int err;
+
+    if (nkeys >= 9) {
+        a->has_sig = true;
+        err = ax_get_fixed_field(d, 8, a->sig, AX_SIG_LEN);
+        if (err != 0) {
+            return err;
+        }
+    }
+    if (nkeys == 10) {
+        a->has_nonce = true;
+        err = ax_get_uint_field(d, 9, &a->nonce);
+        if (err != 0) {
+            return err;
+        }
+        return a->nonce == 0 ? ZERR_CORRUPT : 0;
+    }
+    return 0;
+}
+
+/* The keys after the head: 4 kind, 5 payload, 6 decision, 7 state root. */
+static int ax_decode_body(cbor_dec *d, struct ax_entry *out)
+{
+    int err = ax_get_kind_field(d, 4, &out->a.kind);
+
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_payload_field(d, 5, &out->a);
+    if (err != 0) {
+        return err;
+    }
+    if (out->a.external && out->a.format < 2) {
+        return ZERR_CORRUPT; /* external keys exist from entry format 2 on */
+    }
+    err = ax_decode_decision(d, &out->dec);
+    if (err != 0) {
+        return err;
+    }
+    return ax_get_fixed_field(d, 7, out->state_root, AX_HASH_LEN);
 }
 
 int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out)
 {
     cbor_dec d;
     uint64_t nkeys = 0;
-    char kind[16];
     int err = cbor_validate(buf, len, 4);
 
     if (err != 0) {
@@ -324,35 +484,18 @@ int ax_entry_decode(const uint8_t *buf, size_t len, struct ax_entry *out)
     memset(out, 0, sizeof(*out));
     cbor_dec_init(&d, buf, len);
     err = ax_decode_head(&d, out, &nkeys);
-    err = err != 0 ? err : ax_get_key(&d, 4);
-    err = err != 0 ? err : ax_get_str(&d, kind, sizeof(kind));
     if (err != 0) {
         return err;
     }
-    out->a.kind = ax_kind_parse(kind, strlen(kind));
-    if (out->a.kind == 0) {
-        return ZERR_CORRUPT;
+    err = ax_decode_body(&d, out);
+    if (err != 0) {
+        return err;
     }
-    err = ax_get_key(&d, 5);
-    err = err != 0 ? err : ax_decode_payload(&d, &out->a);
-    if (err == 0 && out->a.external && out->a.format < 2) {
-        return ZERR_CORRUPT; /* external keys exist from entry format 2 on */
+    err = ax_decode_signature(&d, &out->a, nkeys);
+    if (err != 0) {
+        return err;
     }
-    err = err != 0 ? err : ax_decode_decision(&d, &out->dec);
-    err = err != 0 ? err : ax_get_key(&d, 7);
-    err = err != 0 ? err : ax_get_fixed(&d, out->state_root, AX_HASH_LEN);
-    if (err == 0 && nkeys >= 9) {
-        out->a.has_sig = true;
-        err = ax_get_key(&d, 8);
-        err = err != 0 ? err : ax_get_fixed(&d, out->a.sig, AX_SIG_LEN);
-    }
-    if (err == 0 && nkeys == 10) {
-        out->a.has_nonce = true;
-        err = ax_get_key(&d, 9);
-        err = err != 0 ? err : cbor_get_uint(&d, &out->a.nonce);
-        err = err != 0 ? err : (out->a.nonce == 0 ? ZERR_CORRUPT : 0);
-    }
-    return err != 0 ? err : cbor_dec_finish(&d);
+    return cbor_dec_finish(&d);
 }
 
 int ax_proposal_message(const struct ax_action *a, uint8_t *buf, size_t cap, size_t *len)
@@ -407,12 +550,40 @@ int ax_proposal_encode(const struct ax_action *a, uint8_t *buf, size_t cap, size
     return cbor_enc_finish(&e, len);
 }
 
+/* A proposal's keys 0 to 2: the format, the proposer and the kind. */
+static int ax_decode_proposal_head(cbor_dec *d, struct ax_action *a)
+{
+    uint64_t n = 0;
+    uint32_t version = 0;
+    int err = cbor_get_map(d, &n);
+
+    if (err != 0) {
+        return err;
+    }
+    if (n != 6) {
+        return ZERR_CORRUPT;
+    }
+    err = ax_get_u32_field(d, 0, &version, AX_PROPOSAL_FORMAT);
+    if (err != 0) {
+        return err;
+    }
+    if (version != AX_PROPOSAL_FORMAT) {
+        return ZERR_CORRUPT;
+    }
+    err = ax_get_name_field(d, 1, a->proposer);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_kind_field(d, 2, &a->kind);
+    if (err != 0) {
+        return err;
+    }
+    return a->kind == AX_GENESIS ? ZERR_CORRUPT : 0;
+}
+
 int ax_proposal_decode(const uint8_t *buf, size_t len, struct ax_action *a)
 {
     cbor_dec d;
-    uint64_t n = 0;
-    uint32_t version = 0;
-    char kind[16];
     int err = len > AX_PROPOSAL_MAX ? ZERR_LIMIT : cbor_validate(buf, len, 4);
 
     if (err != 0) {
@@ -420,31 +591,28 @@ int ax_proposal_decode(const uint8_t *buf, size_t len, struct ax_action *a)
     }
     memset(a, 0, sizeof(*a));
     cbor_dec_init(&d, buf, len);
-    err = cbor_get_map(&d, &n);
-    err = err != 0 ? err : (n != 6 ? ZERR_CORRUPT : 0);
-    err = err != 0 ? err : ax_get_key(&d, 0);
-    err = err != 0 ? err : ax_get_u32(&d, &version, AX_PROPOSAL_FORMAT);
-    err = err != 0 ? err : (version != AX_PROPOSAL_FORMAT ? ZERR_CORRUPT : 0);
-    err = err != 0 ? err : ax_get_name_field(&d, 1, a->proposer);
-    err = err != 0 ? err : ax_get_key(&d, 2);
-    err = err != 0 ? err : ax_get_str(&d, kind, sizeof(kind));
+    err = ax_decode_proposal_head(&d, a);
     if (err != 0) {
         return err;
     }
-    a->kind = ax_kind_parse(kind, strlen(kind));
-    if (a->kind == 0 || a->kind == AX_GENESIS) {
-        return ZERR_CORRUPT;
-    }
-    err = ax_get_key(&d, 3);
-    err = err != 0 ? err : ax_decode_payload(&d, a);
-    err = err != 0 ? err : ax_get_key(&d, 4);
-    err = err != 0 ? err : cbor_get_uint(&d, &a->nonce);
-    err = err != 0 ? err : (a->nonce == 0 ? ZERR_CORRUPT : 0);
-    err = err != 0 ? err : ax_get_key(&d, 5);
-    err = err != 0 ? err : ax_get_fixed(&d, a->sig, AX_SIG_LEN);
     a->has_sig = true;
     a->has_nonce = true;
-    return err != 0 ? err : cbor_dec_finish(&d);
+    err = ax_get_payload_field(&d, 3, a);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_get_uint_field(&d, 4, &a->nonce);
+    if (err != 0) {
+        return err;
+    }
+    if (a->nonce == 0) {
+        return ZERR_CORRUPT;
+    }
+    err = ax_get_fixed_field(&d, 5, a->sig, AX_SIG_LEN);
+    if (err != 0) {
+        return err;
+    }
+    return cbor_dec_finish(&d);
 }
 
 /* ---- checkpoints ---- */
@@ -495,11 +663,29 @@ int ax_checkpoint_message(const struct ax_checkpoint *c, uint8_t *buf, size_t ca
     return err;
 }
 
+/* A checkpoint's map of 7 keys and its key 0, the version. */
+static int ax_decode_checkpoint_head(cbor_dec *d)
+{
+    uint64_t n = 0;
+    uint32_t version = 0;
+    int err = cbor_get_map(d, &n);
+
+    if (err != 0) {
+        return err;
+    }
+    if (n != 7) {
+        return ZERR_CORRUPT;
+    }
+    err = ax_get_u32_field(d, 0, &version, AX_VERSION);
+    if (err != 0) {
+        return err;
+    }
+    return version != AX_VERSION ? ZERR_CORRUPT : 0;
+}
+
 int ax_checkpoint_decode(const uint8_t *buf, size_t len, struct ax_checkpoint *out)
 {
     cbor_dec d;
-    uint64_t n = 0;
-    uint32_t version = 0;
     int err = cbor_validate(buf, len, 1);
 
     if (err != 0) {
@@ -507,26 +693,31 @@ int ax_checkpoint_decode(const uint8_t *buf, size_t len, struct ax_checkpoint *o
     }
     memset(out, 0, sizeof(*out));
     cbor_dec_init(&d, buf, len);
-    err = cbor_get_map(&d, &n);
-    if (err == 0 && n != 7) {
-        return ZERR_CORRUPT;
+    err = ax_decode_checkpoint_head(&d);
+    if (err != 0) {
+        return err;
     }
-    err = err != 0 ? err : ax_get_key(&d, 0);
-    err = err != 0 ? err : ax_get_u32(&d, &version, AX_VERSION);
-    if (err == 0 && version != AX_VERSION) {
-        return ZERR_CORRUPT;
+    err = ax_get_uint_field(&d, 1, &out->batch);
+    if (err != 0) {
+        return err;
     }
-    err = err != 0 ? err : ax_get_key(&d, 1);
-    err = err != 0 ? err : cbor_get_uint(&d, &out->batch);
-    err = err != 0 ? err : ax_get_key(&d, 2);
-    err = err != 0 ? err : cbor_get_uint(&d, &out->size);
-    err = err != 0 ? err : ax_get_key(&d, 3);
-    err = err != 0 ? err : ax_get_fixed(&d, out->head, AX_HASH_LEN);
-    err = err != 0 ? err : ax_get_key(&d, 4);
-    err = err != 0 ? err : ax_get_fixed(&d, out->state_root, AX_HASH_LEN);
-    err = err != 0 ? err : ax_get_key(&d, 5);
-    err = err != 0 ? err : ax_get_fixed(&d, out->tree_root, AX_HASH_LEN);
-    err = err != 0 ? err : ax_get_key(&d, 6);
-    err = err != 0 ? err : ax_get_fixed(&d, out->sig, AX_SIG_LEN);
-    return err != 0 ? err : cbor_dec_finish(&d);
+    err = ax_get_uint_field(&d, 2, &out->size);
+    if (err != 0) {
+        return err;
+    }
+    /* Keys 3 to 6, in order: fixed-length byte strings. */
+    const struct {
+        uint8_t *out;
+        size_t len;
+    } fixed[] = {{out->head, AX_HASH_LEN},
+                 {out->state_root, AX_HASH_LEN},
+                 {out->tree_root, AX_HASH_LEN},
+                 {out->sig, AX_SIG_LEN}};
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        err = ax_get_fixed_field(&d, 3 + i, fixed[i].out, fixed[i].len);
+        if (err != 0) {
+            return err;
+        }
+    }
+    return cbor_dec_finish(&d);
 }

@@ -113,10 +113,16 @@ static int mk_path(const uint8_t (*leaves)[AX_HASH_LEN], uint64_t n, uint64_t m,
     k = mk_split(n);
     if (m < k) {
         err = mk_path(leaves, k, m, proof, cap, len);
-        return err != 0 ? err : mk_push(proof, cap, len, leaves + k, n - k);
+        if (err != 0) {
+            return err;
+        }
+        return mk_push(proof, cap, len, leaves + k, n - k);
     }
     err = mk_path(leaves + k, n - k, m - k, proof, cap, len);
-    return err != 0 ? err : mk_push(proof, cap, len, leaves, k);
+    if (err != 0) {
+        return err;
+    }
+    return mk_push(proof, cap, len, leaves, k);
 }
 
 int ax_merkle_inclusion_proof(const uint8_t (*leaves)[AX_HASH_LEN], uint64_t n, uint64_t m,
@@ -178,10 +184,16 @@ static int mk_subproof(const uint8_t (*leaves)[AX_HASH_LEN], uint64_t n, uint64_
     k = mk_split(n);
     if (m <= k) {
         err = mk_subproof(leaves, k, m, whole, proof, cap, len);
-        return err != 0 ? err : mk_push(proof, cap, len, leaves + k, n - k);
+        if (err != 0) {
+            return err;
+        }
+        return mk_push(proof, cap, len, leaves + k, n - k);
     }
     err = mk_subproof(leaves + k, n - k, m - k, false, proof, cap, len);
-    return err != 0 ? err : mk_push(proof, cap, len, leaves, k);
+    if (err != 0) {
+        return err;
+    }
+    return mk_push(proof, cap, len, leaves, k);
 }
 
 int ax_merkle_consistency_proof(const uint8_t (*leaves)[AX_HASH_LEN], uint64_t m, uint64_t n,

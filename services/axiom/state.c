@@ -450,9 +450,18 @@ int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct 
         return ZERR_PERM;
     }
     err = ax_decide_shape(s, a, why, whycap);
-    err = err != 0 ? err : ax_check_external(s, a, why, whycap);
-    err = err != 0 ? err : ax_check_sig(a, p, why, whycap);
-    return err != 0 ? err : ax_decide_policy(s, a, p, d, why, whycap);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_check_external(s, a, why, whycap);
+    if (err != 0) {
+        return err;
+    }
+    err = ax_check_sig(a, p, why, whycap);
+    if (err != 0) {
+        return err;
+    }
+    return ax_decide_policy(s, a, p, d, why, whycap);
 }
 
 /* Adds a rule that the decision already checked: it parses and fits the set. */

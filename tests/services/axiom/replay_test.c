@@ -103,7 +103,10 @@ static int submit(struct ax_action *a, char *why)
 
     why[0] = '\0';
     int err = axiom_propose(&ax, a, &d, &seq, hash, why, 160);
-    return err != 0 ? err : axiom_commit(&ax);
+    if (err != 0) {
+        return err;
+    }
+    return axiom_commit(&ax);
 }
 
 /* A note by alice, signed by her, with proposal number n (0: none). */
