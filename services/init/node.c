@@ -78,7 +78,11 @@ static int node_open_slot(struct node *n, const struct ax_layout *lay, const str
         pass_len = node_ask(u, false, pass);
         err = pass_len < 0 ? (int)pass_len : 0;
     }
-    err = err != 0 ? err : keyslot_open(slot, pass, (size_t)pass_len, root);
+    if (err != 0) {
+        goto wipe_pass;
+    }
+    err = keyslot_open(slot, pass, (size_t)pass_len, root);
+wipe_pass:
     secure_zero(pass, sizeof(pass));
     secure_zero(slot, sizeof(slot));
     if (err == ZERR_PERM) {
@@ -212,7 +216,9 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
     err = ax_read_super(dev, &lay, NULL, why, whycap);
     if (err == ZERR_NOENT) {
         err = node_format(n, node_name, u, root, why, whycap);
-        err = err != 0 ? err : ax_read_super(dev, &lay, NULL, why, whycap);
+        if (err == 0) {
+            err = ax_read_super(dev, &lay, NULL, why, whycap);
+        }
     } else if (err == 0) {
         err = node_open_slot(n, &lay, u, root, why, whycap);
     }

@@ -119,18 +119,26 @@ int keyslot_seal(const uint8_t root[KEYS_SECRET_LEN], const uint8_t node_pub[KEY
     uint8_t s[KEYSLOT_LEN], ad[KEYSLOT_SUM_AT], kek[KS_KEK_LEN];
     header(s, KEYSLOT_PASSPHRASE, node_pub);
     int err = hal_entropy(s + KS_SALT, KS_SALT_LEN);
-    err = err != 0 ? err : hal_entropy(s + KS_NONCE, XCHACHA20POLY1305_NONCE_LEN);
+    if (err != 0) {
+        return err;
+    }
+    err = hal_entropy(s + KS_NONCE, XCHACHA20POLY1305_NONCE_LEN);
+    if (err != 0) {
+        return err;
+    }
     put32(s + KS_T, kdf->t_cost);
     put32(s + KS_M, kdf->m_kib);
     put32(s + KS_P, kdf->lanes);
-    err = err != 0 ? err : derive_kek(s, pass, pass_len, kek);
-    if (err == 0) {
-        sealed_ad(s, ad);
-        xchacha20poly1305_encrypt(s + KS_SECRET, s + KS_TAG, root, KEYS_SECRET_LEN, ad, sizeof(ad),
-                                  s + KS_NONCE, kek);
-        checksum(s);
-        memcpy(slot, s, KEYSLOT_LEN);
+    err = derive_kek(s, pass, pass_len, kek);
+    if (err != 0) {
+        goto wipe_kek;
     }
+    sealed_ad(s, ad);
+    xchacha20poly1305_encrypt(s + KS_SECRET, s + KS_TAG, root, KEYS_SECRET_LEN, ad, sizeof(ad),
+                              s + KS_NONCE, kek);
+    checksum(s);
+    memcpy(slot, s, KEYSLOT_LEN);
+wipe_kek:
     secure_zero(kek, sizeof(kek));
     return err;
 }

@@ -43,8 +43,11 @@ static int kp_forward(void *self, uint64_t badge, struct rt_msg *m)
     const struct keys_req *rq = m->in;
     uint64_t ep;
     int err = kp_endpoint(kp, badge, &ep);
-    if (err != 0 || rq == NULL || m->in_len != sizeof(*rq) || rq->name == NULL) {
-        return err != 0 ? err : ZERR_INVAL;
+    if (err != 0) {
+        return err;
+    }
+    if (rq == NULL || m->in_len != sizeof(*rq) || rq->name == NULL) {
+        return ZERR_INVAL;
     }
     size_t nlen = strnlen(rq->name, KP_NAME_MAX + 1);
     size_t mlen = m->op == KEYS_OP_SIGN ? rq->len : 0;
