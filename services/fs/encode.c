@@ -245,11 +245,17 @@ int fs_decode(struct fs *fs, const uint8_t *p, size_t n)
         return ZERR_FULL;
     }
     err = decode_nodes(fs, p, n, count, &k);
-    err = err != 0 ? err : decode_quotas(fs, p, n, k);
     if (err != 0) {
-        fs->count = 0;
-        fs->nquotas = 0;
+        goto forget_partial;
     }
+    err = decode_quotas(fs, p, n, k);
+    if (err != 0) {
+        goto forget_partial;
+    }
+    return 0;
+forget_partial:
+    fs->count = 0;
+    fs->nquotas = 0;
     return err;
 }
 

@@ -224,12 +224,18 @@ int fs_write(struct fs *fs, const char *path, const char *owner, uint32_t mode, 
     if (err == 0 && old != NULL && old->kind != FS_FILE) {
         err = ZERR_PERM;
     }
-    err = err != 0 ? err : fs_content(fs, old, data, len, append, &p, &total);
-    if (err == 0) {
-        err = fs_quota_check(fs, old != NULL ? old->owner : owner, old != NULL ? old->size : 0,
-                             total);
+    if (err != 0) {
+        return err;
     }
-    err = err != 0 ? err : cas_put(fs->cas, p, total, hash, NULL);
+    err = fs_content(fs, old, data, len, append, &p, &total);
+    if (err != 0) {
+        return err;
+    }
+    err = fs_quota_check(fs, old != NULL ? old->owner : owner, old != NULL ? old->size : 0, total);
+    if (err != 0) {
+        return err;
+    }
+    err = cas_put(fs->cas, p, total, hash, NULL);
     if (err != 0) {
         return err;
     }
@@ -301,7 +307,10 @@ static int fs_rename_check(const struct fs *fs, const char *from, const char *to
     if (err == 0 && fs_below(to, from)) {
         err = ZERR_PERM;
     }
-    err = err != 0 ? err : fs_parent_ok(fs, to);
+    if (err != 0) {
+        return err;
+    }
+    err = fs_parent_ok(fs, to);
     for (uint32_t i = 0; i < fs->count && err == 0; i++) {
         if (fs_below(fs->nodes[i].path, from) &&
             strlen(fs->nodes[i].path) - fl + tl > FS_PATH_MAX) {

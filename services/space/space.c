@@ -87,7 +87,10 @@ int space_format(struct blk *dev, uint64_t base, uint64_t len, space_trace_fn tr
     memset(ring, 0, sizeof(ring));
     uber_encode(ring + SPACE_BLOCK, nblocks * SPACE_BLOCK, 1, 0, 0, none);
     int err = sp_write(dev, trace, ctx, base, ring, sizeof(ring));
-    return err != 0 ? err : sp_flush(dev, trace, ctx);
+    if (err != 0) {
+        return err;
+    }
+    return sp_flush(dev, trace, ctx);
 }
 
 static bool bit(const uint8_t *m, uint64_t i)

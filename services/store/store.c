@@ -76,7 +76,10 @@ int store_open(struct store *st, struct blk *dev, uint64_t base, uint64_t len,
     if (err == 0) {
         err = space_read_root(&st->sp, mem->root, mem->root_cap, &n);
     }
-    return err != 0 ? err : store_load(st, n, app, app_len);
+    if (err != 0) {
+        return err;
+    }
+    return store_load(st, n, app, app_len);
 }
 
 int store_commit(struct store *st, const uint8_t *app, size_t app_len)
@@ -92,5 +95,8 @@ int store_commit(struct store *st, const uint8_t *app, size_t app_len)
     le64_put(r + 8, app_len);
     int err = cas_index_encode(&st->cas, r + STORE_ROOT_HEADER + app_len,
                                st->mem.root_cap - STORE_ROOT_HEADER - app_len, &n);
-    return err != 0 ? err : space_commit(&st->sp, r, STORE_ROOT_HEADER + app_len + n);
+    if (err != 0) {
+        return err;
+    }
+    return space_commit(&st->sp, r, STORE_ROOT_HEADER + app_len + n);
 }

@@ -137,7 +137,9 @@ static void test_faults(void)
             uint64_t x;
             blk_set_fault(&dev, at, (uint8_t)mode);
             int err = space_put(&sp, data, sizeof(data), &x);
-            err = err != 0 ? err : space_commit(&sp, "new-root", 8);
+            if (err == 0) {
+                err = space_commit(&sp, "new-root", 8);
+            }
             memcpy(disk, durable, DISK);
             if (remount() != 0 || space_read_root(&sp, root, sizeof(root), &n) != 0 || n != 8) {
                 bad++;

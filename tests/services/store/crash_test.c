@@ -114,7 +114,9 @@ static int commit(int gc_first)
     if (!gc_first) {
         collect(ns);
     }
-    err = err != 0 ? err : store_commit(&st, ns, n);
+    if (err == 0) {
+        err = store_commit(&st, ns, n);
+    }
     states[nstates] = cur;
     ack[nstates++] = nops;
     return err;
