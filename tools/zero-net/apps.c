@@ -250,7 +250,10 @@ static int fetch_take(const char *p, size_t len)
             C.in_body = true;
             size_t body = C.hdr_len - i - 1;
             int err = fetch_take(C.hdr + i + 1, body);
-            return err != 0 ? err : fetch_take(p + take, len - take);
+            if (err != 0) {
+                return err;
+            }
+            return fetch_take(p + take, len - take);
         }
     }
     return C.hdr_len == sizeof(C.hdr) ? ZERR_CORRUPT : 0;

@@ -87,7 +87,9 @@ static int export_receipt(struct blk *dev, const char *path, uint64_t seq, const
     memcpy(rc.node_pub, r.last_cp_key, ID_PUB_LEN);
     err = ax_merkle_inclusion_proof((const uint8_t(*)[AX_HASH_LEN])l.leaf, l.n, seq, rc.proof, 64,
                                     &rc.proof_len);
-    err = err != 0 ? err : ax_receipt_encode(&rc, buf, sizeof(buf), &len);
+    if (err == 0) {
+        err = ax_receipt_encode(&rc, buf, sizeof(buf), &len);
+    }
     free(l.leaf);
     FILE *f = err == 0 ? fopen(out, "wb") : NULL;
     if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {

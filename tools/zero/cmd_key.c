@@ -91,15 +91,50 @@ static bool parse_kdf(const char *s, struct keyslot_kdf *kdf)
     return true;
 }
 
+/* Seals the plain slot's root secret under pass into dev, then reads the
+ * new slot back and opens it, to be sure it gives the same secret. */
+static int seal_checked(struct blk *dev, const struct ax_layout *lay, uint8_t slot[KEYSLOT_LEN],
+                        const char *pass, size_t len, const struct keyslot_kdf *kdf)
+{
+    uint8_t root[KEYS_SECRET_LEN], back[KEYS_SECRET_LEN];
+    int err = keyslot_open(slot, NULL, 0, root);
+
+    if (err != 0) {
+        goto wipe_secrets;
+    }
+    err = keyslot_seal(root, lay->node_pub, pass, len, kdf, slot);
+    if (err != 0) {
+        goto wipe_secrets;
+    }
+    err = ax_write_keyslot(dev, lay, slot);
+    if (err != 0) {
+        goto wipe_secrets;
+    }
+    err = ax_read_keyslot(dev, lay, slot);
+    if (err != 0) {
+        goto wipe_secrets;
+    }
+    err = keyslot_open(slot, pass, len, back);
+    if (err == 0 && !ct_equal(root, back, sizeof(root))) {
+        err = ZERR_CORRUPT;
+    }
+wipe_secrets:
+    secure_zero(root, sizeof(root));
+    secure_zero(back, sizeof(back));
+    return err;
+}
+
 /* Seals the plain slot of dev; the passphrase comes from pass_fd or the
  * terminal.  Reads the new slot back and opens it before reporting. */
 static int seal_slot(struct blk *dev, const char *path, int pass_fd, const struct keyslot_kdf *kdf)
 {
     struct ax_layout lay;
-    uint8_t slot[KEYSLOT_LEN], root[KEYS_SECRET_LEN], back[KEYS_SECRET_LEN];
+    uint8_t slot[KEYSLOT_LEN];
     char why[160] = "", pass[KEYSLOT_PASS_MAX];
     int err = ax_read_super(dev, &lay, NULL, why, sizeof(why));
-    err = err != 0 ? err : ax_read_keyslot(dev, &lay, slot);
+    if (err == 0) {
+        err = ax_read_keyslot(dev, &lay, slot);
+    }
     if (err != 0) {
         fprintf(stderr, "zero key: %s: %s\n", path, why[0] ? why : zerr_text(err));
         return ZERO_EXIT_USAGE;
@@ -114,17 +149,8 @@ static int seal_slot(struct blk *dev, const char *path, int pass_fd, const struc
                 len == ZERR_INVAL ? "empty, too long, or the two differ" : zerr_text((int)len));
         return ZERO_EXIT_USAGE;
     }
-    err = keyslot_open(slot, NULL, 0, root);
-    err = err != 0 ? err : keyslot_seal(root, lay.node_pub, pass, (size_t)len, kdf, slot);
-    err = err != 0 ? err : ax_write_keyslot(dev, &lay, slot);
-    err = err != 0 ? err : ax_read_keyslot(dev, &lay, slot);
-    err = err != 0 ? err : keyslot_open(slot, pass, (size_t)len, back);
-    if (err == 0 && !ct_equal(root, back, sizeof(root))) {
-        err = ZERR_CORRUPT;
-    }
+    err = seal_checked(dev, &lay, slot, pass, (size_t)len, kdf);
     secure_zero(pass, sizeof(pass));
-    secure_zero(root, sizeof(root));
-    secure_zero(back, sizeof(back));
     if (err != 0) {
         fprintf(stderr, "zero key: cannot seal %s: %s\n", path, zerr_text(err));
         return ZERO_EXIT_USAGE;
