@@ -71,7 +71,10 @@ static int store_fresh(struct store *st, struct blk *dev, const char *path)
 
     unlink(path);
     int err = blk_open(dev, path, DISK_BYTES);
-    return err != 0 ? err : store_open(st, dev, 0, DISK_BYTES, &mem, &app, &app_len);
+    if (err != 0) {
+        return err;
+    }
+    return store_open(st, dev, 0, DISK_BYTES, &mem, &app, &app_len);
 }
 
 static int read_file(const char *path, uint8_t *buf, size_t n)
@@ -92,6 +95,20 @@ static int read_file(const char *path, uint8_t *buf, size_t n)
     return got == n ? 0 : -1;
 }
 
+/* Reads the host file src into buf, stores it and commits its hash. */
+static int put_file(struct store *st, const char *src, uint8_t *buf, uint8_t hash[32])
+{
+    int err = read_file(src, buf, FILE_BYTES);
+    if (err != 0) {
+        return err;
+    }
+    err = cas_put(&st->cas, buf, FILE_BYTES, hash, NULL);
+    if (err != 0) {
+        return err;
+    }
+    return store_commit(st, hash, 32);
+}
+
 /* Put: read the host file, store, commit.  Returns seconds or -1. */
 static double zero_put(const char *src, const char *disk, uint8_t *buf, uint8_t hash[32])
 {
@@ -102,9 +119,7 @@ static double zero_put(const char *src, const char *disk, uint8_t *buf, uint8_t 
         return -1;
     }
     double t0 = now();
-    int err = read_file(src, buf, FILE_BYTES);
-    err = err != 0 ? err : cas_put(&st.cas, buf, FILE_BYTES, hash, NULL);
-    err = err != 0 ? err : store_commit(&st, hash, 32);
+    int err = put_file(&st, src, buf, hash);
     double t = now() - t0;
     blk_close(&dev);
     return err != 0 ? -1 : t;

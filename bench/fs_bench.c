@@ -33,20 +33,35 @@ static struct fs_node nodes[CAP];
 static uint8_t leaves[CAP][CAS_HASH];
 static uint8_t enc[CAP * FS_NODE_MAX + 4096];
 
+/* Writes one file and commits the namespace that holds it. */
+static int write_commit(struct fs *fs, struct store *st, const char *path, const char *data,
+                        size_t len)
+{
+    size_t n;
+    int err = fs_write(fs, path, "node", 0644, data, len, false);
+    if (err != 0) {
+        return err;
+    }
+    err = fs_encode(fs, enc, sizeof(enc), &n);
+    if (err != 0) {
+        return err;
+    }
+    return store_commit(st, enc, n);
+}
+
 static double zero_files(const char *disk)
 {
     struct store st;
     struct fs fs;
     struct blk dev;
     const uint8_t *app;
-    size_t app_len, n;
+    size_t app_len;
     char path[64], data[100];
-    int err;
+    int err = 0;
 
     unlink(disk);
-    err = blk_open(&dev, disk, DISK_BYTES);
-    err = err != 0 ? err : store_open(&st, &dev, 0, DISK_BYTES, &mem, &app, &app_len);
-    if (err != 0) {
+    if (blk_open(&dev, disk, DISK_BYTES) != 0 ||
+        store_open(&st, &dev, 0, DISK_BYTES, &mem, &app, &app_len) != 0) {
         return -1;
     }
     fs_init(&fs, &st.cas, nodes, leaves, CAP, NULL, 0);
@@ -55,9 +70,7 @@ static double zero_files(const char *disk)
         snprintf(path, sizeof(path), "/f%04d", i);
         memset(data, 'a' + i % 26, sizeof(data));
         snprintf(data, sizeof(data), "file %d", i);
-        err = fs_write(&fs, path, "node", 0644, data, sizeof(data), false);
-        err = err != 0 ? err : fs_encode(&fs, enc, sizeof(enc), &n);
-        err = err != 0 ? err : store_commit(&st, enc, n);
+        err = write_commit(&fs, &st, path, data, sizeof(data));
     }
     double t = now() - t0;
     blk_close(&dev);

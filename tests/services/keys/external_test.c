@@ -81,7 +81,10 @@ static int submit_bytes(const uint8_t *buf, size_t len, struct axiom_result *res
 {
     struct ax_action a;
     int err = ax_proposal_decode(buf, len, &a);
-    return err != 0 ? err : submit(&a, res);
+    if (err != 0) {
+        return err;
+    }
+    return submit(&a, res);
 }
 
 static size_t note(struct holder *h, const char *text, uint64_t n, uint8_t *out)
