@@ -356,6 +356,7 @@ void irq_forget(const struct notification *n);
 /* kernel/timer.c */
 int timer_arm(const struct proc *owner, struct notification *n, uint64_t bits, uint64_t deadline);
 void timer_expire(uint64_t now);
+void timer_cancel(const struct proc *owner); /* its process has ended */
 
 /*
  * Makes next the current thread of this CPU in place of prev (NULL: none):

@@ -24,6 +24,8 @@ enum role {
     R_NULL_DEREF,
     R_SPIN,
     R_FUZZ,
+    R_TIMERS_EXIT,
+    R_TIMERS_BLOCK,
 };
 
 enum op { OP_ECHO = 1, OP_SIGNAL_CAP, OP_KEEP_CAP, OP_CHECK_KEPT, OP_EXIT, OP_SHARED_FRAME };
@@ -214,6 +216,28 @@ static int run_attacker(enum role role)
     }
     (void)sink;
     return 0; /* surviving the attack is the failure the parent checks for */
+}
+
+/*
+ * Arms TIMERS_PER_PROC timers of 1000 s and tells the parent how that went
+ * (a send on slot 2: 0, or the first error); then exits, or blocks until killed.
+ */
+static int run_timers(enum role role)
+{
+    int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    int64_t r = n < 0 ? n : 0;
+    for (int i = 0; i < 4 && r == 0; i++) {
+        r = zsys3(SYS_TIMER, (uint64_t)n, 1000000000000ull, 0);
+    }
+    struct zmsg m = {.w = {(uint64_t)r, 0, 0, 0}};
+    zero_send(ZERO_SLOT_EP, ZERO_CAP_NONE, &m);
+    if (role == R_TIMERS_BLOCK) {
+        uint64_t bits = 0;
+        for (;;) {
+            zero_wait((uint64_t)n, &bits, 1);
+        }
+    }
+    return 0;
 }
 
 /* ---- tests run by the main role --------------------------------------------- */
@@ -591,6 +615,40 @@ static void test_timers(void)
     is_int(limit, ZERR_LIMIT, "pending_timers_per_process_are_limited");
 }
 
+/*
+ * A process's timers die with it: 16 children (more than the timer table
+ * holds with 4 each) arm 4 long timers and exit or are killed; each child,
+ * though it may reuse a dead one's process slot, gets all 4, and afterwards
+ * this process still gets a timer that fires.
+ */
+static void test_timers_die_with_process(uint64_t exit_ntfn)
+{
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int failures = 0;
+    for (int i = 0; i < 16; i++) {
+        enum role role = i % 2 == 0 ? R_TIMERS_EXIT : R_TIMERS_BLOCK;
+        int64_t th = spawn(role, (uint64_t)ep, exit_ntfn);
+        struct zmsg m = {0};
+        if (th < 0 || zero_recv((uint64_t)ep, &m) != 0) {
+            failures++;
+            continue;
+        }
+        failures += m.w[0] != 0;
+        if (role == R_TIMERS_BLOCK) {
+            zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+        }
+        wait_child(exit_ntfn, th);
+    }
+    is_int(failures, 0, "every_child_gets_its_timers_after_dead_ones");
+    int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    is_int(zsys3(SYS_TIMER, (uint64_t)n, 20000000, 0), 0, "timer_free_after_children_died");
+    uint64_t bits = 0;
+    zero_wait((uint64_t)n, &bits, 1);
+    ok(bits == 1, "timer_after_children_died_fires");
+    zsys3(SYS_CAP_DELETE, (uint64_t)n, 0, 0);
+    zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
+}
+
 /* The platform library of user programs (hal/zero). */
 static void test_user_hal(void)
 {
@@ -643,6 +701,7 @@ static int run_main(void)
     test_preemption((uint64_t)exit_ntfn);
     test_priorities();
     test_irq();
+    test_timers_die_with_process((uint64_t)exit_ntfn);
     test_timers();
     test_user_hal();
     test_stress((uint64_t)exit_ntfn);
@@ -665,6 +724,9 @@ int zero_main(uint64_t arg)
         }
     case R_FUZZ:
         return run_fuzz();
+    case R_TIMERS_EXIT:
+    case R_TIMERS_BLOCK:
+        return run_timers((enum role)arg);
     default:
         return run_attacker((enum role)arg);
     }
