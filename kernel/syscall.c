@@ -315,6 +315,9 @@ static int64_t sys_thread_create(struct thread *t, struct trap_frame *f)
         want >= NPRIO) {
         return ZERR_RANGE;
     }
+    if (cspace(t)->used >= cspace(t)->nslots) {
+        return ZERR_FULL; /* before the thread exists: no thread nobody holds */
+    }
     uint32_t prio = want > t->prio ? t->prio : (uint32_t)want;
     struct thread *n = thread_create(t->proc, entry, stack, frame_arg(f, 2), prio);
     if (n == NULL) {

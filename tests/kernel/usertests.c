@@ -486,6 +486,44 @@ static void test_threads(void)
     zsys3(SYS_CAP_DELETE, (uint64_t)th, 0, 0);
 }
 
+static uint64_t used_slots(void)
+{
+    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return r.rsi;
+}
+
+static volatile uint64_t orphan_ran;
+
+static void orphan(uint64_t arg)
+{
+    (void)arg;
+    orphan_ran = 1;
+    for (;;) {
+        zero_yield();
+    }
+}
+
+/* THREAD_CREATE into a full capability space fails and creates nothing. */
+static void test_thread_create_full_cspace(void)
+{
+    uint64_t before = used_slots();
+    int64_t src = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    int64_t last = 0;
+    while ((last = derive((uint64_t)src, CAP_RIGHT_READ, 0)) >= 0) {
+    }
+    is_int(last, ZERR_FULL, "cspace_filled");
+    is_int(zsys4(SYS_THREAD_CREATE, (uint64_t)(uintptr_t)orphan, STACK_VA + 4 * 4096 - 8, 0, 10),
+           ZERR_FULL, "thread_create_into_full_cspace_fails");
+    for (int i = 0; i < 5; i++) {
+        zero_yield();
+    }
+    ok(orphan_ran == 0, "failed_thread_create_runs_nothing");
+    zsys3(SYS_CAP_REVOKE, (uint64_t)src, 0, 0);
+    zsys3(SYS_CAP_DELETE, (uint64_t)src, 0, 0);
+    is_int(used_slots(), before, "cspace_back_after_revoke");
+}
+
 static void test_preemption(uint64_t exit_ntfn)
 {
     int64_t spin = spawn(R_SPIN, ZERO_CAP_NONE, exit_ntfn);
@@ -551,13 +589,6 @@ static void test_irq(void)
     ok(bits == 1, "irq_arrives_again_after_ack");
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_PIT, PIT_BASE + 3, 0x30); /* one-shot, never armed */
     is_int(zsys3(SYS_IRQ_ACK, ZERO_SLOT_CONSOLE, 0, 0), ZERR_BADCAP, "irq_ack_needs_irq_cap");
-}
-
-static uint64_t used_slots(void)
-{
-    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
-    zsys_raw(&r);
-    return r.rsi;
 }
 
 /* One server life: spawn, a few calls with capability transfer, exit. */
@@ -698,6 +729,7 @@ static int run_main(void)
     test_ipc((uint64_t)exit_ntfn);
     test_isolation((uint64_t)exit_ntfn);
     test_threads();
+    test_thread_create_full_cspace();
     test_preemption((uint64_t)exit_ntfn);
     test_priorities();
     test_irq();
