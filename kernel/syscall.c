@@ -19,6 +19,11 @@ static struct cap_space *cspace(struct thread *t)
     return &t->proc->cspace;
 }
 
+/*
+ * Writes at most DEBUG_CHUNK bytes per call and returns how many: the
+ * kernel lock is held (interrupts off) while the UART takes them, so one
+ * call must stay short whatever length it asks for (zero_write loops).
+ */
 static int64_t sys_debug_write(struct thread *t, struct trap_frame *f)
 {
     const struct cap *c;
@@ -33,16 +38,12 @@ static int64_t sys_debug_write(struct thread *t, struct trap_frame *f)
         return r;
     }
     char buf[DEBUG_CHUNK];
-    uint64_t done = 0;
-    while (done < frame_arg(f, 2)) {
-        uint64_t n = frame_arg(f, 2) - done < DEBUG_CHUNK ? frame_arg(f, 2) - done : DEBUG_CHUNK;
-        if (copy_from_user(buf, frame_arg(f, 1) + done, n) != 0) {
-            return done > 0 ? (int64_t)done : ZERR_FAULT;
-        }
-        arch_console_write(buf, n);
-        done += n;
+    uint64_t n = frame_arg(f, 2) < DEBUG_CHUNK ? frame_arg(f, 2) : DEBUG_CHUNK;
+    if (copy_from_user(buf, frame_arg(f, 1), n) != 0) {
+        return ZERR_FAULT;
     }
-    return (int64_t)done;
+    arch_console_write(buf, n);
+    return (int64_t)n;
 }
 
 static int64_t sys_yield(struct thread *t, struct trap_frame *f)
