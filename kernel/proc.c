@@ -185,6 +185,7 @@ void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct 
     (void)arg;
     switch (c->type) {
     case CAP_ENDPOINT:
+        ipc_cancel_through((struct endpoint *)c->obj, proc_of_cspace(cs), handle);
         endpoint_put((struct endpoint *)c->obj);
         break;
     case CAP_NOTIFICATION:

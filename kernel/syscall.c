@@ -77,6 +77,7 @@ static int64_t send_or_call(struct thread *t, struct trap_frame *f, bool is_call
     }
     t->badge = ep->badge;
     t->xfer_cap = (uint32_t)frame_arg(f, 1);
+    t->ep_cap = (uint32_t)frame_arg(f, 0);
     t->is_call = is_call;
     ipc_send(t, (struct endpoint *)ep->obj);
     return 0;
@@ -99,6 +100,7 @@ static int64_t sys_recv(struct thread *t, struct trap_frame *f)
     if (r != 0) {
         return r;
     }
+    t->ep_cap = (uint32_t)frame_arg(f, 0);
     ipc_recv(t, (struct endpoint *)ep->obj);
     return 0;
 }
@@ -112,6 +114,7 @@ static int64_t sys_reply_recv(struct thread *t, struct trap_frame *f)
     }
     uint64_t msg[MSG_WORDS] = {frame_msg(f, 0), frame_msg(f, 1), frame_msg(f, 2), frame_msg(f, 3)};
     struct thread *caller = ipc_reply(t, msg);
+    t->ep_cap = (uint32_t)frame_arg(f, 0);
     bool got = ipc_recv(t, (struct endpoint *)ep->obj);
     if (caller == NULL) {
         return 0;

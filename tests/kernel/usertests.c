@@ -26,6 +26,8 @@ enum role {
     R_FUZZ,
     R_TIMERS_EXIT,
     R_TIMERS_BLOCK,
+    R_QUEUED_SEND,
+    R_QUEUED_RECV,
 };
 
 enum op { OP_ECHO = 1, OP_SIGNAL_CAP, OP_KEEP_CAP, OP_CHECK_KEPT, OP_EXIT, OP_SHARED_FRAME };
@@ -36,6 +38,8 @@ enum op { OP_ECHO = 1, OP_SIGNAL_CAP, OP_KEEP_CAP, OP_CHECK_KEPT, OP_EXIT, OP_SH
 #define SERVER_MAP_VA 0x50000000ull
 #define KERNEL_VA 0xffffffff80200000ull
 #define PIT_BASE 0x40
+#define THREAD_SEND 3 /* SYS_CAP_INFO states of a thread queued to send, to receive */
+#define THREAD_RECV 4
 
 static volatile uint64_t worker_count;
 
@@ -238,6 +242,16 @@ static int run_timers(enum role role)
         }
     }
     return 0;
+}
+
+/* Sends (or receives) once on slot 2, blocking, and exits with the result. */
+static int run_queued(enum role role)
+{
+    struct zmsg m = {.w = {1, 2, 3, 4}};
+    if (role == R_QUEUED_SEND) {
+        return (int)zero_send(ZERO_SLOT_EP, ZERO_CAP_NONE, &m);
+    }
+    return (int)zero_recv(ZERO_SLOT_EP, &m);
 }
 
 /* ---- tests run by the main role --------------------------------------------- */
@@ -680,6 +694,60 @@ static void test_timers_die_with_process(uint64_t exit_ntfn)
     zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
 }
 
+/* True once thread th has reached state (SYS_CAP_INFO), waiting up to a second. */
+static bool wait_state(int64_t th, uint64_t state)
+{
+    uint64_t t0 = zero_ticks();
+    struct zsys info;
+    while (cap_info((uint64_t)th, &info) == 0 && info.r10 != state) {
+        if (zero_ticks() > t0 + 100) {
+            return false;
+        }
+        zero_yield();
+    }
+    return info.r10 == state;
+}
+
+/* Waits for child th, killing it first if it is still blocked a second on. */
+static int64_t reap(uint64_t exit_ntfn, int64_t th)
+{
+    if (!wait_state(th, ZERO_THREAD_DEAD)) {
+        zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+    }
+    return wait_child(exit_ntfn, th);
+}
+
+/*
+ * Revocation cancels IPC already queued: (A) a send queued under a badge
+ * whose capabilities are revoked and deleted fails with ZERR_BADCAP and is
+ * never received; (B) a receive waiting through a capability that is
+ * revoked is woken with ZERR_BADCAP.
+ */
+static void test_revoke_cancels_queued_ipc(uint64_t exit_ntfn)
+{
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t badged = derive((uint64_t)ep, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 7);
+    int64_t th = spawn(R_QUEUED_SEND, (uint64_t)badged, exit_ntfn);
+    ok(th >= 0 && wait_state(th, THREAD_SEND), "client_queued_in_send_under_badge");
+    zsys3(SYS_CAP_REVOKE, (uint64_t)badged, 0, 0);
+    zsys3(SYS_CAP_DELETE, (uint64_t)badged, 0, 0);
+    is_int(reap(exit_ntfn, th), ZERR_BADCAP, "send_queued_under_revoked_badge_fails");
+    /* Nothing is left queued: a send of our own is the next message received. */
+    int64_t srv = spawn(R_SERVER, (uint64_t)ep, exit_ntfn);
+    struct zmsg m = {.w = {OP_ECHO, 41, 0, 0}};
+    ok(srv >= 0 && zero_call((uint64_t)ep, ZERO_CAP_NONE, &m) == 0 && m.w[0] == 42 && m.w[1] == 0,
+       "revoked_send_never_reaches_the_server");
+    m = (struct zmsg){.w = {OP_EXIT, 0, 0, 0}};
+    zero_call((uint64_t)ep, ZERO_CAP_NONE, &m);
+    wait_child(exit_ntfn, srv);
+
+    th = spawn(R_QUEUED_RECV, (uint64_t)ep, exit_ntfn);
+    ok(th >= 0 && wait_state(th, THREAD_RECV), "server_queued_in_receive");
+    zsys3(SYS_CAP_REVOKE, (uint64_t)ep, 0, 0);
+    is_int(reap(exit_ntfn, th), ZERR_BADCAP, "receive_through_revoked_cap_fails");
+    zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
+}
+
 /* The platform library of user programs (hal/zero). */
 static void test_user_hal(void)
 {
@@ -734,6 +802,7 @@ static int run_main(void)
     test_priorities();
     test_irq();
     test_timers_die_with_process((uint64_t)exit_ntfn);
+    test_revoke_cancels_queued_ipc((uint64_t)exit_ntfn);
     test_timers();
     test_user_hal();
     test_stress((uint64_t)exit_ntfn);
@@ -756,6 +825,9 @@ int zero_main(uint64_t arg)
         }
     case R_FUZZ:
         return run_fuzz();
+    case R_QUEUED_SEND:
+    case R_QUEUED_RECV:
+        return run_queued((enum role)arg);
     case R_TIMERS_EXIT:
     case R_TIMERS_BLOCK:
         return run_timers((enum role)arg);
