@@ -11,7 +11,6 @@
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 
-#define COM1_BASE 0x3f8
 #define DEBUG_CHUNK 256
 
 static struct cap_space *cspace(struct thread *t)
@@ -28,7 +27,7 @@ static int64_t sys_debug_write(struct thread *t, struct trap_frame *f)
 {
     const struct cap *c;
     int r = sys_lookup(t, frame_arg(f, 0), CAP_IOPORT, CAP_RIGHT_WRITE, &c);
-    if (r == 0 && !ioport_covers(c, COM1_BASE, 1)) {
+    if (r == 0 && !ioport_covers(c, CONSOLE_PORT, 1)) {
         r = ZERR_PERM;
     }
     if (r == 0 && frame_arg(f, 2) > (1u << 20)) {

@@ -28,6 +28,7 @@ enum role {
     R_TIMERS_BLOCK,
     R_QUEUED_SEND,
     R_QUEUED_RECV,
+    R_UART_REGS,
 };
 
 enum op { OP_ECHO = 1, OP_SIGNAL_CAP, OP_KEEP_CAP, OP_CHECK_KEPT, OP_EXIT, OP_SHARED_FRAME };
@@ -252,6 +253,24 @@ static int run_queued(enum role role)
         return (int)zero_send(ZERO_SLOT_EP, ZERO_CAP_NONE, &m);
     }
     return (int)zero_recv(ZERO_SLOT_EP, &m);
+}
+
+/*
+ * Tries to program the UART through its console capability (write only):
+ * loopback mode through MCR, the divisor latch through LCR, both widths.
+ * Exits with 0 if every write was refused with ZERR_PERM.
+ */
+static int run_uart_regs(void)
+{
+    int bad = 0;
+    bad += zsys3(SYS_IOPORT_OUT, ZERO_SLOT_CONSOLE, 0x3fc, 0x10) != ZERR_PERM;
+    bad += zsys3(SYS_IOPORT_OUT, ZERO_SLOT_CONSOLE, 0x3fb, 0x80) != ZERR_PERM;
+    bad += zsys4(SYS_IOPORT_OUT_WIDE, ZERO_SLOT_CONSOLE, 0x3fc, 1, 0x10) != ZERR_PERM;
+    bad += zsys4(SYS_IOPORT_OUT_WIDE, ZERO_SLOT_CONSOLE, 0x3fa, 4, 0x80000000u) != ZERR_PERM;
+    bad += zsys3(SYS_IOPORT_OUT, ZERO_SLOT_CONSOLE, 0x3f8, '!') != ZERR_PERM;
+    static const char line[] = "# a descendant still prints through the console capability\n";
+    bad += zero_write(line, sizeof(line) - 1) != (int64_t)(sizeof(line) - 1);
+    return bad;
 }
 
 /* ---- tests run by the main role --------------------------------------------- */
@@ -748,6 +767,16 @@ static void test_revoke_cancels_queued_ipc(uint64_t exit_ntfn)
     zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
 }
 
+/* The console capability a descendant holds is an output channel only. */
+static void test_console_is_a_channel(uint64_t exit_ntfn)
+{
+    int64_t th = spawn(R_UART_REGS, ZERO_CAP_NONE, exit_ntfn);
+    is_int(th >= 0 ? wait_child(exit_ntfn, th) : th, 0,
+           "descendant_cannot_write_uart_registers_through_console");
+    static const char line[] = "# init's console output after the attempt\n";
+    is_int(zero_write(line, sizeof(line) - 1), sizeof(line) - 1, "init_output_still_appears");
+}
+
 /* The platform library of user programs (hal/zero). */
 static void test_user_hal(void)
 {
@@ -803,6 +832,7 @@ static int run_main(void)
     test_irq();
     test_timers_die_with_process((uint64_t)exit_ntfn);
     test_revoke_cancels_queued_ipc((uint64_t)exit_ntfn);
+    test_console_is_a_channel((uint64_t)exit_ntfn);
     test_timers();
     test_user_hal();
     test_stress((uint64_t)exit_ntfn);
@@ -825,6 +855,8 @@ int zero_main(uint64_t arg)
         }
     case R_FUZZ:
         return run_fuzz();
+    case R_UART_REGS:
+        return run_uart_regs();
     case R_QUEUED_SEND:
     case R_QUEUED_RECV:
         return run_queued((enum role)arg);
