@@ -81,6 +81,28 @@ void ipc_cancel(struct thread *t)
     }
 }
 
+/*
+ * Capability handle of p to e is being removed (deleted or revoked): every
+ * thread of p queued on e through it, to send, call or receive, is woken
+ * with ZERR_BADCAP.  Revocation takes authority away at once, including the
+ * authority of an operation already waiting.
+ */
+void ipc_cancel_through(struct endpoint *e, const struct proc *p, uint32_t handle)
+{
+    struct thread_queue *queues[2] = {&e->senders, &e->receivers};
+    for (int q = 0; q < 2; q++) {
+        struct thread *next = NULL;
+        for (struct thread *t = queues[q]->head; t != NULL; t = next) {
+            next = t->next;
+            if (t->proc == p && t->ep_cap == handle) {
+                tq_remove(queues[q], t);
+                t->ep = NULL;
+                sched_wake(t, ZERR_BADCAP);
+            }
+        }
+    }
+}
+
 /* Moves the message (and capability) of sender s to receiver r's frame. */
 static void deliver(struct thread *s, struct thread *r)
 {

@@ -144,6 +144,7 @@ struct thread {
     uint64_t msg[MSG_WORDS];
     uint64_t badge;
     uint32_t xfer_cap; /* sender: handle of the capability to transfer */
+    uint32_t ep_cap;   /* handle a queued send or receive went through (ipc_cancel_through) */
     bool is_call;
 };
 
@@ -336,6 +337,7 @@ extern struct endpoint endpoints[MAX_ENDPOINTS];
 struct endpoint *endpoint_alloc(void);
 void endpoint_put(struct endpoint *e);
 void ipc_cancel(struct thread *t); /* remove t from any wait; t is dying */
+void ipc_cancel_through(struct endpoint *e, const struct proc *p, uint32_t handle);
 bool ipc_send(struct thread *t, struct endpoint *e);
 bool ipc_recv(struct thread *t, struct endpoint *e);
 struct thread *ipc_reply(struct thread *t, const uint64_t msg[MSG_WORDS]);
@@ -356,6 +358,7 @@ void irq_forget(const struct notification *n);
 /* kernel/timer.c */
 int timer_arm(const struct proc *owner, struct notification *n, uint64_t bits, uint64_t deadline);
 void timer_expire(uint64_t now);
+void timer_cancel(const struct proc *owner); /* its process has ended */
 
 /*
  * Makes next the current thread of this CPU in place of prev (NULL: none):

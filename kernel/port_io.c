@@ -18,11 +18,22 @@ bool ioport_covers(const struct cap *c, uint64_t port, uint64_t width)
     return port >= base && port + width <= (uint64_t)base + count;
 }
 
+/*
+ * A write-only capability covering the console's UART is an output channel
+ * (SYS_DEBUG_WRITE), not the device: programming the UART's registers
+ * (loopback through MCR, the divisor latch through LCR) needs READ too, the
+ * right of whoever drives the device (init).
+ */
+static bool console_channel_only(const struct cap *c)
+{
+    return (c->rights & CAP_RIGHT_READ) == 0 && ioport_covers(c, CONSOLE_PORT, 1);
+}
+
 int64_t sys_ioport_out(struct thread *t, struct trap_frame *f)
 {
     const struct cap *c;
     int r = sys_lookup(t, frame_arg(f, 0), CAP_IOPORT, CAP_RIGHT_WRITE, &c);
-    if (r == 0 && !ioport_covers(c, frame_arg(f, 1), 1)) {
+    if (r == 0 && (!ioport_covers(c, frame_arg(f, 1), 1) || console_channel_only(c))) {
         r = ZERR_PERM;
     }
     if (r == 0) {
@@ -51,6 +62,9 @@ static int port_decode(struct thread *t, struct trap_frame *f, uint32_t need)
     int r = sys_lookup(t, frame_arg(f, 0), CAP_IOPORT, need, &c);
     if (r != 0) {
         return r;
+    }
+    if (need == CAP_RIGHT_WRITE && console_channel_only(c)) {
+        return ZERR_PERM;
     }
     uint64_t port = frame_arg(f, 1);
     uint64_t width = frame_arg(f, 2);

@@ -185,6 +185,7 @@ void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct 
     (void)arg;
     switch (c->type) {
     case CAP_ENDPOINT:
+        ipc_cancel_through((struct endpoint *)c->obj, proc_of_cspace(cs), handle);
         endpoint_put((struct endpoint *)c->obj);
         break;
     case CAP_NOTIFICATION:
@@ -275,7 +276,7 @@ void thread_kill(struct thread *t, int status)
 }
 
 /*
- * Ends p: kills its threads, deletes its capabilities, releases its address
+ * Ends p: kills its threads, cancels its timers, deletes its capabilities, releases its address
  * space and signals its exit notification.  If one of its threads is still
  * current on another CPU (killed from here), that CPU keeps the address
  * space loaded until it reschedules, which the kill asked of it; the
@@ -297,6 +298,7 @@ void proc_exit(struct proc *p, int status)
         }
     }
     p->nthreads = 0;
+    timer_cancel(p);
     cap_space_clear(&p->cspace, cap_release, NULL);
     if (aspace_loaded_elsewhere(&p->as)) {
         p->exit_deferred = true;

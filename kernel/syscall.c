@@ -11,7 +11,6 @@
 #include "kernel/kernel.h"
 #include "kernel/syscall.h"
 
-#define COM1_BASE 0x3f8
 #define DEBUG_CHUNK 256
 
 static struct cap_space *cspace(struct thread *t)
@@ -19,11 +18,16 @@ static struct cap_space *cspace(struct thread *t)
     return &t->proc->cspace;
 }
 
+/*
+ * Writes at most DEBUG_CHUNK bytes per call and returns how many: the
+ * kernel lock is held (interrupts off) while the UART takes them, so one
+ * call must stay short whatever length it asks for (zero_write loops).
+ */
 static int64_t sys_debug_write(struct thread *t, struct trap_frame *f)
 {
     const struct cap *c;
     int r = sys_lookup(t, frame_arg(f, 0), CAP_IOPORT, CAP_RIGHT_WRITE, &c);
-    if (r == 0 && !ioport_covers(c, COM1_BASE, 1)) {
+    if (r == 0 && !ioport_covers(c, CONSOLE_PORT, 1)) {
         r = ZERR_PERM;
     }
     if (r == 0 && frame_arg(f, 2) > (1u << 20)) {
@@ -33,16 +37,12 @@ static int64_t sys_debug_write(struct thread *t, struct trap_frame *f)
         return r;
     }
     char buf[DEBUG_CHUNK];
-    uint64_t done = 0;
-    while (done < frame_arg(f, 2)) {
-        uint64_t n = frame_arg(f, 2) - done < DEBUG_CHUNK ? frame_arg(f, 2) - done : DEBUG_CHUNK;
-        if (copy_from_user(buf, frame_arg(f, 1) + done, n) != 0) {
-            return done > 0 ? (int64_t)done : ZERR_FAULT;
-        }
-        arch_console_write(buf, n);
-        done += n;
+    uint64_t n = frame_arg(f, 2) < DEBUG_CHUNK ? frame_arg(f, 2) : DEBUG_CHUNK;
+    if (copy_from_user(buf, frame_arg(f, 1), n) != 0) {
+        return ZERR_FAULT;
     }
-    return (int64_t)done;
+    arch_console_write(buf, n);
+    return (int64_t)n;
 }
 
 static int64_t sys_yield(struct thread *t, struct trap_frame *f)
@@ -76,6 +76,7 @@ static int64_t send_or_call(struct thread *t, struct trap_frame *f, bool is_call
     }
     t->badge = ep->badge;
     t->xfer_cap = (uint32_t)frame_arg(f, 1);
+    t->ep_cap = (uint32_t)frame_arg(f, 0);
     t->is_call = is_call;
     ipc_send(t, (struct endpoint *)ep->obj);
     return 0;
@@ -98,6 +99,7 @@ static int64_t sys_recv(struct thread *t, struct trap_frame *f)
     if (r != 0) {
         return r;
     }
+    t->ep_cap = (uint32_t)frame_arg(f, 0);
     ipc_recv(t, (struct endpoint *)ep->obj);
     return 0;
 }
@@ -111,6 +113,7 @@ static int64_t sys_reply_recv(struct thread *t, struct trap_frame *f)
     }
     uint64_t msg[MSG_WORDS] = {frame_msg(f, 0), frame_msg(f, 1), frame_msg(f, 2), frame_msg(f, 3)};
     struct thread *caller = ipc_reply(t, msg);
+    t->ep_cap = (uint32_t)frame_arg(f, 0);
     bool got = ipc_recv(t, (struct endpoint *)ep->obj);
     if (caller == NULL) {
         return 0;
@@ -314,6 +317,9 @@ static int64_t sys_thread_create(struct thread *t, struct trap_frame *f)
     if (entry < USER_MIN || entry >= USER_MAX || stack < USER_MIN || stack > USER_MAP_MAX ||
         want >= NPRIO) {
         return ZERR_RANGE;
+    }
+    if (cspace(t)->used >= cspace(t)->nslots) {
+        return ZERR_FULL; /* before the thread exists: no thread nobody holds */
     }
     uint32_t prio = want > t->prio ? t->prio : (uint32_t)want;
     struct thread *n = thread_create(t->proc, entry, stack, frame_arg(f, 2), prio);

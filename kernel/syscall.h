@@ -32,6 +32,7 @@ static inline int sys_lookup(struct thread *t, uint64_t handle, uint32_t type, u
 
 /* kernel/port_io.c: I/O-port capabilities. */
 bool ioport_covers(const struct cap *c, uint64_t port, uint64_t width);
+#define CONSOLE_PORT 0x3f8 /* COM1: the console (SYS_DEBUG_WRITE) */
 int64_t sys_ioport_in(struct thread *t, struct trap_frame *f);
 int64_t sys_ioport_out(struct thread *t, struct trap_frame *f);
 int64_t sys_ioport_in_wide(struct thread *t, struct trap_frame *f);

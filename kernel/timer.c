@@ -1,14 +1,16 @@
 /*
  * One-shot timers: each signals a notification once the scheduler tick
  * count reaches its deadline, and holds a reference on the notification
- * until it fires.
+ * until it fires or its process ends (timer_cancel).  A timer belongs to
+ * its process by pid, which is never reused: a process that takes over a
+ * dead one's struct proc starts with none.
  */
 #include "base/errors.h"
 #include "kernel/kernel.h"
 
 struct timer {
     struct notification *n;
-    const struct proc *owner;
+    uint32_t owner; /* pid */
     uint64_t bits;
     uint64_t deadline; /* in scheduler ticks */
 };
@@ -26,7 +28,7 @@ int timer_arm(const struct proc *owner, struct notification *n, uint64_t bits, u
     for (int i = 0; i < MAX_TIMERS; i++) {
         if (timers[i].n == NULL) {
             slot = slot != NULL ? slot : &timers[i];
-        } else if (timers[i].owner == owner) {
+        } else if (timers[i].owner == owner->pid) {
             mine++;
         }
     }
@@ -38,7 +40,7 @@ int timer_arm(const struct proc *owner, struct notification *n, uint64_t bits, u
     }
     notification_get(n);
     slot->n = n;
-    slot->owner = owner;
+    slot->owner = owner->pid;
     slot->bits = bits;
     slot->deadline = deadline;
     return 0;
@@ -52,8 +54,22 @@ void timer_expire(uint64_t now)
         if (t->n != NULL && t->deadline <= now) {
             struct notification *n = t->n;
             t->n = NULL;
-            t->owner = NULL;
+            t->owner = 0;
             notification_signal(n, t->bits);
+            notification_put(n);
+        }
+    }
+}
+
+/* Drops every pending timer of owner, unsignalled (its process has ended). */
+void timer_cancel(const struct proc *owner)
+{
+    for (int i = 0; i < MAX_TIMERS; i++) {
+        struct timer *t = &timers[i];
+        if (t->n != NULL && t->owner == owner->pid) {
+            struct notification *n = t->n;
+            t->n = NULL;
+            t->owner = 0;
             notification_put(n);
         }
     }

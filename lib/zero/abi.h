@@ -20,7 +20,7 @@
 #define ZERO_SLOT_ANY 0xffffffffu
 
 enum zero_sys {
-    SYS_DEBUG_WRITE = 0,      /* (console ioport cap, buf, len) -> bytes written */
+    SYS_DEBUG_WRITE = 0,      /* (console ioport cap, buf, len) -> bytes written (<= 256) */
     SYS_YIELD = 1,            /* () */
     SYS_EXIT = 2,             /* (status): ends the calling process */
     SYS_SEND = 3,             /* (ep, cap or NONE, m0..m3) */

@@ -108,6 +108,8 @@ static void reset(void)
     stub_ncpus = 1;
     last_ipi = -1;
     memset(th, 0, sizeof(th));
+    pa.pid = 1;
+    pb.pid = 2;
     cap_space_init(&pa.cspace, pa.slots, PROC_CSLOTS, 1);
     cap_space_init(&pb.cspace, pb.slots, PROC_CSLOTS, 2);
     for (int i = 0; i < 4; i++) {
@@ -353,6 +355,24 @@ static void test_timers(void)
     is_int(timer_arm(&pb, n, 1, 100), 0, "another_process_still_arms");
     timer_expire(100);
     is_int(n->refs, refs, "expired_timers_release_their_notification");
+    n->bits = 0;
+    for (int i = 0; i < TIMERS_PER_PROC; i++) {
+        timer_arm(&pa, n, 1, 1000);
+    }
+    timer_arm(&pb, n, 4, 1000);
+    timer_cancel(&pa);
+    is_int(n->refs, refs + 1, "cancel_drops_only_that_process_timers");
+    is_int(timer_arm(&pa, n, 1, 1000), 0, "cancelled_timers_no_longer_count");
+    timer_cancel(&pa);
+    timer_expire(1000);
+    ok(n->bits == 4, "cancelled_timers_never_signal");
+    for (int i = 0; i < TIMERS_PER_PROC; i++) {
+        timer_arm(&pa, n, 1, 2000);
+    }
+    pa.pid = 3; /* a new process in the same struct proc */
+    is_int(timer_arm(&pa, n, 1, 2000), 0, "limit_counts_a_process_not_its_struct");
+    timer_expire(2000);
+    is_int(n->refs, refs, "every_timer_released");
 }
 
 int main(void)

@@ -10,7 +10,9 @@
  * message and return every frame and capability slot; after an unmap no CPU
  * can write the page (TLB shootdown); a thread running on another CPU can be
  * killed and a thread blocked on another CPU is woken when its endpoint
- * dies; compute-bound throughput on two CPUs against one (two CPUs only).
+ * dies; a process printing 512 KiB in one call on CPU 0 does not stop the
+ * kernel clock; compute-bound throughput on two
+ * CPUs against one (two CPUs only).
  */
 #include "base/errors.h"
 #include "base/string.h"
@@ -18,7 +20,7 @@
 #include "tests/tap.h"
 #include "zero/zero.h"
 
-enum role { R_MAIN, R_SERVER, R_WORKER, R_SPIN, R_WRITER, R_RECEIVER };
+enum role { R_MAIN, R_SERVER, R_WORKER, R_SPIN, R_WRITER, R_RECEIVER, R_PRINTER };
 
 enum op { OP_ECHO = 1, OP_EXIT };
 
@@ -33,6 +35,7 @@ enum op { OP_ECHO = 1, OP_EXIT };
 #define SPIN_VA 0x42000000ull   /* client threads: map/unmap scratch, one page each */
 #define WORK_ITERATIONS 40000000ull
 #define THREAD_RECV 4 /* SYS_CAP_INFO state of a thread blocked in a receive */
+#define PRINT_KIB 512
 
 static volatile uint64_t pinned_seen[MAX_TEST_CPUS];
 static volatile uint64_t client_errors;
@@ -495,6 +498,63 @@ static void test_throughput(uint64_t exit_ntfn)
     }
 }
 
+/* Prints PRINT_KIB KiB of dots in one console write, pinned to CPU 0 by its parent. */
+static int run_printer(void)
+{
+    char *buf = hal_page_alloc(PRINT_KIB / 4);
+    if (buf == NULL) {
+        return ZERR_NOMEM;
+    }
+    for (int i = 0; i < PRINT_KIB * 1024; i++) {
+        buf[i] = (i & 127) == 127 ? '\n' : '.';
+    }
+    return zero_write(buf, PRINT_KIB * 1024) == PRINT_KIB * 1024 ? 0 : 1;
+}
+
+/*
+ * A process prints PRINT_KIB KiB on CPU 0 in one console write while this
+ * thread, on CPU 1, times pairs of system calls: the kernel clock (CPU 0's
+ * ticks) keeps up with the TSC, which it cannot if one system call holds
+ * CPU 0 with interrupts off for the whole write.  The worst pair (its wait
+ * for the kernel lock included) is printed.
+ */
+static void test_long_console_write(uint64_t exit_ntfn)
+{
+    is_int(affinity(ZERO_CAP_NONE, 2), 0, "main_thread_moves_to_cpu_1");
+    uint64_t k0 = zero_ticks();
+    while (zero_ticks() == k0) {
+    }
+    uint64_t k1 = zero_ticks();
+    uint64_t c1 = zero_rdtsc();
+    while (zero_ticks() < k1 + 10) {
+    }
+    uint64_t per_tick = (zero_rdtsc() - c1) / (zero_ticks() - k1);
+    per_tick = per_tick != 0 ? per_tick : 1;
+    int64_t th = spawn(R_PRINTER, 0, ZERO_CAP_NONE, exit_ntfn);
+    ok(th >= 0 && affinity((uint64_t)th, 1) == 0, "printer_runs_on_cpu_0");
+    uint64_t start_ticks = zero_ticks();
+    uint64_t start = zero_rdtsc();
+    uint64_t worst = 0;
+    struct zsys info;
+    do {
+        uint64_t t = zero_rdtsc();
+        zsys3(SYS_NULL, 0, 0, 0);
+        info = (struct zsys){SYS_CAP_INFO, (uint64_t)th, 0, 0, 0, 0, 0};
+        zsys_raw(&info);
+        t = zero_rdtsc() - t;
+        worst = t > worst ? t : worst;
+    } while ((int64_t)info.rax == 0 && info.r10 != ZERO_THREAD_DEAD);
+    uint64_t real_ticks = (zero_rdtsc() - start) / per_tick;
+    uint64_t kernel_ticks = zero_ticks() - start_ticks;
+    zprintf("smptest: console write of %u KiB: worst pair of system calls from cpu 1 %llu ms, "
+            "kernel clock %llu of %llu ticks\n",
+            PRINT_KIB, (unsigned long long)(worst * 10 / per_tick),
+            (unsigned long long)kernel_ticks, (unsigned long long)real_ticks);
+    is_int(wait_child(exit_ntfn, th), 0, "printer_wrote_everything");
+    ok(kernel_ticks * 2 >= real_ticks, "kernel_clock_keeps_up_during_long_console_write");
+    is_int(affinity(ZERO_CAP_NONE, 1), 0, "main_thread_back_on_cpu_0");
+}
+
 static void report_lock(void)
 {
     struct zsys r = cpu_info();
@@ -528,8 +588,9 @@ static int run_main(void)
         test_teardown_races(ncpus, (uint64_t)exit_ntfn);
         test_tlb_shootdown((uint64_t)exit_ntfn);
         test_cross_cpu_teardown((uint64_t)exit_ntfn);
+        test_long_console_write((uint64_t)exit_ntfn);
     } else {
-        tap_skip(19, "one CPU");
+        tap_skip(24, "one CPU");
     }
     if (ncpus == 2) {
         test_throughput((uint64_t)exit_ntfn);
@@ -550,6 +611,8 @@ int zero_main(uint64_t arg)
         return run_worker();
     case R_WRITER:
         return run_writer();
+    case R_PRINTER:
+        return run_printer();
     case R_RECEIVER: {
         struct zmsg m = {0};
         return (int)zero_recv(ZERO_SLOT_EP, &m);

@@ -24,6 +24,11 @@ enum role {
     R_NULL_DEREF,
     R_SPIN,
     R_FUZZ,
+    R_TIMERS_EXIT,
+    R_TIMERS_BLOCK,
+    R_QUEUED_SEND,
+    R_QUEUED_RECV,
+    R_UART_REGS,
 };
 
 enum op { OP_ECHO = 1, OP_SIGNAL_CAP, OP_KEEP_CAP, OP_CHECK_KEPT, OP_EXIT, OP_SHARED_FRAME };
@@ -34,6 +39,8 @@ enum op { OP_ECHO = 1, OP_SIGNAL_CAP, OP_KEEP_CAP, OP_CHECK_KEPT, OP_EXIT, OP_SH
 #define SERVER_MAP_VA 0x50000000ull
 #define KERNEL_VA 0xffffffff80200000ull
 #define PIT_BASE 0x40
+#define THREAD_SEND 3 /* SYS_CAP_INFO states of a thread queued to send, to receive */
+#define THREAD_RECV 4
 
 static volatile uint64_t worker_count;
 
@@ -214,6 +221,56 @@ static int run_attacker(enum role role)
     }
     (void)sink;
     return 0; /* surviving the attack is the failure the parent checks for */
+}
+
+/*
+ * Arms TIMERS_PER_PROC timers of 1000 s and tells the parent how that went
+ * (a send on slot 2: 0, or the first error); then exits, or blocks until killed.
+ */
+static int run_timers(enum role role)
+{
+    int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    int64_t r = n < 0 ? n : 0;
+    for (int i = 0; i < 4 && r == 0; i++) {
+        r = zsys3(SYS_TIMER, (uint64_t)n, 1000000000000ull, 0);
+    }
+    struct zmsg m = {.w = {(uint64_t)r, 0, 0, 0}};
+    zero_send(ZERO_SLOT_EP, ZERO_CAP_NONE, &m);
+    if (role == R_TIMERS_BLOCK) {
+        uint64_t bits = 0;
+        for (;;) {
+            zero_wait((uint64_t)n, &bits, 1);
+        }
+    }
+    return 0;
+}
+
+/* Sends (or receives) once on slot 2, blocking, and exits with the result. */
+static int run_queued(enum role role)
+{
+    struct zmsg m = {.w = {1, 2, 3, 4}};
+    if (role == R_QUEUED_SEND) {
+        return (int)zero_send(ZERO_SLOT_EP, ZERO_CAP_NONE, &m);
+    }
+    return (int)zero_recv(ZERO_SLOT_EP, &m);
+}
+
+/*
+ * Tries to program the UART through its console capability (write only):
+ * loopback mode through MCR, the divisor latch through LCR, both widths.
+ * Exits with 0 if every write was refused with ZERR_PERM.
+ */
+static int run_uart_regs(void)
+{
+    int bad = 0;
+    bad += zsys3(SYS_IOPORT_OUT, ZERO_SLOT_CONSOLE, 0x3fc, 0x10) != ZERR_PERM;
+    bad += zsys3(SYS_IOPORT_OUT, ZERO_SLOT_CONSOLE, 0x3fb, 0x80) != ZERR_PERM;
+    bad += zsys4(SYS_IOPORT_OUT_WIDE, ZERO_SLOT_CONSOLE, 0x3fc, 1, 0x10) != ZERR_PERM;
+    bad += zsys4(SYS_IOPORT_OUT_WIDE, ZERO_SLOT_CONSOLE, 0x3fa, 4, 0x80000000u) != ZERR_PERM;
+    bad += zsys3(SYS_IOPORT_OUT, ZERO_SLOT_CONSOLE, 0x3f8, '!') != ZERR_PERM;
+    static const char line[] = "# a descendant still prints through the console capability\n";
+    bad += zero_write(line, sizeof(line) - 1) != (int64_t)(sizeof(line) - 1);
+    return bad;
 }
 
 /* ---- tests run by the main role --------------------------------------------- */
@@ -462,6 +519,44 @@ static void test_threads(void)
     zsys3(SYS_CAP_DELETE, (uint64_t)th, 0, 0);
 }
 
+static uint64_t used_slots(void)
+{
+    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return r.rsi;
+}
+
+static volatile uint64_t orphan_ran;
+
+static void orphan(uint64_t arg)
+{
+    (void)arg;
+    orphan_ran = 1;
+    for (;;) {
+        zero_yield();
+    }
+}
+
+/* THREAD_CREATE into a full capability space fails and creates nothing. */
+static void test_thread_create_full_cspace(void)
+{
+    uint64_t before = used_slots();
+    int64_t src = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    int64_t last = 0;
+    while ((last = derive((uint64_t)src, CAP_RIGHT_READ, 0)) >= 0) {
+    }
+    is_int(last, ZERR_FULL, "cspace_filled");
+    is_int(zsys4(SYS_THREAD_CREATE, (uint64_t)(uintptr_t)orphan, STACK_VA + 4 * 4096 - 8, 0, 10),
+           ZERR_FULL, "thread_create_into_full_cspace_fails");
+    for (int i = 0; i < 5; i++) {
+        zero_yield();
+    }
+    ok(orphan_ran == 0, "failed_thread_create_runs_nothing");
+    zsys3(SYS_CAP_REVOKE, (uint64_t)src, 0, 0);
+    zsys3(SYS_CAP_DELETE, (uint64_t)src, 0, 0);
+    is_int(used_slots(), before, "cspace_back_after_revoke");
+}
+
 static void test_preemption(uint64_t exit_ntfn)
 {
     int64_t spin = spawn(R_SPIN, ZERO_CAP_NONE, exit_ntfn);
@@ -529,13 +624,6 @@ static void test_irq(void)
     is_int(zsys3(SYS_IRQ_ACK, ZERO_SLOT_CONSOLE, 0, 0), ZERR_BADCAP, "irq_ack_needs_irq_cap");
 }
 
-static uint64_t used_slots(void)
-{
-    struct zsys r = {SYS_INFO, 0, 0, 0, 0, 0, 0};
-    zsys_raw(&r);
-    return r.rsi;
-}
-
 /* One server life: spawn, a few calls with capability transfer, exit. */
 static int stress_round(uint64_t exit_ntfn)
 {
@@ -591,6 +679,104 @@ static void test_timers(void)
     is_int(limit, ZERR_LIMIT, "pending_timers_per_process_are_limited");
 }
 
+/*
+ * A process's timers die with it: 16 children (more than the timer table
+ * holds with 4 each) arm 4 long timers and exit or are killed; each child,
+ * though it may reuse a dead one's process slot, gets all 4, and afterwards
+ * this process still gets a timer that fires.
+ */
+static void test_timers_die_with_process(uint64_t exit_ntfn)
+{
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int failures = 0;
+    for (int i = 0; i < 16; i++) {
+        enum role role = i % 2 == 0 ? R_TIMERS_EXIT : R_TIMERS_BLOCK;
+        int64_t th = spawn(role, (uint64_t)ep, exit_ntfn);
+        struct zmsg m = {0};
+        if (th < 0 || zero_recv((uint64_t)ep, &m) != 0) {
+            failures++;
+            continue;
+        }
+        failures += m.w[0] != 0;
+        if (role == R_TIMERS_BLOCK) {
+            zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+        }
+        wait_child(exit_ntfn, th);
+    }
+    is_int(failures, 0, "every_child_gets_its_timers_after_dead_ones");
+    int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    is_int(zsys3(SYS_TIMER, (uint64_t)n, 20000000, 0), 0, "timer_free_after_children_died");
+    uint64_t bits = 0;
+    zero_wait((uint64_t)n, &bits, 1);
+    ok(bits == 1, "timer_after_children_died_fires");
+    zsys3(SYS_CAP_DELETE, (uint64_t)n, 0, 0);
+    zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
+}
+
+/* True once thread th has reached state (SYS_CAP_INFO), waiting up to a second. */
+static bool wait_state(int64_t th, uint64_t state)
+{
+    uint64_t t0 = zero_ticks();
+    struct zsys info;
+    while (cap_info((uint64_t)th, &info) == 0 && info.r10 != state) {
+        if (zero_ticks() > t0 + 100) {
+            return false;
+        }
+        zero_yield();
+    }
+    return info.r10 == state;
+}
+
+/* Waits for child th, killing it first if it is still blocked a second on. */
+static int64_t reap(uint64_t exit_ntfn, int64_t th)
+{
+    if (!wait_state(th, ZERO_THREAD_DEAD)) {
+        zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+    }
+    return wait_child(exit_ntfn, th);
+}
+
+/*
+ * Revocation cancels IPC already queued: (A) a send queued under a badge
+ * whose capabilities are revoked and deleted fails with ZERR_BADCAP and is
+ * never received; (B) a receive waiting through a capability that is
+ * revoked is woken with ZERR_BADCAP.
+ */
+static void test_revoke_cancels_queued_ipc(uint64_t exit_ntfn)
+{
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t badged = derive((uint64_t)ep, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 7);
+    int64_t th = spawn(R_QUEUED_SEND, (uint64_t)badged, exit_ntfn);
+    ok(th >= 0 && wait_state(th, THREAD_SEND), "client_queued_in_send_under_badge");
+    zsys3(SYS_CAP_REVOKE, (uint64_t)badged, 0, 0);
+    zsys3(SYS_CAP_DELETE, (uint64_t)badged, 0, 0);
+    is_int(reap(exit_ntfn, th), ZERR_BADCAP, "send_queued_under_revoked_badge_fails");
+    /* Nothing is left queued: a send of our own is the next message received. */
+    int64_t srv = spawn(R_SERVER, (uint64_t)ep, exit_ntfn);
+    struct zmsg m = {.w = {OP_ECHO, 41, 0, 0}};
+    ok(srv >= 0 && zero_call((uint64_t)ep, ZERO_CAP_NONE, &m) == 0 && m.w[0] == 42 && m.w[1] == 0,
+       "revoked_send_never_reaches_the_server");
+    m = (struct zmsg){.w = {OP_EXIT, 0, 0, 0}};
+    zero_call((uint64_t)ep, ZERO_CAP_NONE, &m);
+    wait_child(exit_ntfn, srv);
+
+    th = spawn(R_QUEUED_RECV, (uint64_t)ep, exit_ntfn);
+    ok(th >= 0 && wait_state(th, THREAD_RECV), "server_queued_in_receive");
+    zsys3(SYS_CAP_REVOKE, (uint64_t)ep, 0, 0);
+    is_int(reap(exit_ntfn, th), ZERR_BADCAP, "receive_through_revoked_cap_fails");
+    zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
+}
+
+/* The console capability a descendant holds is an output channel only. */
+static void test_console_is_a_channel(uint64_t exit_ntfn)
+{
+    int64_t th = spawn(R_UART_REGS, ZERO_CAP_NONE, exit_ntfn);
+    is_int(th >= 0 ? wait_child(exit_ntfn, th) : th, 0,
+           "descendant_cannot_write_uart_registers_through_console");
+    static const char line[] = "# init's console output after the attempt\n";
+    is_int(zero_write(line, sizeof(line) - 1), sizeof(line) - 1, "init_output_still_appears");
+}
+
 /* The platform library of user programs (hal/zero). */
 static void test_user_hal(void)
 {
@@ -640,9 +826,13 @@ static int run_main(void)
     test_ipc((uint64_t)exit_ntfn);
     test_isolation((uint64_t)exit_ntfn);
     test_threads();
+    test_thread_create_full_cspace();
     test_preemption((uint64_t)exit_ntfn);
     test_priorities();
     test_irq();
+    test_timers_die_with_process((uint64_t)exit_ntfn);
+    test_revoke_cancels_queued_ipc((uint64_t)exit_ntfn);
+    test_console_is_a_channel((uint64_t)exit_ntfn);
     test_timers();
     test_user_hal();
     test_stress((uint64_t)exit_ntfn);
@@ -665,6 +855,14 @@ int zero_main(uint64_t arg)
         }
     case R_FUZZ:
         return run_fuzz();
+    case R_UART_REGS:
+        return run_uart_regs();
+    case R_QUEUED_SEND:
+    case R_QUEUED_RECV:
+        return run_queued((enum role)arg);
+    case R_TIMERS_EXIT:
+    case R_TIMERS_BLOCK:
+        return run_timers((enum role)arg);
     default:
         return run_attacker((enum role)arg);
     }
