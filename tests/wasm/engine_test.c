@@ -305,19 +305,12 @@ static int load_bytes(const uint8_t *bytes, size_t n, struct wasm_module **m, vo
 {
     struct wasm_arena a;
     struct wasm_error err;
-    /* a modest arena first, the bound only when that is too small (as zero wasm run does) */
-    size_t bound = wasm_module_arena_size(bytes, n);
-    size_t size = 64 * 1024 + n * 48 < bound ? 64 * 1024 + n * 48 : bound;
-    for (;;) {
-        *mem = malloc(size);
-        wasm_arena_init(&a, *mem, size);
-        int rc = wasm_module_load(bytes, n, &a, NULL, m, &err);
-        if (rc != ZERR_NOMEM || size == bound) {
-            return rc;
-        }
-        free(*mem);
-        size = bound;
-    }
+    /* the proven bound (tens of MiB for the large modules): under Node this
+       is the memory growth tests/wasm/grow_test.c reproduces */
+    size_t size = wasm_module_arena_size(bytes, n);
+    *mem = malloc(size);
+    wasm_arena_init(&a, *mem, size);
+    return wasm_module_load(bytes, n, &a, NULL, m, &err);
 }
 
 /*

@@ -8,6 +8,14 @@
 // The module sees the host file system at its real paths and starts in the
 // caller's working directory, so paths mean what they mean to `zero`.
 'use strict';
+// Node 20 binds the WASI imports as V8 fast API calls.  Once a module has
+// grown its memory many times while calling WASI (an engine arena of tens
+// of MB taken by malloc in steps), the fast-call path leaves the heap in a
+// state that concurrent marking trips over: Node segfaults after _start
+// returns (nodejs/node#53087 is the same class).  Regular calls cost
+// nothing measurable here, so the launcher turns fast calls off before
+// any code is compiled; tests/wasm/grow_test.c is the reproducer.
+require('node:v8').setFlagsFromString('--no-turbo-fast-api-calls');
 const { WASI } = require('node:wasi');
 const fs = require('node:fs');
 const path = require('node:path');
