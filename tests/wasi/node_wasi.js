@@ -2,6 +2,9 @@
 // run: node node_wasi.js DIR MODULE [ARG...].  DIR is preopened as "/";
 // the program's argv is MODULE ARG... as given; the environment is empty.
 'use strict';
+// Node 20's WASI fast API calls crash after repeated memory growth
+// (docs/platforms.md): the reference runner turns them off as zero-wasm does.
+require('node:v8').setFlagsFromString('--no-turbo-fast-api-calls');
 const fs = require('fs');
 const { WASI } = require('wasi');
 
