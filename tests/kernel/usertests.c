@@ -563,6 +563,12 @@ static void test_preemption(uint64_t exit_ntfn)
     ok(spin >= 0, "spawn_spinner");
     /* On more than one CPU: make the spinner share this thread's CPU. */
     is_int(zsys3(SYS_THREAD_AFFINITY, (uint64_t)spin, 1, 0), 0, "spinner_pinned_to_cpu_0");
+    /* A spinner already running on another CPU moves to CPU 0 only when a
+     * tick there preempts it: wait two ticks so that it shares this CPU. */
+    uint64_t settle = zero_ticks() + 2;
+    while (zero_ticks() < settle) {
+        zero_yield();
+    }
     uint64_t t0 = zero_ticks();
     for (int i = 0; i < 3; i++) {
         zero_yield(); /* the spinner never yields: only preemption brings us back */
