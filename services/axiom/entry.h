@@ -31,6 +31,7 @@ enum ax_kind {
     AX_POLICY_ADD,
     AX_POLICY_REMOVE,
     AX_NOTE,
+    AX_BOOT, /* services/axiom/boot.h */
     AX_KIND_END
 };
 
@@ -48,7 +49,7 @@ struct ax_action {
     uint8_t effect;
     uint32_t rule_id;
     char rule[POLICY_TEXT_MAX + 1];
-    /* note: points into caller memory (or into the decoded buffer) */
+    /* note, boot (the encoded payload): points into caller memory (or into the decoded buffer) */
     const uint8_t *data;
     size_t data_len;
     /* a proposal from outside the node carries its proposer's signature */

@@ -94,7 +94,7 @@ static void ax_state_update_root(struct ax_state *s)
         ax_hash_policy(s);
     }
     cbor_enc_init(&e, buf, sizeof(buf));
-    cbor_put_map(&e, 6);
+    cbor_put_map(&e, 6 + ax_boot_root_keys(s));
     cbor_put_uint(&e, 0);
     cbor_put_uint(&e, s->format);
     cbor_put_uint(&e, 1);
@@ -107,6 +107,7 @@ static void ax_state_update_root(struct ax_state *s)
     cbor_put_bytes(&e, s->pol_hash, AX_HASH_LEN);
     cbor_put_uint(&e, 5);
     cbor_put_uint(&e, s->notes);
+    ax_boot_put_root(s, &e);
     int err = cbor_enc_finish(&e, &len);
     ZASSERT(err == 0, "the state root's map fits its fixed buffer");
     blake3_hash(buf, len, s->root);
@@ -257,6 +258,8 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
         return ax_check_policy_add(s, a, why, cap);
     case AX_POLICY_REMOVE:
         return ax_check_policy_remove(s, a, why, cap);
+    case AX_BOOT:
+        return ax_boot_decide(s, a, why, cap);
     case AX_NOTE:
         if (a->data_len > AX_NOTE_MAX) {
             ax_why(why, cap, "a note holds at most %d bytes", AX_NOTE_MAX);
@@ -385,6 +388,9 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
     case AX_POLICY_ADD:
     case AX_POLICY_REMOVE:
         r->name = "policy";
+        break;
+    case AX_BOOT:
+        r->name = "boot";
         break;
     default:
         r->name = "note";
@@ -516,6 +522,9 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
     case AX_POLICY_REMOVE:
         policy_do_remove(&s->pol, a->rule_id);
         s->pol_dirty = true;
+        break;
+    case AX_BOOT:
+        ax_boot_perform(s, a);
         break;
     default:
         s->notes++;
