@@ -102,6 +102,36 @@ static int jobs_run_one(struct jobs_svc *js, const struct jobs_req *rq, struct j
     return err;
 }
 
+/* SHOW and VERIFY: the entry, its recorded result, and for VERIFY the verdict. */
+static int jobs_lookup(struct jobs_svc *js, uint64_t seq, bool verify, struct jobs_reply *rep)
+{
+    int err = jobs_find(js->dev, seq, &rep->entry, rep->rbuf, rep->why, sizeof(rep->why));
+
+    if (err == 0) {
+        rep->entry.a.data = rep->rbuf;
+        memcpy(rep->spec_hash, rep->entry.a.job_spec, JOB_HASH);
+        err = job_result_decode(rep->rbuf, rep->entry.a.data_len, &rep->recorded);
+    }
+    if (err == 0 && verify) {
+        err = jobs_verify(js->cas, &rep->entry, &rep->run, rep->why, sizeof(rep->why));
+    }
+    return err;
+}
+
+/* READ: bytes of stored content (stdout, an output) from an offset. */
+static int jobs_read(struct jobs_svc *js, struct rt_msg *m)
+{
+    struct cas_fault f;
+    size_t got = 0;
+
+    if (m->in_len != JOB_HASH) {
+        return ZERR_INVAL;
+    }
+    int err = cas_read(js->cas, m->in, m->w[1], m->out, m->out_cap, &got, &f);
+    m->out_len = got;
+    return err == ZERR_RANGE ? 0 : err;
+}
+
 int jobs_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct jobs_svc *js = self;
@@ -109,6 +139,15 @@ int jobs_handle(void *self, uint64_t badge, struct rt_msg *m)
     struct jobs_reply *rep = m->out;
 
     (void)badge;
+    if (m->op == JOBS_OP_READ) {
+        return jobs_read(js, m);
+    }
+    if ((m->op == JOBS_OP_SHOW || m->op == JOBS_OP_VERIFY) && m->out_cap >= sizeof(*rep)) {
+        memset(rep, 0, sizeof(*rep));
+        rep->err = jobs_lookup(js, m->w[0], m->op == JOBS_OP_VERIFY, rep);
+        m->out_len = sizeof(*rep);
+        return 0;
+    }
     if (m->op != JOBS_OP_RUN || m->in_len != sizeof(*rq) || m->out_cap < sizeof(*rep) ||
         rq->spec == NULL || rq->proposer == NULL || strlen(rq->proposer) > ID_NAME_MAX) {
         return ZERR_INVAL;
