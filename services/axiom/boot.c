@@ -207,6 +207,18 @@ void ax_boot_perform(struct ax_state *s, const struct ax_action *a)
     blake3_hash(a->data, a->data_len, s->boots.last);
 }
 
+void ax_boot_describe(const struct ax_action *a, char *out, size_t cap)
+{
+    struct ax_boot b;
+
+    if (a->data == NULL || ax_boot_decode(a->data, a->data_len, &b) != 0) {
+        zfmt_snprintf(out, cap, "boot (undecodable)");
+        return;
+    }
+    zfmt_snprintf(out, cap, "boot #%llu, %u cpus, %u images", (unsigned long long)b.number,
+                  (unsigned)b.cpus, (unsigned)b.nimages);
+}
+
 unsigned ax_boot_root_keys(const struct ax_state *s)
 {
     return s->boots.count > 0 ? 1u : 0u;

@@ -62,6 +62,9 @@ int ax_boot_decide(const struct ax_state *s, const struct ax_action *a, char *wh
 /* Applies a decided boot action (cannot fail). */
 void ax_boot_perform(struct ax_state *s, const struct ax_action *a);
 
+/* One line for zero log and the terminal: "boot #2, 2 cpus, 4 images". */
+void ax_boot_describe(const struct ax_action *a, char *out, size_t cap);
+
 /* State root keys this part adds (0 or 1), and writes them (key 8). */
 unsigned ax_boot_root_keys(const struct ax_state *s);
 void ax_boot_put_root(const struct ax_state *s, struct cbor_enc *e);

@@ -10,7 +10,7 @@
 #include "services/axiom/internal/codec.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?",          "genesis",       "id.create", "id.rotate", "id.revoke",
+    "?",          "genesis",       "id.create", "id.rotate",  "id.revoke",
     "policy.add", "policy.remove", "note",      "job.result", "boot"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"

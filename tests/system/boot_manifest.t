@@ -53,4 +53,35 @@ tap_check $st "boot_log_lists_each_process_and_the_boot_entry_records_two_cpus"
 qemu_run_input "$log" 90 'zero> ' 'exit\r' -cpu max -smp 2 -cdrom build/zero.iso "${drive[@]}"
 grep -q 'axiom: boot #2 recorded as entry 2' "$log"
 tap_check $? "second_boot_is_boot_2"
+build/bin/zero verify --image build/zero.iso "$disk" >"$log" 2>&1
+rc=$?
+[ $rc = 0 ] && grep -q 'boot #1 (entry 1): ran the images of build/zero.iso' "$log" &&
+    grep -q 'boot #2 (entry 2): ran the images of build/zero.iso' "$log"
+st=$?
+tap_check $st "verify_image_accepts_boots_of_the_same_iso"
+[ $st = 0 ] || diag_log "$log"
+qemu_run_input "$log" 90 'zero> ' 'exit\r' -cpu max -kernel "$KERNEL" \
+    -initrd build/x86_64/bin/zero-node "${drive[@]}"
+grep -q 'init: no boot manifest: a development boot, images not verified' "$log" &&
+    grep -q 'axiom: boot #3 recorded as entry 3' "$log"
+tap_check $? "development_boot_says_so_and_is_recorded"
+build/bin/zero verify --image build/zero.iso "$disk" >"$log" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q 'boot #3 (entry 3): did not run the images of build/zero.iso: no boot manifest' "$log"
+st=$?
+tap_check $st "verify_image_names_the_entry_of_a_boot_that_ran_other_images"
+[ $st = 0 ] || diag_log "$log"
+build/bin/zero verify --image "$work/badsig.iso" "$disk" >"$log" 2>&1
+[ $? = 1 ] && grep -q 'FAILED: .*badsig.iso: boot manifest b3:[0-9a-f]* signed by [0-9a-f]* does not verify (bad signature)' "$log"
+tap_check $? "verify_image_refuses_an_iso_whose_manifest_does_not_verify"
+build/bin/zero verify "$disk" >"$log" 2>&1
+grep -q 'boot #1 (entry 1): 2 cpus, 4 images, kernel b3:' "$log" &&
+    grep -q 'boot #3 (entry 3): [0-9]* cpus, 3 images, no boot manifest (a development boot)' "$log"
+tap_check $? "zero_verify_lists_the_boots_it_saw"
+if command -v node >/dev/null; then
+    c=$(build/bin/zero verify "$disk" | sed -n 's/.*head #[0-9]* \([0-9a-f]*\); state root \([0-9a-f]*\);.*/\1 \2/p')
+    j=$(node tools/verify-js/zero-verify.js "$disk" | sed -n 's/^ok: .* head \([0-9a-f]*\); state root \([0-9a-f]*\).*/\1 \2/p')
+    [ -n "$c" ] && [ "$c" = "$j" ]
+    tap_check $? "js_verifier_reaches_the_same_head_and_state_root_on_a_disk_with_boots"
+fi
 echo "1..$TESTNUM"
