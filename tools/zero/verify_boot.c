@@ -59,7 +59,7 @@ void verify_boots_print(const struct verify_boots *vb)
         printf("boot #%llu (entry %llu): %u cpus, %u images", (unsigned long long)b->b.number,
                (unsigned long long)b->seq, (unsigned)b->b.cpus, (unsigned)b->b.nimages);
         if (is_zero(b->b.manifest)) {
-            printf(", no boot manifest (a development boot)");
+            printf(", no boot manifest");
         } else {
             printf(", kernel b3:%s, manifest b3:%s", k, m);
         }
@@ -94,7 +94,7 @@ static const char *boot_differs(const struct ax_boot *b, const struct mf_manifes
                                 const uint8_t mh[32], char *why, size_t cap)
 {
     if (is_zero(b->manifest)) {
-        return "no boot manifest (a development boot)";
+        return "no boot manifest";
     }
     if (memcmp(b->manifest, mh, 32) != 0) {
         return "another boot manifest";

@@ -111,7 +111,7 @@ static void plan_dev_add(struct boot_plan *p, const char *name, uint64_t arg, co
 /* A development boot: no manifest, every program from module 0, measured by init. */
 static void plan_dev(struct boot_plan *p, const struct init_roles *roles)
 {
-    zprintf("init: no boot manifest: a development boot, images not verified\n");
+    zprintf("init: no boot manifest: a development boot, images not verified, no boot entry\n");
     plan_dev_add(p, "keys", roles->keys, NULL, NULL);
     if (roles->driver != 0) {
         plan_dev_add(p, "driver", roles->driver, NULL, NULL);
@@ -247,6 +247,9 @@ void boot_plan_started(struct boot_plan *p, const struct mf_program *prog, uint6
 
 int64_t boot_plan_record_cap(struct boot_plan *p, const struct mf_program *prog)
 {
+    if (!p->measured) {
+        return ZERR_NOENT; /* a development boot records no boot */
+    }
     if (p->rec.nimages < AX_BOOT_IMAGES_MAX) { /* the node's own image, about to start */
         struct ax_boot_image *im = &p->rec.images[p->rec.nimages++];
         name_copy(im->name, prog->name);

@@ -6,7 +6,8 @@
  * program starts only if its image matched and every dependency started;
  * each refusal and each start is one console line.  A boot without a
  * manifest module (qemu -kernel -initrd: a development boot) runs every
- * program from module 0, unverified, and says so.  What init measured goes
+ * program from module 0, unverified, says so, and records no boot entry
+ * (it is a test harness's start, not a boot of an image).  What init measured goes
  * to the node as a boot record, which the node commits as a `boot` entry.
  */
 #ifndef ZERO_SERVICES_INIT_X86_64_BOOT_PLAN_H
