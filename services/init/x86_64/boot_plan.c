@@ -35,7 +35,7 @@ static void hex8(const uint8_t *h, char out[9])
 /* Boot module called name (its GRUB command line's last path part), or ZERR_NOENT. */
 static int64_t module_find(const char *name, uint64_t *size)
 {
-    char mname[MODULE_NAME_MAX];
+    char mname[MODULE_NAME_MAX] = "";
     for (uint64_t i = 0;; i++) {
         struct zsys r = {SYS_MODULE_INFO, i, (uint64_t)(uintptr_t)mname, sizeof(mname), 0, 0, 0};
         zsys_raw(&r);
