@@ -818,6 +818,15 @@ static void test_fuzz(uint64_t exit_ntfn)
     is_int(zero_free_frames(), before, "fuzzed_process_returns_every_frame");
 }
 
+/* Prints the longest any system call held the kernel lock (SYS_CPU_INFO r9). */
+static void report_longest_hold(void)
+{
+    struct zsys r = {SYS_CPU_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    zprintf("usertests: longest kernel-lock hold by a system call: %llu cycles (syscall %llu)\n",
+            (unsigned long long)(r.r9 >> 8), (unsigned long long)(r.r9 & 0xff));
+}
+
 static int run_main(void)
 {
     tap_no_plan();
@@ -843,6 +852,7 @@ static int run_main(void)
     test_user_hal();
     test_stress((uint64_t)exit_ntfn);
     test_fuzz((uint64_t)exit_ntfn);
+    report_longest_hold();
     int status = tap_done();
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, (uint64_t)status);
     return status;
