@@ -1,7 +1,7 @@
 # services/axiom: the Axiom sequencer, state machine, disk format and replay.
 LIBS += axiom
 axiom_SRCS := $(wildcard services/axiom/*.c)
-axiom_LIBS := policy identity keys block svcrt crypto cbor base hal
+axiom_LIBS := policy identity keys block svcrt job crypto cbor base hal
 zero_CMD_LIBS += axiom
 
 TESTS += axiom_core
@@ -54,3 +54,7 @@ SCRIPT_TESTS += tests/tools/zero_verify_proof.t
 
 # The same state machine, codec, recovery and tamper tests as wasm32 under Node.
 WASM_TESTS += axiom_core axiom_tamper axiom_crash axiom_merkle axiom_proof
+
+TESTS += axiom_boot
+axiom_boot_SRCS := tests/services/axiom/boot_test.c
+axiom_boot_LIBS := axiom crypto base hal
