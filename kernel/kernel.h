@@ -302,6 +302,10 @@ uint64_t frame_free_count(void);
 #define MAP_EXEC 0x2u
 #define MAP_OWNED 0x4u /* the mapping owns the frame (SYS_MEM_MAP); see as_page_owned */
 
+/* W^X across mappings: counts a user mapping of pa, or refuses it (ZERR_PERM). */
+int frame_map_count(uint64_t pa, uint32_t flags);
+void frame_map_uncount(uint64_t pa, uint32_t flags);
+
 int as_create(struct aspace *as);
 void as_destroy(struct aspace *as);
 int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags);
