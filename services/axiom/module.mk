@@ -1,7 +1,7 @@
 # services/axiom: the Axiom sequencer, state machine, disk format and replay.
 LIBS += axiom
 axiom_SRCS := $(wildcard services/axiom/*.c)
-axiom_LIBS := policy identity keys block svcrt crypto cbor base hal
+axiom_LIBS := fs policy identity keys block svcrt crypto cbor base hal
 zero_CMD_LIBS += axiom
 
 TESTS += axiom_core
@@ -54,3 +54,9 @@ SCRIPT_TESTS += tests/tools/zero_verify_proof.t
 
 # The same state machine, codec, recovery and tamper tests as wasm32 under Node.
 WASM_TESTS += axiom_core axiom_tamper axiom_crash axiom_merkle axiom_proof
+
+# The filesystem's entries: commit, refusals, policy on paths, quotas, replay, proofs.
+TESTS += axiom_fs
+axiom_fs_SRCS := tests/services/axiom/fs_entries_test.c
+axiom_fs_LIBS := axiom crypto base hal
+WASM_TESTS += axiom_fs

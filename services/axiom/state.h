@@ -14,6 +14,19 @@
 #include "services/identity/identity.h"
 #include "services/policy/policy.h"
 
+/* The filesystem namespace inside the state (services/axiom/fs.c): a
+ * struct fs whose tables are here, rebound before each use so that a copy
+ * of the state is a state of its own. */
+#define AX_FS_NODES 1024
+struct ax_fs_state {
+    bool on;    /* an fs.* entry was applied: the root has key 6 */
+    bool dirty; /* root needs recomputing */
+    uint8_t root[AX_HASH_LEN];
+    struct fs ns;
+    struct fs_node nodes[AX_FS_NODES];
+    uint8_t leaves[AX_FS_NODES][CAS_HASH];
+};
+
 struct ax_state {
     uint64_t applied; /* entries applied so far (next seq) */
     char node[ID_NAME_MAX + 1];
@@ -25,7 +38,12 @@ struct ax_state {
     uint8_t root[AX_HASH_LEN];
     struct id_table ids;
     struct policy_set pol;
+    struct ax_fs_state fs;
 };
+
+/* A read-only view of the namespace in s, in view (which it returns):
+ * for fs_stat, fs_list and the other readers of services/fs. */
+const struct fs *ax_state_fs(const struct ax_state *s, struct fs *view);
 
 /* Empty state (before genesis). */
 void ax_state_init(struct ax_state *s);
