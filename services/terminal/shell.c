@@ -13,6 +13,7 @@
 #include "services/axiom/service.h"
 #include "services/identity/service.h"
 #include "services/policy/service.h"
+#include "services/terminal/fs_cmds.h"
 
 #define SHELL_LOG_MAX 1000u
 
@@ -34,7 +35,7 @@ static bool shell_refusal(int err)
 }
 
 /* Prints the outcome of a state change. */
-static int shell_report(struct term *t, int err, const struct axiom_result *res)
+int shell_report(struct term *t, int err, const struct axiom_result *res)
 {
     char hex[2 * AX_HASH_LEN + 1];
 
@@ -437,5 +438,6 @@ const struct term_cmd shell_cmds[] = {
     {"axiom", "axiom log [N]", "the latest N entries (default 10)", cmd_axiom},
     {"axiom", "axiom head", "sequence, head hash, state root", cmd_axiom},
     {"axiom", "axiom verify", "replay the disk from genesis and check everything", cmd_axiom},
+    SHELL_FS_CMDS,
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);
