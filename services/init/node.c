@@ -254,9 +254,16 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
         node_keys_stop(n);
         return err;
     }
-    err = fssvc_open(&n->fs, dev, lay.cas_off, lay.cas_len);
+    err = node_jobs_start(n, &lay, why, whycap);
+    if (err == 0) {
+        /* the filesystem's own region: the CAS region holds the jobs' store */
+        err = fssvc_open(&n->fs, dev, lay.fs_off, lay.fs_len);
+        if (err != 0) {
+            zfmt_snprintf(why, whycap, "cannot open the file store: %s", zerr_text(err));
+            node_jobs_stop(n);
+        }
+    }
     if (err != 0) {
-        zfmt_snprintf(why, whycap, "cannot open the file store: %s", zerr_text(err));
         axiom_close(&n->axiom.ax);
         node_keys_stop(n);
         return err;
@@ -268,6 +275,7 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
 void node_stop(struct node *n)
 {
     fssvc_close(&n->fs);
+    node_jobs_stop(n);
     axiom_close(&n->axiom.ax);
     node_keys_stop(n);
 }
