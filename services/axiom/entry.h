@@ -34,6 +34,7 @@ enum ax_kind {
     AX_POLICY_REMOVE,
     AX_NOTE,
     AX_JOB_RESULT,
+    AX_BOOT,   /* services/axiom/boot.h */
     AX_FS_PUT, /* the filesystem's kinds: services/axiom/fs.c, docs/formats.md */
     AX_FS_MKDIR,
     AX_FS_RM,
@@ -71,7 +72,8 @@ struct ax_action {
         uint64_t size;
         uint32_t mode;
     } fs;
-    /* note, job.result: points into caller memory (or into the decoded buffer) */
+    /* note, job.result, boot (the encoded payload): points into caller memory (or into the decoded
+     * buffer) */
     const uint8_t *data;
     size_t data_len;
     /* a proposal from outside the node carries its proposer's signature */

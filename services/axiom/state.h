@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "services/axiom/boot.h"
 #include "services/axiom/entry.h"
 #include "services/identity/identity.h"
 #include "services/policy/policy.h"
@@ -41,6 +42,7 @@ struct ax_state {
     struct id_table ids;
     struct policy_set pol;
     struct ax_fs_state fs;
+    struct ax_boots boots; /* root key 8 (services/axiom/boot.h) */
 };
 
 /* A read-only view of the namespace in s, in view (which it returns):
