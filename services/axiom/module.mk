@@ -64,3 +64,9 @@ TESTS += axiom_fs
 axiom_fs_SRCS := tests/services/axiom/fs_entries_test.c
 axiom_fs_LIBS := axiom crypto base hal
 WASM_TESTS += axiom_fs
+
+# The file proof decoder and verifier (zero fs check).
+FUZZERS += fs_proof
+fs_proof_SRCS := fuzz/fs_proof.c
+fs_proof_LIBS := axiom crypto base hal
+fs_proof_CORPUS := fuzz/corpus/fs_proof

@@ -82,20 +82,11 @@ static void ax_hash_policy(struct ax_state *s)
     s->pol_dirty = false;
 }
 
-static void ax_state_update_root(struct ax_state *s)
+int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t *len)
 {
-    uint8_t buf[320];
     cbor_enc e;
-    size_t len = 0;
 
-    if (s->ids_dirty) {
-        ax_hash_ids(s);
-    }
-    if (s->pol_dirty) {
-        ax_hash_policy(s);
-    }
-    ax_fs_rehash(s);
-    cbor_enc_init(&e, buf, sizeof(buf));
+    cbor_enc_init(&e, buf, cap);
     cbor_put_map(&e, 6 + ax_fs_root_keys(s) + ax_job_root_keys(s) + ax_boot_root_keys(s));
     cbor_put_uint(&e, 0);
     cbor_put_uint(&e, s->format);
@@ -112,7 +103,22 @@ static void ax_state_update_root(struct ax_state *s)
     ax_fs_put_root(s, &e);
     ax_job_root_put(s, &e);
     ax_boot_put_root(s, &e);
-    int err = cbor_enc_finish(&e, &len);
+    return cbor_enc_finish(&e, len);
+}
+
+static void ax_state_update_root(struct ax_state *s)
+{
+    uint8_t buf[AX_STATE_MAP_MAX];
+    size_t len = 0;
+
+    if (s->ids_dirty) {
+        ax_hash_ids(s);
+    }
+    if (s->pol_dirty) {
+        ax_hash_policy(s);
+    }
+    ax_fs_rehash(s);
+    int err = ax_state_root_map(s, buf, sizeof(buf), &len);
     ZASSERT(err == 0, "the state root's map fits its fixed buffer");
     blake3_hash(buf, len, s->root);
 }

@@ -49,6 +49,12 @@ struct ax_state {
  * for fs_stat, fs_list and the other readers of services/fs. */
 const struct fs *ax_state_fs(const struct ax_state *s, struct fs *view);
 
+/* The CBOR map whose BLAKE3 is the state root (docs/formats.md "State
+ * root"), as of the last update of s->root; at most AX_STATE_MAP_MAX bytes.
+ * 0 or ZERR_FULL. */
+#define AX_STATE_MAP_MAX 320
+int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t *len);
+
 /* Empty state (before genesis). */
 void ax_state_init(struct ax_state *s);
 

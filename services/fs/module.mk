@@ -22,3 +22,4 @@ WASM_TESTS += fs_namespace
 
 # Terminal sessions with files (hosted).
 SCRIPT_TESTS += tests/tools/zero_hosted_fs.t
+zero_CMD_LIBS += fs

@@ -12,6 +12,7 @@ trap 'rm -rf "$work"' EXIT
 disk=$work/disk.img
 . tests/lib/tap.sh
 has() { grep -qE -- "$2" <<<"$1"; }
+q() { "$@" >/dev/null 2>&1; }
 skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 hasnt() { ! grep -qE -- "$2" <<<"$1"; }
 session() { printf '%s\n' "$@" | "$zh" --disk "$disk" --size 16 2>&1; }
@@ -91,6 +92,38 @@ check "fs_damaged_chunk_names_file_and_chunk" has "$out" 'error: /home/big: chun
 check "fs_other_files_still_read" has "$out" 'hello world'
 check "fs_zero_verify_still_accepts_the_log" verifies
 
+out=$("$zero" fs get "$disk" /home/big "$work/got" 2>&1)
+check "fs_offline_get_reports_the_damaged_chunk" has "$out" 'zero fs: /home/big: chunk [0-9]+ at offset [0-9]+ .* is damaged'
+check "fs_offline_get_leaves_no_partial_output" test ! -e "$work/got"
+
 out=$(session 'rm /home/big' 'df' 'fs gc')
 check "fs_gc_reclaims_unnamed_content" has "$out" 'gc: [1-9][0-9]* objects reclaimed'
+# Host files in, and back out offline, byte for byte.
+mkdir -p "$work/tree/sub"
+head -c 600000 /dev/urandom >"$work/tree/rand.bin"
+echo 'nested' >"$work/tree/sub/n.txt"
+disk2=$work/disk2.img
+out=$(echo 'ls /imp' | "$zh" --disk "$disk2" --size 32 --import "$work/tree:/imp" --import "$work/hello:/hello" 2>&1)
+check "fs_import_prints_one_commit_per_change" test "$(grep -cE '^committed #[0-9]+ [0-9a-f]{64}$' <<<"$out")" -eq 5
+check "fs_import_files_are_listed" has "$out" 'rand.bin'
+out=$("$zh" --disk "$disk2" --import "$work/nothere:/x" </dev/null 2>&1)
+check "fs_import_of_a_missing_host_file_fails" has "$out" 'error: cannot read'
+"$zero" fs get "$disk2" /imp/rand.bin "$work/rand.out"
+check "fs_zero_fs_get_equals_b3sum_of_the_original" test "$(b3sum --no-names "$work/rand.out")" = "$(b3sum --no-names "$work/tree/rand.bin")"
+check "fs_zero_fs_cat" test "$("$zero" fs cat "$disk2" /imp/sub/n.txt)" = nested
+check "fs_zero_fs_ls" has "$("$zero" fs ls "$disk2" /imp)" '^d +0 root +sub/$'
+check "fs_zero_fs_stat_hash_is_b3sum" has "$("$zero" fs stat "$disk2" /hello)" "hash  $want"
+out=$("$zero" fs prove "$disk2" /imp/rand.bin -o "$work/proof")
+check "fs_prove_names_the_signed_checkpoint" has "$out" 'in the checkpoint of batch [0-9]+'
+key=$(sed -n 's/.*signed by \([0-9a-f]\{64\}\).*/\1/p' <<<"$out")
+check "fs_check_accepts_the_proof" q "$zero" fs check "$work/proof" --key "$key"
+check "fs_check_refuses_another_key" bash -c "! '$zero' fs check '$work/proof' --key $(printf '%064d' 0) >/dev/null"
+bad=0
+size=$(stat -c %s "$work/proof")
+for off in $(seq 0 7 $((size - 1))); do
+    cp "$work/proof" "$work/p2"
+    flip "$work/p2" "$off"
+    "$zero" fs check "$work/p2" --key "$key" >/dev/null 2>&1 && bad=$((bad + 1))
+done
+check "fs_check_refuses_every_altered_byte_tried" test "$bad" -eq 0
 tap_done
