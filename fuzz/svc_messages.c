@@ -46,6 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {node.sid_term, node.shell.h_axiom, AXIOM_OP_PRINCIPALS},
         {node.sid_term, node.shell.h_axiom, AXIOM_OP_RULES},
         {node.sid_term, node.shell.h_axiom, AXIOM_OP_CHECK},
+        {node.sid_term, node.shell.h_axiom, AXIOM_OP_DECIDE},
         {node.sid_term, node.shell.h_ident, IDSVC_OP_CREATE},
         {node.sid_term, node.shell.h_ident, IDSVC_OP_ROTATE},
         {node.sid_term, node.shell.h_ident, IDSVC_OP_REVOKE},

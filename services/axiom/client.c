@@ -31,8 +31,8 @@ static int axiom_call_result(struct rt *rt, uint32_t caller, uint32_t h, uint32_
     return err;
 }
 
-int axiom_submit(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
-                 struct axiom_result *res)
+static int axiom_send_action(struct rt *rt, uint32_t caller, uint32_t h, uint32_t op,
+                             const struct ax_action *a, struct axiom_result *res)
 {
     static uint8_t in[AXIOM_ACTION_MAX]; /* calls go downward: never two at once */
     size_t len;
@@ -44,7 +44,19 @@ int axiom_submit(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_act
         zfmt_snprintf(res->why, sizeof(res->why), "%s", "the proposal does not fit a message");
         return err;
     }
-    return axiom_call_result(rt, caller, h, AXIOM_OP_SUBMIT, in, len, res);
+    return axiom_call_result(rt, caller, h, op, in, len, res);
+}
+
+int axiom_submit(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
+                 struct axiom_result *res)
+{
+    return axiom_send_action(rt, caller, h, AXIOM_OP_SUBMIT, a, res);
+}
+
+int axiom_decide(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
+                 struct axiom_result *res)
+{
+    return axiom_send_action(rt, caller, h, AXIOM_OP_DECIDE, a, res);
 }
 
 int axiom_verify(struct rt *rt, uint32_t caller, uint32_t h, struct axiom_result *res)

@@ -2,11 +2,24 @@
  * The Axiom's messages as bytes (svcrt/wire.h; layouts in docs/services.md).
  * Field order here is the wire order.
  */
+#include <stddef.h>
+
 #include "services/axiom/service.h"
 
 #include "base/errors.h"
 #include "base/string.h"
 #include "svcrt/wire.h"
+
+/*
+ * Every field of struct ax_action travels: a field added to the struct
+ * without a place in the action's layout below (and in docs/services.md)
+ * stops the build here instead of silently not reaching the Axiom.
+ */
+_Static_assert(offsetof(struct ax_action, data) == 440,
+               "a field before data: give it a place in the action message");
+_Static_assert(offsetof(struct ax_action, format) - offsetof(struct ax_action, has_sig) ==
+                   AX_SIG_LEN + 8 + 8,
+               "a field after data: give it a place in the action message");
 
 int axiom_action_encode(const struct ax_action *a, void *buf, size_t cap, size_t *len)
 {
@@ -22,6 +35,9 @@ int axiom_action_encode(const struct ax_action *a, void *buf, size_t cap, size_t
     wire_u8(&w, a->effect);
     wire_u32(&w, a->rule_id);
     wire_str(&w, a->rule, AXIOM_RULE_FIELD);
+    wire_bytes(&w, a->job_spec, AX_HASH_LEN);
+    wire_bytes(&w, a->job_program, AX_HASH_LEN);
+    wire_u64(&w, a->job_fuel);
     wire_u8(&w, a->has_sig ? 1 : 0);
     wire_bytes(&w, a->sig, AX_SIG_LEN);
     wire_u8(&w, a->has_nonce ? 1 : 0);
@@ -50,6 +66,9 @@ int axiom_action_decode(const void *buf, size_t len, struct ax_action *a)
     a->effect = wire_get_u8(&r);
     a->rule_id = wire_get_u32(&r);
     wire_get_str(&r, a->rule, AXIOM_RULE_FIELD);
+    wire_get_bytes(&r, a->job_spec, AX_HASH_LEN);
+    wire_get_bytes(&r, a->job_program, AX_HASH_LEN);
+    a->job_fuel = wire_get_u64(&r);
     a->has_sig = wire_get_bool(&r);
     wire_get_bytes(&r, a->sig, AX_SIG_LEN);
     a->has_nonce = wire_get_bool(&r);

@@ -40,6 +40,26 @@ static int axsvc_submit(struct axiom_svc *s, struct rt_msg *m)
     return axsvc_reply_result(m, &res, err);
 }
 
+/* DECIDE: the decision a submit would get now, against the current state; commits nothing. */
+static int axsvc_decide(struct axiom_svc *s, struct rt_msg *m)
+{
+    struct ax_action a;
+    struct axiom_result res;
+
+    memset(&res, 0, sizeof(res));
+    if (m->out_cap < AXIOM_RESULT_LEN) {
+        return ZERR_RANGE;
+    }
+    int err = axiom_action_decode(m->in, m->in_len, &a);
+    if (err != 0) {
+        zfmt_snprintf(res.why, sizeof(res.why), "malformed action: %s", zerr_text(err));
+    } else {
+        err = ax_state_decide(s->ax.st, &a, &res.dec, res.why, sizeof(res.why));
+    }
+    res.err = err;
+    return axsvc_reply_result(m, &res, err);
+}
+
 static int axsvc_head(struct axiom_svc *s, struct rt_msg *m)
 {
     struct axiom_head h;
@@ -287,6 +307,8 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
         return axsvc_page(s, m, true);
     case AXIOM_OP_CHECK:
         return axsvc_check(s, m);
+    case AXIOM_OP_DECIDE:
+        return axsvc_decide(s, m);
     default:
         return ZERR_UNSUPPORTED;
     }

@@ -23,6 +23,7 @@ enum axiom_op {
     AXIOM_OP_PRINCIPALS = 7, /* in: u32 first; out: u32 total, u32 count, count principals */
     AXIOM_OP_RULES = 8,      /* in: u32 first; out: u32 total, u32 count, count rules */
     AXIOM_OP_CHECK = 9,      /* in: check; out: decision */
+    AXIOM_OP_DECIDE = 10,    /* in: action; out: result (the decision now; nothing committed) */
 };
 
 /* Badge bits of capabilities to the Axiom. */
@@ -34,7 +35,7 @@ enum axiom_op {
 #define AXIOM_WHY_FIELD 160                    /* str[160] */
 #define AXIOM_SUBJECT_FIELD 72                 /* str[72] */
 #define AXIOM_DATA_MAX AX_ENTRY_MAX            /* a note's bytes in a submit */
-#define AXIOM_ACTION_FIXED 441u                /* an action without its data */
+#define AXIOM_ACTION_FIXED 513u                /* an action without its data */
 #define AXIOM_ACTION_MAX (AXIOM_ACTION_FIXED + AXIOM_DATA_MAX)
 #define AXIOM_RESULT_LEN 217u
 #define AXIOM_HEAD_LEN 137u
@@ -115,6 +116,9 @@ void axiom_rule_get(struct wire_in *r, struct axiom_rule *rule);
 
 /* Submits a; res gets the outcome (its why on a refusal).  The handler's result. */
 int axiom_submit(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
+                 struct axiom_result *res);
+/* Would a be allowed now?  res gets the decision and why; nothing is committed. */
+int axiom_decide(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
                  struct axiom_result *res);
 int axiom_get_head(struct rt *rt, uint32_t caller, uint32_t h, struct axiom_head *out);
 int axiom_verify(struct rt *rt, uint32_t caller, uint32_t h, struct axiom_result *res);

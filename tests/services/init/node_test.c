@@ -198,7 +198,7 @@ static int send_raw(const struct hostile_op *o, const void *in, size_t len)
  * committed, and the services still answer afterwards. */
 static void test_hostile_messages(void)
 {
-    static struct hostile_op ops[16];
+    static struct hostile_op ops[20];
     static uint8_t junk[16384 + 1];
     size_t n = 0;
     struct ax_action a;
@@ -221,6 +221,8 @@ static void test_hostile_messages(void)
     a.data = (const uint8_t *)"hi";
     a.data_len = 2;
     OP("axiom.submit", term, node.shell.h_axiom, AXIOM_OP_SUBMIT);
+    axiom_action_encode(&a, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
+    OP("axiom.decide", term, node.shell.h_axiom, AXIOM_OP_DECIDE);
     axiom_action_encode(&a, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
     OP("axiom.head", term, node.shell.h_axiom, AXIOM_OP_HEAD);
     OP("axiom.verify", term, node.shell.h_axiom, AXIOM_OP_VERIFY);
