@@ -102,6 +102,9 @@ static int wait_dead(uint64_t th, uint64_t ntfn)
 
 int node_init_main(const struct init_roles *roles)
 {
+    if (roles->terminal != 0) {
+        return node_init_split(roles);
+    }
     struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
     int64_t keys = start_keys(roles->keys, &e.keys_pub, &e.keys_sign);
     int64_t driver = roles->driver == 0 ? ZERR_UNSUPPORTED : start_driver(roles->driver, &e.disk);
@@ -154,6 +157,9 @@ int node_take_boot_caps(struct init_given *g)
     g->keys_public = ZERO_CAP_NONE;
     g->keys_sign = ZERO_CAP_NONE;
     g->disk = ZERO_CAP_NONE;
+    g->axiom = ZERO_CAP_NONE;
+    g->identity = ZERO_CAP_NONE;
+    g->policy = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
         int64_t res = 0;
@@ -166,6 +172,12 @@ int node_take_boot_caps(struct init_given *g)
             g->keys_sign = m.cap;
         } else if (op == GIVE_DISK && m.cap != ZERO_CAP_NONE) {
             g->disk = m.cap;
+        } else if (op == GIVE_AXIOM && m.cap != ZERO_CAP_NONE) {
+            g->axiom = m.cap;
+        } else if (op == GIVE_IDENTITY && m.cap != ZERO_CAP_NONE) {
+            g->identity = m.cap;
+        } else if (op == GIVE_POLICY && m.cap != ZERO_CAP_NONE) {
+            g->policy = m.cap;
         } else if (op != GIVE_DONE) {
             res = ZERR_INVAL;
         }

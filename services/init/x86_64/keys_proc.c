@@ -123,6 +123,10 @@ struct kp_server {
 static int kp_handle(void *self, struct rtx_req *rq)
 {
     struct kp_server *s = self;
+    bool node = (RTX_BADGE_BITS(rq->badge) & KEYS_BADGE_SIGN) != 0;
+    if ((rq->op == KP_OP_ROOT || rq->op == KP_OP_STOP) && !node) {
+        return ZERR_PERM; /* only the holder of the signing capability starts and stops it */
+    }
     switch (rq->op) {
     case KP_OP_ROOT:
         if (s->keys.ready || rq->in_len != KEYS_SECRET_LEN) {
