@@ -23,8 +23,8 @@ static void split_say(const char *s)
 
 static const char *split_type(uint64_t type)
 {
-    static const char *const names[] = {"null", "endpoint", "notification", "aspace",
-                                        "thread", "frame", "irq", "ioport"};
+    static const char *const names[] = {"null",   "endpoint", "notification", "aspace",
+                                        "thread", "frame",    "irq",          "ioport"};
     return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
 }
 
@@ -51,13 +51,12 @@ void split_report_caps(const char *name)
             at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, "/%llx",
                                         (unsigned long long)r.rdx);
         } else if (r.rdi == CAP_IOPORT && at < sizeof(line)) {
-            const char *what = slot == ZERO_SLOT_CONSOLE ? "console" : slot == ZERO_SLOT_PCI_CFG
-                                                                        ? "pci-cfg"
-                                                                        : "pci-io";
-            at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, "/%s%s", what,
-                                        slot == ZERO_SLOT_CONSOLE && (r.rsi & CAP_RIGHT_READ)
-                                            ? "+in"
-                                            : "");
+            const char *what = slot == ZERO_SLOT_CONSOLE   ? "console"
+                               : slot == ZERO_SLOT_PCI_CFG ? "pci-cfg"
+                                                           : "pci-io";
+            at += (size_t)zfmt_snprintf(
+                line + at, sizeof(line) - at, "/%s%s", what,
+                slot == ZERO_SLOT_CONSOLE && (r.rsi & CAP_RIGHT_READ) ? "+in" : "");
         }
     }
     if (at < sizeof(line)) {
@@ -92,7 +91,6 @@ int split_axiom_main(void)
         return 2;
     }
     split_say("zero-node: key service in its own process\n");
-    split_report_caps("axiom");
     err = blk_open(&dev, "disk0", 0);
     if (err != 0) {
         zfmt_snprintf(line, sizeof(line),
@@ -125,6 +123,7 @@ int split_axiom_main(void)
         zfmt_snprintf(line, sizeof(line), "recovery: %s\n", node.rec.why);
         split_say(line);
     }
+    split_report_caps("axiom");
     /* Only the Axiom is served here: Identity, Policy and the terminal have processes of
      * their own, and this process's runtime is the Axiom's way to the key service. */
     err = rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, axiom_handle, &node.axiom);
@@ -135,8 +134,8 @@ int split_axiom_main(void)
 /* ---- Identity and Policy ------------------------------------------------------------ */
 
 /* Opens channel i of this process to ep and registers its forwarder as name. */
-static int split_proxy(struct rt *rt, const char *name, struct rtx_chan *chan,
-                       struct rtx_proxy *px, uint64_t ep, uint32_t i)
+static int split_proxy(struct rt *rt, const char *name, struct rtx_chan *chan, struct rtx_proxy *px,
+                       uint64_t ep, uint32_t i)
 {
     if (ep == ZERO_CAP_NONE) {
         return ZERR_BADCAP;
@@ -170,7 +169,9 @@ int split_identity_main(void)
     int keys = split_proxy(&rt, "keys", &ch[0], &px[0], g.keys_public, 0);
     int axiom = keys < 0 ? keys : split_proxy(&rt, "axiom", &ch[1], &px[1], g.axiom, 1);
     int me = axiom < 0 ? axiom : rt_register(&rt, "identity", &ident, idsvc_handle);
-    int hk = me < 0 ? me : rt_grant(&rt, (uint32_t)keys, (uint32_t)me, CAP_RIGHT_WRITE, KEYS_BADGE_PUBLIC);
+    int hk = me < 0
+                 ? me
+                 : rt_grant(&rt, (uint32_t)keys, (uint32_t)me, CAP_RIGHT_WRITE, KEYS_BADGE_PUBLIC);
     int ha = hk < 0 ? hk : rt_grant(&rt, (uint32_t)axiom, (uint32_t)me, CAP_RIGHT_WRITE, rw);
     if (ha < 0) {
         return split_fail("identity", ha);
@@ -270,8 +271,9 @@ int split_terminal_main(void)
     rt_init(&rt);
     int err = 0;
     for (int i = 0; i < 3 && err >= 0; i++) {
-        err = eps[i] == ZERO_CAP_NONE ? ZERR_BADCAP
-                                      : rtx_open(&ch[i], eps[i], SPLIT_CLIENT_VA + (uint64_t)i * RTX_BUF_LEN);
+        err = eps[i] == ZERO_CAP_NONE
+                  ? ZERR_BADCAP
+                  : rtx_open(&ch[i], eps[i], SPLIT_CLIENT_VA + (uint64_t)i * RTX_BUF_LEN);
         px[i].px = (struct rtx_proxy){&ch[i], eps[i]};
         err = err < 0 ? err : rt_register(&rt, px[i].name, &px[i], split_named_forward);
         sid[i] = err;

@@ -88,17 +88,17 @@ static int64_t split_wire(struct split_proc *p, bool driver)
         r = split_give_slot(&p[P_AXIOM], ZERO_SLOT_PCI_CFG);
         r = r != 0 ? r : split_give_slot(&p[P_AXIOM], ZERO_SLOT_PCI_IO);
     }
-    r = r != 0 ? r
-              : split_give_ep(&p[P_AXIOM], &p[P_KEYS], RTX_BADGE(0, KEYS_BADGE_SIGN),
-                              GIVE_KEYS_SIGN);
+    r = r != 0
+            ? r
+            : split_give_ep(&p[P_AXIOM], &p[P_KEYS], RTX_BADGE(0, KEYS_BADGE_SIGN), GIVE_KEYS_SIGN);
     if (r == 0 && driver) {
         r = split_give_ep(&p[P_AXIOM], &p[P_DRIVER], 0, GIVE_DISK);
     }
     r = r != 0 ? r : split_done(&p[P_AXIOM]);
     /* Identity: the key service (public keys, channel 1), the Axiom (channel 1). */
     r = r != 0 ? r
-              : split_give_ep(&p[P_IDENTITY], &p[P_KEYS], RTX_BADGE(1, KEYS_BADGE_PUBLIC),
-                              GIVE_KEYS_PUBLIC);
+               : split_give_ep(&p[P_IDENTITY], &p[P_KEYS], RTX_BADGE(1, KEYS_BADGE_PUBLIC),
+                               GIVE_KEYS_PUBLIC);
     r = r != 0 ? r : split_give_ep(&p[P_IDENTITY], &p[P_AXIOM], RTX_BADGE(1, rw), GIVE_AXIOM);
     r = r != 0 ? r : split_done(&p[P_IDENTITY]);
     /* Policy: the Axiom (channel 2). */
@@ -128,8 +128,8 @@ int node_init_split(const struct init_roles *roles)
             continue;
         }
         /* The exit notification carries one bit per process: init knows which ended. */
-        int64_t bit = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL,
-                            1ull << i);
+        int64_t bit =
+            zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL, 1ull << i);
         p[i].ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
         r = p[i].ep < 0 ? p[i].ep : bit < 0 ? bit : 0;
         p[i].thread = r != 0 ? r : split_spawn(role[i], (uint64_t)p[i].ep, (uint64_t)bit);
