@@ -17,9 +17,10 @@ enum init_give {
     GIVE_KEYS_SIGN,   /* the key process, badge KEYS_BADGE_SIGN */
     GIVE_DISK,        /* the block driver process */
     GIVE_DONE,
-    GIVE_AXIOM,    /* the Axiom process (badge: channel, propose|read) */
-    GIVE_IDENTITY, /* the identity process */
-    GIVE_POLICY,   /* the policy process */
+    GIVE_BOOT_RECORD, /* a read-only frame: what init measured (boot_plan.h) */
+    GIVE_AXIOM,       /* the Axiom process (badge: channel, propose|read) */
+    GIVE_IDENTITY,    /* the identity process */
+    GIVE_POLICY,      /* the policy process */
 };
 
 /*
@@ -48,6 +49,7 @@ struct init_given {
     uint64_t keys_public; /* the key process, badge KEYS_BADGE_PUBLIC */
     uint64_t keys_sign;   /* the key process, badge KEYS_BADGE_SIGN */
     uint64_t disk;        /* the virtio-blk driver process */
+    uint64_t boot_record; /* a read-only frame holding the boot record */
     uint64_t axiom;       /* the Axiom process */
     uint64_t identity;    /* the identity process */
     uint64_t policy;      /* the policy process */

@@ -6,7 +6,9 @@
 #include "base/string.h"
 #include "drivers/virtio-blk/hal_blk.h"
 #include "hal/hal.h"
+#include "services/init/boot_entry.h"
 #include "services/init/node.h"
+#include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
 #include "services/terminal/terminal.h"
@@ -122,6 +124,11 @@ int split_axiom_main(void)
     if (node.rec.cut_bytes != 0) {
         zfmt_snprintf(line, sizeof(line), "recovery: %s\n", node.rec.why);
         split_say(line);
+    }
+    static struct ax_boot boot;
+    if (g.boot_record != ZERO_CAP_NONE && boot_record_take(g.boot_record, &boot) == 0) {
+        node_console_set_boot(&boot);
+        node_console_record_boot(&node); /* the boot entry: what init started */
     }
     split_report_caps("axiom");
     /* Only the Axiom is served here: Identity, Policy and the terminal have processes of

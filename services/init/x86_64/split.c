@@ -14,6 +14,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "services/axiom/service.h"
+#include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/split.h"
 #include "services/keys/keys.h"
 #include "zero/zero.h"
@@ -29,9 +30,9 @@ struct split_proc {
     bool gone;
 };
 
-static int64_t split_spawn(uint64_t role, uint64_t ep, uint64_t ntfn)
+static int64_t split_spawn(uint64_t module, uint64_t role, uint64_t ep, uint64_t ntfn)
 {
-    struct zsys r = {SYS_SPAWN, 0, role, ep, ntfn, 0, 0};
+    struct zsys r = {SYS_SPAWN, module, role, ep, ntfn, 0, 0};
     zsys_raw(&r);
     return (int64_t)r.rax;
 }
@@ -73,7 +74,7 @@ static int64_t split_done(const struct split_proc *p)
 }
 
 /* Hands every process what docs/boot.md's table lists, servers first. */
-static int64_t split_wire(struct split_proc *p, bool driver)
+static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record)
 {
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
     int64_t r = 0;
@@ -94,6 +95,9 @@ static int64_t split_wire(struct split_proc *p, bool driver)
     if (r == 0 && driver) {
         r = split_give_ep(&p[P_AXIOM], &p[P_DRIVER], 0, GIVE_DISK);
     }
+    if (r == 0 && boot_record >= 0) {
+        r = split_give((uint64_t)p[P_AXIOM].ep, (uint64_t)boot_record, GIVE_BOOT_RECORD, 0);
+    }
     r = r != 0 ? r : split_done(&p[P_AXIOM]);
     /* Identity: the key service (public keys, channel 1), the Axiom (channel 1). */
     r = r != 0 ? r
@@ -113,30 +117,81 @@ static int64_t split_wire(struct split_proc *p, bool driver)
     return r != 0 ? r : split_done(&p[P_TERMINAL]);
 }
 
+/* The process of role arg, or P_COUNT. */
+static int split_index(const uint64_t *role, uint64_t arg)
+{
+    for (int i = 0; i < P_COUNT; i++) {
+        if (role[i] == arg && arg != 0) {
+            return i;
+        }
+    }
+    return P_COUNT;
+}
+
+/* Starts process i from boot module mod; 0 or ZERR_*. */
+static int64_t split_start(struct split_proc *pr, int i, uint64_t mod, uint64_t role, int64_t ntfn)
+{
+    /* The exit notification carries one bit per process: init knows which ended. */
+    int64_t bit = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL, 1ull << i);
+    pr->ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t r = pr->ep < 0 ? pr->ep : bit < 0 ? bit : 0;
+    pr->thread = r != 0 ? r : split_spawn(mod, role, (uint64_t)pr->ep, (uint64_t)bit);
+    pr->gone = pr->thread < 0;
+    return pr->thread < 0 ? pr->thread : 0;
+}
+
 int node_init_split(const struct init_roles *roles)
 {
+    static struct boot_plan plan;
     static struct split_proc p[P_COUNT];
     const uint64_t role[P_COUNT] = {roles->keys,     roles->driver, roles->node,
                                     roles->identity, roles->policy, roles->terminal};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
-    int64_t r = ntfn < 0 ? ntfn : 0;
     bool driver = roles->driver != 0;
+    const struct mf_program *prog, *last = NULL;
+    int last_i = P_COUNT;
 
     for (int i = 0; i < P_COUNT; i++) {
         p[i] = (struct split_proc){ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, true};
-        if (r != 0 || (i == P_DRIVER && !driver)) {
+    }
+    /* The boot plan (boot_plan.h): the manifest checked, programs in dependency order. */
+    int64_t r = boot_plan_load(&plan, roles) != 0 ? ZERR_BADSIG : ntfn < 0 ? ntfn : 0;
+    for (uint32_t k = 0; r == 0 && (prog = boot_plan_next(&plan, k)) != NULL; k++) {
+        if (last != NULL) { /* the one before: started, so what needs it may start */
+            boot_plan_started(&plan, last, (uint64_t)p[last_i].thread);
+            last = NULL;
+        }
+        int64_t mod = boot_plan_module(&plan, prog);
+        int i = split_index(role, prog->arg);
+        if (mod < 0 || (prog->arg != 0 && i == P_COUNT)) {
+            continue; /* refused (boot_plan_module said why), or no role of ours */
+        }
+        if (prog->arg == 0) { /* init itself: measured, running already */
+            boot_plan_started(&plan, prog, ZERO_CAP_NONE);
             continue;
         }
-        /* The exit notification carries one bit per process: init knows which ended. */
-        int64_t bit =
-            zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL, 1ull << i);
-        p[i].ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-        r = p[i].ep < 0 ? p[i].ep : bit < 0 ? bit : 0;
-        p[i].thread = r != 0 ? r : split_spawn(role[i], (uint64_t)p[i].ep, (uint64_t)bit);
-        r = p[i].thread < 0 ? p[i].thread : 0;
-        p[i].gone = r != 0;
+        int64_t e = split_start(&p[i], i, (uint64_t)mod, prog->arg, ntfn);
+        if (e != 0) {
+            zprintf("init: %s (role %llu): cannot start: %s\n", prog->name,
+                    (unsigned long long)prog->arg, zerr_name((int)e));
+        } else {
+            last = prog;
+            last_i = i;
+        }
     }
-    r = r != 0 ? r : split_wire(p, driver);
+    /* The boot record names every image started, the last one too (boot_plan_record_cap
+     * adds it); the Axiom records it as the boot entry. */
+    int64_t record = last != NULL ? boot_plan_record_cap(&plan, last) : ZERR_NOENT;
+    if (last != NULL) {
+        boot_plan_started(&plan, last, (uint64_t)p[last_i].thread);
+    }
+    for (int i = 0; r == 0 && i < P_COUNT; i++) {
+        if (p[i].gone && (i != P_DRIVER || driver)) {
+            zprintf("init: the %s service did not start\n", split_names[i]);
+            r = ZERR_PERM;
+        }
+    }
+    r = r != 0 ? r : split_wire(p, driver, record);
     if (r != 0) {
         zprintf("init: cannot start the services: %s\n", zerr_name((int)r));
     }
@@ -167,6 +222,7 @@ int node_init_split(const struct init_roles *roles)
             zsys3(SYS_THREAD_KILL, (uint64_t)p[i].thread, 0, 0);
         }
     }
+    boot_plan_end(&plan);
     if (r == 0 && status != 0) {
         zprintf("init: the terminal ended with status %d (%s); powering off\n", status,
                 status < 0 ? zerr_name(status) : "exit status");
