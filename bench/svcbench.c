@@ -110,9 +110,9 @@ int zero_main(uint64_t arg)
     int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
     struct zsys r = {SYS_SPAWN, 0, 1, (uint64_t)ep, ZERO_CAP_NONE, 0, 0};
     zsys_raw(&r);
-    int64_t cep = zsys4(SYS_CAP_DERIVE, (uint64_t)ep, ZERO_SLOT_ANY,
-                        CAP_RIGHT_WRITE | CAP_RIGHT_GRANT,
-                        RTX_BADGE(1, AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ));
+    int64_t cep =
+        zsys4(SYS_CAP_DERIVE, (uint64_t)ep, ZERO_SLOT_ANY, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT,
+              RTX_BADGE(1, AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ));
     if ((int64_t)r.rax < 0 || cep < 0 || rtx_open(&chan, (uint64_t)cep, CLIENT_VA) != 0) {
         zprintf("svcbench: no server process\n");
         return 2;

@@ -5,6 +5,7 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "hal/hal.h"
+#include "services/axiom/internal/fs.h"
 #include "svcrt/wire.h"
 
 /* Encodes res as the reply; the handler's result stays err. */
@@ -164,6 +165,10 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
 {
     const struct ax_action *a = &e->a;
 
+    if (ax_fs_kind(a->kind)) {
+        ax_fs_describe(a, out, cap);
+        return;
+    }
     switch (a->kind) {
     case AX_GENESIS:
     case AX_ID_CREATE:
@@ -289,6 +294,13 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
         return ZERR_PERM;
     }
     switch (m->op) {
+    case AXIOM_OP_STATE: /* the one pointer left: in one process only (docs/services.md) */
+        if (m->in_len != 0 || m->out == NULL || m->out_cap < sizeof(const struct ax_state *)) {
+            return ZERR_INVAL;
+        }
+        *(const struct ax_state **)m->out = s->ax.st;
+        m->out_len = sizeof(const struct ax_state *);
+        return 0;
     case AXIOM_OP_HEAD:
         return axsvc_head(s, m);
     case AXIOM_OP_VERIFY: {

@@ -16,6 +16,7 @@
  */
 enum axiom_op {
     AXIOM_OP_SUBMIT = 1,     /* in: action; out: result (after the flush) */
+    AXIOM_OP_STATE = 2,      /* in-process only (docs/services.md): out: const struct ax_state * */
     AXIOM_OP_HEAD = 3,       /* in: empty; out: head */
     AXIOM_OP_VERIFY = 4,     /* in: empty; out: result (seq, checkpoints: what verified) */
     AXIOM_OP_LOG = 5,        /* in: u32 n, u32 skip; out: u32 count, count log items */
@@ -35,7 +36,8 @@ enum axiom_op {
 #define AXIOM_WHY_FIELD 160                    /* str[160] */
 #define AXIOM_SUBJECT_FIELD 72                 /* str[72] */
 #define AXIOM_DATA_MAX AX_ENTRY_MAX            /* a note's bytes in a submit */
-#define AXIOM_ACTION_FIXED 513u                /* an action without its data */
+#define AXIOM_PATH_FIELD (FS_PATH_MAX + 1)     /* str[512] */
+#define AXIOM_ACTION_FIXED 1581u               /* an action without its data */
 #define AXIOM_ACTION_MAX (AXIOM_ACTION_FIXED + AXIOM_DATA_MAX)
 #define AXIOM_RESULT_LEN 217u
 #define AXIOM_HEAD_LEN 137u

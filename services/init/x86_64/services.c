@@ -69,6 +69,12 @@ void split_report_caps(const char *name)
 
 /* ---- the Axiom -------------------------------------------------------------------- */
 
+/* The Axiom as other processes reach it: everything but the in-process state pointer. */
+static int split_axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
+{
+    return m->op == AXIOM_OP_STATE ? ZERR_UNSUPPORTED : axiom_handle(self, badge, m);
+}
+
 int split_axiom_main(void)
 {
     static struct keys_proc kp;
@@ -133,7 +139,7 @@ int split_axiom_main(void)
     split_report_caps("axiom");
     /* Only the Axiom is served here: Identity, Policy and the terminal have processes of
      * their own, and this process's runtime is the Axiom's way to the key service. */
-    err = rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, axiom_handle, &node.axiom);
+    err = rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, split_axiom_handle, &node.axiom);
     node_stop(&node);
     return err == 0 ? 0 : 1;
 }
