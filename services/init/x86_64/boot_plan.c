@@ -108,7 +108,7 @@ static void plan_dev_add(struct boot_plan *p, const char *name, uint64_t arg, co
     p->module[p->m.nprograms++] = 0;
 }
 
-/* A development boot: no manifest, every program from module 0, measured by init. */
+/* A development boot: no manifest, every program from module 0, nothing hashed. */
 static void plan_dev(struct boot_plan *p, const struct init_roles *roles)
 {
     zprintf("init: no boot manifest: a development boot, images not verified, no boot entry\n");
@@ -117,6 +117,11 @@ static void plan_dev(struct boot_plan *p, const struct init_roles *roles)
         plan_dev_add(p, "driver", roles->driver, NULL, NULL);
     }
     plan_dev_add(p, "node", roles->node, "keys", roles->driver != 0 ? "driver" : NULL);
+    if (roles->terminal != 0) { /* one process per service (split.c) */
+        plan_dev_add(p, "identity", roles->identity, "keys", "node");
+        plan_dev_add(p, "policy", roles->policy, "node", NULL);
+        plan_dev_add(p, "terminal", roles->terminal, "identity", "policy");
+    }
     int bad = 0;
     (void)mf_order(&p->m, &bad); /* at most three programs, no cycle */
 }
