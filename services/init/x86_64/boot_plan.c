@@ -201,8 +201,8 @@ int boot_plan_load(struct boot_plan *p, const struct init_roles *roles)
         plan_check_image(p, i);
     }
     plan_check_kernel(p);
-    zprintf("init: manifest and images checked in %llu ms\n",
-            (unsigned long long)((zero_ticks() - t0) * 10));
+    uint64_t ms = (zero_ticks() - t0) * 10; /* 10 ms ticks */
+    zprintf("init: manifest and images checked in %llu ms\n", (unsigned long long)ms);
     return 0;
 }
 
