@@ -324,6 +324,10 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
         return axsvc_check(s, m);
     case AXIOM_OP_DECIDE:
         return axsvc_decide(s, m);
+    case AXIOM_OP_FS_STAT:
+        return axiom_fs_stat_reply(s->ax.st, m);
+    case AXIOM_OP_FS_LIST:
+        return axiom_fs_list_reply(s->ax.st, m);
     default:
         return ZERR_UNSUPPORTED;
     }

@@ -25,6 +25,9 @@ enum axiom_op {
     AXIOM_OP_RULES = 8,      /* in: u32 first; out: u32 total, u32 count, count rules */
     AXIOM_OP_CHECK = 9,      /* in: check; out: decision */
     AXIOM_OP_DECIDE = 10,    /* in: action; out: result (the decision now; nothing committed) */
+    AXIOM_OP_FS_STAT = 11,   /* in: str[512] path; out: fs node */
+    AXIOM_OP_FS_LIST =
+        12, /* in: str[512] path, bool all, u32 first; out: u32 total, u32 count, nodes */
 };
 
 /* Badge bits of capabilities to the Axiom. */
@@ -47,6 +50,8 @@ enum axiom_op {
 #define AXIOM_RULE_LEN 261u
 #define AXIOM_CHECK_LEN (3u * AXIOM_NAME_FIELD)
 #define AXIOM_DECISION_LEN (5u + AXIOM_WHY_FIELD)
+#define AXIOM_FS_NODE_LEN (AXIOM_PATH_FIELD + FS_OWNER_MAX + 1u + CAS_HASH + 13u) /* 590 */
+#define AXIOM_FS_LIST_PAGE 16u /* nodes one axiom_fs_list call asks for at most */
 
 struct axiom_result {
     int err;
@@ -113,6 +118,21 @@ struct axiom_rule {
 };
 void axiom_rule_put(struct wire_out *w, const struct policy_rule *rule);
 void axiom_rule_get(struct wire_in *r, struct axiom_rule *rule);
+
+/* The filesystem's queries (services/axiom/fsq.c): the node at a path, and
+ * a page of the children of a directory (all: of every node under it, at
+ * any depth), path order.  The _reply functions answer m against st. */
+void axiom_fs_node_put(struct wire_out *w, const struct fs_node *n);
+void axiom_fs_node_get(struct wire_in *r, struct fs_node *n);
+int axiom_fs_stat_reply(const struct ax_state *st, struct rt_msg *m);
+int axiom_fs_list_reply(const struct ax_state *st, struct rt_msg *m);
+/* The node at path: 0, ZERR_INVAL (not a path), ZERR_NOENT, or the call's error. */
+int axiom_fs_stat(struct rt *rt, uint32_t caller, uint32_t h, const char *path,
+                  struct fs_node *out);
+/* Up to cap (at most AXIOM_FS_LIST_PAGE) nodes from number first on; *n got, *total
+ * in all.  ZERR_NOENT: no such directory; ZERR_PERM: path is a file. */
+int axiom_fs_list(struct rt *rt, uint32_t caller, uint32_t h, const char *path, bool all,
+                  uint32_t first, struct fs_node *out, uint32_t cap, uint32_t *n, uint32_t *total);
 
 /* ---- a client's calls (services/axiom/client.c), through handle h of caller ---- */
 

@@ -9,6 +9,7 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "hal/hal.h"
+#include "svcrt/wire.h"
 
 #define FSSVC_OBJECTS 16384u            /* index slots (a power of two) */
 #define FSSVC_LIST_BYTES (1024u * 1024) /* a list of 29 000 chunks: files of about 2 GiB */
@@ -77,13 +78,10 @@ void fssvc_close(struct fssvc *s)
     }
 }
 
-/* The Axiom's state (read-only), or NULL. */
-static const struct ax_state *fssvc_state(struct fssvc *s)
+/* The node at path, by a query to the Axiom. */
+static int fssvc_stat(struct fssvc *s, const char *path, struct fs_node *n)
 {
-    const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, NULL, 0, &st, sizeof(const struct ax_state *), 0};
-
-    return rt_call(s->rt, s->self, s->h_axiom, &m) == 0 ? st : NULL;
+    return axiom_fs_stat(s->rt, s->self, s->h_axiom, path, n);
 }
 
 /* The content a put stores: the data, or for an append the old content
@@ -129,20 +127,21 @@ static int fssvc_store(struct fssvc *s, const void *p, uint64_t len, uint8_t has
 
 static int fssvc_put_file(struct fssvc *s, const struct fssvc_put *rq, struct axiom_result *res)
 {
-    const struct ax_state *st = fssvc_state(s);
-    struct fs view;
     struct fs_node old;
     struct ax_action a;
     uint8_t *buf = NULL;
     size_t pages = 0;
     uint64_t total = 0;
 
-    if (st == NULL) {
-        return ZERR_IO;
+    int err = fssvc_stat(s, rq->path, &old);
+    if (err != 0 && err != ZERR_NOENT) {
+        zfmt_snprintf(res->why, sizeof(res->why), "cannot ask the Axiom about %s: %s", rq->path,
+                      zerr_text(err));
+        return err;
     }
-    bool exists = fs_stat(ax_state_fs(st, &view), rq->path, &old) == 0 && old.kind == FS_FILE;
+    bool exists = err == 0 && old.kind == FS_FILE;
     memset(&a, 0, sizeof(a));
-    int err = fssvc_content(s, exists ? &old : NULL, rq, &buf, &pages, &total);
+    err = fssvc_content(s, exists ? &old : NULL, rq, &buf, &pages, &total);
     if (err == 0) {
         err = fssvc_store(s, buf != NULL ? buf : rq->data, total, a.fs.hash, res);
     } else {
@@ -166,90 +165,105 @@ static int fssvc_put_file(struct fssvc *s, const struct fssvc_put *rq, struct ax
 static int fssvc_put(struct fssvc *s, struct rt_msg *m)
 {
     struct fssvc_put rq;
-    struct axiom_result *res = m->out;
+    struct axiom_result res;
 
-    if (m->in == NULL || m->in_len != sizeof(rq) || res == NULL || m->out_cap < sizeof(*res)) {
-        return ZERR_INVAL;
+    if (m->out_cap < AXIOM_RESULT_LEN) {
+        return ZERR_RANGE;
     }
-    memcpy(&rq, m->in, sizeof(rq));
-    rq.path[FS_PATH_MAX] = '\0';
-    rq.proposer[ID_NAME_MAX] = '\0';
-    memset(res, 0, sizeof(*res));
-    m->out_len = sizeof(*res);
-    if (rq.data == NULL && rq.len != 0) {
-        return ZERR_INVAL;
+    memset(&res, 0, sizeof(res));
+    int err = fssvc_put_decode(m->in, m->in_len, &rq);
+    if (err != 0) {
+        zfmt_snprintf(res.why, sizeof(res.why), "malformed put message: %s", zerr_text(err));
+    } else {
+        err = fssvc_put_file(s, &rq, &res);
     }
-    res->err = fssvc_put_file(s, &rq, res);
-    return res->err;
+    res.err = err;
+    int e = axiom_result_encode(&res, m->out, m->out_cap, &m->out_len);
+    return err != 0 ? err : e;
 }
 
-/* Reads from rq->off into m->out, verified; a damaged chunk is named. */
+/* Reads from rq.off into m->out, verified; a damaged chunk is named in the reply. */
 static int fssvc_read(struct fssvc *s, struct rt_msg *m)
 {
-    const struct fssvc_read *in = m->in;
     struct fssvc_read rq;
-    const struct ax_state *st = fssvc_state(s);
-    struct fs view;
+    struct fs_node n;
     struct fs_fault f;
     size_t got = 0;
 
-    if (in == NULL || m->in_len != sizeof(rq) || in->why == NULL || m->out == NULL || st == NULL) {
-        return ZERR_INVAL;
+    int err = fssvc_read_decode(m->in, m->in_len, &rq);
+    if (err == 0) {
+        err = fssvc_stat(s, rq.path, &n);
     }
-    rq = *in;
-    rq.path[FS_PATH_MAX] = '\0';
-    rq.why[0] = '\0';
-    const struct fs *ns = ax_state_fs(st, &view);
-    struct fs reader = *ns;
-    reader.cas = &s->st.cas;
-    int err = fs_read(&reader, rq.path, rq.off, m->out, m->out_cap, &got, &f);
+    if (err == 0 && n.kind != FS_FILE) {
+        err = ZERR_PERM;
+    }
+    if (err == 0) {
+        err = cas_read(&s->st.cas, n.hash, rq.off, m->out, m->out_cap, &got, &f.cas);
+    }
+    m->out_len = err == 0 ? got : 0;
     if (err == ZERR_CORRUPT) {
-        (void)fs_fault_text(&f, rq.why, FSSVC_WHY_MAX);
+        char why[FSSVC_WHY_MAX];
+        struct wire_out w;
+        memcpy(f.path, n.path, sizeof(f.path));
+        (void)fs_fault_text(&f, why, sizeof(why));
+        wire_out_init(&w, m->out, m->out_cap);
+        wire_str(&w, why, FSSVC_WHY_MAX);
+        (void)wire_out_end(&w, &m->out_len);
     }
-    m->out_len = got;
     return err;
 }
 
-void fssvc_usage(const struct fssvc *s, const struct fs *ns, struct fssvc_usage *u)
+/* Adds the nodes of one page to u; marks each file's content when mark. */
+static void fssvc_count(struct fssvc *s, const struct fs_node *nodes, uint32_t n,
+                        struct fssvc_usage *u, bool mark)
 {
-    memset(u, 0, sizeof(*u));
-    u->region_bytes = space_total_blocks(&s->st.sp) * SPACE_BLOCK;
-    u->used_bytes = u->region_bytes - space_free_blocks(&s->st.sp) * SPACE_BLOCK;
-    u->objects = s->st.cas.count;
-    for (uint32_t i = 0; i < ns->count; i++) {
-        if (ns->nodes[i].kind == FS_FILE) {
+    for (uint32_t i = 0; i < n; i++) {
+        if (nodes[i].kind == FS_FILE) {
             u->files++;
-            u->file_bytes += ns->nodes[i].size;
+            u->file_bytes += nodes[i].size;
+            if (mark) {
+                (void)cas_mark(&s->st.cas, nodes[i].hash);
+            }
         } else {
             u->dirs++;
         }
     }
 }
 
-/* Marks every file of the committed namespace, sweeps the rest and
- * commits the store. */
+/*
+ * DF, and GC: marks every file of the committed namespace (read in pages
+ * from the Axiom), sweeps the rest and commits the store.  The service
+ * runs one message at a time and is the only writer of content, so no put
+ * lands between the pages; a page that fails stops the sweep before it
+ * starts.
+ */
 static int fssvc_gc(struct fssvc *s, struct rt_msg *m, bool sweep)
 {
-    const struct ax_state *st = fssvc_state(s);
-    struct fs view;
-    struct fssvc_usage *u = m->out;
-    uint64_t swept = 0;
-    int err = 0;
+    static struct fs_node page[AXIOM_FS_LIST_PAGE];
+    struct fssvc_usage u;
+    uint32_t got = 0, total = 0;
+    int err = m->in_len == 0 ? 0 : ZERR_INVAL;
 
-    if (st == NULL || u == NULL || m->out_cap < sizeof(*u)) {
-        return ZERR_INVAL;
+    memset(&u, 0, sizeof(u));
+    for (uint32_t first = 0; err == 0 && (first == 0 || first < total); first += got) {
+        err = axiom_fs_list(s->rt, s->self, s->h_axiom, "/", true, first, page, AXIOM_FS_LIST_PAGE,
+                            &got, &total);
+        fssvc_count(s, page, err == 0 ? got : 0, &u, sweep);
+        if (err == 0 && got == 0) {
+            break;
+        }
     }
-    const struct fs *ns = ax_state_fs(st, &view);
-    if (sweep) {
-        struct fs marker = *ns;
-        marker.cas = &s->st.cas;
-        swept = fs_gc(&marker);
+    if (err == 0 && sweep) {
+        u.swept = cas_sweep(&s->st.cas);
         err = store_commit(&s->st, NULL, 0);
+    } /* after a failed page the marks stay: the next sweep keeps more, never less */
+    if (err != 0) {
+        return err;
     }
-    fssvc_usage(s, ns, u);
-    u->swept = swept;
-    m->out_len = sizeof(*u);
-    return err;
+    u.region_bytes = space_total_blocks(&s->st.sp) * SPACE_BLOCK;
+    u.used_bytes = u.region_bytes - space_free_blocks(&s->st.sp) * SPACE_BLOCK;
+    u.objects = s->st.cas.count;
+    return fssvc_usage_encode(&u, m->out, m->out_cap, &m->out_len);
 }
 
 int fssvc_handle(void *self, uint64_t badge, struct rt_msg *m)

@@ -19,28 +19,39 @@
 #include "services/store/store.h"
 #include "svcrt/runtime.h"
 
+/*
+ * Operations, numbered from 0x101 so that one endpoint can serve them
+ * beside the Axiom's (x86_64: the Axiom's process holds the store).  Every
+ * request and reply is bytes in the encoding of svcrt/wire.h; the layouts
+ * are in docs/services.md and in the encoders below, the only code that
+ * writes or reads them.
+ */
 enum fssvc_op {
-    FSSVC_OP_PUT = 1,  /* in: struct fssvc_put; out: struct axiom_result */
-    FSSVC_OP_READ = 2, /* in: struct fssvc_read; out: the bytes (out_len of them) */
-    FSSVC_OP_GC = 3,   /* out: struct fssvc_usage (after the sweep) */
-    FSSVC_OP_DF = 4,   /* out: struct fssvc_usage */
+    FSSVC_OP_PUT = 0x101,  /* in: put; out: result (services/axiom/service.h) */
+    FSSVC_OP_READ = 0x102, /* in: read; out: the bytes, or on ZERR_CORRUPT str[640] why */
+    FSSVC_OP_GC = 0x103,   /* in: empty; out: usage (after the sweep) */
+    FSSVC_OP_DF = 0x104,   /* in: empty; out: usage */
 };
 
+#define FSSVC_PUT_MAX (1024u * 1024u * 1024u) /* bytes of content one put carries */
+#define FSSVC_PUT_FIXED (AXIOM_NAME_FIELD + AXIOM_PATH_FIELD + 4u + 1u + 4u) /* 554 */
+#define FSSVC_READ_LEN (AXIOM_PATH_FIELD + 8u)                               /* 520 */
+#define FSSVC_USAGE_LEN 56u
+#define FSSVC_WHY_MAX (FS_PATH_MAX + 129) /* str[640] */
+
+/* A put, decoded: data points into the request (or the caller's bytes). */
 struct fssvc_put {
     char proposer[ID_NAME_MAX + 1];
     char path[FS_PATH_MAX + 1];
-    const void *data;
-    uint64_t len;
     uint32_t mode;
     bool append; /* add to the end of the file instead of replacing it */
+    const void *data;
+    uint64_t len;
 };
-
-#define FSSVC_WHY_MAX (FS_PATH_MAX + 128)
 
 struct fssvc_read {
     char path[FS_PATH_MAX + 1];
     uint64_t off;
-    char *why; /* FSSVC_WHY_MAX bytes of the caller's: why a read failed (a damaged chunk) */
 };
 
 struct fssvc_usage {
@@ -51,6 +62,29 @@ struct fssvc_usage {
     uint64_t file_bytes;   /* sum of the file sizes */
     uint64_t swept;        /* FSSVC_OP_GC: objects dropped */
 };
+
+/* ---- the encodings (services/fs/msg.c); encoders: 0 with *len or ZERR_RANGE ---- */
+
+int fssvc_put_encode(const struct fssvc_put *rq, void *buf, size_t cap, size_t *len);
+/* Decodes a put (a path that fs_path_problem refuses is ZERR_INVAL). */
+int fssvc_put_decode(const void *buf, size_t len, struct fssvc_put *rq);
+int fssvc_read_encode(const struct fssvc_read *rq, void *buf, size_t cap, size_t *len);
+int fssvc_read_decode(const void *buf, size_t len, struct fssvc_read *rq);
+int fssvc_usage_encode(const struct fssvc_usage *u, void *buf, size_t cap, size_t *len);
+int fssvc_usage_decode(const void *buf, size_t len, struct fssvc_usage *u);
+
+/* ---- a client's calls (services/fs/msg.c), through handle h of caller ---- */
+
+/* Puts rq (its bytes encoded in pages from the HAL); res gets the outcome. */
+int fssvc_put_call(struct rt *rt, uint32_t caller, uint32_t h, const struct fssvc_put *rq,
+                   struct axiom_result *res);
+/* Reads from off of path into buf (at most cap bytes; *got came); on
+ * ZERR_CORRUPT why (FSSVC_WHY_MAX bytes) names the damaged chunk. */
+int fssvc_read_call(struct rt *rt, uint32_t caller, uint32_t h, const char *path, uint64_t off,
+                    void *buf, size_t cap, size_t *got, char *why);
+/* FSSVC_OP_GC or FSSVC_OP_DF. */
+int fssvc_usage_call(struct rt *rt, uint32_t caller, uint32_t h, uint32_t op,
+                     struct fssvc_usage *u);
 
 struct fssvc {
     struct rt *rt;
@@ -70,8 +104,5 @@ void fssvc_close(struct fssvc *s);
 
 /* Message handler (enum fssvc_op). */
 int fssvc_handle(void *self, uint64_t badge, struct rt_msg *m);
-
-/* The usage figures of s under the namespace ns. */
-void fssvc_usage(const struct fssvc *s, const struct fs *ns, struct fssvc_usage *u);
 
 #endif

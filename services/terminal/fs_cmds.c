@@ -1,6 +1,6 @@
 /*
  * File commands.  Reads go to the filesystem service (verified reads) or
- * the namespace in the Axiom's state; changes are entries: put and append
+ * are queries to the Axiom (the namespace); changes are entries: put and append
  * through the filesystem service (content durable first), the others
  * straight to the Axiom.
  */
@@ -21,19 +21,13 @@ static struct shell *fs_shell(struct term *t)
     return t->ctx;
 }
 
-/* The namespace in the Axiom's state, viewed through view; NULL (and a
- * message) when the Axiom does not answer. */
-static const struct fs *fs_ns(struct term *t, struct fs *view)
+/* Says why a query to the Axiom about path failed. */
+static void fs_query_error(struct term *t, const char *path, int err)
 {
-    struct shell *sh = fs_shell(t);
-    const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, NULL, 0, &st, sizeof(const struct ax_state *), 0};
-
-    if (rt_call(sh->rt, sh->self, sh->h_axiom, &m) != 0 || st == NULL) {
-        term_printf(t, "error: the Axiom is not reachable\n");
-        return NULL;
-    }
-    return ax_state_fs(st, view);
+    term_printf(t, "error: %s: %s\n", path,
+                err == ZERR_NOENT  ? "no such file or directory"
+                : err == ZERR_PERM ? "not a directory"
+                                   : zerr_text(err));
 }
 
 /* Copies a path argument; false (and a message) if it cannot be one. */
@@ -71,20 +65,30 @@ static void fs_ls_one(void *ctx, const struct fs_node *n)
 
 int cmd_ls(struct term *t, int argc, char **argv)
 {
-    struct fs view;
+    struct shell *sh = fs_shell(t);
+    static struct fs_node page[AXIOM_FS_LIST_PAGE];
     char path[FS_PATH_MAX + 1] = "/";
-    const struct fs *ns;
+    uint32_t got = 0, total = 0;
+    int err = 0;
 
     if (argc > 2) {
         return fs_usage(t, "ls [PATH]");
     }
-    if ((argc == 2 && !fs_arg_path(t, path, argv[1])) || (ns = fs_ns(t, &view)) == NULL) {
+    if (argc == 2 && !fs_arg_path(t, path, argv[1])) {
         return ZERR_INVAL;
     }
-    int err = fs_list(ns, path, fs_ls_one, t);
+    for (uint32_t first = 0; err == 0 && (first == 0 || first < total); first += got) {
+        err = axiom_fs_list(sh->rt, sh->self, sh->h_axiom, path, false, first, page,
+                            AXIOM_FS_LIST_PAGE, &got, &total);
+        for (uint32_t i = 0; err == 0 && i < got; i++) {
+            fs_ls_one(t, &page[i]);
+        }
+        if (err == 0 && got == 0) {
+            break;
+        }
+    }
     if (err != 0) {
-        term_printf(t, "error: %s: %s\n", path,
-                    err == ZERR_PERM ? "not a directory" : "no such file or directory");
+        fs_query_error(t, path, err);
     }
     return err;
 }
@@ -94,16 +98,9 @@ static int fs_read_at(struct term *t, const char *path, uint64_t off, void *buf,
                       size_t *got)
 {
     struct shell *sh = fs_shell(t);
-    static struct fssvc_read rq;
     static char why[FSSVC_WHY_MAX];
+    int err = fssvc_read_call(sh->rt, sh->self, sh->h_fs, path, off, buf, cap, got, why);
 
-    memset(&rq, 0, sizeof(rq));
-    rq.why = why;
-    memcpy(rq.path, path, strlen(path) + 1);
-    rq.off = off;
-    struct rt_msg m = {FSSVC_OP_READ, &rq, sizeof(rq), buf, cap, 0};
-    int err = rt_call(sh->rt, sh->self, sh->h_fs, &m);
-    *got = m.out_len;
     if (err == ZERR_CORRUPT) {
         term_printf(t, "error: %s\n", why);
     } else if (err != 0) {
@@ -117,20 +114,20 @@ static int fs_read_at(struct term *t, const char *path, uint64_t off, void *buf,
 
 int cmd_cat(struct term *t, int argc, char **argv)
 {
+    struct shell *sh = fs_shell(t);
     char path[FS_PATH_MAX + 1];
-    struct fs view;
     struct fs_node n;
-    const struct fs *ns;
     size_t pages = FS_CMD_READ / HAL_PAGE_SIZE, got = 0;
 
     if (argc != 2) {
         return fs_usage(t, "cat PATH");
     }
-    if (!fs_arg_path(t, path, argv[1]) || (ns = fs_ns(t, &view)) == NULL) {
+    if (!fs_arg_path(t, path, argv[1])) {
         return ZERR_INVAL;
     }
     memset(&n, 0, sizeof(n));
-    if (fs_stat(ns, path, &n) == 0 && n.kind == FS_FILE && n.size == 0) {
+    if (axiom_fs_stat(sh->rt, sh->self, sh->h_axiom, path, &n) == 0 && n.kind == FS_FILE &&
+        n.size == 0) {
         return 0;
     }
     uint8_t *buf = hal_page_alloc(pages);
@@ -214,9 +211,7 @@ int cmd_put(struct term *t, int argc, char **argv)
         rq.len = len;
         rq.mode = 0644;
         rq.append = append;
-        memset(&res, 0, sizeof(res));
-        struct rt_msg m = {FSSVC_OP_PUT, &rq, sizeof(rq), &res, sizeof(res), 0};
-        err = shell_report(t, rt_call(sh->rt, sh->self, sh->h_fs, &m), &res);
+        err = shell_report(t, fssvc_put_call(sh->rt, sh->self, sh->h_fs, &rq, &res), &res);
     }
     hal_page_free(buf, pages);
     return err;
@@ -296,21 +291,21 @@ int cmd_fs_change(struct term *t, int argc, char **argv)
 /* The node at argv[1] into n; 0 or an error already printed. */
 static int fs_stat_arg(struct term *t, int argc, char **argv, const char *usage, struct fs_node *n)
 {
+    struct shell *sh = fs_shell(t);
     char path[FS_PATH_MAX + 1];
-    struct fs view;
-    const struct fs *ns;
 
     if (argc != 2) {
         return fs_usage(t, usage);
     }
-    if (!fs_arg_path(t, path, argv[1]) || (ns = fs_ns(t, &view)) == NULL) {
+    if (!fs_arg_path(t, path, argv[1])) {
         return ZERR_INVAL;
     }
-    if (fs_stat(ns, path, n) != 0) {
-        term_printf(t, "error: %s: no such file or directory\n", path);
-        return ZERR_NOENT;
+    int err = axiom_fs_stat(sh->rt, sh->self, sh->h_axiom, path, n);
+    if (err != 0) {
+        term_printf(t, "error: %s: %s\n", path,
+                    err == ZERR_NOENT ? "no such file or directory" : zerr_text(err));
     }
-    return 0;
+    return err;
 }
 
 int cmd_stat(struct term *t, int argc, char **argv)
@@ -350,8 +345,7 @@ static int fs_usage_call(struct term *t, uint32_t op)
 {
     struct shell *sh = fs_shell(t);
     struct fssvc_usage u;
-    struct rt_msg m = {op, NULL, 0, &u, sizeof(u), 0};
-    int err = rt_call(sh->rt, sh->self, sh->h_fs, &m);
+    int err = fssvc_usage_call(sh->rt, sh->self, sh->h_fs, op, &u);
 
     if (err != 0) {
         term_printf(t, "error: %s\n", zerr_text(err));

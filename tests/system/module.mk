@@ -31,4 +31,4 @@ $(BINDIR)/zero-node-faulty: lib/zero/user.ld
 endif
 
 SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t tests/system/drivertests.t
-SCRIPT_TESTS += tests/system/system.t tests/system/caps.t tests/system/isolation.t
+SCRIPT_TESTS += tests/system/system.t tests/system/caps.t tests/system/isolation.t tests/system/fs.t

@@ -74,8 +74,7 @@ static int import_file(struct node *n, const char *host, const char *path)
     rq.data = buf;
     rq.len = len;
     rq.mode = 0644;
-    struct rt_msg m = {FSSVC_OP_PUT, &rq, sizeof(rq), &res, sizeof(res), 0};
-    int err = rt_call(&n->rt, n->sid_term, n->shell.h_fs, &m);
+    int err = fssvc_put_call(&n->rt, n->sid_term, n->shell.h_fs, &rq, &res);
     free(buf);
     return import_report(path, err, &res);
 }

@@ -69,10 +69,19 @@ void split_report_caps(const char *name)
 
 /* ---- the Axiom -------------------------------------------------------------------- */
 
-/* The Axiom as other processes reach it: everything but the in-process state pointer. */
+/*
+ * The Axiom's endpoint also serves the filesystem service, which lives in
+ * this process beside the store on the disk: its operations (0x101 on)
+ * go to it, to a caller whose capability may read the Axiom.
+ */
 static int split_axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
-    return m->op == AXIOM_OP_STATE ? ZERR_UNSUPPORTED : axiom_handle(self, badge, m);
+    struct node *n = self;
+
+    if (m->op > 0x100) {
+        return (badge & AXIOM_BADGE_READ) != 0 ? fssvc_handle(&n->fs, badge, m) : ZERR_PERM;
+    }
+    return axiom_handle(&n->axiom, badge, m);
 }
 
 int split_axiom_main(void)
@@ -139,7 +148,7 @@ int split_axiom_main(void)
     split_report_caps("axiom");
     /* Only the Axiom is served here: Identity, Policy and the terminal have processes of
      * their own, and this process's runtime is the Axiom's way to the key service. */
-    err = rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, split_axiom_handle, &node.axiom);
+    err = rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, split_axiom_handle, &node);
     node_stop(&node);
     return err == 0 ? 0 : 1;
 }
@@ -245,11 +254,19 @@ struct split_named {
     const char *name;
 };
 
+/* True for the queries whose answer may be ZERR_NOENT (no such principal,
+ * path or content), which a caller cannot tell from a gone server. */
+static bool split_noent_answers(uint32_t op)
+{
+    return op == AXIOM_OP_PRINCIPAL || op == AXIOM_OP_FS_STAT || op == AXIOM_OP_FS_LIST ||
+           op == FSSVC_OP_READ || op == FSSVC_OP_PUT;
+}
+
 static int split_named_forward(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct split_named *n = self;
     int err = rtx_forward(&n->px, badge, m);
-    if (err == ZERR_BADCAP || err == ZERR_NOENT) {
+    if (err == ZERR_BADCAP || (err == ZERR_NOENT && !split_noent_answers(m->op))) {
         char line[120];
         zfmt_snprintf(line, sizeof(line), "terminal: the %s service is gone (%s)\n", n->name,
                       zerr_name(err));
@@ -405,8 +422,11 @@ int split_terminal_main(void)
     int ha = me < 0 ? me : rt_grant(&rt, (uint32_t)sid[0], (uint32_t)me, CAP_RIGHT_WRITE, rw);
     int hi = ha < 0 ? ha : rt_grant(&rt, (uint32_t)sid[1], (uint32_t)me, CAP_RIGHT_WRITE, 0);
     int hp = hi < 0 ? hi : rt_grant(&rt, (uint32_t)sid[2], (uint32_t)me, CAP_RIGHT_WRITE, 0);
-    if (hp < 0) {
-        return split_fail("terminal", hp);
+    /* the filesystem: the Axiom's endpoint, its own operation numbers */
+    int fs = hp < 0 ? hp : rt_register(&rt, "fs", &px[0], split_named_forward);
+    int hf = fs < 0 ? fs : rt_grant(&rt, (uint32_t)fs, (uint32_t)me, CAP_RIGHT_WRITE, 0);
+    if (hf < 0) {
+        return split_fail("terminal", hf);
     }
     memset(&sh, 0, sizeof(sh));
     sh.rt = &rt;
@@ -414,6 +434,7 @@ int split_terminal_main(void)
     sh.h_axiom = (uint32_t)ha;
     sh.h_ident = (uint32_t)hi;
     sh.h_policy = (uint32_t)hp;
+    sh.h_fs = (uint32_t)hf;
     struct axiom_head h;
     err = axiom_get_head(&rt, sh.self, sh.h_axiom, &h);
     if (err != 0) {
