@@ -23,3 +23,8 @@ WASM_TESTS += fs_namespace
 # Terminal sessions with files (hosted).
 SCRIPT_TESTS += tests/tools/zero_hosted_fs.t
 zero_CMD_LIBS += fs
+
+# The effects outbox: garbage collection after commit, re-driven at start.
+TESTS += fs_effects
+fs_effects_SRCS := tests/services/fs/effects_test.c
+fs_effects_LIBS := init crypto base hal

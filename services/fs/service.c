@@ -8,6 +8,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
+#include "base/endian.h"
 #include "hal/hal.h"
 
 #define FSSVC_OBJECTS 16384u            /* index slots (a power of two) */
@@ -39,6 +40,26 @@ static void fssvc_free_mem(struct fssvc *s)
     memset(&s->mem, 0, sizeof(s->mem));
 }
 
+/* The store's client root: the effects cursor (docs/formats.md "File
+ * store on a node"): magic, entries done, the hash of the last of them. */
+static const uint8_t fssvc_fx_magic[8] = {'Z', 'F', 'S', 'F', 'X', 0, 0, 1};
+#define FSSVC_FX_LEN (8 + 8 + AX_HASH_LEN)
+
+static int fssvc_cursor_decode(struct fssvc *s, const uint8_t *p, size_t n)
+{
+    s->fx_done = 0;
+    memset(s->fx_head, 0, sizeof(s->fx_head));
+    if (n == 0) {
+        return 0;
+    }
+    if (n != FSSVC_FX_LEN || memcmp(p, fssvc_fx_magic, 8) != 0) {
+        return ZERR_CORRUPT;
+    }
+    s->fx_done = le64_get(p + 8);
+    memcpy(s->fx_head, p + 16, AX_HASH_LEN);
+    return 0;
+}
+
 int fssvc_open(struct fssvc *s, struct blk *dev, uint64_t base, uint64_t len)
 {
     const uint8_t *app = NULL;
@@ -61,12 +82,16 @@ int fssvc_open(struct fssvc *s, struct blk *dev, uint64_t base, uint64_t len)
         return ZERR_NOMEM;
     }
     int err = store_open(&s->st, dev, base, len, &s->mem, &app, &app_len);
+    if (err == 0) {
+        err = fssvc_cursor_decode(s, app, app_len);
+    }
     if (err != 0) {
         fssvc_free_mem(s);
         return err;
     }
     s->open = true;
-    return 0;
+    uint64_t swept = 0;
+    return fssvc_drive(s, false, &swept);
 }
 
 void fssvc_close(struct fssvc *s)
@@ -161,7 +186,12 @@ static int fssvc_put_file(struct fssvc *s, const struct fssvc_put *rq, struct ax
     a.fs.size = total;
     a.fs.mode = rq->mode;
     struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), res, sizeof(*res), 0};
-    return rt_call(s->rt, s->self, s->h_axiom, &m);
+    err = rt_call(s->rt, s->self, s->h_axiom, &m);
+    if (err == 0) {
+        uint64_t swept = 0;
+        (void)fssvc_drive(s, false, &swept); /* a failure is re-driven later */
+    }
+    return err;
 }
 
 static int fssvc_put(struct fssvc *s, struct rt_msg *m)
@@ -227,9 +257,38 @@ void fssvc_usage(const struct fssvc *s, const struct fs *ns, struct fssvc_usage 
     }
 }
 
-/* Marks every file of the committed namespace, sweeps the rest and
- * commits the store. */
-static int fssvc_gc(struct fssvc *s, struct rt_msg *m, bool sweep)
+int fssvc_drive(struct fssvc *s, bool force, uint64_t *swept)
+{
+    const struct ax_state *st = fssvc_state(s);
+    struct axiom_head h;
+    struct rt_msg m = {AXIOM_OP_HEAD, {0}, NULL, 0, &h, sizeof(h), 0};
+    struct fs view;
+    uint8_t root[FSSVC_FX_LEN];
+
+    *swept = 0;
+    int err = st != NULL ? rt_call(s->rt, s->self, s->h_axiom, &m) : ZERR_IO;
+    if (err != 0 || (!force && h.entries == s->fx_done)) {
+        return err;
+    }
+    /* The state is the durable one: the node commits each entry before the
+     * next is proposed, so nothing in flight is missing from it. */
+    struct fs marker = *ax_state_fs(st, &view);
+    marker.cas = &s->st.cas;
+    *swept = fs_gc(&marker);
+    memcpy(root, fssvc_fx_magic, 8);
+    le64_put(root + 8, h.entries);
+    memcpy(root + 16, h.head, AX_HASH_LEN);
+    err = store_commit(&s->st, root, sizeof(root));
+    if (err == 0) {
+        s->fx_done = h.entries;
+        memcpy(s->fx_head, h.head, AX_HASH_LEN);
+    }
+    return err;
+}
+
+/* Runs the pending effects (or, for fs gc, the collection in any case)
+ * and reports the usage after them. */
+static int fssvc_gc(struct fssvc *s, struct rt_msg *m, bool sweep, bool force)
 {
     const struct ax_state *st = fssvc_state(s);
     struct fs view;
@@ -242,10 +301,7 @@ static int fssvc_gc(struct fssvc *s, struct rt_msg *m, bool sweep)
     }
     const struct fs *ns = ax_state_fs(st, &view);
     if (sweep) {
-        struct fs marker = *ns;
-        marker.cas = &s->st.cas;
-        swept = fs_gc(&marker);
-        err = store_commit(&s->st, NULL, 0);
+        err = fssvc_drive(s, force, &swept);
     }
     fssvc_usage(s, ns, u);
     u->swept = swept;
@@ -267,9 +323,11 @@ int fssvc_handle(void *self, uint64_t badge, struct rt_msg *m)
     case FSSVC_OP_READ:
         return fssvc_read(s, m);
     case FSSVC_OP_GC:
-        return fssvc_gc(s, m, true);
+        return fssvc_gc(s, m, true, true);
     case FSSVC_OP_DF:
-        return fssvc_gc(s, m, false);
+        return fssvc_gc(s, m, false, false);
+    case FSSVC_OP_EFFECTS:
+        return fssvc_gc(s, m, true, false);
     default:
         return ZERR_UNSUPPORTED;
     }

@@ -291,7 +291,15 @@ int cmd_fs_change(struct term *t, int argc, char **argv)
     memcpy(a.proposer, sh->acting, sizeof(a.proposer));
     memset(&res, 0, sizeof(res));
     struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_axiom, &m), &res);
+    int err = shell_report(t, rt_call(sh->rt, sh->self, sh->h_axiom, &m), &res);
+    if (err == 0) {
+        /* the entry's effects (reclaiming what it freed) run after its commit;
+         * if they fail here the next start re-drives them */
+        struct fssvc_usage u;
+        struct rt_msg fx = {FSSVC_OP_EFFECTS, {0}, NULL, 0, &u, sizeof(u), 0};
+        (void)rt_call(sh->rt, sh->self, sh->h_fs, &fx);
+    }
+    return err;
 }
 
 /* The node at argv[1] into n; 0 or an error already printed. */
