@@ -11,8 +11,8 @@
 #include "base/endian.h"
 #include "hal/hal.h"
 
-#define FSSVC_OBJECTS 16384u            /* index slots (a power of two) */
-#define FSSVC_LIST_BYTES (1024u * 1024) /* a list of 29 000 chunks: files of about 2 GiB */
+#define FSSVC_OBJECTS 4096u            /* index slots (a power of two) */
+#define FSSVC_LIST_BYTES (256u * 1024) /* a list of 7 280 chunks: files of about 450 MiB */
 
 static size_t fssvc_pages(size_t bytes)
 {
