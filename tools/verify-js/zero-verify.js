@@ -37,7 +37,8 @@
 //   * the state machine: genesis first and only first, proposer exists and
 //     is not revoked, identities (names, kinds, who may issue what, rotation,
 //     transitive revocation), the policy rule table (rule grammar, normal
-//     form, limits, the lock-out rule), notes; the policy decision is
+//     form, limits, the lock-out rule), notes, the filesystem entries and
+//     their namespace (zero-verify-fs.js); the policy decision is
 //     re-evaluated and must equal the recorded [true, rule id]; the state
 //     root after every entry is recomputed and must equal the recorded one;
 //   * every checkpoint: version, batch number, tree size, head, state root,
