@@ -106,7 +106,7 @@ void fssvc_close(struct fssvc *s)
 static const struct ax_state *fssvc_state(struct fssvc *s)
 {
     const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(st), 0};
+    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(const struct ax_state *), 0};
 
     return rt_call(s->rt, s->self, s->h_axiom, &m) == 0 ? st : NULL;
 }

@@ -27,7 +27,7 @@ static const struct fs *fs_ns(struct term *t, struct fs *view)
 {
     struct shell *sh = fs_shell(t);
     const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(st), 0};
+    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(const struct ax_state *), 0};
 
     if (rt_call(sh->rt, sh->self, sh->h_axiom, &m) != 0 || st == NULL) {
         term_printf(t, "error: the Axiom is not reachable\n");
