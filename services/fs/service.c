@@ -106,7 +106,7 @@ void fssvc_close(struct fssvc *s)
 static const struct ax_state *fssvc_state(struct fssvc *s)
 {
     const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(const struct ax_state *), 0};
+    struct rt_msg m = {AXIOM_OP_STATE, NULL, 0, &st, sizeof(const struct ax_state *), 0};
 
     return rt_call(s->rt, s->self, s->h_axiom, &m) == 0 ? st : NULL;
 }
@@ -185,8 +185,7 @@ static int fssvc_put_file(struct fssvc *s, const struct fssvc_put *rq, struct ax
     memcpy(a.fs.path, rq->path, sizeof(a.fs.path));
     a.fs.size = total;
     a.fs.mode = rq->mode;
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), res, sizeof(*res), 0};
-    err = rt_call(s->rt, s->self, s->h_axiom, &m);
+    err = axiom_submit(s->rt, s->self, s->h_axiom, &a, res);
     if (err == 0) {
         uint64_t swept = 0;
         (void)fssvc_drive(s, false, &swept); /* a failure is re-driven later */
@@ -261,7 +260,7 @@ int fssvc_drive(struct fssvc *s, bool force, uint64_t *swept)
 {
     const struct ax_state *st = fssvc_state(s);
     struct axiom_head h;
-    struct rt_msg m = {AXIOM_OP_HEAD, {0}, NULL, 0, &h, sizeof(h), 0};
+    struct rt_msg m = {AXIOM_OP_HEAD, NULL, 0, &h, sizeof(h), 0};
     struct fs view;
     uint8_t root[FSSVC_FX_LEN];
 

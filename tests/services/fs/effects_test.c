@@ -36,7 +36,7 @@ static int put(const char *path, const void *data, size_t len)
     strcpy(rq.path, path);
     rq.data = data;
     rq.len = len;
-    struct rt_msg m = {FSSVC_OP_PUT, {0}, &rq, sizeof(rq), &res, sizeof(res), 0};
+    struct rt_msg m = {FSSVC_OP_PUT, &rq, sizeof(rq), &res, sizeof(res), 0};
     return rt_call(&node.rt, node.sid_term, node.shell.h_fs, &m);
 }
 
@@ -51,8 +51,7 @@ static int rm_without_effects(const char *path)
     a.kind = AX_FS_RM;
     strcpy(a.proposer, "root");
     strcpy(a.fs.path, path);
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    return rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m);
+    return axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res);
 }
 
 int main(void)
