@@ -11,8 +11,10 @@
 #include "base/endian.h"
 #include "hal/hal.h"
 
-#define FSSVC_OBJECTS 4096u            /* index slots (a power of two) */
-#define FSSVC_LIST_BYTES (256u * 1024) /* a list of 7 280 chunks: files of about 450 MiB */
+/* index slots (a power of two): a put needs room for one chunk per 16 KiB
+ * at worst, so files of up to about 220 MiB */
+#define FSSVC_OBJECTS 16384u
+#define FSSVC_LIST_BYTES (512u * 1024) /* a list of 14 500 chunks */
 
 static size_t fssvc_pages(size_t bytes)
 {
