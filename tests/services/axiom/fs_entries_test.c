@@ -212,6 +212,7 @@ static void test_policy_and_quota(void)
     is_int(simple(AX_FS_MKDIR, "root", "/home/alice"), 0, "root makes alice's home");
     is_int(put("alice", "/home/alice/a", 10, 3), ZERR_DENIED, "alice may not write yet");
     ok(strstr(why, "fs.write /home/alice/a") != NULL, "the denial names the path: %s", why);
+    is_int((int)(axiom_durable(&ax) - at), 0, "the denied write committed nothing");
     is_int(rule("alice fs.write /home/alice/*"), 0, "a rule allows alice under her home");
     is_int(put("alice", "/home/alice/a", 10, 3), 0, "now alice writes there");
     is_int(put("alice", "/home/other", 10, 3), ZERR_DENIED, "but not beside it");
