@@ -210,6 +210,7 @@ static void test_policy_and_quota(void)
 
     is_int(user("alice"), 0, "alice is created");
     is_int(simple(AX_FS_MKDIR, "root", "/home/alice"), 0, "root makes alice's home");
+    at = axiom_durable(&ax);
     is_int(put("alice", "/home/alice/a", 10, 3), ZERR_DENIED, "alice may not write yet");
     ok(strstr(why, "fs.write /home/alice/a") != NULL, "the denial names the path: %s", why);
     is_int((int)(axiom_durable(&ax) - at), 0, "the denied write committed nothing");
