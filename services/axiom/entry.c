@@ -9,7 +9,8 @@
 #include "services/axiom/internal/codec.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?", "genesis", "id.create", "id.rotate", "id.revoke", "policy.add", "policy.remove", "note"};
+    "?",          "genesis",       "id.create", "id.rotate", "id.revoke",
+    "policy.add", "policy.remove", "note",      "act_as"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -59,6 +60,7 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
         }
         break;
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         cbor_put_map(e, 1);
         cbor_put_uint(e, 0);
         cbor_put_cstr(e, a->name);
@@ -333,7 +335,7 @@ static int ax_decode_data(cbor_dec *d, struct ax_action *a)
 static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 {
     uint64_t n = 0;
-    const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1};
+    const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1, 1};
     int err = cbor_get_map(d, &n);
 
     if (err != 0) {
@@ -351,6 +353,7 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
     case AX_ID_CREATE:
         return ax_decode_id_create(d, a, ext);
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         return ax_get_name_field(d, 0, a->name);
     case AX_POLICY_ADD:
         return ax_decode_policy_add(d, a);

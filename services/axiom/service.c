@@ -54,6 +54,7 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
         break;
     case AX_ID_ROTATE:
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         zfmt_snprintf(out, cap, "%s", a->name);
         break;
     case AX_POLICY_ADD:

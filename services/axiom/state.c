@@ -17,6 +17,7 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
+#include "services/axiom/internal/act_as.h"
 #include "services/axiom/state.h"
 
 static void ax_why(char *why, size_t cap, const char *fmt, ...)
@@ -257,6 +258,8 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
         return ax_check_policy_add(s, a, why, cap);
     case AX_POLICY_REMOVE:
         return ax_check_policy_remove(s, a, why, cap);
+    case AX_ACT_AS:
+        return ax_act_as_check(s, a, why, cap);
     case AX_NOTE:
         if (a->data_len > AX_NOTE_MAX) {
             ax_why(why, cap, "a note holds at most %d bytes", AX_NOTE_MAX);
@@ -376,6 +379,7 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
         break;
     case AX_ID_ROTATE:
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         p = id_find(&s->ids, a->name);
         r->name = a->name;
         r->kind = p != NULL ? p->kind : ID_KIND_NONE;
@@ -517,6 +521,8 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         policy_do_remove(&s->pol, a->rule_id);
         s->pol_dirty = true;
         break;
+    case AX_ACT_AS:
+        break; /* the entry is the record; the state keeps only its count */
     default:
         s->notes++;
         break;

@@ -169,6 +169,8 @@ static int node_wire(struct node *n)
     n->policy.self = n->sid_policy;
     n->shell.rt = &n->rt;
     n->shell.self = n->sid_term;
+    n->shell.check_pass = node_check_passphrase;
+    n->shell.pass_ctx = n;
     return 0;
 }
 

@@ -717,7 +717,7 @@ function frameBatch(region, start, batchNo, firstSeq, at = 0) {
 // Entries and checkpoints (formats.md): strict shapes over decoded CBOR.
 
 const ACTIONS = ['genesis', 'id.create', 'id.rotate', 'id.revoke', 'policy.add',
-                 'policy.remove', 'note'];
+                 'policy.remove', 'note', 'act_as'];
 const KIND_NAMES = {1: 'node', 2: 'service', 3: 'user', 4: 'agent'};
 const NOTE_MAX = 1024;
 
@@ -784,6 +784,7 @@ const PAYLOADS = {
     'policy.add': [uint, text],
     'policy.remove': [uint],
     'note': [bytes],
+    'act_as': [text],
 };
 
 // formats.md "Entry": 8 keys, or 9 (format 1) / 10 (format 2) with a
@@ -1029,7 +1030,7 @@ class State {
             Object.assign(res, {name: e.payload[0], kind: KIND_NAMES[e.payload[1]],
                                 parent: proposer.name});
             res.issuers = [proposer.name, ...this.issuers(proposer)].slice(0, UNDER_LEVELS);
-        } else if (e.action === 'id.rotate' || e.action === 'id.revoke') {
+        } else if (['id.rotate', 'id.revoke', 'act_as'].includes(e.action)) {
             const t = this.principal(e.payload[0]);
             Object.assign(res, this.describe(t), {issuers: this.issuers(t)});
         } else {
@@ -1086,8 +1087,19 @@ class State {
         }
         case 'note':
             return null; // its length was checked with the format
+        case 'act_as':
+            return this.checkActAs(p[0]);
         }
         throw new Error(`unexpected action ${e.action}`);
+    }
+
+    // identity.md "Acting as another principal": a live principal whose
+    // key the node derives.
+    checkActAs(name) {
+        const t = this.principal(name);
+        if (t.revoked) throw new Error(`act_as ${name}: ${name} is revoked`);
+        if (t.external) throw new Error(`act_as ${name}: ${name} holds its own key`);
+        return null;
     }
 
     // The rule table after a policy change.  `lenient` is for forging test
@@ -1197,6 +1209,8 @@ class State {
         case 'note':
             this.notes++;
             break;
+        case 'act_as':
+            break; // the entry is the record
         }
         if (e.format === 2 && e.number !== undefined) d.proposer.lastProposal = e.number;
         this.format = Math.max(this.format, e.format);

@@ -28,7 +28,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: zero-hosted [--disk PATH] [--size MIB] [--node NAME] [--seal]\n"
-            "                   [--passphrase-fd N] [--listen PATH] [--help]\n\n"
+            "                   [--passphrase-fd N] [--listen PATH] [--login] [--help]\n\n"
             "Starts Zero OS as a Linux process with its terminal on standard input and\n"
             "output. --disk names the disk image; it is created (--size MiB, default %u)\n"
             "and formatted if it does not exist. Without --disk the system runs on a\n"
@@ -37,6 +37,7 @@ static void usage(FILE *f)
             "The passphrase of a sealed disk is asked at the terminal, or read as the\n"
             "first line of file descriptor N with --passphrase-fd N. --listen PATH\n"
             "takes signed proposals and queries on a Unix socket (zero submit).\n"
+            "--login starts the terminal as nobody: 'login NAME' proves who you are.\n"
             "Type 'help' at the zero> prompt for the commands.\n",
             DEFAULT_MIB);
 }
@@ -48,6 +49,7 @@ struct opts {
     bool seal;
     int pass_fd;        /* -1: ask at the terminal */
     const char *listen; /* Unix socket path, or NULL */
+    bool login;         /* the terminal starts as nobody */
 };
 
 /* Parses argv; returns -1 to exit 0 (help), 0 to run, 2 on a usage error. */
@@ -59,6 +61,7 @@ static int parse(int argc, char **argv, struct opts *o)
     o->seal = false;
     o->pass_fd = -1;
     o->listen = NULL;
+    o->login = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -70,6 +73,8 @@ static int parse(int argc, char **argv, struct opts *o)
             o->node = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--listen") == 0) {
             o->listen = argv[++i];
+        } else if (strcmp(argv[i], "--login") == 0) {
+            o->login = true;
         } else if (strcmp(argv[i], "--seal") == 0) {
             o->seal = true;
         } else if (i + 1 < argc && strcmp(argv[i], "--passphrase-fd") == 0) {
@@ -140,6 +145,9 @@ static void banner(const struct opts *o, const struct node *n)
     if (n->rec.cut_bytes != 0) {
         printf("recovery: %s\n", n->rec.why);
     }
+    if (o->login) {
+        printf("who are you? log in with: login NAME\n");
+    }
     fflush(stdout);
 }
 
@@ -171,6 +179,9 @@ int main(int argc, char **argv)
         free(mem);
         return 2;
     }
+    if (o.login) {
+        node.shell.acting[0] = '\0';
+    }
     banner(&o, &node);
     if (o.listen != NULL) {
 #if ZERO_PLATFORM_HOSTED
@@ -185,6 +196,7 @@ int main(int argc, char **argv)
     } else {
         term_init(&term, shell_cmds, shell_ncmds, &node.shell);
     }
+    term.echo = pass_stdin_echo;
     r = err == 0 ? term_run(&term) : 2;
 #if ZERO_PLATFORM_HOSTED
     listen_stop();
