@@ -28,6 +28,29 @@ static int axsvc_submit(struct axiom_svc *s, struct rt_msg *m)
     return err;
 }
 
+/* AXIOM_OP_PROPOSE: into the open batch, no flush; a full batch is
+ * committed first (those entries are then durable early, which is fine). */
+static int axsvc_propose(struct axiom_svc *s, struct rt_msg *m)
+{
+    const struct ax_action *a = m->in;
+    struct axiom_result *res = m->out;
+
+    if (a == NULL || m->in_len != sizeof(*a) || res == NULL || m->out_cap < sizeof(*res)) {
+        return ZERR_INVAL;
+    }
+    memset(res, 0, sizeof(*res));
+    m->out_len = sizeof(*res);
+    int err = axiom_propose(&s->ax, a, &res->dec, &res->seq, res->hash, res->why, sizeof(res->why));
+    if (err == ZERR_AGAIN) {
+        err = axiom_commit(&s->ax);
+        err = err != 0 ? err
+                       : axiom_propose(&s->ax, a, &res->dec, &res->seq, res->hash, res->why,
+                                       sizeof(res->why));
+    }
+    res->err = err;
+    return err;
+}
+
 static int axsvc_head(struct axiom_svc *s, struct rt_msg *m)
 {
     struct axiom_head *h = m->out;
@@ -160,6 +183,12 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 
     if (m->op == AXIOM_OP_SUBMIT) {
         return (badge & AXIOM_BADGE_PROPOSE) != 0 ? axsvc_submit(s, m) : ZERR_PERM;
+    }
+    if (m->op == AXIOM_OP_PROPOSE || m->op == AXIOM_OP_COMMIT) {
+        if ((badge & AXIOM_BADGE_PROPOSE) == 0) {
+            return ZERR_PERM;
+        }
+        return m->op == AXIOM_OP_PROPOSE ? axsvc_propose(s, m) : axiom_commit(&s->ax);
     }
     if ((badge & AXIOM_BADGE_READ) == 0) {
         return ZERR_PERM;

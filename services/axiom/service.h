@@ -15,6 +15,13 @@ enum axiom_op {
     AXIOM_OP_HEAD = 3,   /* out: struct axiom_head */
     AXIOM_OP_VERIFY = 4, /* out: struct axiom_result (seq, checkpoints: what verified) */
     AXIOM_OP_LOG = 5,    /* w[0]: how many of the latest; out: struct axiom_log_item[] */
+    /* Group commit: PROPOSE takes an action into the open batch without
+     * flushing (in: struct ax_action; out: struct axiom_result, not yet
+     * durable); COMMIT makes every waiting entry durable with one flush.
+     * A caller acknowledges a proposed entry only after its COMMIT returned
+     * 0, and holds the lock that keeps other proposers out in between. */
+    AXIOM_OP_PROPOSE = 8,
+    AXIOM_OP_COMMIT = 9,
 };
 
 /* Badge bits of capabilities to the Axiom. */
