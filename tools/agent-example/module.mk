@@ -1,0 +1,3 @@
+# tools/agent-example: an agent holding its own key, using only the zero tool;
+# the walkthrough of docs/agents.md runs as a test.
+SCRIPT_TESTS += tests/tools/agents_walkthrough.t
