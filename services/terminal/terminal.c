@@ -188,6 +188,11 @@ static int read_line(struct term *t)
     return 1;
 }
 
+int term_read_line(struct term *t)
+{
+    return read_line(t);
+}
+
 long term_read_secret(struct term *t, const char *prompt, char *buf, size_t cap)
 {
     size_t n = 0;

@@ -65,6 +65,13 @@ int term_tokenize(char *line, char **argv, int max_args, int *argc);
 int term_execute(struct term *t, char *line, size_t len);
 
 /*
+ * Reads the next input line into t->line (t->len bytes, NUL-terminated;
+ * t->too_long when it was cut), for commands that take lines of input.
+ * Returns 1, 0 at the end of input, or a ZERR_*.
+ */
+int term_read_line(struct term *t);
+
+/*
  * For a command that needs a secret: prints prompt, reads the next line of
  * console input into buf (at most cap bytes, no newline, not NUL-
  * terminated) with echo off where t->echo can, and returns its length, 0
