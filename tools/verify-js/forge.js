@@ -65,7 +65,9 @@ function readLog(disk) {
         for (const rec of framed.entries) {
             const e = z.parseEntry(z.decodeCbor(rec.payload));
             specs.push({format: e.format, proposer: e.proposer, action: e.action,
-                        payload: e.payload, decision: [e.decision.allow, e.decision.rule]});
+                        payload: e.payload, decision: [e.decision.allow, e.decision.rule],
+                        signature: e.signature, number: e.number,
+                        external: e.external || undefined});
         }
         batches.push(framed.entries.length);
         pos = framed.end;
@@ -98,8 +100,12 @@ function entryOf(spec, seq, keys) {
     const e = {format: spec.format, seq, proposer: spec.proposer, action: spec.action,
                payload: spec.payload, payloadItem: payloadMap(spec.payload),
                number: spec.number, external: spec.external === true};
-    if (spec.signer) {
+    if (spec.signWith) { // a key object: a key the node cannot derive, or any other
+        e.signature = crypto.sign(null, z.proposalMessage(e), spec.signWith);
+    } else if (spec.signer) {
         e.signature = crypto.sign(null, z.proposalMessage(e), keys.byName(...spec.signer).priv);
+    } else if (spec.signature) { // kept as read from the disk
+        e.signature = spec.signature;
     }
     return e;
 }
@@ -373,3 +379,4 @@ function main(argv) {
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
+module.exports = {seedFor, keyPair, rootSecret, readLog, writeLog, spec};
