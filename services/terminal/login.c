@@ -24,21 +24,22 @@ static void login_as(struct term *t, const char *name)
     term_printf(t, "logged in as %s\n", name);
 }
 
-/* The principal to log in as: exists and is not revoked; NULL with a reason printed. */
-static const struct id_principal *login_target(struct term *t, const char *name)
+/* Reads the principal to log in as into p: it exists and is not revoked;
+ * false with a reason printed otherwise. */
+static bool login_target(struct term *t, const char *name, struct id_principal *p)
 {
-    const struct ax_state *st = shell_state(t);
-    const struct id_principal *p = st != NULL ? id_find(&st->ids, name) : NULL;
+    struct shell *sh = shell_of(t);
+    int err = axiom_get_principal(sh->rt, sh->self, sh->h_axiom, name, p);
 
-    if (st == NULL) {
-        term_printf(t, "error: the Axiom is not reachable\n");
-    } else if (p == NULL) {
+    if (err == ZERR_NOENT) {
         term_printf(t, "denied: no principal %s\n", name);
+    } else if (err != 0) {
+        term_printf(t, "error: the Axiom is not reachable: %s\n", zerr_text(err));
     } else if (p->revoked) {
         term_printf(t, "denied: principal %s is revoked\n", name);
-        p = NULL;
+        err = ZERR_PERM;
     }
-    return p;
+    return err == 0;
 }
 
 /* A principal whose key the node derives: the operator's passphrase proves it. */
@@ -126,15 +127,15 @@ int shell_cmd_login(struct term *t, int argc, char **argv)
     if (!shell_copy_name(t, name, argv[1])) {
         return ZERR_INVAL;
     }
-    const struct id_principal *p = login_target(t, name);
-    if (p == NULL) {
+    struct id_principal p;
+    if (!login_target(t, name, &p)) {
         return ZERR_NOPRINCIPAL;
     }
     if (argc == 3) {
-        return p->external ? login_answer(t, p, argv[2])
-                           : shell_usage(t, "login NAME (a signature is for a key of its own)");
+        return p.external ? login_answer(t, &p, argv[2])
+                          : shell_usage(t, "login NAME (a signature is for a key of its own)");
     }
-    return p->external ? login_challenge(t, name) : login_passphrase(t, name);
+    return p.external ? login_challenge(t, name) : login_passphrase(t, name);
 }
 
 int shell_cmd_logout(struct term *t, int argc, char **argv)
@@ -173,8 +174,7 @@ static int shell_act_as(struct term *t, const char *name)
     a.kind = AX_ACT_AS;
     memcpy(a.proposer, sh->acting, sizeof(a.proposer));
     memcpy(a.name, name, strlen(name) + 1);
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
+    int err = axiom_submit(sh->rt, sh->self, sh->h_axiom, &a, &res);
     return err == 0 ? 0 : shell_report(t, err, &res);
 }
 

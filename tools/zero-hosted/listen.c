@@ -132,9 +132,7 @@ static void do_proposal(struct ls_conn *c, const uint8_t *body, size_t len)
         reply(c, "error: not a signed proposal (%s)\n", zerr_text(err));
         return;
     }
-    memset(&res, 0, sizeof(res));
-    struct rt_msg m = {AXIOM_OP_PROPOSE, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    err = rt_call(&n->rt, n->sid_term, n->shell.h_axiom, &m);
+    err = axiom_propose_held(&n->rt, n->sid_term, n->shell.h_axiom, &a, &res);
     if (err == 0) {
         if (!c->holding) {
             c->holding = true;
@@ -156,8 +154,7 @@ static void do_head(struct ls_conn *c)
     struct axiom_head h;
     char a[65], b[65], t[65];
     struct node *n = ls.n;
-    struct rt_msg m = {AXIOM_OP_HEAD, {0}, NULL, 0, &h, sizeof(h), 0};
-    int err = rt_call(&n->rt, n->sid_term, n->shell.h_axiom, &m);
+    int err = axiom_get_head(&n->rt, n->sid_term, n->shell.h_axiom, &h);
     if (err != 0) {
         reply(c, "error: %s\n", zerr_text(err));
         return;
@@ -235,8 +232,7 @@ static void round_commit(void)
     struct node *n = ls.n;
     int err = 0;
     if (ls.pending > 0) {
-        struct rt_msg m = {AXIOM_OP_COMMIT, {0}, NULL, 0, NULL, 0, 0};
-        err = rt_call(&n->rt, n->sid_term, n->shell.h_axiom, &m);
+        err = axiom_commit_held(&n->rt, n->sid_term, n->shell.h_axiom);
         ls.pending = 0;
     }
     for (int i = 0; i < LS_MAX_CONN; i++) {

@@ -18,9 +18,6 @@ int shell_usage(struct term *t, const char *usage);
 /* Prints "committed #SEQ HASH", "denied: WHY" or "error: WHY"; returns err. */
 int shell_report(struct term *t, int err, const struct axiom_result *res);
 
-/* The Axiom's state (read-only), or NULL if it cannot be reached. */
-const struct ax_state *shell_state(struct term *t);
-
 /* Copies a valid principal name into dst; prints why and returns false otherwise. */
 bool shell_copy_name(struct term *t, char *dst, const char *src);
 
