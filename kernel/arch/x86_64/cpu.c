@@ -464,7 +464,9 @@ static void handle_irq(uint64_t vector)
     if (vector == VEC_TIMER) {
         apic_eoi();
         if (arch_cpu()->id == 0) {
-            kernel_ticks++;
+            /* Ticks missed while interrupts were off are caught up by the TSC. */
+            uint64_t by_tsc = apic_ticks_by_tsc();
+            kernel_ticks = by_tsc > kernel_ticks ? by_tsc : kernel_ticks + 1;
         }
         kernel_tick();
     } else if (vector == VEC_RESCHED) {
