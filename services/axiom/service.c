@@ -5,6 +5,7 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "hal/hal.h"
+#include "services/axiom/internal/fs.h"
 
 static int axsvc_submit(struct axiom_svc *s, struct rt_msg *m)
 {
@@ -47,6 +48,10 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
 {
     const struct ax_action *a = &e->a;
 
+    if (ax_fs_kind(a->kind)) {
+        ax_fs_describe(a, out, cap);
+        return;
+    }
     switch (a->kind) {
     case AX_GENESIS:
     case AX_ID_CREATE:

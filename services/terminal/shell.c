@@ -14,6 +14,7 @@
 #include "services/axiom/service.h"
 #include "services/identity/service.h"
 #include "services/policy/service.h"
+#include "services/terminal/fs_cmds.h"
 
 #define SHELL_LOG_MAX 1000u
 
@@ -35,7 +36,7 @@ static bool shell_refusal(int err)
 }
 
 /* Prints the outcome of a state change. */
-static int shell_report(struct term *t, int err, const struct axiom_result *res)
+int shell_report(struct term *t, int err, const struct axiom_result *res)
 {
     char hex[2 * AX_HASH_LEN + 1];
 
@@ -443,5 +444,6 @@ const struct term_cmd shell_cmds[] = {
     {"job", "job show SEQ", "the job and result of entry #SEQ", shell_cmd_job},
     {"job", "job verify SEQ", "re-run the job of entry #SEQ from the store and compare",
      shell_cmd_job},
+    SHELL_FS_CMDS,
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);
