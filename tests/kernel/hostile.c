@@ -13,8 +13,8 @@
  *   - every limit is restored: a probe process gets as many threads as
  *     before (the thread pool) and can arm TIMERS_PER_PROC timers;
  *   - no system call of this process waited longer than WORST_WAIT_MS
- *     (timed around each call while the attack ran), and no system call
- *     held the kernel lock longer than LONGEST_HOLD_MS (SYS_CPU_INFO r9);
+ *     (timed around each call while the attack ran), and the kernel lock
+ *     was never held longer than LONGEST_HOLD_MS (SYS_CPU_INFO r9);
  *   - the kernel clock kept within a factor of CLOCK_SLACK of the TSC.
  * Parameters come from a seed (the TSC at start, printed) and a PRNG.
  * Prints TAP and exits through isa-debug-exit.
@@ -428,7 +428,7 @@ static void attack(enum role role, uint64_t exit_ntfn, const struct baseline *b)
        name, (unsigned long long)ms(w.worst), WORST_WAIT_MS);
     uint64_t hold = info(SYS_CPU_INFO).r9;
     ok(ms(hold >> 8) <= LONGEST_HOLD_MS,
-       "%s: longest kernel-lock hold %llu ms (%llu cycles), syscall %llu", name,
+       "%s: longest kernel-lock hold %llu ms (%llu cycles), site %llu", name,
        (unsigned long long)ms(hold >> 8), (unsigned long long)(hold >> 8),
        (unsigned long long)(hold & 0xff));
     uint64_t real = (w.tsc1 - w.tsc0) / per_tick;
