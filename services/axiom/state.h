@@ -69,6 +69,17 @@ void ax_state_init(struct ax_state *s);
 int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct policy_decision *d,
                     char *why, size_t whycap);
 
+/*
+ * The policy question "would proposer be allowed action on resource in
+ * state s?" (services/axiom/check.c): the same pure policy_eval the decide
+ * step calls.  The proposer must be a principal (else ZERR_NOPRINCIPAL); a
+ * resource that names a principal is that principal (kind, parent,
+ * issuers), any other name is a resource of kind none.  0 with *d, or a
+ * ZERR_* with a reason in why.
+ */
+int ax_state_check(const struct ax_state *s, const char *proposer, const char *action,
+                   const char *resource, struct policy_decision *d, char *why, size_t whycap);
+
 /* Applies an action that ax_state_decide allowed and updates the state root.  Cannot fail. */
 void ax_state_perform(struct ax_state *s, const struct ax_action *a);
 

@@ -81,7 +81,7 @@ void fssvc_close(struct fssvc *s)
 static const struct ax_state *fssvc_state(struct fssvc *s)
 {
     const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(st), 0};
+    struct rt_msg m = {AXIOM_OP_STATE, NULL, 0, &st, sizeof(const struct ax_state *), 0};
 
     return rt_call(s->rt, s->self, s->h_axiom, &m) == 0 ? st : NULL;
 }
@@ -160,8 +160,7 @@ static int fssvc_put_file(struct fssvc *s, const struct fssvc_put *rq, struct ax
     memcpy(a.fs.path, rq->path, sizeof(a.fs.path));
     a.fs.size = total;
     a.fs.mode = rq->mode;
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), res, sizeof(*res), 0};
-    return rt_call(s->rt, s->self, s->h_axiom, &m);
+    return axiom_submit(s->rt, s->self, s->h_axiom, &a, res);
 }
 
 static int fssvc_put(struct fssvc *s, struct rt_msg *m)

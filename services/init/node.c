@@ -10,10 +10,13 @@ static int node_sign(void *ctx, const char *name, uint32_t gen, const void *msg,
                      uint8_t sig[AX_SIG_LEN])
 {
     struct node *n = ctx;
-    struct keys_req rq = {name, gen, msg, len};
-    struct rt_msg m = {KEYS_OP_SIGN, {0}, &rq, sizeof(rq), sig, AX_SIG_LEN, 0};
+    static uint8_t in[4 + KEYS_NAME_FIELD + 4 + KEYS_MSG_MAX];
+    size_t in_len;
+    int err = keys_req_encode(KEYS_OP_SIGN, name, gen, msg, len, in, sizeof(in), &in_len);
+    struct rt_msg m = {KEYS_OP_SIGN, in, in_len, sig, AX_SIG_LEN, 0};
 
-    return rt_call(&n->rt, n->sid_axiom, n->h_axiom_keys, &m);
+    err = err != 0 ? err : rt_call(&n->rt, n->sid_axiom, n->h_axiom_keys, &m);
+    return err == 0 && m.out_len != AX_SIG_LEN ? ZERR_CORRUPT : err;
 }
 
 /* Nobody calls the terminal: it is the top of the call graph. */

@@ -27,7 +27,7 @@ static const struct fs *fs_ns(struct term *t, struct fs *view)
 {
     struct shell *sh = fs_shell(t);
     const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(st), 0};
+    struct rt_msg m = {AXIOM_OP_STATE, NULL, 0, &st, sizeof(const struct ax_state *), 0};
 
     if (rt_call(sh->rt, sh->self, sh->h_axiom, &m) != 0 || st == NULL) {
         term_printf(t, "error: the Axiom is not reachable\n");
@@ -101,7 +101,7 @@ static int fs_read_at(struct term *t, const char *path, uint64_t off, void *buf,
     rq.why = why;
     memcpy(rq.path, path, strlen(path) + 1);
     rq.off = off;
-    struct rt_msg m = {FSSVC_OP_READ, {0}, &rq, sizeof(rq), buf, cap, 0};
+    struct rt_msg m = {FSSVC_OP_READ, &rq, sizeof(rq), buf, cap, 0};
     int err = rt_call(sh->rt, sh->self, sh->h_fs, &m);
     *got = m.out_len;
     if (err == ZERR_CORRUPT) {
@@ -215,7 +215,7 @@ int cmd_put(struct term *t, int argc, char **argv)
         rq.mode = 0644;
         rq.append = append;
         memset(&res, 0, sizeof(res));
-        struct rt_msg m = {FSSVC_OP_PUT, {0}, &rq, sizeof(rq), &res, sizeof(res), 0};
+        struct rt_msg m = {FSSVC_OP_PUT, &rq, sizeof(rq), &res, sizeof(res), 0};
         err = shell_report(t, rt_call(sh->rt, sh->self, sh->h_fs, &m), &res);
     }
     hal_page_free(buf, pages);
@@ -290,8 +290,7 @@ int cmd_fs_change(struct term *t, int argc, char **argv)
     }
     memcpy(a.proposer, sh->acting, sizeof(a.proposer));
     memset(&res, 0, sizeof(res));
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_axiom, &m), &res);
+    return shell_report(t, axiom_submit(sh->rt, sh->self, sh->h_axiom, &a, &res), &res);
 }
 
 /* The node at argv[1] into n; 0 or an error already printed. */
@@ -351,7 +350,7 @@ static int fs_usage_call(struct term *t, uint32_t op)
 {
     struct shell *sh = fs_shell(t);
     struct fssvc_usage u;
-    struct rt_msg m = {op, {0}, NULL, 0, &u, sizeof(u), 0};
+    struct rt_msg m = {op, NULL, 0, &u, sizeof(u), 0};
     int err = rt_call(sh->rt, sh->self, sh->h_fs, &m);
 
     if (err != 0) {

@@ -74,7 +74,7 @@ static int import_file(struct node *n, const char *host, const char *path)
     rq.data = buf;
     rq.len = len;
     rq.mode = 0644;
-    struct rt_msg m = {FSSVC_OP_PUT, {0}, &rq, sizeof(rq), &res, sizeof(res), 0};
+    struct rt_msg m = {FSSVC_OP_PUT, &rq, sizeof(rq), &res, sizeof(res), 0};
     int err = rt_call(&n->rt, n->sid_term, n->shell.h_fs, &m);
     free(buf);
     return import_report(path, err, &res);
@@ -97,8 +97,7 @@ static int import_mkdir(struct node *n, const char *path)
     memcpy(a.proposer, n->axiom.ax.st->node, sizeof(a.proposer));
     memcpy(a.fs.path, path, strlen(path) + 1);
     a.fs.mode = 0755;
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    return import_report(path, rt_call(&n->rt, n->sid_term, n->shell.h_axiom, &m), &res);
+    return import_report(path, axiom_submit(&n->rt, n->sid_term, n->shell.h_axiom, &a, &res), &res);
 }
 
 static int import_tree(struct node *n, const char *host, const char *path);
