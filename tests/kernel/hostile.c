@@ -353,14 +353,14 @@ struct watch {
  */
 static int64_t run_child(enum role role, uint64_t exit_ntfn, struct watch *w)
 {
+    w->worst = 0;
+    w->tsc0 = w->tsc1 = zero_rdtsc();
+    w->tick0 = w->tick1 = zero_ticks();
     int64_t th =
         zsys4(SYS_SPAWN, 0, (uint64_t)role | (rnd() & 0xffffffff) << 8, ZERO_CAP_NONE, exit_ntfn);
     if (th < 0) {
         return th;
     }
-    w->worst = 0;
-    w->tsc0 = zero_rdtsc();
-    w->tick0 = zero_ticks();
     struct zsys r;
     bool signalled = false; /* once no CPU runs any of the child's threads */
     do {
