@@ -153,6 +153,21 @@ static int axsvc_log(struct axiom_svc *s, struct rt_msg *m)
     return 0;
 }
 
+/* RECEIPT: the receipt of entry w[0], read back from the disk (a replay). */
+static int axsvc_receipt(struct axiom_svc *s, struct rt_msg *m)
+{
+    struct axiom_receipt_reply *r = m->out;
+
+    if (r == NULL || m->out_cap < sizeof(*r)) {
+        return ZERR_INVAL;
+    }
+    memset(r, 0, sizeof(*r));
+    r->err = ax_receipt_build(s->dev, m->w[0], r->receipt, sizeof(r->receipt), &r->len, r->why,
+                              sizeof(r->why));
+    m->out_len = sizeof(*r);
+    return 0;
+}
+
 int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct axiom_svc *s = self;
@@ -182,6 +197,8 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
         return axsvc_replay(s, NULL, NULL, m->out);
     case AXIOM_OP_LOG:
         return axsvc_log(s, m);
+    case AXIOM_OP_RECEIPT:
+        return axsvc_receipt(s, m);
     default:
         return ZERR_UNSUPPORTED;
     }

@@ -10,11 +10,12 @@
 #include "svcrt/runtime.h"
 
 enum axiom_op {
-    AXIOM_OP_SUBMIT = 1, /* in: struct ax_action; out: struct axiom_result (after the flush) */
-    AXIOM_OP_STATE = 2,  /* out: const struct ax_state * (read-only view) */
-    AXIOM_OP_HEAD = 3,   /* out: struct axiom_head */
-    AXIOM_OP_VERIFY = 4, /* out: struct axiom_result (seq, checkpoints: what verified) */
-    AXIOM_OP_LOG = 5,    /* w[0]: how many of the latest; out: struct axiom_log_item[] */
+    AXIOM_OP_SUBMIT = 1,  /* in: struct ax_action; out: struct axiom_result (after the flush) */
+    AXIOM_OP_STATE = 2,   /* out: const struct ax_state * (read-only view) */
+    AXIOM_OP_HEAD = 3,    /* out: struct axiom_head */
+    AXIOM_OP_VERIFY = 4,  /* out: struct axiom_result (seq, checkpoints: what verified) */
+    AXIOM_OP_LOG = 5,     /* w[0]: how many of the latest; out: struct axiom_log_item[] */
+    AXIOM_OP_RECEIPT = 6, /* w[0]: seq; out: struct axiom_receipt_reply */
 };
 
 /* Badge bits of capabilities to the Axiom. */
@@ -35,6 +36,13 @@ struct axiom_head {
     uint8_t head[AX_HASH_LEN];
     uint8_t state_root[AX_HASH_LEN];
     uint8_t tree_root[AX_HASH_LEN];
+};
+
+struct axiom_receipt_reply {
+    int err;
+    size_t len;
+    uint8_t receipt[AX_RECEIPT_MAX];
+    char why[160];
 };
 
 struct axiom_log_item {
