@@ -62,6 +62,9 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
     case AX_POLICY_REMOVE:
         zfmt_snprintf(out, cap, "#%u", (unsigned)a->rule_id);
         break;
+    case AX_BOOT:
+        ax_boot_describe(a, out, cap);
+        break;
     default: {
         size_t n = 0;
         while (n < a->data_len && n < 48 && a->data[n] >= 0x20 && a->data[n] < 0x7f) {

@@ -3,6 +3,7 @@
 
 #include "base/errors.h"
 #include "base/fmt.h"
+#include "services/init/x86_64/boot_plan.h"
 #include "services/keys/keys.h"
 #include "zero/zero.h"
 
@@ -18,11 +19,12 @@ struct init_eps {
     int64_t keys_pub;
     int64_t keys_sign;
     int64_t disk;
+    int64_t boot; /* a read-only frame: the boot record (boot_plan.h) */
 };
 
-static int64_t spawn(uint64_t role, uint64_t ep, uint64_t ntfn)
+static int64_t spawn(uint64_t module, uint64_t role, uint64_t ep, uint64_t ntfn)
 {
-    struct zsys r = {SYS_SPAWN, 0, role, ep, ntfn, 0, 0};
+    struct zsys r = {SYS_SPAWN, module, role, ep, ntfn, 0, 0};
     zsys_raw(&r);
     return (int64_t)r.rax;
 }
@@ -35,10 +37,10 @@ static int64_t give(uint64_t ep, uint64_t cap, uint64_t op, uint64_t arg)
 }
 
 /* Starts the key process; stores badged endpoints to it.  Thread cap or ZERR_*. */
-static int64_t start_keys(uint64_t role, int64_t *pub, int64_t *sign)
+static int64_t start_keys(int64_t mod, uint64_t role, int64_t *pub, int64_t *sign)
 {
-    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    int64_t th = ep < 0 ? ep : spawn(role, (uint64_t)ep, ZERO_CAP_NONE);
+    int64_t ep = mod < 0 ? mod : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t th = ep < 0 ? ep : spawn((uint64_t)mod, role, (uint64_t)ep, ZERO_CAP_NONE);
     if (th < 0) {
         return th;
     }
@@ -63,6 +65,9 @@ static int64_t hand_over(uint64_t ep, const uint32_t *slots, size_t nslots,
     if (r == 0 && e != NULL && e->disk >= 0) {
         r = give(ep, (uint64_t)e->disk, GIVE_DISK, 0);
     }
+    if (r == 0 && e != NULL && e->boot >= 0) {
+        r = give(ep, (uint64_t)e->boot, GIVE_BOOT_RECORD, 0);
+    }
     return r != 0 ? r : give(ep, ZERO_CAP_NONE, GIVE_DONE, 0);
 }
 
@@ -70,10 +75,10 @@ static int64_t hand_over(uint64_t ep, const uint32_t *slots, size_t nslots,
  * Starts the block driver process and hands it the PCI ports; stores an
  * endpoint to it for the node.  Thread capability or ZERR_*.
  */
-static int64_t start_driver(uint64_t role, int64_t *disk)
+static int64_t start_driver(int64_t mod, uint64_t role, int64_t *disk)
 {
-    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    int64_t th = ep < 0 ? ep : spawn(role, (uint64_t)ep, ZERO_CAP_NONE);
+    int64_t ep = mod < 0 ? mod : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t th = ep < 0 ? ep : spawn((uint64_t)mod, role, (uint64_t)ep, ZERO_CAP_NONE);
     int64_t r = th < 0 ? th : hand_over((uint64_t)ep, driver_slots, 2, NULL);
     if (r != 0) {
         if (th >= 0) {
@@ -100,19 +105,61 @@ static int wait_dead(uint64_t th, uint64_t ntfn)
     }
 }
 
+/* Starts the node and hands it its capabilities; its thread capability or ZERR_*. */
+static int64_t start_node(int64_t mod, uint64_t role, const struct init_eps *e, int64_t ntfn,
+                          int64_t *r)
+{
+    int64_t ep = mod < 0 ? mod : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t node = ep < 0     ? ep
+                   : ntfn < 0 ? ntfn
+                              : spawn((uint64_t)mod, role, (uint64_t)ep, (uint64_t)ntfn);
+    const uint32_t *slots = e->disk >= 0 ? node_slots : node_slots_with_pci;
+    size_t nslots = e->disk >= 0 ? 2 : 4;
+    *r = node < 0 ? node : hand_over((uint64_t)ep, slots, nslots, e);
+    return node;
+}
+
+/* Starts the programs of the boot plan in its order; the node's thread or ZERR_*. */
+static int64_t start_all(struct boot_plan *plan, const struct init_roles *roles, struct init_eps *e,
+                         int64_t ntfn, int64_t *keys, int64_t *driver, int64_t *r)
+{
+    int64_t node = ZERR_PERM;
+    const struct mf_program *prog;
+    for (uint32_t k = 0; (prog = boot_plan_next(plan, k)) != NULL; k++) {
+        int64_t mod = boot_plan_module(plan, prog);
+        int64_t th = ZERR_NOENT;
+        if (prog->arg == 0) { /* init itself: measured, running already */
+            th = mod < 0 ? mod : ZERO_CAP_NONE;
+        } else if (prog->arg == roles->keys) {
+            th = *keys = start_keys(mod, prog->arg, &e->keys_pub, &e->keys_sign);
+        } else if (prog->arg == roles->driver && roles->driver != 0) {
+            th = *driver = start_driver(mod, prog->arg, &e->disk);
+        } else if (prog->arg == roles->node) {
+            e->boot = mod < 0 ? mod : boot_plan_record_cap(plan, prog);
+            th = node = start_node(mod, prog->arg, e, ntfn, r);
+        }
+        if (th >= 0) {
+            boot_plan_started(plan, prog, (uint64_t)th);
+        } else if (mod >= 0) {
+            zprintf("init: %s (role %llu): cannot start: %s\n", prog->name,
+                    (unsigned long long)prog->arg, zerr_name((int)th));
+        }
+    }
+    *r = node < 0 ? node : *r;
+    return node;
+}
+
 int node_init_main(const struct init_roles *roles)
 {
-    struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
-    int64_t keys = start_keys(roles->keys, &e.keys_pub, &e.keys_sign);
-    int64_t driver = roles->driver == 0 ? ZERR_UNSUPPORTED : start_driver(roles->driver, &e.disk);
-    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    static struct boot_plan plan;
+    struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
+    int64_t keys = ZERR_PERM, driver = ZERR_PERM, r = ZERR_PERM;
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
-    int64_t node =
-        ep < 0 || ntfn < 0 ? ZERR_NOMEM : spawn(roles->node, (uint64_t)ep, (uint64_t)ntfn);
-    const uint32_t *slots = e.disk >= 0 ? node_slots : node_slots_with_pci;
-    size_t nslots = e.disk >= 0 ? 2 : 4;
-    int64_t r = node < 0 ? node : hand_over((uint64_t)ep, slots, nslots, &e);
+    int64_t node = boot_plan_load(&plan, roles) != 0
+                       ? ZERR_BADSIG
+                       : start_all(&plan, roles, &e, ntfn, &keys, &driver, &r);
     int status = r != 0 ? 2 : wait_dead((uint64_t)node, (uint64_t)ntfn);
+    boot_plan_end(&plan);
     /* Gone already after a clean stop of the node. */
     for (int i = 0; i < 2; i++) {
         int64_t th = i == 0 ? keys : driver;
@@ -154,6 +201,7 @@ int node_take_boot_caps(struct init_given *g)
     g->keys_public = ZERO_CAP_NONE;
     g->keys_sign = ZERO_CAP_NONE;
     g->disk = ZERO_CAP_NONE;
+    g->boot_record = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
         int64_t res = 0;
@@ -166,6 +214,8 @@ int node_take_boot_caps(struct init_given *g)
             g->keys_sign = m.cap;
         } else if (op == GIVE_DISK && m.cap != ZERO_CAP_NONE) {
             g->disk = m.cap;
+        } else if (op == GIVE_BOOT_RECORD && m.cap != ZERO_CAP_NONE) {
+            g->boot_record = m.cap;
         } else if (op != GIVE_DONE) {
             res = ZERR_INVAL;
         }
