@@ -34,7 +34,7 @@ static int jobs_precheck(struct jobs_svc *js, const struct ax_action *a, char *w
 {
     const struct ax_state *st = NULL;
     struct policy_decision d;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(st), 0};
+    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(const struct ax_state *), 0};
     int err = rt_call(js->rt, js->self, js->h_axiom, &m);
 
     if (err != 0 || st == NULL) {
