@@ -68,6 +68,8 @@ for s in 1 3 4 5 7 11; do
     $zero job verify d.img $s >hv.out
     check "jobs_host_reverifies_job_$s ($(cut -c1-60 hv.out))" grep -q "^ok: job #$s " hv.out
 done
+$zero job verify d.img >all.out
+check "jobs_host_reverifies_every_job_in_one_replay ($(cat all.out))" grep -q '^ok: 9 jobs re-run, 0 failed' all.out
 check "jobs_host_refuses_a_non_job" sh -c "! $zero job verify d.img 0 >/dev/null"
 
 node "$root/tools/verify-js/zero-verify.js" d.img >js.out
@@ -112,6 +114,8 @@ open('t1.img', 'wb').write(d)
 PY
 $zero job verify t1.img 3 >t1.out
 check "jobs_tampered_output_named ($(cat t1.out))" grep -q 'output sorted.txt: the store' t1.out
+$zero job verify t1.img >t1all.out
+check "jobs_tampered_output_named_by_the_whole_log_check" grep -q '^job #3 FAILED: output sorted.txt' t1all.out
 cp d.img t2.img
 python3 - "$sorted" <<'PY'
 import sys
