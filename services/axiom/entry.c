@@ -8,10 +8,12 @@
 #include "services/axiom/boot.h"
 #include "services/axiom/entry.h"
 #include "services/axiom/internal/codec.h"
+#include "services/axiom/internal/fs.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?",          "genesis",       "id.create", "id.rotate",  "id.revoke",
-    "policy.add", "policy.remove", "note",      "job.result", "boot"};
+    "?",     "genesis",    "id.create", "id.rotate", "id.revoke", "policy.add", "policy.remove",
+    "note",  "job.result", "boot",      "fs.put",    "fs.mkdir",  "fs.rm",      "fs.rmdir",
+    "fs.mv", "fs.quota"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -34,6 +36,10 @@ static uint8_t ax_kind_parse(const char *s, size_t n)
 
 static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
 {
+    if (ax_fs_kind(a->kind)) {
+        ax_fs_put_payload(e, a);
+        return;
+    }
     switch (a->kind) {
     case AX_GENESIS:
     case AX_ID_ROTATE:
@@ -347,7 +353,7 @@ static int ax_decode_data(cbor_dec *d, struct ax_action *a)
 static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 {
     uint64_t n = 0;
-    const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1, 4};
+    const uint8_t want[AX_BOOT + 1] = {0, 2, 3, 2, 1, 2, 1, 1, 4};
     if (a->kind == AX_BOOT) {
         return ax_boot_get_payload(d, a);
     }
@@ -355,6 +361,9 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 
     if (err != 0) {
         return err;
+    }
+    if (ax_fs_kind(a->kind)) {
+        return ax_fs_decode_payload(d, a, n);
     }
     /* id.create and id.rotate may carry one more key: the external flag. */
     bool ext = (a->kind == AX_ID_CREATE || a->kind == AX_ID_ROTATE) && n == want[a->kind] + 1u;

@@ -6,6 +6,7 @@
  *   job show SEQ      job verify SEQ
  * PROGRAM and the inputs are content hashes of the store (zero cas put).
  */
+#include "base/endian.h"
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
@@ -140,7 +141,10 @@ static void job_print_result(struct term *t, const struct job_result *r)
 static void job_print_content(struct term *t, struct shell *sh, const uint8_t hash[JOB_HASH])
 {
     static char buf[4097];
-    struct rt_msg m = {JOBS_OP_READ, {0}, hash, JOB_HASH, buf, sizeof(buf) - 1, 0};
+    uint8_t in[JOB_HASH + 8];
+    memcpy(in, hash, JOB_HASH);
+    le64_put(in + JOB_HASH, 0);
+    struct rt_msg m = {JOBS_OP_READ, in, sizeof(in), buf, sizeof(buf) - 1, 0};
 
     if (rt_call(sh->rt, sh->self, sh->h_jobs, &m) == 0 && m.out_len > 0) {
         buf[m.out_len] = '\0';
@@ -159,7 +163,7 @@ static int job_run(struct term *t, struct shell *sh, int argc, char **argv)
         return ZERR_INVAL;
     }
     struct jobs_req rq = {sh->acting, &spec};
-    struct rt_msg m = {JOBS_OP_RUN, {0}, &rq, sizeof(rq), &rep, sizeof(rep), 0};
+    struct rt_msg m = {JOBS_OP_RUN, &rq, sizeof(rq), &rep, sizeof(rep), 0};
     int err = rt_call(sh->rt, sh->self, sh->h_jobs, &m);
     err = err != 0 ? err : rep.err;
     if (err != 0) {
@@ -186,8 +190,10 @@ static int job_lookup(struct term *t, struct shell *sh, const char *seqs, bool v
         term_printf(t, "usage: %s\n", JOB_USAGE);
         return ZERR_INVAL;
     }
+    uint8_t in[8];
+    le64_put(in, seq);
     struct rt_msg m = {
-        verify ? JOBS_OP_VERIFY : JOBS_OP_SHOW, {seq, 0, 0, 0}, NULL, 0, &rep, sizeof(rep), 0};
+        verify ? JOBS_OP_VERIFY : JOBS_OP_SHOW, in, sizeof(in), &rep, sizeof(rep), 0};
     int err = rt_call(sh->rt, sh->self, sh->h_jobs, &m);
     err = err != 0 ? err : rep.err;
     if (err != 0 && rep.entry.a.kind != AX_JOB_RESULT) {
@@ -229,25 +235,28 @@ int shell_cmd_job(struct term *t, int argc, char **argv)
 /* receipt SEQ: the receipt of entry SEQ, as hex (zero receipt verify checks it). */
 int shell_cmd_receipt(struct term *t, int argc, char **argv)
 {
-    static struct axiom_receipt_reply rep;
+    static uint8_t receipt[AX_RECEIPT_MAX];
     static char hex[2 * AX_RECEIPT_MAX + 1];
     struct shell *sh = t->ctx;
     uint64_t seq = 0;
+    uint8_t in[8];
 
     if (argc != 2 || !job_number(argv[1], &seq)) {
         term_printf(t, "usage: receipt SEQ\n");
         return ZERR_INVAL;
     }
-    struct rt_msg m = {AXIOM_OP_RECEIPT, {seq, 0, 0, 0}, NULL, 0, &rep, sizeof(rep), 0};
+    le64_put(in, seq);
+    struct rt_msg m = {AXIOM_OP_RECEIPT, in, sizeof(in), receipt, sizeof(receipt), 0};
     int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
-    err = err != 0 ? err : rep.err;
     if (err != 0) {
-        term_printf(t, "error: %s\n", rep.why[0] ? rep.why : zerr_text(err));
+        term_printf(t, "error: %s\n",
+                    err == ZERR_NOENT ? "no entry with that number under a checkpoint"
+                                      : zerr_text(err));
         return err;
     }
-    zfmt_hex(hex, rep.receipt, rep.len);
+    zfmt_hex(hex, receipt, m.out_len);
     term_printf(t, "receipt #%llu ", (unsigned long long)seq);
-    for (size_t i = 0; i < 2 * rep.len; i += 512) { /* the console formats at most 1 KiB */
+    for (size_t i = 0; i < 2 * m.out_len; i += 512) { /* the console formats at most 1 KiB */
         term_printf(t, "%.512s", hex + i);
     }
     term_printf(t, "\n");

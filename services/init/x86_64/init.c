@@ -151,6 +151,9 @@ static int64_t start_all(struct boot_plan *plan, const struct init_roles *roles,
 
 int node_init_main(const struct init_roles *roles)
 {
+    if (roles->terminal != 0) {
+        return node_init_split(roles);
+    }
     static struct boot_plan plan;
     struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
     int64_t keys = ZERR_PERM, driver = ZERR_PERM, r = ZERR_PERM;
@@ -202,6 +205,9 @@ int node_take_boot_caps(struct init_given *g)
     g->keys_sign = ZERO_CAP_NONE;
     g->disk = ZERO_CAP_NONE;
     g->boot_record = ZERO_CAP_NONE;
+    g->axiom = ZERO_CAP_NONE;
+    g->identity = ZERO_CAP_NONE;
+    g->policy = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
         int64_t res = 0;
@@ -216,6 +222,12 @@ int node_take_boot_caps(struct init_given *g)
             g->disk = m.cap;
         } else if (op == GIVE_BOOT_RECORD && m.cap != ZERO_CAP_NONE) {
             g->boot_record = m.cap;
+        } else if (op == GIVE_AXIOM && m.cap != ZERO_CAP_NONE) {
+            g->axiom = m.cap;
+        } else if (op == GIVE_IDENTITY && m.cap != ZERO_CAP_NONE) {
+            g->identity = m.cap;
+        } else if (op == GIVE_POLICY && m.cap != ZERO_CAP_NONE) {
+            g->policy = m.cap;
         } else if (op != GIVE_DONE) {
             res = ZERR_INVAL;
         }

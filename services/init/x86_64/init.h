@@ -18,17 +18,31 @@ enum init_give {
     GIVE_DISK,        /* the block driver process */
     GIVE_DONE,
     GIVE_BOOT_RECORD, /* a read-only frame: what init measured (boot_plan.h) */
+    GIVE_AXIOM,       /* the Axiom process (badge: channel, propose|read) */
+    GIVE_IDENTITY,    /* the identity process */
+    GIVE_POLICY,      /* the policy process */
 };
 
-/* Spawn arguments of the processes init starts (driver 0: no driver process). */
+/*
+ * Spawn arguments of the processes init starts (driver 0: no driver
+ * process).  terminal 0: the node (Axiom, Policy, Identity, terminal) is
+ * one process; otherwise node is the Axiom's process and identity, policy
+ * and terminal each get one of their own (split.c).
+ */
 struct init_roles {
     uint64_t node;
     uint64_t keys;
     uint64_t driver;
+    uint64_t identity;
+    uint64_t policy;
+    uint64_t terminal;
 };
 
-/* Runs init; returns the node's exit status. */
+/* Runs init; returns the node's (or with the split, the terminal's) exit status. */
 int node_init_main(const struct init_roles *roles);
+
+/* init with one process per service (split.c); called by node_init_main. */
+int node_init_split(const struct init_roles *roles);
 
 /* Endpoint capabilities init handed over; ZERO_CAP_NONE where none. */
 struct init_given {
@@ -36,6 +50,9 @@ struct init_given {
     uint64_t keys_sign;   /* the key process, badge KEYS_BADGE_SIGN */
     uint64_t disk;        /* the virtio-blk driver process */
     uint64_t boot_record; /* a read-only frame holding the boot record */
+    uint64_t axiom;       /* the Axiom process */
+    uint64_t identity;    /* the identity process */
+    uint64_t policy;      /* the policy process */
 };
 
 /*
