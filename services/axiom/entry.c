@@ -13,7 +13,7 @@
 static const char *const ax_kind_names[AX_KIND_END] = {
     "?",     "genesis",    "id.create", "id.rotate", "id.revoke", "policy.add", "policy.remove",
     "note",  "job.result", "boot",      "fs.put",    "fs.mkdir",  "fs.rm",      "fs.rmdir",
-    "fs.mv", "fs.quota"};
+    "fs.mv", "fs.quota",   "act_as"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -67,6 +67,7 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
         }
         break;
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         cbor_put_map(e, 1);
         cbor_put_uint(e, 0);
         cbor_put_cstr(e, a->name);
@@ -364,6 +365,9 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
     }
     if (ax_fs_kind(a->kind)) {
         return ax_fs_decode_payload(d, a, n);
+    }
+    if (a->kind == AX_ACT_AS) {
+        return n == 1 ? ax_get_name_field(d, 0, a->name) : ZERR_CORRUPT;
     }
     /* id.create and id.rotate may carry one more key: the external flag. */
     bool ext = (a->kind == AX_ID_CREATE || a->kind == AX_ID_ROTATE) && n == want[a->kind] + 1u;

@@ -717,7 +717,7 @@ function frameBatch(region, start, batchNo, firstSeq, at = 0) {
 // Entries and checkpoints (formats.md): strict shapes over decoded CBOR.
 
 const ACTIONS = ['genesis', 'id.create', 'id.rotate', 'id.revoke', 'policy.add',
-                 'policy.remove', 'note', 'job.result', 'boot'];
+                 'policy.remove', 'note', 'job.result', 'boot', 'act_as'];
 const KIND_NAMES = {1: 'node', 2: 'service', 3: 'user', 4: 'agent'};
 const NOTE_MAX = 1024;
 
@@ -786,6 +786,7 @@ const PAYLOADS = {
     'note': [bytes],
     'job.result': [bytesN(32), bytesN(32), uint64, bytes],
     'boot': [uint, uint, bytesN(32), bytesN(32), bootImages],
+    'act_as': [text],
 };
 
 // formats.md "Entry", boot: at most 16 [name, hash] pairs, names 1 to 15
@@ -1123,7 +1124,7 @@ class State {
             Object.assign(res, {name: e.payload[0], kind: KIND_NAMES[e.payload[1]],
                                 parent: proposer.name});
             res.issuers = [proposer.name, ...this.issuers(proposer)].slice(0, UNDER_LEVELS);
-        } else if (e.action === 'id.rotate' || e.action === 'id.revoke') {
+        } else if (['id.rotate', 'id.revoke', 'act_as'].includes(e.action)) {
             const t = this.principal(e.payload[0]);
             Object.assign(res, this.describe(t), {issuers: this.issuers(t)});
         } else if (e.action === 'job.result') {
@@ -1198,8 +1199,19 @@ class State {
             }
             if (p[0] !== this.boots + 1) throw new Error(`boot number ${p[0]}, expected ${this.boots + 1}`);
             return null;
+        case 'act_as':
+            return this.checkActAs(p[0]);
         }
         throw new Error(`unexpected action ${e.action}`);
+    }
+
+    // identity.md "Acting as another principal": a live principal whose
+    // key the node derives.
+    checkActAs(name) {
+        const t = this.principal(name);
+        if (t.revoked) throw new Error(`act_as ${name}: ${name} is revoked`);
+        if (t.external) throw new Error(`act_as ${name}: ${name} holds its own key`);
+        return null;
     }
 
     // The rule table after a policy change.  `lenient` is for forging test
@@ -1320,6 +1332,8 @@ class State {
             this.boots++;
             this.lastBoot = blake3(e.payloadBytes);
             break;
+        case 'act_as':
+            break; // the entry is the record
         default:
             FS.perform(this, e);
         }

@@ -15,6 +15,8 @@ static struct job_spec back;
 static struct job_result res;
 static struct job_result rback;
 static uint8_t buf[JOB_SPEC_MAX];
+static uint8_t again[JOB_SPEC_MAX];
+static size_t alen;
 
 static void fill_spec(struct job_spec *s)
 {
@@ -46,13 +48,8 @@ static void job_spec_round_trips_and_names_the_job(void)
     fill_spec(&spec);
     is_int(job_spec_encode(&spec, buf, sizeof(buf), &len), 0, "spec encodes");
     is_int(job_spec_decode(buf, len, &back), 0, "spec decodes");
-    uint8_t again[JOB_SPEC_MAX];
-    size_t alen = 0;
     ok(job_spec_encode(&back, again, sizeof(again), &alen) == 0 && alen == len &&
-           memcmp(again, buf, len) == 0 && back.argc == 2 && strcmp(back.argv[1], "in.txt") == 0 &&
-           back.ninputs == 2 && strcmp(back.inputs[0].path, "a/in.txt") == 0 && back.seed == 7 &&
-           back.fuel == 1000000 && back.mem_pages == 256 && strcmp(back.outdir, "/out") == 0 &&
-           strcmp(back.env[0], "LANG=C") == 0,
+           memcmp(again, buf, len) == 0,
        "spec round trip is exact");
     blake3_hash(buf, len, h1);
     is_int(job_spec_hash(&spec, h2), 0, "spec hash");
@@ -148,11 +145,8 @@ static void job_result_round_trips(void)
     fill_result(&res);
     is_int(job_result_encode(&res, buf, sizeof(buf), &len), 0, "result encodes");
     is_int(job_result_decode(buf, len, &rback), 0, "result decodes");
-    ok(rback.end == JOB_END_TRAP && rback.code == 12 && rback.fuel_used == 123456 &&
-           rback.noutputs == 1 && strcmp(rback.outputs[0].path, "sorted.txt") == 0 &&
-           memcmp(rback.outputs[0].hash, res.outputs[0].hash, JOB_HASH) == 0 &&
-           memcmp(rback.stdout_hash, res.stdout_hash, JOB_HASH) == 0 &&
-           memcmp(rback.stderr_hash, res.stderr_hash, JOB_HASH) == 0,
+    ok(job_result_encode(&rback, again, sizeof(again), &alen) == 0 && alen == len &&
+           memcmp(again, buf, len) == 0,
        "result round trip is exact");
     for (size_t n = 0; n < len; n++) {
         bad += job_result_decode(buf, n, &rback) == 0;

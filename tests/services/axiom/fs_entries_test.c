@@ -127,7 +127,7 @@ static void test_each_kind_round_trips(void)
     size_t len = 0;
     struct ax_entry e, back;
 
-    for (uint8_t k = AX_FS_PUT; k <= AX_FS_QUOTA; k++) {
+    for (unsigned k = AX_FS_PUT; k <= AX_FS_QUOTA; k++) {
         memset(&e, 0, sizeof(e));
         e.a = act(k, "alice", "/home/alice/f");
         snprintf(e.a.fs.to, sizeof(e.a.fs.to), "/home/alice/g");
@@ -213,6 +213,7 @@ static void test_policy_and_quota(void)
     at = axiom_durable(&ax);
     is_int(put("alice", "/home/alice/a", 10, 3), ZERR_DENIED, "alice may not write yet");
     ok(strstr(why, "fs.write /home/alice/a") != NULL, "the denial names the path: %s", why);
+    is_int((int)(axiom_durable(&ax) - at), 0, "the denied write committed nothing");
     is_int(rule("alice fs.write /home/alice/*"), 0, "a rule allows alice under her home");
     is_int(put("alice", "/home/alice/a", 10, 3), 0, "now alice writes there");
     is_int(put("alice", "/home/other", 10, 3), ZERR_DENIED, "but not beside it");
