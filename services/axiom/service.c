@@ -312,6 +312,21 @@ static int axsvc_log(struct axiom_svc *s, struct rt_msg *m)
     return wire_out_end(&w, &m->out_len);
 }
 
+/* RECEIPT: the receipt of entry seq (in: u64), read back from the disk (a
+ * replay); the reply is the receipt's bytes, a refusal only its code. */
+static int axsvc_receipt(struct axiom_svc *s, struct rt_msg *m)
+{
+    char why[160];
+    struct wire_in r;
+
+    wire_in_init(&r, m->in, m->in_len);
+    uint64_t seq = wire_get_u64(&r);
+    if (wire_in_end(&r) != 0 || m->out == NULL) {
+        return ZERR_INVAL;
+    }
+    return ax_receipt_build(s->dev, seq, m->out, m->out_cap, &m->out_len, why, sizeof(why));
+}
+
 int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct axiom_svc *s = self;
@@ -359,6 +374,8 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
         return axsvc_check(s, m);
     case AXIOM_OP_DECIDE:
         return axsvc_decide(s, m);
+    case AXIOM_OP_RECEIPT:
+        return axsvc_receipt(s, m);
     default:
         return ZERR_UNSUPPORTED;
     }

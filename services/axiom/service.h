@@ -32,6 +32,7 @@ enum axiom_op {
      * 0, and keeps other proposers out in between (services/axiom/client.c). */
     AXIOM_OP_PROPOSE = 11,
     AXIOM_OP_COMMIT = 12,
+    AXIOM_OP_RECEIPT = 13, /* in: u64 seq; out: the receipt's bytes (docs/formats.md "Receipt") */
 };
 
 /* Badge bits of capabilities to the Axiom. */

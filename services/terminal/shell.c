@@ -450,6 +450,8 @@ const struct term_cmd shell_cmds[] = {
     {"job", "job run PROGRAM-HASH [--in PATH=HASH]... [--out DIR] [--fuel N] [-- ARGS...]",
      "run a program from the store as a job; commits job.result", shell_cmd_job},
     {"job", "job show SEQ", "the job and result of entry #SEQ", shell_cmd_job},
+    {"receipt", "receipt SEQ", "the receipt of entry #SEQ, as hex (zero receipt verify)",
+     shell_cmd_receipt},
     {"job", "job verify SEQ", "re-run the job of entry #SEQ from the store and compare",
      shell_cmd_job},
     SHELL_FS_CMDS,
