@@ -7,9 +7,11 @@
 #include "base/string.h"
 #include "services/axiom/entry.h"
 #include "services/axiom/internal/codec.h"
+#include "services/axiom/net.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?", "genesis", "id.create", "id.rotate", "id.revoke", "policy.add", "policy.remove", "note"};
+    "?",    "genesis",     "id.create",  "id.rotate", "id.revoke", "policy.add", "policy.remove",
+    "note", "net.connect", "net.listen", "net.accept"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -32,6 +34,10 @@ static uint8_t ax_kind_parse(const char *s, size_t n)
 
 static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
 {
+    if (ax_net_kind(a->kind)) {
+        ax_net_put_payload(e, a);
+        return;
+    }
     switch (a->kind) {
     case AX_GENESIS:
     case AX_ID_ROTATE:
@@ -100,7 +106,7 @@ static int ax_check_kind(const struct ax_action *a)
     if (a->external && a->kind != AX_ID_CREATE && a->kind != AX_ID_ROTATE) {
         return ZERR_INVAL;
     }
-    return 0;
+    return ax_net_kind(a->kind) ? ax_net_check(a) : 0;
 }
 
 /* The checks before encoding an entry: format 1 has no proposal numbers,
@@ -333,11 +339,14 @@ static int ax_decode_data(cbor_dec *d, struct ax_action *a)
 static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 {
     uint64_t n = 0;
-    const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1};
+    const uint8_t want[AX_NOTE + 1] = {0, 2, 3, 2, 1, 2, 1, 1};
     int err = cbor_get_map(d, &n);
 
     if (err != 0) {
         return err;
+    }
+    if (ax_net_kind(a->kind)) {
+        return ax_net_decode_payload(d, a, n);
     }
     /* id.create and id.rotate may carry one more key: the external flag. */
     bool ext = (a->kind == AX_ID_CREATE || a->kind == AX_ID_ROTATE) && n == want[a->kind] + 1u;

@@ -31,6 +31,9 @@ enum ax_kind {
     AX_POLICY_ADD,
     AX_POLICY_REMOVE,
     AX_NOTE,
+    AX_NET_CONNECT, /* net.connect, net.listen, net.accept: services/axiom/net.h */
+    AX_NET_LISTEN,
+    AX_NET_ACCEPT,
     AX_KIND_END
 };
 
@@ -48,6 +51,12 @@ struct ax_action {
     uint8_t effect;
     uint32_t rule_id;
     char rule[POLICY_TEXT_MAX + 1];
+    /* net.connect, net.accept: the remote end (ip in host order); net.listen,
+     * net.accept: our port (services/axiom/net.h) */
+    struct ax_net_end {
+        uint32_t ip;
+        uint16_t port, local_port;
+    } net;
     /* note: points into caller memory (or into the decoded buffer) */
     const uint8_t *data;
     size_t data_len;

@@ -5,6 +5,7 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "hal/hal.h"
+#include "services/axiom/net.h"
 
 static int axsvc_submit(struct axiom_svc *s, struct rt_msg *m)
 {
@@ -61,6 +62,11 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
         break;
     case AX_POLICY_REMOVE:
         zfmt_snprintf(out, cap, "#%u", (unsigned)a->rule_id);
+        break;
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        ax_net_describe(a, out, cap);
         break;
     default: {
         size_t n = 0;

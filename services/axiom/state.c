@@ -17,6 +17,7 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
+#include "services/axiom/net.h"
 #include "services/axiom/state.h"
 
 static void ax_why(char *why, size_t cap, const char *fmt, ...)
@@ -257,6 +258,10 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
         return ax_check_policy_add(s, a, why, cap);
     case AX_POLICY_REMOVE:
         return ax_check_policy_remove(s, a, why, cap);
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        return ax_net_check(a);
     case AX_NOTE:
         if (a->data_len > AX_NOTE_MAX) {
             ax_why(why, cap, "a note holds at most %d bytes", AX_NOTE_MAX);
@@ -360,7 +365,7 @@ static void ax_issuers(const struct ax_state *s, const char *first, struct polic
 }
 
 static void ax_resource(const struct ax_state *s, const struct ax_action *a,
-                        struct policy_subject *r)
+                        struct policy_subject *r, char *net_res)
 {
     const struct id_principal *p;
 
@@ -386,6 +391,12 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
     case AX_POLICY_REMOVE:
         r->name = "policy";
         break;
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        ax_net_resource(a, net_res, AX_NET_RESOURCE_MAX + 1);
+        r->name = net_res;
+        break;
     default:
         r->name = "note";
         break;
@@ -398,13 +409,14 @@ static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
 {
     struct policy_request rq;
     char rule[24];
+    char net_res[AX_NET_RESOURCE_MAX + 1];
 
     memset(&rq, 0, sizeof(rq));
     rq.proposer.name = p->name;
     rq.proposer.kind = p->kind;
     rq.proposer.parent = p->parent;
     rq.action = ax_kind_name(a->kind);
-    ax_resource(s, a, &rq.resource);
+    ax_resource(s, a, &rq.resource, net_res);
     policy_eval(&s->pol, &rq, d);
     if (d->allow) {
         return 0;
@@ -517,6 +529,10 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         policy_do_remove(&s->pol, a->rule_id);
         s->pol_dirty = true;
         break;
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        break; /* recorded in the log only: no state beyond the entry count */
     default:
         s->notes++;
         break;
