@@ -10,8 +10,8 @@
 #include "services/axiom/net.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?",    "genesis",     "id.create",  "id.rotate", "id.revoke", "policy.add", "policy.remove",
-    "note", "net.connect", "net.listen", "net.accept"};
+    "?",    "genesis",    "id.create",   "id.rotate",  "id.revoke", "policy.add", "policy.remove",
+    "note", "job.result", "net.connect", "net.listen", "net.accept"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -81,6 +81,9 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
         cbor_put_uint(e, 0);
         cbor_put_uint(e, a->rule_id);
         break;
+    case AX_JOB_RESULT:
+        ax_job_put_payload(e, a);
+        break;
     default: /* AX_NOTE */
         cbor_put_map(e, 1);
         cbor_put_uint(e, 0);
@@ -101,6 +104,9 @@ static int ax_check_kind(const struct ax_action *a)
         return ZERR_INVAL;
     }
     if (a->kind == AX_NOTE && (a->data_len > AX_NOTE_MAX || (a->data == NULL && a->data_len))) {
+        return ZERR_INVAL;
+    }
+    if (a->kind == AX_JOB_RESULT && ax_job_check(a) != 0) {
         return ZERR_INVAL;
     }
     if (a->external && a->kind != AX_ID_CREATE && a->kind != AX_ID_ROTATE) {
@@ -339,7 +345,7 @@ static int ax_decode_data(cbor_dec *d, struct ax_action *a)
 static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 {
     uint64_t n = 0;
-    const uint8_t want[AX_NOTE + 1] = {0, 2, 3, 2, 1, 2, 1, 1};
+    const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1, 4};
     int err = cbor_get_map(d, &n);
 
     if (err != 0) {
@@ -365,6 +371,8 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
         return ax_decode_policy_add(d, a);
     case AX_POLICY_REMOVE:
         return ax_get_u32_field(d, 0, &a->rule_id, UINT32_MAX);
+    case AX_JOB_RESULT:
+        return ax_job_decode_payload(d, a);
     default:
         return ax_decode_data(d, a);
     }

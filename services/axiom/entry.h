@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cbor/cbor.h"
 #include "services/identity/identity.h"
 #include "services/policy/policy.h"
 
@@ -31,6 +32,7 @@ enum ax_kind {
     AX_POLICY_ADD,
     AX_POLICY_REMOVE,
     AX_NOTE,
+    AX_JOB_RESULT,
     AX_NET_CONNECT, /* net.connect, net.listen, net.accept: services/axiom/net.h */
     AX_NET_LISTEN,
     AX_NET_ACCEPT,
@@ -57,7 +59,12 @@ struct ax_action {
         uint32_t ip;
         uint16_t port, local_port;
     } net;
-    /* note: points into caller memory (or into the decoded buffer) */
+    /* job.result: the spec hash, the program and fuel limit it names (what
+     * policy decides on), and the result's bytes in data/data_len */
+    uint8_t job_spec[AX_HASH_LEN];
+    uint8_t job_program[AX_HASH_LEN];
+    uint64_t job_fuel;
+    /* note, job.result: points into caller memory (or into the decoded buffer) */
     const uint8_t *data;
     size_t data_len;
     /* a proposal from outside the node carries its proposer's signature */
@@ -88,6 +95,12 @@ struct ax_checkpoint {
     uint8_t tree_root[AX_HASH_LEN];
     uint8_t sig[AX_SIG_LEN];
 };
+
+/* job.result's payload (services/axiom/job.c): encode, decode (after the
+ * map head), and the shape check of a proposal. */
+void ax_job_put_payload(cbor_enc *e, const struct ax_action *a);
+int ax_job_decode_payload(cbor_dec *d, struct ax_action *a);
+int ax_job_check(const struct ax_action *a);
 
 /* Name of an action kind ("id.create"), or "?" */
 const char *ax_kind_name(uint8_t kind);

@@ -1,7 +1,7 @@
 # services/axiom: the Axiom sequencer, state machine, disk format and replay.
 LIBS += axiom
 axiom_SRCS := $(wildcard services/axiom/*.c)
-axiom_LIBS := policy identity keys block svcrt crypto cbor base hal
+axiom_LIBS := policy identity keys block svcrt job crypto cbor base hal
 zero_CMD_LIBS += axiom
 
 TESTS += axiom_core

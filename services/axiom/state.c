@@ -84,7 +84,7 @@ static void ax_hash_policy(struct ax_state *s)
 
 static void ax_state_update_root(struct ax_state *s)
 {
-    uint8_t buf[192];
+    uint8_t buf[320];
     cbor_enc e;
     size_t len = 0;
 
@@ -95,7 +95,7 @@ static void ax_state_update_root(struct ax_state *s)
         ax_hash_policy(s);
     }
     cbor_enc_init(&e, buf, sizeof(buf));
-    cbor_put_map(&e, 6);
+    cbor_put_map(&e, 6 + ax_job_root_keys(s));
     cbor_put_uint(&e, 0);
     cbor_put_uint(&e, s->format);
     cbor_put_uint(&e, 1);
@@ -108,6 +108,7 @@ static void ax_state_update_root(struct ax_state *s)
     cbor_put_bytes(&e, s->pol_hash, AX_HASH_LEN);
     cbor_put_uint(&e, 5);
     cbor_put_uint(&e, s->notes);
+    ax_job_root_put(s, &e);
     int err = cbor_enc_finish(&e, &len);
     ZASSERT(err == 0, "the state root's map fits its fixed buffer");
     blake3_hash(buf, len, s->root);
@@ -268,6 +269,8 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
             return ZERR_LIMIT;
         }
         return 0;
+    case AX_JOB_RESULT:
+        return ax_job_decide(a, why, cap);
     default:
         ax_why(why, cap, "genesis may only be the first entry");
         return ZERR_INVAL;
@@ -417,6 +420,7 @@ static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
     rq.proposer.parent = p->parent;
     rq.action = ax_kind_name(a->kind);
     ax_resource(s, a, &rq.resource, net_res);
+    ax_job_request(a, &rq);
     policy_eval(&s->pol, &rq, d);
     if (d->allow) {
         return 0;
@@ -528,6 +532,9 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
     case AX_POLICY_REMOVE:
         policy_do_remove(&s->pol, a->rule_id);
         s->pol_dirty = true;
+        break;
+    case AX_JOB_RESULT:
+        ax_job_perform(s, a);
         break;
     case AX_NET_CONNECT:
     case AX_NET_LISTEN:

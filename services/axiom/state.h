@@ -18,6 +18,8 @@ struct ax_state {
     uint64_t applied; /* entries applied so far (next seq) */
     char node[ID_NAME_MAX + 1];
     uint64_t notes;
+    uint64_t jobs;                  /* job.result entries applied */
+    uint8_t jobs_hash[AX_HASH_LEN]; /* chained over them (docs/formats.md "State root") */
     uint8_t format; /* the highest entry format applied (1 before any format-2 entry) */
     bool ids_dirty, pol_dirty;
     uint8_t ids_hash[AX_HASH_LEN];
@@ -51,5 +53,12 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a);
  * unless the state root alone mismatched.
  */
 int ax_apply(struct ax_state *s, const struct ax_entry *e, char *why, size_t whycap);
+
+/* job.result's part of the state machine (services/axiom/job.c). */
+int ax_job_decide(const struct ax_action *a, char *why, size_t cap);
+void ax_job_request(const struct ax_action *a, struct policy_request *rq);
+void ax_job_perform(struct ax_state *s, const struct ax_action *a);
+unsigned ax_job_root_keys(const struct ax_state *s);
+void ax_job_root_put(const struct ax_state *s, cbor_enc *e);
 
 #endif

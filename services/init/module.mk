@@ -4,6 +4,10 @@
 LIBS += init
 init_SRCS := $(wildcard services/init/*.c)
 init_LIBS := terminal axiom policy identity keys block svcrt crypto base hal
+ifneq ($(PLATFORM),x86_64)
+init_LIBS += jobs
+init_CFLAGS += -DZERO_NODE_JOBS=1
+endif
 
 # zero-node: Zero OS as an x86_64 user program, the kernel's one boot module
 # (qemu -kernel zero-kernel.bin -initrd zero-node); it plays init, the node,

@@ -248,12 +248,19 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
         node_keys_stop(n);
         return err;
     }
+    err = node_jobs_start(n, &lay, why, whycap);
+    if (err != 0) {
+        axiom_close(&n->axiom.ax);
+        node_keys_stop(n);
+        return err;
+    }
     memcpy(n->shell.acting, n->axiom.ax.st->node, sizeof(n->shell.acting));
     return 0;
 }
 
 void node_stop(struct node *n)
 {
+    node_jobs_stop(n);
     axiom_close(&n->axiom.ax);
     node_keys_stop(n);
 }

@@ -38,6 +38,8 @@ struct node_keys_remote {
     void (*stop)(void *self);
 };
 
+struct node_jobs;
+
 struct node {
     struct blk *dev;
     const struct node_keys_remote *keys_remote; /* NULL: the key service is n->keys */
@@ -52,7 +54,13 @@ struct node {
     bool formatted;        /* this start formatted the disk */
     bool sealed;           /* the key slot is sealed under a passphrase */
     struct ax_recovery rec;
+    struct node_jobs *jobs; /* the jobs service and its store (node_jobs.c); NULL: none */
 };
+
+/* Starts the jobs service over the disk's CAS region, or does nothing where
+ * the node has no jobs; 0 or a ZERR_* code with why.  node_jobs_stop undoes it. */
+int node_jobs_start(struct node *n, const struct ax_layout *lay, char *why, size_t whycap);
+void node_jobs_stop(struct node *n);
 
 /*
  * Starts the node on dev: formats it first if it is blank (a fresh root

@@ -11,9 +11,9 @@ struct policy_words {
     size_t n;
 };
 
-static const char *const policy_attr_names[] = {"proposer.kind",   "proposer.parent",
-                                                "resource",        "resource.kind",
-                                                "resource.parent", "resource.under"};
+static const char *const policy_attr_names[] = {
+    "proposer.kind",   "proposer.parent", "resource", "resource.kind",
+    "resource.parent", "resource.under",  "program",  "fuel"};
 
 const char *policy_effect_name(uint8_t effect)
 {
@@ -103,6 +103,56 @@ static int policy_parse_pat(const char *w, size_t n, bool allow_kind, bool allow
     return 0;
 }
 
+/* A program hash: 64 lower-case hex digits. */
+static bool policy_parse_hash(const char *w, size_t n, uint8_t out[32])
+{
+    if (n != 64) {
+        return false;
+    }
+    for (size_t i = 0; i < 64; i++) {
+        char c = w[i];
+        int v = c >= '0' && c <= '9' ? c - '0' : (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
+        if (v < 0) {
+            return false;
+        }
+        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | v : v << 4);
+    }
+    return true;
+}
+
+/* A decimal number without leading zeros that fits 64 bits. */
+static bool policy_parse_num(const char *w, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (n == 0 || n > 20 || (n > 1 && w[0] == '0')) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] < '0' || w[i] > '9' || v > (UINT64_MAX - (uint64_t)(w[i] - '0')) / 10) {
+            return false;
+        }
+        v = v * 10 + (uint64_t)(w[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* The job conditions: "program ==|!= HEX64", "fuel <= N". */
+static int policy_parse_job_cond(const char *const *w, const size_t *len, struct policy_cond *c)
+{
+    if (c->attr == POLICY_ATTR_FUEL) {
+        return word_is(w[1], len[1], "<=") && policy_parse_num(w[2], len[2], &c->num) ? 0
+                                                                                      : ZERR_INVAL;
+    }
+    if (word_is(w[1], len[1], "!=")) {
+        c->negate = 1;
+    } else if (!word_is(w[1], len[1], "==")) {
+        return ZERR_INVAL;
+    }
+    return policy_parse_hash(w[2], len[2], c->hash) ? 0 : ZERR_INVAL;
+}
+
 static int policy_parse_cond(const char *const *w, const size_t *len, struct policy_cond *c)
 {
     size_t nattr = sizeof(policy_attr_names) / sizeof(policy_attr_names[0]);
@@ -116,6 +166,9 @@ static int policy_parse_cond(const char *const *w, const size_t *len, struct pol
     }
     if (c->attr == 0xff) {
         return ZERR_INVAL;
+    }
+    if (c->attr == POLICY_ATTR_PROGRAM || c->attr == POLICY_ATTR_FUEL) {
+        return policy_parse_job_cond(w, len, c);
     }
     if (word_is(w[1], len[1], "!=")) {
         c->negate = 1;
@@ -318,6 +371,11 @@ static bool policy_cond_holds(const struct policy_cond *c, const struct policy_r
     case POLICY_ATTR_RESOURCE_UNDER:
         eq = policy_under(&rq->resource, value);
         break;
+    case POLICY_ATTR_PROGRAM:
+        eq = rq->program != NULL && memcmp(rq->program, c->hash, sizeof(c->hash)) == 0;
+        break;
+    case POLICY_ATTR_FUEL:
+        return rq->program != NULL && rq->fuel <= c->num; /* only "<=" */
     default:
         return false;
     }

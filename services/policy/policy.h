@@ -51,6 +51,8 @@ enum policy_attr {
     POLICY_ATTR_RESOURCE_KIND = 3,
     POLICY_ATTR_RESOURCE_PARENT = 4,
     POLICY_ATTR_RESOURCE_UNDER = 5, /* the resource is VALUE or was issued under it */
+    POLICY_ATTR_PROGRAM = 6,        /* job.result: the program's content hash (64 hex) */
+    POLICY_ATTR_FUEL = 7,           /* job.result: the fuel limit, compared with "<=" */
 };
 
 struct policy_cond {
@@ -59,6 +61,8 @@ struct policy_cond {
     uint8_t is_proposer; /* value is the word "proposer": the proposer's name */
     uint8_t id_kind;     /* value of a .kind attribute */
     char value[POLICY_WORD_MAX + 1];
+    uint8_t hash[32]; /* program: the hash */
+    uint64_t num;     /* fuel: the bound */
 };
 
 struct policy_rule {
@@ -93,6 +97,9 @@ struct policy_request {
     struct policy_subject proposer;
     const char *action; /* "id.create" */
     struct policy_subject resource;
+    /* job.result only: the program's hash (NULL otherwise) and the fuel limit */
+    const uint8_t *program;
+    uint64_t fuel;
 };
 
 struct policy_decision {

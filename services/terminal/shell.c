@@ -5,6 +5,7 @@
  * input; the last two commit nothing.
  */
 #include "services/terminal/shell.h"
+#include "services/terminal/job.h"
 
 #include "base/errors.h"
 #include "base/fmt.h"
@@ -437,5 +438,10 @@ const struct term_cmd shell_cmds[] = {
     {"axiom", "axiom log [N]", "the latest N entries (default 10)", cmd_axiom},
     {"axiom", "axiom head", "sequence, head hash, state root", cmd_axiom},
     {"axiom", "axiom verify", "replay the disk from genesis and check everything", cmd_axiom},
+    {"job", "job run PROGRAM-HASH [--in PATH=HASH]... [--out DIR] [--fuel N] [-- ARGS...]",
+     "run a program from the store as a job; commits job.result", shell_cmd_job},
+    {"job", "job show SEQ", "the job and result of entry #SEQ", shell_cmd_job},
+    {"job", "job verify SEQ", "re-run the job of entry #SEQ from the store and compare",
+     shell_cmd_job},
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);

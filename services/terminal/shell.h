@@ -6,6 +6,7 @@
 #ifndef ZERO_SERVICES_TERMINAL_SHELL_H
 #define ZERO_SERVICES_TERMINAL_SHELL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,10 +16,12 @@
 
 struct shell {
     struct rt *rt;
-    uint32_t self;                /* the terminal's service id */
-    uint32_t h_ident;             /* capability to the identity service */
-    uint32_t h_policy;            /* capability to the policy service */
-    uint32_t h_axiom;             /* capability to the Axiom (read) */
+    uint32_t self;     /* the terminal's service id */
+    uint32_t h_ident;  /* capability to the identity service */
+    uint32_t h_policy; /* capability to the policy service */
+    uint32_t h_axiom;  /* capability to the Axiom (read) */
+    uint32_t h_jobs;   /* capability to the jobs service, if has_jobs */
+    bool has_jobs;
     char acting[ID_NAME_MAX + 1]; /* principal commands act as */
 };
 

@@ -718,7 +718,7 @@ function frameBatch(region, start, batchNo, firstSeq, at = 0) {
 
 const NET_ACTIONS = ['net.connect', 'net.listen', 'net.accept'];
 const ACTIONS = ['genesis', 'id.create', 'id.rotate', 'id.revoke', 'policy.add',
-                 'policy.remove', 'note', ...NET_ACTIONS];
+                 'policy.remove', 'note', 'job.result', ...NET_ACTIONS];
 const KIND_NAMES = {1: 'node', 2: 'service', 3: 'user', 4: 'agent'};
 const NOTE_MAX = 1024;
 
@@ -792,10 +792,52 @@ const PAYLOADS = {
     'policy.add': [uint, text],
     'policy.remove': [uint],
     'note': [bytes],
+    'job.result': [bytesN(32), bytesN(32), uint64, bytes],
     'net.connect': [bytesN(4), port],
     'net.listen': [port],
     'net.accept': [port, bytesN(4), port],
 };
+
+// An unsigned integer of up to 64 bits, as a BigInt.
+function uint64(v, what) {
+    if (typeof v !== 'bigint' || v < 0n || v >= 1n << 64n) {
+        throw new Error(`${what} is not an unsigned integer`);
+    }
+    return v;
+}
+
+// formats.md "Job spec": a sandbox path.
+function sandboxPath(v, what) {
+    text(v, what);
+    const b = Buffer.from(v);
+    if (b.length < 1 || b.length > 255 || b.includes(0) ||
+        v.split('/').some((c) => c === '' || c === '.' || c === '..')) {
+        throw new Error(`${what} is not a sandbox path`);
+    }
+    return v;
+}
+
+// formats.md "Job result": the result bytes of a job.result entry.
+function parseJobResult(buf) {
+    if (buf.length > 1536) throw new Error('job result longer than 1536 bytes');
+    const f = fields(decodeCbor(buf), 'job result',
+                     [uint, uint, uint, uint64, bytesN(32), bytesN(32), (v) => v]);
+    if (f[0] !== 1) throw new Error(`unknown job result format ${f[0]}`);
+    if (f[1] > 2) throw new Error('job result end is not 0, 1 or 2');
+    if (f[2] > 0xffffffff) throw new Error('job result code beyond 32 bits');
+    if (!Array.isArray(f[6]) || f[6].length > 32) throw new Error('job outputs not an array of at most 32');
+    let last = null;
+    for (const o of f[6]) {
+        if (!Array.isArray(o) || o.length !== 2) throw new Error('job output is not [path, hash]');
+        sandboxPath(o[0], 'job output path');
+        bytesN(32)(o[1], 'job output hash');
+        if (last !== null && Buffer.compare(Buffer.from(last), Buffer.from(o[0])) >= 0) {
+            throw new Error('job outputs not in strictly increasing path order');
+        }
+        last = o[0];
+    }
+    return {end: f[1], code: f[2], fuelUsed: f[3]};
+}
 
 // formats.md "Entry": 8 keys, or 9 (format 1) / 10 (format 2) with a
 // signature; key 9 only in format 2 and only with key 8.
@@ -821,6 +863,12 @@ function parseEntry(item) {
         throw new Error('note longer than 1024 bytes');
     }
     if (e.action === 'policy.add' && e.payload[0] > 1) throw new Error('effect neither 0 nor 1');
+    if (e.action === 'job.result') {
+        const r = parseJobResult(e.payload[3]);
+        if (e.payload[2] === 0n || r.fuelUsed > e.payload[2]) {
+            throw new Error('job.result used more fuel than its limit');
+        }
+    }
     return e;
 }
 
@@ -892,7 +940,7 @@ const PATH_WORD_RE = /^[A-Za-z0-9._/-]*$/;
 const ADDR_WORD_RE = /^[a-z0-9._:-]*$/; // a resource pattern may name a network end
 const KINDS = ['node', 'service', 'user', 'agent'];
 const ATTRS = ['proposer.kind', 'proposer.parent', 'resource', 'resource.kind',
-               'resource.parent', 'resource.under'];
+               'resource.parent', 'resource.under', 'program', 'fuel'];
 const RULE_MAX_BYTES = 255, RULE_MAX_CONDS = 4, MAX_RULES = 256, UNDER_LEVELS = 16;
 const PATTERN_MAX = 32;
 
@@ -919,6 +967,19 @@ function parsePattern(word, allowKind, allowPath = false) {
 
 function parseCond(attr, op, value) {
     if (!ATTRS.includes(attr)) throw new Error(`unknown attribute "${attr}"`);
+    // policy.md: the job conditions "program ==|!= HASH" and "fuel <= N".
+    if (attr === 'fuel') {
+        if (op !== '<=' || !/^(0|[1-9][0-9]{0,19})$/.test(value) || BigInt(value) >= 1n << 64n) {
+            throw new Error(`bad fuel condition "${op} ${value}"`);
+        }
+        return {attr, bound: BigInt(value)};
+    }
+    if (attr === 'program') {
+        if ((op !== '==' && op !== '!=') || !/^[0-9a-f]{64}$/.test(value)) {
+            throw new Error(`bad program condition "${op} ${value}"`);
+        }
+        return {attr, negate: op === '!=', value};
+    }
     if (op !== '==' && op !== '!=') throw new Error(`unknown operator "${op}"`);
     const ok = attr.endsWith('.kind') ? KINDS.includes(value)
                                       : value === 'proposer' || NAME_RE.test(value);
@@ -967,7 +1028,9 @@ function netResource(e) {
 function condHolds(c, req) {
     const value = c.value === 'proposer' ? req.proposer.name : c.value;
     let eq;
+    if (c.attr === 'fuel') return req.program !== null && req.fuel <= c.bound;
     switch (c.attr) {
+    case 'program': eq = req.program !== null && req.program.toString('hex') === value; break;
     case 'proposer.kind': eq = req.proposer.kind === value; break;
     case 'proposer.parent': eq = req.proposer.parent === value; break;
     case 'resource': eq = req.resource.name === value; break;
@@ -1015,6 +1078,8 @@ class State {
         this.rules = []; // {id, effect, text, parsed}, in id order
         this.nextRule = 1;
         this.notes = 0;
+        this.jobs = 0;
+        this.jobsHash = Buffer.alloc(32);
         this.applied = 0;
         this.format = 0;
     }
@@ -1055,16 +1120,22 @@ class State {
             Object.assign(res, this.describe(t), {issuers: this.issuers(t)});
         } else if (NET_ACTIONS.includes(e.action)) {
             res.name = netResource(e);
+        } else if (e.action === 'job.result') {
+            res.name = 'job';
+            return {proposer: this.describe(proposer), action: e.action, resource: res,
+                    program: e.payload[1], fuel: e.payload[2]};
         } else {
             res.name = e.action.startsWith('policy.') ? 'policy' : 'note';
         }
-        return {proposer: this.describe(proposer), action: e.action, resource: res};
+        return {proposer: this.describe(proposer), action: e.action, resource: res,
+                program: null, fuel: 0n};
     }
 
     lockoutCheck(rules) {
         const node = this.describe(this.principals.get(this.nodeName));
         const req = {proposer: node, action: 'policy.remove',
-                     resource: {name: 'policy', kind: null, parent: null, issuers: []}};
+                     resource: {name: 'policy', kind: null, parent: null, issuers: []},
+                     program: null, fuel: 0n};
         if (!evaluate(rules, req).allow) {
             throw new Error(`would lock ${this.nodeName} out of changing the policy`);
         }
@@ -1108,10 +1179,11 @@ class State {
             return rules;
         }
         case 'note':
+        case 'job.result':
         case 'net.connect':
         case 'net.listen':
         case 'net.accept':
-            return null; // lengths and ports were checked with the format
+            return null; // lengths, results, fuel and ports were checked with the format
         }
         throw new Error(`unexpected action ${e.action}`);
     }
@@ -1223,6 +1295,11 @@ class State {
         case 'note':
             this.notes++;
             break;
+        case 'job.result':
+            // formats.md "State root": the jobs hash chains spec hash and result hash.
+            this.jobsHash = blake3(Buffer.concat([this.jobsHash, p[0], blake3(p[3])]));
+            this.jobs++;
+            break;
         }
         if (e.format === 2 && e.number !== undefined) d.proposer.lastProposal = e.number;
         this.format = Math.max(this.format, e.format);
@@ -1261,6 +1338,7 @@ class State {
         const top = new Map([[0, this.format], [1, this.applied], [2, this.nodeName],
                              [3, blake3(encodeCbor(ids))], [4, blake3(encodeCbor(policy))],
                              [5, this.notes]]);
+        if (this.jobs > 0) top.set(7, [this.jobs, this.jobsHash]);
         return blake3(encodeCbor(top));
     }
 }

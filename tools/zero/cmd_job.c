@@ -26,6 +26,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: zero job run [--dir DIR] [--fuel N] [--seed N] [--time NS]\n"
             "                    [--env NAME=VALUE]... MODULE.wasm [ARG...]\n"
+            "       zero job verify DISK SEQ\n"
             "\n"
             "Runs the WASI program MODULE.wasm (its _start) with arguments MODULE ARG...\n"
             "on the deterministic engine.  Its files are those under DIR (default: the\n"
@@ -35,7 +36,11 @@ static void usage(FILE *out)
             "the program with a trap once N units are used, and reports the fuel used.\n"
             "\n"
             "Exit status: the program's exit status; %d when it trapped (\"zero job: trap:\n"
-            "REASON\" on stderr); 2 for bad arguments or a module that cannot run.\n",
+            "REASON\" on stderr); 2 for bad arguments or a module that cannot run.\n"
+            "\n"
+            "verify re-runs the job of job.result entry SEQ of DISK from the disk's\n"
+            "content store and compares every field of the result, fuel included;\n"
+            "exit 0 when all match, 1 naming the first mismatch.\n",
             EXIT_TRAP);
 }
 
@@ -327,6 +332,9 @@ int zero_cmd_job(int argc, char **argv)
         return ZERO_EXIT_OK;
     }
     struct opts o;
+    if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
+        return zero_job_verify(argc, argv);
+    }
     if (argc < 2 || strcmp(argv[1], "run") != 0) {
         usage(stderr);
         return ZERO_EXIT_USAGE;

@@ -20,6 +20,9 @@ struct blk;
  */
 int zero_open_image(const char *path, struct blk *dev);
 
+/* zero job verify DISK SEQ (tools/zero/job_verify.c); argv[0] is "job". */
+int zero_job_verify(int argc, char **argv);
+
 /* What zero_open_image's ZERR_TRUNCATED means, for messages. */
 #define ZERO_PARTIAL_SECTOR "not a whole number of 512-byte sectors"
 

@@ -33,7 +33,8 @@ static struct policy_decision decide(const char *who, uint8_t kind, const char *
                                      const char *action, const char *res, uint8_t rkind,
                                      const char *rparent)
 {
-    struct policy_request rq = {subj(who, kind, parent), action, subj(res, rkind, rparent)};
+    struct policy_request rq = {subj(who, kind, parent), action, subj(res, rkind, rparent), NULL,
+                                0};
     struct policy_decision d;
 
     policy_eval(&set, &rq, &d);
@@ -108,7 +109,7 @@ static void test_eval(void)
     char err[96];
     policy_parse("* * *", 5, POLICY_DENY, &deny_all, err, sizeof(err));
     struct policy_request rq = {subj("svc-log", ID_KIND_SERVICE, "root"), "note",
-                                subj("note", 0, "")};
+                                subj("note", 0, ""), NULL, 0};
     policy_eval_with(&set, 0, &deny_all, &rq, &d);
     ok(!d.allow && d.rule == set.next_id, "policy_preview_with_added_deny_names_its_future_id");
     policy_eval_with(&set, 4, NULL, &rq, &d);
@@ -121,7 +122,7 @@ static void test_eval(void)
                POLICY_ALLOW),
            1, "policy_under_rule_added");
     struct policy_request deep = {subj("alice", ID_KIND_USER, "root"), "id.revoke",
-                                  subj("bot2", ID_KIND_AGENT, "bot1")};
+                                  subj("bot2", ID_KIND_AGENT, "bot1"), NULL, 0};
     deep.resource.issuers[0] = "bot1";
     deep.resource.issuers[1] = "alice";
     deep.resource.issuers[2] = "root";
@@ -170,11 +171,51 @@ static void test_paths(void)
             "policy_path_pattern_at_most_32_bytes");
 }
 
+/* job.result: who may run which program (program ==) with how much fuel (fuel <=). */
+static void test_jobs(void)
+{
+    static const char prog[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    uint8_t hash[32];
+    uint8_t other[32];
+    char rule[200];
+    struct policy_decision d;
+    struct policy_request rq = {subj("alice", ID_KIND_USER, "root"), "job.result",
+                                subj("job", 0, ""), hash, 1000};
+
+    for (int i = 0; i < 32; i++) {
+        hash[i] = (uint8_t)(0x11 * (i % 16));
+        other[i] = 0;
+    }
+    policy_set_init(&set);
+    strcpy(rule, "alice job.result job if program == ");
+    strcat(rule, prog);
+    strcat(rule, " and fuel <= 1000");
+    is_int(add(rule, POLICY_ALLOW), 1, "policy_job_rule_parses");
+    policy_eval(&set, &rq, &d);
+    ok(d.allow && d.rule == 1, "policy_job_allows_the_program_within_its_fuel");
+    rq.fuel = 1001;
+    policy_eval(&set, &rq, &d);
+    ok(!d.allow, "policy_job_refuses_more_fuel_than_granted");
+    rq.fuel = 10;
+    rq.program = other;
+    policy_eval(&set, &rq, &d);
+    ok(!d.allow, "policy_job_refuses_another_program");
+    rq.program = NULL;
+    policy_eval(&set, &rq, &d);
+    ok(!d.allow, "policy_job_conditions_are_false_without_a_job");
+    refuses("alice job.result job if fuel == 5", "policy_fuel_compares_only_with_le");
+    refuses("alice job.result job if fuel <= 05", "policy_fuel_no_leading_zero");
+    refuses("alice job.result job if fuel <= 18446744073709551616", "policy_fuel_fits_64_bits");
+    refuses("alice job.result job if program == 00112233", "policy_program_is_64_hex");
+    refuses("alice job.result job if program <= 1", "policy_program_compares_with_eq");
+}
+
 int main(void)
 {
     tap_no_plan();
     test_parse();
     test_eval();
     test_paths();
+    test_jobs();
     return tap_done();
 }

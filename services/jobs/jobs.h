@@ -1,0 +1,121 @@
+/*
+ * The jobs service (docs/jobs.md): runs a job spec whose program and
+ * inputs are in the content-addressed store, on the deterministic engine
+ * with only the WASI calls granted, in a sandbox held in memory, stores
+ * the outputs, stdout and stderr in the store, and proposes the
+ * job.result entry to the Axiom.
+ *
+ *     jobs_execute()   spec + CAS -> result (the deterministic part; also
+ *                      what `zero job verify` re-runs)
+ *     jobs_handle()    the service: policy first, then run, store, propose
+ */
+#ifndef ZERO_SERVICES_JOBS_H
+#define ZERO_SERVICES_JOBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "job/job.h"
+#include "services/axiom/service.h"
+#include "services/cas/cas.h"
+#include "services/store/store.h"
+#include "svcrt/runtime.h"
+
+/* The sandbox's limits (docs/jobs.md): every one gives the same errno on
+ * every platform, so a run that reaches one is still deterministic. */
+#define JOBS_FILE_MAX (16u << 20)   /* bytes of one file, of stdout, of stderr */
+#define JOBS_WRITTEN_MAX 16         /* files opened for writing */
+#define JOBS_WRITTEN_PATH_BYTES 768 /* their path bytes together */
+#define JOBS_MEM_PAGES_MAX 1024u    /* the largest memory limit this node runs (64 MiB) */
+
+/* What a run gave, beyond the result record: where stdout and stderr are. */
+struct jobs_run {
+    struct job_result r;
+    uint64_t stdout_len, stderr_len;
+};
+
+/*
+ * Runs spec: reads the program and inputs from cas, runs _start, and, when
+ * store is true, puts every output, stdout and stderr into cas.  Fills
+ * *out (deterministic: the same spec and store contents give the same
+ * result everywhere).  Returns 0 (whatever the program did: exit, trap or
+ * refusal are results), or ZERR_NOENT (program or an input missing in the
+ * CAS), ZERR_LIMIT (memory limit above JOBS_MEM_PAGES_MAX), ZERR_NOMEM, or
+ * a CAS error, with why filled.
+ */
+int jobs_execute(struct cas *cas, const struct job_spec *spec, bool store, struct jobs_run *out,
+                 char *why, size_t whycap);
+
+/*
+ * Finds entry seq by replaying and verifying the log on dev (a disk or an
+ * export); e->a.data is copied into rbuf (JOB_RESULT_MAX bytes).  0, or
+ * ZERR_NOENT / ZERR_INVAL (not a job.result) / the replay's error, with why.
+ */
+int jobs_find(struct blk *dev, uint64_t seq, struct ax_entry *e, uint8_t *rbuf, char *why,
+              size_t whycap);
+
+/*
+ * Re-runs the job of job.result entry e from cas and compares: the spec
+ * must be in the store and name the entry's program and fuel limit, the
+ * re-run must give the recorded result field for field, and the recorded
+ * outputs, stdout and stderr must be in the store intact.  0, or an error
+ * with why naming the first difference.  *rerun gets the re-run.
+ */
+int jobs_verify(struct cas *cas, const struct ax_entry *e, struct jobs_run *rerun, char *why,
+                size_t cap);
+
+/* The service's messages. */
+enum jobs_op {
+    JOBS_OP_RUN = 1,    /* in: struct jobs_req; out: struct jobs_reply */
+    JOBS_OP_SHOW = 2,   /* w[0]: seq; out: struct jobs_reply (entry, spec hash, result) */
+    JOBS_OP_VERIFY = 3, /* w[0]: seq; out: struct jobs_reply (err: the verdict) */
+    JOBS_OP_READ = 4,   /* in: a 32-byte hash; w[1]: offset; out: up to out_cap bytes */
+};
+
+struct jobs_req {
+    const char *proposer; /* the principal the job runs for */
+    const struct job_spec *spec;
+};
+
+struct jobs_reply {
+    int err; /* 0 committed; ZERR_DENIED refused by policy; other */
+    char why[160];
+    uint8_t spec_hash[JOB_HASH];
+    struct jobs_run run;
+    struct axiom_result commit; /* the job.result entry */
+    struct ax_entry entry;      /* SHOW, VERIFY: the entry (data points into rbuf) */
+    uint8_t rbuf[JOB_RESULT_MAX];
+    struct job_result recorded;
+};
+
+struct jobs_svc {
+    struct rt *rt;
+    uint32_t self;
+    uint32_t h_axiom; /* propose and read */
+    struct cas *cas;
+    struct blk *dev; /* the node's disk: its log, for SHOW and VERIFY */
+    /* makes what was put into cas durable (the node's store commit) */
+    int (*cas_commit)(void *ctx);
+    void *cas_ctx;
+};
+
+int jobs_handle(void *self, uint64_t badge, struct rt_msg *m);
+
+/* The store on a disk's CAS region (services/jobs/store.c), with memory
+ * from hal_page_alloc; the client root found there is kept and written
+ * back unchanged by every commit. */
+#define JOBS_APP_MAX (64u << 10)
+struct jobs_store {
+    struct store st;
+    struct store_mem mem;
+    uint64_t len;
+    size_t app_len;
+    uint8_t app[JOBS_APP_MAX];
+};
+
+int jobs_store_open(struct jobs_store *s, struct blk *dev, uint64_t base, uint64_t len);
+/* store_commit with the kept client root; ctx is the struct jobs_store. */
+int jobs_store_commit(void *ctx);
+void jobs_store_close(struct jobs_store *s);
+
+#endif

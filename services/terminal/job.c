@@ -1,0 +1,227 @@
+/*
+ * The terminal's job commands (docs/jobs.md), through the terminal's
+ * capability to the jobs service:
+ *   job run PROGRAM [--in PATH=HASH]... [--out DIR] [--fuel N] [--mem PAGES]
+ *           [--seed N] [--time NS] [-- ARGS...]
+ *   job show SEQ      job verify SEQ
+ * PROGRAM and the inputs are content hashes of the store (zero cas put).
+ */
+#include "base/errors.h"
+#include "base/fmt.h"
+#include "base/string.h"
+#include "services/jobs/jobs.h"
+#include "services/terminal/job.h"
+
+#define JOB_USAGE                                                                               \
+    "job run PROGRAM-HASH [--in PATH=HASH]... [--out DIR] [--fuel N] [--mem PAGES] [--seed N] " \
+    "[--time NS] [-- ARGS...] | job show SEQ | job verify SEQ"
+
+static bool job_number(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (s[0] == '\0' || strlen(s) > 20) {
+        return false;
+    }
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
+            return false;
+        }
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static bool job_hash(const char *s, uint8_t out[JOB_HASH])
+{
+    return strlen(s) == 2 * JOB_HASH && zfmt_unhex(out, JOB_HASH, s, 2 * JOB_HASH) == 0;
+}
+
+/* --in PATH=HASH: inserted in path order. */
+static bool job_add_input(struct job_spec *s, const char *v)
+{
+    const char *eq = strchr(v, '=');
+    size_t n = eq != NULL ? (size_t)(eq - v) : 0;
+    struct job_file f;
+
+    if (eq == NULL || n > JOB_STR_MAX || !job_path_valid(v, n) || s->ninputs == JOB_MAX_FILES ||
+        !job_hash(eq + 1, f.hash)) {
+        return false;
+    }
+    memcpy(f.path, v, n);
+    f.path[n] = '\0';
+    uint32_t k = s->ninputs++;
+    while (k > 0 && strcmp(s->inputs[k - 1].path, f.path) > 0) {
+        s->inputs[k] = s->inputs[k - 1];
+        k--;
+    }
+    s->inputs[k] = f;
+    return k == 0 || strcmp(s->inputs[k - 1].path, f.path) != 0;
+}
+
+/* One option and its value; false if either is bad. */
+static bool job_option(struct job_spec *s, const char *opt, const char *v)
+{
+    uint64_t n = 0;
+
+    if (strcmp(opt, "--in") == 0) {
+        return job_add_input(s, v);
+    }
+    if (strcmp(opt, "--out") == 0) {
+        return v[0] == '/' && strlen(v) <= JOB_OUTDIR_MAX &&
+               (memcpy(s->outdir, v, strlen(v) + 1), true);
+    }
+    if (!job_number(v, &n)) {
+        return false;
+    }
+    if (strcmp(opt, "--fuel") == 0 && n > 0) {
+        s->fuel = n;
+    } else if (strcmp(opt, "--mem") == 0 && n > 0 && n <= JOB_MAX_PAGES) {
+        s->mem_pages = (uint32_t)n;
+    } else if (strcmp(opt, "--seed") == 0) {
+        s->seed = n;
+    } else if (strcmp(opt, "--time") == 0) {
+        s->time_ns = n;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Builds the spec from the words after "job run". */
+static bool job_parse(int argc, char **argv, struct job_spec *s)
+{
+    int i = 3;
+
+    memset(s, 0, sizeof(*s));
+    if (argc < 3 || !job_hash(argv[2], s->program) || strlen(argv[2]) > JOB_STR_MAX) {
+        return false;
+    }
+    s->fuel = 1000000000;
+    s->mem_pages = 256;
+    memcpy(s->argv[0], argv[2], strlen(argv[2]) + 1);
+    s->argc = 1;
+    for (; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
+        if (i + 1 >= argc || !job_option(s, argv[i], argv[i + 1])) {
+            return false;
+        }
+    }
+    for (i++; i < argc; i++) {
+        if (s->argc == JOB_MAX_ARGS || strlen(argv[i]) > JOB_STR_MAX) {
+            return false;
+        }
+        memcpy(s->argv[s->argc++], argv[i], strlen(argv[i]) + 1);
+    }
+    return true;
+}
+
+static void job_print_result(struct term *t, const struct job_result *r)
+{
+    char hex[2 * JOB_HASH + 1];
+
+    if (r->end == JOB_END_REFUSED) {
+        term_printf(t, "refused: %s\n", job_refusal_text(r->code));
+    } else {
+        term_printf(t, "%s %u, fuel used %llu\n", job_end_name(r->end), (unsigned)r->code,
+                    (unsigned long long)r->fuel_used);
+    }
+    zfmt_hex(hex, r->stdout_hash, JOB_HASH);
+    term_printf(t, "stdout %s\n", hex);
+    zfmt_hex(hex, r->stderr_hash, JOB_HASH);
+    term_printf(t, "stderr %s\n", hex);
+    for (uint32_t i = 0; i < r->noutputs; i++) {
+        zfmt_hex(hex, r->outputs[i].hash, JOB_HASH);
+        term_printf(t, "output %s %s\n", hex, r->outputs[i].path);
+    }
+}
+
+/* Prints stored content (stdout) through the jobs service, at most 4 KiB. */
+static void job_print_content(struct term *t, struct shell *sh, const uint8_t hash[JOB_HASH])
+{
+    static char buf[4097];
+    struct rt_msg m = {JOBS_OP_READ, {0}, hash, JOB_HASH, buf, sizeof(buf) - 1, 0};
+
+    if (rt_call(sh->rt, sh->self, sh->h_jobs, &m) == 0 && m.out_len > 0) {
+        buf[m.out_len] = '\0';
+        term_printf(t, "%s%s", buf, buf[m.out_len - 1] == '\n' ? "" : "\n");
+    }
+}
+
+static int job_run(struct term *t, struct shell *sh, int argc, char **argv)
+{
+    static struct job_spec spec;
+    static struct jobs_reply rep;
+    char hex[2 * JOB_HASH + 1];
+
+    if (!job_parse(argc, argv, &spec)) {
+        term_printf(t, "usage: %s\n", JOB_USAGE);
+        return ZERR_INVAL;
+    }
+    struct jobs_req rq = {sh->acting, &spec};
+    struct rt_msg m = {JOBS_OP_RUN, {0}, &rq, sizeof(rq), &rep, sizeof(rep), 0};
+    int err = rt_call(sh->rt, sh->self, sh->h_jobs, &m);
+    err = err != 0 ? err : rep.err;
+    if (err != 0) {
+        term_printf(t, "%s: %s\n", err == ZERR_DENIED ? "denied" : "error",
+                    rep.why[0] ? rep.why : zerr_text(err));
+        return err;
+    }
+    zfmt_hex(hex, rep.spec_hash, JOB_HASH);
+    term_printf(t, "job %s\n", hex);
+    job_print_result(t, &rep.run.r);
+    job_print_content(t, sh, rep.run.r.stdout_hash);
+    zfmt_hex(hex, rep.commit.hash, AX_HASH_LEN);
+    term_printf(t, "committed #%llu %s\n", (unsigned long long)rep.commit.seq, hex);
+    return 0;
+}
+
+static int job_lookup(struct term *t, struct shell *sh, const char *seqs, bool verify)
+{
+    static struct jobs_reply rep;
+    char hex[2 * JOB_HASH + 1];
+    uint64_t seq = 0;
+
+    if (!job_number(seqs, &seq)) {
+        term_printf(t, "usage: %s\n", JOB_USAGE);
+        return ZERR_INVAL;
+    }
+    struct rt_msg m = {
+        verify ? JOBS_OP_VERIFY : JOBS_OP_SHOW, {seq, 0, 0, 0}, NULL, 0, &rep, sizeof(rep), 0};
+    int err = rt_call(sh->rt, sh->self, sh->h_jobs, &m);
+    err = err != 0 ? err : rep.err;
+    if (err != 0 && rep.entry.a.kind != AX_JOB_RESULT) {
+        term_printf(t, "error: %s\n", rep.why[0] ? rep.why : zerr_text(err));
+        return err;
+    }
+    zfmt_hex(hex, rep.spec_hash, JOB_HASH);
+    term_printf(t, "#%llu job %s by %s\n", (unsigned long long)seq, hex, rep.entry.a.proposer);
+    zfmt_hex(hex, rep.entry.a.job_program, JOB_HASH);
+    term_printf(t, "program %s, fuel limit %llu\n", hex, (unsigned long long)rep.entry.a.job_fuel);
+    job_print_result(t, &rep.recorded);
+    if (verify) {
+        term_printf(t, "%s\n", err == 0 ? "verified: the re-run gives the recorded result" : "");
+        if (err != 0) {
+            term_printf(t, "verify FAILED: %s\n", rep.why);
+        }
+    }
+    return err;
+}
+
+int shell_cmd_job(struct term *t, int argc, char **argv)
+{
+    struct shell *sh = t->ctx;
+
+    if (!sh->has_jobs) {
+        term_printf(t, "error: this node runs no jobs\n");
+        return ZERR_UNSUPPORTED;
+    }
+    if (argc >= 3 && strcmp(argv[1], "run") == 0) {
+        return job_run(t, sh, argc, argv);
+    }
+    if (argc == 3 && (strcmp(argv[1], "show") == 0 || strcmp(argv[1], "verify") == 0)) {
+        return job_lookup(t, sh, argv[2], strcmp(argv[1], "verify") == 0);
+    }
+    term_printf(t, "usage: %s\n", JOB_USAGE);
+    return ZERR_INVAL;
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Jobs on a node (docs/jobs.md): programs built here with clang and
+# wasi-libc are put into a disk's content store (zero cas put), run as jobs
+# at the terminal of zero-hosted, committed as job.result, shown, and
+# re-verified on the node (job verify) and on the host (zero job verify).
+# Fuel exhaustion, a trap, a sandbox escape and an import that is not
+# granted end as recorded results; policy refusals commit nothing; a
+# tampered output in the store and a tampered entry are named; the
+# JavaScript verifier reaches the same state root.
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+root=$PWD
+zero=$root/build/bin/zero
+zh=$root/build/bin/zero-hosted
+tmp=$(mktemp -d)
+keep=${KEEP:-}; trap '[ -z "$keep" ] && rm -rf "$tmp"' EXIT
+for p in wc sort hostile; do
+    clang --target=wasm32-wasi -O2 -o "$tmp/$p.wasm" "tests/wasi/$p.c" || exit 1
+done
+clang --target=wasm32-wasi -O2 -Wl,--allow-undefined -o "$tmp/import.wasm" tests/jobs/import.c || exit 1
+cd "$tmp" || exit 1
+seq 1 3000 | python3 -c "import sys,random; l=sys.stdin.readlines(); random.Random(7).shuffle(l); sys.stdout.write(''.join(l))" >big.txt
+printf 'exit\n' | $zh --disk d.img >/dev/null 2>&1
+$zero cas put d.img wc.wasm sort.wasm hostile.wasm import.wasm big.txt >put.out
+check "jobs_cas_put_names_content_as_b3sum" grep -q "^$(b3sum --no-names big.txt)  big.txt$" put.out
+h() { grep " $1\$" put.out | cut -c1-64; }
+WC=$(h wc.wasm) SORT=$(h sort.wasm) HOST=$(h hostile.wasm) IMP=$(h import.wasm) BIG=$(h big.txt)
+term() { printf '%s\nexit\n' "$1" | $zh --disk d.img 2>&1; }
+
+term "job run $WC --in big.txt=$BIG -- big.txt" >run1.out
+check "jobs_wc_commits_entry_1" grep -q '^committed #1 ' run1.out
+check "jobs_wc_prints_its_stdout" grep -q '3000 *3000 *13893 big.txt' run1.out
+check "jobs_wc_exits_0" grep -q '^exit 0, fuel used ' run1.out
+term "job run $SORT --in big.txt=$BIG -- big.txt out/sorted.txt" >run2.out
+check "jobs_sort_into_a_missing_directory_fails_cleanly" grep -q '^exit 1, fuel used' run2.out
+term "job run $SORT --in big.txt=$BIG -- big.txt sorted.txt" >run3.out
+sorted=$(LC_ALL=C sort big.txt | b3sum --no-names)
+check "jobs_sort_output_hash_is_b3sum_of_sorted" grep -q "^output $sorted sorted.txt" run3.out
+term "job run $HOST --fuel 100000 -- spin" >fuel.out
+check "jobs_fuel_exhaustion_recorded" grep -q '^trap 12, fuel used ' fuel.out
+term "job run $HOST -- trap" >trap.out
+check "jobs_trap_recorded" grep -q '^trap 5, fuel used' trap.out
+term "job run $HOST -- escape" >escape.out
+check "jobs_escape_refused_inside_the_program" grep -q 'escape Capabilities insufficient' escape.out
+term "job run $IMP" >import.out
+check "jobs_ungranted_import_recorded_as_refused" grep -q '^refused: imports something not granted' import.out
+check "jobs_each_run_committed" grep -q '^committed #7 ' import.out
+term "job run $IMP" >import2.out
+check "jobs_same_job_same_spec_hash" test "$(grep '^job ' import.out)" = "$(grep '^job ' import2.out)"
+
+# policy: alice may run wc only, with at most 10^7 fuel
+term "id create alice --kind user" >/dev/null
+term "policy allow alice job.result job if program == $WC and fuel <= 10000000" >/dev/null
+term "as alice job run $SORT --in big.txt=$BIG -- big.txt s.txt" >deny1.out
+check "jobs_policy_refuses_another_program" grep -q 'denied: no rule allows alice job.result job' deny1.out
+term "as alice job run $WC --fuel 10000001 --in big.txt=$BIG -- big.txt" >deny2.out
+check "jobs_policy_refuses_more_fuel" grep -q 'denied: ' deny2.out
+term "axiom head" >head.out
+check "jobs_refusals_commit_nothing" grep -q 'sequence   #10 ' head.out
+term "as alice job run $WC --fuel 10000000 --in big.txt=$BIG -- big.txt" >allow.out
+check "jobs_policy_allows_the_granted_program" grep -q '^committed #11 ' allow.out
+
+term "job show 3" >show.out
+check "jobs_show_names_the_output" grep -q "^output $sorted sorted.txt" show.out
+term "job verify 5" >verify.out
+check "jobs_node_reverifies_a_trap" grep -q '^verified: the re-run gives the recorded result' verify.out
+for s in 1 3 4 5 7 11; do
+    $zero job verify d.img $s >hv.out
+    check "jobs_host_reverifies_job_$s ($(cut -c1-60 hv.out))" grep -q "^ok: job #$s " hv.out
+done
+check "jobs_host_refuses_a_non_job" sh -c "! $zero job verify d.img 0"
+
+node "$root/tools/verify-js/zero-verify.js" d.img >js.out
+$zero verify d.img >c.out
+check "jobs_js_verifier_same_state_root" test "$(grep -o 'state root [0-9a-f]*' js.out)" = "$(grep -o 'state root [0-9a-f]*' c.out)"
+
+# tampering: a byte of sorted.txt's stored copy, then a byte of an entry
+cp d.img t1.img
+python3 - <<'PY'
+d = bytearray(open('t1.img', 'rb').read())
+i = d.index(b'1\n10\n100\n1000\n1001\n')
+d[i] ^= 1
+open('t1.img', 'wb').write(d)
+PY
+$zero job verify t1.img 3 >t1.out
+check "jobs_tampered_output_named ($(cat t1.out))" grep -q 'output sorted.txt: the store' t1.out
+cp d.img t2.img
+python3 - "$sorted" <<'PY'
+import sys
+d = bytearray(open('t2.img', 'rb').read())
+i = d.index(bytes.fromhex(sys.argv[1]), 8192)
+d[i] ^= 1
+open('t2.img', 'wb').write(d)
+PY
+$zero job verify t2.img 3 >t2.out
+check "jobs_tampered_entry_named ($(cat t2.out))" grep -q 'FAILED: the log does not verify: entry #3' t2.out
+tap_done

@@ -1,0 +1,2 @@
+# Jobs on a node: run, commit, show, re-verify (node and host), refusals, tampering.
+SCRIPT_TESTS += tests/jobs/jobs.t
