@@ -22,4 +22,4 @@ $(BINDIR)/drivertests: lib/zero/user.ld
 endif
 
 SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t tests/system/drivertests.t
-SCRIPT_TESTS += tests/system/system.t
+SCRIPT_TESTS += tests/system/system.t tests/system/net.t

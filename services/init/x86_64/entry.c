@@ -12,6 +12,11 @@
 #include "hal/hal.h"
 #include "drivers/virtio-blk/server.h"
 #include "drivers/virtio-blk/hal_blk.h"
+#include "drivers/virtio-net/server.h"
+#include "services/net/netsvc.h"
+#include "services/net/x86_64/netproc.h"
+#include "services/terminal/net.h"
+#include "svcrt/x86_64/rtx.h"
 #include "services/init/node.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
@@ -22,7 +27,11 @@
 #define ROLE_KEYS 1
 #define ROLE_NODE 2
 #define ROLE_DRIVER 3
-#define DISK_BUF_VA 0x0000500000000000ull /* the node's and the driver's shared disk buffer */
+#define ROLE_NETDRV 4                       /* the virtio-net driver */
+#define ROLE_NET 5                          /* the network service */
+#define DISK_BUF_VA 0x0000500000000000ull   /* the node's and the driver's shared disk buffer */
+#define NETDRV_BUF_VA 0x0000510000000000ull /* the network service's and its driver's */
+#define NET_BUF_VA 0x0000520000000000ull    /* the node's and the network service's */
 
 int zero_main(uint64_t arg);
 
@@ -50,8 +59,39 @@ static int run_node(const struct node_keys_remote *kr)
     return node_console_main(MEMORY_DISK_BYTES, "root");
 }
 
+/* The terminal's network commands reach the network service process. */
+struct net_remote {
+    uint64_t ep;
+    struct rtx_chan chan;
+    bool open;
+};
+
+static int net_remote_call(void *ctx, uint32_t op, uint64_t a0, uint64_t a1, const void *in,
+                           size_t in_len, void *out, size_t cap, size_t *out_len)
+{
+    struct net_remote *nr = ctx;
+    size_t got = 0;
+    int err = nr->open ? 0 : rtx_open(&nr->chan, nr->ep, NET_BUF_VA);
+    nr->open = err == 0;
+    if (err != 0 || in_len > RTX_BUF_LEN) {
+        return err != 0 ? err : ZERR_RANGE;
+    }
+    memcpy(nr->chan.buf, in, in_len);
+    err = rtx_call(&nr->chan, nr->ep, op, a0, a1, in_len, &got);
+    got = got < cap ? got : cap;
+    if (out != NULL) {
+        memcpy(out, nr->chan.buf, got);
+    }
+    if (out_len != NULL) {
+        *out_len = got;
+    }
+    return err;
+}
+
 static int node_main(void)
 {
+    static struct net_remote nr;
+    static struct shell_net_backend net_backend = {&nr, net_remote_call};
     static struct keys_proc kp;
     struct init_given g;
     int err = node_take_boot_caps(&g);
@@ -61,6 +101,10 @@ static int node_main(void)
     if (g.disk != ZERO_CAP_NONE) {
         hal_blk_use_driver(g.disk, DISK_BUF_VA);
         say("zero-node: virtio-blk driver in its own process\n");
+    }
+    if (g.net != ZERO_CAP_NONE) {
+        nr.ep = g.net;
+        shell_net_attach(&net_backend);
     }
     err = g.keys_public == ZERO_CAP_NONE ? ZERR_NOENT
                                          : keys_proc_attach(&kp, g.keys_public, g.keys_sign);
@@ -74,8 +118,28 @@ static int node_main(void)
         say("zero-node: key service in its own process\n");
     }
     int status = run_node(err == 0 ? &kp.remote : NULL);
+    if (g.net != ZERO_CAP_NONE) {
+        (void)net_remote_call(&nr, NETSVC_OP_STOP, 0, 0, NULL, 0, NULL, 0, NULL);
+    }
     keys_proc_end(&kp);
     return status;
+}
+
+static int netdrv_main(void)
+{
+    struct init_given g;
+    int err = node_take_boot_caps(&g);
+    return err != 0 ? 2 : vnet_serve(0, ZERO_SLOT_EP, NETDRV_BUF_VA, ZERO_CAP_NONE);
+}
+
+static int net_main(void)
+{
+    struct init_given g;
+    int err = node_take_boot_caps(&g);
+    if (err != 0 || g.disk == ZERO_CAP_NONE) {
+        return 2;
+    }
+    return netproc_main(g.disk, NETDRV_BUF_VA, ZERO_SLOT_EP, NET_BUF_VA);
 }
 
 static int driver_main(void)
@@ -87,7 +151,8 @@ static int driver_main(void)
 
 int zero_main(uint64_t arg)
 {
-    static const struct init_roles roles = {ROLE_NODE, ROLE_KEYS, ROLE_DRIVER};
+    static const struct init_roles roles = {ROLE_NODE, ROLE_KEYS, ROLE_DRIVER, ROLE_NETDRV,
+                                            ROLE_NET};
     switch (arg) {
     case ROLE_KEYS:
         return keys_proc_serve();
@@ -95,6 +160,10 @@ int zero_main(uint64_t arg)
         return node_main();
     case ROLE_DRIVER:
         return driver_main();
+    case ROLE_NETDRV:
+        return netdrv_main();
+    case ROLE_NET:
+        return net_main();
     default:
         return node_init_main(&roles);
     }

@@ -18,6 +18,7 @@ struct init_eps {
     int64_t keys_pub;
     int64_t keys_sign;
     int64_t disk;
+    int64_t net;
 };
 
 static int64_t spawn(uint64_t role, uint64_t ep, uint64_t ntfn)
@@ -63,6 +64,9 @@ static int64_t hand_over(uint64_t ep, const uint32_t *slots, size_t nslots,
     if (r == 0 && e != NULL && e->disk >= 0) {
         r = give(ep, (uint64_t)e->disk, GIVE_DISK, 0);
     }
+    if (r == 0 && e != NULL && e->net >= 0) {
+        r = give(ep, (uint64_t)e->net, GIVE_NET, 0);
+    }
     return r != 0 ? r : give(ep, ZERO_CAP_NONE, GIVE_DONE, 0);
 }
 
@@ -86,6 +90,32 @@ static int64_t start_driver(uint64_t role, int64_t *disk)
     return th;
 }
 
+/*
+ * Starts the network: the virtio-net driver process (the PCI ports) and
+ * the network service process (the console, and the driver's endpoint as
+ * its "disk"); stores an endpoint to the service for the node.  Fills th
+ * with both thread capabilities (or errors).
+ */
+static void start_net(const struct init_roles *roles, int64_t th[2], int64_t *net)
+{
+    int64_t drv_ep = ZERR_UNSUPPORTED;
+    static const uint32_t net_slots[] = {ZERO_SLOT_CONSOLE};
+    th[0] = roles->netdrv == 0 ? ZERR_UNSUPPORTED : start_driver(roles->netdrv, &drv_ep);
+    th[1] = th[0];
+    int64_t ep = th[0] < 0 ? th[0] : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    if (ep < 0) {
+        return;
+    }
+    struct init_eps ne = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, drv_ep, ZERR_UNSUPPORTED};
+    th[1] = spawn(roles->net, (uint64_t)ep, ZERO_CAP_NONE);
+    int64_t r = th[1] < 0 ? th[1] : hand_over((uint64_t)ep, net_slots, 1, &ne);
+    if (r != 0) {
+        th[1] = r;
+        return;
+    }
+    *net = zsys4(SYS_CAP_DERIVE, (uint64_t)ep, ZERO_SLOT_ANY, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 0);
+}
+
 /* Waits until thread th is dead; returns its exit status. */
 static int wait_dead(uint64_t th, uint64_t ntfn)
 {
@@ -102,9 +132,11 @@ static int wait_dead(uint64_t th, uint64_t ntfn)
 
 int node_init_main(const struct init_roles *roles)
 {
-    struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
+    struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
     int64_t keys = start_keys(roles->keys, &e.keys_pub, &e.keys_sign);
     int64_t driver = roles->driver == 0 ? ZERR_UNSUPPORTED : start_driver(roles->driver, &e.disk);
+    int64_t net_th[2];
+    start_net(roles, net_th, &e.net);
     int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     int64_t node =
@@ -114,8 +146,8 @@ int node_init_main(const struct init_roles *roles)
     int64_t r = node < 0 ? node : hand_over((uint64_t)ep, slots, nslots, &e);
     int status = r != 0 ? 2 : wait_dead((uint64_t)node, (uint64_t)ntfn);
     /* Gone already after a clean stop of the node. */
-    for (int i = 0; i < 2; i++) {
-        int64_t th = i == 0 ? keys : driver;
+    for (int i = 0; i < 4; i++) {
+        int64_t th = i == 0 ? keys : i == 1 ? driver : net_th[i - 2];
         if (th >= 0) {
             zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
         }
@@ -154,6 +186,7 @@ int node_take_boot_caps(struct init_given *g)
     g->keys_public = ZERO_CAP_NONE;
     g->keys_sign = ZERO_CAP_NONE;
     g->disk = ZERO_CAP_NONE;
+    g->net = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
         int64_t res = 0;
@@ -166,6 +199,8 @@ int node_take_boot_caps(struct init_given *g)
             g->keys_sign = m.cap;
         } else if (op == GIVE_DISK && m.cap != ZERO_CAP_NONE) {
             g->disk = m.cap;
+        } else if (op == GIVE_NET && m.cap != ZERO_CAP_NONE) {
+            g->net = m.cap;
         } else if (op != GIVE_DONE) {
             res = ZERR_INVAL;
         }

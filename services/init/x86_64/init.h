@@ -17,6 +17,7 @@ enum init_give {
     GIVE_KEYS_SIGN,   /* the key process, badge KEYS_BADGE_SIGN */
     GIVE_DISK,        /* the block driver process */
     GIVE_DONE,
+    GIVE_NET, /* the network service process */
 };
 
 /* Spawn arguments of the processes init starts (driver 0: no driver process). */
@@ -24,6 +25,8 @@ struct init_roles {
     uint64_t node;
     uint64_t keys;
     uint64_t driver;
+    uint64_t netdrv; /* the virtio-net driver process (0: none) */
+    uint64_t net;    /* the network service process */
 };
 
 /* Runs init; returns the node's exit status. */
@@ -34,6 +37,7 @@ struct init_given {
     uint64_t keys_public; /* the key process, badge KEYS_BADGE_PUBLIC */
     uint64_t keys_sign;   /* the key process, badge KEYS_BADGE_SIGN */
     uint64_t disk;        /* the virtio-blk driver process */
+    uint64_t net;         /* the network service process */
 };
 
 /*
