@@ -1,6 +1,8 @@
 /*
  * init on x86_64: the first process starts the key process, the virtio-blk
- * driver process and the node, hands the driver the PCI ports and the node
+ * driver process, the virtio-net driver and network service processes
+ * (the service gets the console and the net driver's endpoint) and the
+ * node, hands the drivers the PCI ports and the node
  * the console (with input), COM1's interrupt, its badged endpoints to the
  * key process and an endpoint to the driver, then waits.  When the node ends, by `exit` or by a
  * fault, init ends the key and driver processes and itself, and the kernel powers off.
