@@ -215,6 +215,7 @@ static int64_t sys_cap_info(struct thread *t, struct trap_frame *f)
              * running: DEAD means it will never touch a CPU again. */
             frame_set_result(f, 3, th->state == TS_DEAD && th->on_cpu ? TS_RUNNING : th->state);
             frame_set_result(f, 4, (uint64_t)(int64_t)th->exit_status);
+            frame_set_result(f, 5, th->proc != NULL ? th->proc->pid : 0);
         }
     }
     return r;
@@ -517,4 +518,6 @@ const sys_fn sys_table[SYS_COUNT] = {
     [SYS_IOPORT_OUT_WIDE] = sys_ioport_out_wide,
     [SYS_MEM_MAP] = sys_mem_map,
     [SYS_MEM_UNMAP] = sys_mem_unmap,
+    [SYS_MODULE_INFO] = sys_module_info,
+    [SYS_MODULE_READ] = sys_module_read,
 };

@@ -44,6 +44,11 @@ int64_t sys_ioport_out_wide(struct thread *t, struct trap_frame *f);
 int64_t sys_mem_map(struct thread *t, struct trap_frame *f);
 int64_t sys_mem_unmap(struct thread *t, struct trap_frame *f);
 
+/* kernel/bootmod.c: boot modules as read-only data. */
+#define MODULE_READ_MAX (64u * 1024u) /* largest SYS_MODULE_READ (bounds time in the kernel) */
+int64_t sys_module_info(struct thread *t, struct trap_frame *f);
+int64_t sys_module_read(struct thread *t, struct trap_frame *f);
+
 /* Runs system call nr for t (f: its saved state); ZERR_INVAL for an unknown nr. */
 static inline int64_t syscall_handle(struct thread *t, uint64_t nr, struct trap_frame *f)
 {

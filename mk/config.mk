@@ -67,3 +67,7 @@ else
   BINDIR := $(O)/bin
 endif
 GEN := $(O)/gen
+# The host tool (zero) and the release key that signs build/zero.iso's boot
+# manifest: a development key the build makes once (docs/boot.md).
+HOST_ZERO := $(BUILD)/bin/zero
+RELEASE_KEY ?= $(BUILD)/release-dev.key

@@ -34,6 +34,7 @@ if [ ! -e "$disk" ]; then
     truncate -s "${mib}M" "$disk"
     echo "run-qemu: new disk $disk (${mib} MiB); Zero OS formats it at first start" >&2
 fi
+# Two CPUs (ZERO_CPUS=N for another count); the boot entry records how many.
 # The node needs RDRAND for its keys: -cpu max under TCG, or the host CPU
 # with ZERO_KVM=1 where KVM works.
 accel=(-cpu max)
@@ -47,7 +48,7 @@ if [ "$net" = 1 ]; then
 fi
 echo "run-qemu: Ctrl-A X quits QEMU; 'exit' at the prompt powers off" >&2
 status=0
-qemu-system-x86_64 "${accel[@]}" -m 256M -nodefaults -display none -no-reboot \
+qemu-system-x86_64 "${accel[@]}" -smp "${ZERO_CPUS:-2}" -m 256M -nodefaults -display none -no-reboot \
     -serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -cdrom "$iso" -drive "file=$disk,if=none,id=d0,format=raw" \
     -device virtio-blk-pci,drive=d0 "${nic[@]}" "$@" || status=$?

@@ -35,7 +35,7 @@ enum zero_sys {
     SYS_CAP_DELETE = 12,      /* (handle) */
     SYS_CAP_REVOKE = 13,      /* (handle) -> number removed */
     SYS_CAP_INFO = 14,        /* (handle) -> rdi type, rsi rights, rdx badge; thread: r10
-                                 state, r8 exit status once dead */
+                                 state, r8 exit status once dead, r9 its process id */
     SYS_ENDPOINT_CREATE = 15, /* () -> handle */
     SYS_NTFN_CREATE = 16,     /* () -> handle */
     SYS_FRAME_ALLOC = 17,     /* () -> handle of a zeroed 4 KiB frame */
@@ -59,6 +59,8 @@ enum zero_sys {
     SYS_MEM_MAP = 34,         /* (aspace cap, vaddr, npages, ZERO_MAP_WRITE|DMA) -> rdi phys
                                  (DMA): fresh frames owned by the mapping */
     SYS_MEM_UNMAP = 35,       /* (aspace cap, vaddr, npages): undoes SYS_MEM_MAP pages */
+    SYS_MODULE_INFO = 36,     /* (module, name buf, buf size) -> rdi size; the name copied */
+    SYS_MODULE_READ = 37,     /* (module, offset, buf, len) -> bytes copied (<= 64 KiB) */
     SYS_COUNT
 };
 

@@ -5,13 +5,14 @@
  */
 #include "base/errors.h"
 #include "base/string.h"
+#include "services/axiom/boot.h"
 #include "services/axiom/entry.h"
 #include "services/axiom/internal/codec.h"
 #include "services/axiom/net.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?",    "genesis",    "id.create",   "id.rotate",  "id.revoke", "policy.add", "policy.remove",
-    "note", "job.result", "net.connect", "net.listen", "net.accept"};
+    "?",    "genesis",    "id.create", "id.rotate",   "id.revoke",  "policy.add", "policy.remove",
+    "note", "job.result", "boot",      "net.connect", "net.listen", "net.accept"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -84,6 +85,9 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
     case AX_JOB_RESULT:
         ax_job_put_payload(e, a);
         break;
+    case AX_BOOT:
+        cbor_put_raw(e, a->data, a->data_len);
+        break;
     default: /* AX_NOTE */
         cbor_put_map(e, 1);
         cbor_put_uint(e, 0);
@@ -101,6 +105,9 @@ unsigned ax_action_format(const struct ax_action *a)
 static int ax_check_kind(const struct ax_action *a)
 {
     if (a->kind == 0 || a->kind >= AX_KIND_END) {
+        return ZERR_INVAL;
+    }
+    if (a->kind == AX_BOOT && (a->data == NULL || a->data_len > AX_BOOT_PAYLOAD_MAX)) {
         return ZERR_INVAL;
     }
     if (a->kind == AX_NOTE && (a->data_len > AX_NOTE_MAX || (a->data == NULL && a->data_len))) {
@@ -346,6 +353,9 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 {
     uint64_t n = 0;
     const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1, 4};
+    if (a->kind == AX_BOOT) {
+        return ax_boot_get_payload(d, a);
+    }
     int err = cbor_get_map(d, &n);
 
     if (err != 0) {

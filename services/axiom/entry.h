@@ -33,6 +33,7 @@ enum ax_kind {
     AX_POLICY_REMOVE,
     AX_NOTE,
     AX_JOB_RESULT,
+    AX_BOOT,        /* services/axiom/boot.h */
     AX_NET_CONNECT, /* net.connect, net.listen, net.accept: services/axiom/net.h */
     AX_NET_LISTEN,
     AX_NET_ACCEPT,
@@ -64,7 +65,8 @@ struct ax_action {
     uint8_t job_spec[AX_HASH_LEN];
     uint8_t job_program[AX_HASH_LEN];
     uint64_t job_fuel;
-    /* note, job.result: points into caller memory (or into the decoded buffer) */
+    /* note, job.result, boot (the encoded payload): points into caller memory (or into the decoded
+     * buffer) */
     const uint8_t *data;
     size_t data_len;
     /* a proposal from outside the node carries its proposer's signature */

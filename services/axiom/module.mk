@@ -54,3 +54,7 @@ SCRIPT_TESTS += tests/tools/zero_verify_proof.t
 
 # The same state machine, codec, recovery and tamper tests as wasm32 under Node.
 WASM_TESTS += axiom_core axiom_tamper axiom_crash axiom_merkle axiom_proof
+
+TESTS += axiom_boot
+axiom_boot_SRCS := tests/services/axiom/boot_test.c
+axiom_boot_LIBS := axiom crypto base hal

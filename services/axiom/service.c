@@ -63,6 +63,9 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
     case AX_POLICY_REMOVE:
         zfmt_snprintf(out, cap, "#%u", (unsigned)a->rule_id);
         break;
+    case AX_BOOT:
+        ax_boot_describe(a, out, cap);
+        break;
     case AX_NET_CONNECT:
     case AX_NET_LISTEN:
     case AX_NET_ACCEPT:

@@ -95,7 +95,7 @@ static void ax_state_update_root(struct ax_state *s)
         ax_hash_policy(s);
     }
     cbor_enc_init(&e, buf, sizeof(buf));
-    cbor_put_map(&e, 6 + ax_job_root_keys(s));
+    cbor_put_map(&e, 6 + ax_job_root_keys(s) + ax_boot_root_keys(s));
     cbor_put_uint(&e, 0);
     cbor_put_uint(&e, s->format);
     cbor_put_uint(&e, 1);
@@ -109,6 +109,7 @@ static void ax_state_update_root(struct ax_state *s)
     cbor_put_uint(&e, 5);
     cbor_put_uint(&e, s->notes);
     ax_job_root_put(s, &e);
+    ax_boot_put_root(s, &e);
     int err = cbor_enc_finish(&e, &len);
     ZASSERT(err == 0, "the state root's map fits its fixed buffer");
     blake3_hash(buf, len, s->root);
@@ -259,6 +260,8 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
         return ax_check_policy_add(s, a, why, cap);
     case AX_POLICY_REMOVE:
         return ax_check_policy_remove(s, a, why, cap);
+    case AX_BOOT:
+        return ax_boot_decide(s, a, why, cap);
     case AX_NET_CONNECT:
     case AX_NET_LISTEN:
     case AX_NET_ACCEPT:
@@ -393,6 +396,9 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
     case AX_POLICY_ADD:
     case AX_POLICY_REMOVE:
         r->name = "policy";
+        break;
+    case AX_BOOT:
+        r->name = "boot";
         break;
     case AX_NET_CONNECT:
     case AX_NET_LISTEN:
@@ -535,6 +541,9 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         break;
     case AX_JOB_RESULT:
         ax_job_perform(s, a);
+        break;
+    case AX_BOOT:
+        ax_boot_perform(s, a);
         break;
     case AX_NET_CONNECT:
     case AX_NET_LISTEN:

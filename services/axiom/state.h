@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "services/axiom/boot.h"
 #include "services/axiom/entry.h"
 #include "services/identity/identity.h"
 #include "services/policy/policy.h"
@@ -27,6 +28,7 @@ struct ax_state {
     uint8_t root[AX_HASH_LEN];
     struct id_table ids;
     struct policy_set pol;
+    struct ax_boots boots; /* root key 8 (services/axiom/boot.h) */
 };
 
 /* Empty state (before genesis). */

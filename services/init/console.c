@@ -10,6 +10,7 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "hal/hal.h"
+#include "services/init/boot_entry.h"
 #include "services/terminal/terminal.h"
 
 static void console_say(const char *s)
@@ -41,6 +42,7 @@ int node_console_run(struct blk *dev, const char *disk_label, const char *node_n
         zfmt_snprintf(line, sizeof(line), "recovery: %s\n", node.rec.why);
         console_say(line);
     }
+    node_console_record_boot(&node);
     term_init(&term, shell_cmds, shell_ncmds, &node.shell);
     int status = term_run(&term);
     node_stop(&node);

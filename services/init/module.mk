@@ -15,9 +15,20 @@ endif
 ifeq ($(PLATFORM),x86_64)
 PROGS += zero-node
 zero-node_SRCS := $(wildcard services/init/x86_64/*.c)
-zero-node_LIBS := init keys netproc vnet_server net svcrt svcrt_x86 vblk_server crypto zuser base hal
+zero-node_LIBS := init manifest keys netproc vnet_server net svcrt svcrt_x86 vblk_server crypto zuser base hal
 zero-node_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/zero-node: lib/zero/user.ld
+
+# The development release key (docs/boot.md): made once by the build, kept
+# in build/; init carries its public key and trusts manifests it signed.
+$(HOST_ZERO): FORCE
+	$(Q)$(MAKE) --no-print-directory PLATFORM=hosted $@
+$(RELEASE_KEY): | $(HOST_ZERO)
+	$(Q)$(HOST_ZERO) key gen $@
+$(GEN)/release_key.h: $(RELEASE_KEY) | $(HOST_ZERO)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_ZERO) key pub $< | sed -E 's/(..)/0x\1,/g; s/^/#define BOOT_RELEASE_KEY {/; s/,$$/}/' > $@.tmp && mv $@.tmp $@
+$(O)/obj/services/init/x86_64/boot_plan.o: $(GEN)/release_key.h
 endif
 zero-hosted_SERVICE_LIBS += init
 

@@ -9,14 +9,15 @@ $(BINDIR)/devtests: lib/zero/user.ld
 
 PROGS += keystests
 keystests_SRCS := tests/system/keystests.c services/init/x86_64/keys_proc.c \
-    services/init/x86_64/init.c tests/tap_core.c
-keystests_LIBS := keys svcrt svcrt_x86 init crypto zuser base hal
+    services/init/x86_64/init.c services/init/x86_64/boot_plan.c tests/tap_core.c
+keystests_LIBS := keys svcrt svcrt_x86 init manifest cbor crypto zuser base hal
 keystests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/keystests: lib/zero/user.ld
 
 PROGS += drivertests
-drivertests_SRCS := tests/system/drivertests.c services/init/x86_64/init.c tests/tap_core.c
-drivertests_LIBS := vblk_server svcrt svcrt_x86 zuser base hal
+drivertests_SRCS := tests/system/drivertests.c services/init/x86_64/init.c \
+    services/init/x86_64/boot_plan.c tests/tap_core.c
+drivertests_LIBS := vblk_server svcrt svcrt_x86 manifest cbor crypto zuser base hal
 drivertests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/drivertests: lib/zero/user.ld
 endif

@@ -148,9 +148,10 @@ run_script() {
     exec 4>&-
 }
 run_script 'id create hana\rexit\r'
-has 'new disk .*zero-disk.img \(8 MiB\)' && has 'committed #1 ' && [ "$RUN_STATUS" = 0 ]
+has 'new disk .*zero-disk.img \(8 MiB\)' && has 'axiom: boot #1 recorded as entry 1 \(2 cpus, 6 images\)' &&
+    has 'committed #2 ' && [ "$RUN_STATUS" = 0 ]
 tap_check $? "run_script_makes_a_disk_and_powers_off_cleanly (status $RUN_STATUS)"
 run_script 'id list\rexit\r'
-! has 'new disk' && has 'hana +user' && [ "$RUN_STATUS" = 0 ]
+! has 'new disk' && has 'hana +user' && has 'axiom: boot #2 recorded as entry 3' && [ "$RUN_STATUS" = 0 ]
 tap_check $? "run_script_keeps_its_disk_between_runs"
 echo "1..$TESTNUM"

@@ -32,6 +32,75 @@
         fg_seal(f, NULL);                      \
     }
 
+/* ---- boot entries (docs/axiom.md, "Boots") ---- */
+
+static uint8_t boot_payloads[4][AX_BOOT_PAYLOAD_MAX];
+
+/* by's record of boot number (payload in slot; a development boot when dev). */
+static struct ax_action fg_boot(const char *by, uint64_t number, unsigned slot, bool dev)
+{
+    struct ax_boot b;
+    struct ax_action a;
+    const char *names[3] = {"init", "keys", "node"};
+
+    memset(&b, 0, sizeof(b));
+    b.number = number;
+    b.cpus = 2;
+    memset(b.kernel, dev ? 0 : 0x4b, sizeof(b.kernel));
+    memset(b.manifest, dev ? 0 : 0x6d, sizeof(b.manifest));
+    b.nimages = 3;
+    for (uint32_t i = 0; i < 3; i++) {
+        memcpy(b.images[i].name, names[i], strlen(names[i]) + 1);
+        memset(b.images[i].hash, (int)(i + slot + 1), 32);
+    }
+    int err = ax_boot_action(&b, by, boot_payloads[slot], sizeof(boot_payloads[slot]), &a);
+    if (err != 0) {
+        memset(&a, 0, sizeof(a));
+    }
+    return a;
+}
+
+static void c_boots(struct forge *f)
+{
+    fg_base(f);
+    fg_put(f, fg_boot(FG_NODE, 1, 0, false), NULL);
+    fg_put(f, fg_note("alice", "between boots"), NULL);
+    fg_seal(f, NULL);
+    fg_put(f, fg_boot(FG_NODE, 2, 1, true), NULL);
+    fg_seal(f, NULL);
+}
+
+static void c_boot_number_skipped(struct forge *f)
+{
+    fg_base(f);
+    fg_put(f, fg_boot(FG_NODE, 2, 0, false), NULL);
+    fg_seal(f, NULL);
+}
+
+static void c_boot_number_repeated(struct forge *f)
+{
+    fg_base(f);
+    fg_put(f, fg_boot(FG_NODE, 1, 0, false), NULL);
+    fg_put(f, fg_boot(FG_NODE, 1, 1, false), NULL);
+    fg_seal(f, NULL);
+}
+
+static void c_boot_by_user(struct forge *f)
+{
+    fg_base(f);
+    fg_put(f, fg_boot("alice", 1, 0, false), NULL);
+    fg_seal(f, NULL);
+}
+
+static void c_boot_signed(struct forge *f)
+{
+    const struct fg_opt o = {.signer = FG_NODE};
+
+    fg_base(f);
+    fg_put(f, fg_boot(FG_NODE, 1, 0, false), &o);
+    fg_seal(f, NULL);
+}
+
 /* ---- controls ---- */
 
 static void c_base(struct forge *f)
@@ -911,6 +980,11 @@ static void ks_pub(uint8_t *img, size_t *len)
 const struct fg_case fg_cases[] = {
     /* controls */
     {"base", "accept", B, c_base, NULL},
+    {"boots", "accept", B, c_boots, NULL},
+    {"boot-number-skipped", "reject", B, c_boot_number_skipped, NULL},
+    {"boot-number-repeated", "reject", B, c_boot_number_repeated, NULL},
+    {"boot-by-user", "reject", B, c_boot_by_user, NULL},
+    {"boot-signed", "reject", B, c_boot_signed, NULL},
     {"genesis-only", "accept", B, c_genesis_only, NULL},
     {"signed-proposals", "accept", B, c_signed, NULL},
     {"genesis-batch-with-rotation", "accept", B, c_genesis_batch_rotation, NULL},

@@ -4,7 +4,7 @@
 # and state root on a scripted session's disk and export and on the checked-in
 # format-1 exports, refusal of single-byte changes, agreement on logs
 # changed, re-chained and re-signed with the node's real keys (forge.js),
-# and a disk over 2 GiB, which it reads in pieces.
+# boot entries, and a disk over 2 GiB, which it reads in pieces.
 cd "$(dirname "$0")/../.." || exit 1
 zh=build/bin/zero-hosted
 zero=build/bin/zero
@@ -319,6 +319,23 @@ forged() {
     [ "$n" -ge 50 ]
 }
 check "forged_logs_same_verdict_head_and_root_as_zero_verify" forged
+
+# --- boot entries (axiom.md "Boots"): accepted with the same state root, and
+# a skipped or repeated boot number, a boot recorded by a user and a signed
+# one refused, as zero verify does (built by zero-forge with real keys) -----
+mkdir "$work/boots"
+build/bin/zero-forge cases "$work/boots" >/dev/null
+check "boot_entries_same_head_and_root_as_zero_verify" same_as_c "$work/boots/boots.disk"
+check "boot_entries_export_same_head_and_root_as_zero_verify" same_as_c "$work/boots/boots.export"
+boots_refused() {
+    local b
+    for b in boot-number-skipped boot-number-repeated boot-by-user boot-signed; do
+        js_exit 1 "$work/boots/$b.export" && [ -z "$(c_says "$work/boots/$b.export")" ] ||
+            { echo "# $b accepted"; return 1; }
+    done
+}
+check "bad_boot_entries_refused_like_zero_verify" boots_refused
+rm -rf "$work/boots"
 
 # --- a disk larger than one Buffer may be read whole (sparse: 3 GiB) --------
 printf '%s\n' 'note on a large disk' 'exit' | "$zh" --disk "$work/big.img" --size 3072 >/dev/null

@@ -718,7 +718,7 @@ function frameBatch(region, start, batchNo, firstSeq, at = 0) {
 
 const NET_ACTIONS = ['net.connect', 'net.listen', 'net.accept'];
 const ACTIONS = ['genesis', 'id.create', 'id.rotate', 'id.revoke', 'policy.add',
-                 'policy.remove', 'note', 'job.result', ...NET_ACTIONS];
+                 'policy.remove', 'note', 'job.result', 'boot', ...NET_ACTIONS];
 const KIND_NAMES = {1: 'node', 2: 'service', 3: 'user', 4: 'agent'};
 const NOTE_MAX = 1024;
 
@@ -793,10 +793,25 @@ const PAYLOADS = {
     'policy.remove': [uint],
     'note': [bytes],
     'job.result': [bytesN(32), bytesN(32), uint64, bytes],
+    'boot': [uint, uint, bytesN(32), bytesN(32), bootImages],
     'net.connect': [bytesN(4), port],
     'net.listen': [port],
     'net.accept': [port, bytesN(4), port],
 };
+
+// formats.md "Entry", boot: at most 16 [name, hash] pairs, names 1 to 15
+// bytes of a-z 0-9 - .
+function bootImages(v, what) {
+    if (!Array.isArray(v) || v.length > 16) throw new Error(`${what} is not an array of at most 16`);
+    for (const im of v) {
+        if (!Array.isArray(im) || im.length !== 2) throw new Error(`${what}: an image is not [name, hash]`);
+        if (typeof im[0] !== 'string' || !/^[a-z0-9.-]{1,15}$/.test(im[0])) {
+            throw new Error(`${what}: bad image name`);
+        }
+        bytesN(32)(im[1], `${what} image hash`);
+    }
+    return v;
+}
 
 // An unsigned integer of up to 64 bits, as a BigInt.
 function uint64(v, what) {
@@ -863,6 +878,12 @@ function parseEntry(item) {
         throw new Error('note longer than 1024 bytes');
     }
     if (e.action === 'policy.add' && e.payload[0] > 1) throw new Error('effect neither 0 nor 1');
+    if (e.action === 'boot') {
+        if (e.payload[0] < 1) throw new Error('boot number 0');
+        if (e.payload[1] < 1 || e.payload[1] > 0xffffffff) throw new Error('boot CPU count out of range');
+        e.payloadBytes = encodeCbor(e.payloadItem); // strict decoding: the entry's own bytes
+        if (e.payloadBytes.length > 1024) throw new Error('boot payload longer than 1024 bytes');
+    }
     if (e.action === 'job.result') {
         const r = parseJobResult(e.payload[3]);
         if (e.payload[2] === 0n || r.fuelUsed > e.payload[2]) {
@@ -1080,6 +1101,8 @@ class State {
         this.notes = 0;
         this.jobs = 0;
         this.jobsHash = Buffer.alloc(32);
+        this.boots = 0;
+        this.lastBoot = null;
         this.applied = 0;
         this.format = 0;
     }
@@ -1124,6 +1147,8 @@ class State {
             res.name = 'job';
             return {proposer: this.describe(proposer), action: e.action, resource: res,
                     program: e.payload[1], fuel: e.payload[2]};
+        } else if (e.action === 'boot') {
+            res.name = 'boot';
         } else {
             res.name = e.action.startsWith('policy.') ? 'policy' : 'note';
         }
@@ -1184,6 +1209,13 @@ class State {
         case 'net.listen':
         case 'net.accept':
             return null; // lengths, results, fuel and ports were checked with the format
+        case 'boot':
+            // axiom.md "Boots": the node records its own boots, unsigned, numbered in turn.
+            if (proposer.name !== this.nodeName || e.signature !== undefined) {
+                throw new Error(`only the node ${this.nodeName} records its boots, unsigned`);
+            }
+            if (p[0] !== this.boots + 1) throw new Error(`boot number ${p[0]}, expected ${this.boots + 1}`);
+            return null;
         }
         throw new Error(`unexpected action ${e.action}`);
     }
@@ -1300,6 +1332,11 @@ class State {
             this.jobsHash = blake3(Buffer.concat([this.jobsHash, p[0], blake3(p[3])]));
             this.jobs++;
             break;
+        case 'boot':
+            // formats.md "State root": key 8, [boots, BLAKE3 of the last boot payload].
+            this.boots++;
+            this.lastBoot = blake3(e.payloadBytes);
+            break;
         }
         if (e.format === 2 && e.number !== undefined) d.proposer.lastProposal = e.number;
         this.format = Math.max(this.format, e.format);
@@ -1339,6 +1376,7 @@ class State {
                              [3, blake3(encodeCbor(ids))], [4, blake3(encodeCbor(policy))],
                              [5, this.notes]]);
         if (this.jobs > 0) top.set(7, [this.jobs, this.jobsHash]);
+        if (this.boots > 0) top.set(8, [this.boots, this.lastBoot]);
         return blake3(encodeCbor(top));
     }
 }

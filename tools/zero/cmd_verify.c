@@ -12,13 +12,14 @@
 #include "crypto/blake3.h"
 #include "services/axiom/axiom.h"
 #include "services/axiom/service.h"
+#include "tools/zero/verify_boot.h"
 #include "tools/zero/zero.h"
 
 const char zero_help_verify[] = "verify a Zero OS disk or log export from genesis";
 
 static void verify_usage(FILE *f)
 {
-    fprintf(f, "usage: zero verify PATH [--key HEX]\n\n"
+    fprintf(f, "usage: zero verify PATH [--key HEX] [--image ISO [--release-key HEX]]\n\n"
                "Replays the Axiom log on PATH (a disk image or a 'zero export' file) and\n"
                "checks every checksum, hash link, signature, policy decision and state\n"
                "root. Prints one summary line and exits 0, or names the first bad entry\n"
@@ -29,6 +30,11 @@ static void verify_usage(FILE *f)
                "consistency proof ('zero proof consistency ... -o FILE'): both checkpoint\n"
                "signatures and the proof between their trees are checked; --key then\n"
                "pins the key of both checkpoints.\n"
+               "A disk or export's boot entries are listed after the summary. --image\n"
+               "ISO also checks that every recorded boot ran exactly the kernel, boot\n"
+               "manifest and images of ISO (build/zero.iso), whose signed manifest must\n"
+               "verify (under --release-key when given), and names each boot that did\n"
+               "not (exit 1).\n"
                "Exit 2: PATH is unreadable or neither a disk, an export, a receipt nor a\n"
                "consistency proof.\n");
 }
@@ -159,9 +165,16 @@ static int verify_receipt(const char *path, const uint8_t *buf, size_t len, cons
     return ZERO_EXIT_OK;
 }
 
+/* What --image asks for: the ISO and the release key (NULL: not pinned). */
+struct verify_image {
+    const char *iso;
+    const uint8_t *release_key;
+};
+
 /* Verifies the disk or export at path; returns the exit status. */
-static int verify_device(const char *path, const uint8_t *want_key)
+static int verify_device(const char *path, const uint8_t *want_key, const struct verify_image *im)
 {
+    struct verify_boots vb = {0};
     struct blk dev;
     int err = zero_open_image(path, &dev);
 
@@ -182,10 +195,14 @@ static int verify_device(const char *path, const uint8_t *want_key)
         blk_close(&dev);
         return ZERO_EXIT_USAGE;
     }
-    ax_replay_init(&r, st, NULL, NULL);
+    ax_replay_init(&r, st, verify_boots_entry, &vb);
     err = axiom_replay_device(&dev, &r, &kind, &tail);
     if (err == 0 || err == ZERR_TRUNCATED) {
         rc = verify_report(path, &r, kind, tail, want_key);
+        verify_boots_print(&vb);
+        if (rc == 0 && im->iso != NULL) {
+            rc = verify_boots_image(&vb, im->iso, im->release_key);
+        }
     } else if (err == ZERR_UNSUPPORTED) {
         fprintf(stderr, "zero verify: %s: %s\n", path, r.why);
         rc = ZERO_EXIT_USAGE;
@@ -195,6 +212,7 @@ static int verify_device(const char *path, const uint8_t *want_key)
         printf("FAILED: %s: entry #%llu at log offset %llu: %s (%s)\n", path,
                (unsigned long long)r.bad_seq, (unsigned long long)r.bad_off, r.why, zerr_name(err));
     }
+    verify_boots_free(&vb);
     free(st);
     blk_close(&dev);
     return rc;
@@ -204,8 +222,9 @@ int zero_cmd_verify(int argc, char **argv)
 {
     static uint8_t rbuf[AX_RECEIPT_MAX > AX_CONSISTENCY_MAX ? AX_RECEIPT_MAX : AX_CONSISTENCY_MAX];
     const char *path = NULL;
-    uint8_t key[32];
+    uint8_t key[32], release[32];
     bool pinned = false;
+    struct verify_image im = {NULL, NULL};
 
     if (zero_wants_help(argc, argv)) {
         verify_usage(stdout);
@@ -218,6 +237,15 @@ int zero_cmd_verify(int argc, char **argv)
                 return ZERO_EXIT_USAGE;
             }
             pinned = true;
+            i++;
+        } else if (strcmp(argv[i], "--image") == 0 && i + 1 < argc) {
+            im.iso = argv[++i];
+        } else if (strcmp(argv[i], "--release-key") == 0 && i + 1 < argc) {
+            if (zfmt_unhex(release, 32, argv[i + 1], strlen(argv[i + 1])) != 0) {
+                fprintf(stderr, "zero verify: --release-key wants 64 hex digits\n");
+                return ZERO_EXIT_USAGE;
+            }
+            im.release_key = release;
             i++;
         } else if (path == NULL) {
             path = argv[i];
@@ -238,5 +266,5 @@ int zero_cmd_verify(int argc, char **argv)
     if (rlen > 0) {
         return verify_consistency(path, rbuf, (size_t)rlen, pinned ? key : NULL);
     }
-    return verify_device(path, pinned ? key : NULL);
+    return verify_device(path, pinned ? key : NULL, &im);
 }

@@ -15,6 +15,7 @@
  * spinning for the lock (spin_lock), so the waiting sender cannot
  * deadlock with them.
  */
+#include "base/assert.h"
 #include "base/string.h"
 #include "x86.h"
 
@@ -81,9 +82,15 @@ static bool ap_start(uint32_t id, uint32_t apic, struct ap_params *prm)
  */
 void smp_start_aps(void)
 {
+    /* The trampoline borrows its low page: a loader may have put a boot
+     * module there (GRUB under UEFI loads modules from address 0), so the
+     * page's bytes are kept and put back once every CPU is past it. */
+    static uint8_t borrowed[PAGE_SIZE];
     uint64_t tables = mmu_trampoline_tables();
     size_t len = (size_t)(ap_trampoline_end - ap_trampoline);
     uint8_t *low = phys_to_virt(AP_TRAMPOLINE_PA);
+    ZASSERT(len <= sizeof(borrowed), "the AP trampoline fits one page");
+    memcpy(borrowed, low, len);
     memcpy(low, ap_trampoline, len);
     struct ap_params *prm = (struct ap_params *)(low + (ap_trampoline_params - ap_trampoline));
     prm->cr3 = tables;
@@ -105,6 +112,7 @@ void smp_start_aps(void)
         next++;
     }
     mmu_trampoline_tables_free(tables);
+    memcpy(low, borrowed, len);
     kprintf("cpus: %u online\n", arch_cpu_count());
 }
 

@@ -12,12 +12,14 @@
 #include "hal/hal.h"
 #include "drivers/virtio-blk/server.h"
 #include "drivers/virtio-blk/hal_blk.h"
+#include "services/init/boot_entry.h"
 #include "drivers/virtio-net/server.h"
 #include "services/net/netsvc.h"
 #include "services/net/x86_64/netproc.h"
 #include "services/terminal/net.h"
 #include "svcrt/x86_64/rtx.h"
 #include "services/init/node.h"
+#include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
 #include "zero/zero.h"
@@ -97,6 +99,10 @@ static int node_main(void)
     int err = node_take_boot_caps(&g);
     if (err != 0) {
         return 2;
+    }
+    static struct ax_boot boot;
+    if (g.boot_record != ZERO_CAP_NONE && boot_record_take(g.boot_record, &boot) == 0) {
+        node_console_set_boot(&boot);
     }
     if (g.disk != ZERO_CAP_NONE) {
         hal_blk_use_driver(g.disk, DISK_BUF_VA);

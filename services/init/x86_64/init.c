@@ -3,6 +3,7 @@
 
 #include "base/errors.h"
 #include "base/fmt.h"
+#include "services/init/x86_64/boot_plan.h"
 #include "services/keys/keys.h"
 #include "zero/zero.h"
 
@@ -18,12 +19,13 @@ struct init_eps {
     int64_t keys_pub;
     int64_t keys_sign;
     int64_t disk;
-    int64_t net;
+    int64_t boot; /* a read-only frame: the boot record (boot_plan.h) */
+    int64_t net;  /* the network service process */
 };
 
-static int64_t spawn(uint64_t role, uint64_t ep, uint64_t ntfn)
+static int64_t spawn(uint64_t module, uint64_t role, uint64_t ep, uint64_t ntfn)
 {
-    struct zsys r = {SYS_SPAWN, 0, role, ep, ntfn, 0, 0};
+    struct zsys r = {SYS_SPAWN, module, role, ep, ntfn, 0, 0};
     zsys_raw(&r);
     return (int64_t)r.rax;
 }
@@ -36,10 +38,10 @@ static int64_t give(uint64_t ep, uint64_t cap, uint64_t op, uint64_t arg)
 }
 
 /* Starts the key process; stores badged endpoints to it.  Thread cap or ZERR_*. */
-static int64_t start_keys(uint64_t role, int64_t *pub, int64_t *sign)
+static int64_t start_keys(int64_t mod, uint64_t role, int64_t *pub, int64_t *sign)
 {
-    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    int64_t th = ep < 0 ? ep : spawn(role, (uint64_t)ep, ZERO_CAP_NONE);
+    int64_t ep = mod < 0 ? mod : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t th = ep < 0 ? ep : spawn((uint64_t)mod, role, (uint64_t)ep, ZERO_CAP_NONE);
     if (th < 0) {
         return th;
     }
@@ -64,6 +66,9 @@ static int64_t hand_over(uint64_t ep, const uint32_t *slots, size_t nslots,
     if (r == 0 && e != NULL && e->disk >= 0) {
         r = give(ep, (uint64_t)e->disk, GIVE_DISK, 0);
     }
+    if (r == 0 && e != NULL && e->boot >= 0) {
+        r = give(ep, (uint64_t)e->boot, GIVE_BOOT_RECORD, 0);
+    }
     if (r == 0 && e != NULL && e->net >= 0) {
         r = give(ep, (uint64_t)e->net, GIVE_NET, 0);
     }
@@ -74,10 +79,10 @@ static int64_t hand_over(uint64_t ep, const uint32_t *slots, size_t nslots,
  * Starts the block driver process and hands it the PCI ports; stores an
  * endpoint to it for the node.  Thread capability or ZERR_*.
  */
-static int64_t start_driver(uint64_t role, int64_t *disk)
+static int64_t start_driver(int64_t mod, uint64_t role, int64_t *disk)
 {
-    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    int64_t th = ep < 0 ? ep : spawn(role, (uint64_t)ep, ZERO_CAP_NONE);
+    int64_t ep = mod < 0 ? mod : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t th = ep < 0 ? ep : spawn((uint64_t)mod, role, (uint64_t)ep, ZERO_CAP_NONE);
     int64_t r = th < 0 ? th : hand_over((uint64_t)ep, driver_slots, 2, NULL);
     if (r != 0) {
         if (th >= 0) {
@@ -91,29 +96,26 @@ static int64_t start_driver(uint64_t role, int64_t *disk)
 }
 
 /*
- * Starts the network: the virtio-net driver process (the PCI ports) and
- * the network service process (the console, and the driver's endpoint as
- * its "disk"); stores an endpoint to the service for the node.  Fills th
- * with both thread capabilities (or errors).
+ * Starts the network service process from module mod (role), handing it
+ * the console and the virtio-net driver's endpoint drv_ep as its "disk";
+ * stores an endpoint to it for the node.  Thread capability or ZERR_*.
  */
-static void start_net(const struct init_roles *roles, int64_t th[2], int64_t *net)
+static int64_t start_net(int64_t mod, uint64_t role, int64_t drv_ep, int64_t *net)
 {
-    int64_t drv_ep = ZERR_UNSUPPORTED;
     static const uint32_t net_slots[] = {ZERO_SLOT_CONSOLE};
-    th[0] = roles->netdrv == 0 ? ZERR_UNSUPPORTED : start_driver(roles->netdrv, &drv_ep);
-    th[1] = th[0];
-    int64_t ep = th[0] < 0 ? th[0] : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    if (ep < 0) {
-        return;
-    }
-    struct init_eps ne = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, drv_ep, ZERR_UNSUPPORTED};
-    th[1] = spawn(roles->net, (uint64_t)ep, ZERO_CAP_NONE);
-    int64_t r = th[1] < 0 ? th[1] : hand_over((uint64_t)ep, net_slots, 1, &ne);
+    struct init_eps ne = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, drv_ep, ZERR_UNSUPPORTED,
+                          ZERR_UNSUPPORTED};
+    int64_t ep = mod < 0 ? mod : drv_ep < 0 ? drv_ep : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t th = ep < 0 ? ep : spawn((uint64_t)mod, role, (uint64_t)ep, ZERO_CAP_NONE);
+    int64_t r = th < 0 ? th : hand_over((uint64_t)ep, net_slots, 1, &ne);
     if (r != 0) {
-        th[1] = r;
-        return;
+        if (th >= 0) {
+            zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+        }
+        return r;
     }
     *net = zsys4(SYS_CAP_DERIVE, (uint64_t)ep, ZERO_SLOT_ANY, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 0);
+    return th;
 }
 
 /* Waits until thread th is dead; returns its exit status. */
@@ -130,21 +132,68 @@ static int wait_dead(uint64_t th, uint64_t ntfn)
     }
 }
 
+/* Starts the node and hands it its capabilities; its thread capability or ZERR_*. */
+static int64_t start_node(int64_t mod, uint64_t role, const struct init_eps *e, int64_t ntfn,
+                          int64_t *r)
+{
+    int64_t ep = mod < 0 ? mod : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t node = ep < 0     ? ep
+                   : ntfn < 0 ? ntfn
+                              : spawn((uint64_t)mod, role, (uint64_t)ep, (uint64_t)ntfn);
+    const uint32_t *slots = e->disk >= 0 ? node_slots : node_slots_with_pci;
+    size_t nslots = e->disk >= 0 ? 2 : 4;
+    *r = node < 0 ? node : hand_over((uint64_t)ep, slots, nslots, e);
+    return node;
+}
+
+/* Starts the programs of the boot plan in its order; the node's thread or ZERR_*. */
+static int64_t start_all(struct boot_plan *plan, const struct init_roles *roles, struct init_eps *e,
+                         int64_t ntfn, int64_t *keys, int64_t *driver, int64_t *net_th, int64_t *r)
+{
+    int64_t node = ZERR_PERM;
+    int64_t netdrv_ep = ZERR_UNSUPPORTED;
+    const struct mf_program *prog;
+    for (uint32_t k = 0; (prog = boot_plan_next(plan, k)) != NULL; k++) {
+        int64_t mod = boot_plan_module(plan, prog);
+        int64_t th = ZERR_NOENT;
+        if (prog->arg == 0) { /* init itself: measured, running already */
+            th = mod < 0 ? mod : ZERO_CAP_NONE;
+        } else if (prog->arg == roles->keys) {
+            th = *keys = start_keys(mod, prog->arg, &e->keys_pub, &e->keys_sign);
+        } else if (prog->arg == roles->driver && roles->driver != 0) {
+            th = *driver = start_driver(mod, prog->arg, &e->disk);
+        } else if (prog->arg == roles->netdrv && roles->netdrv != 0) {
+            th = net_th[0] = start_driver(mod, prog->arg, &netdrv_ep);
+        } else if (prog->arg == roles->net && roles->net != 0) {
+            th = net_th[1] = start_net(mod, prog->arg, netdrv_ep, &e->net);
+        } else if (prog->arg == roles->node) {
+            e->boot = mod < 0 ? mod : boot_plan_record_cap(plan, prog);
+            th = node = start_node(mod, prog->arg, e, ntfn, r);
+        }
+        if (th >= 0) {
+            boot_plan_started(plan, prog, (uint64_t)th);
+        } else if (mod >= 0) {
+            zprintf("init: %s (role %llu): cannot start: %s\n", prog->name,
+                    (unsigned long long)prog->arg, zerr_name((int)th));
+        }
+    }
+    *r = node < 0 ? node : *r;
+    return node;
+}
+
 int node_init_main(const struct init_roles *roles)
 {
-    struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
-    int64_t keys = start_keys(roles->keys, &e.keys_pub, &e.keys_sign);
-    int64_t driver = roles->driver == 0 ? ZERR_UNSUPPORTED : start_driver(roles->driver, &e.disk);
-    int64_t net_th[2];
-    start_net(roles, net_th, &e.net);
-    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    static struct boot_plan plan;
+    struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED,
+                         ZERR_UNSUPPORTED};
+    int64_t keys = ZERR_PERM, driver = ZERR_PERM, r = ZERR_PERM;
+    int64_t net_th[2] = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
-    int64_t node =
-        ep < 0 || ntfn < 0 ? ZERR_NOMEM : spawn(roles->node, (uint64_t)ep, (uint64_t)ntfn);
-    const uint32_t *slots = e.disk >= 0 ? node_slots : node_slots_with_pci;
-    size_t nslots = e.disk >= 0 ? 2 : 4;
-    int64_t r = node < 0 ? node : hand_over((uint64_t)ep, slots, nslots, &e);
+    int64_t node = boot_plan_load(&plan, roles) != 0
+                       ? ZERR_BADSIG
+                       : start_all(&plan, roles, &e, ntfn, &keys, &driver, net_th, &r);
     int status = r != 0 ? 2 : wait_dead((uint64_t)node, (uint64_t)ntfn);
+    boot_plan_end(&plan);
     /* Gone already after a clean stop of the node. */
     for (int i = 0; i < 4; i++) {
         int64_t th = i == 0 ? keys : i == 1 ? driver : net_th[i - 2];
@@ -186,6 +235,7 @@ int node_take_boot_caps(struct init_given *g)
     g->keys_public = ZERO_CAP_NONE;
     g->keys_sign = ZERO_CAP_NONE;
     g->disk = ZERO_CAP_NONE;
+    g->boot_record = ZERO_CAP_NONE;
     g->net = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
@@ -199,6 +249,8 @@ int node_take_boot_caps(struct init_given *g)
             g->keys_sign = m.cap;
         } else if (op == GIVE_DISK && m.cap != ZERO_CAP_NONE) {
             g->disk = m.cap;
+        } else if (op == GIVE_BOOT_RECORD && m.cap != ZERO_CAP_NONE) {
+            g->boot_record = m.cap;
         } else if (op == GIVE_NET && m.cap != ZERO_CAP_NONE) {
             g->net = m.cap;
         } else if (op != GIVE_DONE) {

@@ -19,7 +19,8 @@ enum init_give {
     GIVE_KEYS_SIGN,   /* the key process, badge KEYS_BADGE_SIGN */
     GIVE_DISK,        /* the block driver process */
     GIVE_DONE,
-    GIVE_NET, /* the network service process */
+    GIVE_BOOT_RECORD, /* a read-only frame: what init measured (boot_plan.h) */
+    GIVE_NET,         /* the network service process */
 };
 
 /* Spawn arguments of the processes init starts (driver 0: no driver process). */
@@ -39,6 +40,7 @@ struct init_given {
     uint64_t keys_public; /* the key process, badge KEYS_BADGE_PUBLIC */
     uint64_t keys_sign;   /* the key process, badge KEYS_BADGE_SIGN */
     uint64_t disk;        /* the virtio-blk driver process */
+    uint64_t boot_record; /* a read-only frame holding the boot record */
     uint64_t net;         /* the network service process */
 };
 

@@ -56,7 +56,9 @@ struct fetch {
     struct netsvc_fetch res;
 };
 
-static struct {
+/* The service's state: 2.4 MiB, allocated at start (not in the image's BSS,
+ * which every role of zero-node shares). */
+struct netproc {
     net_stack s;
     struct rtx_chan drv;
     uint64_t drv_ep;
@@ -70,7 +72,10 @@ static struct {
     unsigned naccepts;
     uint64_t ping_sent;
     uint64_t now;
-} N;
+};
+
+static struct netproc *netproc;
+#define N (*netproc)
 
 static uint8_t server_stack[SERVER_STACK_PAGES * 4096] __attribute__((aligned(16)));
 
@@ -459,12 +464,24 @@ static int netproc_start(void)
     return net_init(&N.s, &cfg, &ops, NULL, N.now);
 }
 
+/* Without a device: answers every call with err until the node stops. */
+static int serve_error(void *self, struct rtx_req *rq)
+{
+    rq->stop = rq->op == NETSVC_OP_STOP;
+    return rq->stop ? 0 : *(const int *)self;
+}
+
 int netproc_main(uint64_t drv, uint64_t drv_va, uint64_t ep, uint64_t ep_va)
 {
-    N.drv_ep = drv;
-    int r = rtx_open(&N.drv, drv, drv_va);
-    r = r != 0 ? r : netproc_start();
+    int r = ZERR_NOMEM;
+    netproc = hal_page_alloc((sizeof(struct netproc) + 4095) / 4096);
+    if (netproc != NULL) {
+        N.drv_ep = drv;
+        r = rtx_open(&N.drv, drv, drv_va);
+        r = r != 0 ? r : netproc_start();
+    }
     if (r != 0) {
+        (void)rtx_serve(ep, ep_va, serve_error, &r);
         return 1;
     }
     server_ep = ep;
