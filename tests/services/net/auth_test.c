@@ -142,6 +142,7 @@ static void last_entry(struct axiom_log_item *it)
 static void test_codec(void)
 {
     struct ax_entry e, d;
+    memset(&d, 0, sizeof(d));
     uint8_t buf[AX_ENTRY_MAX];
     size_t len = 0;
     memset(&e, 0, sizeof(e));
@@ -172,11 +173,10 @@ static void test_codec(void)
 static void test_connect(void)
 {
     struct axiom_log_item it;
-    uint64_t before = axiom_durable(&node.axiom.ax);
 
     is_int(add_rule(POLICY_DENY, "root net.connect 10.0.0.2:81"), 0,
            "policy_takes_an_address_port_resource");
-    before = axiom_durable(&node.axiom.ax);
+    uint64_t before = axiom_durable(&node.axiom.ax);
     unsigned sent = us.sent;
     is_int(net_tcp_connect(us.s, PEER, 81, now), ZERR_DENIED, "denied_connect_fails");
     is_int(us.sent - sent, 0, "denied_connect_sends_no_frame");
