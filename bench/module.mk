@@ -12,3 +12,13 @@ ipcbench_LIBS := zuser base hal
 ipcbench_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/ipcbench: lib/zero/user.ld
 endif
+
+# svcbench: the Axiom's submit across processes against in one (bench/svc_submit.sh).
+BENCH_SCRIPTS += bench/svc_submit.sh
+ifeq ($(PLATFORM),x86_64)
+PROGS += svcbench
+svcbench_SRCS := bench/svcbench.c
+svcbench_LIBS := init svcrt svcrt_x86 crypto zuser base hal
+svcbench_LDLIBS = $(USER_LDLIBS)
+$(BINDIR)/svcbench: lib/zero/user.ld
+endif

@@ -60,6 +60,28 @@ static void lock_leave_irq(struct cpu *c, bool idle)
 }
 
 /*
+ * Back to user mode after a DEBUG_WRITE, whose bytes wait in this CPU's
+ * console buffer: they go to the UART after the kernel lock is released,
+ * under the console lock only, so other CPUs' system calls never wait for
+ * the UART.  What another CPU asks of this one from then on (a kill, a
+ * reschedule) comes with an IPI, taken on the way to user mode.  If this
+ * CPU must reschedule already, the bytes are written first, under the
+ * kernel lock (at most CONSOLE_CHUNK of them).
+ */
+static void leave_with_console_output(struct cpu *c)
+{
+    uint32_t n = c->console_len;
+    c->console_len = 0;
+    if (c->need_resched || c->current->state != TS_RUNNING) {
+        console_write(c->console_buf, n);
+        lock_leave_to_user(c);
+        return;
+    }
+    spin_unlock(&kernel_lock);
+    console_write(c->console_buf, n);
+}
+
+/*
  * A system call from the current thread, whose saved state is f:
  * bounds-checked dispatch, the status written once, then a reschedule if
  * the caller blocked, died or was outranked.
@@ -74,6 +96,10 @@ void kernel_syscall(struct trap_frame *f)
         sched_run(); /* killed by another CPU while it ran here */
     }
     frame_set_return(f, syscall_handle(t, nr, f));
+    if (c->console_len != 0) {
+        leave_with_console_output(c);
+        return;
+    }
     lock_leave_to_user(c);
 }
 

@@ -5,10 +5,10 @@
  * Concurrency: every CPU runs the kernel with interrupts disabled, on its
  * own stack, holding the kernel lock (kernel_lock) from entry to exit; only
  * the idle loop runs with interrupts enabled, and only TLB shootdown
- * requests are served without the lock (see docs/kernel.md, "Locking and
- * SMP").  Every function here expects the lock held, unless its comment
- * says otherwise.  Per-CPU state lives in struct cpu, reached through the
- * GS base (arch_cpu()).
+ * requests and the UART (DEBUG_WRITE's bytes, under the console lock) are
+ * served without the lock (see docs/kernel.md, "Locking and SMP").  Every function here expects the
+ * lock held, unless its comment says otherwise.  Per-CPU state lives in struct cpu, reached through
+ * the GS base (arch_cpu()).
  *
  * Kernel globals (the object pools) are declared here and nowhere else.
  */
@@ -50,6 +50,7 @@
 #define MAX_TIMERS 64
 #define TIMERS_PER_PROC 4
 #define TICK_NS 10000000ull /* the scheduler tick: 100 Hz */
+#define CONSOLE_CHUNK 256   /* most bytes one DEBUG_WRITE takes */
 
 /* An I/O-port capability's object: ports base .. base+count-1 (count <= 0xffff). */
 static inline uint64_t ioport_pack(uint32_t base, uint32_t count)
@@ -79,17 +80,24 @@ static inline uint64_t virt_to_phys(const void *va)
 
 /* ---- spinlock (SMP-safe; taken with interrupts disabled) ------------------ */
 
+#define LOCK_STARVE_SPINS 64
+
 /*
- * A test-and-test-and-set lock.  The counters are written by the holder
+ * A test-and-test-and-set lock that lets a waiter that waited long go
+ * first (spin_lock, kernel/arch/x86_64/cpu.c).  The counters are written by the holder
  * only and measure contention (SYS_CPU_INFO).
  */
 struct spinlock {
     volatile uint32_t locked;
-    uint32_t owner_cpu; /* holder's CPU id + 1, 0 when free */
-    uint64_t acquired;  /* acquisitions */
-    uint64_t contended; /* acquisitions that found the lock held */
-    uint64_t spins;     /* pause iterations spent waiting, all acquisitions */
-    bool last_waited;   /* the holder had to wait for it */
+    uint32_t starving;   /* id + 1 of a CPU that waited LOCK_STARVE_SPINS: it goes next */
+    uint32_t owner_cpu;  /* holder's CPU id + 1, 0 when free */
+    uint64_t acquired;   /* acquisitions */
+    uint64_t contended;  /* acquisitions that found the lock held */
+    uint64_t spins;      /* pause iterations spent waiting, all acquisitions */
+    bool last_waited;    /* the holder had to wait for it */
+    uint32_t site;       /* where the holder took it (kernel/lockstat.h) */
+    uint64_t held_since; /* time stamp counter at acquisition */
+    uint64_t max_hold;   /* longest hold so far, time stamp counter cycles */
 };
 
 void spin_lock(struct spinlock *l);
@@ -97,6 +105,13 @@ void spin_unlock(struct spinlock *l);
 
 /* The kernel lock: held by whichever CPU is in the kernel (kernel/entry.c). */
 extern struct spinlock kernel_lock;
+
+/*
+ * The console lock (kernel/console.c): held only while bytes go to the
+ * UART.  Lock order: the kernel lock, then the console lock; nothing is
+ * taken while it is held.
+ */
+extern struct spinlock console_lock;
 
 /* ---- objects ----------------------------------------------------------- */
 
@@ -210,6 +225,8 @@ struct cpu {
     struct aspace *as; /* address space loaded (holds a reference), NULL: kernel only */
     bool need_resched;
     uint64_t ticks;
+    uint32_t console_len;            /* DEBUG_WRITE bytes waiting in console_buf */
+    char console_buf[CONSOLE_CHUNK]; /* written after the kernel lock is released */
 };
 
 _Static_assert(offsetof(struct cpu, kstack_top) == 8, "entry.S: %gs:8");
@@ -249,6 +266,11 @@ void kernel_resched(void);
 _Noreturn void kernel_cpu_start(void);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Writes s to the UART under the console lock (kernel/console.c); interrupts off. */
+void console_write(const char *s, size_t n);
+/* From now on console_write takes the console lock (kernel_main, before any process runs). */
+void console_share(void);
+
 /* ---- architecture interface (kernel/arch/x86_64) ------------------------ */
 
 struct cpu *arch_cpu(void);
@@ -279,6 +301,10 @@ uint64_t frame_free_count(void);
 #define MAP_WRITE 0x1u
 #define MAP_EXEC 0x2u
 #define MAP_OWNED 0x4u /* the mapping owns the frame (SYS_MEM_MAP); see as_page_owned */
+
+/* W^X across mappings: counts a user mapping of pa, or refuses it (ZERR_PERM). */
+int frame_map_count(uint64_t pa, uint32_t flags);
+void frame_map_uncount(uint64_t pa, uint32_t flags);
 
 int as_create(struct aspace *as);
 void as_destroy(struct aspace *as);

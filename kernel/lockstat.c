@@ -9,10 +9,69 @@
 
 uint64_t lock_taken[LOCK_SITES];
 uint64_t lock_waited[LOCK_SITES];
+uint64_t lock_longest[LOCK_SITES + 1];
+
+void lock_hold(uint64_t cycles)
+{
+    uint32_t site = kernel_lock.site <= LOCK_SITE_OTHER ? kernel_lock.site : LOCK_SITE_OTHER;
+    if (cycles > lock_longest[site]) {
+        lock_longest[site] = cycles;
+    }
+}
+
+uint64_t lock_longest_syscall(uint32_t *nr)
+{
+    uint64_t best = 0;
+    *nr = 0;
+    for (uint32_t i = 0; i < SYS_COUNT; i++) {
+        if (lock_longest[i] > best) {
+            best = lock_longest[i];
+            *nr = i;
+        }
+    }
+    return best;
+}
+
+/* Names a site in the report. */
+static void print_site(int i)
+{
+    if (i < SYS_COUNT) {
+        kprintf(" syscall %d", i);
+    } else if (i == SYS_COUNT) {
+        kprintf(" bad-syscall");
+    } else if (i == SYS_COUNT + LOCK_USER_TRAP) {
+        kprintf(" user-trap");
+    } else if (i == SYS_COUNT + LOCK_IDLE) {
+        kprintf(" idle-irq");
+    } else {
+        kprintf(" other");
+    }
+}
+
+/* Prints the three sites (and what of them) that are largest in v (n sites). */
+static void print_top3(const uint64_t *v, int n, const char *unit)
+{
+    bool shown[LOCK_SITES + 1] = {false};
+    for (int k = 0; k < 3; k++) {
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+            if (!shown[i] && v[i] > 0 && (best < 0 || v[i] > v[best])) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            return;
+        }
+        shown[best] = true;
+        print_site(best);
+        kprintf(" %llu%s", (unsigned long long)v[best], unit);
+    }
+}
 
 /*
- * Prints the kernel lock's contention: totals, then the three sites (system
- * calls by number, user traps, idle interrupts) that waited most.
+ * Prints the kernel lock's contention: totals, the three sites (system
+ * calls by number, user traps, idle interrupts) that waited most, and the
+ * three that held it longest.
  */
 void lock_report(void)
 {
@@ -32,13 +91,11 @@ void lock_report(void)
             break;
         }
         shown[best] = true;
-        if (best < SYS_COUNT) {
-            kprintf(" syscall %d", best);
-        } else {
-            kprintf(" %s", best == SYS_COUNT + LOCK_USER_TRAP ? "user-trap" : "idle-irq");
-        }
+        print_site(best);
         kprintf(" %llu/%llu", (unsigned long long)lock_waited[best],
                 (unsigned long long)lock_taken[best]);
     }
+    kprintf("\nkernel lock: longest holds:");
+    print_top3(lock_longest, LOCK_SITES + 1, " cycles");
     kprintf("\n");
 }

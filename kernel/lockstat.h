@@ -23,16 +23,26 @@ enum lock_site {
 
 /* Counters by site: system calls by number (SYS_COUNT: bad numbers), then the others. */
 #define LOCK_SITES (SYS_COUNT + 3)
+#define LOCK_SITE_OTHER LOCK_SITES /* taken without lock_account: boot, a CPU starting */
 extern uint64_t lock_taken[LOCK_SITES];
 extern uint64_t lock_waited[LOCK_SITES];
+/* Longest hold by site (and LOCK_SITE_OTHER), time stamp counter cycles. */
+extern uint64_t lock_longest[LOCK_SITES + 1];
 
 /* Counts one acquisition of the kernel lock at site (nr: syscall number), right after it. */
 static inline void lock_account(enum lock_site site, uint64_t nr)
 {
     uint64_t i = site == LOCK_SYSCALL ? (nr < SYS_COUNT ? nr : SYS_COUNT) : SYS_COUNT + site;
     lock_taken[i]++;
+    kernel_lock.site = (uint32_t)i;
     lock_waited[i] += kernel_lock.last_waited ? 1 : 0;
 }
+
+/* Records a hold of the kernel lock that lasted cycles (spin_unlock, with the lock still held). */
+void lock_hold(uint64_t cycles);
+
+/* The longest any system call held the kernel lock, in cycles; *nr gets its number. */
+uint64_t lock_longest_syscall(uint32_t *nr);
 
 void lock_report(void);
 

@@ -31,7 +31,7 @@ void kprintf(const char *fmt, ...)
         n = (int)sizeof(buf) - 1;
     }
     if (n > 0) {
-        arch_console_write(buf, (size_t)n);
+        console_write(buf, (size_t)n);
     }
 }
 
@@ -85,6 +85,7 @@ static void kernel_self_test(void)
 /* Starts boot module 0 as init with the boot capabilities and schedules. */
 _Noreturn void kernel_main(void)
 {
+    console_share();
     kernel_self_test();
     spin_lock(&kernel_lock);
     if (boot_info.nmodules == 0) {

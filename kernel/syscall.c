@@ -9,9 +9,8 @@
 #include "base/errors.h"
 #include "zero/abi.h"
 #include "kernel/kernel.h"
+#include "kernel/lockstat.h"
 #include "kernel/syscall.h"
-
-#define DEBUG_CHUNK 256
 
 static struct cap_space *cspace(struct thread *t)
 {
@@ -19,9 +18,10 @@ static struct cap_space *cspace(struct thread *t)
 }
 
 /*
- * Writes at most DEBUG_CHUNK bytes per call and returns how many: the
- * kernel lock is held (interrupts off) while the UART takes them, so one
- * call must stay short whatever length it asks for (zero_write loops).
+ * Takes at most CONSOLE_CHUNK bytes per call and returns how many
+ * (zero_write loops).  They are copied into this CPU's console buffer
+ * here, under the kernel lock; kernel_syscall writes them to the UART once
+ * it has released the kernel lock, under the console lock alone.
  */
 static int64_t sys_debug_write(struct thread *t, struct trap_frame *f)
 {
@@ -36,12 +36,12 @@ static int64_t sys_debug_write(struct thread *t, struct trap_frame *f)
     if (r != 0) {
         return r;
     }
-    char buf[DEBUG_CHUNK];
-    uint64_t n = frame_arg(f, 2) < DEBUG_CHUNK ? frame_arg(f, 2) : DEBUG_CHUNK;
-    if (copy_from_user(buf, frame_arg(f, 1), n) != 0) {
+    struct cpu *cpu = arch_cpu();
+    uint64_t n = frame_arg(f, 2) < CONSOLE_CHUNK ? frame_arg(f, 2) : CONSOLE_CHUNK;
+    if (copy_from_user(cpu->console_buf, frame_arg(f, 1), n) != 0) {
         return ZERR_FAULT;
     }
-    arch_console_write(buf, n);
+    cpu->console_len = (uint32_t)n;
     return (int64_t)n;
 }
 
@@ -478,6 +478,9 @@ static int64_t sys_cpu_info(struct thread *t, struct trap_frame *f)
     frame_set_result(f, 2, kernel_lock.acquired);
     frame_set_result(f, 3, kernel_lock.contended);
     frame_set_result(f, 4, kernel_lock.spins);
+    uint32_t nr;
+    uint64_t longest = lock_longest_syscall(&nr);
+    frame_set_result(f, 5, longest << 8 | nr);
     return 0;
 }
 

@@ -8,5 +8,5 @@ svcrt_LIBS := cap base
 ifeq ($(PLATFORM),x86_64)
 LIBS += svcrt_x86
 svcrt_x86_SRCS := $(wildcard lib/svcrt/x86_64/*.c)
-svcrt_x86_LIBS := svcrt zuser base
+svcrt_x86_LIBS := svcrt zuser crypto base
 endif

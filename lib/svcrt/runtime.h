@@ -12,8 +12,11 @@
  * calling.  Calls go downward through the layers only, so direct dispatch
  * cannot cycle; a depth limit turns a violation into an error.
  *
- * Messages carry an operation, four words and one shared buffer each way
- * (on hosted: plain pointers; on x86_64: the IPC buffer).  See
+ * A message is an operation number and bytes each way: the request in
+ * in/in_len, the reply in out (out_cap bytes of room, out_len written),
+ * both in the flat encoding of svcrt/wire.h, never a pointer.  On hosted
+ * and wasm in/out point at the caller's buffers; on x86_64 the bytes
+ * travel through frames shared with the server (svcrt/x86_64/rtx.h).  See
  * docs/services.md.
  */
 #ifndef ZERO_SVCRT_RUNTIME_H
@@ -30,10 +33,9 @@
 
 struct rt_msg {
     uint32_t op;
-    uint64_t w[4];
-    const void *in; /* request buffer */
+    const void *in; /* request bytes */
     size_t in_len;
-    void *out; /* reply buffer */
+    void *out; /* reply bytes */
     size_t out_cap;
     size_t out_len; /* set by the handler */
 };

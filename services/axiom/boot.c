@@ -195,7 +195,7 @@ int ax_boot_decide(const struct ax_state *s, const struct ax_action *a, char *wh
     }
     if (b.number != s->boots.count + 1) {
         ax_boot_why(why, cap, "boot number %llu, expected %llu", (unsigned long long)b.number,
-                    (unsigned long long)(s->boots.count + 1));
+                    (unsigned long long)s->boots.count + 1);
         return ZERR_INVAL;
     }
     return 0;

@@ -8,11 +8,13 @@
 #include "services/axiom/boot.h"
 #include "services/axiom/entry.h"
 #include "services/axiom/internal/codec.h"
+#include "services/axiom/internal/fs.h"
 #include "services/axiom/net.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?",    "genesis",    "id.create", "id.rotate",   "id.revoke",  "policy.add", "policy.remove",
-    "note", "job.result", "boot",      "net.connect", "net.listen", "net.accept"};
+    "?",     "genesis",    "id.create",   "id.rotate",  "id.revoke", "policy.add", "policy.remove",
+    "note",  "job.result", "boot",        "fs.put",     "fs.mkdir",  "fs.rm",      "fs.rmdir",
+    "fs.mv", "fs.quota",   "net.connect", "net.listen", "net.accept"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -35,6 +37,10 @@ static uint8_t ax_kind_parse(const char *s, size_t n)
 
 static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
 {
+    if (ax_fs_kind(a->kind)) {
+        ax_fs_put_payload(e, a);
+        return;
+    }
     if (ax_net_kind(a->kind)) {
         ax_net_put_payload(e, a);
         return;
@@ -352,7 +358,7 @@ static int ax_decode_data(cbor_dec *d, struct ax_action *a)
 static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 {
     uint64_t n = 0;
-    const uint8_t want[AX_KIND_END] = {0, 2, 3, 2, 1, 2, 1, 1, 4};
+    const uint8_t want[AX_BOOT + 1] = {0, 2, 3, 2, 1, 2, 1, 1, 4};
     if (a->kind == AX_BOOT) {
         return ax_boot_get_payload(d, a);
     }
@@ -360,6 +366,9 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
 
     if (err != 0) {
         return err;
+    }
+    if (ax_fs_kind(a->kind)) {
+        return ax_fs_decode_payload(d, a, n);
     }
     if (ax_net_kind(a->kind)) {
         return ax_net_decode_payload(d, a, n);

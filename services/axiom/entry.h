@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "services/fs/fs.h"
 #include "cbor/cbor.h"
 #include "services/identity/identity.h"
 #include "services/policy/policy.h"
@@ -33,7 +34,13 @@ enum ax_kind {
     AX_POLICY_REMOVE,
     AX_NOTE,
     AX_JOB_RESULT,
-    AX_BOOT,        /* services/axiom/boot.h */
+    AX_BOOT,   /* services/axiom/boot.h */
+    AX_FS_PUT, /* the filesystem's kinds: services/axiom/fs.c, docs/formats.md */
+    AX_FS_MKDIR,
+    AX_FS_RM,
+    AX_FS_RMDIR,
+    AX_FS_MV,
+    AX_FS_QUOTA,
     AX_NET_CONNECT, /* net.connect, net.listen, net.accept: services/axiom/net.h */
     AX_NET_LISTEN,
     AX_NET_ACCEPT,
@@ -65,6 +72,15 @@ struct ax_action {
     uint8_t job_spec[AX_HASH_LEN];
     uint8_t job_program[AX_HASH_LEN];
     uint64_t job_fuel;
+    /* fs.*: paths (from and, for fs.mv, to), content hash and size (fs.put),
+     * mode (fs.put, fs.mkdir), owner and limit (fs.quota; owner in name) */
+    struct {
+        char path[FS_PATH_MAX + 1];
+        char to[FS_PATH_MAX + 1];
+        uint8_t hash[CAS_HASH];
+        uint64_t size;
+        uint32_t mode;
+    } fs;
     /* note, job.result, boot (the encoded payload): points into caller memory (or into the decoded
      * buffer) */
     const uint8_t *data;

@@ -1,7 +1,7 @@
 # services/axiom: the Axiom sequencer, state machine, disk format and replay.
 LIBS += axiom
 axiom_SRCS := $(wildcard services/axiom/*.c)
-axiom_LIBS := policy identity keys block svcrt job crypto cbor base hal
+axiom_LIBS := fs policy identity keys block svcrt job crypto cbor base hal
 zero_CMD_LIBS += axiom
 
 TESTS += axiom_core
@@ -58,3 +58,15 @@ WASM_TESTS += axiom_core axiom_tamper axiom_crash axiom_merkle axiom_proof
 TESTS += axiom_boot
 axiom_boot_SRCS := tests/services/axiom/boot_test.c
 axiom_boot_LIBS := axiom crypto base hal
+
+# The filesystem's entries: commit, refusals, policy on paths, quotas, replay, proofs.
+TESTS += axiom_fs
+axiom_fs_SRCS := tests/services/axiom/fs_entries_test.c
+axiom_fs_LIBS := axiom crypto base hal
+WASM_TESTS += axiom_fs
+
+# The file proof decoder and verifier (zero fs check).
+FUZZERS += fs_proof
+fs_proof_SRCS := fuzz/fs_proof.c
+fs_proof_LIBS := axiom crypto base hal
+fs_proof_CORPUS := fuzz/corpus/fs_proof

@@ -6,48 +6,170 @@
 #include "base/string.h"
 #include "hal/hal.h"
 #include "services/axiom/net.h"
+#include "services/axiom/internal/fs.h"
+#include "svcrt/wire.h"
+
+/* Encodes res as the reply; the handler's result stays err. */
+static int axsvc_reply_result(struct rt_msg *m, const struct axiom_result *res, int err)
+{
+    int e = axiom_result_encode(res, m->out, m->out_cap, &m->out_len);
+    return err != 0 ? err : e;
+}
 
 static int axsvc_submit(struct axiom_svc *s, struct rt_msg *m)
 {
-    const struct ax_action *a = m->in;
-    struct axiom_result *res = m->out;
-    int err;
+    struct ax_action a;
+    struct axiom_result res;
 
-    if (a == NULL || m->in_len != sizeof(*a) || res == NULL || m->out_cap < sizeof(*res)) {
-        return ZERR_INVAL;
+    memset(&res, 0, sizeof(res));
+    if (m->out_cap < AXIOM_RESULT_LEN) {
+        return ZERR_RANGE;
     }
-    memset(res, 0, sizeof(*res));
-    m->out_len = sizeof(*res);
-    err = axiom_propose(&s->ax, a, &res->dec, &res->seq, res->hash, res->why, sizeof(res->why));
+    int err = axiom_action_decode(m->in, m->in_len, &a);
+    if (err != 0) {
+        res.err = err;
+        zfmt_snprintf(res.why, sizeof(res.why), "malformed submit message: %s", zerr_text(err));
+        return axsvc_reply_result(m, &res, err);
+    }
+    err = axiom_propose(&s->ax, &a, &res.dec, &res.seq, res.hash, res.why, sizeof(res.why));
     if (err == 0) {
         err = axiom_commit(&s->ax);
         if (err != 0) {
-            zfmt_snprintf(res->why, sizeof(res->why), "durable write failed: %s", zerr_text(err));
+            zfmt_snprintf(res.why, sizeof(res.why), "durable write failed: %s", zerr_text(err));
         }
     }
-    res->err = err;
-    return err;
+    res.err = err;
+    return axsvc_reply_result(m, &res, err);
+}
+
+/* DECIDE: the decision a submit would get now, against the current state; commits nothing. */
+static int axsvc_decide(struct axiom_svc *s, struct rt_msg *m)
+{
+    struct ax_action a;
+    struct axiom_result res;
+
+    memset(&res, 0, sizeof(res));
+    if (m->out_cap < AXIOM_RESULT_LEN) {
+        return ZERR_RANGE;
+    }
+    int err = axiom_action_decode(m->in, m->in_len, &a);
+    if (err != 0) {
+        zfmt_snprintf(res.why, sizeof(res.why), "malformed action: %s", zerr_text(err));
+    } else {
+        err = ax_state_decide(s->ax.st, &a, &res.dec, res.why, sizeof(res.why));
+    }
+    res.err = err;
+    return axsvc_reply_result(m, &res, err);
 }
 
 static int axsvc_head(struct axiom_svc *s, struct rt_msg *m)
 {
-    struct axiom_head *h = m->out;
+    struct axiom_head h;
 
-    if (h == NULL || m->out_cap < sizeof(*h)) {
+    if (m->in_len != 0) {
         return ZERR_INVAL;
     }
-    h->entries = axiom_durable(&s->ax);
-    memcpy(h->head, s->ax.head, AX_HASH_LEN);
-    memcpy(h->state_root, s->ax.st->root, AX_HASH_LEN);
-    ax_merkle_root(&s->ax.tree, h->tree_root);
-    m->out_len = sizeof(*h);
-    return 0;
+    memset(&h, 0, sizeof(h));
+    h.entries = axiom_durable(&s->ax);
+    memcpy(h.head, s->ax.head, AX_HASH_LEN);
+    memcpy(h.state_root, s->ax.st->root, AX_HASH_LEN);
+    ax_merkle_root(&s->ax.tree, h.tree_root);
+    memcpy(h.node, s->ax.st->node, sizeof(h.node));
+    return axiom_head_encode(&h, m->out, m->out_cap, &m->out_len);
+}
+
+/* Reads a request that is exactly one u32 (n == 1) or two (n == 2). */
+static int axsvc_words(const struct rt_msg *m, uint32_t *v, int n)
+{
+    struct wire_in r;
+
+    wire_in_init(&r, m->in, m->in_len);
+    for (int i = 0; i < n; i++) {
+        v[i] = wire_get_u32(&r);
+    }
+    return wire_in_end(&r);
+}
+
+static int axsvc_principal(struct axiom_svc *s, struct rt_msg *m)
+{
+    char name[AXIOM_NAME_FIELD];
+    struct wire_in r;
+    struct wire_out w;
+
+    wire_in_init(&r, m->in, m->in_len);
+    wire_get_str(&r, name, sizeof(name));
+    int err = wire_in_end(&r);
+    if (err != 0) {
+        return err;
+    }
+    const struct id_principal *p = id_find(&s->ax.st->ids, name);
+    if (p == NULL) {
+        return ZERR_NOENT;
+    }
+    wire_out_init(&w, m->out, m->out_cap);
+    axiom_principal_put(&w, p);
+    return wire_out_end(&w, &m->out_len);
+}
+
+/* PRINCIPALS and RULES: from number first, as many records as the reply holds. */
+static int axsvc_page(struct axiom_svc *s, struct rt_msg *m, bool rules)
+{
+    const struct ax_state *st = s->ax.st;
+    uint32_t total = rules ? st->pol.n : st->ids.n;
+    size_t rec = rules ? AXIOM_RULE_LEN : AXIOM_PRINCIPAL_LEN;
+    uint32_t first;
+    struct wire_out w;
+
+    int err = axsvc_words(m, &first, 1);
+    if (err != 0) {
+        return err;
+    }
+    if (m->out_cap < 8) {
+        return ZERR_RANGE;
+    }
+    if (first > total) {
+        return ZERR_RANGE;
+    }
+    uint32_t n = total - first;
+    if (n > (m->out_cap - 8) / rec) {
+        n = (uint32_t)((m->out_cap - 8) / rec);
+    }
+    wire_out_init(&w, m->out, m->out_cap);
+    wire_u32(&w, total);
+    wire_u32(&w, n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (rules) {
+            axiom_rule_put(&w, &st->pol.r[first + i]);
+        } else {
+            axiom_principal_put(&w, &st->ids.p[first + i]);
+        }
+    }
+    return wire_out_end(&w, &m->out_len);
+}
+
+static int axsvc_check(struct axiom_svc *s, struct rt_msg *m)
+{
+    struct axiom_check c;
+    struct axiom_decision d;
+
+    int err = axiom_check_decode(m->in, m->in_len, &c);
+    if (err != 0) {
+        return err;
+    }
+    memset(&d, 0, sizeof(d));
+    err = ax_state_check(s->ax.st, c.proposer, c.action, c.resource, &d.dec, d.why, sizeof(d.why));
+    int e = axiom_decision_encode(&d, m->out, m->out_cap, &m->out_len);
+    return err != 0 ? err : e;
 }
 
 void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
 {
     const struct ax_action *a = &e->a;
 
+    if (ax_fs_kind(a->kind)) {
+        ax_fs_describe(a, out, cap);
+        return;
+    }
     switch (a->kind) {
     case AX_GENESIS:
     case AX_ID_CREATE:
@@ -83,25 +205,28 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
     }
 }
 
-/* Keeps the latest n entries of a replay in a ring. */
-struct axsvc_ring {
-    struct axiom_log_item *items;
-    uint64_t n, seen;
+/* Collects the entries with seq in [lo, hi) of a replay as log items. */
+struct axsvc_window {
+    struct wire_out *w;
+    uint64_t lo, hi;
 };
 
 static void axsvc_collect(void *arg, const struct ax_entry *e, const uint8_t hash[AX_HASH_LEN])
 {
-    struct axsvc_ring *ring = arg;
-    struct axiom_log_item *it = &ring->items[ring->seen % ring->n];
+    struct axsvc_window *win = arg;
+    struct axiom_log_item it;
 
-    memset(it, 0, sizeof(*it));
-    it->seq = e->seq;
-    memcpy(it->hash, hash, AX_HASH_LEN);
-    it->kind = e->a.kind;
-    it->rule = e->dec.rule;
-    memcpy(it->proposer, e->a.proposer, sizeof(it->proposer));
-    axiom_describe(e, it->subject, sizeof(it->subject));
-    ring->seen++;
+    if (e->seq < win->lo || e->seq >= win->hi) {
+        return;
+    }
+    memset(&it, 0, sizeof(it));
+    it.seq = e->seq;
+    memcpy(it.hash, hash, AX_HASH_LEN);
+    it.kind = e->a.kind;
+    it.rule = e->dec.rule;
+    memcpy(it.proposer, e->a.proposer, sizeof(it.proposer));
+    axiom_describe(e, it.subject, sizeof(it.subject));
+    axiom_log_item_put(win->w, &it);
 }
 
 /* Replays the durable log into a scratch state; fills res. */
@@ -138,28 +263,30 @@ static int axsvc_replay(struct axiom_svc *s, ax_entry_fn fn, void *arg, struct a
 
 static int axsvc_log(struct axiom_svc *s, struct rt_msg *m)
 {
-    struct axsvc_ring ring = {m->out, m->w[0], 0};
     struct axiom_result res;
-    uint64_t cap = m->out_cap / sizeof(struct axiom_log_item);
+    struct wire_out w;
+    uint32_t v[2];
+    int err = axsvc_words(m, v, 2);
 
-    if (m->out == NULL || ring.n == 0 || ring.n > cap) {
-        return ZERR_INVAL;
+    uint64_t total = axiom_durable(&s->ax);
+    if (err != 0 || v[0] == 0 || v[0] > AXIOM_LOG_MAX || v[1] > total) {
+        return err != 0 ? err : ZERR_RANGE;
     }
+    uint64_t hi = total > v[1] ? total - v[1] : 0;
+    uint64_t lo = hi > v[0] ? hi - v[0] : 0;
+    if (4u + (hi - lo) * AXIOM_LOG_ITEM_LEN > m->out_cap) {
+        return ZERR_RANGE;
+    }
+    struct axsvc_window win = {&w, lo, hi};
+    wire_out_init(&w, m->out, m->out_cap);
+    wire_u32(&w, (uint32_t)(hi - lo));
     memset(&res, 0, sizeof(res));
-    int err = axsvc_replay(s, axsvc_collect, &ring, &res);
+    err = axsvc_replay(s, axsvc_collect, &win, &res);
     if (err != 0) {
+        m->out_len = 0;
         return err;
     }
-    /* Rotate the ring so items come out oldest first. */
-    uint64_t count = ring.seen < ring.n ? ring.seen : ring.n;
-    uint64_t start = ring.seen < ring.n ? 0 : ring.seen % ring.n;
-    for (uint64_t r = 0; r < start; r++) {
-        struct axiom_log_item first = ring.items[0];
-        memmove(&ring.items[0], &ring.items[1], (size_t)(ring.n - 1) * sizeof(first));
-        ring.items[ring.n - 1] = first;
-    }
-    m->out_len = (size_t)count * sizeof(struct axiom_log_item);
-    return 0;
+    return wire_out_end(&w, &m->out_len);
 }
 
 int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
@@ -173,8 +300,8 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
         return ZERR_PERM;
     }
     switch (m->op) {
-    case AXIOM_OP_STATE:
-        if (m->out == NULL || m->out_cap < sizeof(const struct ax_state *)) {
+    case AXIOM_OP_STATE: /* the one pointer left: in one process only (docs/services.md) */
+        if (m->in_len != 0 || m->out == NULL || m->out_cap < sizeof(const struct ax_state *)) {
             return ZERR_INVAL;
         }
         *(const struct ax_state **)m->out = s->ax.st;
@@ -182,15 +309,27 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
         return 0;
     case AXIOM_OP_HEAD:
         return axsvc_head(s, m);
-    case AXIOM_OP_VERIFY:
-        if (m->out == NULL || m->out_cap < sizeof(struct axiom_result)) {
+    case AXIOM_OP_VERIFY: {
+        struct axiom_result res;
+        if (m->in_len != 0) {
             return ZERR_INVAL;
         }
-        memset(m->out, 0, sizeof(struct axiom_result));
-        m->out_len = sizeof(struct axiom_result);
-        return axsvc_replay(s, NULL, NULL, m->out);
+        memset(&res, 0, sizeof(res));
+        int err = axsvc_replay(s, NULL, NULL, &res);
+        return axsvc_reply_result(m, &res, err);
+    }
     case AXIOM_OP_LOG:
         return axsvc_log(s, m);
+    case AXIOM_OP_PRINCIPAL:
+        return axsvc_principal(s, m);
+    case AXIOM_OP_PRINCIPALS:
+        return axsvc_page(s, m, false);
+    case AXIOM_OP_RULES:
+        return axsvc_page(s, m, true);
+    case AXIOM_OP_CHECK:
+        return axsvc_check(s, m);
+    case AXIOM_OP_DECIDE:
+        return axsvc_decide(s, m);
     default:
         return ZERR_UNSUPPORTED;
     }

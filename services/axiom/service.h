@@ -9,17 +9,44 @@
 #include "services/axiom/axiom.h"
 #include "svcrt/runtime.h"
 
+/*
+ * Operations.  Every request and reply is bytes in the encoding of
+ * svcrt/wire.h; the layout of each is in docs/services.md and in the
+ * encoders below, which are the only code that writes or reads them.
+ */
 enum axiom_op {
-    AXIOM_OP_SUBMIT = 1, /* in: struct ax_action; out: struct axiom_result (after the flush) */
-    AXIOM_OP_STATE = 2,  /* out: const struct ax_state * (read-only view) */
-    AXIOM_OP_HEAD = 3,   /* out: struct axiom_head */
-    AXIOM_OP_VERIFY = 4, /* out: struct axiom_result (seq, checkpoints: what verified) */
-    AXIOM_OP_LOG = 5,    /* w[0]: how many of the latest; out: struct axiom_log_item[] */
+    AXIOM_OP_SUBMIT = 1,     /* in: action; out: result (after the flush) */
+    AXIOM_OP_STATE = 2,      /* in-process only (docs/services.md): out: const struct ax_state * */
+    AXIOM_OP_HEAD = 3,       /* in: empty; out: head */
+    AXIOM_OP_VERIFY = 4,     /* in: empty; out: result (seq, checkpoints: what verified) */
+    AXIOM_OP_LOG = 5,        /* in: u32 n, u32 skip; out: u32 count, count log items */
+    AXIOM_OP_PRINCIPAL = 6,  /* in: str[33] name; out: principal */
+    AXIOM_OP_PRINCIPALS = 7, /* in: u32 first; out: u32 total, u32 count, count principals */
+    AXIOM_OP_RULES = 8,      /* in: u32 first; out: u32 total, u32 count, count rules */
+    AXIOM_OP_CHECK = 9,      /* in: check; out: decision */
+    AXIOM_OP_DECIDE = 10,    /* in: action; out: result (the decision now; nothing committed) */
 };
 
 /* Badge bits of capabilities to the Axiom. */
 #define AXIOM_BADGE_PROPOSE 0x1u
 #define AXIOM_BADGE_READ 0x2u
+
+#define AXIOM_NAME_FIELD (ID_NAME_MAX + 1)     /* str[33] */
+#define AXIOM_RULE_FIELD (POLICY_TEXT_MAX + 1) /* str[256] */
+#define AXIOM_WHY_FIELD 160                    /* str[160] */
+#define AXIOM_SUBJECT_FIELD 72                 /* str[72] */
+#define AXIOM_DATA_MAX AX_ENTRY_MAX            /* a note's bytes in a submit */
+#define AXIOM_PATH_FIELD (FS_PATH_MAX + 1)     /* str[512] */
+#define AXIOM_ACTION_FIXED 1589u               /* an action without its data */
+#define AXIOM_ACTION_MAX (AXIOM_ACTION_FIXED + AXIOM_DATA_MAX)
+#define AXIOM_RESULT_LEN 217u
+#define AXIOM_HEAD_LEN 137u
+#define AXIOM_LOG_ITEM_LEN 150u
+#define AXIOM_LOG_MAX 1000u /* entries one AXIOM_OP_LOG may ask for */
+#define AXIOM_PRINCIPAL_LEN 121u
+#define AXIOM_RULE_LEN 261u
+#define AXIOM_CHECK_LEN (3u * AXIOM_NAME_FIELD)
+#define AXIOM_DECISION_LEN (5u + AXIOM_WHY_FIELD)
 
 struct axiom_result {
     int err;
@@ -27,7 +54,7 @@ struct axiom_result {
     uint8_t hash[AX_HASH_LEN];
     struct policy_decision dec;
     uint64_t checkpoints; /* AXIOM_OP_VERIFY: checkpoints (batches) verified */
-    char why[160];
+    char why[AXIOM_WHY_FIELD];
 };
 
 struct axiom_head {
@@ -35,6 +62,7 @@ struct axiom_head {
     uint8_t head[AX_HASH_LEN];
     uint8_t state_root[AX_HASH_LEN];
     uint8_t tree_root[AX_HASH_LEN];
+    char node[AXIOM_NAME_FIELD]; /* the genesis node's name */
 };
 
 struct axiom_log_item {
@@ -42,9 +70,74 @@ struct axiom_log_item {
     uint8_t hash[AX_HASH_LEN];
     uint8_t kind;
     uint32_t rule;
-    char proposer[ID_NAME_MAX + 1];
-    char subject[72];
+    char proposer[AXIOM_NAME_FIELD];
+    char subject[AXIOM_SUBJECT_FIELD];
 };
+
+/* "Would proposer be allowed action on resource now?" (AXIOM_OP_CHECK). */
+struct axiom_check {
+    char proposer[AXIOM_NAME_FIELD];
+    char action[AXIOM_NAME_FIELD];
+    char resource[AXIOM_NAME_FIELD];
+};
+
+struct axiom_decision {
+    struct policy_decision dec;
+    char why[AXIOM_WHY_FIELD];
+};
+
+/* ---- the encodings (services/axiom/msg.c); encoders: 0 with *len or ZERR_RANGE ---- */
+
+int axiom_action_encode(const struct ax_action *a, void *buf, size_t cap, size_t *len);
+/* a->data points into buf. */
+int axiom_action_decode(const void *buf, size_t len, struct ax_action *a);
+int axiom_result_encode(const struct axiom_result *r, void *buf, size_t cap, size_t *len);
+int axiom_result_decode(const void *buf, size_t len, struct axiom_result *r);
+int axiom_head_encode(const struct axiom_head *h, void *buf, size_t cap, size_t *len);
+int axiom_head_decode(const void *buf, size_t len, struct axiom_head *h);
+int axiom_check_encode(const struct axiom_check *c, void *buf, size_t cap, size_t *len);
+int axiom_check_decode(const void *buf, size_t len, struct axiom_check *c);
+int axiom_decision_encode(const struct axiom_decision *d, void *buf, size_t cap, size_t *len);
+int axiom_decision_decode(const void *buf, size_t len, struct axiom_decision *d);
+struct wire_out;
+struct wire_in;
+void axiom_log_item_put(struct wire_out *w, const struct axiom_log_item *it);
+void axiom_log_item_get(struct wire_in *r, struct axiom_log_item *it);
+void axiom_principal_put(struct wire_out *w, const struct id_principal *p);
+void axiom_principal_get(struct wire_in *r, struct id_principal *p);
+/* A rule as a reader sees it: a client that needs the parsed form parses the text. */
+struct axiom_rule {
+    uint32_t id;
+    uint8_t effect;
+    char text[AXIOM_RULE_FIELD];
+};
+void axiom_rule_put(struct wire_out *w, const struct policy_rule *rule);
+void axiom_rule_get(struct wire_in *r, struct axiom_rule *rule);
+
+/* ---- a client's calls (services/axiom/client.c), through handle h of caller ---- */
+
+/* Submits a; res gets the outcome (its why on a refusal).  The handler's result. */
+int axiom_submit(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
+                 struct axiom_result *res);
+/* Would a be allowed now?  res gets the decision and why; nothing is committed. */
+int axiom_decide(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
+                 struct axiom_result *res);
+int axiom_get_head(struct rt *rt, uint32_t caller, uint32_t h, struct axiom_head *out);
+int axiom_verify(struct rt *rt, uint32_t caller, uint32_t h, struct axiom_result *res);
+/* The principal called name, or ZERR_NOENT. */
+int axiom_get_principal(struct rt *rt, uint32_t caller, uint32_t h, const char *name,
+                        struct id_principal *out);
+/* Up to cap principals from number first on (name order); *n got, *total in the state. */
+int axiom_get_principals(struct rt *rt, uint32_t caller, uint32_t h, uint32_t first,
+                         struct id_principal *out, uint32_t cap, uint32_t *n, uint32_t *total);
+/* Up to cap rules from number first on (id order); *n got, *total in the state. */
+int axiom_get_rules(struct rt *rt, uint32_t caller, uint32_t h, uint32_t first,
+                    struct axiom_rule *out, uint32_t cap, uint32_t *n, uint32_t *total);
+/* The entries [T - skip - n, T - skip) of a log of T entries, oldest first, into out (n slots). */
+int axiom_get_log(struct rt *rt, uint32_t caller, uint32_t h, uint32_t n, uint32_t skip,
+                  struct axiom_log_item *out, uint32_t *got);
+int axiom_check(struct rt *rt, uint32_t caller, uint32_t h, const struct axiom_check *c,
+                struct axiom_decision *out);
 
 /* The service's context: the sequencer and the device it logs to. */
 struct axiom_svc {

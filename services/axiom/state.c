@@ -17,6 +17,7 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
+#include "services/axiom/internal/fs.h"
 #include "services/axiom/net.h"
 #include "services/axiom/state.h"
 
@@ -82,20 +83,12 @@ static void ax_hash_policy(struct ax_state *s)
     s->pol_dirty = false;
 }
 
-static void ax_state_update_root(struct ax_state *s)
+int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t *len)
 {
-    uint8_t buf[320];
     cbor_enc e;
-    size_t len = 0;
 
-    if (s->ids_dirty) {
-        ax_hash_ids(s);
-    }
-    if (s->pol_dirty) {
-        ax_hash_policy(s);
-    }
-    cbor_enc_init(&e, buf, sizeof(buf));
-    cbor_put_map(&e, 6 + ax_job_root_keys(s) + ax_boot_root_keys(s));
+    cbor_enc_init(&e, buf, cap);
+    cbor_put_map(&e, 6 + ax_fs_root_keys(s) + ax_job_root_keys(s) + ax_boot_root_keys(s));
     cbor_put_uint(&e, 0);
     cbor_put_uint(&e, s->format);
     cbor_put_uint(&e, 1);
@@ -108,9 +101,25 @@ static void ax_state_update_root(struct ax_state *s)
     cbor_put_bytes(&e, s->pol_hash, AX_HASH_LEN);
     cbor_put_uint(&e, 5);
     cbor_put_uint(&e, s->notes);
+    ax_fs_put_root(s, &e);
     ax_job_root_put(s, &e);
     ax_boot_put_root(s, &e);
-    int err = cbor_enc_finish(&e, &len);
+    return cbor_enc_finish(&e, len);
+}
+
+static void ax_state_update_root(struct ax_state *s)
+{
+    uint8_t buf[AX_STATE_MAP_MAX];
+    size_t len = 0;
+
+    if (s->ids_dirty) {
+        ax_hash_ids(s);
+    }
+    if (s->pol_dirty) {
+        ax_hash_policy(s);
+    }
+    ax_fs_rehash(s);
+    int err = ax_state_root_map(s, buf, sizeof(buf), &len);
     ZASSERT(err == 0, "the state root's map fits its fixed buffer");
     blake3_hash(buf, len, s->root);
 }
@@ -121,6 +130,7 @@ void ax_state_init(struct ax_state *s)
     s->format = 1;
     id_table_init(&s->ids);
     policy_set_init(&s->pol);
+    ax_fs_init(s);
     s->ids_dirty = true;
     s->pol_dirty = true;
     ax_state_update_root(s);
@@ -262,6 +272,13 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
         return ax_check_policy_remove(s, a, why, cap);
     case AX_BOOT:
         return ax_boot_decide(s, a, why, cap);
+    case AX_FS_PUT:
+    case AX_FS_MKDIR:
+    case AX_FS_RM:
+    case AX_FS_RMDIR:
+    case AX_FS_MV:
+    case AX_FS_QUOTA:
+        return ax_fs_check(s, a, why, cap);
     case AX_NET_CONNECT:
     case AX_NET_LISTEN:
     case AX_NET_ACCEPT:
@@ -483,6 +500,9 @@ int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct 
     if (err != 0) {
         return err;
     }
+    if (ax_fs_kind(a->kind)) {
+        return ax_fs_decide_policy(s, a, p, d, why, whycap);
+    }
     return ax_decide_policy(s, a, p, d, why, whycap);
 }
 
@@ -538,6 +558,14 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
     case AX_POLICY_REMOVE:
         policy_do_remove(&s->pol, a->rule_id);
         s->pol_dirty = true;
+        break;
+    case AX_FS_PUT:
+    case AX_FS_MKDIR:
+    case AX_FS_RM:
+    case AX_FS_RMDIR:
+    case AX_FS_MV:
+    case AX_FS_QUOTA:
+        ax_fs_perform(s, a);
         break;
     case AX_JOB_RESULT:
         ax_job_perform(s, a);

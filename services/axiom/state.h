@@ -15,6 +15,19 @@
 #include "services/identity/identity.h"
 #include "services/policy/policy.h"
 
+/* The filesystem namespace inside the state (services/axiom/fs.c): a
+ * struct fs whose tables are here, rebound before each use so that a copy
+ * of the state is a state of its own. */
+#define AX_FS_NODES 1024
+struct ax_fs_state {
+    bool on;    /* an fs.* entry was applied: the root has key 6 */
+    bool dirty; /* root needs recomputing */
+    uint8_t root[AX_HASH_LEN];
+    struct fs ns;
+    struct fs_node nodes[AX_FS_NODES];
+    uint8_t leaves[AX_FS_NODES][CAS_HASH];
+};
+
 struct ax_state {
     uint64_t applied; /* entries applied so far (next seq) */
     char node[ID_NAME_MAX + 1];
@@ -28,8 +41,19 @@ struct ax_state {
     uint8_t root[AX_HASH_LEN];
     struct id_table ids;
     struct policy_set pol;
+    struct ax_fs_state fs;
     struct ax_boots boots; /* root key 8 (services/axiom/boot.h) */
 };
+
+/* A read-only view of the namespace in s, in view (which it returns):
+ * for fs_stat, fs_list and the other readers of services/fs. */
+const struct fs *ax_state_fs(const struct ax_state *s, struct fs *view);
+
+/* The CBOR map whose BLAKE3 is the state root (docs/formats.md "State
+ * root"), as of the last update of s->root; at most AX_STATE_MAP_MAX bytes.
+ * 0 or ZERR_FULL. */
+#define AX_STATE_MAP_MAX 320
+int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t *len);
 
 /* Empty state (before genesis). */
 void ax_state_init(struct ax_state *s);
@@ -44,6 +68,17 @@ void ax_state_init(struct ax_state *s);
  */
 int ax_state_decide(const struct ax_state *s, const struct ax_action *a, struct policy_decision *d,
                     char *why, size_t whycap);
+
+/*
+ * The policy question "would proposer be allowed action on resource in
+ * state s?" (services/axiom/check.c): the same pure policy_eval the decide
+ * step calls.  The proposer must be a principal (else ZERR_NOPRINCIPAL); a
+ * resource that names a principal is that principal (kind, parent,
+ * issuers), any other name is a resource of kind none.  0 with *d, or a
+ * ZERR_* with a reason in why.
+ */
+int ax_state_check(const struct ax_state *s, const char *proposer, const char *action,
+                   const char *resource, struct policy_decision *d, char *why, size_t whycap);
 
 /* Applies an action that ax_state_decide allowed and updates the state root.  Cannot fail. */
 void ax_state_perform(struct ax_state *s, const struct ax_action *a);

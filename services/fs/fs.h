@@ -90,6 +90,22 @@ int fs_rename(struct fs *fs, const char *from, const char *to);
 int fs_delete(struct fs *fs, const char *path); /* a file */
 int fs_rmdir(struct fs *fs, const char *path);  /* an empty directory */
 
+/*
+ * The namespace alone, for a namespace kept as replicated state (the
+ * Axiom's, docs/storage.md): the content is named by hash and size and not
+ * touched.  fs_put creates or replaces the file at path (owned by owner
+ * when new; an existing file keeps its owner and mode), with the quota of
+ * its owner checked against size.  Each fs_check_* says, without changing
+ * anything, what the operation of the same name would return.
+ */
+int fs_put(struct fs *fs, const char *path, const char *owner, uint32_t mode,
+           const uint8_t hash[CAS_HASH], uint64_t size);
+int fs_check_put(const struct fs *fs, const char *path, const char *owner, uint64_t size);
+int fs_check_mkdir(const struct fs *fs, const char *path, const char *owner);
+int fs_check_rename(const struct fs *fs, const char *from, const char *to);
+int fs_check_delete(const struct fs *fs, const char *path);
+int fs_check_rmdir(const struct fs *fs, const char *path);
+
 /* The node at path ("/" is a directory owned by nobody): 0, ZERR_INVAL, ZERR_NOENT. */
 int fs_stat(const struct fs *fs, const char *path, struct fs_node *out);
 

@@ -1,7 +1,7 @@
 # services/fs: the filesystem namespace over the content-addressed store.
 LIBS += fs
 fs_SRCS := $(wildcard services/fs/*.c)
-fs_LIBS := store cas space axiom crypto cbor base hal
+fs_LIBS := store cas space axiom svcrt crypto cbor base hal
 FS_LIBS := fs
 
 TESTS += fs_namespace
@@ -19,3 +19,7 @@ bench_fs_LIBS := $(FS_LIBS)
 
 # Files written by the same portable code read back the same under wasm.
 WASM_TESTS += fs_namespace
+
+# Terminal sessions with files (hosted).
+SCRIPT_TESTS += tests/tools/zero_hosted_fs.t
+zero_CMD_LIBS += fs

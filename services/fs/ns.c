@@ -114,6 +114,11 @@ static void fs_node_set(struct fs_node *n, const char *path, const char *owner, 
     n->kind = kind;
 }
 
+int fs_check_mkdir(const struct fs *fs, const char *path, const char *owner)
+{
+    return fs_check_new(fs, path, owner);
+}
+
 int fs_mkdir(struct fs *fs, const char *path, const char *owner, uint32_t mode)
 {
     struct fs_node n;
@@ -251,6 +256,42 @@ int fs_write(struct fs *fs, const char *path, const char *owner, uint32_t mode, 
     return 0;
 }
 
+int fs_check_put(const struct fs *fs, const char *path, const char *owner, uint64_t size)
+{
+    const struct fs_node *old = fs_check(path) == 0 ? fs_find(fs, path) : NULL;
+    int err = old == NULL ? fs_check_new(fs, path, owner) : 0;
+
+    if (err == 0 && old != NULL && old->kind != FS_FILE) {
+        err = ZERR_PERM;
+    }
+    if (err != 0) {
+        return err;
+    }
+    return fs_quota_check(fs, old != NULL ? old->owner : owner, old != NULL ? old->size : 0, size);
+}
+
+int fs_put(struct fs *fs, const char *path, const char *owner, uint32_t mode,
+           const uint8_t hash[CAS_HASH], uint64_t size)
+{
+    struct fs_node *old, n;
+    int err = fs_check_put(fs, path, owner, size);
+
+    if (err != 0) {
+        return err;
+    }
+    old = fs_find(fs, path);
+    if (old == NULL) {
+        fs_node_set(&n, path, owner, mode, FS_FILE);
+        memcpy(n.hash, hash, CAS_HASH);
+        n.size = size;
+        fs_insert(fs, &n);
+    } else {
+        memcpy(old->hash, hash, CAS_HASH);
+        old->size = size;
+    }
+    return 0;
+}
+
 /* Is path equal to dir or below it? */
 static bool fs_below(const char *path, const char *dir)
 {
@@ -320,6 +361,11 @@ static int fs_rename_check(const struct fs *fs, const char *from, const char *to
     return err;
 }
 
+int fs_check_rename(const struct fs *fs, const char *from, const char *to)
+{
+    return fs_rename_check(fs, from, to);
+}
+
 int fs_rename(struct fs *fs, const char *from, const char *to)
 {
     char old[FS_PATH_MAX + 1], moved[FS_PATH_MAX + 1];
@@ -341,6 +387,26 @@ int fs_rename(struct fs *fs, const char *from, const char *to)
     }
     fs_sort(fs);
     return 0;
+}
+
+int fs_check_delete(const struct fs *fs, const char *path)
+{
+    const struct fs_node *n = fs_check(path) == 0 ? fs_find(fs, path) : NULL;
+
+    if (n == NULL) {
+        return fs_check(path) != 0 ? ZERR_INVAL : ZERR_NOENT;
+    }
+    return n->kind != FS_FILE ? ZERR_PERM : 0;
+}
+
+int fs_check_rmdir(const struct fs *fs, const char *path)
+{
+    const struct fs_node *n = fs_check(path) == 0 ? fs_find(fs, path) : NULL;
+
+    if (n == NULL) {
+        return fs_check(path) != 0 ? ZERR_INVAL : strlen(path) == 1 ? ZERR_PERM : ZERR_NOENT;
+    }
+    return n->kind != FS_DIR || fs_first_below(fs, path) < fs->count ? ZERR_PERM : 0;
 }
 
 int fs_delete(struct fs *fs, const char *path)

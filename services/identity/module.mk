@@ -1,4 +1,4 @@
 # services/identity: principals, their keys and hierarchy.
 LIBS += identity
 identity_SRCS := $(wildcard services/identity/*.c)
-identity_LIBS := svcrt cbor base
+identity_LIBS := axiom keys svcrt cbor base

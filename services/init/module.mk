@@ -40,3 +40,9 @@ FUZZERS += axiom_terminal
 axiom_terminal_SRCS := fuzz/axiom_terminal.c
 axiom_terminal_LIBS := init terminal base hal
 axiom_terminal_CORPUS := fuzz/corpus/axiom_terminal
+
+# Service messages as bytes: any request to any operation of a running node.
+FUZZERS += svc_messages
+svc_messages_SRCS := fuzz/svc_messages.c
+svc_messages_LIBS := init base hal
+svc_messages_CORPUS := fuzz/corpus/svc_messages

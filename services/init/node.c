@@ -10,10 +10,13 @@ static int node_sign(void *ctx, const char *name, uint32_t gen, const void *msg,
                      uint8_t sig[AX_SIG_LEN])
 {
     struct node *n = ctx;
-    struct keys_req rq = {name, gen, msg, len};
-    struct rt_msg m = {KEYS_OP_SIGN, {0}, &rq, sizeof(rq), sig, AX_SIG_LEN, 0};
+    static uint8_t in[4 + KEYS_NAME_FIELD + 4 + KEYS_MSG_MAX];
+    size_t in_len;
+    int err = keys_req_encode(KEYS_OP_SIGN, name, gen, msg, len, in, sizeof(in), &in_len);
+    struct rt_msg m = {KEYS_OP_SIGN, in, in_len, sig, AX_SIG_LEN, 0};
 
-    return rt_call(&n->rt, n->sid_axiom, n->h_axiom_keys, &m);
+    err = err != 0 ? err : rt_call(&n->rt, n->sid_axiom, n->h_axiom_keys, &m);
+    return err == 0 && m.out_len != AX_SIG_LEN ? ZERR_CORRUPT : err;
 }
 
 /* Nobody calls the terminal: it is the top of the call graph. */
@@ -100,7 +103,7 @@ wipe_pass:
 /* Registers the services; returns 0 or the first error. */
 static int node_register(struct node *n)
 {
-    int ids[5];
+    int ids[6];
 
     rt_init(&n->rt);
     if (n->keys_remote != NULL) {
@@ -112,7 +115,8 @@ static int node_register(struct node *n)
     ids[2] = rt_register(&n->rt, "identity", &n->ident, idsvc_handle);
     ids[3] = rt_register(&n->rt, "policy", &n->policy, polsvc_handle);
     ids[4] = rt_register(&n->rt, "terminal", &n->shell, node_term_handle);
-    for (int i = 0; i < 5; i++) {
+    ids[5] = rt_register(&n->rt, "fs", &n->fs, fssvc_handle);
+    for (int i = 0; i < 6; i++) {
         if (ids[i] < 0) {
             return ids[i];
         }
@@ -122,6 +126,7 @@ static int node_register(struct node *n)
     n->sid_ident = (uint32_t)ids[2];
     n->sid_policy = (uint32_t)ids[3];
     n->sid_term = (uint32_t)ids[4];
+    n->sid_fs = (uint32_t)ids[5];
     return 0;
 }
 
@@ -154,6 +159,8 @@ static int node_wire(struct node *n)
         {n->sid_ident, n->sid_term, 0, &n->shell.h_ident},
         {n->sid_policy, n->sid_term, 0, &n->shell.h_policy},
         {n->sid_axiom, n->sid_term, rw, &n->shell.h_axiom},
+        {n->sid_axiom, n->sid_fs, rw, &n->fs.h_axiom},
+        {n->sid_fs, n->sid_term, 0, &n->shell.h_fs},
     };
 
     for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
@@ -169,6 +176,8 @@ static int node_wire(struct node *n)
     n->policy.self = n->sid_policy;
     n->shell.rt = &n->rt;
     n->shell.self = n->sid_term;
+    n->fs.rt = &n->rt;
+    n->fs.self = n->sid_fs;
     return 0;
 }
 
@@ -249,6 +258,14 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
         return err;
     }
     err = node_jobs_start(n, &lay, why, whycap);
+    if (err == 0) {
+        /* the filesystem's own region: the CAS region holds the jobs' store */
+        err = fssvc_open(&n->fs, dev, lay.fs_off, lay.fs_len);
+        if (err != 0) {
+            zfmt_snprintf(why, whycap, "cannot open the file store: %s", zerr_text(err));
+            node_jobs_stop(n);
+        }
+    }
     if (err != 0) {
         axiom_close(&n->axiom.ax);
         node_keys_stop(n);
@@ -260,6 +277,7 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
 
 void node_stop(struct node *n)
 {
+    fssvc_close(&n->fs);
     node_jobs_stop(n);
     axiom_close(&n->axiom.ax);
     node_keys_stop(n);

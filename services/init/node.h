@@ -8,6 +8,7 @@
  *   terminal -> identity, policy, axiom [propose, read]
  *   identity -> keys [public], axiom [propose, read]
  *   policy   -> axiom [propose, read]
+ *   terminal -> fs; fs -> axiom [propose, read]
  *   axiom    -> keys [sign]
  * Only the Axiom may ask the key service for signatures.
  */
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "services/axiom/service.h"
+#include "services/fs/service.h"
 #include "block/block.h"
 #include "services/identity/service.h"
 #include "services/keys/keys.h"
@@ -49,7 +51,8 @@ struct node {
     struct idsvc ident;
     struct polsvc policy;
     struct shell shell;
-    uint32_t sid_keys, sid_axiom, sid_ident, sid_policy, sid_term;
+    struct fssvc fs;
+    uint32_t sid_keys, sid_axiom, sid_ident, sid_policy, sid_term, sid_fs;
     uint32_t h_axiom_keys; /* the Axiom's capability to the key service */
     bool formatted;        /* this start formatted the disk */
     bool sealed;           /* the key slot is sealed under a passphrase */

@@ -67,9 +67,9 @@ int jobs_verify(struct cas *cas, const struct ax_entry *e, struct jobs_run *reru
 /* The service's messages. */
 enum jobs_op {
     JOBS_OP_RUN = 1,    /* in: struct jobs_req; out: struct jobs_reply */
-    JOBS_OP_SHOW = 2,   /* w[0]: seq; out: struct jobs_reply (entry, spec hash, result) */
-    JOBS_OP_VERIFY = 3, /* w[0]: seq; out: struct jobs_reply (err: the verdict) */
-    JOBS_OP_READ = 4,   /* in: a 32-byte hash; w[1]: offset; out: up to out_cap bytes */
+    JOBS_OP_SHOW = 2,   /* in: u64 seq; out: struct jobs_reply (entry, spec hash, result) */
+    JOBS_OP_VERIFY = 3, /* in: u64 seq; out: struct jobs_reply (err: the verdict) */
+    JOBS_OP_READ = 4,   /* in: bytes[32] hash, u64 offset; out: up to out_cap bytes */
 };
 
 struct jobs_req {

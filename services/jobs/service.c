@@ -6,6 +6,7 @@
  * CAS, the CAS made durable, and only then the job.result proposal: an
  * entry never names content the store could lose.
  */
+#include "base/endian.h"
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
@@ -29,25 +30,21 @@ static void jobs_draft(const struct jobs_svc *js, const char *proposer, const st
     a->data_len = rlen;
 }
 
-/* Asks the Axiom's state whether a would be allowed now. */
+/* Asks the Axiom whether a would be allowed now (AXIOM_OP_DECIDE: nothing is committed). */
 static int jobs_precheck(struct jobs_svc *js, const struct ax_action *a, char *why, size_t cap)
 {
-    const struct ax_state *st = NULL;
-    struct policy_decision d;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(st), 0};
-    int err = rt_call(js->rt, js->self, js->h_axiom, &m);
+    struct axiom_result res;
+    int err = axiom_decide(js->rt, js->self, js->h_axiom, a, &res);
 
-    if (err != 0 || st == NULL) {
-        zfmt_snprintf(why, cap, "the Axiom is not reachable");
-        return err != 0 ? err : ZERR_IO;
+    if (err != 0) {
+        zfmt_snprintf(why, cap, "%s", res.why[0] != '\0' ? res.why : "the Axiom is not reachable");
     }
-    return ax_state_decide(st, a, &d, why, cap);
+    return err;
 }
 
 static int jobs_propose(struct jobs_svc *js, const struct ax_action *a, struct axiom_result *res)
 {
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, a, sizeof(*a), res, sizeof(*res), 0};
-    int err = rt_call(js->rt, js->self, js->h_axiom, &m);
+    int err = axiom_submit(js->rt, js->self, js->h_axiom, a, res);
 
     return err != 0 ? err : res->err;
 }
@@ -124,10 +121,11 @@ static int jobs_read(struct jobs_svc *js, struct rt_msg *m)
     struct cas_fault f;
     size_t got = 0;
 
-    if (m->in_len != JOB_HASH) {
+    if (m->in_len != JOB_HASH + 8) {
         return ZERR_INVAL;
     }
-    int err = cas_read(js->cas, m->in, m->w[1], m->out, m->out_cap, &got, &f);
+    uint64_t offset = le64_get((const uint8_t *)m->in + JOB_HASH);
+    int err = cas_read(js->cas, m->in, offset, m->out, m->out_cap, &got, &f);
     m->out_len = got;
     return err == ZERR_RANGE ? 0 : err;
 }
@@ -144,7 +142,10 @@ int jobs_handle(void *self, uint64_t badge, struct rt_msg *m)
     }
     if ((m->op == JOBS_OP_SHOW || m->op == JOBS_OP_VERIFY) && m->out_cap >= sizeof(*rep)) {
         memset(rep, 0, sizeof(*rep));
-        rep->err = jobs_lookup(js, m->w[0], m->op == JOBS_OP_VERIFY, rep);
+        if (m->in_len != 8) {
+            return ZERR_INVAL;
+        }
+        rep->err = jobs_lookup(js, le64_get(m->in), m->op == JOBS_OP_VERIFY, rep);
         m->out_len = sizeof(*rep);
         return 0;
     }

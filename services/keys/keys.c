@@ -7,6 +7,7 @@
 #include "crypto/ed25519.h"
 #include "hal/hal.h"
 #include "svcrt/runtime.h"
+#include "svcrt/wire.h"
 
 int keys_make_root(uint8_t root[KEYS_SECRET_LEN])
 {
@@ -75,34 +76,54 @@ int keys_sign(struct keys *k, const char *name, uint32_t gen, const void *msg, s
     return err;
 }
 
+int keys_req_encode(uint32_t op, const char *name, uint32_t gen, const void *msg, size_t msg_len,
+                    void *buf, size_t cap, size_t *len)
+{
+    struct wire_out w;
+
+    *len = 0;
+    if ((op != KEYS_OP_PUBLIC && op != KEYS_OP_SIGN) || msg_len > KEYS_MSG_MAX) {
+        return ZERR_INVAL;
+    }
+    wire_out_init(&w, buf, cap);
+    wire_u32(&w, gen);
+    wire_str(&w, name, KEYS_NAME_FIELD);
+    if (op == KEYS_OP_SIGN) {
+        wire_var(&w, msg, msg_len);
+    }
+    return wire_out_end(&w, len);
+}
+
 int keys_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct keys *k = self;
-    const struct keys_req *rq = m->in;
+    struct wire_in r;
+    char name[KEYS_NAME_FIELD];
+    const uint8_t *msg = NULL;
+    size_t msg_len = 0;
 
-    if (rq == NULL || m->in_len != sizeof(*rq)) {
-        return ZERR_INVAL;
-    }
-    switch (m->op) {
-    case KEYS_OP_PUBLIC:
-        if ((badge & KEYS_BADGE_PUBLIC) == 0) {
-            return ZERR_PERM;
-        }
-        if (m->out_cap < KEYS_PUB_LEN) {
-            return ZERR_RANGE;
-        }
-        m->out_len = KEYS_PUB_LEN;
-        return keys_public(k, rq->name, rq->gen, m->out);
-    case KEYS_OP_SIGN:
-        if ((badge & KEYS_BADGE_SIGN) == 0) {
-            return ZERR_PERM;
-        }
-        if (m->out_cap < KEYS_SIG_LEN) {
-            return ZERR_RANGE;
-        }
-        m->out_len = KEYS_SIG_LEN;
-        return keys_sign(k, rq->name, rq->gen, rq->msg, rq->len, m->out);
-    default:
+    if (m->op != KEYS_OP_PUBLIC && m->op != KEYS_OP_SIGN) {
         return ZERR_UNSUPPORTED;
     }
+    if ((badge & (m->op == KEYS_OP_PUBLIC ? KEYS_BADGE_PUBLIC : KEYS_BADGE_SIGN)) == 0) {
+        return ZERR_PERM;
+    }
+    wire_in_init(&r, m->in, m->in_len);
+    uint32_t gen = wire_get_u32(&r);
+    wire_get_str(&r, name, sizeof(name));
+    if (m->op == KEYS_OP_SIGN) {
+        msg = wire_get_var(&r, KEYS_MSG_MAX, &msg_len);
+    }
+    int err = wire_in_end(&r);
+    if (err != 0) {
+        return err;
+    }
+    size_t out_len = m->op == KEYS_OP_PUBLIC ? KEYS_PUB_LEN : KEYS_SIG_LEN;
+    if (m->out == NULL || m->out_cap < out_len) {
+        return ZERR_RANGE;
+    }
+    err = m->op == KEYS_OP_PUBLIC ? keys_public(k, name, gen, m->out)
+                                  : keys_sign(k, name, gen, msg, msg_len, m->out);
+    m->out_len = err == 0 ? out_len : 0;
+    return err;
 }

@@ -55,20 +55,23 @@ int keys_sign(struct keys *k, const char *name, uint32_t gen, const void *msg, s
 /* ---- the service interface (messages through the service runtime) ---- */
 
 enum keys_op {
-    KEYS_OP_PUBLIC = 1, /* in: struct keys_req; out: 32-byte public key */
-    KEYS_OP_SIGN = 2,   /* in: struct keys_req; out: 64-byte signature */
+    KEYS_OP_PUBLIC = 1, /* in: u32 gen, str[33] name; out: the 32-byte public key */
+    KEYS_OP_SIGN = 2,   /* in: u32 gen, str[33] name, var msg; out: the 64-byte signature */
 };
 
 /* Badge bits a caller's endpoint capability must carry. */
 #define KEYS_BADGE_PUBLIC 0x1u /* may ask for public keys */
 #define KEYS_BADGE_SIGN 0x2u   /* may ask for signatures (the Axiom, for checkpoints) */
 
-struct keys_req {
-    const char *name;
-    uint32_t gen;
-    const void *msg;
-    size_t len;
-};
+#define KEYS_NAME_FIELD 33 /* str[33]: a principal name */
+#define KEYS_MSG_MAX 4096u /* the longest message the service signs */
+
+/*
+ * Encodes a request of op (msg and len only for KEYS_OP_SIGN) into buf
+ * (docs/services.md).  0 with *len, or ZERR_RANGE / ZERR_INVAL.
+ */
+int keys_req_encode(uint32_t op, const char *name, uint32_t gen, const void *msg, size_t msg_len,
+                    void *buf, size_t cap, size_t *len);
 
 struct rt_msg;
 

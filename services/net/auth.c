@@ -24,10 +24,8 @@ int netauth_init(struct netauth *na, struct rt *rt, uint32_t self, uint32_t h_ax
 /* Submits a and waits for the commit; 0 or the Axiom's error (reason in na->last). */
 static int netauth_submit(struct netauth *na, const struct ax_action *a)
 {
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, a, sizeof(*a), &na->last, sizeof(na->last), 0};
-
     memset(&na->last, 0, sizeof(na->last));
-    int err = rt_call(na->rt, na->self, na->h_axiom, &m);
+    int err = axiom_submit(na->rt, na->self, na->h_axiom, a, &na->last);
     if (err == 0) {
         na->committed++;
     } else {

@@ -1,9 +1,9 @@
 /*
  * The network service's messages (x86_64: the net process, reached by the
- * node over the service runtime's channel, svcrt/x86_64/rtx.h).  The node
- * holds the Axiom: it commits net.connect / net.listen before it asks the
- * service to connect or listen, and commits the net.accept records the
- * service hands back.  The service starts nothing on its own.
+ * terminal over the service runtime's channel, svcrt/x86_64/rtx.h).  The
+ * terminal commits net.connect / net.listen through the Axiom before it
+ * asks the service to connect or listen, and commits the net.accept records
+ * the service hands back.  The service starts nothing on its own.
  *
  *   NETSVC_OP_STATUS                     -> text: address, gateway, DNS, counters
  *   NETSVC_OP_PING    a0 ip              -> 8 bytes: round trip in ms

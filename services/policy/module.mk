@@ -1,7 +1,7 @@
 # services/policy: the Policy Engine (rule language, default-deny evaluation).
 LIBS += policy
 policy_SRCS := $(wildcard services/policy/*.c)
-policy_LIBS := identity svcrt cbor base
+policy_LIBS := axiom identity svcrt cbor base
 
 TESTS += policy_engine
 policy_engine_SRCS := tests/services/policy/policy_test.c

@@ -6,6 +6,7 @@
  *   job show SEQ      job verify SEQ
  * PROGRAM and the inputs are content hashes of the store (zero cas put).
  */
+#include "base/endian.h"
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
@@ -140,7 +141,10 @@ static void job_print_result(struct term *t, const struct job_result *r)
 static void job_print_content(struct term *t, struct shell *sh, const uint8_t hash[JOB_HASH])
 {
     static char buf[4097];
-    struct rt_msg m = {JOBS_OP_READ, {0}, hash, JOB_HASH, buf, sizeof(buf) - 1, 0};
+    uint8_t in[JOB_HASH + 8];
+    memcpy(in, hash, JOB_HASH);
+    le64_put(in + JOB_HASH, 0);
+    struct rt_msg m = {JOBS_OP_READ, in, sizeof(in), buf, sizeof(buf) - 1, 0};
 
     if (rt_call(sh->rt, sh->self, sh->h_jobs, &m) == 0 && m.out_len > 0) {
         buf[m.out_len] = '\0';
@@ -159,7 +163,7 @@ static int job_run(struct term *t, struct shell *sh, int argc, char **argv)
         return ZERR_INVAL;
     }
     struct jobs_req rq = {sh->acting, &spec};
-    struct rt_msg m = {JOBS_OP_RUN, {0}, &rq, sizeof(rq), &rep, sizeof(rep), 0};
+    struct rt_msg m = {JOBS_OP_RUN, &rq, sizeof(rq), &rep, sizeof(rep), 0};
     int err = rt_call(sh->rt, sh->self, sh->h_jobs, &m);
     err = err != 0 ? err : rep.err;
     if (err != 0) {
@@ -186,8 +190,10 @@ static int job_lookup(struct term *t, struct shell *sh, const char *seqs, bool v
         term_printf(t, "usage: %s\n", JOB_USAGE);
         return ZERR_INVAL;
     }
+    uint8_t in[8];
+    le64_put(in, seq);
     struct rt_msg m = {
-        verify ? JOBS_OP_VERIFY : JOBS_OP_SHOW, {seq, 0, 0, 0}, NULL, 0, &rep, sizeof(rep), 0};
+        verify ? JOBS_OP_VERIFY : JOBS_OP_SHOW, in, sizeof(in), &rep, sizeof(rep), 0};
     int err = rt_call(sh->rt, sh->self, sh->h_jobs, &m);
     err = err != 0 ? err : rep.err;
     if (err != 0 && rep.entry.a.kind != AX_JOB_RESULT) {

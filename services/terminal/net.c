@@ -33,9 +33,8 @@ static int net_call(uint32_t op, uint64_t a0, uint64_t a1, const void *in, size_
 static int net_commit(struct term *t, const struct ax_action *a, struct axiom_result *res)
 {
     struct shell *sh = t->ctx;
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, a, sizeof(*a), res, sizeof(*res), 0};
     memset(res, 0, sizeof(*res));
-    int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
+    int err = axiom_submit(sh->rt, sh->self, sh->h_axiom, a, res);
     if (err != 0) {
         term_printf(t, "denied: %s\n", res->why[0] != '\0' ? res->why : zerr_text(err));
     }

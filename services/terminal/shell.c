@@ -15,6 +15,7 @@
 #include "services/identity/service.h"
 #include "services/policy/service.h"
 #include "services/terminal/net.h"
+#include "services/terminal/fs_cmds.h"
 
 #define SHELL_LOG_MAX 1000u
 
@@ -36,7 +37,7 @@ static bool shell_refusal(int err)
 }
 
 /* Prints the outcome of a state change. */
-static int shell_report(struct term *t, int err, const struct axiom_result *res)
+int shell_report(struct term *t, int err, const struct axiom_result *res)
 {
     char hex[2 * AX_HASH_LEN + 1];
 
@@ -48,15 +49,6 @@ static int shell_report(struct term *t, int err, const struct axiom_result *res)
     const char *why = res->why[0] != '\0' ? res->why : zerr_text(err);
     term_printf(t, "%s: %s\n", shell_refusal(err) ? "denied" : "error", why);
     return err;
-}
-
-static const struct ax_state *shell_state(struct term *t)
-{
-    struct shell *sh = shell_of(t);
-    const struct ax_state *st = NULL;
-    struct rt_msg m = {AXIOM_OP_STATE, {0}, NULL, 0, &st, sizeof(const struct ax_state *), 0};
-
-    return rt_call(sh->rt, sh->self, sh->h_axiom, &m) == 0 ? st : NULL;
 }
 
 static bool shell_copy_name(struct term *t, char *dst, const char *src)
@@ -92,27 +84,35 @@ static int shell_id_change(struct term *t, uint32_t op, const char *name, uint8_
         }
         rq.external = true;
     }
-    struct rt_msg m = {op, {0}, &rq, sizeof(rq), &res, sizeof(res), 0};
-    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_ident, &m), &res);
+    return shell_report(t, idsvc_call(sh->rt, sh->self, sh->h_ident, op, &rq, &res), &res);
 }
+
+#define SHELL_PAGE 16u /* records per query */
 
 static int shell_id_list(struct term *t)
 {
-    const struct ax_state *st = shell_state(t);
+    struct shell *sh = shell_of(t);
+    static struct id_principal page[SHELL_PAGE];
     char hex[2 * ID_PUB_LEN + 1];
+    uint32_t first = 0, n = 0, total = 1;
 
-    if (st == NULL) {
-        term_printf(t, "error: the Axiom is not reachable\n");
-        return ZERR_IO;
-    }
     term_printf(t, "%-20s %-8s %-20s %4s %-8s %s\n", "NAME", "KIND", "PARENT", "KEY", "STATUS",
                 "PUBLIC KEY");
-    for (uint32_t i = 0; i < st->ids.n; i++) {
-        const struct id_principal *p = &st->ids.p[i];
-        zfmt_hex(hex, p->pub, ID_PUB_LEN);
-        term_printf(t, "%-20s %-8s %-20s %4u %-8s %.16s...%s\n", p->name, id_kind_name(p->kind),
-                    p->parent[0] ? p->parent : "-", (unsigned)p->key_gen,
-                    p->revoked ? "revoked" : "active", hex, p->external ? " (own key)" : "");
+    while (first < total) {
+        int err = axiom_get_principals(sh->rt, sh->self, sh->h_axiom, first, page, SHELL_PAGE, &n,
+                                       &total);
+        if (err != 0 || (n == 0 && first < total)) {
+            term_printf(t, "error: the Axiom did not answer: %s\n", zerr_text(err ? err : ZERR_IO));
+            return err != 0 ? err : ZERR_IO;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            const struct id_principal *p = &page[i];
+            zfmt_hex(hex, p->pub, ID_PUB_LEN);
+            term_printf(t, "%-20s %-8s %-20s %4u %-8s %.16s...%s\n", p->name, id_kind_name(p->kind),
+                        p->parent[0] ? p->parent : "-", (unsigned)p->key_gen,
+                        p->revoked ? "revoked" : "active", hex, p->external ? " (own key)" : "");
+        }
+        first += n;
     }
     return 0;
 }
@@ -165,17 +165,49 @@ static int cmd_id(struct term *t, int argc, char **argv)
 
 static int shell_policy_show(struct term *t)
 {
-    const struct ax_state *st = shell_state(t);
+    struct shell *sh = shell_of(t);
+    static struct axiom_rule page[SHELL_PAGE];
+    uint32_t first = 0, n = 0, total = 1;
 
-    if (st == NULL) {
-        term_printf(t, "error: the Axiom is not reachable\n");
-        return ZERR_IO;
-    }
-    for (uint32_t i = 0; i < st->pol.n; i++) {
-        term_printf(t, "#%-4u %-5s %s\n", (unsigned)st->pol.r[i].id,
-                    policy_effect_name(st->pol.r[i].effect), st->pol.r[i].text);
+    while (first < total) {
+        int err =
+            axiom_get_rules(sh->rt, sh->self, sh->h_axiom, first, page, SHELL_PAGE, &n, &total);
+        if (err != 0 || (n == 0 && first < total)) {
+            term_printf(t, "error: the Axiom did not answer: %s\n", zerr_text(err ? err : ZERR_IO));
+            return err != 0 ? err : ZERR_IO;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            term_printf(t, "#%-4u %-5s %s\n", (unsigned)page[i].id,
+                        policy_effect_name(page[i].effect), page[i].text);
+        }
+        first += n;
     }
     term_printf(t, "#%-4u %-5s %s\n", 0u, "deny", "everything else (default)");
+    return 0;
+}
+
+/* policy check PRINCIPAL ACTION RESOURCE: the Policy service's answer, nothing committed. */
+static int shell_policy_check(struct term *t, char **argv)
+{
+    struct shell *sh = shell_of(t);
+    struct axiom_check c;
+    struct axiom_decision d;
+
+    memset(&c, 0, sizeof(c));
+    if (strlen(argv[2]) > ID_NAME_MAX || strlen(argv[3]) > ID_NAME_MAX ||
+        strlen(argv[4]) > ID_NAME_MAX) {
+        term_printf(t, "error: each word holds at most %d bytes\n", ID_NAME_MAX);
+        return ZERR_INVAL;
+    }
+    memcpy(c.proposer, argv[2], strlen(argv[2]));
+    memcpy(c.action, argv[3], strlen(argv[3]));
+    memcpy(c.resource, argv[4], strlen(argv[4]));
+    int err = polsvc_check(sh->rt, sh->self, sh->h_policy, &c, &d);
+    if (err != 0) {
+        term_printf(t, "error: %s\n", d.why[0] != '\0' ? d.why : zerr_text(err));
+        return err;
+    }
+    term_printf(t, "%s (%s)\n", d.dec.allow ? "allowed" : "denied", d.why);
     return 0;
 }
 
@@ -206,18 +238,21 @@ static int shell_policy_change(struct term *t, struct polsvc_req *rq, uint32_t o
 
     memset(&res, 0, sizeof(res));
     memcpy(rq->proposer, sh->acting, sizeof(rq->proposer));
-    struct rt_msg m = {op, {0}, rq, sizeof(*rq), &res, sizeof(res), 0};
-    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_policy, &m), &res);
+    return shell_report(t, polsvc_call(sh->rt, sh->self, sh->h_policy, op, rq, &res), &res);
 }
 
 static int cmd_policy(struct term *t, int argc, char **argv)
 {
-    const char *usage = "policy show | policy allow RULE | policy deny RULE | policy remove N";
+    const char *usage = "policy show | policy allow RULE | policy deny RULE | policy remove N | "
+                        "policy check PRINCIPAL ACTION RESOURCE";
     struct polsvc_req rq;
 
     memset(&rq, 0, sizeof(rq));
     if (argc == 2 && strcmp(argv[1], "show") == 0) {
         return shell_policy_show(t);
+    }
+    if (argc == 5 && strcmp(argv[1], "check") == 0) {
+        return shell_policy_check(t, argv);
     }
     if (argc >= 3 && (strcmp(argv[1], "allow") == 0 || strcmp(argv[1], "deny") == 0)) {
         rq.effect = argv[1][0] == 'a' ? POLICY_ALLOW : POLICY_DENY;
@@ -247,8 +282,7 @@ static int shell_axiom_head(struct term *t)
     struct shell *sh = shell_of(t);
     struct axiom_head h;
     char a[65], b[65], c[65];
-    struct rt_msg m = {AXIOM_OP_HEAD, {0}, NULL, 0, &h, sizeof(h), 0};
-    int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
+    int err = axiom_get_head(sh->rt, sh->self, sh->h_axiom, &h);
 
     if (err != 0) {
         term_printf(t, "error: %s\n", zerr_text(err));
@@ -267,8 +301,7 @@ static int shell_axiom_verify(struct term *t)
     struct shell *sh = shell_of(t);
     struct axiom_result res;
     char root[65];
-    struct rt_msg m = {AXIOM_OP_VERIFY, {0}, NULL, 0, &res, sizeof(res), 0};
-    int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
+    int err = axiom_verify(sh->rt, sh->self, sh->h_axiom, &res);
 
     if (err != 0) {
         term_printf(t, "verify FAILED: %s\n", res.why[0] ? res.why : zerr_text(err));
@@ -281,31 +314,41 @@ static int shell_axiom_verify(struct term *t)
     return 0;
 }
 
+/* The latest n entries, oldest first, SHELL_LOG_PAGE per query. */
+#define SHELL_LOG_PAGE 32u
+
 static int shell_axiom_log(struct term *t, uint64_t n)
 {
     struct shell *sh = shell_of(t);
-    size_t bytes = (size_t)n * sizeof(struct axiom_log_item);
-    size_t pages = (bytes + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE;
-    struct axiom_log_item *items = hal_page_alloc(pages);
+    static struct axiom_log_item items[SHELL_LOG_PAGE];
     char hex[65];
+    struct axiom_head h;
+    int herr = axiom_get_head(sh->rt, sh->self, sh->h_axiom, &h);
+    if (herr != 0) {
+        term_printf(t, "error: %s\n", zerr_text(herr));
+        return herr;
+    }
+    uint32_t remaining = (uint32_t)(n < h.entries ? n : h.entries);
 
-    if (items == NULL) {
-        term_printf(t, "error: out of memory\n");
-        return ZERR_NOMEM;
+    while (remaining > 0) {
+        uint32_t chunk = remaining < SHELL_LOG_PAGE ? remaining : SHELL_LOG_PAGE;
+        uint32_t got = 0;
+        int err =
+            axiom_get_log(sh->rt, sh->self, sh->h_axiom, chunk, remaining - chunk, items, &got);
+        if (err != 0) {
+            term_printf(t, "error: %s\n", zerr_text(err));
+            return err;
+        }
+        for (uint32_t i = 0; i < got; i++) {
+            const struct axiom_log_item *it = &items[i];
+            zfmt_hex(hex, it->hash, AX_HASH_LEN);
+            term_printf(t, "#%-5llu %.16s %-12s %-13s %s  [rule #%u]\n",
+                        (unsigned long long)it->seq, hex, it->proposer, ax_kind_name(it->kind),
+                        it->subject, (unsigned)it->rule);
+        }
+        remaining -= chunk;
     }
-    struct rt_msg m = {AXIOM_OP_LOG, {n, 0, 0, 0}, NULL, 0, items, bytes, 0};
-    int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
-    if (err != 0) {
-        term_printf(t, "error: %s\n", zerr_text(err));
-    }
-    for (size_t i = 0; err == 0 && i < m.out_len / sizeof(items[0]); i++) {
-        const struct axiom_log_item *it = &items[i];
-        zfmt_hex(hex, it->hash, AX_HASH_LEN);
-        term_printf(t, "#%-5llu %.16s %-12s %-13s %s  [rule #%u]\n", (unsigned long long)it->seq,
-                    hex, it->proposer, ax_kind_name(it->kind), it->subject, (unsigned)it->rule);
-    }
-    hal_page_free(items, pages);
-    return err;
+    return 0;
 }
 
 static int cmd_axiom(struct term *t, int argc, char **argv)
@@ -353,8 +396,7 @@ static int cmd_note(struct term *t, int argc, char **argv)
     memcpy(a.proposer, sh->acting, sizeof(a.proposer));
     a.data = (const uint8_t *)text;
     a.data_len = strlen(text);
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_axiom, &m), &res);
+    return shell_report(t, axiom_submit(sh->rt, sh->self, sh->h_axiom, &a, &res), &res);
 }
 
 /* Submits a signed proposal made outside the node (zero propose --hex):
@@ -380,9 +422,7 @@ static int cmd_submit(struct term *t, int argc, char **argv)
         term_printf(t, "error: not a signed proposal (%s)\n", zerr_text(err));
         return err;
     }
-    memset(&res, 0, sizeof(res));
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    return shell_report(t, rt_call(sh->rt, sh->self, sh->h_axiom, &m), &res);
+    return shell_report(t, axiom_submit(sh->rt, sh->self, sh->h_axiom, &a, &res), &res);
 }
 
 static int cmd_as(struct term *t, int argc, char **argv)
@@ -431,6 +471,8 @@ const struct term_cmd shell_cmds[] = {
     {"policy", "policy allow RULE", "add an allow rule (an entry; see docs/policy.md)", cmd_policy},
     {"policy", "policy deny RULE", "add a deny rule (an entry)", cmd_policy},
     {"policy", "policy remove N", "remove rule #N (an entry)", cmd_policy},
+    {"policy", "policy check PRINCIPAL ACTION RESOURCE",
+     "would PRINCIPAL be allowed ACTION on RESOURCE now? (nothing is committed)", cmd_policy},
     {"note", "note TEXT...", "record a note (an entry)", cmd_note},
     {"submit", "submit HEX", "commit a proposal signed outside the node (zero propose --hex)",
      cmd_submit},
@@ -450,5 +492,6 @@ const struct term_cmd shell_cmds[] = {
      shell_cmd_net},
     {"httpd", "httpd [--port N]", "serve a page over HTTP (commits net.listen first)",
      shell_cmd_net},
+    SHELL_FS_CMDS,
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);

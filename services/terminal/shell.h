@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "services/axiom/service.h"
 #include "services/identity/identity.h"
 #include "svcrt/runtime.h"
 #include "services/terminal/terminal.h"
@@ -22,8 +23,13 @@ struct shell {
     uint32_t h_axiom;  /* capability to the Axiom (read) */
     uint32_t h_jobs;   /* capability to the jobs service, if has_jobs */
     bool has_jobs;
+    uint32_t h_fs;                /* capability to the filesystem service */
     char acting[ID_NAME_MAX + 1]; /* principal commands act as */
 };
+
+/* Prints "committed #SEQ HASH", "denied: REASON" or "error: REASON" for
+ * the outcome err of a state change; returns err. */
+int shell_report(struct term *t, int err, const struct axiom_result *res);
 
 /* The command table to hand to term_init, with a struct shell as ctx. */
 extern const struct term_cmd shell_cmds[];

@@ -188,6 +188,11 @@ static int read_line(struct term *t)
     return 1;
 }
 
+int term_read_line(struct term *t)
+{
+    return read_line(t);
+}
+
 int term_run(struct term *t)
 {
     int last = 0;

@@ -62,6 +62,13 @@ int term_tokenize(char *line, char **argv, int max_args, int *argc);
 int term_execute(struct term *t, char *line, size_t len);
 
 /*
+ * Reads the next input line into t->line (t->len bytes, NUL-terminated;
+ * t->too_long when it was cut), for commands that take lines of input.
+ * Returns 1, 0 at the end of input, or a ZERR_*.
+ */
+int term_read_line(struct term *t);
+
+/*
  * Prompts, reads and runs lines until "exit" or the end of input.  Returns
  * the exit status: 0, or 1 if the last command failed when input ended.
  */

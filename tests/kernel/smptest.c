@@ -36,6 +36,14 @@ enum op { OP_ECHO = 1, OP_EXIT };
 #define WORK_ITERATIONS 40000000ull
 #define THREAD_RECV 4 /* SYS_CAP_INFO state of a thread blocked in a receive */
 #define PRINT_KIB 512
+/*
+ * Ceiling on the worst pair of system calls CPU 1 makes while CPU 0 floods
+ * the console, in milliseconds.  The UART is written outside the kernel
+ * lock and no waiter starves, so what remains is the host descheduling a
+ * virtual CPU (tens of ms on a loaded two-core host); writing the UART
+ * under the kernel lock made it seconds.
+ */
+#define WORST_WAIT_MS 250
 
 static volatile uint64_t pinned_seen[MAX_TEST_CPUS];
 static volatile uint64_t client_errors;
@@ -513,10 +521,11 @@ static int run_printer(void)
 
 /*
  * A process prints PRINT_KIB KiB on CPU 0 in one console write while this
- * thread, on CPU 1, times pairs of system calls: the kernel clock (CPU 0's
- * ticks) keeps up with the TSC, which it cannot if one system call holds
- * CPU 0 with interrupts off for the whole write.  The worst pair (its wait
- * for the kernel lock included) is printed.
+ * thread, on CPU 1, times pairs of system calls: the worst pair (its wait
+ * for the kernel lock included) stays under WORST_WAIT_MS, and the kernel
+ * clock (CPU 0's ticks) keeps within a factor of 4 of the TSC, which it
+ * cannot if one system call holds CPU 0 with interrupts off for the whole
+ * write (the clock then advanced 30 ms in 13.5 s).
  */
 static void test_long_console_write(uint64_t exit_ntfn)
 {
@@ -551,7 +560,8 @@ static void test_long_console_write(uint64_t exit_ntfn)
             PRINT_KIB, (unsigned long long)(worst * 10 / per_tick),
             (unsigned long long)kernel_ticks, (unsigned long long)real_ticks);
     is_int(wait_child(exit_ntfn, th), 0, "printer_wrote_everything");
-    ok(kernel_ticks * 2 >= real_ticks, "kernel_clock_keeps_up_during_long_console_write");
+    ok(worst * 10 / per_tick <= WORST_WAIT_MS, "worst_lock_wait_from_cpu_1_under_ceiling");
+    ok(kernel_ticks * 4 >= real_ticks, "kernel_clock_keeps_up_during_long_console_write");
     is_int(affinity(ZERO_CAP_NONE, 1), 0, "main_thread_back_on_cpu_0");
 }
 
@@ -590,7 +600,7 @@ static int run_main(void)
         test_cross_cpu_teardown((uint64_t)exit_ntfn);
         test_long_console_write((uint64_t)exit_ntfn);
     } else {
-        tap_skip(24, "one CPU");
+        tap_skip(25, "one CPU");
     }
     if (ncpus == 2) {
         test_throughput((uint64_t)exit_ntfn);

@@ -366,6 +366,37 @@ static void test_memory(void)
     is_int(zsys3(SYS_CAP_DELETE, (uint64_t)f, 0, 0), 0, "delete_frame_cap");
 }
 
+/*
+ * W^X holds across mappings: a frame mapped writable through one
+ * capability cannot be mapped executable through another (nor the
+ * reverse); once the writable mapping is gone it can, and runs what was
+ * written.
+ */
+static void test_wx_across_mappings(void)
+{
+    int64_t f = zsys3(SYS_FRAME_ALLOC, 0, 0, 0);
+    int64_t g = derive((uint64_t)f, CAP_RIGHTS_ALL, 0);
+    uint64_t wva = SCRATCH_VA;
+    uint64_t xva = SCRATCH_VA + 0x1000;
+    is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, f, wva, ZERO_MAP_WRITE), 0, "wx_map_writable");
+    is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, g, xva, ZERO_MAP_EXEC), ZERR_PERM,
+           "wx_executable_mapping_of_a_writable_frame_rejected");
+    is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, g, xva, 0), 0, "wx_read_only_second_mapping_allowed");
+    is_int(zsys3(SYS_UNMAP, (uint64_t)g, 0, 0), 0, "wx_unmap_read_only");
+    *(volatile uint8_t *)wva = 0xc3; /* ret */
+    is_int(zsys3(SYS_UNMAP, (uint64_t)f, 0, 0), 0, "wx_unmap_writable");
+    is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, g, xva, ZERO_MAP_EXEC), 0,
+           "wx_executable_once_no_writable_mapping_is_left");
+    is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, f, wva, ZERO_MAP_WRITE), ZERR_PERM,
+           "wx_writable_mapping_of_an_executable_frame_rejected");
+    ((void (*)(void))xva)();
+    ok(1, "wx_executable_mapping_runs_what_was_written");
+    is_int(zsys3(SYS_CAP_DELETE, (uint64_t)g, 0, 0), 0, "wx_delete_unmaps_executable");
+    is_int(zsys4(SYS_MAP, ZERO_SLOT_ASPACE, f, wva, ZERO_MAP_WRITE), 0,
+           "wx_writable_again_once_no_executable_mapping_is_left");
+    is_int(zsys3(SYS_CAP_DELETE, (uint64_t)f, 0, 0), 0, "wx_delete_frame");
+}
+
 static void test_revoke_unmaps(void)
 {
     int64_t f = zsys3(SYS_FRAME_ALLOC, 0, 0, 0);
@@ -818,6 +849,15 @@ static void test_fuzz(uint64_t exit_ntfn)
     is_int(zero_free_frames(), before, "fuzzed_process_returns_every_frame");
 }
 
+/* Prints the longest any system call held the kernel lock (SYS_CPU_INFO r9). */
+static void report_longest_hold(void)
+{
+    struct zsys r = {SYS_CPU_INFO, 0, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    zprintf("usertests: longest kernel-lock hold by a system call: %llu cycles (syscall %llu)\n",
+            (unsigned long long)(r.r9 >> 8), (unsigned long long)(r.r9 & 0xff));
+}
+
 static int run_main(void)
 {
     tap_no_plan();
@@ -827,6 +867,7 @@ static int run_main(void)
     test_console();
     test_hostile_caps();
     test_memory();
+    test_wx_across_mappings();
     test_revoke_unmaps();
     test_notifications();
     test_ipc((uint64_t)exit_ntfn);
@@ -843,6 +884,7 @@ static int run_main(void)
     test_user_hal();
     test_stress((uint64_t)exit_ntfn);
     test_fuzz((uint64_t)exit_ntfn);
+    report_longest_hold();
     int status = tap_done();
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, (uint64_t)status);
     return status;

@@ -27,9 +27,11 @@ void tap_emit(const char *s, size_t n)
 static int forward(struct keys_proc *kp, uint64_t badge, uint32_t op, const char *name,
                    const void *msg, size_t len, uint8_t *out, size_t cap)
 {
-    struct keys_req rq = {name, 0, msg, len};
-    struct rt_msg m = {op, {0}, &rq, sizeof(rq), out, cap, 0};
-    return kp->remote.handle(kp->remote.self, badge, &m);
+    static uint8_t rq[4 + KEYS_NAME_FIELD + 4 + KEYS_MSG_MAX];
+    size_t rq_len;
+    int err = keys_req_encode(op, name, 0, msg, len, rq, sizeof(rq), &rq_len);
+    struct rt_msg m = {op, rq, rq_len, out, cap, 0};
+    return err != 0 ? err : kp->remote.handle(kp->remote.self, badge, &m);
 }
 
 static uint32_t thread_state(uint64_t th)
@@ -72,28 +74,36 @@ static void test_key_process(void)
            "signature_from_the_key_process_verifies");
 
     /* The kernel's badge is what counts: the public endpoint cannot sign. */
-    memcpy(kp.chan.buf, "root", 4);
-    memcpy(kp.chan.buf + 4, msg, sizeof(msg));
-    is_int(rtx_call(&kp.chan, kp.ep_public, KEYS_OP_SIGN, 0, 4, 4 + sizeof(msg), &out_len),
+    size_t rq_len;
+    keys_req_encode(KEYS_OP_SIGN, "root", 0, msg, sizeof(msg), kp.chan.buf, RTX_BUF_LEN, &rq_len);
+    is_int(rtx_call(&kp.chan, kp.ep_public, KEYS_OP_SIGN, KEYS_SIG_LEN, 0, rq_len, &out_len),
            ZERR_PERM, "public_endpoint_cannot_sign");
     int64_t none = zsys4(SYS_CAP_DERIVE, kp.ep_sign, ZERO_SLOT_ANY, CAP_RIGHT_WRITE, 0);
     ok(none >= 0 && zsys4(SYS_CAP_DERIVE, (uint64_t)none, ZERO_SLOT_ANY, CAP_RIGHT_WRITE, 9) < 0,
        "a_badged_endpoint_cannot_be_rebadged");
-    is_int(rtx_call(&kp.chan, (uint64_t)none, KEYS_OP_PUBLIC, 0, 4, 4, &out_len), ZERR_PERM,
-           "endpoint_copy_keeps_the_badge_and_its_limits");
+    keys_req_encode(KEYS_OP_PUBLIC, "root", 0, NULL, 0, kp.chan.buf, RTX_BUF_LEN, &rq_len);
+    is_int(rtx_call(&kp.chan, (uint64_t)none, KEYS_OP_PUBLIC, KEYS_PUB_LEN, 0, rq_len, &out_len),
+           ZERR_PERM, "endpoint_copy_keeps_the_badge_and_its_limits");
     is_int(forward(&kp, KEYS_BADGE_PUBLIC | KEYS_BADGE_SIGN, KEYS_OP_SIGN, "root", msg, sizeof(msg),
                    sig, sizeof(sig)),
            ZERR_PERM, "proxy_refuses_a_badge_it_has_no_endpoint_for");
 
     /* Hostile requests straight on the channel. */
-    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, 0, 40, 50, &out_len), ZERR_INVAL,
-           "key_process_refuses_a_name_longer_than_32");
-    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, 0, 9, 4, &out_len), ZERR_INVAL,
-           "key_process_refuses_a_name_past_the_request");
-    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, 0, 0, 0, &out_len), ZERR_INVAL,
-           "key_process_refuses_an_empty_name");
-    is_int(rtx_call(&kp.chan, kp.ep_sign, 77, 0, 4, 4, &out_len), ZERR_UNSUPPORTED,
+    keys_req_encode(KEYS_OP_SIGN, "root", 0, msg, sizeof(msg), kp.chan.buf, RTX_BUF_LEN, &rq_len);
+    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, KEYS_SIG_LEN, 0, rq_len - 1, &out_len),
+           ZERR_TRUNCATED, "key_process_refuses_a_truncated_request");
+    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, KEYS_SIG_LEN, 0, rq_len + 1, &out_len),
+           ZERR_INVAL, "key_process_refuses_bytes_after_the_request");
+    memset(kp.chan.buf, 0xa5, RTX_BUF_LEN);
+    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, KEYS_SIG_LEN, 0, 50, &out_len), ZERR_INVAL,
+           "key_process_refuses_garbage");
+    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, KEYS_SIG_LEN, 0, 0, &out_len),
+           ZERR_TRUNCATED, "key_process_refuses_an_empty_request");
+    is_int(rtx_call(&kp.chan, kp.ep_sign, 77, KEYS_SIG_LEN, 0, 4, &out_len), ZERR_UNSUPPORTED,
            "key_process_refuses_an_unknown_operation");
+    keys_req_encode(KEYS_OP_SIGN, "root", 0, msg, sizeof(msg), kp.chan.buf, RTX_BUF_LEN, &rq_len);
+    is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, KEYS_SIG_LEN - 1, 0, rq_len, &out_len),
+           ZERR_RANGE, "key_process_refuses_a_reply_that_does_not_fit_the_callers_room");
     is_int(rtx_call(&kp.chan, kp.ep_sign, KEYS_OP_SIGN, 0, 4, RTX_BUF_LEN + 1, &out_len),
            ZERR_RANGE, "channel_refuses_a_request_larger_than_its_buffer");
     struct zmsg raw = {.w = {KEYS_OP_SIGN, 1u << 30, 0, 4}};
@@ -103,7 +113,7 @@ static void test_key_process(void)
     memset(longname, 'a', sizeof(longname) - 1);
     longname[sizeof(longname) - 1] = '\0';
     is_int(forward(&kp, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, longname, NULL, 0, pub, sizeof(pub)),
-           ZERR_INVAL, "proxy_refuses_a_long_name");
+           ZERR_RANGE, "proxy_refuses_a_long_name");
 
     keys_proc_end(&kp);
     for (int i = 0; i < 1000 && thread_state(kp.thread) != ZERO_THREAD_DEAD; i++) {
@@ -136,7 +146,7 @@ static int faulty_node(void)
 static void test_init_supervises(void)
 {
     uint64_t before = free_frames();
-    static const struct init_roles roles = {ROLE_FAULTY_NODE, ROLE_KEYS, 0, 0, 0};
+    static const struct init_roles roles = {ROLE_FAULTY_NODE, ROLE_KEYS, 0, 0, 0, 0, 0, 0};
     is_int(node_init_main(&roles), ZERR_TRAP, "init_returns_when_the_node_faults_with_its_status");
     is_int((int64_t)free_frames(), (int64_t)before,
            "init_ends_the_key_process_and_every_frame_comes_back");

@@ -9,18 +9,26 @@ $(BINDIR)/devtests: lib/zero/user.ld
 
 PROGS += keystests
 keystests_SRCS := tests/system/keystests.c services/init/x86_64/keys_proc.c \
-    services/init/x86_64/init.c services/init/x86_64/boot_plan.c tests/tap_core.c
+    services/init/x86_64/init.c services/init/x86_64/split.c \
+    services/init/x86_64/boot_plan.c tests/tap_core.c
 keystests_LIBS := keys svcrt svcrt_x86 init manifest cbor crypto zuser base hal
 keystests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/keystests: lib/zero/user.ld
 
 PROGS += drivertests
 drivertests_SRCS := tests/system/drivertests.c services/init/x86_64/init.c \
-    services/init/x86_64/boot_plan.c tests/tap_core.c
+    services/init/x86_64/split.c services/init/x86_64/boot_plan.c tests/tap_core.c
 drivertests_LIBS := vblk_server svcrt svcrt_x86 manifest cbor crypto zuser base hal
 drivertests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/drivertests: lib/zero/user.ld
+
+# zero-node with a policy process that faults on purpose (tests/system/isolation.t).
+PROGS += zero-node-faulty
+zero-node-faulty_SRCS := $(wildcard services/init/x86_64/*.c) tests/system/fault_on.c
+zero-node-faulty_LIBS := init keys netproc vnet_server net svcrt svcrt_x86 vblk_server manifest cbor crypto zuser base hal
+zero-node-faulty_LDLIBS = $(USER_LDLIBS)
+$(BINDIR)/zero-node-faulty: lib/zero/user.ld
 endif
 
 SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t tests/system/drivertests.t
-SCRIPT_TESTS += tests/system/system.t tests/system/net.t
+SCRIPT_TESTS += tests/system/system.t tests/system/caps.t tests/system/isolation.t tests/system/net.t

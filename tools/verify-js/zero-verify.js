@@ -1087,6 +1087,11 @@ function evaluate(rules, req) {
 // root", identity.md).  Every refusal throws an Error whose message is the
 // reason; the caller attaches the sequence number.
 
+// The filesystem's entries (formats.md "Entry", "Filesystem namespace"): zero-verify-fs.js.
+const FS = require('./zero-verify-fs.js')({blake3, MerkleTree, evaluate, uint, text, bytesN});
+ACTIONS.push(...FS.ACTIONS);
+Object.assign(PAYLOADS, FS.PAYLOADS);
+
 const MAX_PRINCIPALS = 1024;
 // identity.md: which kinds each issuer kind may issue.
 const MAY_ISSUE = {node: ['node', 'service', 'user'], user: ['agent'], service: [], agent: []};
@@ -1105,6 +1110,7 @@ class State {
         this.lastBoot = null;
         this.applied = 0;
         this.format = 0;
+        this.fs = new FS.Namespace();
     }
 
     principal(name) {
@@ -1170,6 +1176,7 @@ class State {
     // (for policy changes) so perform need not parse again.
     checkAction(proposer, e) {
         const p = e.payload;
+        if (FS.isFs(e.action)) return FS.check(this, proposer, e);
         switch (e.action) {
         case 'id.create': {
             if (!NAME_RE.test(p[0])) throw new Error(`bad principal name "${p[0]}"`);
@@ -1268,7 +1275,8 @@ class State {
         const rules = this.checkAction(proposer, e);
         this.checkExternal(e);
         this.checkSignature(proposer, e);
-        const d = evaluate(this.rules, this.request(proposer, e));
+        const d = FS.isFs(e.action) ? FS.decide(this, proposer, e)
+                                    : evaluate(this.rules, this.request(proposer, e));
         if (!d.allow) {
             throw new Error(d.rule ? `rule #${d.rule} denies ${e.proposer} ${e.action}`
                                    : `no rule allows ${e.proposer} ${e.action} (default deny)`);
@@ -1337,6 +1345,8 @@ class State {
             this.boots++;
             this.lastBoot = blake3(e.payloadBytes);
             break;
+        default:
+            FS.perform(this, e);
         }
         if (e.format === 2 && e.number !== undefined) d.proposer.lastProposal = e.number;
         this.format = Math.max(this.format, e.format);
@@ -1375,6 +1385,7 @@ class State {
         const top = new Map([[0, this.format], [1, this.applied], [2, this.nodeName],
                              [3, blake3(encodeCbor(ids))], [4, blake3(encodeCbor(policy))],
                              [5, this.notes]]);
+        FS.rootKey(this, top);
         if (this.jobs > 0) top.set(7, [this.jobs, this.jobsHash]);
         if (this.boots > 0) top.set(8, [this.boots, this.lastBoot]);
         return blake3(encodeCbor(top));

@@ -126,9 +126,7 @@ static void do_proposal(struct ls_conn *c, const uint8_t *body, size_t len)
         reply(c, "error: not a signed proposal (%s)\n", zerr_text(err));
         return;
     }
-    memset(&res, 0, sizeof(res));
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    err = rt_call(&n->rt, n->sid_term, n->shell.h_axiom, &m);
+    err = axiom_submit(&n->rt, n->sid_term, n->shell.h_axiom, &a, &res);
     if (err == 0) {
         zfmt_hex(hex, res.hash, AX_HASH_LEN);
         reply(c, "committed #%llu %s\n", (unsigned long long)res.seq, hex);
@@ -145,8 +143,7 @@ static void do_head(struct ls_conn *c)
     struct axiom_head h;
     char a[65], b[65], t[65];
     struct node *n = ls.n;
-    struct rt_msg m = {AXIOM_OP_HEAD, {0}, NULL, 0, &h, sizeof(h), 0};
-    int err = rt_call(&n->rt, n->sid_term, n->shell.h_axiom, &m);
+    int err = axiom_get_head(&n->rt, n->sid_term, n->shell.h_axiom, &h);
     if (err != 0) {
         reply(c, "error: %s\n", zerr_text(err));
         return;

@@ -20,6 +20,7 @@
 #include "services/init/node.h"
 #include "services/terminal/terminal.h"
 #include "tools/passphrase/passphrase.h"
+#include "tools/zero-hosted/import.h"
 #include "tools/zero-hosted/listen.h"
 
 #define DEFAULT_MIB 64u
@@ -28,7 +29,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: zero-hosted [--disk PATH] [--size MIB] [--node NAME] [--seal]\n"
-            "                   [--passphrase-fd N] [--listen PATH] [--help]\n\n"
+            "                   [--passphrase-fd N] [--listen PATH]\n"
+            "                   [--import HOSTPATH:ZEROPATH]... [--help]\n\n"
             "Starts Zero OS as a Linux process with its terminal on standard input and\n"
             "output. --disk names the disk image; it is created (--size MiB, default %u)\n"
             "and formatted if it does not exist. Without --disk the system runs on a\n"
@@ -37,6 +39,9 @@ static void usage(FILE *f)
             "The passphrase of a sealed disk is asked at the terminal, or read as the\n"
             "first line of file descriptor N with --passphrase-fd N. --listen PATH\n"
             "takes signed proposals and queries on a Unix socket (zero submit).\n"
+            "--import copies a host file, or a directory and everything below it, to\n"
+            "ZEROPATH before the terminal starts, as changes of the node principal\n"
+            "(one 'committed #SEQ HASH' line each); it may be given several times.\n"
             "Type 'help' at the zero> prompt for the commands.\n",
             DEFAULT_MIB);
 }
@@ -48,6 +53,8 @@ struct opts {
     bool seal;
     int pass_fd;        /* -1: ask at the terminal */
     const char *listen; /* Unix socket path, or NULL */
+    const char *imports[32];
+    int nimports;
 };
 
 /* Parses argv; returns -1 to exit 0 (help), 0 to run, 2 on a usage error. */
@@ -59,6 +66,7 @@ static int parse(int argc, char **argv, struct opts *o)
     o->seal = false;
     o->pass_fd = -1;
     o->listen = NULL;
+    o->nimports = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -68,6 +76,8 @@ static int parse(int argc, char **argv, struct opts *o)
             o->disk = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--node") == 0) {
             o->node = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--import") == 0 && o->nimports < 32) {
+            o->imports[o->nimports++] = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--listen") == 0) {
             o->listen = argv[++i];
         } else if (strcmp(argv[i], "--seal") == 0) {
@@ -172,6 +182,14 @@ int main(int argc, char **argv)
         return 2;
     }
     banner(&o, &node);
+    for (int i = 0; i < o.nimports; i++) {
+        if (import_run(&node, o.imports[i]) != 0) {
+            node_stop(&node);
+            blk_close(&dev);
+            free(mem);
+            return 1;
+        }
+    }
     if (o.listen != NULL) {
 #if ZERO_PLATFORM_HOSTED
         size_t ncmds = 0;

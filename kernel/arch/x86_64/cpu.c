@@ -7,6 +7,7 @@
 #include "base/string.h"
 #include "bootinfo.h"
 #include "hal/hal.h"
+#include "kernel/lockstat.h"
 #include "x86.h"
 
 #define KSTACK_PAGES 4
@@ -58,13 +59,40 @@ extern char copy_user_insn[], copy_user_fixup[];
 void syscall_entry(void);
 
 /*
+ * Waits until l looks free and no other CPU is starving for it, serving
+ * TLB shootdowns; counts the iterations in *spins and marks this CPU
+ * starving after LOCK_STARVE_SPINS of them (if no other CPU is).
+ */
+static void spin_wait_while(struct spinlock *l, uint32_t self, uint64_t *spins)
+{
+    for (;;) {
+        uint32_t starving = __atomic_load_n(&l->starving, __ATOMIC_RELAXED);
+        bool mine = starving == 0 || starving == self;
+        if (mine && __atomic_load_n(&l->locked, __ATOMIC_RELAXED) == 0) {
+            return;
+        }
+        tlb_service();
+        __asm__ volatile("pause");
+        ++*spins;
+        if (*spins == LOCK_STARVE_SPINS) {
+            uint32_t none = 0;
+            __atomic_compare_exchange_n(&l->starving, &none, self, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED);
+        }
+    }
+}
+
+/*
  * Spins until l is free, then holds it.  Interrupts must be disabled.
- * Test-and-test-and-set: waiters only read until the lock looks free.
- * (A ticket lock was tried first and measured to collapse when virtual
- * CPUs outnumber host cores: each hand-over then waits for one particular
- * preempted waiter; see docs/kernel.md.)  While waiting, serves TLB
- * shootdown requests: the holder may be waiting for this CPU to flush
- * (tlb_service, smp.c).
+ * Test-and-test-and-set: waiters only read until the lock looks free, and
+ * whichever waiter runs takes it, except that a waiter that has spun
+ * LOCK_STARVE_SPINS times marks itself starving and every other CPU lets it
+ * go first: a CPU that releases the lock and re-enters at once cannot keep
+ * winning it.  (A ticket lock, tried first, collapsed when virtual CPUs
+ * outnumber host cores: every hand-over waits for one particular, possibly
+ * preempted, waiter; here only the starving one is waited for.)  While
+ * waiting, serves TLB shootdown requests: the holder may be waiting for
+ * this CPU to flush (tlb_service, smp.c).
  */
 void spin_lock(struct spinlock *l)
 {
@@ -73,12 +101,14 @@ void spin_lock(struct spinlock *l)
         zpanic("spinlock taken twice by cpu %u from %p", self - 1, __builtin_return_address(0));
     }
     uint64_t spins = 0;
-    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0) {
-        while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0) {
-            tlb_service();
-            __asm__ volatile("pause");
-            spins++;
+    for (;;) {
+        spin_wait_while(l, self, &spins);
+        if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) == 0) {
+            break;
         }
+    }
+    if (l->starving == self) {
+        __atomic_store_n(&l->starving, 0, __ATOMIC_RELAXED);
     }
     l->acquired++;
     l->last_waited = spins != 0;
@@ -87,11 +117,20 @@ void spin_lock(struct spinlock *l)
         l->spins += spins;
     }
     l->owner_cpu = self;
+    l->site = LOCK_SITE_OTHER;
+    l->held_since = rdtsc();
 }
 
-/* Releases l (held by the caller). */
+/* Releases l (held by the caller), keeping its longest hold (the kernel lock's by site). */
 void spin_unlock(struct spinlock *l)
 {
+    uint64_t held = rdtsc() - l->held_since;
+    if (held > l->max_hold) {
+        l->max_hold = held;
+    }
+    if (l == &kernel_lock) {
+        lock_hold(held);
+    }
     l->owner_cpu = 0;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }

@@ -1,9 +1,11 @@
 /*
  * The physical frame allocator: a free list threaded through the free pages
- * (via the direct map) and a 32-bit reference count per frame (mappings
- * plus frame capabilities).
+ * (via the direct map) and, per frame, a 32-bit reference count (mappings
+ * plus frame capabilities) and the number of its user mappings that are
+ * writable and that are executable (W^X across mappings).
  */
 #include "base/assert.h"
+#include "base/errors.h"
 #include "base/string.h"
 #include "bootinfo.h"
 #include "x86.h"
@@ -12,7 +14,17 @@ extern char _kernel_end_phys[];
 
 static uint64_t free_head; /* physical address of the first free frame, 0 if none */
 static uint64_t free_count;
-static uint32_t *frame_refs; /* cannot overflow: mappings need page tables */
+/*
+ * Per frame.  refs cannot overflow: mappings need page tables.  Nor can the
+ * mapping counts: a frame is mapped once per frame capability (at most 64
+ * processes x 256 slots) or once by the loader or MEM_MAP.
+ */
+struct frame_info {
+    uint32_t refs;
+    uint16_t writable; /* user mappings with write access */
+    uint16_t exec;     /* user mappings with execute access */
+};
+static struct frame_info *frame_refs;
 static uint64_t frame_limit; /* frames at or above are not managed */
 
 static bool range_reserved(uint64_t pa)
@@ -71,7 +83,7 @@ void frames_init(void)
         frame_limit = (uint64_t)DIRECT_MAP_GIB << 30;
     }
     uint64_t nframes = frame_limit / PAGE_SIZE;
-    uint64_t bytes = (nframes * sizeof(uint32_t) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint64_t bytes = (nframes * sizeof(struct frame_info) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     if (!refs_place(bytes)) {
         zpanic("frames: no room for the reference counts (%llu bytes)", (unsigned long long)bytes);
     }
@@ -96,7 +108,7 @@ uint64_t frame_alloc(void)
     free_head = *(uint64_t *)phys_to_virt(pa);
     free_count--;
     memset(phys_to_virt(pa), 0, PAGE_SIZE);
-    frame_refs[pa / PAGE_SIZE] = 1;
+    frame_refs[pa / PAGE_SIZE] = (struct frame_info){.refs = 1};
     return pa;
 }
 
@@ -104,8 +116,8 @@ uint64_t frame_alloc(void)
 void frame_ref(uint64_t pa)
 {
     if (pa < frame_limit) {
-        ZASSERT(frame_refs[pa / PAGE_SIZE] != 0, "referenced frame is allocated");
-        frame_refs[pa / PAGE_SIZE]++;
+        ZASSERT(frame_refs[pa / PAGE_SIZE].refs != 0, "referenced frame is allocated");
+        frame_refs[pa / PAGE_SIZE].refs++;
     }
 }
 
@@ -115,10 +127,45 @@ void frame_put(uint64_t pa)
     if (pa >= frame_limit) {
         return;
     }
-    ZASSERT(frame_refs[pa / PAGE_SIZE] != 0, "released frame is allocated");
-    if (--frame_refs[pa / PAGE_SIZE] == 0) {
+    struct frame_info *fi = &frame_refs[pa / PAGE_SIZE];
+    ZASSERT(fi->refs != 0, "released frame is allocated");
+    if (--fi->refs == 0) {
+        ZASSERT(fi->writable == 0 && fi->exec == 0, "a freed frame is mapped nowhere");
         frame_push(pa);
     }
+}
+
+/*
+ * Counts a new user mapping of pa with MAP_WRITE / MAP_EXEC flags, or
+ * refuses it with ZERR_PERM when it would make pa writable through one
+ * mapping and executable through another (anywhere, in any address space).
+ * Frames outside RAM are not counted.
+ */
+int frame_map_count(uint64_t pa, uint32_t flags)
+{
+    if (pa >= frame_limit) {
+        return 0;
+    }
+    struct frame_info *fi = &frame_refs[pa / PAGE_SIZE];
+    if (((flags & MAP_WRITE) && fi->exec != 0) || ((flags & MAP_EXEC) && fi->writable != 0)) {
+        return ZERR_PERM;
+    }
+    fi->writable += (flags & MAP_WRITE) ? 1 : 0;
+    fi->exec += (flags & MAP_EXEC) ? 1 : 0;
+    return 0;
+}
+
+/* Forgets a user mapping of pa counted by frame_map_count with the same flags. */
+void frame_map_uncount(uint64_t pa, uint32_t flags)
+{
+    if (pa >= frame_limit) {
+        return;
+    }
+    struct frame_info *fi = &frame_refs[pa / PAGE_SIZE];
+    ZASSERT(!(flags & MAP_WRITE) || fi->writable != 0, "a writable mapping was counted");
+    ZASSERT(!(flags & MAP_EXEC) || fi->exec != 0, "an executable mapping was counted");
+    fi->writable -= (flags & MAP_WRITE) ? 1 : 0;
+    fi->exec -= (flags & MAP_EXEC) ? 1 : 0;
 }
 
 uint64_t frame_free_count(void)

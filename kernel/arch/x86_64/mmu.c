@@ -145,6 +145,12 @@ int as_create(struct aspace *as)
     return 0;
 }
 
+/* The MAP_WRITE / MAP_EXEC flags a user page-table entry was made with. */
+static uint32_t pte_map_flags(uint64_t pte)
+{
+    return ((pte & PTE_W) ? MAP_WRITE : 0) | ((pte & PTE_EXEC) ? MAP_EXEC : 0);
+}
+
 /* Frees the user half below table (level 4 = PML4), dropping frame references. */
 static void table_free(uint64_t pa, int level)
 {
@@ -155,6 +161,7 @@ static void table_free(uint64_t pa, int level)
             continue;
         }
         if (level == 1) {
+            frame_map_uncount(t[i] & PTE_ADDR, pte_map_flags(t[i]));
             frame_put(t[i] & PTE_ADDR);
         } else {
             table_free(t[i] & PTE_ADDR, level - 1);
@@ -178,8 +185,9 @@ void as_destroy(struct aspace *as)
 
 /*
  * Maps frame pa at user address va (page aligned, below USER_MAP_MAX) with
- * MAP_* flags; never writable and executable.  0, ZERR_RANGE, ZERR_PERM,
- * ZERR_EXIST or ZERR_NOMEM.
+ * MAP_* flags; never writable and executable, neither in this mapping nor
+ * across mappings (frame_map_count).  0, ZERR_RANGE, ZERR_PERM, ZERR_EXIST
+ * or ZERR_NOMEM.
  */
 int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags)
 {
@@ -196,12 +204,18 @@ int as_map(struct aspace *as, uint64_t va, uint64_t pa, uint32_t flags)
     if (*pte & PTE_P) {
         return ZERR_EXIST;
     }
+    if (frame_map_count(pa, flags) != 0) {
+        return ZERR_PERM; /* W^X across mappings */
+    }
     uint64_t e = pa | PTE_P | PTE_U;
     if (flags & MAP_WRITE) {
         e |= PTE_W;
     }
     if (!(flags & MAP_EXEC) && cpu_has_nx) {
         e |= PTE_NX;
+    }
+    if (flags & MAP_EXEC) {
+        e |= PTE_EXEC;
     }
     if (flags & MAP_OWNED) {
         e |= PTE_OWNED;
@@ -225,8 +239,10 @@ int as_unmap(struct aspace *as, uint64_t va)
         return ZERR_NOENT;
     }
     uint64_t pa = *pte & PTE_ADDR;
+    uint32_t flags = pte_map_flags(*pte);
     *pte = 0;
     tlb_shootdown(as, va); /* before the frame can be reused */
+    frame_map_uncount(pa, flags);
     frame_put(pa);
     return 0;
 }

@@ -33,6 +33,7 @@
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
 #define PTE_OWNED (1ull << 9) /* available to software: mapped by SYS_MEM_MAP */
+#define PTE_EXEC (1ull << 10) /* available to software: mapped with MAP_EXEC (NX or not) */
 #define PTE_ADDR 0x000ffffffffff000ull
 
 #define VEC_TIMER 32

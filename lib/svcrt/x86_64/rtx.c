@@ -3,6 +3,8 @@
 
 #include "base/errors.h"
 #include "base/string.h"
+#include "crypto/ct.h"
+#include "svcrt/runtime.h"
 #include "zero/zero.h"
 
 #define PAGE 4096u
@@ -48,29 +50,32 @@ int rtx_call(struct rtx_chan *c, uint64_t ep, uint32_t op, uint64_t a0, uint64_t
     return (int)(int64_t)m.w[0];
 }
 
-/* Maps a shared frame the client sent; 0 or a ZERR_* code. */
-static int64_t serve_share(uint64_t va, const struct zmsg *m)
+/* Maps a shared frame client channel chan sent; 0 or a ZERR_* code. */
+static int64_t serve_share(uint64_t va, uint32_t chan, const struct zmsg *m)
 {
     if (m->cap == ZERO_CAP_NONE || m->w[2] >= RTX_PAGES) {
         return ZERR_INVAL;
     }
-    return zsys4(SYS_MAP, ZERO_SLOT_ASPACE, m->cap, va + m->w[2] * PAGE, ZERO_MAP_WRITE);
+    uint64_t at = va + (uint64_t)chan * RTX_BUF_LEN + m->w[2] * PAGE;
+    return zsys4(SYS_MAP, ZERO_SLOT_ASPACE, m->cap, at, ZERO_MAP_WRITE);
 }
 
 int rtx_serve(uint64_t ep, uint64_t va, rtx_handler handle, void *self)
 {
     struct zmsg m = {0};
-    uint32_t shared = 0;
+    uint32_t shared[RTX_MAX_CHANS] = {0}; /* pages mapped, one bit each */
     int64_t r = zero_recv(ep, &m);
     while (r == 0) {
-        struct rtx_req rq = {
-            m.badge, (uint32_t)m.w[0], m.w[2], m.w[3], (uint8_t *)(uintptr_t)va, (size_t)m.w[1], 0,
-            0};
+        uint32_t chan = RTX_BADGE_CHAN(m.badge);
+        uint8_t *buf = (uint8_t *)(uintptr_t)(va + (uint64_t)chan * RTX_BUF_LEN);
+        struct rtx_req rq = {m.badge, (uint32_t)m.w[0], m.w[2], m.w[3], buf, (size_t)m.w[1], 0, 0};
         int64_t res;
-        if (rq.op == RTX_OP_SHARE) {
-            res = serve_share(va, &m);
-            shared += res == 0 ? 1u : 0u;
-        } else if (shared < RTX_PAGES || rq.in_len > RTX_BUF_LEN) {
+        if (chan >= RTX_MAX_CHANS) {
+            res = ZERR_BADCAP; /* a badge no channel was made for */
+        } else if (rq.op == RTX_OP_SHARE) {
+            res = serve_share(va, chan, &m);
+            shared[chan] |= res == 0 ? 1u << (m.w[2] & 31u) : 0u;
+        } else if (shared[chan] != (1u << RTX_PAGES) - 1u || rq.in_len > RTX_BUF_LEN) {
             res = ZERR_INVAL; /* no buffer yet, or a length that cannot be */
         } else {
             res = handle(self, &rq);
@@ -83,4 +88,62 @@ int rtx_serve(uint64_t ep, uint64_t va, rtx_handler handle, void *self)
         r = zero_reply_recv(ep, &m);
     }
     return (int)r;
+}
+
+int rtx_dispatch(struct rtx_req *rq, rt_handler handle, void *self)
+{
+    static uint8_t in[RTX_BUF_LEN], out[RTX_BUF_LEN];
+    size_t cap = rq->a0 < RTX_BUF_LEN ? (size_t)rq->a0 : RTX_BUF_LEN;
+
+    /* The client can change the shared buffer at any time: the handler reads a copy. */
+    memcpy(in, rq->buf, rq->in_len);
+    struct rt_msg m = {rq->op, in, rq->in_len, out, cap, 0};
+    int err = handle(self, RTX_BADGE_BITS(rq->badge), &m);
+    size_t n = m.out_len <= cap ? m.out_len : 0;
+    memcpy(rq->buf, out, n);
+    rq->out_len = n;
+    secure_zero(in, rq->in_len);
+    return err;
+}
+
+struct rtx_rt_server {
+    rt_handler handle;
+    void *self;
+};
+
+static int rtx_rt_serve_one(void *self, struct rtx_req *rq)
+{
+    struct rtx_rt_server *s = self;
+    return rtx_dispatch(rq, s->handle, s->self);
+}
+
+int rtx_serve_rt(uint64_t ep, uint64_t va, rt_handler handle, void *self)
+{
+    struct rtx_rt_server s = {handle, self};
+    return rtx_serve(ep, va, rtx_rt_serve_one, &s);
+}
+
+int rtx_forward(void *self, uint64_t badge, struct rt_msg *m)
+{
+    struct rtx_proxy *p = self;
+    size_t cap = m->out != NULL ? m->out_cap : 0;
+    size_t out_len = 0;
+
+    (void)badge; /* the kernel delivers p->ep's badge */
+    if (m->in_len > RTX_BUF_LEN || (m->in_len > 0 && m->in == NULL)) {
+        return m->in_len > RTX_BUF_LEN ? ZERR_RANGE : ZERR_INVAL;
+    }
+    cap = cap < RTX_BUF_LEN ? cap : RTX_BUF_LEN;
+    if (m->in_len > 0) {
+        memcpy(p->chan->buf, m->in, m->in_len);
+    }
+    int err = rtx_call(p->chan, p->ep, m->op, cap, 0, m->in_len, &out_len);
+    if (out_len > cap) {
+        return ZERR_CORRUPT; /* more than there was room for: not a reply this side sent for */
+    }
+    if (out_len > 0) {
+        memcpy(m->out, p->chan->buf, out_len);
+    }
+    m->out_len = out_len;
+    return err;
 }

@@ -121,6 +121,11 @@ static void plan_dev(struct boot_plan *p, const struct init_roles *roles)
         plan_dev_add(p, "net", roles->net, "netdrv", NULL);
     }
     plan_dev_add(p, "node", roles->node, "keys", roles->driver != 0 ? "driver" : NULL);
+    if (roles->terminal != 0) { /* one process per service (split.c) */
+        plan_dev_add(p, "identity", roles->identity, "keys", "node");
+        plan_dev_add(p, "policy", roles->policy, "node", NULL);
+        plan_dev_add(p, "terminal", roles->terminal, "identity", "policy");
+    }
     int bad = 0;
     (void)mf_order(&p->m, &bad);
     struct zsys r = {SYS_MODULE_INFO, 0, 0, 0, 0, 0, 0};

@@ -20,7 +20,6 @@ struct init_eps {
     int64_t keys_sign;
     int64_t disk;
     int64_t boot; /* a read-only frame: the boot record (boot_plan.h) */
-    int64_t net;  /* the network service process */
 };
 
 static int64_t spawn(uint64_t module, uint64_t role, uint64_t ep, uint64_t ntfn)
@@ -69,9 +68,6 @@ static int64_t hand_over(uint64_t ep, const uint32_t *slots, size_t nslots,
     if (r == 0 && e != NULL && e->boot >= 0) {
         r = give(ep, (uint64_t)e->boot, GIVE_BOOT_RECORD, 0);
     }
-    if (r == 0 && e != NULL && e->net >= 0) {
-        r = give(ep, (uint64_t)e->net, GIVE_NET, 0);
-    }
     return r != 0 ? r : give(ep, ZERO_CAP_NONE, GIVE_DONE, 0);
 }
 
@@ -92,29 +88,6 @@ static int64_t start_driver(int64_t mod, uint64_t role, int64_t *disk)
     }
     *disk =
         zsys4(SYS_CAP_DERIVE, (uint64_t)ep, ZERO_SLOT_ANY, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 0);
-    return th;
-}
-
-/*
- * Starts the network service process from module mod (role), handing it
- * the console and the virtio-net driver's endpoint drv_ep as its "disk";
- * stores an endpoint to it for the node.  Thread capability or ZERR_*.
- */
-static int64_t start_net(int64_t mod, uint64_t role, int64_t drv_ep, int64_t *net)
-{
-    static const uint32_t net_slots[] = {ZERO_SLOT_CONSOLE};
-    struct init_eps ne = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, drv_ep, ZERR_UNSUPPORTED,
-                          ZERR_UNSUPPORTED};
-    int64_t ep = mod < 0 ? mod : drv_ep < 0 ? drv_ep : zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    int64_t th = ep < 0 ? ep : spawn((uint64_t)mod, role, (uint64_t)ep, ZERO_CAP_NONE);
-    int64_t r = th < 0 ? th : hand_over((uint64_t)ep, net_slots, 1, &ne);
-    if (r != 0) {
-        if (th >= 0) {
-            zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
-        }
-        return r;
-    }
-    *net = zsys4(SYS_CAP_DERIVE, (uint64_t)ep, ZERO_SLOT_ANY, CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 0);
     return th;
 }
 
@@ -148,10 +121,9 @@ static int64_t start_node(int64_t mod, uint64_t role, const struct init_eps *e, 
 
 /* Starts the programs of the boot plan in its order; the node's thread or ZERR_*. */
 static int64_t start_all(struct boot_plan *plan, const struct init_roles *roles, struct init_eps *e,
-                         int64_t ntfn, int64_t *keys, int64_t *driver, int64_t *net_th, int64_t *r)
+                         int64_t ntfn, int64_t *keys, int64_t *driver, int64_t *r)
 {
     int64_t node = ZERR_PERM;
-    int64_t netdrv_ep = ZERR_UNSUPPORTED;
     const struct mf_program *prog;
     for (uint32_t k = 0; (prog = boot_plan_next(plan, k)) != NULL; k++) {
         int64_t mod = boot_plan_module(plan, prog);
@@ -162,10 +134,6 @@ static int64_t start_all(struct boot_plan *plan, const struct init_roles *roles,
             th = *keys = start_keys(mod, prog->arg, &e->keys_pub, &e->keys_sign);
         } else if (prog->arg == roles->driver && roles->driver != 0) {
             th = *driver = start_driver(mod, prog->arg, &e->disk);
-        } else if (prog->arg == roles->netdrv && roles->netdrv != 0) {
-            th = net_th[0] = start_driver(mod, prog->arg, &netdrv_ep);
-        } else if (prog->arg == roles->net && roles->net != 0) {
-            th = net_th[1] = start_net(mod, prog->arg, netdrv_ep, &e->net);
         } else if (prog->arg == roles->node) {
             e->boot = mod < 0 ? mod : boot_plan_record_cap(plan, prog);
             th = node = start_node(mod, prog->arg, e, ntfn, r);
@@ -183,20 +151,21 @@ static int64_t start_all(struct boot_plan *plan, const struct init_roles *roles,
 
 int node_init_main(const struct init_roles *roles)
 {
+    if (roles->terminal != 0) {
+        return node_init_split(roles);
+    }
     static struct boot_plan plan;
-    struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED,
-                         ZERR_UNSUPPORTED};
+    struct init_eps e = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
     int64_t keys = ZERR_PERM, driver = ZERR_PERM, r = ZERR_PERM;
-    int64_t net_th[2] = {ZERR_UNSUPPORTED, ZERR_UNSUPPORTED};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     int64_t node = boot_plan_load(&plan, roles) != 0
                        ? ZERR_BADSIG
-                       : start_all(&plan, roles, &e, ntfn, &keys, &driver, net_th, &r);
+                       : start_all(&plan, roles, &e, ntfn, &keys, &driver, &r);
     int status = r != 0 ? 2 : wait_dead((uint64_t)node, (uint64_t)ntfn);
     boot_plan_end(&plan);
     /* Gone already after a clean stop of the node. */
-    for (int i = 0; i < 4; i++) {
-        int64_t th = i == 0 ? keys : i == 1 ? driver : net_th[i - 2];
+    for (int i = 0; i < 2; i++) {
+        int64_t th = i == 0 ? keys : driver;
         if (th >= 0) {
             zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
         }
@@ -236,6 +205,9 @@ int node_take_boot_caps(struct init_given *g)
     g->keys_sign = ZERO_CAP_NONE;
     g->disk = ZERO_CAP_NONE;
     g->boot_record = ZERO_CAP_NONE;
+    g->axiom = ZERO_CAP_NONE;
+    g->identity = ZERO_CAP_NONE;
+    g->policy = ZERO_CAP_NONE;
     g->net = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
@@ -251,6 +223,12 @@ int node_take_boot_caps(struct init_given *g)
             g->disk = m.cap;
         } else if (op == GIVE_BOOT_RECORD && m.cap != ZERO_CAP_NONE) {
             g->boot_record = m.cap;
+        } else if (op == GIVE_AXIOM && m.cap != ZERO_CAP_NONE) {
+            g->axiom = m.cap;
+        } else if (op == GIVE_IDENTITY && m.cap != ZERO_CAP_NONE) {
+            g->identity = m.cap;
+        } else if (op == GIVE_POLICY && m.cap != ZERO_CAP_NONE) {
+            g->policy = m.cap;
         } else if (op == GIVE_NET && m.cap != ZERO_CAP_NONE) {
             g->net = m.cap;
         } else if (op != GIVE_DONE) {

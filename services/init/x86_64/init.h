@@ -1,8 +1,6 @@
 /*
  * init on x86_64: the first process starts the key process, the virtio-blk
- * driver process, the virtio-net driver and network service processes
- * (the service gets the console and the net driver's endpoint) and the
- * node, hands the drivers the PCI ports and the node
+ * driver process and the node, hands the driver the PCI ports and the node
  * the console (with input), COM1's interrupt, its badged endpoints to the
  * key process and an endpoint to the driver, then waits.  When the node ends, by `exit` or by a
  * fault, init ends the key and driver processes and itself, and the kernel powers off.
@@ -20,20 +18,34 @@ enum init_give {
     GIVE_DISK,        /* the block driver process */
     GIVE_DONE,
     GIVE_BOOT_RECORD, /* a read-only frame: what init measured (boot_plan.h) */
+    GIVE_AXIOM,       /* the Axiom process (badge: channel, propose|read) */
+    GIVE_IDENTITY,    /* the identity process */
+    GIVE_POLICY,      /* the policy process */
     GIVE_NET,         /* the network service process */
 };
 
-/* Spawn arguments of the processes init starts (driver 0: no driver process). */
+/*
+ * Spawn arguments of the processes init starts (driver 0: no driver
+ * process).  terminal 0: the node (Axiom, Policy, Identity, terminal) is
+ * one process; otherwise node is the Axiom's process and identity, policy
+ * and terminal each get one of their own (split.c).
+ */
 struct init_roles {
     uint64_t node;
     uint64_t keys;
     uint64_t driver;
+    uint64_t identity;
+    uint64_t policy;
+    uint64_t terminal;
     uint64_t netdrv; /* the virtio-net driver process (0: none) */
     uint64_t net;    /* the network service process */
 };
 
-/* Runs init; returns the node's exit status. */
+/* Runs init; returns the node's (or with the split, the terminal's) exit status. */
 int node_init_main(const struct init_roles *roles);
+
+/* init with one process per service (split.c); called by node_init_main. */
+int node_init_split(const struct init_roles *roles);
 
 /* Endpoint capabilities init handed over; ZERO_CAP_NONE where none. */
 struct init_given {
@@ -41,6 +53,9 @@ struct init_given {
     uint64_t keys_sign;   /* the key process, badge KEYS_BADGE_SIGN */
     uint64_t disk;        /* the virtio-blk driver process */
     uint64_t boot_record; /* a read-only frame holding the boot record */
+    uint64_t axiom;       /* the Axiom process */
+    uint64_t identity;    /* the identity process */
+    uint64_t policy;      /* the policy process */
     uint64_t net;         /* the network service process */
 };
 

@@ -1,9 +1,9 @@
 /*
- * The key service as its own process (see keys_proc.h).  Wire format over
- * the runtime channel (svcrt/x86_64/rtx.h):
+ * The key service as its own process (see keys_proc.h).  Its messages are
+ * the key service's own (services/keys/keys.h), carried by the runtime's
+ * generic forwarder and server (svcrt/x86_64/rtx.h); two more operations
+ * belong to the node and the key process alone:
  *
- *   KEYS_OP_PUBLIC / KEYS_OP_SIGN: a0 generation, a1 name length; buffer:
- *     name bytes, then the message to sign; reply: the key or signature.
  *   KP_OP_ROOT: buffer: the 32-byte root secret (accepted once).
  *   KP_OP_STOP: wipe every secret, reply, exit.
  */
@@ -18,56 +18,22 @@
 
 #define KP_OP_ROOT 0x100u
 #define KP_OP_STOP 0x101u
-#define KP_NAME_MAX 32u
 #define KP_BUF_VA 0x0000400000000000ull
 
 /* ---- the node's side --------------------------------------------------------- */
 
-/* Endpoint capability for a runtime badge: the kernel badge says the same. */
-static int kp_endpoint(const struct keys_proc *kp, uint64_t badge, uint64_t *ep)
-{
-    if (badge == KEYS_BADGE_PUBLIC) {
-        *ep = kp->ep_public;
-    } else if (badge == KEYS_BADGE_SIGN) {
-        *ep = kp->ep_sign;
-    } else {
-        return ZERR_PERM;
-    }
-    return 0;
-}
-
-/* The runtime handler of the key service in the node: forwards over IPC. */
+/* The runtime handler of the key service in the node: the proxy for the caller's badge. */
 static int kp_forward(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct keys_proc *kp = self;
-    const struct keys_req *rq = m->in;
-    uint64_t ep;
-    int err = kp_endpoint(kp, badge, &ep);
-    if (err != 0) {
-        return err;
+
+    if (badge == KEYS_BADGE_PUBLIC) {
+        return rtx_forward(&kp->proxy_public, badge, m);
     }
-    if (rq == NULL || m->in_len != sizeof(*rq) || rq->name == NULL) {
-        return ZERR_INVAL;
+    if (badge == KEYS_BADGE_SIGN) {
+        return rtx_forward(&kp->proxy_sign, badge, m);
     }
-    size_t nlen = strnlen(rq->name, KP_NAME_MAX + 1);
-    size_t mlen = m->op == KEYS_OP_SIGN ? rq->len : 0;
-    if (nlen > KP_NAME_MAX || mlen > RTX_BUF_LEN - nlen || (mlen > 0 && rq->msg == NULL)) {
-        return nlen > KP_NAME_MAX ? ZERR_INVAL : ZERR_RANGE;
-    }
-    memcpy(kp->chan.buf, rq->name, nlen);
-    if (mlen > 0) {
-        memcpy(kp->chan.buf + nlen, rq->msg, mlen);
-    }
-    size_t out_len = 0;
-    err = rtx_call(&kp->chan, ep, m->op, rq->gen, nlen, nlen + mlen, &out_len);
-    if (err == 0 && (out_len > m->out_cap || m->out == NULL)) {
-        return ZERR_RANGE;
-    }
-    if (err == 0) {
-        memcpy(m->out, kp->chan.buf, out_len);
-        m->out_len = out_len;
-    }
-    return err;
+    return ZERR_PERM;
 }
 
 static int kp_start(void *self, const uint8_t root[KEYS_SECRET_LEN])
@@ -103,6 +69,8 @@ int keys_proc_attach(struct keys_proc *kp, uint64_t ep_public, uint64_t ep_sign)
         keys_proc_end(kp);
         return err;
     }
+    kp->proxy_public = (struct rtx_proxy){&kp->chan, ep_public};
+    kp->proxy_sign = (struct rtx_proxy){&kp->chan, ep_sign};
     kp->remote = (struct node_keys_remote){kp, kp_forward, kp_start, kp_stop};
     return 0;
 }
@@ -150,36 +118,15 @@ void keys_proc_end(struct keys_proc *kp)
 
 struct kp_server {
     struct keys keys;
-    char name[KP_NAME_MAX + 1];
-    uint8_t msg[RTX_BUF_LEN];
-    uint8_t out[KEYS_SIG_LEN];
 };
-
-/* Copies the request out of the shared buffer, then lets keys_handle check and serve it. */
-static int kp_serve_keys(struct kp_server *s, struct rtx_req *rq)
-{
-    size_t nlen = rq->a1;
-    if (nlen == 0 || nlen > KP_NAME_MAX || nlen > rq->in_len) {
-        return ZERR_INVAL;
-    }
-    memset(s->name, 0, sizeof(s->name));
-    memcpy(s->name, rq->buf, nlen);
-    size_t mlen = rq->in_len - nlen;
-    memcpy(s->msg, rq->buf + nlen, mlen);
-    struct keys_req kr = {s->name, (uint32_t)rq->a0, s->msg, mlen};
-    struct rt_msg m = {rq->op, {0}, &kr, sizeof(kr), s->out, sizeof(s->out), 0};
-    int err = keys_handle(&s->keys, rq->badge, &m);
-    if (err == 0) {
-        memcpy(rq->buf, s->out, m.out_len);
-        rq->out_len = m.out_len;
-    }
-    secure_zero(s->msg, mlen);
-    return err;
-}
 
 static int kp_handle(void *self, struct rtx_req *rq)
 {
     struct kp_server *s = self;
+    bool node = (RTX_BADGE_BITS(rq->badge) & KEYS_BADGE_SIGN) != 0;
+    if ((rq->op == KP_OP_ROOT || rq->op == KP_OP_STOP) && !node) {
+        return ZERR_PERM; /* only the holder of the signing capability starts and stops it */
+    }
     switch (rq->op) {
     case KP_OP_ROOT:
         if (s->keys.ready || rq->in_len != KEYS_SECRET_LEN) {
@@ -193,7 +140,7 @@ static int kp_handle(void *self, struct rtx_req *rq)
         rq->stop = 1;
         return 0;
     default:
-        return s->keys.ready ? kp_serve_keys(s, rq) : ZERR_AGAIN;
+        return s->keys.ready ? rtx_dispatch(rq, keys_handle, &s->keys) : ZERR_AGAIN;
     }
 }
 

@@ -20,6 +20,7 @@ struct keys_proc {
     uint64_t ep_public; /* badge KEYS_BADGE_PUBLIC */
     uint64_t ep_sign;   /* badge KEYS_BADGE_SIGN */
     uint64_t thread;    /* the key process's thread capability, ZERO_CAP_NONE if not ours */
+    struct rtx_proxy proxy_public, proxy_sign;
     bool running;
     struct node_keys_remote remote; /* what node_start_remote_keys takes */
 };

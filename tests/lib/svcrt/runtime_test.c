@@ -65,7 +65,7 @@ static void test_calls(void)
     struct probe server = {0, 0, 42};
     struct probe client = {0, 0, 0};
     uint8_t reply[8];
-    struct rt_msg m = {1, {0}, NULL, 0, reply, sizeof(reply), 99};
+    struct rt_msg m = {1, NULL, 0, reply, sizeof(reply), 99};
 
     rt_init(&rt);
     int s = rt_register(&rt, "server", &server, probe_handle);
@@ -101,7 +101,7 @@ static void test_calls(void)
 static void test_depth(void)
 {
     int id = 0;
-    struct rt_msg m = {1, {0}, NULL, 0, NULL, 0, 0};
+    struct rt_msg m = {1, NULL, 0, NULL, 0, 0};
 
     rt_init(&rt);
     id = rt_register(&rt, "loop", &id, recurse_handle);

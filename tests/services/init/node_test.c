@@ -25,20 +25,21 @@ static int id_op(uint32_t op, const char *as, const char *name, uint8_t kind,
     strcpy(rq.proposer, as);
     strcpy(rq.name, name);
     rq.kind = kind;
-    struct rt_msg m = {op, {0}, &rq, sizeof(rq), res, sizeof(*res), 0};
-    return rt_call(&node.rt, node.sid_term, node.shell.h_ident, &m);
+    return idsvc_call(&node.rt, node.sid_term, node.shell.h_ident, op, &rq, res);
 }
 
 static void test_runtime(void)
 {
     struct rt_msg m;
-    struct keys_req kr = {"root", 0, "x", 1};
+    uint8_t kr[64];
+    size_t kr_len;
     uint8_t sig[64];
 
+    keys_req_encode(KEYS_OP_SIGN, "root", 0, "x", 1, kr, sizeof(kr), &kr_len);
     memset(&m, 0, sizeof(m));
     m.op = KEYS_OP_SIGN;
-    m.in = &kr;
-    m.in_len = sizeof(kr);
+    m.in = kr;
+    m.in_len = kr_len;
     m.out = sig;
     m.out_cap = sizeof(sig);
     is_int(rt_call(&node.rt, node.sid_term, 17, &m), ZERR_BADCAP, "rt_call_empty_slot_is_badcap");
@@ -79,8 +80,7 @@ static void test_services(void)
     strcpy(prq.proposer, "root");
     prq.effect = POLICY_ALLOW;
     strcpy(prq.text, "alice   note    *");
-    struct rt_msg m = {POLSVC_OP_ADD, {0}, &prq, sizeof(prq), &res, sizeof(res), 0};
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_policy, &m), 0,
+    is_int(polsvc_call(&node.rt, node.sid_term, node.shell.h_policy, POLSVC_OP_ADD, &prq, &res), 0,
            "policy_service_adds_rule");
     is_str(policy_find(&node.axiom.ax.st->pol, 2)->text, "alice note *",
            "policy_service_stores_normal_form");
@@ -101,8 +101,7 @@ static void test_signed_proposal(void)
     a.has_sig = true;
     ax_proposal_message(&a, msg, sizeof(msg), &len);
     keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_INVAL,
+    is_int(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res), ZERR_INVAL,
            "axiom_refuses_signed_proposal_without_number");
     ok(strstr(res.why, "next proposal number (#1)") != NULL,
        "refusal_names_the_next_proposal_number");
@@ -111,10 +110,10 @@ static void test_signed_proposal(void)
     a.nonce = 1;
     ax_proposal_message(&a, msg, sizeof(msg), &len);
     keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), 0,
+    is_int(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res), 0,
            "axiom_accepts_proposal_signed_by_proposer");
     uint64_t after = node.axiom.ax.next_seq;
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_EXIST,
+    is_int(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res), ZERR_EXIST,
            "axiom_refuses_replayed_signed_proposal");
     is_str(res.why, "replayed proposal: alice's signed proposal #1 was already accepted",
            "replay_refusal_says_why");
@@ -124,7 +123,7 @@ static void test_signed_proposal(void)
     a.has_nonce = false;
     ax_proposal_message(&a, msg, sizeof(msg), &len);
     keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_INVAL,
+    is_int(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res), ZERR_INVAL,
            "axiom_refuses_old_format_signed_proposal");
     a.format = 0;
 
@@ -132,18 +131,18 @@ static void test_signed_proposal(void)
     a.nonce = 3;
     ax_proposal_message(&a, msg, sizeof(msg), &len);
     keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_INVAL,
+    is_int(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res), ZERR_INVAL,
            "axiom_refuses_proposal_number_that_skips_ahead");
     a.nonce = 2;
     keys_sign(&node.keys, "alice", 1, msg, len, a.sig); /* signed over number 3 */
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_BADSIG,
+    is_int(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res), ZERR_BADSIG,
            "axiom_rejects_proposal_whose_number_was_changed");
     ax_proposal_message(&a, msg, sizeof(msg), &len);
     keys_sign(&node.keys, "alice", 0, msg, len, a.sig); /* the rotated-away key */
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_BADSIG,
+    is_int(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res), ZERR_BADSIG,
            "axiom_rejects_proposal_signed_with_old_key");
     keys_sign(&node.keys, "alice", 1, msg, len, a.sig);
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), 0,
+    is_int(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res), 0,
            "axiom_accepts_next_proposal_number");
 }
 
@@ -172,12 +171,175 @@ static void test_terminal(void)
            "terminal_unknown_proposer_is_a_refusal_code");
     is_int(axiom_durable(&node.axiom.ax), before, "terminal_refusal_commits_nothing");
 
-    memset(&res, 0, sizeof(res));
-    struct rt_msg m = {AXIOM_OP_VERIFY, {0}, NULL, 0, &res, sizeof(res), 0};
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), 0, "axiom_verify_succeeds");
+    is_int(axiom_verify(&node.rt, node.sid_term, node.shell.h_axiom, &res), 0,
+           "axiom_verify_succeeds");
     ok(res.seq == before && res.checkpoints == node.axiom.ax.next_batch,
        "axiom_verify_reports_entries_and_checkpoints_in_their_own_fields");
     is_int(res.dec.rule, 0, "axiom_verify_leaves_the_decision_empty");
+}
+
+/* One operation of one service, reached through a capability its caller holds. */
+struct hostile_op {
+    const char *name;
+    uint32_t caller, handle, op;
+    uint8_t valid[AXIOM_ACTION_MAX];
+    size_t valid_len;
+};
+
+/* Sends m to o and returns the result; every reply byte stays in out. */
+static int send_raw(const struct hostile_op *o, const void *in, size_t len)
+{
+    static uint8_t out[16384];
+    struct rt_msg m = {o->op, in, len, out, sizeof(out), 0};
+    return rt_call(&node.rt, o->caller, o->handle, &m);
+}
+
+/* Truncated, oversized and garbage requests for every operation: each an error, nothing
+ * committed, and the services still answer afterwards. */
+static void test_hostile_messages(void)
+{
+    static struct hostile_op ops[20];
+    static uint8_t junk[16384 + 1];
+    size_t n = 0;
+    struct ax_action a;
+    struct idsvc_req irq;
+    struct polsvc_req prq;
+    struct axiom_check c;
+    uint64_t before = axiom_durable(&node.axiom.ax);
+    uint32_t term = node.sid_term;
+
+#define OP(nm, who, h, code) ops[n++] = (struct hostile_op){nm, who, h, code, {0}, 0}
+    OP("keys.public", node.sid_ident, node.ident.h_keys, KEYS_OP_PUBLIC);
+    keys_req_encode(KEYS_OP_PUBLIC, "root", 0, NULL, 0, ops[n - 1].valid, AXIOM_ACTION_MAX,
+                    &ops[n - 1].valid_len);
+    OP("keys.sign", node.sid_axiom, node.h_axiom_keys, KEYS_OP_SIGN);
+    keys_req_encode(KEYS_OP_SIGN, "root", 0, "m", 1, ops[n - 1].valid, AXIOM_ACTION_MAX,
+                    &ops[n - 1].valid_len);
+    memset(&a, 0, sizeof(a));
+    a.kind = AX_NOTE;
+    strcpy(a.proposer, "root");
+    a.data = (const uint8_t *)"hi";
+    a.data_len = 2;
+    OP("axiom.submit", term, node.shell.h_axiom, AXIOM_OP_SUBMIT);
+    axiom_action_encode(&a, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
+    OP("axiom.decide", term, node.shell.h_axiom, AXIOM_OP_DECIDE);
+    axiom_action_encode(&a, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
+    OP("axiom.head", term, node.shell.h_axiom, AXIOM_OP_HEAD);
+    OP("axiom.verify", term, node.shell.h_axiom, AXIOM_OP_VERIFY);
+    OP("axiom.log", term, node.shell.h_axiom, AXIOM_OP_LOG);
+    ops[n - 1].valid[0] = 1;
+    ops[n - 1].valid_len = 8;
+    OP("axiom.principal", term, node.shell.h_axiom, AXIOM_OP_PRINCIPAL);
+    memcpy(ops[n - 1].valid, "root", 4);
+    ops[n - 1].valid_len = AXIOM_NAME_FIELD;
+    OP("axiom.principals", term, node.shell.h_axiom, AXIOM_OP_PRINCIPALS);
+    ops[n - 1].valid_len = 4;
+    OP("axiom.rules", term, node.shell.h_axiom, AXIOM_OP_RULES);
+    ops[n - 1].valid_len = 4;
+    memset(&c, 0, sizeof(c));
+    strcpy(c.proposer, "root");
+    strcpy(c.action, "note");
+    strcpy(c.resource, "note");
+    OP("axiom.check", term, node.shell.h_axiom, AXIOM_OP_CHECK);
+    axiom_check_encode(&c, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
+    memset(&irq, 0, sizeof(irq));
+    strcpy(irq.proposer, "root");
+    strcpy(irq.name, "hostile");
+    irq.kind = ID_KIND_USER;
+    for (uint32_t op = IDSVC_OP_CREATE; op <= IDSVC_OP_REVOKE; op++) {
+        OP(op == IDSVC_OP_CREATE   ? "identity.create"
+           : op == IDSVC_OP_ROTATE ? "identity.rotate"
+                                   : "identity.revoke",
+           term, node.shell.h_ident, op);
+        idsvc_req_encode(&irq, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
+    }
+    memset(&prq, 0, sizeof(prq));
+    strcpy(prq.proposer, "root");
+    prq.effect = POLICY_ALLOW;
+    prq.rule_id = 1;
+    strcpy(prq.text, "root note *");
+    OP("policy.add", term, node.shell.h_policy, POLSVC_OP_ADD);
+    polsvc_req_encode(&prq, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
+    OP("policy.remove", term, node.shell.h_policy, POLSVC_OP_REMOVE);
+    polsvc_req_encode(&prq, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
+    OP("policy.check", term, node.shell.h_policy, POLSVC_OP_CHECK);
+    axiom_check_encode(&c, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
+#undef OP
+
+    memset(junk, 0xa5, sizeof(junk));
+    int refused = 0, cases = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct hostile_op *o = &ops[i];
+        uint8_t *v = junk + 1; /* the valid bytes, then one more */
+        memcpy(v, o->valid, o->valid_len);
+        int e1 = o->valid_len > 0 ? send_raw(o, v, o->valid_len - 1) : ZERR_INVAL; /* truncated */
+        int e2 = send_raw(o, v, o->valid_len + 1);                                 /* trailing */
+        memset(junk, 0xa5, sizeof(junk));
+        int e3 = send_raw(o, junk, o->valid_len > 0 ? o->valid_len : 1); /* garbage */
+        int e4 = send_raw(o, junk, sizeof(junk));                        /* oversized */
+        int e5 = send_raw(o, NULL, 0);                                   /* empty */
+        bool empty_ok = o->valid_len == 0;
+        cases += 5;
+        refused += (e1 != 0) + (e2 != 0) + (e3 != 0) + (e4 != 0) + (e5 != 0 || empty_ok);
+        if (e1 == 0 || e2 == 0 || e3 == 0 || e4 == 0 || (e5 == 0 && !empty_ok)) {
+            tap_diag("%s accepted a hostile message (%d %d %d %d %d)", o->name, e1, e2, e3, e4, e5);
+        }
+    }
+    is_int(refused, cases, "every_operation_refuses_truncated_oversized_and_garbage_messages");
+    is_int(axiom_durable(&node.axiom.ax), before, "hostile_messages_commit_nothing");
+    ok(!node.axiom.ax.broken, "hostile_messages_leave_the_axiom_working");
+    struct axiom_head h;
+    ok(axiom_get_head(&node.rt, term, node.shell.h_axiom, &h) == 0 && h.entries == before,
+       "axiom_answers_after_hostile_messages");
+}
+
+/* Readers see the state only through query messages: copies, never the Axiom's memory. */
+static void test_queries(void)
+{
+    struct id_principal p, page[2];
+    struct axiom_rule rules[1];
+    struct axiom_check c;
+    struct axiom_decision d;
+    struct axiom_head h;
+    uint32_t got = 0, total = 0;
+    uint32_t term = node.sid_term;
+
+    ok(axiom_get_principal(&node.rt, term, node.shell.h_axiom, "alice", &p) == 0 &&
+           p.key_gen == 1 && strcmp(p.parent, "root") == 0,
+       "principal_query_returns_a_copy");
+    p.key_gen = 99;
+    is_int(id_find(&node.axiom.ax.st->ids, "alice")->key_gen, 1,
+           "changing_a_query_reply_leaves_the_state_alone");
+    is_int(axiom_get_principal(&node.rt, term, node.shell.h_axiom, "nobody", &p), ZERR_NOENT,
+           "principal_query_for_an_unknown_name_is_noent");
+    ok(axiom_get_principals(&node.rt, term, node.shell.h_axiom, 1, page, 2, &got, &total) == 0 &&
+           total == node.axiom.ax.st->ids.n && got == total - 1 &&
+           strcmp(page[0].name, node.axiom.ax.st->ids.p[1].name) == 0,
+       "principals_query_pages_from_first");
+    ok(axiom_get_rules(&node.rt, term, node.shell.h_axiom, 0, rules, 1, &got, &total) == 0 &&
+           got == 1 && total == node.axiom.ax.st->pol.n && rules[0].id == 1,
+       "rules_query_returns_as_many_as_asked");
+    ok(axiom_get_head(&node.rt, term, node.shell.h_axiom, &h) == 0 && strcmp(h.node, "root") == 0 &&
+           h.entries == axiom_durable(&node.axiom.ax),
+       "head_query_names_the_node");
+    memset(&c, 0, sizeof(c));
+    strcpy(c.proposer, "alice");
+    strcpy(c.action, "note");
+    strcpy(c.resource, "note");
+    ok(polsvc_check(&node.rt, term, node.shell.h_policy, &c, &d) == 0 && d.dec.allow &&
+           d.dec.rule == 2,
+       "policy_check_allows_what_the_rule_allows");
+    strcpy(c.action, "policy.add");
+    strcpy(c.resource, "policy");
+    ok(polsvc_check(&node.rt, term, node.shell.h_policy, &c, &d) == 0 && !d.dec.allow &&
+           d.dec.rule == 0 && strstr(d.why, "default deny") != NULL,
+       "policy_check_default_deny");
+    strcpy(c.proposer, "nobody");
+    is_int(polsvc_check(&node.rt, term, node.shell.h_policy, &c, &d), ZERR_NOPRINCIPAL,
+           "policy_check_of_an_unknown_principal");
+    strcpy(c.proposer, "Bad Name");
+    is_int(polsvc_check(&node.rt, term, node.shell.h_policy, &c, &d), ZERR_INVAL,
+           "policy_check_refuses_a_malformed_question");
 }
 
 static void test_revocation(void)
@@ -191,12 +353,11 @@ static void test_revocation(void)
     memset(&a, 0, sizeof(a));
     a.kind = AX_NOTE;
     strcpy(a.proposer, "root");
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    ok(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m) != 0,
+    ok(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res) != 0,
        "axiom_cannot_commit_without_signing_capability");
     ok(node.axiom.ax.broken, "axiom_stops_after_a_failed_seal");
     is_int(axiom_durable(&node.axiom.ax), 6, "nothing_acknowledged_after_capability_revoked");
-    is_int(rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m), ZERR_IO,
+    is_int(axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, &a, &res), ZERR_IO,
            "axiom_refuses_proposals_until_reopened");
 }
 
@@ -214,6 +375,8 @@ int main(void)
     test_services();
     test_signed_proposal();
     test_terminal();
+    test_queries();
+    test_hostile_messages();
     test_revocation();
     node_stop(&node);
     free(mem);

@@ -41,9 +41,7 @@ static uint64_t entries(void)
 /* Submits a through the Axiom service as the terminal does. */
 static int submit(struct ax_action *a, struct axiom_result *res)
 {
-    memset(res, 0, sizeof(*res));
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, a, sizeof(*a), res, sizeof(*res), 0};
-    return rt_call(&node.rt, node.sid_term, node.shell.h_axiom, &m);
+    return axiom_submit(&node.rt, node.sid_term, node.shell.h_axiom, a, res);
 }
 
 static int as_node(uint8_t kind, const char *name, const char *rule)

@@ -91,42 +91,57 @@ static void test_wipe(void)
     is_int(keys_public(&k, "alice", 0, pub), ZERR_INVAL, "keys_wiped_service_refuses_requests");
 }
 
-static int call(struct keys *k, uint64_t badge, uint32_t op, const struct keys_req *rq,
-                size_t in_len, void *out, size_t cap)
+static int call(struct keys *k, uint64_t badge, uint32_t op, const void *rq, size_t in_len,
+                void *out, size_t cap)
 {
-    struct rt_msg m = {op, {0}, rq, in_len, out, cap, 0};
+    struct rt_msg m = {op, rq, in_len, out, cap, 0};
 
     return keys_handle(k, badge, &m);
 }
 
 static void test_handler(struct keys *k)
 {
-    struct keys_req rq = {"alice", 0, "msg", 3};
-    uint8_t out[64], want[32];
+    uint8_t pubrq[64], sigrq[64], bad[64], out[64], want[32];
+    size_t plen, slen;
 
+    keys_req_encode(KEYS_OP_PUBLIC, "alice", 0, NULL, 0, pubrq, sizeof(pubrq), &plen);
+    keys_req_encode(KEYS_OP_SIGN, "alice", 0, "msg", 3, sigrq, sizeof(sigrq), &slen);
+    is_int((int64_t)plen, 4 + KEYS_NAME_FIELD, "keys_public_request_is_gen_and_name_field");
+    is_int((int64_t)slen, 4 + KEYS_NAME_FIELD + 4 + 3, "keys_sign_request_adds_length_and_bytes");
     reference_pub("alice", 0, want);
-    ok(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, &rq, sizeof(rq), out, 32) == 0 &&
+    ok(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, pubrq, plen, out, 32) == 0 &&
            memcmp(out, want, 32) == 0,
        "keys_handler_serves_public_keys_to_the_public_badge");
-    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_SIGN, &rq, sizeof(rq), out, 64), ZERR_PERM,
+    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_SIGN, sigrq, slen, out, 64), ZERR_PERM,
            "keys_handler_refuses_signatures_to_the_public_badge");
-    is_int(call(k, KEYS_BADGE_SIGN, KEYS_OP_PUBLIC, &rq, sizeof(rq), out, 32), ZERR_PERM,
+    is_int(call(k, KEYS_BADGE_SIGN, KEYS_OP_PUBLIC, pubrq, plen, out, 32), ZERR_PERM,
            "keys_handler_refuses_public_keys_to_the_sign_badge");
-    is_int(call(k, 0, KEYS_OP_PUBLIC, &rq, sizeof(rq), out, 32), ZERR_PERM,
+    is_int(call(k, 0, KEYS_OP_PUBLIC, pubrq, plen, out, 32), ZERR_PERM,
            "keys_handler_refuses_a_caller_without_badge");
-    ok(call(k, KEYS_BADGE_SIGN, KEYS_OP_SIGN, &rq, sizeof(rq), out, 64) == 0 &&
+    ok(call(k, KEYS_BADGE_SIGN, KEYS_OP_SIGN, sigrq, slen, out, 64) == 0 &&
            crypto_sign_verify_detached(out, (const uint8_t *)"msg", 3, want) == 0,
        "keys_handler_signs_for_the_sign_badge");
-    is_int(call(k, KEYS_BADGE_SIGN, KEYS_OP_SIGN, &rq, sizeof(rq), out, 63), ZERR_RANGE,
+    is_int(call(k, KEYS_BADGE_SIGN, KEYS_OP_SIGN, sigrq, slen, out, 63), ZERR_RANGE,
            "keys_handler_refuses_a_short_signature_buffer");
-    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, &rq, sizeof(rq), out, 31), ZERR_RANGE,
+    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, pubrq, plen, out, 31), ZERR_RANGE,
            "keys_handler_refuses_a_short_key_buffer");
-    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, &rq, sizeof(rq) - 1, out, 32), ZERR_INVAL,
-           "keys_handler_refuses_a_request_of_the_wrong_size");
-    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, NULL, sizeof(rq), out, 32), ZERR_INVAL,
+    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, pubrq, plen - 1, out, 32), ZERR_TRUNCATED,
+           "keys_handler_refuses_a_truncated_request");
+    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, pubrq, plen + 1, out, 32), ZERR_INVAL,
+           "keys_handler_refuses_bytes_after_the_request");
+    is_int(call(k, KEYS_BADGE_SIGN, KEYS_OP_SIGN, sigrq, slen - 1, out, 64), ZERR_TRUNCATED,
+           "keys_handler_refuses_a_message_shorter_than_its_length");
+    memcpy(bad, pubrq, plen);
+    bad[4 + 10] = 'x'; /* text after the name's NUL */
+    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, bad, plen, out, 32), ZERR_INVAL,
+           "keys_handler_refuses_a_name_field_with_bytes_after_its_nul");
+    is_int(call(k, KEYS_BADGE_PUBLIC, KEYS_OP_PUBLIC, NULL, plen, out, 32), ZERR_INVAL,
            "keys_handler_refuses_a_missing_request");
-    is_int(call(k, KEYS_BADGE_PUBLIC | KEYS_BADGE_SIGN, 99, &rq, sizeof(rq), out, 64),
-           ZERR_UNSUPPORTED, "keys_handler_refuses_an_unknown_operation");
+    is_int(call(k, KEYS_BADGE_PUBLIC | KEYS_BADGE_SIGN, 99, pubrq, plen, out, 64), ZERR_UNSUPPORTED,
+           "keys_handler_refuses_an_unknown_operation");
+    is_int(
+        keys_req_encode(KEYS_OP_SIGN, "alice", 0, out, KEYS_MSG_MAX + 1, bad, sizeof(bad), &slen),
+        ZERR_INVAL, "keys_request_encoder_refuses_an_overlong_message");
 }
 
 int main(void)

@@ -127,16 +127,15 @@ static int add_rule(uint8_t effect, const char *text)
     strcpy(a.proposer, "root");
     a.effect = effect;
     strcpy(a.rule, text);
-    struct rt_msg m = {AXIOM_OP_SUBMIT, {0}, &a, sizeof(a), &res, sizeof(res), 0};
-    return rt_call(&node.rt, na.self, na.h_axiom, &m);
+    return axiom_submit(&node.rt, na.self, na.h_axiom, &a, &res);
 }
 
 /* The newest log entry's kind and description. */
 static void last_entry(struct axiom_log_item *it)
 {
-    struct rt_msg m = {AXIOM_OP_LOG, {1}, NULL, 0, it, sizeof(*it), 0};
+    uint32_t got = 0;
     memset(it, 0, sizeof(*it));
-    (void)rt_call(&node.rt, na.self, na.h_axiom, &m);
+    (void)axiom_get_log(&node.rt, na.self, na.h_axiom, 1, 0, it, &got);
 }
 
 static void test_codec(void)
@@ -241,8 +240,8 @@ static void test_listen_accept(void)
 static void test_verify(void)
 {
     struct axiom_result res;
-    struct rt_msg m = {AXIOM_OP_VERIFY, {0}, NULL, 0, &res, sizeof(res), 0};
-    is_int(rt_call(&node.rt, na.self, na.h_axiom, &m), 0, "the_log_with_net_entries_replays");
+    is_int(axiom_verify(&node.rt, na.self, na.h_axiom, &res), 0,
+           "the_log_with_net_entries_replays");
 }
 
 static int no_ops(void *self, uint64_t badge, struct rt_msg *m)

@@ -1,0 +1,320 @@
+/* The service processes of a node, one per service (see split.h). */
+#include "services/init/x86_64/net_client.h"
+#include "services/init/x86_64/split.h"
+
+#include "base/errors.h"
+#include "base/fmt.h"
+#include "base/string.h"
+#include "drivers/virtio-blk/hal_blk.h"
+#include "hal/hal.h"
+#include "services/init/boot_entry.h"
+#include "services/init/node.h"
+#include "services/init/x86_64/boot_plan.h"
+#include "services/init/x86_64/init.h"
+#include "services/init/x86_64/keys_proc.h"
+#include "services/terminal/terminal.h"
+#include "zero/zero.h"
+
+#define SPLIT_MEMORY_DISK (8u * 1024u * 1024u)
+
+static void split_say(const char *s)
+{
+    hal_console_write(s, strlen(s));
+}
+
+/* ---- what a process holds ---------------------------------------------------- */
+
+static const char *split_type(uint64_t type)
+{
+    static const char *const names[] = {"null",   "endpoint", "notification", "aspace",
+                                        "thread", "frame",    "irq",          "ioport"};
+    return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+}
+
+void split_report_caps(const char *name)
+{
+    char line[512];
+    size_t at = (size_t)zfmt_snprintf(line, sizeof(line), "caps %s:", name);
+    unsigned frames = 0;
+
+    for (uint64_t slot = 0; slot < 256; slot++) {
+        struct zsys r = {SYS_CAP_INFO, slot, 0, 0, 0, 0, 0};
+        zsys_raw(&r);
+        if ((int64_t)r.rax != 0) {
+            continue;
+        }
+        if (r.rdi == CAP_FRAME) {
+            frames++;
+            continue;
+        }
+        if (at < sizeof(line)) {
+            at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, " %s", split_type(r.rdi));
+        }
+        if (r.rdi == CAP_ENDPOINT && slot != ZERO_SLOT_EP && at < sizeof(line)) {
+            at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, "/%llx",
+                                        (unsigned long long)r.rdx);
+        } else if (r.rdi == CAP_IOPORT && at < sizeof(line)) {
+            const char *what = slot == ZERO_SLOT_CONSOLE   ? "console"
+                               : slot == ZERO_SLOT_PCI_CFG ? "pci-cfg"
+                                                           : "pci-io";
+            at += (size_t)zfmt_snprintf(
+                line + at, sizeof(line) - at, "/%s%s", what,
+                slot == ZERO_SLOT_CONSOLE && (r.rsi & CAP_RIGHT_READ) ? "+in" : "");
+        }
+    }
+    if (at < sizeof(line)) {
+        zfmt_snprintf(line + at, sizeof(line) - at, " frame*%u\n", frames);
+    }
+    split_say(line);
+}
+
+/* ---- the Axiom -------------------------------------------------------------------- */
+
+/* The Axiom as other processes reach it: everything but the in-process state pointer. */
+static int split_axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
+{
+    return m->op == AXIOM_OP_STATE ? ZERR_UNSUPPORTED : axiom_handle(self, badge, m);
+}
+
+int split_axiom_main(void)
+{
+    static struct keys_proc kp;
+    static struct node node;
+    static struct blk dev;
+    struct init_given g;
+    char line[320];
+    char why[200] = "";
+    const char *label = "disk0 (virtio-blk)";
+
+    if (node_take_boot_caps(&g) != 0 || g.keys_sign == ZERO_CAP_NONE) {
+        return 2;
+    }
+    if (g.disk != ZERO_CAP_NONE) {
+        hal_blk_use_driver(g.disk, SPLIT_DISK_VA);
+        split_say("zero-node: virtio-blk driver in its own process\n");
+    }
+    int err = keys_proc_attach(&kp, ZERO_CAP_NONE, g.keys_sign);
+    if (err != 0) {
+        zfmt_snprintf(line, sizeof(line), "zero-node: no key process (%s)\n", zerr_name(err));
+        split_say(line);
+        return 2;
+    }
+    split_say("zero-node: key service in its own process\n");
+    err = blk_open(&dev, "disk0", 0);
+    if (err != 0) {
+        zfmt_snprintf(line, sizeof(line),
+                      "zero-node: no disk0 (%s): running on a memory disk, "
+                      "nothing survives power-off\n",
+                      zerr_name(err));
+        split_say(line);
+        size_t pages = SPLIT_MEMORY_DISK / HAL_PAGE_SIZE;
+        uint8_t *mem = hal_page_alloc(pages);
+        if (mem == NULL) {
+            split_say("zero-node: no memory for the disk\n");
+            return 2;
+        }
+        blk_open_mem(&dev, mem, NULL, (uint64_t)pages * HAL_PAGE_SIZE);
+        label = "(memory, 8192 KiB)";
+    }
+    err = node_start_remote_keys(&node, &dev, "root", &kp.remote, why, sizeof(why));
+    if (err != 0) {
+        zfmt_snprintf(line, sizeof(line), "zero-node: cannot start on %s: %s (%s)\n", label, why,
+                      zerr_name(err));
+        split_say(line);
+        keys_proc_end(&kp);
+        return 2;
+    }
+    zfmt_snprintf(line, sizeof(line), "Zero OS %s (%s)\ndisk %s%s: %llu entries, node %s\n",
+                  ZERO_VERSION, HAL_PLATFORM_NAME, label, node.formatted ? " (new, formatted)" : "",
+                  (unsigned long long)node.axiom.ax.st->applied, node.axiom.ax.st->node);
+    split_say(line);
+    if (node.rec.cut_bytes != 0) {
+        zfmt_snprintf(line, sizeof(line), "recovery: %s\n", node.rec.why);
+        split_say(line);
+    }
+    static struct ax_boot boot;
+    if (g.boot_record != ZERO_CAP_NONE && boot_record_take(g.boot_record, &boot) == 0) {
+        node_console_set_boot(&boot);
+        node_console_record_boot(&node); /* the boot entry: what init started */
+    }
+    split_report_caps("axiom");
+    /* Only the Axiom is served here: Identity, Policy and the terminal have processes of
+     * their own, and this process's runtime is the Axiom's way to the key service. */
+    err = rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, split_axiom_handle, &node.axiom);
+    node_stop(&node);
+    return err == 0 ? 0 : 1;
+}
+
+/* ---- Identity and Policy ------------------------------------------------------------ */
+
+/* Opens channel i of this process to ep and registers its forwarder as name. */
+static int split_proxy(struct rt *rt, const char *name, struct rtx_chan *chan, struct rtx_proxy *px,
+                       uint64_t ep, uint32_t i)
+{
+    if (ep == ZERO_CAP_NONE) {
+        return ZERR_BADCAP;
+    }
+    int err = rtx_open(chan, ep, SPLIT_CLIENT_VA + (uint64_t)i * RTX_BUF_LEN);
+    *px = (struct rtx_proxy){chan, ep};
+    return err != 0 ? err : rt_register(rt, name, px, rtx_forward);
+}
+
+static int split_fail(const char *who, int err)
+{
+    char line[120];
+    zfmt_snprintf(line, sizeof(line), "zero-%s: cannot start: %s\n", who, zerr_name(err));
+    split_say(line);
+    return 2;
+}
+
+int split_identity_main(void)
+{
+    static struct rt rt;
+    static struct idsvc ident;
+    static struct rtx_chan ch[2];
+    static struct rtx_proxy px[2];
+    struct init_given g;
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+
+    if (node_take_boot_caps(&g) != 0) {
+        return 2;
+    }
+    rt_init(&rt);
+    int keys = split_proxy(&rt, "keys", &ch[0], &px[0], g.keys_public, 0);
+    int axiom = keys < 0 ? keys : split_proxy(&rt, "axiom", &ch[1], &px[1], g.axiom, 1);
+    int me = axiom < 0 ? axiom : rt_register(&rt, "identity", &ident, idsvc_handle);
+    int hk = me < 0
+                 ? me
+                 : rt_grant(&rt, (uint32_t)keys, (uint32_t)me, CAP_RIGHT_WRITE, KEYS_BADGE_PUBLIC);
+    int ha = hk < 0 ? hk : rt_grant(&rt, (uint32_t)axiom, (uint32_t)me, CAP_RIGHT_WRITE, rw);
+    if (ha < 0) {
+        return split_fail("identity", ha);
+    }
+    ident = (struct idsvc){&rt, (uint32_t)me, (uint32_t)hk, (uint32_t)ha};
+    split_report_caps("identity");
+    return rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, idsvc_handle, &ident) == 0 ? 0 : 1;
+}
+
+/*
+ * A test build (zero-node-faulty: tests/system/fault_on.c defines this)
+ * makes the policy process fault on purpose when it is asked to add the
+ * rule "fault", so a test can watch the other services keep their state.
+ */
+extern const int zero_fault_test __attribute__((weak));
+
+static int split_policy_handle(void *self, uint64_t badge, struct rt_msg *m)
+{
+    static const char fault[] = "fault";
+    struct polsvc_req rq;
+    if (&zero_fault_test != NULL && zero_fault_test && m->op == POLSVC_OP_ADD &&
+        polsvc_req_decode(m->in, m->in_len, &rq) == 0 && strcmp(rq.text, fault) == 0) {
+        split_say("zero-policy: faulting on purpose (test build)\n");
+        __builtin_trap();
+    }
+    return polsvc_handle(self, badge, m);
+}
+
+int split_policy_main(void)
+{
+    static struct rt rt;
+    static struct polsvc pol;
+    static struct rtx_chan ch;
+    static struct rtx_proxy px;
+    struct init_given g;
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+
+    if (node_take_boot_caps(&g) != 0) {
+        return 2;
+    }
+    rt_init(&rt);
+    int axiom = split_proxy(&rt, "axiom", &ch, &px, g.axiom, 0);
+    int me = axiom < 0 ? axiom : rt_register(&rt, "policy", &pol, polsvc_handle);
+    int ha = me < 0 ? me : rt_grant(&rt, (uint32_t)axiom, (uint32_t)me, CAP_RIGHT_WRITE, rw);
+    if (ha < 0) {
+        return split_fail("policy", ha);
+    }
+    pol = (struct polsvc){&rt, (uint32_t)me, (uint32_t)ha};
+    split_report_caps("policy");
+    return rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, split_policy_handle, &pol) == 0 ? 0 : 1;
+}
+
+/* ---- the terminal ------------------------------------------------------------------- */
+
+/* A forwarder that names its service when the service is gone. */
+struct split_named {
+    struct rtx_proxy px;
+    const char *name;
+};
+
+static int split_named_forward(void *self, uint64_t badge, struct rt_msg *m)
+{
+    struct split_named *n = self;
+    int err = rtx_forward(&n->px, badge, m);
+    if (err == ZERR_BADCAP || err == ZERR_NOENT) {
+        char line[120];
+        zfmt_snprintf(line, sizeof(line), "terminal: the %s service is gone (%s)\n", n->name,
+                      zerr_name(err));
+        split_say(line);
+    }
+    return err;
+}
+
+static int split_term_handle(void *self, uint64_t badge, struct rt_msg *m)
+{
+    (void)self;
+    (void)badge;
+    (void)m;
+    return ZERR_UNSUPPORTED; /* nobody calls the terminal */
+}
+
+int split_terminal_main(void)
+{
+    static struct rt rt;
+    static struct shell sh;
+    static struct term term;
+    static struct rtx_chan ch[3];
+    static struct split_named px[3] = {{{0}, "axiom"}, {{0}, "identity"}, {{0}, "policy"}};
+    struct init_given g;
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    int sid[3];
+
+    if (node_take_boot_caps(&g) != 0) {
+        return 2;
+    }
+    const uint64_t eps[3] = {g.axiom, g.identity, g.policy};
+    rt_init(&rt);
+    int err = 0;
+    for (int i = 0; i < 3 && err >= 0; i++) {
+        err = eps[i] == ZERO_CAP_NONE
+                  ? ZERR_BADCAP
+                  : rtx_open(&ch[i], eps[i], SPLIT_CLIENT_VA + (uint64_t)i * RTX_BUF_LEN);
+        px[i].px = (struct rtx_proxy){&ch[i], eps[i]};
+        err = err < 0 ? err : rt_register(&rt, px[i].name, &px[i], split_named_forward);
+        sid[i] = err;
+    }
+    int me = err < 0 ? err : rt_register(&rt, "terminal", &sh, split_term_handle);
+    int ha = me < 0 ? me : rt_grant(&rt, (uint32_t)sid[0], (uint32_t)me, CAP_RIGHT_WRITE, rw);
+    int hi = ha < 0 ? ha : rt_grant(&rt, (uint32_t)sid[1], (uint32_t)me, CAP_RIGHT_WRITE, 0);
+    int hp = hi < 0 ? hi : rt_grant(&rt, (uint32_t)sid[2], (uint32_t)me, CAP_RIGHT_WRITE, 0);
+    if (hp < 0) {
+        return split_fail("terminal", hp);
+    }
+    memset(&sh, 0, sizeof(sh));
+    sh.rt = &rt;
+    sh.self = (uint32_t)me;
+    sh.h_axiom = (uint32_t)ha;
+    sh.h_ident = (uint32_t)hi;
+    sh.h_policy = (uint32_t)hp;
+    struct axiom_head h;
+    err = axiom_get_head(&rt, sh.self, sh.h_axiom, &h);
+    if (err != 0) {
+        return split_fail("terminal", err);
+    }
+    memcpy(sh.acting, h.node, sizeof(sh.acting));
+    split_report_caps("terminal");
+    net_client_attach(g.net);
+    term_init(&term, shell_cmds, shell_ncmds, &sh);
+    int status = term_run(&term);
+    net_client_stop();
+    return status;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Isolation between the service processes on x86_64: zero-node-faulty's
+# policy process faults on purpose ("policy allow fault"); init names the
+# gone service and revokes every capability to it, the terminal says which
+# service is gone when it is called, and the Axiom and Identity keep their
+# state and keep committing.  Hostile messages to every operation are
+# refused without a commit (hosted: tests/services/init/node_test.c; the
+# same handlers and bytes run here behind the generic server loop).
+source "$(dirname "$0")/../lib/qemu.sh"
+zero=build/bin/zero
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+disk=$work/disk.img
+log=$work/serial.log
+has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
+
+echo "1..6"
+truncate -s 16M "$disk"
+input=''
+for l in 'id create alice' 'policy allow fault' 'policy show' 'id create bob' 'id list' \
+    'axiom verify' exit; do input+="$l\\r"; done
+qemu_run_input "$log" 120 'zero> ' "$input" -cpu max -kernel "$KERNEL" \
+    -initrd build/x86_64/bin/zero-node-faulty \
+    -drive "file=$disk,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0
+has 'committed #1 ' && has 'zero-policy: faulting on purpose'
+tap_check $? "policy_process_faults_on_purpose_after_a_commit"
+has 'init: the policy service ended \(ZERR_[A-Z]+\); its capabilities are revoked'
+tap_check $? "init_names_the_gone_service"
+has 'terminal: the policy service is gone'
+tap_check $? "terminal_says_which_service_is_gone"
+has 'committed #2 ' && has 'alice +user +root' && has 'bob +user +root'
+tap_check $? "identity_and_axiom_keep_their_state_and_commit"
+has '^ok: 3 entries'
+tap_check $? "axiom_verify_after_the_fault"
+"$zero" verify "$disk" >/dev/null 2>&1 && [ "$QEMU_STATUS" = 1 ]
+tap_check $? "disk_verifies_and_exit_powers_off_cleanly (qemu status $QEMU_STATUS)"
+tr -d "\0" <"$log" | grep -a "caps\|init:\|terminal:\|zero-" | sed "s/^/# /"
+exit 0
