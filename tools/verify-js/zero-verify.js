@@ -1345,6 +1345,10 @@ class State {
             this.boots++;
             this.lastBoot = blake3(e.payloadBytes);
             break;
+        case 'net.connect':
+        case 'net.listen':
+        case 'net.accept':
+            break; // formats.md "Network entries": no state but the count applied
         default:
             FS.perform(this, e);
         }
