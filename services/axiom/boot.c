@@ -193,9 +193,10 @@ int ax_boot_decide(const struct ax_state *s, const struct ax_action *a, char *wh
         ax_boot_why(why, cap, "only the node %s records its boots, unsigned", s->node);
         return ZERR_PERM;
     }
-    if (b.number != s->boots.count + 1) {
+    uint64_t next = s->boots.count + 1;
+    if (b.number != next) {
         ax_boot_why(why, cap, "boot number %llu, expected %llu", (unsigned long long)b.number,
-                    (unsigned long long)s->boots.count + 1);
+                    (unsigned long long)next);
         return ZERR_INVAL;
     }
     return 0;

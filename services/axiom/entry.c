@@ -12,9 +12,9 @@
 #include "services/axiom/net.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?",     "genesis",    "id.create",   "id.rotate",  "id.revoke", "policy.add", "policy.remove",
-    "note",  "job.result", "boot",        "fs.put",     "fs.mkdir",  "fs.rm",      "fs.rmdir",
-    "fs.mv", "fs.quota",   "net.connect", "net.listen", "net.accept"};
+    "?",     "genesis",    "id.create", "id.rotate",   "id.revoke",  "policy.add", "policy.remove",
+    "note",  "job.result", "boot",      "fs.put",      "fs.mkdir",   "fs.rm",      "fs.rmdir",
+    "fs.mv", "fs.quota",   "act_as",    "net.connect", "net.listen", "net.accept"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -72,6 +72,7 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
         }
         break;
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         cbor_put_map(e, 1);
         cbor_put_uint(e, 0);
         cbor_put_cstr(e, a->name);
@@ -369,6 +370,9 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
     }
     if (ax_fs_kind(a->kind)) {
         return ax_fs_decode_payload(d, a, n);
+    }
+    if (a->kind == AX_ACT_AS) {
+        return n == 1 ? ax_get_name_field(d, 0, a->name) : ZERR_CORRUPT;
     }
     if (ax_net_kind(a->kind)) {
         return ax_net_decode_payload(d, a, n);

@@ -41,6 +41,7 @@ enum ax_kind {
     AX_FS_RMDIR,
     AX_FS_MV,
     AX_FS_QUOTA,
+    AX_ACT_AS,      /* the console acts as another principal (act_as.c) */
     AX_NET_CONNECT, /* net.connect, net.listen, net.accept: services/axiom/net.h */
     AX_NET_LISTEN,
     AX_NET_ACCEPT,
@@ -51,7 +52,7 @@ enum ax_kind {
 struct ax_action {
     uint8_t kind; /* enum ax_kind */
     char proposer[ID_NAME_MAX + 1];
-    /* id.create, id.rotate, id.revoke, genesis */
+    /* id.create, id.rotate, id.revoke, genesis, act_as (the principal acted as) */
     char name[ID_NAME_MAX + 1];
     uint8_t id_kind;
     uint8_t pub[ID_PUB_LEN];

@@ -62,6 +62,34 @@ static int axsvc_decide(struct axiom_svc *s, struct rt_msg *m)
     return axsvc_reply_result(m, &res, err);
 }
 
+/* AXIOM_OP_PROPOSE: into the open batch, no flush; a full batch is
+ * committed first (those entries are then durable early, which is fine). */
+static int axsvc_propose(struct axiom_svc *s, struct rt_msg *m)
+{
+    struct ax_action a;
+    struct axiom_result res;
+
+    memset(&res, 0, sizeof(res));
+    if (m->out_cap < AXIOM_RESULT_LEN) {
+        return ZERR_RANGE;
+    }
+    int err = axiom_action_decode(m->in, m->in_len, &a);
+    if (err != 0) {
+        res.err = err;
+        zfmt_snprintf(res.why, sizeof(res.why), "malformed propose message: %s", zerr_text(err));
+        return axsvc_reply_result(m, &res, err);
+    }
+    err = axiom_propose(&s->ax, &a, &res.dec, &res.seq, res.hash, res.why, sizeof(res.why));
+    if (err == ZERR_AGAIN) {
+        err = axiom_commit(&s->ax);
+        err = err != 0 ? err
+                       : axiom_propose(&s->ax, &a, &res.dec, &res.seq, res.hash, res.why,
+                                       sizeof(res.why));
+    }
+    res.err = err;
+    return axsvc_reply_result(m, &res, err);
+}
+
 static int axsvc_head(struct axiom_svc *s, struct rt_msg *m)
 {
     struct axiom_head h;
@@ -177,6 +205,7 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
         break;
     case AX_ID_ROTATE:
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         zfmt_snprintf(out, cap, "%s", a->name);
         break;
     case AX_POLICY_ADD:
@@ -295,6 +324,12 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 
     if (m->op == AXIOM_OP_SUBMIT) {
         return (badge & AXIOM_BADGE_PROPOSE) != 0 ? axsvc_submit(s, m) : ZERR_PERM;
+    }
+    if (m->op == AXIOM_OP_PROPOSE || m->op == AXIOM_OP_COMMIT) {
+        if ((badge & AXIOM_BADGE_PROPOSE) == 0) {
+            return ZERR_PERM;
+        }
+        return m->op == AXIOM_OP_PROPOSE ? axsvc_propose(s, m) : axiom_commit(&s->ax);
     }
     if ((badge & AXIOM_BADGE_READ) == 0) {
         return ZERR_PERM;

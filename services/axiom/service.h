@@ -25,6 +25,13 @@ enum axiom_op {
     AXIOM_OP_RULES = 8,      /* in: u32 first; out: u32 total, u32 count, count rules */
     AXIOM_OP_CHECK = 9,      /* in: check; out: decision */
     AXIOM_OP_DECIDE = 10,    /* in: action; out: result (the decision now; nothing committed) */
+    /* Group commit: PROPOSE takes an action into the open batch without
+     * flushing (in: action; out: result, not yet durable); COMMIT makes
+     * every waiting entry durable with one flush (in, out: empty).  A
+     * caller acknowledges a proposed entry only after its COMMIT returned
+     * 0, and keeps other proposers out in between (services/axiom/client.c). */
+    AXIOM_OP_PROPOSE = 11,
+    AXIOM_OP_COMMIT = 12,
 };
 
 /* Badge bits of capabilities to the Axiom. */
@@ -122,6 +129,12 @@ int axiom_submit(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_act
 /* Would a be allowed now?  res gets the decision and why; nothing is committed. */
 int axiom_decide(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
                  struct axiom_result *res);
+
+/* Group commit (AXIOM_OP_PROPOSE, AXIOM_OP_COMMIT; services/axiom/group.c):
+ * propose without a flush, then one flush for all that wait. */
+int axiom_propose_held(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
+                       struct axiom_result *res);
+int axiom_commit_held(struct rt *rt, uint32_t caller, uint32_t h);
 int axiom_get_head(struct rt *rt, uint32_t caller, uint32_t h, struct axiom_head *out);
 int axiom_verify(struct rt *rt, uint32_t caller, uint32_t h, struct axiom_result *res);
 /* The principal called name, or ZERR_NOENT. */

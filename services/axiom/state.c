@@ -17,6 +17,7 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
+#include "services/axiom/internal/act_as.h"
 #include "services/axiom/internal/fs.h"
 #include "services/axiom/net.h"
 #include "services/axiom/state.h"
@@ -279,6 +280,8 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
     case AX_FS_MV:
     case AX_FS_QUOTA:
         return ax_fs_check(s, a, why, cap);
+    case AX_ACT_AS:
+        return ax_act_as_check(s, a, why, cap);
     case AX_NET_CONNECT:
     case AX_NET_LISTEN:
     case AX_NET_ACCEPT:
@@ -404,6 +407,7 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
         break;
     case AX_ID_ROTATE:
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         p = id_find(&s->ids, a->name);
         r->name = a->name;
         r->kind = p != NULL ? p->kind : ID_KIND_NONE;
@@ -573,6 +577,8 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
     case AX_BOOT:
         ax_boot_perform(s, a);
         break;
+    case AX_ACT_AS:
+        break; /* the entry is the record; the state keeps only its count */
     case AX_NET_CONNECT:
     case AX_NET_LISTEN:
     case AX_NET_ACCEPT:

@@ -178,6 +178,8 @@ static int node_wire(struct node *n)
     n->shell.self = n->sid_term;
     n->fs.rt = &n->rt;
     n->fs.self = n->sid_fs;
+    n->shell.check_pass = node_check_passphrase;
+    n->shell.pass_ctx = n;
     return 0;
 }
 

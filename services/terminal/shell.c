@@ -6,6 +6,7 @@
  */
 #include "services/terminal/shell.h"
 #include "services/terminal/job.h"
+#include "services/terminal/internal/shell.h"
 
 #include "base/errors.h"
 #include "base/fmt.h"
@@ -19,12 +20,7 @@
 
 #define SHELL_LOG_MAX 1000u
 
-static struct shell *shell_of(struct term *t)
-{
-    return t->ctx;
-}
-
-static int shell_usage(struct term *t, const char *usage)
+int shell_usage(struct term *t, const char *usage)
 {
     term_printf(t, "usage: %s\n", usage);
     return ZERR_INVAL;
@@ -47,11 +43,14 @@ int shell_report(struct term *t, int err, const struct axiom_result *res)
         return 0;
     }
     const char *why = res->why[0] != '\0' ? res->why : zerr_text(err);
+    if (err == ZERR_NOPRINCIPAL && shell_of(t)->acting[0] == '\0') {
+        why = "nobody is logged in (login NAME)";
+    }
     term_printf(t, "%s: %s\n", shell_refusal(err) ? "denied" : "error", why);
     return err;
 }
 
-static bool shell_copy_name(struct term *t, char *dst, const char *src)
+bool shell_copy_name(struct term *t, char *dst, const char *src)
 {
     size_t n = strlen(src);
 
@@ -425,42 +424,6 @@ static int cmd_submit(struct term *t, int argc, char **argv)
     return shell_report(t, axiom_submit(sh->rt, sh->self, sh->h_axiom, &a, &res), &res);
 }
 
-static int cmd_as(struct term *t, int argc, char **argv)
-{
-    struct shell *sh = shell_of(t);
-    char saved[ID_NAME_MAX + 1];
-    int err = ZERR_NOENT;
-    bool found = false;
-
-    if (argc < 3) {
-        return shell_usage(t, "as PRINCIPAL COMMAND...");
-    }
-    memcpy(saved, sh->acting, sizeof(saved));
-    if (!shell_copy_name(t, sh->acting, argv[1])) {
-        return ZERR_INVAL;
-    }
-    for (size_t i = 0; i < shell_ncmds; i++) {
-        if (strcmp(argv[2], shell_cmds[i].name) == 0) {
-            err = shell_cmds[i].run(t, argc - 2, argv + 2);
-            found = true;
-            break;
-        }
-    }
-    if (!found) {
-        term_printf(t, "error: unknown command '%s'\n", argv[2]);
-    }
-    memcpy(sh->acting, saved, sizeof(saved));
-    return err;
-}
-
-static int cmd_whoami(struct term *t, int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    term_printf(t, "%s\n", shell_of(t)->acting);
-    return 0;
-}
-
 const struct term_cmd shell_cmds[] = {
     {"id", "id create NAME [--kind KIND] [--pubkey HEX]",
      "create a user, service, node or agent (an entry); --pubkey: it holds its own key", cmd_id},
@@ -476,8 +439,12 @@ const struct term_cmd shell_cmds[] = {
     {"note", "note TEXT...", "record a note (an entry)", cmd_note},
     {"submit", "submit HEX", "commit a proposal signed outside the node (zero propose --hex)",
      cmd_submit},
-    {"as", "as PRINCIPAL COMMAND...", "run one command as another principal", cmd_as},
-    {"whoami", "whoami", "the principal commands act as", cmd_whoami},
+    {"as", "as PRINCIPAL COMMAND...",
+     "run one command as another principal (an act_as entry the policy allows)", shell_cmd_as},
+    {"login", "login NAME [SIGNATURE]",
+     "prove who you are: the operator's passphrase, or a signed challenge", shell_cmd_login},
+    {"logout", "logout", "act as nobody until the next login", shell_cmd_logout},
+    {"whoami", "whoami", "the principal commands act as", shell_cmd_whoami},
     {"axiom", "axiom log [N]", "the latest N entries (default 10)", cmd_axiom},
     {"axiom", "axiom head", "sequence, head hash, state root", cmd_axiom},
     {"axiom", "axiom verify", "replay the disk from genesis and check everything", cmd_axiom},

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Isolation between the service processes on x86_64: zero-node-faulty's
-# policy process faults on purpose ("policy allow fault"); init names the
-# gone service and revokes every capability to it, the terminal says which
-# service is gone when it is called, and the Axiom and Identity keep their
-# state and keep committing.  Hostile messages to every operation are
-# refused without a commit (hosted: tests/services/init/node_test.c; the
-# same handlers and bytes run here behind the generic server loop).
+# Isolation between the service processes on x86_64, with zero-node-faulty
+# (the test build): before the prompt its terminal sends truncated, one
+# byte too long, garbage and buffer-sized requests to every operation of
+# the Axiom, Identity and Policy processes (each must be refused, nothing
+# committed, no process ends); then its policy process faults on purpose
+# ("policy allow fault"); init names the gone service and revokes every
+# capability to it, the terminal says which service is gone when it is
+# called, and the Axiom and Identity keep their state and keep committing.
+# The key process's hostile requests: keystests.t.
 source "$(dirname "$0")/../lib/qemu.sh"
 zero=build/bin/zero
 work=$(mktemp -d)
@@ -14,7 +16,7 @@ disk=$work/disk.img
 log=$work/serial.log
 has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
 
-echo "1..6"
+echo "1..8"
 truncate -s 16M "$disk"
 input=''
 for l in 'id create alice' 'policy allow fault' 'policy show' 'id create bob' 'id list' \
@@ -22,6 +24,10 @@ for l in 'id create alice' 'policy allow fault' 'policy show' 'id create bob' 'i
 qemu_run_input "$log" 120 'zero> ' "$input" -cpu max -kernel "$KERNEL" \
     -initrd build/x86_64/bin/zero-node-faulty \
     -drive "file=$disk,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0
+has 'hostile: 56 of 56 messages to 14 operations refused; entries 1 before, 1 after$'
+tap_check $? "hostile_messages_to_every_operation_of_axiom_identity_policy_each_get_an_error"
+has 'caps terminal:' && ! has 'init: the (axiom|identity) service ended' && [ "$(tr -d '\0' <"$log" | grep -ac 'service ended')" = 1 ]
+tap_check $? "no_service_process_ends_on_hostile_messages"
 has 'committed #1 ' && has 'zero-policy: faulting on purpose'
 tap_check $? "policy_process_faults_on_purpose_after_a_commit"
 has 'init: the policy service ended \(ZERR_[A-Z]+\); its capabilities are revoked'
@@ -34,5 +40,5 @@ has '^ok: 3 entries'
 tap_check $? "axiom_verify_after_the_fault"
 "$zero" verify "$disk" >/dev/null 2>&1 && [ "$QEMU_STATUS" = 1 ]
 tap_check $? "disk_verifies_and_exit_powers_off_cleanly (qemu status $QEMU_STATUS)"
-tr -d "\0" <"$log" | grep -a "caps\|init:\|terminal:\|zero-" | sed "s/^/# /"
+tr -d "\0" <"$log" | grep -a "caps\|init:\|terminal:\|zero-\|hostile" | sed "s/^/# /"
 exit 0

@@ -187,6 +187,7 @@ printf '%s\n' 'id create alice' 'id create bob' 'id create svc-log --kind servic
     'as alice note after deny' 'id rotate root' 'note by root after rotation' 'id rotate root' \
     'id revoke alice' 'as bot note revoked' 'policy remove 4' 'exit' |
     "$zh" --disk "$disk" --size 2 >"$work/session"
+# 21 commands commit (as printed) and 8 `as` commit their act_as entries too.
 check "session_committed_21_entries_after_genesis" \
     test "$(grep -c '^zero> committed' "$work/session")" -eq 21
 "$zero" export "$disk" "$work/log" >/dev/null
@@ -196,7 +197,7 @@ check "v1_zerolog_same_head_and_root_as_zero_verify" same_as_c tests/data/axiom/
 check "v1_signed_zerolog_same_head_and_root_as_zero_verify" \
     same_as_c tests/data/axiom/v1_signed.zerolog
 check "summary_is_one_line_with_exit_0" \
-    bash -c "[[ \$(node $js $work/log) =~ ^ok:\ 22\ entries\ verified\;\ head\ [0-9a-f]{64}\;\ state\ root\ [0-9a-f]{64}$ ]]"
+    bash -c "[[ \$(node $js $work/log) =~ ^ok:\ 30\ entries\ verified\;\ head\ [0-9a-f]{64}\;\ state\ root\ [0-9a-f]{64}$ ]]"
 
 # --- single-byte changes ---------------------------------------------------
 # Every header byte and a spread of body bytes of three exports, each byte
@@ -287,7 +288,7 @@ flip_at() {
     printf "\\x$(printf %02x $((v ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
 cp "$disk" "$work/d"
-flip_at "$work/d" $(($(batch_off 21) + 60))
+flip_at "$work/d" $(($(batch_off 29) + 60))
 check "damaged_last_batch_is_a_torn_tail_like_zero_verify" same_as_c "$work/d"
 cp "$disk" "$work/d"
 flip_at "$work/d" $(($(batch_off 10) + 60))

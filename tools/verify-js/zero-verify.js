@@ -718,7 +718,7 @@ function frameBatch(region, start, batchNo, firstSeq, at = 0) {
 
 const NET_ACTIONS = ['net.connect', 'net.listen', 'net.accept'];
 const ACTIONS = ['genesis', 'id.create', 'id.rotate', 'id.revoke', 'policy.add',
-                 'policy.remove', 'note', 'job.result', 'boot', ...NET_ACTIONS];
+                 'policy.remove', 'note', 'job.result', 'boot', 'act_as', ...NET_ACTIONS];
 const KIND_NAMES = {1: 'node', 2: 'service', 3: 'user', 4: 'agent'};
 const NOTE_MAX = 1024;
 
@@ -794,6 +794,7 @@ const PAYLOADS = {
     'note': [bytes],
     'job.result': [bytesN(32), bytesN(32), uint64, bytes],
     'boot': [uint, uint, bytesN(32), bytesN(32), bootImages],
+    'act_as': [text],
     'net.connect': [bytesN(4), port],
     'net.listen': [port],
     'net.accept': [port, bytesN(4), port],
@@ -1144,7 +1145,7 @@ class State {
             Object.assign(res, {name: e.payload[0], kind: KIND_NAMES[e.payload[1]],
                                 parent: proposer.name});
             res.issuers = [proposer.name, ...this.issuers(proposer)].slice(0, UNDER_LEVELS);
-        } else if (e.action === 'id.rotate' || e.action === 'id.revoke') {
+        } else if (['id.rotate', 'id.revoke', 'act_as'].includes(e.action)) {
             const t = this.principal(e.payload[0]);
             Object.assign(res, this.describe(t), {issuers: this.issuers(t)});
         } else if (NET_ACTIONS.includes(e.action)) {
@@ -1223,8 +1224,19 @@ class State {
             }
             if (p[0] !== this.boots + 1) throw new Error(`boot number ${p[0]}, expected ${this.boots + 1}`);
             return null;
+        case 'act_as':
+            return this.checkActAs(p[0]);
         }
         throw new Error(`unexpected action ${e.action}`);
+    }
+
+    // identity.md "Acting as another principal": a live principal whose
+    // key the node derives.
+    checkActAs(name) {
+        const t = this.principal(name);
+        if (t.revoked) throw new Error(`act_as ${name}: ${name} is revoked`);
+        if (t.external) throw new Error(`act_as ${name}: ${name} holds its own key`);
+        return null;
     }
 
     // The rule table after a policy change.  `lenient` is for forging test
@@ -1345,6 +1357,8 @@ class State {
             this.boots++;
             this.lastBoot = blake3(e.payloadBytes);
             break;
+        case 'act_as':
+            break; // the entry is the record
         case 'net.connect':
         case 'net.listen':
         case 'net.accept':

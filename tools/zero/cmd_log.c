@@ -79,6 +79,7 @@ static void json_payload(const struct ax_action *a)
         json_hex("public_key", a->pub, ID_PUB_LEN);
         break;
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         printf("\"name\":");
         json_str(a->name, strlen(a->name));
         break;

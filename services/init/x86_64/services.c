@@ -267,6 +267,116 @@ static int split_term_handle(void *self, uint64_t badge, struct rt_msg *m)
     return ZERR_UNSUPPORTED; /* nobody calls the terminal */
 }
 
+/* One operation of a service the terminal holds a capability to, and a valid request. */
+struct split_hostile {
+    uint32_t h, op;
+    uint8_t valid[AXIOM_ACTION_MAX];
+    size_t len;
+};
+
+/* Sends len bytes of in to op through h; the result. */
+static int split_send(struct shell *sh, const struct split_hostile *o, const void *in, size_t len)
+{
+    static uint8_t out[RTX_BUF_LEN];
+    struct rt_msg m = {o->op, in, len, out, sizeof(out), 0};
+    return rt_call(sh->rt, sh->self, o->h, &m);
+}
+
+/*
+ * The test build's hostile sweep (zero-node-faulty, tests/system/isolation.t):
+ * truncated, one byte too long, garbage and buffer-sized garbage requests
+ * for every operation of the Axiom, Identity and Policy processes, over
+ * the same capabilities the terminal uses.  Prints how many were refused
+ * and the entries before and after.
+ */
+static void split_hostile_sweep(struct shell *sh)
+{
+    static struct split_hostile ops[14];
+    static uint8_t junk[RTX_BUF_LEN];
+    struct ax_action a;
+    struct axiom_check c;
+    struct idsvc_req ir;
+    struct polsvc_req pr;
+    struct axiom_head before, after;
+    size_t n = 0;
+
+    memset(&a, 0, sizeof(a));
+    a.kind = AX_NOTE;
+    memcpy(a.proposer, sh->acting, sizeof(a.proposer));
+    a.data = (const uint8_t *)"hostile";
+    a.data_len = 7;
+    memset(&c, 0, sizeof(c));
+    memcpy(c.proposer, sh->acting, sizeof(c.proposer));
+    memcpy(c.action, "note", 5);
+    memcpy(c.resource, "note", 5);
+    memset(&ir, 0, sizeof(ir));
+    memcpy(ir.proposer, sh->acting, sizeof(ir.proposer));
+    memcpy(ir.name, "hostile", 8);
+    ir.kind = ID_KIND_USER;
+    memset(&pr, 0, sizeof(pr));
+    memcpy(pr.proposer, sh->acting, sizeof(pr.proposer));
+    pr.effect = POLICY_ALLOW;
+    pr.rule_id = 1;
+    memcpy(pr.text, "root note *", 12);
+    const uint32_t axops[] = {AXIOM_OP_SUBMIT,     AXIOM_OP_DECIDE, AXIOM_OP_HEAD,
+                              AXIOM_OP_VERIFY,     AXIOM_OP_LOG,    AXIOM_OP_PRINCIPAL,
+                              AXIOM_OP_PRINCIPALS, AXIOM_OP_RULES,  AXIOM_OP_CHECK};
+    for (size_t i = 0; i < sizeof(axops) / sizeof(axops[0]); i++) {
+        struct split_hostile *o = &ops[n++];
+        *o = (struct split_hostile){sh->h_axiom, axops[i], {0}, 0};
+        if (o->op == AXIOM_OP_SUBMIT || o->op == AXIOM_OP_DECIDE) {
+            axiom_action_encode(&a, o->valid, sizeof(o->valid), &o->len);
+        } else if (o->op == AXIOM_OP_LOG) {
+            o->valid[0] = 1;
+            o->len = 8;
+        } else if (o->op == AXIOM_OP_PRINCIPAL) {
+            memcpy(o->valid, sh->acting, strlen(sh->acting));
+            o->len = AXIOM_NAME_FIELD;
+        } else if (o->op == AXIOM_OP_PRINCIPALS || o->op == AXIOM_OP_RULES) {
+            o->len = 4;
+        } else if (o->op == AXIOM_OP_CHECK) {
+            axiom_check_encode(&c, o->valid, sizeof(o->valid), &o->len);
+        }
+    }
+    for (uint32_t op = IDSVC_OP_CREATE; op <= IDSVC_OP_REVOKE; op++) {
+        struct split_hostile *o = &ops[n++];
+        *o = (struct split_hostile){sh->h_ident, op, {0}, 0};
+        idsvc_req_encode(&ir, o->valid, sizeof(o->valid), &o->len);
+    }
+    ops[n] = (struct split_hostile){sh->h_policy, POLSVC_OP_ADD, {0}, 0};
+    polsvc_req_encode(&pr, ops[n].valid, sizeof(ops[n].valid), &ops[n].len);
+    n++;
+    ops[n] = (struct split_hostile){sh->h_policy, POLSVC_OP_CHECK, {0}, 0};
+    axiom_check_encode(&c, ops[n].valid, sizeof(ops[n].valid), &ops[n].len);
+    n++;
+
+    int herr = axiom_get_head(sh->rt, sh->self, sh->h_axiom, &before);
+    unsigned sent = 0, refused = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct split_hostile *o = &ops[i];
+        memcpy(junk, o->valid, o->len);
+        int e[4];
+        e[0] = o->len > 0 ? split_send(sh, o, junk, o->len - 1) : ZERR_INVAL; /* truncated */
+        e[1] = split_send(sh, o, junk, o->len + 1);                           /* a byte more */
+        memset(junk, 0xa5, sizeof(junk));
+        e[2] = split_send(sh, o, junk, o->len > 0 ? o->len : 1); /* garbage */
+        e[3] = split_send(sh, o, junk, sizeof(junk));            /* the whole buffer */
+        for (int k = 0; k < 4; k++) {
+            sent++;
+            refused += e[k] != 0 ? 1u : 0u;
+        }
+    }
+    int aerr = axiom_get_head(sh->rt, sh->self, sh->h_axiom, &after);
+    char line[160];
+    zfmt_snprintf(line, sizeof(line),
+                  "hostile: %u of %u messages to %u operations refused; entries %llu before, %llu "
+                  "after%s\n",
+                  refused, sent, (unsigned)n, (unsigned long long)before.entries,
+                  (unsigned long long)after.entries,
+                  herr != 0 || aerr != 0 ? " (the Axiom did not answer)" : "");
+    split_say(line);
+}
+
 int split_terminal_main(void)
 {
     static struct rt rt;
@@ -313,6 +423,9 @@ int split_terminal_main(void)
     memcpy(sh.acting, h.node, sizeof(sh.acting));
     split_report_caps("terminal");
     net_client_attach(g.net);
+    if (&zero_fault_test != NULL && zero_fault_test) {
+        split_hostile_sweep(&sh);
+    }
     term_init(&term, shell_cmds, shell_ncmds, &sh);
     int status = term_run(&term);
     net_client_stop();
