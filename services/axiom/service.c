@@ -5,6 +5,7 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "hal/hal.h"
+#include "services/axiom/net.h"
 #include "services/axiom/internal/fs.h"
 #include "svcrt/wire.h"
 
@@ -215,6 +216,11 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
         break;
     case AX_BOOT:
         ax_boot_describe(a, out, cap);
+        break;
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        ax_net_describe(a, out, cap);
         break;
     default: {
         size_t n = 0;

@@ -19,6 +19,7 @@
 #include "crypto/ed25519.h"
 #include "services/axiom/internal/act_as.h"
 #include "services/axiom/internal/fs.h"
+#include "services/axiom/net.h"
 #include "services/axiom/state.h"
 
 static void ax_why(char *why, size_t cap, const char *fmt, ...)
@@ -281,6 +282,10 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
         return ax_fs_check(s, a, why, cap);
     case AX_ACT_AS:
         return ax_act_as_check(s, a, why, cap);
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        return ax_net_check(a);
     case AX_NOTE:
         if (a->data_len > AX_NOTE_MAX) {
             ax_why(why, cap, "a note holds at most %d bytes", AX_NOTE_MAX);
@@ -386,7 +391,7 @@ static void ax_issuers(const struct ax_state *s, const char *first, struct polic
 }
 
 static void ax_resource(const struct ax_state *s, const struct ax_action *a,
-                        struct policy_subject *r)
+                        struct policy_subject *r, char *net_res)
 {
     const struct id_principal *p;
 
@@ -416,6 +421,12 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
     case AX_BOOT:
         r->name = "boot";
         break;
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        ax_net_resource(a, net_res, AX_NET_RESOURCE_MAX + 1);
+        r->name = net_res;
+        break;
     default:
         r->name = "note";
         break;
@@ -428,13 +439,14 @@ static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
 {
     struct policy_request rq;
     char rule[24];
+    char net_res[AX_NET_RESOURCE_MAX + 1];
 
     memset(&rq, 0, sizeof(rq));
     rq.proposer.name = p->name;
     rq.proposer.kind = p->kind;
     rq.proposer.parent = p->parent;
     rq.action = ax_kind_name(a->kind);
-    ax_resource(s, a, &rq.resource);
+    ax_resource(s, a, &rq.resource, net_res);
     ax_job_request(a, &rq);
     policy_eval(&s->pol, &rq, d);
     if (d->allow) {
@@ -567,6 +579,10 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         break;
     case AX_ACT_AS:
         break; /* the entry is the record; the state keeps only its count */
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        break; /* recorded in the log only: no state beyond the entry count */
     default:
         s->notes++;
         break;

@@ -15,6 +15,7 @@
 #include "services/axiom/service.h"
 #include "services/identity/service.h"
 #include "services/policy/service.h"
+#include "services/terminal/net.h"
 #include "services/terminal/fs_cmds.h"
 
 #define SHELL_LOG_MAX 1000u
@@ -454,6 +455,12 @@ const struct term_cmd shell_cmds[] = {
      shell_cmd_receipt},
     {"job", "job verify SEQ", "re-run the job of entry #SEQ from the store and compare",
      shell_cmd_job},
+    {"net", "net", "the network: address, gateway, DNS, counters", shell_cmd_net},
+    {"ping", "ping A.B.C.D", "ICMP echo to an address", shell_cmd_net},
+    {"fetch", "fetch A.B.C.D PORT /PATH", "HTTP GET (commits net.connect first); prints the hash",
+     shell_cmd_net},
+    {"httpd", "httpd [--port N]", "serve a page over HTTP (commits net.listen first)",
+     shell_cmd_net},
     SHELL_FS_CMDS,
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);

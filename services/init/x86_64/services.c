@@ -1,4 +1,5 @@
 /* The service processes of a node, one per service (see split.h). */
+#include "services/init/x86_64/net_client.h"
 #include "services/init/x86_64/split.h"
 
 #include "base/errors.h"
@@ -421,9 +422,12 @@ int split_terminal_main(void)
     }
     memcpy(sh.acting, h.node, sizeof(sh.acting));
     split_report_caps("terminal");
+    net_client_attach(g.net);
     if (&zero_fault_test != NULL && zero_fault_test) {
         split_hostile_sweep(&sh);
     }
     term_init(&term, shell_cmds, shell_ncmds, &sh);
-    return term_run(&term);
+    int status = term_run(&term);
+    net_client_stop();
+    return status;
 }
