@@ -2,7 +2,8 @@
 # make bench: externally signed proposals committed per second over
 # zero-hosted --listen with 1 and 64 clients, against notes the terminal
 # proposes inside the node (the cost of the socket and the signature check
-# as a ratio).  Each side commits one entry per flush.
+# as a ratio).  The terminal commits one entry per flush; the socket
+# server commits each round's proposals with one flush (group commit).
 cd "$(dirname "$0")/.."
 zh=build/bin/zero-hosted
 zero=build/bin/zero

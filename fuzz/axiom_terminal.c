@@ -31,6 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ZASSERT(node_start(&node, &dev, "root", why, sizeof(why)) == 0, "fuzz node starts");
         term_init(&term, shell_cmds, shell_ncmds, &node.shell);
     }
+    /* Each input starts as the node principal (an earlier one may have logged out). */
+    memcpy(node.shell.acting, node.axiom.ax.st->node, sizeof(node.shell.acting));
     /* One input is a few lines; each runs as a command. */
     size_t start = 0;
     for (size_t i = 0; i <= size; i++) {

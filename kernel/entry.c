@@ -175,5 +175,6 @@ void kernel_idle(void)
 _Noreturn void kernel_cpu_start(void)
 {
     spin_lock(&kernel_lock);
+    kernel_lock.site = LOCK_SITE_OTHER;
     sched_run();
 }

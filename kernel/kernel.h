@@ -98,6 +98,7 @@ struct spinlock {
     uint32_t site;       /* where the holder took it (kernel/lockstat.h) */
     uint64_t held_since; /* time stamp counter at acquisition */
     uint64_t max_hold;   /* longest hold so far, time stamp counter cycles */
+    uint32_t max_site;   /* the site of that hold */
 };
 
 void spin_lock(struct spinlock *l);
@@ -283,6 +284,7 @@ void arch_switch_to(struct thread *prev, struct thread *next); /* registers, FPU
 void arch_switch_out(struct thread *t);                        /* t stops being current here */
 void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t arg);
 uint64_t arch_time_ticks(void); /* scheduler ticks since boot (the boot CPU's timer) */
+uint64_t arch_cycles(void);     /* the time stamp counter */
 void arch_console_write(const char *s, size_t n);
 void arch_outb(uint16_t port, uint8_t v);
 uint8_t arch_inb(uint16_t port);

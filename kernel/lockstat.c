@@ -11,27 +11,6 @@ uint64_t lock_taken[LOCK_SITES];
 uint64_t lock_waited[LOCK_SITES];
 uint64_t lock_longest[LOCK_SITES + 1];
 
-void lock_hold(uint64_t cycles)
-{
-    uint32_t site = kernel_lock.site <= LOCK_SITE_OTHER ? kernel_lock.site : LOCK_SITE_OTHER;
-    if (cycles > lock_longest[site]) {
-        lock_longest[site] = cycles;
-    }
-}
-
-uint64_t lock_longest_syscall(uint32_t *nr)
-{
-    uint64_t best = 0;
-    *nr = 0;
-    for (uint32_t i = 0; i < SYS_COUNT; i++) {
-        if (lock_longest[i] > best) {
-            best = lock_longest[i];
-            *nr = i;
-        }
-    }
-    return best;
-}
-
 /* Names a site in the report. */
 static void print_site(int i)
 {
@@ -95,7 +74,7 @@ void lock_report(void)
         kprintf(" %llu/%llu", (unsigned long long)lock_waited[best],
                 (unsigned long long)lock_taken[best]);
     }
-    kprintf("\nkernel lock: longest holds:");
+    kprintf("\nkernel lock: longest holds (each the longest so far when it ended):");
     print_top3(lock_longest, LOCK_SITES + 1, " cycles");
     kprintf("\n");
 }

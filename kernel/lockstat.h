@@ -26,7 +26,11 @@ enum lock_site {
 #define LOCK_SITE_OTHER LOCK_SITES /* taken without lock_account: boot, a CPU starting */
 extern uint64_t lock_taken[LOCK_SITES];
 extern uint64_t lock_waited[LOCK_SITES];
-/* Longest hold by site (and LOCK_SITE_OTHER), time stamp counter cycles. */
+/*
+ * Longest hold by site (and LOCK_SITE_OTHER), time stamp counter cycles,
+ * among the holds that were the longest so far of any site when they
+ * ended (spin_unlock keeps one maximum on its fast path).
+ */
 extern uint64_t lock_longest[LOCK_SITES + 1];
 
 /* Counts one acquisition of the kernel lock at site (nr: syscall number), right after it. */
@@ -38,11 +42,13 @@ static inline void lock_account(enum lock_site site, uint64_t nr)
     lock_waited[i] += kernel_lock.last_waited ? 1 : 0;
 }
 
-/* Records a hold of the kernel lock that lasted cycles (spin_unlock, with the lock still held). */
-void lock_hold(uint64_t cycles);
-
-/* The longest any system call held the kernel lock, in cycles; *nr gets its number. */
-uint64_t lock_longest_syscall(uint32_t *nr);
+/* Records a longest-so-far hold of the kernel lock (spin_unlock, with the lock still held). */
+static inline void lock_hold(uint64_t cycles)
+{
+    if (cycles > lock_longest[kernel_lock.site]) {
+        lock_longest[kernel_lock.site] = cycles;
+    }
+}
 
 void lock_report(void);
 

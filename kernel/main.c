@@ -10,6 +10,7 @@
 #include "hal/hal.h"
 #include "zero/abi.h"
 #include "kernel/kernel.h"
+#include "kernel/lockstat.h"
 
 #define COM1_BASE 0x3f8
 #define PIT_BASE 0x40
@@ -88,6 +89,7 @@ _Noreturn void kernel_main(void)
     console_share();
     kernel_self_test();
     spin_lock(&kernel_lock);
+    kernel_lock.site = LOCK_SITE_OTHER;
     if (boot_info.nmodules == 0) {
         kprintf("kernel: no boot modules, nothing to run\n");
         hal_exit(0);
@@ -108,5 +110,6 @@ _Noreturn void kernel_main(void)
     grant(init, ZERO_SLOT_PCI_IO, CAP_IOPORT, ioport_pack(PCI_IO_BASE, PCI_IO_COUNT));
     kprintf("kernel: init is pid %u (%s); %llu free frames\n", init->pid, boot_info.modules[0].name,
             (unsigned long long)frame_free_count());
+    kernel_lock.held_since = arch_cycles(); /* boot's own hold is not a system call's */
     sched_run();
 }

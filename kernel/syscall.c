@@ -478,9 +478,7 @@ static int64_t sys_cpu_info(struct thread *t, struct trap_frame *f)
     frame_set_result(f, 2, kernel_lock.acquired);
     frame_set_result(f, 3, kernel_lock.contended);
     frame_set_result(f, 4, kernel_lock.spins);
-    uint32_t nr;
-    uint64_t longest = lock_longest_syscall(&nr);
-    frame_set_result(f, 5, longest << 8 | nr);
+    frame_set_result(f, 5, kernel_lock.max_hold << 8 | kernel_lock.max_site);
     return 0;
 }
 

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Boots Zero OS (build/zero.iso: the kernel and the node) in QEMU with its
 # terminal on this console and a persistent disk, build/run/zero-disk.img
-# (made blank on first run; the node formats it).  `exit` at the zero>
-# prompt powers the machine off; Ctrl-A X quits QEMU at any time.
+# (made blank on first run; the node formats it), and a virtio-net NIC on
+# QEMU user networking with host port 8080 (--http-port N) forwarded to the
+# guest's port 80: type httpd at the prompt, then open http://127.0.0.1:8080/.
+# `exit` at the zero> prompt powers the machine off; Ctrl-A X quits QEMU.
 #
-#   tools/run-qemu.sh [--disk PATH] [--size MIB] [extra qemu arguments...]
+#   tools/run-qemu.sh [--disk PATH] [--size MIB] [--http-port N | --no-net]
+#                     [extra qemu arguments...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 disk=build/run/zero-disk.img
 mib=64
+http_port=8080
+net=1
 while [ $# -gt 0 ]; do
     case "$1" in
     --disk) disk=$2; shift 2 ;;
     --size) mib=$2; shift 2 ;;
-    --help | -h) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --http-port) http_port=$2; shift 2 ;;
+    --no-net) net=0; shift ;;
+    --help | -h) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
     esac
 done
@@ -34,12 +41,17 @@ accel=(-cpu max)
 if [ "${ZERO_KVM:-0}" = 1 ]; then
     accel=(-accel kvm -cpu host)
 fi
+nic=()
+if [ "$net" = 1 ]; then
+    nic=(-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$http_port-:80" -device virtio-net-pci,netdev=n0)
+    echo "run-qemu: network: QEMU user networking; http://127.0.0.1:$http_port/ reaches the guest's port 80 (type httpd at the prompt)" >&2
+fi
 echo "run-qemu: Ctrl-A X quits QEMU; 'exit' at the prompt powers off" >&2
 status=0
 qemu-system-x86_64 "${accel[@]}" -smp "${ZERO_CPUS:-2}" -m 256M -nodefaults -display none -no-reboot \
     -serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -cdrom "$iso" -drive "file=$disk,if=none,id=d0,format=raw" \
-    -device virtio-blk-pci,drive=d0 "$@" || status=$?
+    -device virtio-blk-pci,drive=d0 "${nic[@]}" "$@" || status=$?
 # isa-debug-exit reports (code << 1) | 1: 1 is a clean power-off.
 case $status in
 1) exit 0 ;;

@@ -61,7 +61,9 @@ struct net_ops {
     void (*send_frame)(void *ctx, const uint8_t *frame, size_t len);
     /* Asks for authorization; 0 granted and committed, ZERR_AGAIN pending, else refused. */
     int (*authorize)(void *ctx, enum net_auth kind, uint32_t ip, uint16_t port, int sock);
-    /* Records an accepted inbound connection (peer address); may be NULL. */
+    /* Records an accepted inbound connection (peer address) when its
+     * handshake completes, before the application accepts it; listener is
+     * the listener's slot; may be NULL. */
     void (*record_accept)(void *ctx, int listener, int sock, uint32_t ip, uint16_t port);
     /* Fills buf with unpredictable bytes (initial sequence numbers, ports, DHCP xid). */
     void (*random)(void *ctx, void *buf, size_t n);
@@ -285,9 +287,14 @@ int net_tcp_close(net_stack *s, int sock, uint64_t now);
  */
 int net_tcp_shutdown(net_stack *s, int sock, uint64_t now);
 
-/* Sends a reset and releases the handle. */
+/*
+ * Sends a reset and releases the handle.  Also takes the handle of a
+ * connection not yet accepted (as record_accept reported it): the
+ * connection is then refused after its handshake.
+ */
 int net_tcp_abort(net_stack *s, int sock, uint64_t now);
 
+/* What sock is; also for a connection not yet accepted. */
 int net_sock_info(const net_stack *s, int sock, struct net_sock_info *out);
 
 /* ---- UDP sockets ------------------------------------------------------- */

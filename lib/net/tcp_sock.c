@@ -8,7 +8,8 @@
 #include "base/errors.h"
 #include "base/string.h"
 
-static struct net_tcb *tcp_sock(net_stack *s, int h)
+/* The connection handle h names, also one not yet accepted when child. */
+static struct net_tcb *tcp_sock_any(net_stack *s, int h, bool child)
 {
     if (h <= 0 || (h & NET_H_UDP)) {
         return NULL;
@@ -18,10 +19,16 @@ static struct net_tcb *tcp_sock(net_stack *s, int h)
         return NULL;
     }
     struct net_tcb *t = &s->tcp[slot];
-    if (!t->used || t->orphan || t->listener >= 0 || net_handle(t->gen, slot, false) != h) {
+    if (!t->used || t->orphan || (t->listener >= 0 && !child) ||
+        net_handle(t->gen, slot, false) != h) {
         return NULL;
     }
     return t;
+}
+
+static struct net_tcb *tcp_sock(net_stack *s, int h)
+{
+    return tcp_sock_any(s, h, false);
 }
 
 static int tcp_handle(const net_stack *s, const struct net_tcb *t)
@@ -289,7 +296,7 @@ static void tcp_close_children(net_stack *s, int l)
 int net_tcp_abort(net_stack *s, int sock, uint64_t now)
 {
     s->now = now;
-    struct net_tcb *t = tcp_sock(s, sock);
+    struct net_tcb *t = tcp_sock_any(s, sock, true);
     if (t == NULL) {
         return ZERR_BADCAP;
     }
@@ -360,7 +367,7 @@ int net_tcp_close(net_stack *s, int sock, uint64_t now)
 
 int net_sock_info(const net_stack *s, int sock, struct net_sock_info *out)
 {
-    struct net_tcb *t = tcp_sock((net_stack *)s, sock);
+    struct net_tcb *t = tcp_sock_any((net_stack *)s, sock, true);
     if (t == NULL) {
         return ZERR_BADCAP;
     }

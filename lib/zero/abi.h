@@ -54,7 +54,9 @@ enum zero_sys {
     SYS_THREAD_AFFINITY = 30, /* (thread cap or ZERO_CAP_NONE for the caller, CPU mask) */
     SYS_CPU_INFO = 31,        /* () -> rdi this CPU, rsi CPUs online, rdx kernel-lock
                                  acquisitions, r10 contended ones, r8 spins waiting,
-                                 r9 longest hold by a system call: cycles << 8 | its number */
+                                 r9 longest kernel-lock hold since init started: TSC
+                                 cycles << 8 | its site (a syscall number, or
+                                 SYS_COUNT + 0..3: bad number, user trap, idle, boot) */
     SYS_IOPORT_IN_WIDE = 32,  /* (ioport cap, port, width 1|2|4) -> rdi value */
     SYS_IOPORT_OUT_WIDE = 33, /* (ioport cap, port, width 1|2|4, value) */
     SYS_MEM_MAP = 34,         /* (aspace cap, vaddr, npages, ZERO_MAP_WRITE|DMA) -> rdi phys

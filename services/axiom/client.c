@@ -195,3 +195,15 @@ int axiom_check(struct rt *rt, uint32_t caller, uint32_t h, const struct axiom_c
     }
     return err;
 }
+
+int axiom_propose_held(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
+                       struct axiom_result *res)
+{
+    return axiom_send_action(rt, caller, h, AXIOM_OP_PROPOSE, a, res);
+}
+
+int axiom_commit_held(struct rt *rt, uint32_t caller, uint32_t h)
+{
+    struct rt_msg m = {AXIOM_OP_COMMIT, NULL, 0, NULL, 0, 0};
+    return rt_call(rt, caller, h, &m);
+}

@@ -9,11 +9,12 @@
 #include "services/axiom/entry.h"
 #include "services/axiom/internal/codec.h"
 #include "services/axiom/internal/fs.h"
+#include "services/axiom/net.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?",     "genesis",    "id.create", "id.rotate", "id.revoke", "policy.add", "policy.remove",
-    "note",  "job.result", "boot",      "fs.put",    "fs.mkdir",  "fs.rm",      "fs.rmdir",
-    "fs.mv", "fs.quota"};
+    "?",     "genesis",    "id.create", "id.rotate",   "id.revoke",  "policy.add", "policy.remove",
+    "note",  "job.result", "boot",      "fs.put",      "fs.mkdir",   "fs.rm",      "fs.rmdir",
+    "fs.mv", "fs.quota",   "act_as",    "net.connect", "net.listen", "net.accept"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -38,6 +39,10 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
 {
     if (ax_fs_kind(a->kind)) {
         ax_fs_put_payload(e, a);
+        return;
+    }
+    if (ax_net_kind(a->kind)) {
+        ax_net_put_payload(e, a);
         return;
     }
     switch (a->kind) {
@@ -67,6 +72,7 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
         }
         break;
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         cbor_put_map(e, 1);
         cbor_put_uint(e, 0);
         cbor_put_cstr(e, a->name);
@@ -120,7 +126,7 @@ static int ax_check_kind(const struct ax_action *a)
     if (a->external && a->kind != AX_ID_CREATE && a->kind != AX_ID_ROTATE) {
         return ZERR_INVAL;
     }
-    return 0;
+    return ax_net_kind(a->kind) ? ax_net_check(a) : 0;
 }
 
 /* The checks before encoding an entry: format 1 has no proposal numbers,
@@ -364,6 +370,12 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
     }
     if (ax_fs_kind(a->kind)) {
         return ax_fs_decode_payload(d, a, n);
+    }
+    if (a->kind == AX_ACT_AS) {
+        return n == 1 ? ax_get_name_field(d, 0, a->name) : ZERR_CORRUPT;
+    }
+    if (ax_net_kind(a->kind)) {
+        return ax_net_decode_payload(d, a, n);
     }
     /* id.create and id.rotate may carry one more key: the external flag. */
     bool ext = (a->kind == AX_ID_CREATE || a->kind == AX_ID_ROTATE) && n == want[a->kind] + 1u;

@@ -41,6 +41,10 @@ enum ax_kind {
     AX_FS_RMDIR,
     AX_FS_MV,
     AX_FS_QUOTA,
+    AX_ACT_AS,      /* the console acts as another principal (act_as.c) */
+    AX_NET_CONNECT, /* net.connect, net.listen, net.accept: services/axiom/net.h */
+    AX_NET_LISTEN,
+    AX_NET_ACCEPT,
     AX_KIND_END
 };
 
@@ -48,7 +52,7 @@ enum ax_kind {
 struct ax_action {
     uint8_t kind; /* enum ax_kind */
     char proposer[ID_NAME_MAX + 1];
-    /* id.create, id.rotate, id.revoke, genesis */
+    /* id.create, id.rotate, id.revoke, genesis, act_as (the principal acted as) */
     char name[ID_NAME_MAX + 1];
     uint8_t id_kind;
     uint8_t pub[ID_PUB_LEN];
@@ -58,6 +62,12 @@ struct ax_action {
     uint8_t effect;
     uint32_t rule_id;
     char rule[POLICY_TEXT_MAX + 1];
+    /* net.connect, net.accept: the remote end (ip in host order); net.listen,
+     * net.accept: our port (services/axiom/net.h) */
+    struct ax_net_end {
+        uint32_t ip;
+        uint16_t port, local_port;
+    } net;
     /* job.result: the spec hash, the program and fuel limit it names (what
      * policy decides on), and the result's bytes in data/data_len */
     uint8_t job_spec[AX_HASH_LEN];

@@ -15,7 +15,7 @@
  * without a place in the action's layout below (and in docs/services.md)
  * stops the build here instead of silently not reaching the Axiom.
  */
-_Static_assert(offsetof(struct ax_action, data) == 1512,
+_Static_assert(offsetof(struct ax_action, data) == 1520,
                "a field before data: give it a place in the action message");
 _Static_assert(offsetof(struct ax_action, format) - offsetof(struct ax_action, has_sig) ==
                    AX_SIG_LEN + 8 + 8,
@@ -43,6 +43,8 @@ int axiom_action_encode(const struct ax_action *a, void *buf, size_t cap, size_t
     wire_bytes(&w, a->fs.hash, CAS_HASH);
     wire_u64(&w, a->fs.size);
     wire_u32(&w, a->fs.mode);
+    wire_u32(&w, a->net.ip);
+    wire_u32(&w, (uint32_t)a->net.port << 16 | a->net.local_port);
     wire_u8(&w, a->has_sig ? 1 : 0);
     wire_bytes(&w, a->sig, AX_SIG_LEN);
     wire_u8(&w, a->has_nonce ? 1 : 0);
@@ -79,6 +81,10 @@ int axiom_action_decode(const void *buf, size_t len, struct ax_action *a)
     wire_get_bytes(&r, a->fs.hash, CAS_HASH);
     a->fs.size = wire_get_u64(&r);
     a->fs.mode = wire_get_u32(&r);
+    a->net.ip = wire_get_u32(&r);
+    uint32_t ports = wire_get_u32(&r);
+    a->net.port = (uint16_t)(ports >> 16);
+    a->net.local_port = (uint16_t)ports;
     a->has_sig = wire_get_bool(&r);
     wire_get_bytes(&r, a->sig, AX_SIG_LEN);
     a->has_nonce = wire_get_bool(&r);

@@ -44,6 +44,17 @@ int ax_receipt_decode(const uint8_t *buf, size_t len, struct ax_receipt *rc);
 int ax_receipt_verify(const struct ax_receipt *rc, struct ax_entry *e, char *why, size_t whycap);
 
 /*
+ * Makes the receipt of entry seq of the log on dev (a disk or an export):
+ * replays and verifies it, proves the entry against the latest signed
+ * checkpoint, and encodes the receipt into buf (cap bytes, *len used).
+ * 0, or ZERR_NOENT (no such entry under a checkpoint) / the replay's error
+ * / ZERR_NOMEM, with why.  (services/axiom/receipt_build.c)
+ */
+struct blk;
+int ax_receipt_build(struct blk *dev, uint64_t seq, uint8_t *buf, size_t cap, size_t *len,
+                     char *why, size_t whycap);
+
+/*
  * A consistency proof shows a third party, offline, that the log a node
  * signed at one size is a prefix of the log it signed later: two signed
  * checkpoints (each with the node key it verifies under) and the RFC 9162

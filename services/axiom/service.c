@@ -5,6 +5,7 @@
 #include "base/fmt.h"
 #include "base/string.h"
 #include "hal/hal.h"
+#include "services/axiom/net.h"
 #include "services/axiom/internal/fs.h"
 #include "svcrt/wire.h"
 
@@ -56,6 +57,34 @@ static int axsvc_decide(struct axiom_svc *s, struct rt_msg *m)
         zfmt_snprintf(res.why, sizeof(res.why), "malformed action: %s", zerr_text(err));
     } else {
         err = ax_state_decide(s->ax.st, &a, &res.dec, res.why, sizeof(res.why));
+    }
+    res.err = err;
+    return axsvc_reply_result(m, &res, err);
+}
+
+/* AXIOM_OP_PROPOSE: into the open batch, no flush; a full batch is
+ * committed first (those entries are then durable early, which is fine). */
+static int axsvc_propose(struct axiom_svc *s, struct rt_msg *m)
+{
+    struct ax_action a;
+    struct axiom_result res;
+
+    memset(&res, 0, sizeof(res));
+    if (m->out_cap < AXIOM_RESULT_LEN) {
+        return ZERR_RANGE;
+    }
+    int err = axiom_action_decode(m->in, m->in_len, &a);
+    if (err != 0) {
+        res.err = err;
+        zfmt_snprintf(res.why, sizeof(res.why), "malformed propose message: %s", zerr_text(err));
+        return axsvc_reply_result(m, &res, err);
+    }
+    err = axiom_propose(&s->ax, &a, &res.dec, &res.seq, res.hash, res.why, sizeof(res.why));
+    if (err == ZERR_AGAIN) {
+        err = axiom_commit(&s->ax);
+        err = err != 0 ? err
+                       : axiom_propose(&s->ax, &a, &res.dec, &res.seq, res.hash, res.why,
+                                       sizeof(res.why));
     }
     res.err = err;
     return axsvc_reply_result(m, &res, err);
@@ -176,6 +205,7 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
         break;
     case AX_ID_ROTATE:
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         zfmt_snprintf(out, cap, "%s", a->name);
         break;
     case AX_POLICY_ADD:
@@ -186,6 +216,11 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
         break;
     case AX_BOOT:
         ax_boot_describe(a, out, cap);
+        break;
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        ax_net_describe(a, out, cap);
         break;
     default: {
         size_t n = 0;
@@ -283,12 +318,33 @@ static int axsvc_log(struct axiom_svc *s, struct rt_msg *m)
     return wire_out_end(&w, &m->out_len);
 }
 
+/* RECEIPT: the receipt of entry seq (in: u64), read back from the disk (a
+ * replay); the reply is the receipt's bytes, a refusal only its code. */
+static int axsvc_receipt(struct axiom_svc *s, struct rt_msg *m)
+{
+    char why[160];
+    struct wire_in r;
+
+    wire_in_init(&r, m->in, m->in_len);
+    uint64_t seq = wire_get_u64(&r);
+    if (wire_in_end(&r) != 0 || m->out == NULL) {
+        return ZERR_INVAL;
+    }
+    return ax_receipt_build(s->dev, seq, m->out, m->out_cap, &m->out_len, why, sizeof(why));
+}
+
 int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct axiom_svc *s = self;
 
     if (m->op == AXIOM_OP_SUBMIT) {
         return (badge & AXIOM_BADGE_PROPOSE) != 0 ? axsvc_submit(s, m) : ZERR_PERM;
+    }
+    if (m->op == AXIOM_OP_PROPOSE || m->op == AXIOM_OP_COMMIT) {
+        if ((badge & AXIOM_BADGE_PROPOSE) == 0) {
+            return ZERR_PERM;
+        }
+        return m->op == AXIOM_OP_PROPOSE ? axsvc_propose(s, m) : axiom_commit(&s->ax);
     }
     if ((badge & AXIOM_BADGE_READ) == 0) {
         return ZERR_PERM;
@@ -324,6 +380,8 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
         return axsvc_check(s, m);
     case AXIOM_OP_DECIDE:
         return axsvc_decide(s, m);
+    case AXIOM_OP_RECEIPT:
+        return axsvc_receipt(s, m);
     case AXIOM_OP_FS_STAT:
         return axiom_fs_stat_reply(s->ax.st, m);
     case AXIOM_OP_FS_LIST:

@@ -25,9 +25,17 @@ enum axiom_op {
     AXIOM_OP_RULES = 8,      /* in: u32 first; out: u32 total, u32 count, count rules */
     AXIOM_OP_CHECK = 9,      /* in: check; out: decision */
     AXIOM_OP_DECIDE = 10,    /* in: action; out: result (the decision now; nothing committed) */
-    AXIOM_OP_FS_STAT = 11,   /* in: str[512] path; out: fs node */
+    /* Group commit: PROPOSE takes an action into the open batch without
+     * flushing (in: action; out: result, not yet durable); COMMIT makes
+     * every waiting entry durable with one flush (in, out: empty).  A
+     * caller acknowledges a proposed entry only after its COMMIT returned
+     * 0, and keeps other proposers out in between (services/axiom/client.c). */
+    AXIOM_OP_PROPOSE = 11,
+    AXIOM_OP_COMMIT = 12,
+    AXIOM_OP_RECEIPT = 13, /* in: u64 seq; out: the receipt's bytes (docs/formats.md "Receipt") */
+    AXIOM_OP_FS_STAT = 14, /* in: str[512] path; out: fs node */
     AXIOM_OP_FS_LIST =
-        12, /* in: str[512] path, bool all, u32 first; out: u32 total, u32 count, nodes */
+        15, /* in: str[512] path, bool all, u32 first; out: u32 total, count, nodes */
 };
 
 /* Badge bits of capabilities to the Axiom. */
@@ -40,7 +48,7 @@ enum axiom_op {
 #define AXIOM_SUBJECT_FIELD 72                 /* str[72] */
 #define AXIOM_DATA_MAX AX_ENTRY_MAX            /* a note's bytes in a submit */
 #define AXIOM_PATH_FIELD (FS_PATH_MAX + 1)     /* str[512] */
-#define AXIOM_ACTION_FIXED 1581u               /* an action without its data */
+#define AXIOM_ACTION_FIXED 1589u               /* an action without its data */
 #define AXIOM_ACTION_MAX (AXIOM_ACTION_FIXED + AXIOM_DATA_MAX)
 #define AXIOM_RESULT_LEN 217u
 #define AXIOM_HEAD_LEN 137u
@@ -142,6 +150,12 @@ int axiom_submit(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_act
 /* Would a be allowed now?  res gets the decision and why; nothing is committed. */
 int axiom_decide(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
                  struct axiom_result *res);
+
+/* Group commit (AXIOM_OP_PROPOSE, AXIOM_OP_COMMIT; services/axiom/group.c):
+ * propose without a flush, then one flush for all that wait. */
+int axiom_propose_held(struct rt *rt, uint32_t caller, uint32_t h, const struct ax_action *a,
+                       struct axiom_result *res);
+int axiom_commit_held(struct rt *rt, uint32_t caller, uint32_t h);
 int axiom_get_head(struct rt *rt, uint32_t caller, uint32_t h, struct axiom_head *out);
 int axiom_verify(struct rt *rt, uint32_t caller, uint32_t h, struct axiom_result *res);
 /* The principal called name, or ZERR_NOENT. */

@@ -17,7 +17,9 @@
 #include "base/string.h"
 #include "crypto/blake3.h"
 #include "crypto/ed25519.h"
+#include "services/axiom/internal/act_as.h"
 #include "services/axiom/internal/fs.h"
+#include "services/axiom/net.h"
 #include "services/axiom/state.h"
 
 static void ax_why(char *why, size_t cap, const char *fmt, ...)
@@ -278,6 +280,12 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
     case AX_FS_MV:
     case AX_FS_QUOTA:
         return ax_fs_check(s, a, why, cap);
+    case AX_ACT_AS:
+        return ax_act_as_check(s, a, why, cap);
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        return ax_net_check(a);
     case AX_NOTE:
         if (a->data_len > AX_NOTE_MAX) {
             ax_why(why, cap, "a note holds at most %d bytes", AX_NOTE_MAX);
@@ -383,7 +391,7 @@ static void ax_issuers(const struct ax_state *s, const char *first, struct polic
 }
 
 static void ax_resource(const struct ax_state *s, const struct ax_action *a,
-                        struct policy_subject *r)
+                        struct policy_subject *r, char *net_res)
 {
     const struct id_principal *p;
 
@@ -399,6 +407,7 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
         break;
     case AX_ID_ROTATE:
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         p = id_find(&s->ids, a->name);
         r->name = a->name;
         r->kind = p != NULL ? p->kind : ID_KIND_NONE;
@@ -412,6 +421,12 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
     case AX_BOOT:
         r->name = "boot";
         break;
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        ax_net_resource(a, net_res, AX_NET_RESOURCE_MAX + 1);
+        r->name = net_res;
+        break;
     default:
         r->name = "note";
         break;
@@ -424,13 +439,14 @@ static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
 {
     struct policy_request rq;
     char rule[24];
+    char net_res[AX_NET_RESOURCE_MAX + 1];
 
     memset(&rq, 0, sizeof(rq));
     rq.proposer.name = p->name;
     rq.proposer.kind = p->kind;
     rq.proposer.parent = p->parent;
     rq.action = ax_kind_name(a->kind);
-    ax_resource(s, a, &rq.resource);
+    ax_resource(s, a, &rq.resource, net_res);
     ax_job_request(a, &rq);
     policy_eval(&s->pol, &rq, d);
     if (d->allow) {
@@ -561,6 +577,12 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
     case AX_BOOT:
         ax_boot_perform(s, a);
         break;
+    case AX_ACT_AS:
+        break; /* the entry is the record; the state keeps only its count */
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        break; /* recorded in the log only: no state beyond the entry count */
     default:
         s->notes++;
         break;

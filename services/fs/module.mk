@@ -20,6 +20,11 @@ bench_fs_LIBS := $(FS_LIBS)
 # Files written by the same portable code read back the same under wasm.
 WASM_TESTS += fs_namespace
 
-# Terminal sessions with files (hosted).
-SCRIPT_TESTS += tests/tools/zero_hosted_fs.t
+# Terminal sessions with files (hosted), and files across hosted and wasm.
+SCRIPT_TESTS += tests/tools/zero_hosted_fs.t tests/tools/zero_fs_cross.t
 zero_CMD_LIBS += fs
+
+# The effects outbox: garbage collection after commit, re-driven at start.
+TESTS += fs_effects
+fs_effects_SRCS := tests/services/fs/effects_test.c
+fs_effects_LIBS := init crypto base hal

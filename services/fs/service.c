@@ -7,12 +7,15 @@
 
 #include "base/errors.h"
 #include "base/fmt.h"
+#include "base/endian.h"
 #include "base/string.h"
 #include "hal/hal.h"
 #include "svcrt/wire.h"
 
-#define FSSVC_OBJECTS 16384u            /* index slots (a power of two) */
-#define FSSVC_LIST_BYTES (1024u * 1024) /* a list of 29 000 chunks: files of about 2 GiB */
+/* index slots (a power of two): a put needs room for one chunk per 16 KiB
+ * at worst, so files of up to about 220 MiB */
+#define FSSVC_OBJECTS 16384u
+#define FSSVC_LIST_BYTES (512u * 1024) /* a list of 14 500 chunks */
 
 static size_t fssvc_pages(size_t bytes)
 {
@@ -40,6 +43,26 @@ static void fssvc_free_mem(struct fssvc *s)
     memset(&s->mem, 0, sizeof(s->mem));
 }
 
+/* The store's client root: the effects cursor (docs/formats.md "File
+ * store on a node"): magic, entries done, the hash of the last of them. */
+static const uint8_t fssvc_fx_magic[8] = {'Z', 'F', 'S', 'F', 'X', 0, 0, 1};
+#define FSSVC_FX_LEN (8 + 8 + AX_HASH_LEN)
+
+static int fssvc_cursor_decode(struct fssvc *s, const uint8_t *p, size_t n)
+{
+    s->fx_done = 0;
+    memset(s->fx_head, 0, sizeof(s->fx_head));
+    if (n == 0) {
+        return 0;
+    }
+    if (n != FSSVC_FX_LEN || memcmp(p, fssvc_fx_magic, 8) != 0) {
+        return ZERR_CORRUPT;
+    }
+    s->fx_done = le64_get(p + 8);
+    memcpy(s->fx_head, p + 16, AX_HASH_LEN);
+    return 0;
+}
+
 int fssvc_open(struct fssvc *s, struct blk *dev, uint64_t base, uint64_t len)
 {
     const uint8_t *app = NULL;
@@ -62,12 +85,16 @@ int fssvc_open(struct fssvc *s, struct blk *dev, uint64_t base, uint64_t len)
         return ZERR_NOMEM;
     }
     int err = store_open(&s->st, dev, base, len, &s->mem, &app, &app_len);
+    if (err == 0) {
+        err = fssvc_cursor_decode(s, app, app_len);
+    }
     if (err != 0) {
         fssvc_free_mem(s);
         return err;
     }
     s->open = true;
-    return 0;
+    uint64_t swept = 0;
+    return fssvc_drive(s, false, &swept);
 }
 
 void fssvc_close(struct fssvc *s)
@@ -159,7 +186,12 @@ static int fssvc_put_file(struct fssvc *s, const struct fssvc_put *rq, struct ax
     memcpy(a.fs.path, rq->path, sizeof(a.fs.path));
     a.fs.size = total;
     a.fs.mode = rq->mode;
-    return axiom_submit(s->rt, s->self, s->h_axiom, &a, res);
+    err = axiom_submit(s->rt, s->self, s->h_axiom, &a, res);
+    if (err == 0) {
+        uint64_t swept = 0;
+        (void)fssvc_drive(s, false, &swept); /* a failure is re-driven later */
+    }
+    return err;
 }
 
 static int fssvc_put(struct fssvc *s, struct rt_msg *m)
@@ -231,35 +263,79 @@ static void fssvc_count(struct fssvc *s, const struct fs_node *nodes, uint32_t n
 }
 
 /*
- * DF, and GC: marks every file of the committed namespace (read in pages
- * from the Axiom), sweeps the rest and commits the store.  The service
- * runs one message at a time and is the only writer of content, so no put
- * lands between the pages; a page that fails stops the sweep before it
- * starts.
+ * Counts the committed namespace into u, read in pages from the Axiom, and
+ * with mark marks every file's content live.  The service runs one
+ * message at a time and is the only writer of content, so no put lands
+ * between two pages.  0 or the first page's error (marks made before it
+ * stay: the next sweep keeps more, never less).
  */
-static int fssvc_gc(struct fssvc *s, struct rt_msg *m, bool sweep)
+static int fssvc_walk(struct fssvc *s, struct fssvc_usage *u, bool mark)
 {
     static struct fs_node page[AXIOM_FS_LIST_PAGE];
-    struct fssvc_usage u;
     uint32_t got = 0, total = 0;
-    int err = m->in_len == 0 ? 0 : ZERR_INVAL;
+    int err = 0;
 
-    memset(&u, 0, sizeof(u));
     for (uint32_t first = 0; err == 0 && (first == 0 || first < total); first += got) {
         err = axiom_fs_list(s->rt, s->self, s->h_axiom, "/", true, first, page, AXIOM_FS_LIST_PAGE,
                             &got, &total);
-        fssvc_count(s, page, err == 0 ? got : 0, &u, sweep);
+        fssvc_count(s, page, err == 0 ? got : 0, u, mark);
         if (err == 0 && got == 0) {
             break;
         }
     }
-    if (err == 0 && sweep) {
-        u.swept = cas_sweep(&s->st.cas);
-        err = store_commit(&s->st, NULL, 0);
-    } /* after a failed page the marks stay: the next sweep keeps more, never less */
+    return err;
+}
+
+int fssvc_drive(struct fssvc *s, bool force, uint64_t *swept)
+{
+    struct axiom_head h;
+    struct fssvc_usage u;
+    uint8_t root[FSSVC_FX_LEN];
+
+    *swept = 0;
+    int err = axiom_get_head(s->rt, s->self, s->h_axiom, &h);
+    if (err != 0 || (!force && h.entries == s->fx_done)) {
+        return err;
+    }
+    /* The state is the durable one: the node commits each entry before the
+     * next is proposed, so nothing in flight is missing from it.  A page
+     * that fails stops the collection before it sweeps. */
+    memset(&u, 0, sizeof(u));
+    err = fssvc_walk(s, &u, true);
     if (err != 0) {
         return err;
     }
+    *swept = cas_sweep(&s->st.cas);
+    memcpy(root, fssvc_fx_magic, 8);
+    le64_put(root + 8, h.entries);
+    memcpy(root + 16, h.head, AX_HASH_LEN);
+    err = store_commit(&s->st, root, sizeof(root));
+    if (err == 0) {
+        s->fx_done = h.entries;
+        memcpy(s->fx_head, h.head, AX_HASH_LEN);
+    }
+    return err;
+}
+
+/* Runs the pending effects (or, for fs gc, the collection in any case)
+ * and replies with the usage after them. */
+static int fssvc_gc(struct fssvc *s, struct rt_msg *m, bool sweep, bool force)
+{
+    struct fssvc_usage u;
+    uint64_t swept = 0;
+    int err = m->in_len == 0 ? 0 : ZERR_INVAL;
+
+    if (err == 0 && sweep) {
+        err = fssvc_drive(s, force, &swept);
+    }
+    memset(&u, 0, sizeof(u));
+    if (err == 0) {
+        err = fssvc_walk(s, &u, false);
+    }
+    if (err != 0) {
+        return err;
+    }
+    u.swept = swept;
     u.region_bytes = space_total_blocks(&s->st.sp) * SPACE_BLOCK;
     u.used_bytes = u.region_bytes - space_free_blocks(&s->st.sp) * SPACE_BLOCK;
     u.objects = s->st.cas.count;
@@ -280,9 +356,11 @@ int fssvc_handle(void *self, uint64_t badge, struct rt_msg *m)
     case FSSVC_OP_READ:
         return fssvc_read(s, m);
     case FSSVC_OP_GC:
-        return fssvc_gc(s, m, true);
+        return fssvc_gc(s, m, true, true);
     case FSSVC_OP_DF:
-        return fssvc_gc(s, m, false);
+        return fssvc_gc(s, m, false, false);
+    case FSSVC_OP_EFFECTS:
+        return fssvc_gc(s, m, true, false);
     default:
         return ZERR_UNSUPPORTED;
     }

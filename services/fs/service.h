@@ -27,10 +27,11 @@
  * writes or reads them.
  */
 enum fssvc_op {
-    FSSVC_OP_PUT = 0x101,  /* in: put; out: result (services/axiom/service.h) */
-    FSSVC_OP_READ = 0x102, /* in: read; out: the bytes, or on ZERR_CORRUPT str[640] why */
-    FSSVC_OP_GC = 0x103,   /* in: empty; out: usage (after the sweep) */
-    FSSVC_OP_DF = 0x104,   /* in: empty; out: usage */
+    FSSVC_OP_PUT = 0x101,     /* in: put; out: result (services/axiom/service.h) */
+    FSSVC_OP_READ = 0x102,    /* in: read; out: the bytes, or on ZERR_CORRUPT str[640] why */
+    FSSVC_OP_GC = 0x103,      /* in: empty; out: usage (after the sweep) */
+    FSSVC_OP_DF = 0x104,      /* in: empty; out: usage */
+    FSSVC_OP_EFFECTS = 0x105, /* runs the effects of committed entries not yet done; out: usage */
 };
 
 #define FSSVC_PUT_MAX (1024u * 1024u * 1024u) /* bytes of content one put carries */
@@ -94,13 +95,26 @@ struct fssvc {
     struct store_mem mem;
     size_t mem_pages[7];
     bool open;
+    /* the effects outbox cursor (docs/axiom.md "Effects"): the effects of
+     * the first fx_done entries, the last of them fx_head, are done */
+    uint64_t fx_done;
+    uint8_t fx_head[AX_HASH_LEN];
 };
 
 /* Opens (formatting if blank) the store on [base, base+len) of dev with
- * memory from the HAL.  0 or the store's error. */
+ * memory from the HAL, then re-drives the effects of committed entries not
+ * yet done (the Axiom must be open and s wired to it).  0 or the store's
+ * error. */
 int fssvc_open(struct fssvc *s, struct blk *dev, uint64_t base, uint64_t len);
 
 void fssvc_close(struct fssvc *s);
+
+/* Runs the effects of the entries committed since the cursor (garbage
+ * collection: content no file of the committed namespace names is
+ * reclaimed), then commits the store with the cursor moved to the durable
+ * end of the log.  Idempotent: running it twice reclaims once.  force
+ * runs it even when the cursor is at the end.  *swept: objects reclaimed. */
+int fssvc_drive(struct fssvc *s, bool force, uint64_t *swept);
 
 /* Message handler (enum fssvc_op). */
 int fssvc_handle(void *self, uint64_t badge, struct rt_msg *m);

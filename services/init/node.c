@@ -178,6 +178,8 @@ static int node_wire(struct node *n)
     n->shell.self = n->sid_term;
     n->fs.rt = &n->rt;
     n->fs.self = n->sid_fs;
+    n->shell.check_pass = node_check_passphrase;
+    n->shell.pass_ctx = n;
     return 0;
 }
 
@@ -261,6 +263,7 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
     if (err == 0) {
         /* the filesystem's own region: the CAS region holds the jobs' store */
         err = fssvc_open(&n->fs, dev, lay.fs_off, lay.fs_len);
+        err = err == ZERR_NOMEM ? 0 : err; /* a node without memory for files still starts */
         if (err != 0) {
             zfmt_snprintf(why, whycap, "cannot open the file store: %s", zerr_text(err));
             node_jobs_stop(n);

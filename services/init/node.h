@@ -102,6 +102,14 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
                       const struct node_keys_remote *kr, const struct node_unlock *u, char *why,
                       size_t whycap);
 
+/*
+ * The terminal's check of the operator's passphrase (struct shell's
+ * check_pass, ctx a started node): opens the sealed key slot with it.
+ * Returns 0, ZERR_BADSIG for a wrong one, ZERR_UNSUPPORTED when the slot
+ * is not sealed, ZERR_PERM when it is and pass is NULL (services/init/login.c).
+ */
+int node_check_passphrase(void *ctx, const char *pass, size_t len);
+
 /* Stops the services and wipes key material. */
 void node_stop(struct node *n);
 

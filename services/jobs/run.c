@@ -157,10 +157,10 @@ static void jobs_start(struct jobs_ctx *c, const struct job_spec *spec, struct w
 static int jobs_put(struct cas *cas, bool store, const struct sb_buf *b, uint8_t hash[JOB_HASH])
 {
     if (!store) {
-        blake3_hash(b->p, b->len, hash);
+        blake3_hash(sb_bytes(b), b->len, hash);
         return 0;
     }
-    return cas_put(cas, b->p, b->len, hash, NULL);
+    return cas_put(cas, sb_bytes(b), b->len, hash, NULL);
 }
 
 /* Fills the outputs (files written whose content is not their input's),
@@ -178,7 +178,7 @@ static int jobs_collect(struct jobs_ctx *c, struct cas *cas, bool store, struct 
     for (uint32_t i = 0; err == 0 && i < c->sb.nfiles; i++) {
         struct sb_file *f = &c->sb.files[i];
         uint8_t h[JOB_HASH];
-        blake3_hash(f->data.p, f->data.len, h);
+        blake3_hash(sb_bytes(&f->data), f->data.len, h);
         if (!f->written || (f->is_input && memcmp(h, f->input_hash, JOB_HASH) == 0)) {
             continue;
         }

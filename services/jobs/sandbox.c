@@ -48,6 +48,13 @@ static int sb_reserve(struct sb_buf *b, uint64_t need)
     return 0;
 }
 
+const uint8_t *sb_bytes(const struct sb_buf *b)
+{
+    static const uint8_t none[1];
+
+    return b->p != NULL ? b->p : none;
+}
+
 void sb_buf_free(struct sb_buf *b)
 {
     if (b->p != NULL) {
@@ -118,7 +125,7 @@ int sb_add(struct sandbox *s, const char *path, const uint8_t *data, uint64_t le
         memcpy(f->data.p, data, len);
     }
     f->data.len = len;
-    blake3_hash(data, len, f->input_hash);
+    blake3_hash(len > 0 ? data : f->input_hash, len, f->input_hash);
     f->is_input = true;
     s->nfiles++;
     return 0;
@@ -253,10 +260,10 @@ static int sb_read(void *ctx, int64_t handle, uint8_t *buf, size_t n, size_t *go
 /* Writes n bytes at pos of b, growing it; a WASI errno. */
 static int sb_put(struct sb_buf *b, uint64_t pos, const uint8_t *p, size_t n)
 {
-    int err = sb_reserve(b, pos + n);
+    int err = n == 0 ? 0 : sb_reserve(b, pos + n);
 
-    if (err != 0) {
-        return err;
+    if (err != 0 || n == 0) {
+        return err; /* writing nothing changes nothing, even past the end */
     }
     if (pos > b->len) {
         memset(b->p + b->len, 0, pos - b->len);

@@ -59,13 +59,14 @@ static int policy_split(const char *text, size_t len, struct policy_words *ws)
 }
 
 /* True if s (n bytes) is made of [a-z0-9._-] (an action or name fragment),
- * or with path of [A-Za-z0-9._/-] (a filesystem path fragment). */
-static bool policy_word_chars(const char *s, size_t n, bool path)
+ * with path of [A-Za-z0-9._/-] (a filesystem path fragment), or with addr
+ * of [a-z0-9._:-] (a network end, "10.0.2.2:80"). */
+static bool policy_word_chars(const char *s, size_t n, bool path, bool addr)
 {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-' || (path && ((c >= 'A' && c <= 'Z') || c == '/')))) {
+              c == '-' || (path && ((c >= 'A' && c <= 'Z') || c == '/')) || (addr && c == ':'))) {
             return false;
         }
     }
@@ -73,7 +74,8 @@ static bool policy_word_chars(const char *s, size_t n, bool path)
 }
 
 /* Parses a principal/resource (allow_kind) or action pattern; a resource
- * pattern (allow_path) may also be a path pattern, starting with "/". */
+ * pattern (allow_path) may also be a path pattern, starting with "/", or
+ * hold ':' (a network end). */
 static int policy_parse_pat(const char *w, size_t n, bool allow_kind, bool allow_path,
                             struct policy_pat *p)
 {
@@ -93,7 +95,7 @@ static int policy_parse_pat(const char *w, size_t n, bool allow_kind, bool allow
     bool prefix = w[n - 1] == '*';
     size_t body = prefix ? n - 1 : n;
     bool path = allow_path && w[0] == '/';
-    if (!policy_word_chars(w, body, path) || (!prefix && body == 0)) {
+    if (!policy_word_chars(w, body, path, allow_path && !path) || (!prefix && body == 0)) {
         return ZERR_INVAL;
     }
     p->kind = prefix ? POLICY_PAT_PREFIX : POLICY_PAT_EXACT;

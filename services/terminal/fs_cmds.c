@@ -285,7 +285,14 @@ int cmd_fs_change(struct term *t, int argc, char **argv)
     }
     memcpy(a.proposer, sh->acting, sizeof(a.proposer));
     memset(&res, 0, sizeof(res));
-    return shell_report(t, axiom_submit(sh->rt, sh->self, sh->h_axiom, &a, &res), &res);
+    int err = shell_report(t, axiom_submit(sh->rt, sh->self, sh->h_axiom, &a, &res), &res);
+    if (err == 0) {
+        /* the entry's effects (reclaiming what it freed) run after its commit;
+         * if they fail here the next start re-drives them */
+        struct fssvc_usage u;
+        (void)fssvc_usage_call(sh->rt, sh->self, sh->h_fs, FSSVC_OP_EFFECTS, &u);
+    }
+    return err;
 }
 
 /* The node at argv[1] into n; 0 or an error already printed. */

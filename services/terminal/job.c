@@ -231,3 +231,34 @@ int shell_cmd_job(struct term *t, int argc, char **argv)
     term_printf(t, "usage: %s\n", JOB_USAGE);
     return ZERR_INVAL;
 }
+
+/* receipt SEQ: the receipt of entry SEQ, as hex (zero receipt verify checks it). */
+int shell_cmd_receipt(struct term *t, int argc, char **argv)
+{
+    static uint8_t receipt[AX_RECEIPT_MAX];
+    static char hex[2 * AX_RECEIPT_MAX + 1];
+    struct shell *sh = t->ctx;
+    uint64_t seq = 0;
+    uint8_t in[8];
+
+    if (argc != 2 || !job_number(argv[1], &seq)) {
+        term_printf(t, "usage: receipt SEQ\n");
+        return ZERR_INVAL;
+    }
+    le64_put(in, seq);
+    struct rt_msg m = {AXIOM_OP_RECEIPT, in, sizeof(in), receipt, sizeof(receipt), 0};
+    int err = rt_call(sh->rt, sh->self, sh->h_axiom, &m);
+    if (err != 0) {
+        term_printf(t, "error: %s\n",
+                    err == ZERR_NOENT ? "no entry with that number under a checkpoint"
+                                      : zerr_text(err));
+        return err;
+    }
+    zfmt_hex(hex, receipt, m.out_len);
+    term_printf(t, "receipt #%llu ", (unsigned long long)seq);
+    for (size_t i = 0; i < 2 * m.out_len; i += 512) { /* the console formats at most 1 KiB */
+        term_printf(t, "%.512s", hex + i);
+    }
+    term_printf(t, "\n");
+    return 0;
+}

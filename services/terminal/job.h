@@ -5,5 +5,6 @@
 #include "services/terminal/shell.h"
 
 int shell_cmd_job(struct term *t, int argc, char **argv);
+int shell_cmd_receipt(struct term *t, int argc, char **argv);
 
 #endif

@@ -1,7 +1,7 @@
 # services/terminal: the command-line terminal service.
 LIBS += terminal
 terminal_SRCS := $(wildcard services/terminal/*.c)
-terminal_LIBS := fs axiom identity policy svcrt job base hal
+terminal_LIBS := fs axiom identity policy svcrt job crypto net base hal
 
 TESTS += terminal_tokenize
 WASM_TESTS += terminal_tokenize
@@ -12,3 +12,4 @@ FUZZERS += term_tokenize
 term_tokenize_SRCS := fuzz/term_tokenize.c
 term_tokenize_LIBS := terminal base hal
 term_tokenize_CORPUS := fuzz/corpus/term_tokenize
+SCRIPT_TESTS += tests/tools/zero_login.t

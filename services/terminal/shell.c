@@ -6,6 +6,7 @@
  */
 #include "services/terminal/shell.h"
 #include "services/terminal/job.h"
+#include "services/terminal/internal/shell.h"
 
 #include "base/errors.h"
 #include "base/fmt.h"
@@ -14,16 +15,12 @@
 #include "services/axiom/service.h"
 #include "services/identity/service.h"
 #include "services/policy/service.h"
+#include "services/terminal/net.h"
 #include "services/terminal/fs_cmds.h"
 
 #define SHELL_LOG_MAX 1000u
 
-static struct shell *shell_of(struct term *t)
-{
-    return t->ctx;
-}
-
-static int shell_usage(struct term *t, const char *usage)
+int shell_usage(struct term *t, const char *usage)
 {
     term_printf(t, "usage: %s\n", usage);
     return ZERR_INVAL;
@@ -46,11 +43,14 @@ int shell_report(struct term *t, int err, const struct axiom_result *res)
         return 0;
     }
     const char *why = res->why[0] != '\0' ? res->why : zerr_text(err);
+    if (err == ZERR_NOPRINCIPAL && shell_of(t)->acting[0] == '\0') {
+        why = "nobody is logged in (login NAME)";
+    }
     term_printf(t, "%s: %s\n", shell_refusal(err) ? "denied" : "error", why);
     return err;
 }
 
-static bool shell_copy_name(struct term *t, char *dst, const char *src)
+bool shell_copy_name(struct term *t, char *dst, const char *src)
 {
     size_t n = strlen(src);
 
@@ -424,42 +424,6 @@ static int cmd_submit(struct term *t, int argc, char **argv)
     return shell_report(t, axiom_submit(sh->rt, sh->self, sh->h_axiom, &a, &res), &res);
 }
 
-static int cmd_as(struct term *t, int argc, char **argv)
-{
-    struct shell *sh = shell_of(t);
-    char saved[ID_NAME_MAX + 1];
-    int err = ZERR_NOENT;
-    bool found = false;
-
-    if (argc < 3) {
-        return shell_usage(t, "as PRINCIPAL COMMAND...");
-    }
-    memcpy(saved, sh->acting, sizeof(saved));
-    if (!shell_copy_name(t, sh->acting, argv[1])) {
-        return ZERR_INVAL;
-    }
-    for (size_t i = 0; i < shell_ncmds; i++) {
-        if (strcmp(argv[2], shell_cmds[i].name) == 0) {
-            err = shell_cmds[i].run(t, argc - 2, argv + 2);
-            found = true;
-            break;
-        }
-    }
-    if (!found) {
-        term_printf(t, "error: unknown command '%s'\n", argv[2]);
-    }
-    memcpy(sh->acting, saved, sizeof(saved));
-    return err;
-}
-
-static int cmd_whoami(struct term *t, int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    term_printf(t, "%s\n", shell_of(t)->acting);
-    return 0;
-}
-
 const struct term_cmd shell_cmds[] = {
     {"id", "id create NAME [--kind KIND] [--pubkey HEX]",
      "create a user, service, node or agent (an entry); --pubkey: it holds its own key", cmd_id},
@@ -475,16 +439,28 @@ const struct term_cmd shell_cmds[] = {
     {"note", "note TEXT...", "record a note (an entry)", cmd_note},
     {"submit", "submit HEX", "commit a proposal signed outside the node (zero propose --hex)",
      cmd_submit},
-    {"as", "as PRINCIPAL COMMAND...", "run one command as another principal", cmd_as},
-    {"whoami", "whoami", "the principal commands act as", cmd_whoami},
+    {"as", "as PRINCIPAL COMMAND...",
+     "run one command as another principal (an act_as entry the policy allows)", shell_cmd_as},
+    {"login", "login NAME [SIGNATURE]",
+     "prove who you are: the operator's passphrase, or a signed challenge", shell_cmd_login},
+    {"logout", "logout", "act as nobody until the next login", shell_cmd_logout},
+    {"whoami", "whoami", "the principal commands act as", shell_cmd_whoami},
     {"axiom", "axiom log [N]", "the latest N entries (default 10)", cmd_axiom},
     {"axiom", "axiom head", "sequence, head hash, state root", cmd_axiom},
     {"axiom", "axiom verify", "replay the disk from genesis and check everything", cmd_axiom},
     {"job", "job run PROGRAM-HASH [--in PATH=HASH]... [--out DIR] [--fuel N] [-- ARGS...]",
      "run a program from the store as a job; commits job.result", shell_cmd_job},
     {"job", "job show SEQ", "the job and result of entry #SEQ", shell_cmd_job},
+    {"receipt", "receipt SEQ", "the receipt of entry #SEQ, as hex (zero receipt verify)",
+     shell_cmd_receipt},
     {"job", "job verify SEQ", "re-run the job of entry #SEQ from the store and compare",
      shell_cmd_job},
+    {"net", "net", "the network: address, gateway, DNS, counters", shell_cmd_net},
+    {"ping", "ping A.B.C.D", "ICMP echo to an address", shell_cmd_net},
+    {"fetch", "fetch A.B.C.D PORT /PATH", "HTTP GET (commits net.connect first); prints the hash",
+     shell_cmd_net},
+    {"httpd", "httpd [--port N]", "serve a page over HTTP (commits net.listen first)",
+     shell_cmd_net},
     SHELL_FS_CMDS,
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);

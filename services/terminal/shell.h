@@ -12,6 +12,7 @@
 
 #include "services/axiom/service.h"
 #include "services/identity/identity.h"
+#include "services/identity/login.h"
 #include "svcrt/runtime.h"
 #include "services/terminal/terminal.h"
 
@@ -24,7 +25,16 @@ struct shell {
     uint32_t h_jobs;   /* capability to the jobs service, if has_jobs */
     bool has_jobs;
     uint32_t h_fs;                /* capability to the filesystem service */
-    char acting[ID_NAME_MAX + 1]; /* principal commands act as */
+    char acting[ID_NAME_MAX + 1]; /* principal commands act as ("": nobody) */
+    /* log-in (services/terminal/login.c): the challenge outstanding, for whom */
+    uint8_t challenge[ID_CHALLENGE_LEN];
+    char challenge_for[ID_NAME_MAX + 1]; /* "": none outstanding */
+    /* Checks the node operator's passphrase against the sealed key slot:
+     * 0, ZERR_BADSIG, ZERR_UNSUPPORTED when the slot is not sealed, ZERR_PERM
+     * when it is and pass is NULL (so callers can ask before prompting).
+     * NULL: the embedding system has no passphrase to check. */
+    int (*check_pass)(void *ctx, const char *pass, size_t len);
+    void *pass_ctx;
 };
 
 /* Prints "committed #SEQ HASH", "denied: REASON" or "error: REASON" for

@@ -193,6 +193,37 @@ int term_read_line(struct term *t)
     return read_line(t);
 }
 
+long term_read_secret(struct term *t, const char *prompt, char *buf, size_t cap)
+{
+    size_t n = 0;
+    bool over = false;
+    char c = 0;
+    int r;
+
+    term_printf(t, "%s", prompt);
+    if (t->echo != NULL) {
+        t->echo(false);
+    }
+    while ((r = read_byte(t, &c)) == 1 && c != '\n') {
+        if (n == cap) {
+            over = true;
+        } else {
+            buf[n++] = c;
+        }
+    }
+    if (t->echo != NULL) {
+        t->echo(true);
+        term_printf(t, "\n");
+    }
+    if (n > 0 && buf[n - 1] == '\r') {
+        n--;
+    }
+    if (r <= 0 && n == 0) {
+        return ZERR_IO;
+    }
+    return over ? ZERR_LIMIT : (long)n;
+}
+
 int term_run(struct term *t)
 {
     int last = 0;

@@ -27,6 +27,9 @@ struct term {
     const struct term_cmd *cmds;
     size_t ncmds;
     void *ctx; /* the embedding system's state, for commands */
+    /* Turns the console's echo off (false) and on again for a secret;
+     * NULL where the console cannot (set by the embedding system). */
+    void (*echo)(bool on);
     bool done;
     int status; /* exit status once done */
     /* line assembly */
@@ -67,6 +70,15 @@ int term_execute(struct term *t, char *line, size_t len);
  * Returns 1, 0 at the end of input, or a ZERR_*.
  */
 int term_read_line(struct term *t);
+
+/*
+ * For a command that needs a secret: prints prompt, reads the next line of
+ * console input into buf (at most cap bytes, no newline, not NUL-
+ * terminated) with echo off where t->echo can, and returns its length, 0
+ * for an empty line, ZERR_LIMIT for a longer one (read and discarded), or
+ * ZERR_IO at the end of input.
+ */
+long term_read_secret(struct term *t, const char *prompt, char *buf, size_t cap);
 
 /*
  * Prompts, reads and runs lines until "exit" or the end of input.  Returns

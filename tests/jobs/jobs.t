@@ -56,23 +56,54 @@ check "jobs_policy_refuses_another_program" grep -q 'denied: no rule allows alic
 term "as alice job run $WC --fuel 10000001 --in big.txt=$BIG -- big.txt" >deny2.out
 check "jobs_policy_refuses_more_fuel" grep -q 'denied: ' deny2.out
 term "axiom head" >head.out
-check "jobs_refusals_commit_nothing" grep -q 'sequence   #10 ' head.out
+# Only the act_as entries of the two `as` (#11, #12) are committed.
+check "jobs_refusals_commit_nothing" grep -q 'sequence   #12 ' head.out
 term "as alice job run $WC --fuel 10000000 --in big.txt=$BIG -- big.txt" >allow.out
-check "jobs_policy_allows_the_granted_program" grep -q '^committed #11 ' allow.out
+check "jobs_policy_allows_the_granted_program" grep -q '^committed #14 ' allow.out
 
 term "job show 3" >show.out
 check "jobs_show_names_the_output" grep -q "^output $sorted sorted.txt" show.out
 term "job verify 5" >verify.out
 check "jobs_node_reverifies_a_trap" grep -q '^verified: the re-run gives the recorded result' verify.out
-for s in 1 3 4 5 7 11; do
+for s in 1 3 4 5 7 14; do
     $zero job verify d.img $s >hv.out
     check "jobs_host_reverifies_job_$s ($(cut -c1-60 hv.out))" grep -q "^ok: job #$s " hv.out
 done
-check "jobs_host_refuses_a_non_job" sh -c "! $zero job verify d.img 0"
+$zero job verify d.img >all.out
+check "jobs_host_reverifies_every_job_in_one_replay ($(cat all.out))" grep -q '^ok: 9 jobs re-run, 0 failed' all.out
+check "jobs_host_refuses_a_non_job" sh -c "! $zero job verify d.img 0 >/dev/null"
 
 node "$root/tools/verify-js/zero-verify.js" d.img >js.out
 $zero verify d.img >c.out
 check "jobs_js_verifier_same_state_root" test "$(grep -o 'state root [0-9a-f]*' js.out)" = "$(grep -o 'state root [0-9a-f]*' c.out)"
+
+# the wasm build of zero re-verifies under Node what the hosted node committed
+if [ -x "$root/build/bin/zero-wasm" ] && [ -f "$root/build/wasm/bin/zero" ]; then
+    "$root/build/bin/zero-wasm" job verify d.img 3 >w.out 2>&1
+    check "jobs_wasm_build_reverifies_under_node" grep -q '^ok: job #3 ' w.out
+fi
+
+# receipts: the terminal's receipt of the sort job verifies offline with the
+# node key alone, and every single-byte change of it is refused
+key=$(grep -o 'node root key [0-9a-f]*' c.out | cut -d' ' -f4)
+term "receipt 3" | grep -o 'receipt #3 [0-9a-f]*' >r.hex
+$zero receipt verify r.hex --key "$key" >r.out
+check "jobs_receipt_verifies_offline ($(cat r.out))" grep -q '^ok: entry #3 .*job.result by root' r.out
+check "jobs_receipt_other_key_refused" sh -c "! $zero receipt verify r.hex --key $(printf '%064d' 0) >/dev/null"
+cut -d' ' -f3 r.hex | xxd -r -p >r.bin
+size=$(stat -c %s r.bin)
+accepted=0
+mkdir m
+python3 -c "
+d = open('r.bin', 'rb').read()
+for i in range(len(d)):
+    m = bytearray(d); m[i] ^= 0x01
+    open('m/%d' % i, 'wb').write(m)"
+for f in m/*; do
+    $zero receipt verify "$f" --key "$key" >/dev/null && accepted=$((accepted + 1))
+done
+check "jobs_receipt_every_single_byte_change_refused ($size bytes, $accepted accepted)" \
+    test "$size" -gt 500 -a "$accepted" -eq 0
 
 # tampering: a byte of sorted.txt's stored copy, then a byte of an entry
 cp d.img t1.img
@@ -84,6 +115,8 @@ open('t1.img', 'wb').write(d)
 PY
 $zero job verify t1.img 3 >t1.out
 check "jobs_tampered_output_named ($(cat t1.out))" grep -q 'output sorted.txt: the store' t1.out
+$zero job verify t1.img >t1all.out
+check "jobs_tampered_output_named_by_the_whole_log_check" grep -q '^job #3 FAILED: output sorted.txt' t1all.out
 cp d.img t2.img
 python3 - "$sorted" <<'PY'
 import sys

@@ -13,7 +13,9 @@ elf_load_LIBS := base hal
 elf_load_CORPUS := fuzz/corpus/elf_load
 
 # QEMU tests of the x86_64 kernel (need make PLATFORM=x86_64 all and the ISO).
-SCRIPT_TESTS += tests/kernel/boot.t tests/kernel/usertests.t tests/kernel/smp.t
+SCRIPT_TESTS += tests/kernel/boot.t tests/kernel/usertests.t tests/kernel/smp.t tests/kernel/hostile.t
+# make soak: the adversarial suite booted again and again (HOSTILE_SOAK_SECONDS).
+SOAK_SCRIPTS += tests/kernel/hostile_soak.sh
 ifeq ($(PLATFORM)$(SAN)$(FUZZ),hosted)
 TEST_PREREQS += kernel-x86_64-build
 .PHONY: kernel-x86_64-build
@@ -22,9 +24,9 @@ kernel-x86_64-build:
 endif
 
 # Boot modules of the QEMU tests: hello and echo (boot.t), usertests
-# (usertests.t, smp.t), smptest (smp.t).
+# (usertests.t, smp.t), smptest (smp.t), hostile (hostile.t).
 ifeq ($(PLATFORM),x86_64)
-PROGS += hello echo usertests smptest
+PROGS += hello echo usertests smptest hostile
 hello_SRCS := tests/kernel/hello.c
 hello_LIBS := zuser base hal
 hello_LDLIBS = $(USER_LDLIBS)
@@ -37,5 +39,8 @@ usertests_LDLIBS = $(USER_LDLIBS)
 smptest_SRCS := tests/kernel/smptest.c tests/tap_core.c
 smptest_LIBS := zuser base hal
 smptest_LDLIBS = $(USER_LDLIBS)
-$(BINDIR)/hello $(BINDIR)/echo $(BINDIR)/usertests $(BINDIR)/smptest: lib/zero/user.ld
+hostile_SRCS := tests/kernel/hostile.c tests/tap_core.c
+hostile_LIBS := zuser base hal
+hostile_LDLIBS = $(USER_LDLIBS)
+$(BINDIR)/hello $(BINDIR)/echo $(BINDIR)/usertests $(BINDIR)/smptest $(BINDIR)/hostile: lib/zero/user.ld
 endif

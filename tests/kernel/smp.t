@@ -17,28 +17,6 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 SMP_QEMU=(-accel tcg,thread=multi -cpu max -kernel "$KERNEL")
 
-# host_busy: jiffies the host's CPUs have spent busy so far.
-host_busy() {
-    awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-
-# timed_qemu_run LOG SECS ARGS...: qemu_run that also sets OTHER_PCT, the
-# share of the host's CPU capacity used by processes other than this QEMU
-# while it ran (percent).
-timed_qemu_run() {
-    local b0 b1 tf real user sys
-    tf=$(mktemp)
-    b0=$(host_busy)
-    TIMEFORMAT='%R %U %S'
-    { time qemu_run "$@"; } 2>"$tf"
-    b1=$(host_busy)
-    read -r real user sys <"$tf"
-    rm -f "$tf"
-    OTHER_PCT=$(awk -v b="$((b1 - b0))" -v hz="$(getconf CLK_TCK)" -v r="$real" -v u="$user" \
-        -v s="$sys" -v c="$(nproc)" 'BEGIN { o = b / hz - u - s; if (o < 0) o = 0;
-        printf "%d", (r > 0 ? 100 * o / (r * c) : 0) }')
-}
-
 # best_speedup LOG: the best speedup smptest printed, times 100 (0 if none).
 best_speedup() {
     local best

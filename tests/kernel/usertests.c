@@ -849,12 +849,12 @@ static void test_fuzz(uint64_t exit_ntfn)
     is_int(zero_free_frames(), before, "fuzzed_process_returns_every_frame");
 }
 
-/* Prints the longest any system call held the kernel lock (SYS_CPU_INFO r9). */
+/* Prints the longest hold of the kernel lock and its site (SYS_CPU_INFO r9). */
 static void report_longest_hold(void)
 {
     struct zsys r = {SYS_CPU_INFO, 0, 0, 0, 0, 0, 0};
     zsys_raw(&r);
-    zprintf("usertests: longest kernel-lock hold by a system call: %llu cycles (syscall %llu)\n",
+    zprintf("usertests: longest kernel-lock hold: %llu cycles (site %llu)\n",
             (unsigned long long)(r.r9 >> 8), (unsigned long long)(r.r9 & 0xff));
 }
 

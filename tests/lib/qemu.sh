@@ -17,6 +17,28 @@ qemu_run() {
     QEMU_STATUS=$?
 }
 
+# host_busy: jiffies the host's CPUs have spent busy so far.
+host_busy() {
+    awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# timed_qemu_run LOG SECS ARGS...: qemu_run that also sets OTHER_PCT, the
+# share of the host's CPU capacity used by processes other than this QEMU
+# while it ran (percent).
+timed_qemu_run() {
+    local b0 b1 tf real user sys
+    tf=$(mktemp)
+    b0=$(host_busy)
+    TIMEFORMAT='%R %U %S'
+    { time qemu_run "$@"; } 2>"$tf"
+    b1=$(host_busy)
+    read -r real user sys <"$tf"
+    rm -f "$tf"
+    OTHER_PCT=$(awk -v b="$((b1 - b0))" -v hz="$(getconf CLK_TCK)" -v r="$real" -v u="$user" \
+        -v s="$sys" -v c="$(nproc)" 'BEGIN { o = b / hz - u - s; if (o < 0) o = 0;
+        printf "%d", (r > 0 ? 100 * o / (r * c) : 0) }')
+}
+
 # tap_check COND NAME: prints one TAP line.
 tap_check() {
     TESTNUM=$((TESTNUM + 1))

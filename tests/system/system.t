@@ -29,6 +29,7 @@ boot() {
 }
 
 truncate -s 16M "$disk"
+# Each `as` commits its act_as entry first: 6 entries in all.
 boot "$disk" 'id create alice' 'as alice id create bot --kind agent' \
     'policy allow kind:user id.create * if resource.kind == agent and resource.parent == proposer' \
     'as alice id create bot --kind agent' 'policy show' 'axiom verify'
@@ -42,26 +43,26 @@ has '^zero> id create alice' && has 'committed #1 [0-9a-f]{64}$'
 tap_check $? "x86_64_terminal_commits_over_serial"
 has 'denied: no rule allows alice id.create bot \(default deny\)'
 tap_check $? "x86_64_policy_denies_by_default"
-has 'committed #2 ' && has 'committed #3 ' && has '#2 +allow kind:user id.create'
+has 'committed #3 ' && has 'committed #5 ' && has '#2 +allow kind:user id.create'
 tap_check $? "x86_64_policy_change_commits_and_allows"
-has '^ok: 4 entries in 4 batches replayed from the disk; state root [0-9a-f]{64} matches'
+has '^ok: 6 entries in 6 batches replayed from the disk; state root [0-9a-f]{64} matches'
 tap_check $? "x86_64_axiom_verify_replays_the_disk"
 [ "$QEMU_STATUS" = 1 ] && has 'every process has exited \(last status 0\)'
 tap_check $? "x86_64_exit_powers_off_cleanly (qemu status $QEMU_STATUS)"
 
 out=$("$zero" verify "$disk" 2>&1)
-grep -q '^ok: disk .*: 4 entries in 4 batches verified' <<<"$out"
+grep -q '^ok: disk .*: 6 entries in 6 batches verified' <<<"$out"
 tap_check $? "host_zero_verify_accepts_x86_64_disk"
 
 boot "$disk" 'id list' 'id create carol --kind service' 'axiom head'
-has 'disk disk0 \(virtio-blk\): 4 entries, node root' && has 'alice +user +root +0 active' &&
+has 'disk disk0 \(virtio-blk\): 6 entries, node root' && has 'alice +user +root +0 active' &&
     has 'bot +agent +alice'
 tap_check $? "x86_64_disk_survives_power_off"
-has 'committed #4 ' && has 'sequence +#4 \(5 entries\)'
+has 'committed #6 ' && has 'sequence +#6 \(7 entries\)'
 tap_check $? "x86_64_restart_continues_sequence"
 
 out=$(printf '%s\n' 'id list' 'id create dave' | "$zh" --disk "$disk" 2>&1)
-grep -qE 'carol +service' <<<"$out" && grep -q 'committed #5 ' <<<"$out"
+grep -qE 'carol +service' <<<"$out" && grep -q 'committed #7 ' <<<"$out"
 tap_check $? "hosted_continues_an_x86_64_disk"
 
 hdisk=$work/hosted.img
@@ -148,7 +149,7 @@ run_script() {
     exec 4>&-
 }
 run_script 'id create hana\rexit\r'
-has 'new disk .*zero-disk.img \(8 MiB\)' && has 'axiom: boot #1 recorded as entry 1 \(2 cpus, 7 images\)' &&
+has 'new disk .*zero-disk.img \(8 MiB\)' && has 'axiom: boot #1 recorded as entry 1 \(2 cpus, 9 images\)' &&
     has 'committed #2 ' && [ "$RUN_STATUS" = 0 ]
 tap_check $? "run_script_makes_a_disk_and_powers_off_cleanly (status $RUN_STATUS)"
 run_script 'id list\rexit\r'

@@ -91,8 +91,11 @@ check "flood_commits_all_but_the_tampered_and_its_followers" test "$acked" -eq $
 echo "# flood: $acked committed, $(grep -vc '^committed' "$work/acks") refused"
 echo exit >&3
 wait $pid
-"$zero" verify "$work/d.img" >/dev/null
+"$zero" verify "$work/d.img" >"$work/v"
 check "log_verifies_after_the_flood" test $? -eq 0
+# Group commit: the flood's proposals share batches (one flush each).
+read -r ents bats < <(sed -n 's/.*: \([0-9]*\) entries in \([0-9]*\) batches.*/\1 \2/p' "$work/v")
+check "flood_proposals_share_flushes ($ents entries in $bats batches)" test "$bats" -lt $((ents - acked / 2))
 "$zero" log "$work/d.img" --json >"$work/log.json"
 lost=0
 while read -r _ seq hash; do

@@ -19,25 +19,26 @@ flip() {
     v=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
     printf "\\x$(printf %02x $((v ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
+# Each `as` also commits its act_as entry: 11 entries in all.
 printf '%s\n' 'id create alice' 'policy allow kind:user note *' 'as alice note hello' \
     'id create svc --kind service' 'id rotate alice' 'as alice note again' 'policy remove 2' \
     'as alice note denied now' | "$zh" --disk "$disk" --size 2 >/dev/null
 
 out=$("$zero" verify "$disk")
 check "verify_disk_exits_0" test $? -eq 0
-check "verify_disk_one_line_summary" bash -c "[[ \$(wc -l <<<'$out') -eq 1 && '$out' == 'ok: disk '*'8 entries in 8 batches verified'* ]]"
+check "verify_disk_one_line_summary" bash -c "[[ \$(wc -l <<<'$out') -eq 1 && '$out' == 'ok: disk '*'11 entries in 11 batches verified'* ]]"
 "$zero" export "$disk" "$work/log" >/dev/null
 check "export_exits_0" test $? -eq 0
 out=$("$zero" verify "$work/log")
-check "verify_accepts_export" bash -c "[[ '$out' == 'ok: export '*'8 entries'* ]]"
+check "verify_accepts_export" bash -c "[[ '$out' == 'ok: export '*'11 entries'* ]]"
 key=$(sed -n 's/.* key \([0-9a-f]*\)$/\1/p' <<<"$out")
 "$zero" verify "$work/log" --key "$key" >/dev/null
 check "verify_pinned_node_key_matches" test $? -eq 0
 "$zero" verify "$work/log" --key "$(printf '%064d' 0)" >/dev/null
 check "verify_wrong_pinned_key_exits_1" test $? -eq 1
-check "log_lists_every_entry" test "$("$zero" log "$work/log" | wc -l)" -eq 8
+check "log_lists_every_entry" test "$("$zero" log "$work/log" | wc -l)" -eq 11
 "$zero" log --json "$disk" >"$work/j"
-check "log_json_one_object_per_entry" test "$(grep -c '^{"seq":[0-9]*,"hash":"[0-9a-f]\{64\}",.*}$' "$work/j")" -eq 8
+check "log_json_one_object_per_entry" test "$(grep -c '^{"seq":[0-9]*,"hash":"[0-9a-f]\{64\}",.*}$' "$work/j")" -eq 11
 check "log_json_is_valid_json" node -e 'require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").forEach(l=>JSON.parse(l))' "$work/j"
 check "log_json_carries_rotation" grep -q '"action":"id.rotate","payload":{"name":"alice","public_key"' "$work/j"
 
@@ -67,10 +68,10 @@ head -c 512 /dev/zero >>"$work/t"
 check "verify_detects_appended_bytes" test $? -eq 1
 
 # Receipts: an entry, its inclusion proof and the signed checkpoint.
-"$zero" export "$disk" "$work/rc" --receipt 3 >/dev/null
+"$zero" export "$disk" "$work/rc" --receipt 4 >/dev/null
 check "export_receipt_exits_0" test $? -eq 0
 out=$("$zero" verify "$work/rc" --key "$key")
-check "verify_receipt_names_entry_and_key" bash -c "[[ '$out' == 'ok: receipt '*'entry #3 note by alice'*'of the 8-entry log signed by node key $key' ]]"
+check "verify_receipt_names_entry_and_key" bash -c "[[ '$out' == 'ok: receipt '*'entry #4 note by alice'*'of the 11-entry log signed by node key $key' ]]"
 "$zero" verify "$work/rc" --key "$(printf '%064d' 0)" >/dev/null
 check "verify_receipt_wrong_pinned_key_exits_1" test $? -eq 1
 rsize=$(stat -c %s "$work/rc")
@@ -81,7 +82,7 @@ for off in $(seq 0 $((rsize - 1))); do
     "$zero" verify "$work/t" --key "$key" >/dev/null 2>&1 && { missed=$((missed + 1)); echo "# receipt byte $off accepted"; }
 done
 check "verify_rejects_every_single_byte_change_of_receipt ($rsize bytes)" test $missed -eq 0
-"$zero" export "$disk" "$work/rc" --receipt 8 >/dev/null 2>&1
+"$zero" export "$disk" "$work/rc" --receipt 11 >/dev/null 2>&1
 check "export_receipt_for_missing_entry_exits_2" test $? -eq 2
 
 # Logs written in entry format 1 (tests/data/axiom/README.md) verify

@@ -20,18 +20,19 @@ flip() {
     v=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
     printf "\\x$(printf %02x $((v ^ $3)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
-# Nine entries in nine batches (one command, one batch).
+# Fourteen entries in fourteen batches (one entry, one batch; each `as`
+# commits its act_as entry first).
 printf '%s\n' 'id create alice' 'policy allow kind:user note *' 'as alice note one' \
     'id create svc --kind service' 'as alice note two' 'as alice note three' \
     'as alice note four' 'as alice note five' | "$zh" --disk "$disk" --size 2 >/dev/null
 
 out=$("$zero" proof consistency "$disk" 3 -o "$work/p")
 check "proof_exits_0" test $? -eq 0
-check "proof_prints_old_and_new_trees" bash -c "[[ '$out' == 'old: 3 entries, batch 2, tree root '*'new: 9 entries, batch 8, tree root '* ]]"
+check "proof_prints_old_and_new_trees" bash -c "[[ '$out' == 'old: 3 entries, batch 2, tree root '*'new: 14 entries, batch 13, tree root '* ]]"
 check "proof_prints_its_hashes" test "$(grep -c '^proof [0-9]*: [0-9a-f]\{64\}$' <<<"$out")" -ge 1
 out=$("$zero" verify "$work/p")
 check "verify_accepts_consistency_proof" test $? -eq 0
-check "verify_names_both_sizes" bash -c "[[ '$out' == 'ok: consistency proof '*'the 3-entry log'*'prefix of the 9-entry log'* ]]"
+check "verify_names_both_sizes" bash -c "[[ '$out' == 'ok: consistency proof '*'the 3-entry log'*'prefix of the 14-entry log'* ]]"
 key=$(sed -n 's/.* key \([0-9a-f]*\)$/\1/p' <<<"$out")
 "$zero" verify "$work/p" --key "$key" >/dev/null
 check "verify_proof_pinned_key_matches" test $? -eq 0
@@ -51,9 +52,9 @@ check "proofs_between_every_pair_of_checkpoints_verify" test $bad -eq 0
 
 "$zero" proof consistency "$disk" 5 3 >/dev/null 2>&1
 check "proof_old_larger_than_new_exits_2" test $? -eq 2
-"$zero" proof consistency "$disk" 10 >/dev/null 2>"$work/e"
+"$zero" proof consistency "$disk" 15 >/dev/null 2>"$work/e"
 check "proof_without_checkpoint_of_size_exits_2" test $? -eq 2
-check "proof_without_checkpoint_names_size" grep -q 'no signed checkpoint of 10 entries' "$work/e"
+check "proof_without_checkpoint_names_size" grep -q 'no signed checkpoint of 15 entries' "$work/e"
 "$zero" proof consistency "$disk" 0 >/dev/null 2>&1
 check "proof_size_zero_is_usage_error" test $? -eq 2
 "$zero" proof inclusion "$disk" 1 >/dev/null 2>&1

@@ -129,10 +129,10 @@ async function runTests() {
   check('web_command_denied', out.includes('denied: no rule allows alice id.create bot (default deny)'), out);
   await type(page, 'policy allow kind:user id.create * if resource.kind == agent and resource.parent == proposer');
   out = await type(page, 'as alice id create bot --kind agent');
-  check('web_policy_change_allows', /committed #3 /.test(out), out);
+  check('web_policy_change_allows', /committed #5 /.test(out), out); // #4: the act_as of `as`
   await type(page, 'id revoke alice');
   out = await type(page, 'axiom verify');
-  check('web_axiom_verify_replays', out.includes('ok: 5 entries in 5 batches replayed from the disk'), out);
+  check('web_axiom_verify_replays', out.includes('ok: 7 entries in 7 batches replayed from the disk'), out);
   out = await type(page, 'x'.repeat(5000), true);
   check('web_oversized_line_refused', out.includes('error: line longer than 4096 bytes ignored'), out.slice(-200));
   out = await type(page, 'frobnicate');
@@ -142,9 +142,9 @@ async function runTests() {
   // A reload continues the same log.
   await open(page);
   out = await transcript(page);
-  check('web_reload_keeps_the_disk', /disk opfs:zero-disk.img: 5 entries, node root/.test(out), out);
+  check('web_reload_keeps_the_disk', /disk opfs:zero-disk.img: 7 entries, node root/.test(out), out);
   out = await type(page, 'note after the reload');
-  check('web_reload_continues_the_log', /committed #5 /.test(out), out);
+  check('web_reload_continues_the_log', /committed #7 /.test(out), out);
   const head = await type(page, 'axiom head');
 
   // The disk downloaded from the page passes zero verify on the host.
@@ -153,7 +153,7 @@ async function runTests() {
   await dl.saveAs(disk);
   let v = host([zero, 'verify', disk]);
   const s = summary(v.out);
-  check('web_downloaded_disk_passes_zero_verify', v.status === 0 && s && s.seq === 5, v.out);
+  check('web_downloaded_disk_passes_zero_verify', v.status === 0 && s && s.seq === 7, v.out);
   check('web_downloaded_disk_same_head', s && head.includes(s.head) && head.includes(s.root), `${head}\n${v.out}`);
   const [dl2] = await Promise.all([page.waitForEvent('download'), page.locator('#download-export').click()]);
   const exp = path.join(work, 'page.export');
@@ -213,9 +213,9 @@ async function runTests() {
   await page.keyboard.press('Enter');
   await page.waitForSelector('body[data-verified]');
   let verdict = await page.locator('#verdict').textContent();
-  check('web_explorer_verifies_node_log', /^ok: disk the node's disk: 6 entries/.test(verdict), verdict);
+  check('web_explorer_verifies_node_log', /^ok: disk the node's disk: 8 entries/.test(verdict), verdict);
   const rows = await page.locator('#timeline tbody tr').count();
-  check('web_explorer_timeline_lists_entries', rows === 6, rows);
+  check('web_explorer_timeline_lists_entries', rows === 8, rows);
   await tabTo(page, null, 'Tab', () => document.activeElement?.closest('#timeline tbody tr'));
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');

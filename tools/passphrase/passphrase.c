@@ -103,3 +103,16 @@ int pass_parse_fd(const char *s)
     long v = strtol(s, &end, 10);
     return end != s && *end == '\0' && v >= 0 && v < 1024 ? (int)v : -1;
 }
+
+void pass_stdin_echo(bool on)
+{
+#if ZERO_PLATFORM_HOSTED
+    struct termios t;
+    if (isatty(0) && tcgetattr(0, &t) == 0) {
+        t.c_lflag = on ? t.c_lflag | ECHO : t.c_lflag & ~(tcflag_t)ECHO;
+        tcsetattr(0, TCSAFLUSH, &t);
+    }
+#else
+    (void)on;
+#endif
+}

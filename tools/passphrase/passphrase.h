@@ -19,6 +19,10 @@
  */
 long pass_read(int fd, const char *prompt, bool confirm, char *buf, size_t cap);
 
+/* Turns echo of standard input off or on again, when it is a terminal
+ * (struct term's echo hook: the terminal's log-in asks secrets there). */
+void pass_stdin_echo(bool on);
+
 /* Parses the N of --passphrase-fd N; returns it or -1. */
 int pass_parse_fd(const char *s);
 

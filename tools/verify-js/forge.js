@@ -65,7 +65,9 @@ function readLog(disk) {
         for (const rec of framed.entries) {
             const e = z.parseEntry(z.decodeCbor(rec.payload));
             specs.push({format: e.format, proposer: e.proposer, action: e.action,
-                        payload: e.payload, decision: [e.decision.allow, e.decision.rule]});
+                        payload: e.payload, decision: [e.decision.allow, e.decision.rule],
+                        signature: e.signature, number: e.number,
+                        external: e.external || undefined});
         }
         batches.push(framed.entries.length);
         pos = framed.end;
@@ -97,9 +99,13 @@ function payloadMap(payload) {
 function entryOf(spec, seq, keys) {
     const e = {format: spec.format, seq, proposer: spec.proposer, action: spec.action,
                payload: spec.payload, payloadItem: payloadMap(spec.payload),
-               number: spec.number};
-    if (spec.signer) {
+               number: spec.number, external: spec.external === true};
+    if (spec.signWith) { // a key object: a key the node cannot derive, or any other
+        e.signature = crypto.sign(null, z.proposalMessage(e), spec.signWith);
+    } else if (spec.signer) {
         e.signature = crypto.sign(null, z.proposalMessage(e), keys.byName(...spec.signer).priv);
+    } else if (spec.signature) { // kept as read from the disk
+        e.signature = spec.signature;
     }
     return e;
 }
@@ -166,7 +172,9 @@ function writeLog(specs, batches, keys, opts = {}) {
 // #1 root * *, #2 allow kind:user note *, #3 allow svc-* note *, #4 (removed
 // at the end) users issue agents, #5 users rotate themselves, #6 users
 // revoke what they issued, #7 deny bob note *; alice, bot and bob-bot end
-// revoked; root's key was rotated twice.
+// revoked; root's key was rotated twice.  Each `as` of the session commits an
+// act_as entry before its command: entry 7 is alice's first note, entry 25
+// root's first key rotation.
 
 function flip(b) {
     const out = Buffer.from(b);
@@ -228,7 +236,7 @@ function cases(base, keys) {
         'same': ['accept', base],
         'batches-of-4': ['accept', {specs: base.specs, batches: fours}],
         'batch-signed-by-its-own-rotation': ['reject', {specs: base.specs, batches: fours},
-                                             {ownKeyBatch: Math.floor(17 / 4)}],
+                                             {ownKeyBatch: Math.floor(25 / 4)}],
         'genesis-batch-with-rotation': ['accept', genesisRotated],
         'genesis-batch-signed-by-its-own-rotation': ['reject', genesisRotated, {ownKeyBatch: 0}],
         'signed-format-2': ['accept', plus([signedNote('svc-log', 0, 1),
@@ -251,8 +259,8 @@ function cases(base, keys) {
                                        batches: base.batches}],
         'format-2-then-1': ['reject', {specs: base.specs.slice(0, 10).concat(asFormat1.slice(10)),
                                        batches: base.batches}],
-        'decision-names-another-rule': ['reject', change(6, (s) => (s.decision = [true, 1]))],
-        'decision-recorded-as-deny': ['reject', change(6, (s) => (s.decision = [false, 2]))],
+        'decision-names-another-rule': ['reject', change(7, (s) => (s.decision = [true, 1]))],
+        'decision-recorded-as-deny': ['reject', change(7, (s) => (s.decision = [false, 2]))],
         'denied-by-deny-rule': ['reject', plus([note('bob', 2)])],
         'allowed-by-no-rule': ['reject', plus([spec('svc-log', 'id.rotate',
                                                      ['bob', keys.byName('bob', 1).pub], 3)])],
@@ -273,7 +281,7 @@ function cases(base, keys) {
         'rule-bad-kind': ['reject', plus([spec('root', 'policy.add',
                                                [1, 'kind:robot note *'], 1)])],
         'policy-before-its-use': ['reject', change(4, (s, all) => {
-            [all[4], all[6]] = [all[6], all[4]];
+            [all[4], all[7]] = [all[7], all[4]];
         })],
         'genesis-again': ['reject', plus([spec('root', 'genesis',
                                                ['root', keys.byName('root', 0).pub], 0)])],
@@ -328,6 +336,14 @@ function cases(base, keys) {
                                                           ...manyRules(1)], one(252))],
         'rules-257': ['reject', plus(manyRules(251), one(251))],
         'rule-of-255-bytes': ['accept', plus([spec('root', 'policy.add', [1, longRule(255)], 1)])],
+        'act-as-allowed': ['accept', plus([spec('root', 'act_as', ['bob'], 1)])],
+        'act-as-revoked': ['reject', plus([spec('root', 'act_as', ['alice'], 1)])],
+        'act-as-unknown': ['reject', plus([spec('root', 'act_as', ['nobody'], 1)])],
+        'act-as-by-no-rule': ['reject', plus([spec('bob', 'act_as', ['root'], 1)])],
+        'act-as-external': ['reject', plus([
+            spec('root', 'id.create', ['ext', 3, keys.byName('ext', 0).pub, true], 1,
+                 {external: true}),
+            spec('root', 'act_as', ['ext'], 1)], [1, 1])],
         'rule-of-256-bytes': ['reject', plus([spec('root', 'policy.add', [1, longRule(256)], 1)])],
     };
 }
@@ -363,3 +379,4 @@ function main(argv) {
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
+module.exports = {seedFor, keyPair, rootSecret, readLog, writeLog, spec};

@@ -37,7 +37,8 @@
 //   * the state machine: genesis first and only first, proposer exists and
 //     is not revoked, identities (names, kinds, who may issue what, rotation,
 //     transitive revocation), the policy rule table (rule grammar, normal
-//     form, limits, the lock-out rule), notes; the policy decision is
+//     form, limits, the lock-out rule), notes, the filesystem entries and
+//     their namespace (zero-verify-fs.js); the policy decision is
 //     re-evaluated and must equal the recorded [true, rule id]; the state
 //     root after every entry is recomputed and must equal the recorded one;
 //   * every checkpoint: version, batch number, tree size, head, state root,
@@ -716,8 +717,9 @@ function frameBatch(region, start, batchNo, firstSeq, at = 0) {
 // ---------------------------------------------------------------------------
 // Entries and checkpoints (formats.md): strict shapes over decoded CBOR.
 
+const NET_ACTIONS = ['net.connect', 'net.listen', 'net.accept'];
 const ACTIONS = ['genesis', 'id.create', 'id.rotate', 'id.revoke', 'policy.add',
-                 'policy.remove', 'note', 'job.result', 'boot'];
+                 'policy.remove', 'note', 'job.result', 'boot', 'act_as', ...NET_ACTIONS];
 const KIND_NAMES = {1: 'node', 2: 'service', 3: 'user', 4: 'agent'};
 const NOTE_MAX = 1024;
 
@@ -776,6 +778,13 @@ function externalFlag(v, what) {
 
 const PAYLOAD_OPTIONAL = {'id.create': [externalFlag], 'id.rotate': [externalFlag]};
 
+// formats.md "Network entries": a port is 1..65535, an address 4 bytes.
+function port(v, what) {
+    const n = uint(v, what);
+    if (n < 1 || n > 65535) throw new Error(`${what} is not a port`);
+    return n;
+}
+
 const PAYLOADS = {
     'genesis': [text, bytesN(32)],
     'id.create': [text, uint, bytesN(32)],
@@ -786,6 +795,10 @@ const PAYLOADS = {
     'note': [bytes],
     'job.result': [bytesN(32), bytesN(32), uint64, bytes],
     'boot': [uint, uint, bytesN(32), bytesN(32), bootImages],
+    'act_as': [text],
+    'net.connect': [bytesN(4), port],
+    'net.listen': [port],
+    'net.accept': [port, bytesN(4), port],
 };
 
 // formats.md "Entry", boot: at most 16 [name, hash] pairs, names 1 to 15
@@ -947,6 +960,7 @@ function merkleNode(left, right) {
 const NAME_RE = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 const WORD_RE = /^[a-z0-9._-]*$/;
 const PATH_WORD_RE = /^[A-Za-z0-9._/-]*$/;
+const ADDR_WORD_RE = /^[a-z0-9._:-]*$/; // a resource pattern may name a network end
 const KINDS = ['node', 'service', 'user', 'agent'];
 const ATTRS = ['proposer.kind', 'proposer.parent', 'resource', 'resource.kind',
                'resource.parent', 'resource.under', 'program', 'fuel'];
@@ -969,7 +983,7 @@ function parsePattern(word, allowKind, allowPath = false) {
     }
     const isPrefix = word.endsWith('*');
     const body = isPrefix ? word.slice(0, -1) : word;
-    const re = allowPath && word.startsWith('/') ? PATH_WORD_RE : WORD_RE;
+    const re = !allowPath ? WORD_RE : word.startsWith('/') ? PATH_WORD_RE : ADDR_WORD_RE;
     if (!re.test(body) || body === '') throw new Error(`bad pattern "${word}"`);
     return isPrefix ? {prefix: body} : {exact: body};
 }
@@ -1021,6 +1035,15 @@ function patternMatches(p, name, kind) {
     if (p.prefix !== undefined) return name.startsWith(p.prefix);
     if (p.kind !== undefined) return kind === p.kind;
     return name === p.exact;
+}
+
+// policy.md "What a request looks like": a network entry's resource is the
+// remote end "A.B.C.D:PORT" (net.connect, net.accept) or the port (net.listen).
+function netResource(e) {
+    const p = e.payload;
+    if (e.action === 'net.listen') return String(p[0]);
+    const [addr, port] = e.action === 'net.connect' ? [p[0], p[1]] : [p[1], p[2]];
+    return `${[...addr].join('.')}:${port}`;
 }
 
 // A request: proposer {name, kind, parent}, action, resource {name, kind,
@@ -1123,9 +1146,11 @@ class State {
             Object.assign(res, {name: e.payload[0], kind: KIND_NAMES[e.payload[1]],
                                 parent: proposer.name});
             res.issuers = [proposer.name, ...this.issuers(proposer)].slice(0, UNDER_LEVELS);
-        } else if (e.action === 'id.rotate' || e.action === 'id.revoke') {
+        } else if (['id.rotate', 'id.revoke', 'act_as'].includes(e.action)) {
             const t = this.principal(e.payload[0]);
             Object.assign(res, this.describe(t), {issuers: this.issuers(t)});
+        } else if (NET_ACTIONS.includes(e.action)) {
+            res.name = netResource(e);
         } else if (e.action === 'job.result') {
             res.name = 'job';
             return {proposer: this.describe(proposer), action: e.action, resource: res,
@@ -1188,9 +1213,11 @@ class State {
             return rules;
         }
         case 'note':
-            return null; // its length was checked with the format
         case 'job.result':
-            return null; // its result and fuel were checked with the format
+        case 'net.connect':
+        case 'net.listen':
+        case 'net.accept':
+            return null; // lengths, results, fuel and ports were checked with the format
         case 'boot':
             // axiom.md "Boots": the node records its own boots, unsigned, numbered in turn.
             if (proposer.name !== this.nodeName || e.signature !== undefined) {
@@ -1198,8 +1225,19 @@ class State {
             }
             if (p[0] !== this.boots + 1) throw new Error(`boot number ${p[0]}, expected ${this.boots + 1}`);
             return null;
+        case 'act_as':
+            return this.checkActAs(p[0]);
         }
         throw new Error(`unexpected action ${e.action}`);
+    }
+
+    // identity.md "Acting as another principal": a live principal whose
+    // key the node derives.
+    checkActAs(name) {
+        const t = this.principal(name);
+        if (t.revoked) throw new Error(`act_as ${name}: ${name} is revoked`);
+        if (t.external) throw new Error(`act_as ${name}: ${name} holds its own key`);
+        return null;
     }
 
     // The rule table after a policy change.  `lenient` is for forging test
@@ -1320,6 +1358,12 @@ class State {
             this.boots++;
             this.lastBoot = blake3(e.payloadBytes);
             break;
+        case 'act_as':
+            break; // the entry is the record
+        case 'net.connect':
+        case 'net.listen':
+        case 'net.accept':
+            break; // formats.md "Network entries": no state but the count applied
         default:
             FS.perform(this, e);
         }

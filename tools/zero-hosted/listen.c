@@ -2,9 +2,11 @@
  * The socket server of zero-hosted --listen.  Every connection has a
  * bounded input buffer (one message) and a bounded output queue: while its
  * replies wait unread, the server reads nothing more from it, so a client
- * that floods or never reads slows only itself.  One message per
- * connection per round keeps clients fair.  A reply "committed" is sent
- * only after the Axiom reports the entry durable.
+ * that floods or never reads slows only itself.  A round takes up to
+ * LS_ROUND_MSGS messages from each connection in turn, which keeps clients
+ * fair, and proposes every signed proposal among them into the open batch;
+ * one flush at the end of the round makes them all durable (group commit),
+ * and only then are their "committed" replies released.
  */
 #include "tools/zero-hosted/listen.h"
 
@@ -33,6 +35,7 @@
 #define LS_OUT_PAUSE 8192u /* stop reading a connection above this */
 #define LS_REPLY_MAX 4608u /* largest reply body (an entry as hex) */
 #define LS_CMDS_MAX 64u
+#define LS_ROUND_MSGS 16 /* messages taken from one connection per round */
 
 enum { LS_PROPOSAL = 1, LS_HEAD = 2, LS_ENTRY = 3 };
 
@@ -43,6 +46,8 @@ struct ls_conn {
     uint8_t out[LS_OUT_MAX];
     size_t out_off, out_len;
     bool closing; /* close once out is written */
+    bool holding; /* out[held_from..] waits for the round's flush */
+    size_t held_from;
 };
 
 static struct {
@@ -53,6 +58,7 @@ static struct {
     bool running;
     struct ls_conn conn[LS_MAX_CONN];
     struct ax_state *scratch; /* replay state for entry queries */
+    unsigned pending;         /* entries proposed this round, not yet flushed */
 } ls = {.lfd = -1, .wake = {-1, -1}};
 
 static pthread_mutex_t node_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -126,8 +132,13 @@ static void do_proposal(struct ls_conn *c, const uint8_t *body, size_t len)
         reply(c, "error: not a signed proposal (%s)\n", zerr_text(err));
         return;
     }
-    err = axiom_submit(&n->rt, n->sid_term, n->shell.h_axiom, &a, &res);
+    err = axiom_propose_held(&n->rt, n->sid_term, n->shell.h_axiom, &a, &res);
     if (err == 0) {
+        if (!c->holding) {
+            c->holding = true;
+            c->held_from = c->out_len;
+        }
+        ls.pending++;
         zfmt_hex(hex, res.hash, AX_HASH_LEN);
         reply(c, "committed #%llu %s\n", (unsigned long long)res.seq, hex);
     } else {
@@ -197,10 +208,10 @@ static void do_entry(struct ls_conn *c, uint64_t seq)
     }
 }
 
-/* Handles the complete message at the start of c->in (length len). */
+/* Handles the complete message at the start of c->in (length len); the
+ * caller holds the node lock. */
 static void handle(struct ls_conn *c, const uint8_t *body, size_t len)
 {
-    pthread_mutex_lock(&node_lock);
     if (body[0] == LS_PROPOSAL) {
         do_proposal(c, body + 1, len - 1);
     } else if (body[0] == LS_HEAD && len == 1) {
@@ -211,7 +222,27 @@ static void handle(struct ls_conn *c, const uint8_t *body, size_t len)
     } else {
         reply(c, "error: unknown request (type %u, %zu bytes)\n", body[0], len);
     }
-    pthread_mutex_unlock(&node_lock);
+}
+
+/* Ends a round: one flush for every entry proposed in it, then releases
+ * the held replies; if the flush fails, nothing held is ever sent (those
+ * connections are closed after their earlier replies). */
+static void round_commit(void)
+{
+    struct node *n = ls.n;
+    int err = 0;
+    if (ls.pending > 0) {
+        err = axiom_commit_held(&n->rt, n->sid_term, n->shell.h_axiom);
+        ls.pending = 0;
+    }
+    for (int i = 0; i < LS_MAX_CONN; i++) {
+        struct ls_conn *c = &ls.conn[i];
+        if (c->fd >= 0 && c->holding && err != 0) {
+            c->out_len = c->held_from;
+            c->closing = true;
+        }
+        c->holding = false;
+    }
 }
 
 /* ---- connections ---- */
@@ -222,31 +253,50 @@ static void conn_close(struct ls_conn *c)
     c->fd = -1;
 }
 
-/* Reads what c has sent, up to one whole message; handles it if complete. */
-static void conn_read(struct ls_conn *c)
+/* Reads toward the end of c's header or body; returns 1 if bytes came, 0
+ * if none wait, -1 if the connection is gone (then closed). */
+static int conn_fill(struct ls_conn *c)
 {
-    if (c->closing) {
-        return; /* an oversized header was answered; nothing more is read */
-    }
     size_t want = c->in_len < 4 ? 4 : 4 + get32(c->in);
     ssize_t r = read(c->fd, c->in + c->in_len, want - c->in_len);
     if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
         conn_close(c); /* a half message dies with its connection */
-        return;
+        return -1;
     }
     c->in_len += r > 0 ? (size_t)r : 0;
-    if (c->in_len < 4) {
-        return;
+    return r > 0;
+}
+
+/* Reads what c has sent, up to one whole message (its header, then its
+ * body); handles it if complete and returns true then. */
+static bool conn_read_one(struct ls_conn *c)
+{
+    for (int step = 0; step < 2 && !c->closing; step++) {
+        if (conn_fill(c) <= 0 || c->in_len < 4) {
+            return false;
+        }
+        uint32_t len = get32(c->in);
+        if (len == 0 || len > LS_MSG_MAX) {
+            reply(c, "error: a message is 1 to %u bytes, not %u\n", LS_MSG_MAX, len);
+            c->closing = true; /* an oversized header: nothing more is read */
+            return false;
+        }
+        if (c->in_len == 4 + (size_t)len) {
+            handle(c, c->in + 4, len);
+            c->in_len = 0;
+            return true;
+        }
     }
-    uint32_t len = get32(c->in);
-    if (len == 0 || len > LS_MSG_MAX) {
-        reply(c, "error: a message is 1 to %u bytes, not %u\n", LS_MSG_MAX, len);
-        c->closing = true;
-        return;
-    }
-    if (c->in_len == 4 + (size_t)len) {
-        handle(c, c->in + 4, len);
-        c->in_len = 0;
+    return false;
+}
+
+/* Takes up to LS_ROUND_MSGS whole messages from c, while its replies fit. */
+static void conn_read(struct ls_conn *c)
+{
+    for (int k = 0; k < LS_ROUND_MSGS && conn_read_one(c); k++) {
+        if (c->fd < 0 || c->out_len - c->out_off >= LS_OUT_PAUSE) {
+            break;
+        }
     }
 }
 
@@ -282,7 +332,7 @@ static void accept_one(void)
             fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
             c->fd = fd;
             c->in_len = c->out_off = c->out_len = 0;
-            c->closing = false;
+            c->closing = c->holding = false;
             return;
         }
     }
@@ -329,6 +379,7 @@ static void *serve(void *arg)
         if (p[0].revents != 0) {
             break; /* listen_stop */
         }
+        pthread_mutex_lock(&node_lock);
         for (nfds_t i = 1; i < n; i++) {
             if (who[i] < 0) {
                 if (p[i].revents & POLLIN) {
@@ -344,6 +395,8 @@ static void *serve(void *arg)
                 conn_read(c);
             }
         }
+        round_commit();
+        pthread_mutex_unlock(&node_lock);
     }
     return NULL;
 }

@@ -29,7 +29,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: zero-hosted [--disk PATH] [--size MIB] [--node NAME] [--seal]\n"
-            "                   [--passphrase-fd N] [--listen PATH]\n"
+            "                   [--passphrase-fd N] [--listen PATH] [--login]\n"
             "                   [--import HOSTPATH:ZEROPATH]... [--help]\n\n"
             "Starts Zero OS as a Linux process with its terminal on standard input and\n"
             "output. --disk names the disk image; it is created (--size MiB, default %u)\n"
@@ -39,6 +39,7 @@ static void usage(FILE *f)
             "The passphrase of a sealed disk is asked at the terminal, or read as the\n"
             "first line of file descriptor N with --passphrase-fd N. --listen PATH\n"
             "takes signed proposals and queries on a Unix socket (zero submit).\n"
+            "--login starts the terminal as nobody: 'login NAME' proves who you are.\n"
             "--import copies a host file, or a directory and everything below it, to\n"
             "ZEROPATH before the terminal starts, as changes of the node principal\n"
             "(one 'committed #SEQ HASH' line each); it may be given several times.\n"
@@ -53,6 +54,7 @@ struct opts {
     bool seal;
     int pass_fd;        /* -1: ask at the terminal */
     const char *listen; /* Unix socket path, or NULL */
+    bool login;         /* the terminal starts as nobody */
     const char *imports[32];
     int nimports;
 };
@@ -66,6 +68,7 @@ static int parse(int argc, char **argv, struct opts *o)
     o->seal = false;
     o->pass_fd = -1;
     o->listen = NULL;
+    o->login = false;
     o->nimports = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -80,6 +83,8 @@ static int parse(int argc, char **argv, struct opts *o)
             o->imports[o->nimports++] = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--listen") == 0) {
             o->listen = argv[++i];
+        } else if (strcmp(argv[i], "--login") == 0) {
+            o->login = true;
         } else if (strcmp(argv[i], "--seal") == 0) {
             o->seal = true;
         } else if (i + 1 < argc && strcmp(argv[i], "--passphrase-fd") == 0) {
@@ -150,6 +155,9 @@ static void banner(const struct opts *o, const struct node *n)
     if (n->rec.cut_bytes != 0) {
         printf("recovery: %s\n", n->rec.why);
     }
+    if (o->login) {
+        printf("who are you? log in with: login NAME\n");
+    }
     fflush(stdout);
 }
 
@@ -190,6 +198,9 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    if (o.login) {
+        node.shell.acting[0] = '\0'; /* after the imports, which the node principal makes */
+    }
     if (o.listen != NULL) {
 #if ZERO_PLATFORM_HOSTED
         size_t ncmds = 0;
@@ -203,6 +214,7 @@ int main(int argc, char **argv)
     } else {
         term_init(&term, shell_cmds, shell_ncmds, &node.shell);
     }
+    term.echo = pass_stdin_echo;
     r = err == 0 ? term_run(&term) : 2;
 #if ZERO_PLATFORM_HOSTED
     listen_stop();

@@ -2,7 +2,8 @@
  * zero-net: Zero OS's TCP/IP stack as a Linux process.
  *
  *   zero-net (--tap NAME | --fd N) [--addr A.B.C.D/LEN] [--gw A.B.C.D] [--dns A.B.C.D]
- *            [--mac N] [--drop PERMILLE] [--rto-min MS] [--deny-connect] APP ARGS...
+ *            [--mac N] [--drop PERMILLE] [--rto-min MS] [--deny-connect]
+ *            [--axiom DISK [--as NAME]] APP ARGS...
  *
  * Without --addr the DHCP client configures the address.  The stack gets
  * frames from the transport and the time from the monotonic clock; the
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "axiom.h"
 #include "base/errors.h"
 #include "hal/hal.h"
 
@@ -70,12 +72,23 @@ static int node_authorize(void *ctx, enum net_auth kind, uint32_t ip, uint16_t p
 {
     struct node *n = ctx;
     (void)sock;
+    if (zaxiom_on()) {
+        return zaxiom_authorize(kind, ip, port);
+    }
     if (kind == NET_AUTH_CONNECT && n->deny_connect) {
         fprintf(stderr, "zero-net: net.connect %u.%u.%u.%u:%u refused by policy\n", ip >> 24,
                 (ip >> 16) & 255, (ip >> 8) & 255, ip & 255, port);
         return ZERR_DENIED;
     }
     return 0;
+}
+
+static void node_accepted(void *ctx, int listener, int sock, uint32_t ip, uint16_t port)
+{
+    struct node *n = ctx;
+    if (zaxiom_on()) {
+        zaxiom_accepted(n->s, listener, sock, ip, port);
+    }
 }
 
 static void node_random(void *ctx, void *buf, size_t len)
@@ -89,6 +102,8 @@ static void node_random(void *ctx, void *buf, size_t len)
 
 struct opts {
     const char *tap;
+    const char *axiom; /* disk of the node behind the policy hook, or NULL */
+    const char *as;    /* the principal connections are proposed as */
     int fd;
     struct net_config cfg;
 };
@@ -112,6 +127,18 @@ static int parse_addr(const char *text, struct net_config *cfg)
     return 0;
 }
 
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: zero-net (--tap NAME | --fd N) [--addr A.B.C.D/LEN] [--gw IP] "
+               "[--dns IP] [--mac N] [--drop PERMILLE] [--rto-min MS] [--deny-connect] "
+               "[--axiom DISK [--as NAME]] APP ARGS...\n"
+               "apps: httpd DIR [PORT], echo PORT, nc IP PORT, fetch IP PORT PATH OUT, "
+               "sink PORT, source IP PORT BYTES, ping IP [COUNT], resolve NAME, dhcp\n"
+               "--axiom DISK starts a node on DISK (formatted if blank) whose Axiom commits\n"
+               "every connect and listen (net.connect, net.listen, as --as NAME, default\n"
+               "root) before its first frame, and records accepted connections (net.accept).\n");
+}
+
 /* Parses the options before the application name; returns its index or an error. */
 static int parse_opts(int argc, char **argv, struct opts *o, struct node *n)
 {
@@ -120,6 +147,10 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct node *n)
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int err = 0;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            exit(0);
+        }
         if (strcmp(a, "--deny-connect") == 0) {
             n->deny_connect = true;
             continue;
@@ -131,6 +162,10 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct node *n)
         i++;
         if (strcmp(a, "--tap") == 0) {
             o->tap = v;
+        } else if (strcmp(a, "--axiom") == 0) {
+            o->axiom = v;
+        } else if (strcmp(a, "--as") == 0) {
+            o->as = v;
         } else if (strcmp(a, "--fd") == 0) {
             o->fd = atoi(v);
         } else if (strcmp(a, "--addr") == 0) {
@@ -154,11 +189,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct node *n)
         }
     }
     if ((o->tap == NULL) == (o->fd < 0) || i >= argc) {
-        fprintf(stderr, "usage: zero-net (--tap NAME | --fd N) [--addr A.B.C.D/LEN] [--gw IP] "
-                        "[--dns IP] [--mac N] [--drop PERMILLE] [--rto-min MS] [--deny-connect] "
-                        "APP ARGS...\n"
-                        "apps: httpd DIR [PORT], echo PORT, nc IP PORT, fetch IP PORT PATH OUT, "
-                        "sink PORT, source IP PORT BYTES, ping IP [COUNT], resolve NAME, dhcp\n");
+        usage(stderr);
         return ZERR_INVAL;
     }
     return i;
@@ -186,6 +217,9 @@ static int node_run(struct node *n, const struct app *app)
         }
         n->now = node_clock_ms();
         net_poll(n->s, n->now);
+        if (zaxiom_on()) {
+            zaxiom_flush(n->s, n->now); /* accept records before the app sees them */
+        }
         int r = app->step(n);
         if (r != APP_RUNNING) {
             return r == APP_DONE ? 0 : 1;
@@ -230,10 +264,14 @@ int main(int argc, char **argv)
     static const struct net_ops ops = {
         .send_frame = node_send,
         .authorize = node_authorize,
+        .record_accept = node_accepted,
         .random = node_random,
     };
     if (n.s == NULL || net_init(n.s, &o.cfg, &ops, &n, node_clock_ms()) != 0) {
         fprintf(stderr, "zero-net: cannot start the stack\n");
+        return 1;
+    }
+    if (o.axiom != NULL && zaxiom_open(o.axiom, o.as != NULL ? o.as : "root") != 0) {
         return 1;
     }
     n.now = node_clock_ms();
@@ -241,5 +279,9 @@ int main(int argc, char **argv)
     if (app->init(&n, argc - i - 1, argv + i + 1) != 0) {
         return 2;
     }
-    return node_run(&n, app);
+    int r = node_run(&n, app);
+    if (zaxiom_on()) {
+        zaxiom_close();
+    }
+    return r;
 }

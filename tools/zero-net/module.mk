@@ -2,7 +2,7 @@
 # socketpair, with httpd, echo, nc, fetch and other small applications.
 PROGS += zero-net
 zero-net_SRCS := $(wildcard tools/zero-net/*.c)
-zero-net_LIBS := net crypto base hal
+zero-net_LIBS = netauth $(zero-hosted_SERVICE_LIBS) net crypto base hal
 zero-net_PLATFORMS := hosted
 
 # tap-relay: frames between two TAP devices, the Linux peer's path in make bench.

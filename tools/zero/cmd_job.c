@@ -26,7 +26,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: zero job run [--dir DIR] [--fuel N] [--seed N] [--time NS]\n"
             "                    [--env NAME=VALUE]... MODULE.wasm [ARG...]\n"
-            "       zero job verify DISK SEQ\n"
+            "       zero job verify DISK [SEQ]\n"
             "\n"
             "Runs the WASI program MODULE.wasm (its _start) with arguments MODULE ARG...\n"
             "on the deterministic engine.  Its files are those under DIR (default: the\n"
@@ -40,7 +40,8 @@ static void usage(FILE *out)
             "\n"
             "verify re-runs the job of job.result entry SEQ of DISK from the disk's\n"
             "content store and compares every field of the result, fuel included;\n"
-            "exit 0 when all match, 1 naming the first mismatch.\n",
+            "exit 0 when all match, 1 naming the first mismatch.  Without SEQ, every\n"
+            "job of the log, in one replay.\n",
             EXIT_TRAP);
 }
 

@@ -48,6 +48,21 @@ static void json_hex(const char *key, const uint8_t *p, size_t n)
     printf("\"%s\":\"%s\"", key, hex);
 }
 
+/* formats.md "JSON Lines": a network entry's address, port, local_port. */
+static void json_net(const struct ax_action *a)
+{
+    uint32_t ip = a->net.ip;
+
+    if (a->kind != AX_NET_LISTEN) {
+        printf("\"address\":\"%u.%u.%u.%u\",\"port\":%u%s", (unsigned)(ip >> 24),
+               (unsigned)(ip >> 16) & 255u, (unsigned)(ip >> 8) & 255u, (unsigned)ip & 255u,
+               (unsigned)a->net.port, a->kind == AX_NET_ACCEPT ? "," : "");
+    }
+    if (a->kind != AX_NET_CONNECT) {
+        printf("\"local_port\":%u", (unsigned)a->net.local_port);
+    }
+}
+
 static void json_payload(const struct ax_action *a)
 {
     printf("\"payload\":{");
@@ -64,6 +79,7 @@ static void json_payload(const struct ax_action *a)
         json_hex("public_key", a->pub, ID_PUB_LEN);
         break;
     case AX_ID_REVOKE:
+    case AX_ACT_AS:
         printf("\"name\":");
         json_str(a->name, strlen(a->name));
         break;
@@ -73,6 +89,11 @@ static void json_payload(const struct ax_action *a)
         break;
     case AX_POLICY_REMOVE:
         printf("\"rule_id\":%u", (unsigned)a->rule_id);
+        break;
+    case AX_NET_CONNECT:
+    case AX_NET_LISTEN:
+    case AX_NET_ACCEPT:
+        json_net(a);
         break;
     default:
         json_hex("data", a->data, a->data_len);

@@ -43,7 +43,8 @@ export function resource(e) {
     case 'genesis':
     case 'id.create': return `${p.name} (${p.kind})`;
     case 'id.rotate':
-    case 'id.revoke': return p.name;
+    case 'id.revoke':
+    case 'act_as': return p.name;
     case 'policy.add': return `${p.effect} ${p.rule}`;
     case 'policy.remove': return `rule #${p.rule_id}`;
     case 'note': return noteText(p.data || '');

@@ -24,6 +24,8 @@ static uint32_t ioapic_gsi_base;
 static uint32_t ncpus;
 static uint32_t cpu_apic_ids[MAX_CPUS];
 static uint32_t timer_per_tick;
+static uint64_t tsc_per_tick; /* time stamp counter cycles per scheduler tick, 0 if unknown */
+static uint64_t tsc_at_start; /* when the boot CPU's timer started */
 static uint32_t boot_apic_id;
 static uint32_t irq_gsi[MAX_IRQS];
 static uint16_t irq_flags[MAX_IRQS];
@@ -204,17 +206,27 @@ void pit_delay_us(uint32_t us)
     pit_wait();
 }
 
-/* Counts LAPIC timer ticks (divide by 16) during 10 ms of PIT channel 2. */
+/*
+ * Counts LAPIC timer ticks (divide by 16) during 10 ms of PIT channel 2, and
+ * the time stamp counter's cycles per scheduler tick (tsc_per_tick).
+ */
 static uint32_t timer_calibrate(void)
 {
     lapic_write(LAPIC_TIMER_DIV, 0x3);
     lapic_write(LAPIC_LVT_TIMER, 1u << 16);
     pit_arm(10000);
     lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
+    uint64_t tsc = rdtsc();
     pit_wait();
+    tsc_per_tick = (rdtsc() - tsc) * 100 / TIMER_HZ;
     uint32_t elapsed = 0xffffffffu - lapic_read(LAPIC_TIMER_CUR);
     lapic_write(LAPIC_TIMER_INIT, 0);
     return elapsed;
+}
+
+uint64_t apic_ticks_by_tsc(void)
+{
+    return tsc_per_tick != 0 ? (rdtsc() - tsc_at_start) / tsc_per_tick : 0;
 }
 
 /* Starts this CPU's LAPIC timer, periodic at TIMER_HZ (calibrated by apic_init). */
@@ -281,6 +293,7 @@ void apic_init(void)
         ioapic_write(0x10 + 2 * i, 1u << 16);
     }
     timer_per_tick = per_tick;
+    tsc_at_start = rdtsc();
     timer_start();
     kprintf("apic: cpu 0 apic id %u, timer %u Hz (%u LAPIC ticks per 10 ms), ioapic %u pins\n",
             arch_cpu()->apic_id, TIMER_HZ, per_10ms, nirq);

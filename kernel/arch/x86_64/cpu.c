@@ -83,6 +83,25 @@ static void spin_wait_while(struct spinlock *l, uint32_t self, uint64_t *spins)
 }
 
 /*
+ * spin_lock's slow path: waits until it takes l, clears this CPU's starving
+ * mark and returns the iterations it waited (at least 1).
+ */
+static __attribute__((noinline)) uint64_t spin_lock_wait(struct spinlock *l, uint32_t self)
+{
+    uint64_t spins = 1;
+    for (;;) {
+        spin_wait_while(l, self, &spins);
+        if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) == 0) {
+            break;
+        }
+    }
+    if (__atomic_load_n(&l->starving, __ATOMIC_RELAXED) == self) {
+        __atomic_store_n(&l->starving, 0, __ATOMIC_RELAXED);
+    }
+    return spins;
+}
+
+/*
  * Spins until l is free, then holds it.  Interrupts must be disabled.
  * Test-and-test-and-set: waiters only read until the lock looks free, and
  * whichever waiter runs takes it, except that a waiter that has spun
@@ -101,14 +120,9 @@ void spin_lock(struct spinlock *l)
         zpanic("spinlock taken twice by cpu %u from %p", self - 1, __builtin_return_address(0));
     }
     uint64_t spins = 0;
-    for (;;) {
-        spin_wait_while(l, self, &spins);
-        if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) == 0) {
-            break;
-        }
-    }
-    if (l->starving == self) {
-        __atomic_store_n(&l->starving, 0, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&l->starving, __ATOMIC_RELAXED) != 0 ||
+        __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0) {
+        spins = spin_lock_wait(l, self);
     }
     l->acquired++;
     l->last_waited = spins != 0;
@@ -117,19 +131,25 @@ void spin_lock(struct spinlock *l)
         l->spins += spins;
     }
     l->owner_cpu = self;
-    l->site = LOCK_SITE_OTHER;
     l->held_since = rdtsc();
 }
 
-/* Releases l (held by the caller), keeping its longest hold (the kernel lock's by site). */
+/* A hold of l longer than any before: kept, for the kernel lock with its site. */
+static __attribute__((noinline)) void spin_record_hold(struct spinlock *l, uint64_t held)
+{
+    l->max_hold = held;
+    l->max_site = l->site;
+    if (l == &kernel_lock) {
+        lock_hold(held);
+    }
+}
+
+/* Releases l (held by the caller), keeping its longest hold. */
 void spin_unlock(struct spinlock *l)
 {
     uint64_t held = rdtsc() - l->held_since;
     if (held > l->max_hold) {
-        l->max_hold = held;
-    }
-    if (l == &kernel_lock) {
-        lock_hold(held);
+        spin_record_hold(l, held);
     }
     l->owner_cpu = 0;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
@@ -380,6 +400,11 @@ void arch_thread_init(struct thread *t, uint64_t entry, uint64_t stack, uint64_t
     memcpy(t->fpu, fpu_initial, sizeof(t->fpu));
 }
 
+uint64_t arch_cycles(void)
+{
+    return rdtsc();
+}
+
 uint64_t arch_time_ticks(void)
 {
     return kernel_ticks;
@@ -464,7 +489,9 @@ static void handle_irq(uint64_t vector)
     if (vector == VEC_TIMER) {
         apic_eoi();
         if (arch_cpu()->id == 0) {
-            kernel_ticks++;
+            /* Ticks missed while interrupts were off are caught up by the TSC. */
+            uint64_t by_tsc = apic_ticks_by_tsc();
+            kernel_ticks = by_tsc > kernel_ticks ? by_tsc : kernel_ticks + 1;
         }
         kernel_tick();
     } else if (vector == VEC_RESCHED) {

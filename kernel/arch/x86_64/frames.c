@@ -98,6 +98,14 @@ void frames_init(void)
     }
 }
 
+/* Zeroes a page a quadword at a time (memset goes byte by byte; MEM_MAP zeroes up to 1024 pages
+ * under the kernel lock). */
+static void page_zero(void *page)
+{
+    uint64_t n = PAGE_SIZE / 8;
+    __asm__ volatile("rep stosq" : "+D"(page), "+c"(n) : "a"(0ull) : "memory");
+}
+
 /* Takes a free frame, zeroes it and gives it one reference.  Returns 0 if none. */
 uint64_t frame_alloc(void)
 {
@@ -107,7 +115,7 @@ uint64_t frame_alloc(void)
     uint64_t pa = free_head;
     free_head = *(uint64_t *)phys_to_virt(pa);
     free_count--;
-    memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    page_zero(phys_to_virt(pa));
     frame_refs[pa / PAGE_SIZE] = (struct frame_info){.refs = 1};
     return pa;
 }

@@ -14,9 +14,16 @@ void serial_init(void)
     outb(COM1 + 4, 0x03); /* DTR, RTS */
 }
 
+/*
+ * Waits for room in the transmitter, then sends c.  While waiting it serves
+ * TLB shootdown requests (tlb_service): a CPU writing DEBUG_WRITE's bytes
+ * has interrupts off but not the kernel lock, and the lock's holder may be
+ * waiting for it to flush.
+ */
 static void serial_putc(char c)
 {
     for (int spin = 0; spin < 100000 && (inb(COM1 + 5) & 0x20) == 0; spin++) {
+        tlb_service();
         __asm__ volatile("pause");
     }
     outb(COM1, (uint8_t)c);

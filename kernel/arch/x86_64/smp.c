@@ -116,9 +116,16 @@ void smp_start_aps(void)
     kprintf("cpus: %u online\n", arch_cpu_count());
 }
 
-/* Serves this CPU's pending shootdown request, if any.  Needs no lock. */
+/*
+ * Serves this CPU's pending shootdown request, if any.  Needs no lock, and
+ * is safe before the per-CPU data exists (no request is made before then:
+ * the console's wait for the UART calls it from the first message on).
+ */
 void tlb_service(void)
 {
+    if (__atomic_load_n(&tlb_gen, __ATOMIC_RELAXED) == 0) {
+        return;
+    }
     uint32_t id = arch_cpu()->id;
     uint64_t want = __atomic_load_n(&tlb_want[id], __ATOMIC_ACQUIRE);
     if (want == tlb_done[id]) {

@@ -161,6 +161,9 @@ void mmu_trampoline_tables_free(uint64_t pml4);
 void acpi_init(void);
 void apic_init(void);
 void apic_eoi(void);
+/* Scheduler ticks since the boot CPU's timer started, by the time stamp counter (0: not
+ * calibrated). */
+uint64_t apic_ticks_by_tsc(void);
 uint32_t apic_id(void);
 uint32_t acpi_cpu_count(void);
 uint32_t acpi_cpu_apic_id(uint32_t i);

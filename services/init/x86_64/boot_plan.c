@@ -116,6 +116,10 @@ static void plan_dev(struct boot_plan *p, const struct init_roles *roles)
     if (roles->driver != 0) {
         plan_dev_add(p, "driver", roles->driver, NULL, NULL);
     }
+    if (roles->netdrv != 0 && roles->net != 0) {
+        plan_dev_add(p, "netdrv", roles->netdrv, NULL, NULL);
+        plan_dev_add(p, "net", roles->net, "netdrv", NULL);
+    }
     plan_dev_add(p, "node", roles->node, "keys", roles->driver != 0 ? "driver" : NULL);
     if (roles->terminal != 0) { /* one process per service (split.c) */
         plan_dev_add(p, "identity", roles->identity, "keys", "node");

@@ -16,6 +16,8 @@
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
 #include "services/init/x86_64/split.h"
+#include "drivers/virtio-net/server.h"
+#include "services/net/x86_64/netproc.h"
 #include "zero/zero.h"
 
 #define ROLE_INIT 0
@@ -25,7 +27,11 @@
 #define ROLE_IDENTITY 4
 #define ROLE_POLICY 5
 #define ROLE_TERMINAL 6
-#define DISK_BUF_VA 0x0000500000000000ull /* the node's and the driver's shared disk buffer */
+#define ROLE_NETDRV 7                       /* the virtio-net driver */
+#define ROLE_NET 8                          /* the network service */
+#define DISK_BUF_VA 0x0000500000000000ull   /* the node's and the driver's shared disk buffer */
+#define NETDRV_BUF_VA 0x0000510000000000ull /* the network service's and its driver's */
+#define NET_BUF_VA 0x0000520000000000ull    /* the terminal's and the network service's */
 
 int zero_main(uint64_t arg);
 
@@ -40,10 +46,27 @@ static int driver_main(void)
     return vblk_serve(0, ZERO_SLOT_EP, DISK_BUF_VA);
 }
 
+static int netdrv_main(void)
+{
+    struct init_given g;
+    int err = node_take_boot_caps(&g);
+    return err != 0 ? 2 : vnet_serve(0, ZERO_SLOT_EP, NETDRV_BUF_VA, ZERO_CAP_NONE);
+}
+
+static int net_main(void)
+{
+    struct init_given g;
+    int err = node_take_boot_caps(&g);
+    if (err != 0 || g.disk == ZERO_CAP_NONE) {
+        return 2;
+    }
+    return netproc_main(g.disk, NETDRV_BUF_VA, ZERO_SLOT_EP, NET_BUF_VA);
+}
+
 int zero_main(uint64_t arg)
 {
-    static const struct init_roles roles = {ROLE_AXIOM,    ROLE_KEYS,   ROLE_DRIVER,
-                                            ROLE_IDENTITY, ROLE_POLICY, ROLE_TERMINAL};
+    static const struct init_roles roles = {ROLE_AXIOM,  ROLE_KEYS,     ROLE_DRIVER, ROLE_IDENTITY,
+                                            ROLE_POLICY, ROLE_TERMINAL, ROLE_NETDRV, ROLE_NET};
     switch (arg) {
     case ROLE_KEYS:
         split_report_caps("keys");
@@ -58,6 +81,10 @@ int zero_main(uint64_t arg)
         return split_policy_main();
     case ROLE_TERMINAL:
         return split_terminal_main();
+    case ROLE_NETDRV:
+        return netdrv_main();
+    case ROLE_NET:
+        return net_main();
     default:
         return node_init_main(&roles);
     }

@@ -208,6 +208,7 @@ int node_take_boot_caps(struct init_given *g)
     g->axiom = ZERO_CAP_NONE;
     g->identity = ZERO_CAP_NONE;
     g->policy = ZERO_CAP_NONE;
+    g->net = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
         int64_t res = 0;
@@ -228,6 +229,8 @@ int node_take_boot_caps(struct init_given *g)
             g->identity = m.cap;
         } else if (op == GIVE_POLICY && m.cap != ZERO_CAP_NONE) {
             g->policy = m.cap;
+        } else if (op == GIVE_NET && m.cap != ZERO_CAP_NONE) {
+            g->net = m.cap;
         } else if (op != GIVE_DONE) {
             res = ZERR_INVAL;
         }

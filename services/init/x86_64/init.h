@@ -21,6 +21,7 @@ enum init_give {
     GIVE_AXIOM,       /* the Axiom process (badge: channel, propose|read) */
     GIVE_IDENTITY,    /* the identity process */
     GIVE_POLICY,      /* the policy process */
+    GIVE_NET,         /* the network service process */
 };
 
 /*
@@ -36,6 +37,8 @@ struct init_roles {
     uint64_t identity;
     uint64_t policy;
     uint64_t terminal;
+    uint64_t netdrv; /* the virtio-net driver process (0: none) */
+    uint64_t net;    /* the network service process */
 };
 
 /* Runs init; returns the node's (or with the split, the terminal's) exit status. */
@@ -53,6 +56,7 @@ struct init_given {
     uint64_t axiom;       /* the Axiom process */
     uint64_t identity;    /* the identity process */
     uint64_t policy;      /* the policy process */
+    uint64_t net;         /* the network service process */
 };
 
 /*

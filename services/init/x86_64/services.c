@@ -1,4 +1,5 @@
 /* The service processes of a node, one per service (see split.h). */
+#include "services/init/x86_64/net_client.h"
 #include "services/init/x86_64/split.h"
 
 #include "base/errors.h"
@@ -258,8 +259,8 @@ struct split_named {
  * path or content), which a caller cannot tell from a gone server. */
 static bool split_noent_answers(uint32_t op)
 {
-    return op == AXIOM_OP_PRINCIPAL || op == AXIOM_OP_FS_STAT || op == AXIOM_OP_FS_LIST ||
-           op == FSSVC_OP_READ || op == FSSVC_OP_PUT;
+    return op == AXIOM_OP_PRINCIPAL || op == AXIOM_OP_RECEIPT || op == AXIOM_OP_FS_STAT ||
+           op == AXIOM_OP_FS_LIST || op == FSSVC_OP_READ || op == FSSVC_OP_PUT;
 }
 
 static int split_named_forward(void *self, uint64_t badge, struct rt_msg *m)
@@ -442,9 +443,12 @@ int split_terminal_main(void)
     }
     memcpy(sh.acting, h.node, sizeof(sh.acting));
     split_report_caps("terminal");
+    net_client_attach(g.net);
     if (&zero_fault_test != NULL && zero_fault_test) {
         split_hostile_sweep(&sh);
     }
     term_init(&term, shell_cmds, shell_ncmds, &sh);
-    return term_run(&term);
+    int status = term_run(&term);
+    net_client_stop();
+    return status;
 }

@@ -19,10 +19,10 @@
 #include "services/keys/keys.h"
 #include "zero/zero.h"
 
-enum { P_KEYS, P_DRIVER, P_AXIOM, P_IDENTITY, P_POLICY, P_TERMINAL, P_COUNT };
+enum { P_KEYS, P_DRIVER, P_AXIOM, P_IDENTITY, P_POLICY, P_TERMINAL, P_NETDRV, P_NET, P_COUNT };
 
-static const char *const split_names[P_COUNT] = {"keys",     "virtio-blk", "axiom",
-                                                 "identity", "policy",     "terminal"};
+static const char *const split_names[P_COUNT] = {"keys",   "virtio-blk", "axiom",      "identity",
+                                                 "policy", "terminal",   "virtio-net", "net"};
 
 struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
@@ -73,6 +73,20 @@ static int64_t split_done(const struct split_proc *p)
     return split_give((uint64_t)p->ep, ZERO_CAP_NONE, GIVE_DONE, 0);
 }
 
+/* The virtio-net driver and the network service (docs/net.md), when both started. */
+static int64_t split_wire_net(struct split_proc *p)
+{
+    if (p[P_NETDRV].gone || p[P_NET].gone) {
+        return 0;
+    }
+    int64_t r = split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_CFG);
+    r = r != 0 ? r : split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_IO);
+    r = r != 0 ? r : split_done(&p[P_NETDRV]);
+    r = r != 0 ? r : split_give_slot(&p[P_NET], ZERO_SLOT_CONSOLE);
+    r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_NETDRV], 0, GIVE_DISK);
+    return r != 0 ? r : split_done(&p[P_NET]);
+}
+
 /* Hands every process what docs/boot.md's table lists, servers first. */
 static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record)
 {
@@ -108,12 +122,17 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     /* Policy: the Axiom (channel 2). */
     r = r != 0 ? r : split_give_ep(&p[P_POLICY], &p[P_AXIOM], RTX_BADGE(2, rw), GIVE_AXIOM);
     r = r != 0 ? r : split_done(&p[P_POLICY]);
+    /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
+    r = r != 0 ? r : split_wire_net(p);
     /* The terminal: the console with input, COM1's interrupt, and the three services. */
     r = r != 0 ? r : split_give_slot(&p[P_TERMINAL], ZERO_SLOT_CONSOLE);
     r = r != 0 ? r : split_give_slot(&p[P_TERMINAL], ZERO_SLOT_COM1_IRQ);
     r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_AXIOM], RTX_BADGE(3, rw), GIVE_AXIOM);
     r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_IDENTITY], RTX_BADGE(0, 0), GIVE_IDENTITY);
     r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_POLICY], RTX_BADGE(0, 0), GIVE_POLICY);
+    if (r == 0 && !p[P_NET].gone) {
+        r = split_give_ep(&p[P_TERMINAL], &p[P_NET], 0, GIVE_NET);
+    }
     return r != 0 ? r : split_done(&p[P_TERMINAL]);
 }
 
@@ -144,8 +163,8 @@ int node_init_split(const struct init_roles *roles)
 {
     static struct boot_plan plan;
     static struct split_proc p[P_COUNT];
-    const uint64_t role[P_COUNT] = {roles->keys,     roles->driver, roles->node,
-                                    roles->identity, roles->policy, roles->terminal};
+    const uint64_t role[P_COUNT] = {roles->keys,   roles->driver,   roles->node,   roles->identity,
+                                    roles->policy, roles->terminal, roles->netdrv, roles->net};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     bool driver = roles->driver != 0;
     const struct mf_program *prog, *last = NULL;
@@ -186,7 +205,7 @@ int node_init_split(const struct init_roles *roles)
         boot_plan_started(&plan, last, (uint64_t)p[last_i].thread);
     }
     for (int i = 0; r == 0 && i < P_COUNT; i++) {
-        if (p[i].gone && (i != P_DRIVER || driver)) {
+        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET) {
             zprintf("init: the %s service did not start\n", split_names[i]);
             r = ZERR_PERM;
         }

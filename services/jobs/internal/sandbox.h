@@ -43,6 +43,8 @@ void sb_init(struct sandbox *s);
 /* Adds an input file (a copy of data); 0, ZERR_FULL or ZERR_NOMEM. */
 int sb_add(struct sandbox *s, const char *path, const uint8_t *data, uint64_t len);
 void sb_buf_free(struct sb_buf *b);
+/* The buffer's bytes, never NULL (for hashing and storing empty content). */
+const uint8_t *sb_bytes(const struct sb_buf *b);
 void sb_free(struct sandbox *s);
 
 #endif

@@ -129,7 +129,7 @@ static void test_each_kind_round_trips(void)
 
     for (unsigned k = AX_FS_PUT; k <= AX_FS_QUOTA; k++) {
         memset(&e, 0, sizeof(e));
-        e.a = act(k, "alice", "/home/alice/f");
+        e.a = act((uint8_t)k, "alice", "/home/alice/f");
         snprintf(e.a.fs.to, sizeof(e.a.fs.to), "/home/alice/g");
         snprintf(e.a.name, sizeof(e.a.name), k == AX_FS_QUOTA ? "alice" : "");
         memset(e.a.fs.hash, k == AX_FS_PUT ? 0xab : 0, sizeof(e.a.fs.hash));

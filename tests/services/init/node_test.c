@@ -167,7 +167,7 @@ static void test_terminal(void)
            "terminal_refuses_a_line_with_a_nul_byte");
     ok(id_find(&node.axiom.ax.st->ids, "x") == NULL && axiom_durable(&node.axiom.ax) == before,
        "terminal_line_with_a_nul_byte_commits_nothing");
-    is_int(term_line(&t, "as nobody note hi", 17), ZERR_NOPRINCIPAL,
+    is_int(term_line(&t, "as nobody note hi", 17), ZERR_NOENT,
            "terminal_unknown_proposer_is_a_refusal_code");
     is_int(axiom_durable(&node.axiom.ax), before, "terminal_refusal_commits_nothing");
 
