@@ -350,13 +350,6 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
         return ZERR_PERM;
     }
     switch (m->op) {
-    case AXIOM_OP_STATE: /* the one pointer left: in one process only (docs/services.md) */
-        if (m->in_len != 0 || m->out == NULL || m->out_cap < sizeof(const struct ax_state *)) {
-            return ZERR_INVAL;
-        }
-        *(const struct ax_state **)m->out = s->ax.st;
-        m->out_len = sizeof(const struct ax_state *);
-        return 0;
     case AXIOM_OP_HEAD:
         return axsvc_head(s, m);
     case AXIOM_OP_VERIFY: {

@@ -15,8 +15,8 @@
  * encoders below, which are the only code that writes or reads them.
  */
 enum axiom_op {
-    AXIOM_OP_SUBMIT = 1,     /* in: action; out: result (after the flush) */
-    AXIOM_OP_STATE = 2,      /* in-process only (docs/services.md): out: const struct ax_state * */
+    AXIOM_OP_SUBMIT = 1, /* in: action; out: result (after the flush) */
+    /* 2 is not used: no reader gets a pointer to the Axiom's state */
     AXIOM_OP_HEAD = 3,       /* in: empty; out: head */
     AXIOM_OP_VERIFY = 4,     /* in: empty; out: result (seq, checkpoints: what verified) */
     AXIOM_OP_LOG = 5,        /* in: u32 n, u32 skip; out: u32 count, count log items */
