@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: any bytes as a service message to a running node (on a
  * memory disk).  The first byte picks the operation of one service
- * (keys, Axiom, identity, policy) reached through a capability its caller
+ * (keys, Axiom, identity, policy, filesystem) reached through a capability its caller
  * holds, the rest is the request.  Requests may be refused or may commit
  * (a well-formed one is a real proposal), but nothing may crash, every
  * reply must fit the room given, and the Axiom must never stop.
@@ -53,6 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {node.sid_term, node.shell.h_policy, POLSVC_OP_ADD},
         {node.sid_term, node.shell.h_policy, POLSVC_OP_REMOVE},
         {node.sid_term, node.shell.h_policy, POLSVC_OP_CHECK},
+        {node.sid_term, node.shell.h_axiom, AXIOM_OP_FS_STAT},
+        {node.sid_term, node.shell.h_axiom, AXIOM_OP_FS_LIST},
+        {node.sid_term, node.shell.h_fs, FSSVC_OP_PUT},
+        {node.sid_term, node.shell.h_fs, FSSVC_OP_READ},
+        {node.sid_term, node.shell.h_fs, FSSVC_OP_GC},
+        {node.sid_term, node.shell.h_fs, FSSVC_OP_DF},
+        {node.sid_term, node.shell.h_fs, FSSVC_OP_EFFECTS},
     };
     size_t pick = data[0] % (sizeof(ops) / sizeof(ops[0]));
     size_t room = (size_t)(data[0] >> 4) * 1024u; /* from no room at all to 15 KiB */

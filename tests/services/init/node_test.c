@@ -9,6 +9,7 @@
 #include "base/errors.h"
 #include "crypto/ed25519.h"
 #include "services/init/node.h"
+#include "svcrt/wire.h"
 #include "services/terminal/terminal.h"
 #include "tap.h"
 
@@ -194,11 +195,50 @@ static int send_raw(const struct hostile_op *o, const void *in, size_t len)
     return rt_call(&node.rt, o->caller, o->handle, &m);
 }
 
+/* The filesystem's operations and its queries to the Axiom, each with a valid request. */
+static size_t hostile_fs_ops(struct hostile_op *ops, size_t n)
+{
+    static struct fssvc_put put;
+    struct fssvc_read rd;
+    struct wire_out w;
+    uint32_t term = node.sid_term;
+
+    ops[n] =
+        (struct hostile_op){"axiom.fs_stat", term, node.shell.h_axiom, AXIOM_OP_FS_STAT, {0}, 0};
+    memcpy(ops[n].valid, "/", 1);
+    ops[n++].valid_len = AXIOM_PATH_FIELD;
+    ops[n] =
+        (struct hostile_op){"axiom.fs_list", term, node.shell.h_axiom, AXIOM_OP_FS_LIST, {0}, 0};
+    wire_out_init(&w, ops[n].valid, AXIOM_ACTION_MAX);
+    wire_str(&w, "/", AXIOM_PATH_FIELD);
+    wire_u8(&w, 1);
+    wire_u32(&w, 0);
+    wire_out_end(&w, &ops[n++].valid_len);
+    memset(&put, 0, sizeof(put));
+    strcpy(put.proposer, "root");
+    strcpy(put.path, "/hostile");
+    put.mode = 0644;
+    put.data = "content";
+    put.len = 7;
+    ops[n] = (struct hostile_op){"fs.put", term, node.shell.h_fs, FSSVC_OP_PUT, {0}, 0};
+    fssvc_put_encode(&put, ops[n].valid, AXIOM_ACTION_MAX, &ops[n].valid_len);
+    n++;
+    memset(&rd, 0, sizeof(rd));
+    strcpy(rd.path, "/hostile");
+    ops[n] = (struct hostile_op){"fs.read", term, node.shell.h_fs, FSSVC_OP_READ, {0}, 0};
+    fssvc_read_encode(&rd, ops[n].valid, AXIOM_ACTION_MAX, &ops[n].valid_len);
+    n++;
+    ops[n++] = (struct hostile_op){"fs.gc", term, node.shell.h_fs, FSSVC_OP_GC, {0}, 0};
+    ops[n++] = (struct hostile_op){"fs.df", term, node.shell.h_fs, FSSVC_OP_DF, {0}, 0};
+    ops[n++] = (struct hostile_op){"fs.effects", term, node.shell.h_fs, FSSVC_OP_EFFECTS, {0}, 0};
+    return n;
+}
+
 /* Truncated, oversized and garbage requests for every operation: each an error, nothing
  * committed, and the services still answer afterwards. */
 static void test_hostile_messages(void)
 {
-    static struct hostile_op ops[20];
+    static struct hostile_op ops[32];
     static uint8_t junk[16384 + 1];
     size_t n = 0;
     struct ax_action a;
@@ -207,6 +247,9 @@ static void test_hostile_messages(void)
     struct axiom_check c;
     uint64_t before = axiom_durable(&node.axiom.ax);
     uint32_t term = node.sid_term;
+    struct fssvc_usage u;
+    (void)fssvc_usage_call(&node.rt, term, node.shell.h_fs, FSSVC_OP_GC, &u); /* no garbage left */
+    uint32_t objects = node.fs.st.cas.count;
 
 #define OP(nm, who, h, code) ops[n++] = (struct hostile_op){nm, who, h, code, {0}, 0}
     OP("keys.public", node.sid_ident, node.ident.h_keys, KEYS_OP_PUBLIC);
@@ -264,6 +307,7 @@ static void test_hostile_messages(void)
     polsvc_req_encode(&prq, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
     OP("policy.check", term, node.shell.h_policy, POLSVC_OP_CHECK);
     axiom_check_encode(&c, ops[n - 1].valid, AXIOM_ACTION_MAX, &ops[n - 1].valid_len);
+    n = hostile_fs_ops(ops, n);
 #undef OP
 
     memset(junk, 0xa5, sizeof(junk));
@@ -287,6 +331,10 @@ static void test_hostile_messages(void)
     }
     is_int(refused, cases, "every_operation_refuses_truncated_oversized_and_garbage_messages");
     is_int(axiom_durable(&node.axiom.ax), before, "hostile_messages_commit_nothing");
+    struct fs_node fn;
+    is_int(axiom_fs_stat(&node.rt, term, node.shell.h_axiom, "/hostile", &fn), ZERR_NOENT,
+           "hostile_fs_puts_name_no_file");
+    is_int((int)node.fs.st.cas.count, (int)objects, "hostile_fs_puts_store_nothing");
     ok(!node.axiom.ax.broken, "hostile_messages_leave_the_axiom_working");
     struct axiom_head h;
     ok(axiom_get_head(&node.rt, term, node.shell.h_axiom, &h) == 0 && h.entries == before,
