@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: any bytes as a service message to a running node (on a
  * memory disk).  The first byte picks the operation of one service
- * (keys, Axiom, identity, policy, filesystem) reached through a capability its caller
+ * (keys, Axiom, identity, policy, filesystem, jobs) reached through a capability its caller
  * holds, the rest is the request.  Requests may be refused or may commit
  * (a well-formed one is a real proposal), but nothing may crash, every
  * reply must fit the room given, and the Axiom must never stop.
@@ -13,6 +13,7 @@
 #include "base/assert.h"
 #include "base/string.h"
 #include "services/init/node.h"
+#include "services/jobs/jobs.h"
 
 #define FUZZ_DISK (1024u * 1024u)
 
@@ -60,6 +61,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {node.sid_term, node.shell.h_fs, FSSVC_OP_GC},
         {node.sid_term, node.shell.h_fs, FSSVC_OP_DF},
         {node.sid_term, node.shell.h_fs, FSSVC_OP_EFFECTS},
+        {node.sid_term, node.shell.h_jobs, JOBS_OP_RUN},
+        {node.sid_term, node.shell.h_jobs, JOBS_OP_SHOW},
+        {node.sid_term, node.shell.h_jobs, JOBS_OP_VERIFY},
+        {node.sid_term, node.shell.h_jobs, JOBS_OP_READ},
     };
     size_t pick = data[0] % (sizeof(ops) / sizeof(ops[0]));
     size_t room = (size_t)(data[0] >> 4) * 1024u; /* from no room at all to 15 KiB */

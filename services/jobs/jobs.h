@@ -64,29 +64,57 @@ int jobs_find(struct blk *dev, uint64_t seq, struct ax_entry *e, uint8_t *rbuf, 
 int jobs_verify(struct cas *cas, const struct ax_entry *e, struct jobs_run *rerun, char *why,
                 size_t cap);
 
-/* The service's messages. */
+/*
+ * The service's messages, bytes in the encoding of svcrt/wire.h (layouts
+ * in docs/services.md; services/jobs/msg.c is the only code that writes
+ * or reads them).
+ */
 enum jobs_op {
-    JOBS_OP_RUN = 1,    /* in: struct jobs_req; out: struct jobs_reply */
-    JOBS_OP_SHOW = 2,   /* in: u64 seq; out: struct jobs_reply (entry, spec hash, result) */
-    JOBS_OP_VERIFY = 3, /* in: u64 seq; out: struct jobs_reply (err: the verdict) */
+    JOBS_OP_RUN = 1,    /* in: run request; out: job reply */
+    JOBS_OP_SHOW = 2,   /* in: u64 seq; out: job reply (the entry and its recorded result) */
+    JOBS_OP_VERIFY = 3, /* in: u64 seq; out: job reply (err: the verdict) */
     JOBS_OP_READ = 4,   /* in: bytes[32] hash, u64 offset; out: up to out_cap bytes */
 };
 
-struct jobs_req {
-    const char *proposer; /* the principal the job runs for */
-    const struct job_spec *spec;
+#define JOBS_WHY_FIELD 160u
+#define JOBS_RUN_FIXED (AXIOM_NAME_FIELD + 4u) /* a run request without its spec: 37 */
+#define JOBS_RUN_MAX (JOBS_RUN_FIXED + JOB_SPEC_MAX)
+/* i32, why, spec hash, u64 seq, entry hash, bool, proposer, program, u64 fuel, u32 var length */
+#define JOBS_REPLY_FIXED \
+    (4u + JOBS_WHY_FIELD + JOB_HASH + 8u + AX_HASH_LEN + 1u + AXIOM_NAME_FIELD + JOB_HASH + 8u + 4u)
+#define JOBS_REPLY_MAX (JOBS_REPLY_FIXED + JOB_RESULT_MAX)
+
+/* A job reply, decoded.  RUN: the run's result and the committed entry;
+ * SHOW and VERIFY: the entry (found: it is a job.result) and the result it
+ * records. */
+struct jobs_reply {
+    int err; /* 0 committed (or verified); ZERR_DENIED refused by policy; other */
+    char why[JOBS_WHY_FIELD];
+    uint8_t spec_hash[JOB_HASH];
+    uint64_t seq;              /* the entry */
+    uint8_t hash[AX_HASH_LEN]; /* its hash (RUN) */
+    bool found;
+    char proposer[AXIOM_NAME_FIELD];
+    uint8_t program[JOB_HASH];
+    uint64_t fuel; /* the fuel limit */
+    struct job_result result;
 };
 
-struct jobs_reply {
-    int err; /* 0 committed; ZERR_DENIED refused by policy; other */
-    char why[160];
-    uint8_t spec_hash[JOB_HASH];
-    struct jobs_run run;
-    struct axiom_result commit; /* the job.result entry */
-    struct ax_entry entry;      /* SHOW, VERIFY: the entry (data points into rbuf) */
-    uint8_t rbuf[JOB_RESULT_MAX];
-    struct job_result recorded;
-};
+int jobs_run_encode(const char *proposer, const struct job_spec *spec, void *buf, size_t cap,
+                    size_t *len);
+/* Decodes a run request: a proposer that is no principal name or a spec
+ * that job_spec_decode refuses is ZERR_INVAL. */
+int jobs_run_decode(const void *buf, size_t len, char proposer[AXIOM_NAME_FIELD],
+                    struct job_spec *spec);
+int jobs_reply_encode(const struct jobs_reply *r, void *buf, size_t cap, size_t *len);
+int jobs_reply_decode(const void *buf, size_t len, struct jobs_reply *r);
+
+/* A client's calls through handle h of caller: RUN, and SHOW or VERIFY of
+ * entry seq.  The call's error, else rep->err. */
+int jobs_run_call(struct rt *rt, uint32_t caller, uint32_t h, const char *proposer,
+                  const struct job_spec *spec, struct jobs_reply *rep);
+int jobs_lookup_call(struct rt *rt, uint32_t caller, uint32_t h, uint32_t op, uint64_t seq,
+                     struct jobs_reply *rep);
 
 struct jobs_svc {
     struct rt *rt;

@@ -1,7 +1,12 @@
 # services/jobs: the jobs service (docs/jobs.md): job specs from the CAS run
 # on the deterministic engine and WASI, results proposed to the Axiom.
 LIBS += jobs
-jobs_SRCS := $(wildcard services/jobs/*.c)
-jobs_LIBS := axiom store space block cas job wasi wasm svcrt crypto cbor base hal
+jobs_SRCS := $(filter-out services/jobs/msg.c,$(wildcard services/jobs/*.c))
+# The service's messages and a client's calls, on every platform: the
+# terminal speaks them on x86_64 too, where no jobs service runs.
+LIBS += jobsmsg
+jobsmsg_SRCS := services/jobs/msg.c
+jobsmsg_LIBS := job svcrt cbor base hal
+jobs_LIBS := jobsmsg axiom store space block cas job wasi wasm svcrt crypto cbor base hal
 jobs_PLATFORMS := hosted wasm
 zero_CMD_LIBS += jobs

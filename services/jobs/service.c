@@ -13,6 +13,18 @@
 #include "crypto/blake3.h"
 #include "services/axiom/state.h"
 #include "services/jobs/jobs.h"
+#include "svcrt/wire.h"
+
+/* What a run or a lookup found, before it becomes the reply. */
+struct jobs_work {
+    char why[JOBS_WHY_FIELD];
+    uint8_t spec_hash[JOB_HASH];
+    struct jobs_run run;
+    struct axiom_result commit; /* the job.result entry */
+    struct ax_entry entry;      /* SHOW, VERIFY: the entry (data points into rbuf) */
+    uint8_t rbuf[JOB_RESULT_MAX];
+    struct job_result recorded;
+};
 
 /* A result that decodes, for the policy preview. */
 static void jobs_draft(const struct jobs_svc *js, const char *proposer, const struct job_spec *spec,
@@ -49,15 +61,16 @@ static int jobs_propose(struct jobs_svc *js, const struct ax_action *a, struct a
     return err != 0 ? err : res->err;
 }
 
-/* Runs one job for rq->proposer; fills rep. */
-static int jobs_run_one(struct jobs_svc *js, const struct jobs_req *rq, struct jobs_reply *rep)
+/* Runs one job spec for proposer; fills rep. */
+static int jobs_run_one(struct jobs_svc *js, const char *proposer, const struct job_spec *spec,
+                        struct jobs_work *rep)
 {
     static uint8_t sbuf[JOB_SPEC_MAX];
     uint8_t rbuf[JOB_RESULT_MAX];
     size_t slen = 0;
     size_t rlen = 0;
     struct ax_action a;
-    int err = job_spec_encode(rq->spec, sbuf, sizeof(sbuf), &slen);
+    int err = job_spec_encode(spec, sbuf, sizeof(sbuf), &slen);
 
     if (err != 0) {
         zfmt_snprintf(rep->why, sizeof(rep->why), "the job spec does not encode: %s",
@@ -66,7 +79,7 @@ static int jobs_run_one(struct jobs_svc *js, const struct jobs_req *rq, struct j
     }
     blake3_hash(sbuf, slen, rep->spec_hash);
     job_result_encode(&rep->run.r, rbuf, sizeof(rbuf), &rlen); /* an empty exit: fits */
-    jobs_draft(js, rq->proposer, rq->spec, rep->spec_hash, rbuf, rlen, &a);
+    jobs_draft(js, proposer, spec, rep->spec_hash, rbuf, rlen, &a);
     err = jobs_precheck(js, &a, rep->why, sizeof(rep->why));
     if (err != 0) {
         return err;
@@ -74,7 +87,7 @@ static int jobs_run_one(struct jobs_svc *js, const struct jobs_req *rq, struct j
     uint8_t stored[JOB_HASH];
     err = cas_put(js->cas, sbuf, slen, stored, NULL);
     if (err == 0) {
-        err = jobs_execute(js->cas, rq->spec, true, &rep->run, rep->why, sizeof(rep->why));
+        err = jobs_execute(js->cas, spec, true, &rep->run, rep->why, sizeof(rep->why));
     } else {
         zfmt_snprintf(rep->why, sizeof(rep->why), "cannot store the spec: %s", zerr_text(err));
     }
@@ -91,7 +104,7 @@ static int jobs_run_one(struct jobs_svc *js, const struct jobs_req *rq, struct j
     if (err != 0) {
         return err;
     }
-    jobs_draft(js, rq->proposer, rq->spec, rep->spec_hash, rbuf, rlen, &a);
+    jobs_draft(js, proposer, spec, rep->spec_hash, rbuf, rlen, &a);
     err = jobs_propose(js, &a, &rep->commit);
     if (err != 0) {
         zfmt_snprintf(rep->why, sizeof(rep->why), "%s", rep->commit.why);
@@ -100,7 +113,7 @@ static int jobs_run_one(struct jobs_svc *js, const struct jobs_req *rq, struct j
 }
 
 /* SHOW and VERIFY: the entry, its recorded result, and for VERIFY the verdict. */
-static int jobs_lookup(struct jobs_svc *js, uint64_t seq, bool verify, struct jobs_reply *rep)
+static int jobs_lookup(struct jobs_svc *js, uint64_t seq, bool verify, struct jobs_work *rep)
 {
     int err = jobs_find(js->dev, seq, &rep->entry, rep->rbuf, rep->why, sizeof(rep->why));
 
@@ -130,31 +143,78 @@ static int jobs_read(struct jobs_svc *js, struct rt_msg *m)
     return err == ZERR_RANGE ? 0 : err;
 }
 
+/* The reply to op from what w holds. */
+static void jobs_reply_of(uint32_t op, uint64_t seq, int err, const struct jobs_work *w,
+                          struct jobs_reply *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->err = err;
+    memcpy(r->why, w->why, sizeof(r->why));
+    r->why[sizeof(r->why) - 1] = '\0';
+    memcpy(r->spec_hash, w->spec_hash, JOB_HASH);
+    if (op == JOBS_OP_RUN) {
+        r->seq = w->commit.seq;
+        memcpy(r->hash, w->commit.hash, AX_HASH_LEN);
+        r->result = w->run.r;
+        return;
+    }
+    r->seq = seq;
+    r->found = w->entry.a.kind == AX_JOB_RESULT;
+    if (r->found) {
+        memcpy(r->proposer, w->entry.a.proposer, sizeof(r->proposer));
+        memcpy(r->program, w->entry.a.job_program, JOB_HASH);
+        r->fuel = w->entry.a.job_fuel;
+        r->result = w->recorded;
+    }
+}
+
+/* RUN, SHOW and VERIFY: decode, do, reply; the result is the job reply's
+ * err.  A request that does not decode is refused before anything runs,
+ * with no reply. */
+static int jobs_job(struct jobs_svc *js, struct rt_msg *m)
+{
+    static struct jobs_work w;
+    static struct job_spec spec;
+    static struct jobs_reply r;
+    char proposer[AXIOM_NAME_FIELD];
+    uint64_t seq = 0;
+    int err;
+
+    if (m->op == JOBS_OP_RUN) {
+        err = jobs_run_decode(m->in, m->in_len, proposer, &spec);
+    } else {
+        struct wire_in in;
+        wire_in_init(&in, m->in, m->in_len);
+        seq = wire_get_u64(&in);
+        err = wire_in_end(&in);
+    }
+    if (err != 0) {
+        return err;
+    }
+    if (m->out_cap < JOBS_REPLY_MAX) {
+        return ZERR_RANGE;
+    }
+    memset(&w, 0, sizeof(w));
+    err = m->op == JOBS_OP_RUN ? jobs_run_one(js, proposer, &spec, &w)
+                               : jobs_lookup(js, seq, m->op == JOBS_OP_VERIFY, &w);
+    jobs_reply_of(m->op, seq, err, &w, &r);
+    int e = jobs_reply_encode(&r, m->out, m->out_cap, &m->out_len);
+    return err != 0 ? err : e; /* the reply says why either way */
+}
+
 int jobs_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct jobs_svc *js = self;
-    const struct jobs_req *rq = m->in;
-    struct jobs_reply *rep = m->out;
 
     (void)badge;
-    if (m->op == JOBS_OP_READ) {
+    switch (m->op) {
+    case JOBS_OP_READ:
         return jobs_read(js, m);
+    case JOBS_OP_RUN:
+    case JOBS_OP_SHOW:
+    case JOBS_OP_VERIFY:
+        return jobs_job(js, m);
+    default:
+        return ZERR_UNSUPPORTED;
     }
-    if ((m->op == JOBS_OP_SHOW || m->op == JOBS_OP_VERIFY) && m->out_cap >= sizeof(*rep)) {
-        memset(rep, 0, sizeof(*rep));
-        if (m->in_len != 8) {
-            return ZERR_INVAL;
-        }
-        rep->err = jobs_lookup(js, le64_get(m->in), m->op == JOBS_OP_VERIFY, rep);
-        m->out_len = sizeof(*rep);
-        return 0;
-    }
-    if (m->op != JOBS_OP_RUN || m->in_len != sizeof(*rq) || m->out_cap < sizeof(*rep) ||
-        rq->spec == NULL || rq->proposer == NULL || strlen(rq->proposer) > ID_NAME_MAX) {
-        return ZERR_INVAL;
-    }
-    memset(rep, 0, sizeof(*rep));
-    rep->err = jobs_run_one(js, rq, rep);
-    m->out_len = sizeof(*rep);
-    return 0;
 }

@@ -162,10 +162,7 @@ static int job_run(struct term *t, struct shell *sh, int argc, char **argv)
         term_printf(t, "usage: %s\n", JOB_USAGE);
         return ZERR_INVAL;
     }
-    struct jobs_req rq = {sh->acting, &spec};
-    struct rt_msg m = {JOBS_OP_RUN, &rq, sizeof(rq), &rep, sizeof(rep), 0};
-    int err = rt_call(sh->rt, sh->self, sh->h_jobs, &m);
-    err = err != 0 ? err : rep.err;
+    int err = jobs_run_call(sh->rt, sh->self, sh->h_jobs, sh->acting, &spec, &rep);
     if (err != 0) {
         term_printf(t, "%s: %s\n", err == ZERR_DENIED ? "denied" : "error",
                     rep.why[0] ? rep.why : zerr_text(err));
@@ -173,10 +170,10 @@ static int job_run(struct term *t, struct shell *sh, int argc, char **argv)
     }
     zfmt_hex(hex, rep.spec_hash, JOB_HASH);
     term_printf(t, "job %s\n", hex);
-    job_print_result(t, &rep.run.r);
-    job_print_content(t, sh, rep.run.r.stdout_hash);
-    zfmt_hex(hex, rep.commit.hash, AX_HASH_LEN);
-    term_printf(t, "committed #%llu %s\n", (unsigned long long)rep.commit.seq, hex);
+    job_print_result(t, &rep.result);
+    job_print_content(t, sh, rep.result.stdout_hash);
+    zfmt_hex(hex, rep.hash, AX_HASH_LEN);
+    term_printf(t, "committed #%llu %s\n", (unsigned long long)rep.seq, hex);
     return 0;
 }
 
@@ -190,21 +187,17 @@ static int job_lookup(struct term *t, struct shell *sh, const char *seqs, bool v
         term_printf(t, "usage: %s\n", JOB_USAGE);
         return ZERR_INVAL;
     }
-    uint8_t in[8];
-    le64_put(in, seq);
-    struct rt_msg m = {
-        verify ? JOBS_OP_VERIFY : JOBS_OP_SHOW, in, sizeof(in), &rep, sizeof(rep), 0};
-    int err = rt_call(sh->rt, sh->self, sh->h_jobs, &m);
-    err = err != 0 ? err : rep.err;
-    if (err != 0 && rep.entry.a.kind != AX_JOB_RESULT) {
+    int err = jobs_lookup_call(sh->rt, sh->self, sh->h_jobs, verify ? JOBS_OP_VERIFY : JOBS_OP_SHOW,
+                               seq, &rep);
+    if (err != 0 && !rep.found) {
         term_printf(t, "error: %s\n", rep.why[0] ? rep.why : zerr_text(err));
         return err;
     }
     zfmt_hex(hex, rep.spec_hash, JOB_HASH);
-    term_printf(t, "#%llu job %s by %s\n", (unsigned long long)seq, hex, rep.entry.a.proposer);
-    zfmt_hex(hex, rep.entry.a.job_program, JOB_HASH);
-    term_printf(t, "program %s, fuel limit %llu\n", hex, (unsigned long long)rep.entry.a.job_fuel);
-    job_print_result(t, &rep.recorded);
+    term_printf(t, "#%llu job %s by %s\n", (unsigned long long)seq, hex, rep.proposer);
+    zfmt_hex(hex, rep.program, JOB_HASH);
+    term_printf(t, "program %s, fuel limit %llu\n", hex, (unsigned long long)rep.fuel);
+    job_print_result(t, &rep.result);
     if (verify) {
         term_printf(t, "%s\n", err == 0 ? "verified: the re-run gives the recorded result" : "");
         if (err != 0) {

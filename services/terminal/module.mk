@@ -1,7 +1,7 @@
 # services/terminal: the command-line terminal service.
 LIBS += terminal
 terminal_SRCS := $(wildcard services/terminal/*.c)
-terminal_LIBS := fs axiom identity policy svcrt job crypto net base hal
+terminal_LIBS := fs axiom identity policy svcrt jobsmsg job crypto net base hal
 
 TESTS += terminal_tokenize
 WASM_TESTS += terminal_tokenize

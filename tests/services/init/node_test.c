@@ -9,6 +9,7 @@
 #include "base/errors.h"
 #include "crypto/ed25519.h"
 #include "services/init/node.h"
+#include "services/jobs/jobs.h"
 #include "svcrt/wire.h"
 #include "services/terminal/terminal.h"
 #include "tap.h"
@@ -195,6 +196,33 @@ static int send_raw(const struct hostile_op *o, const void *in, size_t len)
     return rt_call(&node.rt, o->caller, o->handle, &m);
 }
 
+/* The jobs service's operations, each with a valid request. */
+static size_t hostile_jobs_ops(struct hostile_op *ops, size_t n)
+{
+    static struct job_spec spec;
+    uint32_t term = node.sid_term;
+
+    memset(&spec, 0, sizeof(spec));
+    spec.argc = 1;
+    strcpy(spec.argv[0], "hostile");
+    spec.fuel = 1;
+    spec.mem_pages = 1;
+    ops[n] = (struct hostile_op){"jobs.run", term, node.shell.h_jobs, JOBS_OP_RUN, {0}, 0};
+    ok(jobs_run_encode("root", &spec, ops[n].valid, AXIOM_ACTION_MAX, &ops[n].valid_len) == 0,
+       "a_valid_job_run_request_encodes");
+    n++;
+    for (uint32_t op = JOBS_OP_SHOW; op <= JOBS_OP_VERIFY; op++) {
+        ops[n] = (struct hostile_op){
+            op == JOBS_OP_SHOW ? "jobs.show" : "jobs.verify", term, node.shell.h_jobs, op, {1}, 8};
+        n++;
+    }
+    ops[n] = (struct hostile_op){"jobs.read", term, node.shell.h_jobs, JOBS_OP_READ, {0}, 0};
+    ops[n++].valid_len = JOB_HASH + 8;
+    is_int(send_raw(&ops[n - 1], ops[n - 1].valid, ops[n - 1].valid_len), ZERR_NOENT,
+           "a_valid_jobs_read_reaches_the_jobs_service");
+    return n;
+}
+
 /* The filesystem's operations and its queries to the Axiom, each with a valid request. */
 static size_t hostile_fs_ops(struct hostile_op *ops, size_t n)
 {
@@ -231,7 +259,7 @@ static size_t hostile_fs_ops(struct hostile_op *ops, size_t n)
     ops[n++] = (struct hostile_op){"fs.gc", term, node.shell.h_fs, FSSVC_OP_GC, {0}, 0};
     ops[n++] = (struct hostile_op){"fs.df", term, node.shell.h_fs, FSSVC_OP_DF, {0}, 0};
     ops[n++] = (struct hostile_op){"fs.effects", term, node.shell.h_fs, FSSVC_OP_EFFECTS, {0}, 0};
-    return n;
+    return hostile_jobs_ops(ops, n);
 }
 
 /* Truncated, oversized and garbage requests for every operation: each an error, nothing
