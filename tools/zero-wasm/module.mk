@@ -6,4 +6,4 @@ $(BUILD)/bin/zero-wasm: tools/zero-wasm/zero-wasm.js
 ALL_TARGETS += $(BUILD)/bin/zero-wasm
 endif
 SCRIPT_TESTS += tests/tools/zero_wasm.t
-SCRIPT_TESTS += tests/tools/zero_hosted_on_wasm.t
+SCRIPT_TESTS += tests/tools/zero_hosted_on_wasm.t tests/tools/zero_hosted_fs_on_wasm.t
