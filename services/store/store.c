@@ -90,7 +90,9 @@ int store_commit(struct store *st, const uint8_t *app, size_t app_len)
     if (STORE_ROOT_HEADER + app_len + idx > st->mem.root_cap) {
         return ZERR_LIMIT;
     }
-    memmove(r + STORE_ROOT_HEADER, app, app_len);
+    if (app_len > 0) {
+        memmove(r + STORE_ROOT_HEADER, app, app_len);
+    }
     memcpy(r, root_magic, sizeof(root_magic));
     le64_put(r + 8, app_len);
     int err = cas_index_encode(&st->cas, r + STORE_ROOT_HEADER + app_len,
