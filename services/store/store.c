@@ -90,7 +90,7 @@ int store_commit(struct store *st, const uint8_t *app, size_t app_len)
     if (STORE_ROOT_HEADER + app_len + idx > st->mem.root_cap) {
         return ZERR_LIMIT;
     }
-    if (app_len > 0) { /* app may be NULL when there is none */
+    if (app_len > 0) {
         memmove(r + STORE_ROOT_HEADER, app, app_len);
     }
     memcpy(r, root_magic, sizeof(root_magic));
