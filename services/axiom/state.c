@@ -578,11 +578,10 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         ax_boot_perform(s, a);
         break;
     case AX_ACT_AS:
-        break; /* the entry is the record; the state keeps only its count */
     case AX_NET_CONNECT:
     case AX_NET_LISTEN:
     case AX_NET_ACCEPT:
-        break; /* recorded in the log only: no state beyond the entry count */
+        break; /* the entry is the record: no state beyond the entry count */
     default:
         s->notes++;
         break;
