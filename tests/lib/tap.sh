@@ -20,3 +20,11 @@ tap_done() {
     echo "1..$tap_n"
     [ "$tap_failed" -eq 0 ]
 }
+
+# flip FILE OFFSET [MASK]: XORs the byte at OFFSET with MASK (default 1), so
+# it always changes, whatever it held.
+flip() {
+    local v
+    v=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "\\x$(printf %02x $((v ^ ${3:-1})))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}

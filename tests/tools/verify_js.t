@@ -267,7 +267,7 @@ grep '^#' <<<"$out"
 read -r tried missed <<<"$(tail -1 <<<"$out")"
 check "every_single_byte_change_refused ($tried changes)" test "$missed" -eq 0
 cp "$work/log" "$work/t"
-printf '\x01' | dd of="$work/t" bs=1 seek=600 conv=notrunc 2>/dev/null
+flip "$work/t" 600
 check "changed_byte_exits_1_with_entry" \
     bash -c "node $js $work/t | grep -q '^bad: entry #0: '; test \${PIPESTATUS[0]} -eq 1"
 cp "$work/log" "$work/t"

@@ -80,7 +80,7 @@ for c in $(seq 0 $((agents - 1))); do
     done
 done
 # One bad proposal in the middle of client 0's stream: a changed byte.
-printf '\x01' | dd of="$work/flood/c0/0020.cbor" bs=1 seek=30 conv=notrunc 2>/dev/null
+flip "$work/flood/c0/0020.cbor" 30
 node tests/tools/listen_client.js "$sock" flood "$work/flood" >"$work/acks" &
 fpid=$!
 echo "note typed during the flood" >&3

@@ -45,11 +45,7 @@ printf 'x' >>"$work/img/b"
 rc=$?
 check "manifest_check_names_a_changed_image" bash -c "test $rc -eq 1 && grep -q 'program b: image b differs' '$work/out'"
 cp "$work/signed" "$work/bad"
-# Flip the low bit of the signature's last byte (a fixed value could equal it).
-last=$(($(stat -c %s "$work/bad") - 1))
-byte=$(od -An -tu1 -j "$last" -N1 "$work/bad" | tr -d ' ')
-printf "\\x$(printf %02x $((byte ^ 1)))" | dd of="$work/bad" bs=1 seek="$last" conv=notrunc 2>/dev/null
-cmp -s "$work/signed" "$work/bad" && echo "# the signature did not change" >&2
+flip "$work/bad" $(($(stat -c %s "$work/bad") - 1)) # the signature's last byte
 "$zero" manifest show "$work/bad" --key "$pub" >"$work/out"
 rc=$?
 check "manifest_with_a_changed_signature_is_refused" bash -c "test $rc -eq 1 && grep -q 'bad signature' '$work/out'"
