@@ -561,7 +561,7 @@ static void test_long_console_write(uint64_t exit_ntfn)
             (unsigned long long)kernel_ticks, (unsigned long long)real_ticks);
     is_int(wait_child(exit_ntfn, th), 0, "printer_wrote_everything");
     ok(worst * 10 / per_tick <= WORST_WAIT_MS, "worst_lock_wait_from_cpu_1_under_ceiling");
-    ok(kernel_ticks * 4 >= real_ticks, "kernel_clock_keeps_up_during_long_console_write");
+    ok(kernel_ticks * 2 >= real_ticks, "kernel_clock_keeps_up_during_long_console_write");
     is_int(affinity(ZERO_CAP_NONE, 1), 0, "main_thread_back_on_cpu_0");
 }
 
