@@ -10,11 +10,9 @@
 #include "base/errors.h"
 #include "base/string.h"
 #include "hal/hal.h"
+#include "zero/pci.h"
 #include "zero/zero.h"
 
-#define PCI_CFG_ADDR 0xcf8
-#define PCI_CFG_DATA 0xcfc
-#define PCI_VENDOR_VIRTIO 0x1af4
 #define PCI_DEVICE_NET_LEGACY 0x1000
 #define PCI_COMMAND 0x04
 #define PCI_BAR0 0x10
@@ -44,52 +42,6 @@
 #define HDR_LEN 10u             /* legacy virtio_net_hdr without mergeable buffers */
 #define QUEUE_STRIDE 0x40000ull /* each queue's region inside the driver's 1 MiB */
 #define POLL_NS 1000000ull
-
-static uint32_t io_in(uint64_t cap, uint32_t port, uint32_t width)
-{
-    struct zsys r = {SYS_IOPORT_IN_WIDE, cap, port, width, 0, 0, 0};
-    zsys_raw(&r);
-    return (int64_t)r.rax == 0 ? (uint32_t)r.rdi : UINT32_MAX;
-}
-
-static int io_out(uint64_t cap, uint32_t port, uint32_t width, uint32_t v)
-{
-    return (int)zsys4(SYS_IOPORT_OUT_WIDE, cap, port, width, v);
-}
-
-static uint32_t pci_read32(uint32_t addr, uint32_t off)
-{
-    if (io_out(ZERO_SLOT_PCI_CFG, PCI_CFG_ADDR, 4, addr | (off & 0xfc)) != 0) {
-        return UINT32_MAX;
-    }
-    return io_in(ZERO_SLOT_PCI_CFG, PCI_CFG_DATA, 4);
-}
-
-static void pci_write32(uint32_t addr, uint32_t off, uint32_t v)
-{
-    if (io_out(ZERO_SLOT_PCI_CFG, PCI_CFG_ADDR, 4, addr | (off & 0xfc)) == 0) {
-        (void)io_out(ZERO_SLOT_PCI_CFG, PCI_CFG_DATA, 4, v);
-    }
-}
-
-/* Configuration address of the index'th legacy virtio-net on bus 0, or 0. */
-static uint32_t pci_find(unsigned index)
-{
-    for (uint32_t dev = 0; dev < 32; dev++) {
-        for (uint32_t fn = 0; fn < 8; fn++) {
-            uint32_t addr = 0x80000000u | (dev << 11) | (fn << 8);
-            uint32_t id = pci_read32(addr, 0);
-            if (id == UINT32_MAX && fn == 0) {
-                break;
-            }
-            if ((id & 0xffff) == PCI_VENDOR_VIRTIO && (id >> 16) == PCI_DEVICE_NET_LEGACY &&
-                index-- == 0) {
-                return addr;
-            }
-        }
-    }
-    return 0;
-}
 
 static uint32_t reg_in(const struct vnet *d, uint32_t off, uint32_t width)
 {
@@ -187,7 +139,7 @@ static int vnet_find(struct vnet *d, unsigned index)
     if (io_out(ZERO_SLOT_PCI_CFG, PCI_CFG_ADDR, 4, 0x80000000u) != 0) {
         return ZERR_PERM;
     }
-    d->pci_addr = pci_find(index);
+    d->pci_addr = pci_find(PCI_VENDOR_VIRTIO, PCI_DEVICE_NET_LEGACY, index);
     if (d->pci_addr == 0) {
         return ZERR_NOENT;
     }
