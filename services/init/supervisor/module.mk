@@ -1,0 +1,10 @@
+# services/init/supervisor: the supervisor's decisions (restart with
+# back-off, hold after the intensity, dependencies first), portable; init
+# (x86_64) and the hosted node carry them out.  docs/services.md.
+LIBS += supervisor
+supervisor_SRCS := services/init/supervisor/supervisor.c
+supervisor_LIBS := base
+
+TESTS += init_supervisor
+init_supervisor_SRCS := tests/services/init/supervisor_test.c
+init_supervisor_LIBS := supervisor base hal
