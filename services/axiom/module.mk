@@ -70,3 +70,7 @@ FUZZERS += fs_proof
 fs_proof_SRCS := fuzz/fs_proof.c
 fs_proof_LIBS := axiom crypto base hal
 fs_proof_CORPUS := fuzz/corpus/fs_proof
+
+TESTS += axiom_svc
+axiom_svc_SRCS := tests/services/axiom/svc_test.c
+axiom_svc_LIBS := axiom crypto base hal
