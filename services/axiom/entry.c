@@ -13,10 +13,11 @@
 #include "services/axiom/svc.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?",     "genesis",    "id.create", "id.rotate",   "id.revoke",  "policy.add", "policy.remove",
-    "note",  "job.result", "boot",      "fs.put",      "fs.mkdir",   "fs.rm",      "fs.rmdir",
-    "fs.mv", "fs.quota",   "act_as",    "net.connect", "net.listen", "net.accept",
-    "svc.start", "svc.exit",   "svc.hold",  "svc.restart", "svc.kill"};
+    "?",          "genesis",       "id.create",   "id.rotate",   "id.revoke",
+    "policy.add", "policy.remove", "note",        "job.result",  "boot",
+    "fs.put",     "fs.mkdir",      "fs.rm",       "fs.rmdir",    "fs.mv",
+    "fs.quota",   "act_as",        "net.connect", "net.listen",  "net.accept",
+    "svc.start",  "svc.exit",      "svc.hold",    "svc.restart", "svc.kill"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"

@@ -18,7 +18,7 @@
 #define AX_HASH_LEN 32
 #define AX_SIG_LEN 64
 #define AX_NOTE_MAX 1024
-#define AX_ENTRY_MAX 2048 /* largest encoded entry */
+#define AX_ENTRY_MAX 2048    /* largest encoded entry */
 #define AX_SVC_REASON_MAX 63 /* svc.hold's reason */
 #define AX_VERSION 1
 /* Entry format written by this code: 2 adds signed-proposal numbers

@@ -165,9 +165,9 @@ int ax_svc_check(const struct ax_action *a)
     if (a->kind == AX_SVC_EXIT && (a->svc.how < AX_SVC_EXITED || a->svc.how > AX_SVC_KILLED)) {
         return ZERR_INVAL;
     }
-    if (a->kind == AX_SVC_HOLD && (a->svc.reason[0] == '\0' ||
-                                   strnlen(a->svc.reason, AX_SVC_REASON_MAX + 1) >
-                                       AX_SVC_REASON_MAX)) {
+    if (a->kind == AX_SVC_HOLD &&
+        (a->svc.reason[0] == '\0' ||
+         strnlen(a->svc.reason, AX_SVC_REASON_MAX + 1) > AX_SVC_REASON_MAX)) {
         return ZERR_INVAL;
     }
     return 0;
@@ -301,11 +301,6 @@ void ax_svc_resource(const struct ax_action *a, char *buf, size_t cap)
     zfmt_snprintf(buf, cap, "svc:%s", a->name);
 }
 
-static const char *ax_svc_how_name(uint8_t how)
-{
-    return how == AX_SVC_EXITED ? "exit" : how == AX_SVC_FAULTED ? "fault" : "killed";
-}
-
 void ax_svc_describe(const struct ax_action *a, char *out, size_t cap)
 {
     switch (a->kind) {
@@ -314,10 +309,16 @@ void ax_svc_describe(const struct ax_action *a, char *out, size_t cap)
                       (unsigned long long)a->svc.pid, (unsigned long long)a->svc.delay_ms);
         break;
     case AX_SVC_EXIT:
-        zfmt_snprintf(out, cap, "%s pid %llu: %s, status %llu, fault %u at 0x%llx", a->name,
-                      (unsigned long long)a->svc.pid, ax_svc_how_name(a->svc.how),
-                      (unsigned long long)a->svc.status, (unsigned)a->svc.fault_kind,
-                      (unsigned long long)a->svc.fault_addr);
+        if (a->svc.how == AX_SVC_EXITED) {
+            zfmt_snprintf(out, cap, "%s pid %llu: exit status %llu", a->name,
+                          (unsigned long long)a->svc.pid, (unsigned long long)a->svc.status);
+        } else if (a->svc.how == AX_SVC_FAULTED) {
+            zfmt_snprintf(out, cap, "%s pid %llu: fault %u at 0x%llx", a->name,
+                          (unsigned long long)a->svc.pid, (unsigned)a->svc.fault_kind,
+                          (unsigned long long)a->svc.fault_addr);
+        } else {
+            zfmt_snprintf(out, cap, "%s pid %llu: killed", a->name, (unsigned long long)a->svc.pid);
+        }
         break;
     case AX_SVC_HOLD:
         zfmt_snprintf(out, cap, "%s: %s", a->name, a->svc.reason);

@@ -8,3 +8,4 @@ supervisor_LIBS := base
 TESTS += init_supervisor
 init_supervisor_SRCS := tests/services/init/supervisor_test.c
 init_supervisor_LIBS := supervisor base hal
+SCRIPT_TESTS += tests/tools/zero_svc.t

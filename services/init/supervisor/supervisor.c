@@ -132,15 +132,15 @@ enum sv_decision sv_exited(struct sv *sv, uint32_t i, const struct sv_exit *x, u
     sv_prune(sv, s, now_ms);
     if (s->nrecent >= sv->pol.intensity) {
         s->state = SV_HELD;
-        zfmt_snprintf(s->reason, sizeof(s->reason), "%u restarts in %llu s",
-                      (unsigned)s->nrecent, (unsigned long long)(sv->pol.period_ms / 1000));
+        zfmt_snprintf(s->reason, sizeof(s->reason), "%u restarts in %llu s", (unsigned)s->nrecent,
+                      (unsigned long long)(sv->pol.period_ms / 1000));
         return SV_HOLD;
     }
     s->state = SV_WAITING;
     *delay_ms = s->backoff_ms;
     s->due_ms = now_ms + s->backoff_ms;
-    s->backoff_ms = s->backoff_ms * 2 > sv->pol.backoff_max_ms ? sv->pol.backoff_max_ms
-                                                               : s->backoff_ms * 2;
+    s->backoff_ms =
+        s->backoff_ms * 2 > sv->pol.backoff_max_ms ? sv->pol.backoff_max_ms : s->backoff_ms * 2;
     return SV_RESTART;
 }
 

@@ -76,11 +76,11 @@ struct sv_service {
     uint32_t restarts;   /* starts after the first, in all */
     uint32_t nrecent;    /* restart times within the period, oldest first */
     uint64_t recent[SV_INTENSITY_MAX];
-    bool ended;          /* has ended at least once: last and last_end_ms are valid */
+    bool ended; /* has ended at least once: last and last_end_ms are valid */
     uint64_t last_end_ms;
-    struct sv_exit last; /* how it last ended */
-    bool manual;         /* the next start is an operator's svc restart */
-    uint32_t notify;     /* bit j: tell this service that service j is back */
+    struct sv_exit last;            /* how it last ended */
+    bool manual;                    /* the next start is an operator's svc restart */
+    uint32_t notify;                /* bit j: tell this service that service j is back */
     char reason[SV_REASON_MAX + 1]; /* SV_HELD, SV_STOPPED: why */
 };
 

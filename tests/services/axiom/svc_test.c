@@ -98,8 +98,8 @@ static void test_codec(void)
     e.dec.rule = 1;
     is_int(ax_entry_encode(&e, buf, sizeof(buf), &len), 0, "svc_exit_encodes");
     is_int(ax_entry_decode(buf, len, &back), 0, "svc_exit_decodes");
-    ok(back.a.kind == AX_SVC_EXIT && strcmp(back.a.name, "terminal") == 0 &&
-           back.a.svc.pid == 7 && back.a.svc.how == AX_SVC_FAULTED && back.a.svc.status == 3 &&
+    ok(back.a.kind == AX_SVC_EXIT && strcmp(back.a.name, "terminal") == 0 && back.a.svc.pid == 7 &&
+           back.a.svc.how == AX_SVC_FAULTED && back.a.svc.status == 3 &&
            back.a.svc.fault_kind == 13 && back.a.svc.fault_addr == 0xffff800000001000ull,
        "svc_exit_round_trips");
     is_int(ax_entry_decode(buf, len - 1, &back), ZERR_TRUNCATED, "truncated_svc_exit_refused");
