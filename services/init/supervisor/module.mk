@@ -9,3 +9,8 @@ TESTS += init_supervisor
 init_supervisor_SRCS := tests/services/init/supervisor_test.c
 init_supervisor_LIBS := supervisor base hal
 SCRIPT_TESTS += tests/tools/zero_svc.t
+
+# Restart latency of the hosted supervisor, per service (make bench).
+BENCHES += bench_restart
+bench_restart_SRCS := bench/restart_bench.c
+bench_restart_LIBS := init jobs supervisor crypto base hal
