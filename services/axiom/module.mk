@@ -70,3 +70,13 @@ FUZZERS += fs_proof
 fs_proof_SRCS := fuzz/fs_proof.c
 fs_proof_LIBS := axiom crypto base hal
 fs_proof_CORPUS := fuzz/corpus/fs_proof
+
+# State snapshots: a replay continues from any batch's snapshot file to the same root.
+TESTS += axiom_snapshot
+axiom_snapshot_SRCS := tests/services/axiom/snapshot_test.c
+axiom_snapshot_LIBS := axiom crypto base hal
+WASM_TESTS += axiom_snapshot
+FUZZERS += axiom_snapshot_file
+axiom_snapshot_file_SRCS := fuzz/axiom_snapshot.c
+axiom_snapshot_file_LIBS := axiom crypto base hal
+axiom_snapshot_file_CORPUS := fuzz/corpus/axiom_snapshot
