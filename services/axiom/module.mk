@@ -15,6 +15,7 @@ axiom_crash_SRCS := tests/services/axiom/crash_test.c
 axiom_crash_LIBS := axiom crypto base hal
 
 SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t tests/tools/zero_hosted_wasm.t
+SCRIPT_TESTS += tests/tools/zero_snapshot.t
 # An independent verifier in JavaScript, written from docs/, agrees with zero verify.
 SCRIPT_TESTS += tests/tools/verify_js.t
 

@@ -103,6 +103,7 @@ int ax_snapfile_load(const uint8_t *buf, size_t size, const uint8_t *key, struct
     }
     r->off = f.log_off;
     r->checkpoints = 1;
+    r->snap_size = c.size;
     r->last_cp = c;
     memcpy(r->last_cp_key, f.key, ID_PUB_LEN);
     return 0;
