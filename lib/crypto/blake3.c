@@ -482,10 +482,14 @@ static size_t short_blocks(const blake3_msg *m, const uint8_t **ptr, size_t stri
             ptr[j * stride] = body + (lo - m->head_len);
         } else {
             uint8_t *b = spare[used++];
+            size_t from_head = lo < m->head_len ? m->head_len - lo : 0;
+            from_head = from_head < len ? from_head : len;
             memset(b, 0, BLAKE3_BLOCK_LEN);
-            for (size_t i = 0; i < len; i++) {
-                size_t at = lo + i;
-                b[i] = at < m->head_len ? head[at] : body[at - m->head_len];
+            if (from_head > 0) {
+                memcpy(b, head + lo, from_head);
+            }
+            if (len > from_head) {
+                memcpy(b + from_head, body + (lo + from_head - m->head_len), len - from_head);
             }
             ptr[j * stride] = b;
         }

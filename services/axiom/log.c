@@ -268,9 +268,10 @@ static int ax_replay_frame(struct ax_replay *r, const uint8_t *buf, size_t avail
     return 0;
 }
 
-/* Applies one entry record whose BLAKE3 (the entry hash) is hash. */
+/* Applies one entry record whose BLAKE3 (the entry hash) is hash and
+ * whose Merkle leaf hash is leaf. */
 static int ax_replay_entry(struct ax_replay *r, const struct axlog_rec *rec, uint64_t off,
-                           const uint8_t hash[AX_HASH_LEN])
+                           const uint8_t hash[AX_HASH_LEN], const uint8_t leaf[AX_HASH_LEN])
 {
     struct ax_entry e;
     char why[128];
@@ -294,7 +295,7 @@ static int ax_replay_entry(struct ax_replay *r, const struct axlog_rec *rec, uin
     if (e.seq == 0) {
         memcpy(r->genesis_key, e.a.pub, AX_HASH_LEN);
     }
-    ax_merkle_append(&r->tree, hash);
+    ax_merkle_append_leaf(&r->tree, leaf);
     memcpy(r->head, hash, AX_HASH_LEN);
     if (r->fn != NULL) {
         r->fn(r->arg, &e, hash);
@@ -363,8 +364,10 @@ int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_
     if (node != NULL) {
         memcpy(key, node->pub, AX_HASH_LEN);
     }
-    /* Entry hashes AXLOG_SUM_GROUP at a time, ahead of the entries. */
-    uint8_t hash[AXLOG_SUM_GROUP][AX_HASH_LEN];
+    /* Entry hashes, then their Merkle leaves (docs/formats.md: BLAKE3 of
+     * 0x00 || entry hash), AXLOG_SUM_GROUP at a time, ahead of the entries. */
+    static const uint8_t leaf_tag[1] = {0x00};
+    uint8_t hash[AXLOG_SUM_GROUP][AX_HASH_LEN], leaf[AXLOG_SUM_GROUP][AX_HASH_LEN];
     size_t have = 0, next = 0, ahead = 0;
     while (off < cp_at) {
         if (next == have) {
@@ -375,10 +378,15 @@ int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_
                 ahead += rec.total;
             }
             blake3_hash_short_many(m, have, hash);
+            for (size_t i = 0; i < have; i++) {
+                m[i] = (blake3_msg){leaf_tag, 1, hash[i], AX_HASH_LEN};
+            }
+            blake3_hash_short_many(m, have, leaf);
             next = 0;
         }
         axlog_reread(buf + off, &rec);
-        err = ax_replay_entry(r, &rec, r->off + off, hash[next++]);
+        err = ax_replay_entry(r, &rec, r->off + off, hash[next], leaf[next]);
+        next++;
         if (err != 0) {
             return err;
         }
