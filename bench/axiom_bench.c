@@ -198,10 +198,13 @@ static struct result summarize(uint64_t *lat, uint64_t n, uint64_t count, double
 {
     struct result res;
 
+    uint64_t i50 = n / 2;
+    uint64_t i99 = n * 99 / 100;
+
     qsort(lat, n, sizeof(lat[0]), cmp_u64);
     res.rate = (double)count / secs;
-    res.p50_us = n ? (double)lat[n / 2] / 1e3 : 0;
-    res.p99_us = n ? (double)lat[n * 99 / 100] / 1e3 : 0;
+    res.p50_us = n ? (double)lat[i50] / 1e3 : 0;
+    res.p99_us = n ? (double)lat[i99] / 1e3 : 0;
     return res;
 }
 
