@@ -80,4 +80,6 @@ hlog=$("$zero" log "$work/h.img")
 check "hold_is_recorded" has "$hlog" 'svc.hold +fs: 5 restarts in 60 s'
 check "crash_loop_log_is_bounded" test "$(count "$hlog" 'svc\.(start|exit|hold) +fs')" -le 14
 check "held_log_verifies" bash -c "'$zero' verify '$work/h.img' | grep -q '^ok: '"
+check "zero_verify_lists_the_services" \
+    bash -c "'$zero' verify '$work/h.img' | grep -qx 'service fs: running as pid [0-9]*, 6 restarts'"
 tap_done
