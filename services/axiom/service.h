@@ -58,7 +58,7 @@ enum axiom_op {
 #define AXIOM_RULE_LEN 261u
 #define AXIOM_CHECK_LEN (3u * AXIOM_NAME_FIELD)
 #define AXIOM_DECISION_LEN (5u + AXIOM_WHY_FIELD)
-#define AXIOM_FS_NODE_LEN (AXIOM_PATH_FIELD + FS_OWNER_MAX + 1u + CAS_HASH + 13u) /* 590 */
+#define AXIOM_FS_NODE_LEN (AXIOM_PATH_FIELD + FS_OWNER_MAX + 1u + CAS_HASH + 21u) /* 598 */
 #define AXIOM_FS_LIST_PAGE 16u /* nodes one axiom_fs_list call asks for at most */
 
 struct axiom_result {

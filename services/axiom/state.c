@@ -127,6 +127,14 @@ static void ax_state_update_root(struct ax_state *s)
     blake3_hash(buf, len, s->root);
 }
 
+void ax_state_rehash(struct ax_state *s)
+{
+    s->ids_dirty = true;
+    s->pol_dirty = true;
+    s->fs.dirty = true;
+    ax_state_update_root(s);
+}
+
 void ax_state_init(struct ax_state *s)
 {
     memset(s, 0, sizeof(*s));

@@ -57,6 +57,10 @@ const struct fs *ax_state_fs(const struct ax_state *s, struct fs *view);
 #define AX_STATE_MAP_MAX 320
 int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t *len);
 
+/* Recomputes every part's hash and the state root (after a snapshot's
+ * tables were filled in, services/axiom/snapshot.c). */
+void ax_state_rehash(struct ax_state *s);
+
 /* Empty state (before genesis). */
 void ax_state_init(struct ax_state *s);
 
