@@ -51,6 +51,10 @@ fi
 json=$("$zero" log --json "$disk")
 check "json_lines_carry_the_exit" has "$json" '"action":"svc.exit","payload":\{"name":"fs","pid":[0-9]+,"how":"killed"'
 
+"$zero" snapshot "$disk" -o "$work/s.snap" >/dev/null
+check "snapshot_carries_the_services" \
+    bash -c "'$zero' verify --snapshot '$work/s.snap' '$disk' | grep -q '^service fs: running as pid [0-9]*, 1 restart$'"
+
 # --- a second run of the node on the same disk: new pids, kills still work -
 out=$(printf '%s\n' 'svc kill policy' 'note again' | "$zh" --disk "$disk" 2>&1)
 check "second_run_records_starts_and_kills" has "$out" '^svc: policy back as pid'
