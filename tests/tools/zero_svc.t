@@ -6,7 +6,7 @@
 # service until svc restart; the policy decides who may kill; the log
 # stays bounded.
 cd "$(dirname "$0")/../.." || exit 1
-zh=build/bin/zero-hosted
+zh=${ZERO_HOSTED:-build/bin/zero-hosted}
 zero=build/bin/zero
 js=tools/verify-js/zero-verify.js
 work=$(mktemp -d)

@@ -8,7 +8,7 @@ supervisor_LIBS := base
 TESTS += init_supervisor
 init_supervisor_SRCS := tests/services/init/supervisor_test.c
 init_supervisor_LIBS := supervisor base hal
-SCRIPT_TESTS += tests/tools/zero_svc.t
+SCRIPT_TESTS += tests/tools/zero_svc.t tests/tools/zero_svc_on_wasm.t
 
 # Restart latency of the hosted supervisor, per service (make bench).
 BENCHES += bench_restart
