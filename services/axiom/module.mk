@@ -72,6 +72,10 @@ fs_proof_SRCS := fuzz/fs_proof.c
 fs_proof_LIBS := axiom crypto base hal
 fs_proof_CORPUS := fuzz/corpus/fs_proof
 
+TESTS += axiom_svc
+axiom_svc_SRCS := tests/services/axiom/svc_test.c
+axiom_svc_LIBS := axiom crypto base hal
+
 # State snapshots: a replay continues from any batch's snapshot file to the same root.
 TESTS += axiom_snapshot
 axiom_snapshot_SRCS := tests/services/axiom/snapshot_test.c

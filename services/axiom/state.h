@@ -12,6 +12,7 @@
 
 #include "services/axiom/boot.h"
 #include "services/axiom/entry.h"
+#include "services/axiom/svc.h"
 #include "services/identity/identity.h"
 #include "services/policy/policy.h"
 
@@ -43,6 +44,7 @@ struct ax_state {
     struct policy_set pol;
     struct ax_fs_state fs;
     struct ax_boots boots; /* root key 8 (services/axiom/boot.h) */
+    struct ax_svcs svcs;   /* root key 11 (services/axiom/svc.h) */
 };
 
 /* A read-only view of the namespace in s, in view (which it returns):
