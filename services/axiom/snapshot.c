@@ -13,7 +13,7 @@
 #include "cbor/cbor.h"
 #include "services/axiom/snapshot.h"
 
-#define SNAP_ITEMS 13u
+#define SNAP_ITEMS 14u
 #define SNAP_PRINCIPAL_ITEMS 9u
 #define SNAP_NODE_ITEMS 7u
 
@@ -77,6 +77,18 @@ static void snap_put_fs(cbor_enc *e, const struct ax_state *s)
     }
 }
 
+static void snap_put_svcs(cbor_enc *e, const struct ax_svcs *t)
+{
+    cbor_put_array(e, t->n);
+    for (uint32_t i = 0; i < t->n; i++) {
+        cbor_put_array(e, 4);
+        cbor_put_cstr(e, t->r[i].name);
+        cbor_put_uint(e, t->r[i].state);
+        cbor_put_uint(e, t->r[i].pid);
+        cbor_put_uint(e, t->r[i].restarts);
+    }
+}
+
 static void snap_put_pair(cbor_enc *e, uint64_t count, const uint8_t hash[AX_HASH_LEN])
 {
     cbor_put_array(e, 2);
@@ -107,6 +119,7 @@ int ax_snap_encode(const struct ax_replay *r, uint8_t *buf, size_t cap, size_t *
     snap_put_fs(&e, s);
     snap_put_pair(&e, s->jobs, s->jobs_hash);
     snap_put_pair(&e, s->boots.count, s->boots.last);
+    snap_put_svcs(&e, &s->svcs);
     return cbor_enc_finish(&e, len);
 }
 
@@ -288,6 +301,28 @@ static int snap_get_fs(cbor_dec *d, struct ax_state *s)
     return snap_get_quotas(d, &s->fs.ns);
 }
 
+static int snap_get_svcs(cbor_dec *d, struct ax_svcs *t)
+{
+    uint64_t n, m, state;
+
+    if (snap_get_array(d, &n, AX_SVC_MAX) != 0) {
+        return ZERR_CORRUPT;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        struct ax_svc_row *r = &t->r[i];
+        if (snap_get_array(d, &m, 4) != 0 || m != 4 ||
+            snap_get_str(d, r->name, AX_SVC_NAME_MAX) != 0 || r->name[0] == '\0' ||
+            snap_get_uint(d, &state, AX_SVC_HELD) != 0 || state < AX_SVC_RUNNING ||
+            cbor_get_uint(d, &r->pid) != 0 || cbor_get_uint(d, &r->restarts) != 0 ||
+            (i > 0 && strcmp(t->r[i - 1].name, r->name) >= 0)) {
+            return ZERR_CORRUPT;
+        }
+        r->state = (uint8_t)state;
+        t->n = i + 1;
+    }
+    return 0;
+}
+
 /* The replay position: entries, next batch, head, Merkle frontier. */
 static int snap_get_position(cbor_dec *d, struct ax_replay *r)
 {
@@ -330,7 +365,7 @@ static int snap_get_state(cbor_dec *d, struct ax_state *s)
         snap_get_fs(d, s) != 0 || snap_get_array(d, &n, 2) != 0 || n != 2 ||
         cbor_get_uint(d, &s->jobs) != 0 || snap_get_hash(d, s->jobs_hash) != 0 ||
         snap_get_array(d, &n, 2) != 0 || n != 2 || cbor_get_uint(d, &s->boots.count) != 0 ||
-        snap_get_hash(d, s->boots.last) != 0) {
+        snap_get_hash(d, s->boots.last) != 0 || snap_get_svcs(d, &s->svcs) != 0) {
         return ZERR_CORRUPT;
     }
     /* With no job or boot yet the state root has no key for their hash. */

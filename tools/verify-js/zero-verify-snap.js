@@ -106,7 +106,7 @@ module.exports = function snapPart(deps) {
     function decodeSnapshot(v, buf) {
         const item = decodeCbor(buf);
         if (!encodeCbor(item).equals(buf)) throw new Error('not canonical');
-        array(item, 'snapshot', 13);
+        array(item, 'snapshot', 14);
         if (uint(item[0], 'version') !== 1) throw new Error('unknown snapshot version');
         const st = v.state;
         st.applied = uint(item[1], 'entries');
@@ -123,6 +123,17 @@ module.exports = function snapPart(deps) {
         [st.jobs, st.jobsHash] = countHash(item[11], 'jobs');
         [st.boots, st.lastBoot] = countHash(item[12], 'boots');
         if (st.boots === 0) st.lastBoot = null;
+        const svcs = array(item[13], 'services');
+        if (svcs.length > 16) throw new Error('too many services');
+        sorted(svcs.map((r) => array(r, 'service', 4)[0]), 'services');
+        for (const r of svcs) {
+            const name = text(r[0], 'service name'), state = uint(r[1], 'service state');
+            if (name.length === 0 || name.length > 15 || state < 1 || state > 3) {
+                throw new Error('bad service row');
+            }
+            if (typeof r[2] !== 'bigint' || r[2] >= 1n << 64n) throw new Error('bad pid');
+            st.services.set(name, {state, pid: r[2], restarts: uint(r[3], 'restarts')});
+        }
     }
 
     function parseFile(file) {

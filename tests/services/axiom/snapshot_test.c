@@ -96,11 +96,15 @@ static void build_log(void)
     snprintf(a.name, sizeof(a.name), "alice");
     a.fs.size = 1000;
     bad |= propose(&a);
+    a = act(AX_SVC_START, "");
+    snprintf(a.name, sizeof(a.name), "terminal");
+    a.svc.pid = 7;
+    bad |= propose(&a);
     a = act(AX_NOTE, "");
     a.data = (const uint8_t *)"a note";
     a.data_len = 6;
     bad |= propose(&a);
-    is_int(bad, 0, "principals, rules, files, a move, a quota and a note commit");
+    is_int(bad, 0, "principals, rules, files, a move, a quota, a service and a note commit");
     axiom_close(&ax);
 }
 
