@@ -6,7 +6,7 @@
 # snapshot are refused.
 cd "$(dirname "$0")/../.."
 zh=${ZERO_HOSTED:-build/bin/zero-hosted}
-zero=build/bin/zero
+zero=${ZERO:-build/bin/zero}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 disk=$work/disk.img
