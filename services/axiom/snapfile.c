@@ -11,8 +11,6 @@
 #include "services/axiom/internal/log.h"
 #include "services/axiom/snapshot.h"
 
-static const uint8_t snap_magic[8] = {'Z', 'E', 'R', 'O', 'S', 'N', 'P', '1'};
-
 int ax_snapfile_write(const struct ax_replay *r, uint8_t *buf, size_t cap, size_t *len)
 {
     size_t cp_len = 0, snap_len = 0;
@@ -30,7 +28,9 @@ int ax_snapfile_write(const struct ax_replay *r, uint8_t *buf, size_t cap, size_
     if (err != 0) {
         return err;
     }
-    memcpy(buf, snap_magic, sizeof(snap_magic));
+    for (size_t i = 0; i < 8; i++) {
+        buf[i] = (uint8_t)AX_SNAPFILE_MAGIC[i];
+    }
     axlog_le64(buf + 8, r->off);
     axlog_le32(buf + 16, (uint32_t)cp_len);
     axlog_le32(buf + 20, (uint32_t)snap_len);
@@ -41,7 +41,7 @@ int ax_snapfile_write(const struct ax_replay *r, uint8_t *buf, size_t cap, size_
 
 int ax_snapfile_parse(const uint8_t *buf, size_t size, struct ax_snapfile *f)
 {
-    if (size < AX_SNAPFILE_HEADER || memcmp(buf, snap_magic, sizeof(snap_magic)) != 0 ||
+    if (size < AX_SNAPFILE_HEADER || memcmp(buf, AX_SNAPFILE_MAGIC, 8) != 0 ||
         !axlog_is_zero(buf + 56, AX_SNAPFILE_HEADER - 56)) {
         return ZERR_CORRUPT;
     }

@@ -13,7 +13,7 @@
 #include "cbor/cbor.h"
 #include "services/axiom/snapshot.h"
 
-#define SNAP_ITEMS 14u
+#define SNAP_ITEMS 13u
 #define SNAP_PRINCIPAL_ITEMS 9u
 #define SNAP_NODE_ITEMS 7u
 
@@ -77,18 +77,6 @@ static void snap_put_fs(cbor_enc *e, const struct ax_state *s)
     }
 }
 
-static void snap_put_svcs(cbor_enc *e, const struct ax_svcs *t)
-{
-    cbor_put_array(e, t->n);
-    for (uint32_t i = 0; i < t->n; i++) {
-        cbor_put_array(e, 4);
-        cbor_put_cstr(e, t->r[i].name);
-        cbor_put_uint(e, t->r[i].state);
-        cbor_put_uint(e, t->r[i].pid);
-        cbor_put_uint(e, t->r[i].restarts);
-    }
-}
-
 static void snap_put_pair(cbor_enc *e, uint64_t count, const uint8_t hash[AX_HASH_LEN])
 {
     cbor_put_array(e, 2);
@@ -102,7 +90,7 @@ int ax_snap_encode(const struct ax_replay *r, uint8_t *buf, size_t cap, size_t *
     cbor_enc e;
 
     cbor_enc_init(&e, buf, cap);
-    cbor_put_array(&e, SNAP_ITEMS);
+    cbor_put_array(&e, SNAP_ITEMS + ax_svc_root_keys(s)); /* item 13: services, if any */
     cbor_put_uint(&e, AX_SNAP_VERSION);
     cbor_put_uint(&e, s->applied);
     cbor_put_uint(&e, r->batch);
@@ -119,7 +107,7 @@ int ax_snap_encode(const struct ax_replay *r, uint8_t *buf, size_t cap, size_t *
     snap_put_fs(&e, s);
     snap_put_pair(&e, s->jobs, s->jobs_hash);
     snap_put_pair(&e, s->boots.count, s->boots.last);
-    snap_put_svcs(&e, &s->svcs);
+    ax_svc_snap_put(s, &e);
     return cbor_enc_finish(&e, len);
 }
 
@@ -301,28 +289,6 @@ static int snap_get_fs(cbor_dec *d, struct ax_state *s)
     return snap_get_quotas(d, &s->fs.ns);
 }
 
-static int snap_get_svcs(cbor_dec *d, struct ax_svcs *t)
-{
-    uint64_t n, m, state;
-
-    if (snap_get_array(d, &n, AX_SVC_MAX) != 0) {
-        return ZERR_CORRUPT;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        struct ax_svc_row *r = &t->r[i];
-        if (snap_get_array(d, &m, 4) != 0 || m != 4 ||
-            snap_get_str(d, r->name, AX_SVC_NAME_MAX) != 0 || r->name[0] == '\0' ||
-            snap_get_uint(d, &state, AX_SVC_HELD) != 0 || state < AX_SVC_RUNNING ||
-            cbor_get_uint(d, &r->pid) != 0 || cbor_get_uint(d, &r->restarts) != 0 ||
-            (i > 0 && strcmp(t->r[i - 1].name, r->name) >= 0)) {
-            return ZERR_CORRUPT;
-        }
-        r->state = (uint8_t)state;
-        t->n = i + 1;
-    }
-    return 0;
-}
-
 /* One bits in v: the perfect subtrees of a tree of v leaves. */
 static uint64_t snap_bits(uint64_t v)
 {
@@ -335,11 +301,11 @@ static uint64_t snap_bits(uint64_t v)
 }
 
 /* The replay position: entries, next batch, head, Merkle frontier. */
-static int snap_get_position(cbor_dec *d, struct ax_replay *r)
+static int snap_get_position(cbor_dec *d, struct ax_replay *r, uint64_t *items)
 {
     uint64_t n, v;
 
-    if (snap_get_array(d, &n, SNAP_ITEMS) != 0 || n != SNAP_ITEMS ||
+    if (snap_get_array(d, items, SNAP_ITEMS + 1) != 0 || *items < SNAP_ITEMS ||
         snap_get_uint(d, &v, AX_SNAP_VERSION) != 0 || v != AX_SNAP_VERSION ||
         cbor_get_uint(d, &r->st->applied) != 0 || cbor_get_uint(d, &r->batch) != 0 ||
         snap_get_hash(d, r->head) != 0 || snap_get_array(d, &n, 64) != 0 ||
@@ -376,7 +342,7 @@ static int snap_get_state(cbor_dec *d, struct ax_state *s)
         snap_get_fs(d, s) != 0 || snap_get_array(d, &n, 2) != 0 || n != 2 ||
         cbor_get_uint(d, &s->jobs) != 0 || snap_get_hash(d, s->jobs_hash) != 0 ||
         snap_get_array(d, &n, 2) != 0 || n != 2 || cbor_get_uint(d, &s->boots.count) != 0 ||
-        snap_get_hash(d, s->boots.last) != 0 || snap_get_svcs(d, &s->svcs) != 0) {
+        snap_get_hash(d, s->boots.last) != 0) {
         return ZERR_CORRUPT;
     }
     /* With no job or boot yet the state root has no key for their hash. */
@@ -412,14 +378,15 @@ static void snap_reset(struct ax_replay *r)
 int ax_snap_decode(const uint8_t *buf, size_t len, struct ax_replay *r)
 {
     cbor_dec d;
+    uint64_t items = 0;
 
     snap_reset(r);
     if (len > AX_SNAP_MAX || cbor_validate(buf, len, 5) != 0) {
         return snap_fail(r, ZERR_CORRUPT, "not one canonical CBOR item");
     }
     cbor_dec_init(&d, buf, len);
-    if (snap_get_position(&d, r) != 0 || snap_get_state(&d, r->st) != 0 ||
-        cbor_dec_finish(&d) != 0) {
+    if (snap_get_position(&d, r, &items) != 0 || snap_get_state(&d, r->st) != 0 ||
+        (items > SNAP_ITEMS && ax_svc_snap_get(&d, r->st) != 0) || cbor_dec_finish(&d) != 0) {
         snap_reset(r);
         return snap_fail(r, ZERR_CORRUPT, "does not decode");
     }

@@ -106,7 +106,8 @@ module.exports = function snapPart(deps) {
     function decodeSnapshot(v, buf) {
         const item = decodeCbor(buf);
         if (!encodeCbor(item).equals(buf)) throw new Error('not canonical');
-        array(item, 'snapshot', 14);
+        array(item, 'snapshot');
+        if (item.length !== 13 && item.length !== 14) throw new Error('snapshot of the wrong length');
         if (uint(item[0], 'version') !== 1) throw new Error('unknown snapshot version');
         const st = v.state;
         st.applied = uint(item[1], 'entries');
@@ -123,7 +124,8 @@ module.exports = function snapPart(deps) {
         [st.jobs, st.jobsHash] = countHash(item[11], 'jobs');
         [st.boots, st.lastBoot] = countHash(item[12], 'boots');
         if (st.boots === 0) st.lastBoot = null;
-        const svcs = array(item[13], 'services');
+        const svcs = item.length === 14 ? array(item[13], 'services') : [];
+        if (item.length === 14 && svcs.length === 0) throw new Error('an empty services item');
         if (svcs.length > 16) throw new Error('too many services');
         sorted(svcs.map((r) => array(r, 'service', 4)[0]), 'services');
         for (const r of svcs) {
