@@ -188,6 +188,8 @@ static void test_changed_entry(void)
 {
     struct fs_node d, f, g;
 
+    memset(&d, 0, sizeof(d));
+    memset(&f, 0, sizeof(f));
     is_int(simple(AX_FS_MKDIR, "root", "/w"), 0, "mkdir /w");
     uint64_t made = ax.st->applied - 1;
     is_int(put("root", "/w/f", 3, 0x33), 0, "put /w/f");
