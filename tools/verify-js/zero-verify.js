@@ -1599,8 +1599,8 @@ class Verifier {
     // ends at a zero sector or at a batch that fails framing (a torn write);
     // what follows is judged as recovery does (axiom.md "Recovery").
     // Returns the length of a torn tail (0 if none).
-    verifyRegion(c) {
-        let pos = 0, torn = 0;
+    verifyRegion(c, start = 0) {
+        let pos = start, torn = 0;
         while (pos < c.length) {
             const w = regionRead(c, pos, MAX_BATCH);
             if (!c.exact && isZero(w, 0, SECTOR)) break;
@@ -1650,10 +1650,23 @@ function intactRecord(r, off) {
     }
 }
 
-function verifySource(src) {
+// snap: a snapshot file's bytes to start from (formats.md "Snapshot file"),
+// trusting pinnedKey when given.
+function verifySource(src, snap = null, pinnedKey = null) {
     const v = new Verifier();
-    const torn = v.verifyRegion(openContainer(src));
-    return {entries: v.seq, head: hex(v.head), stateRoot: hex(v.state.root()), torn};
+    const c = openContainer(src);
+    let start = 0;
+    if (snap) {
+        try {
+            start = SNAP.load(v, snap, c, regionRead, pinnedKey);
+        } catch (err) {
+            throw new Bad(v.seq, `snapshot: ${err.message}`);
+        }
+    }
+    const from = v.seq;
+    const torn = v.verifyRegion(c, start);
+    return {entries: v.seq, head: hex(v.head), stateRoot: hex(v.state.root()), torn,
+            fromSnapshot: snap ? from : null};
 }
 
 // A disk or export held in memory (the tests' sweeps).
@@ -1664,7 +1677,10 @@ function verifyFile(file) {
 // ---------------------------------------------------------------------------
 // Command line.
 
-const USAGE = `usage: node zero-verify.js PATH
+const SNAP = require('./zero-verify-snap.js')({decodeCbor, encodeCbor, parseCheckpoint,
+    checkpointMessage, ed25519Verify, parseRule, blake3, merkleNode, uint, text, bytesN});
+
+const USAGE = `usage: node zero-verify.js [--snapshot FILE [--key HEX]] PATH
 
 Independently verifies a Zero OS Axiom log: PATH is a log export
 ('zero export DISK OUT') or a raw disk image.  Checks the framing of every
@@ -1675,10 +1691,13 @@ Prints 'ok: N entries verified; head HEX; state root HEX' and exits 0 (on a
 disk, a torn tail after the last batch is named after it), or
 'bad: entry #SEQ: REASON' and exits 1.  Exit 2: usage error, unreadable
 file, or neither a disk nor an export.  Exit 3: an internal error.
+--snapshot FILE ('zero snapshot') starts from the state in FILE, whose
+checkpoint must be signed by the key FILE names (or by --key), and verifies
+only the entries after it.
 `;
 
 // The verdict on the file at path: the exit status and what to print.
-function verdictOf(path) {
+function verdictOf(path, snapFile = null, pinnedKey = null) {
     let src, fd;
     try {
         fd = fs.openSync(path, 'r');
@@ -1688,10 +1707,12 @@ function verdictOf(path) {
         return {status: 2, err: `zero-verify: cannot read ${path}: ${err.message}\n`};
     }
     try {
-        const r = verifySource(src);
+        const r = verifySource(src, snapFile ? fs.readFileSync(snapFile) : null, pinnedKey);
         const tail = r.torn ? `; torn tail of ${r.torn} bytes after it (never acknowledged)` : '';
+        const from = r.fromSnapshot !== null ?
+            `; from the snapshot at ${r.fromSnapshot} entries` : '';
         return {status: 0, out: `ok: ${r.entries} entries verified; head ${r.head}; ` +
-                                `state root ${r.stateRoot}${tail}\n`};
+                                `state root ${r.stateRoot}${tail}${from}\n`};
     } catch (err) {
         if (err instanceof UsageError) return {status: 2, err: `zero-verify: ${path}: ${err.message}\n`};
         if (err instanceof Bad) return {status: 1, out: `bad: entry #${err.seq}: ${err.message}\n`};
@@ -1707,11 +1728,17 @@ function main(argv) {
         process.stdout.write(USAGE);
         return 0;
     }
-    if (argv.length !== 1 || argv[0].startsWith('-')) {
+    let snapFile = null, key = null;
+    while (argv.length > 2 && (argv[0] === '--snapshot' || argv[0] === '--key')) {
+        if (argv[0] === '--snapshot') snapFile = argv[1];
+        else key = /^[0-9a-f]{64}$/.test(argv[1]) ? Buffer.from(argv[1], 'hex') : Buffer.alloc(0);
+        argv = argv.slice(2);
+    }
+    if (argv.length !== 1 || argv[0].startsWith('-') || (key && (!snapFile || key.length !== 32))) {
         process.stderr.write(USAGE);
         return 2;
     }
-    const v = verdictOf(argv[0]);
+    const v = verdictOf(argv[0], snapFile, key);
     if (v.out) process.stdout.write(v.out);
     if (v.err) process.stderr.write(v.err);
     return v.status;
