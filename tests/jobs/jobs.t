@@ -154,4 +154,11 @@ node "$root/tools/verify-js/zero-verify.js" d.img >pjs.out
 $zero verify d.img >pc.out
 check "jobs_js_verifier_same_state_root_after_placement" \
     test "$(grep -o 'state root [0-9a-f]*' pjs.out)" = "$(grep -o 'state root [0-9a-f]*' pc.out)"
+# the wasm build's node places outputs the same way, under Node
+if [ -x "$root/build/bin/zero-wasm" ] && [ -f "$root/build/wasm/bin/zero" ]; then
+    cp d.img w.img
+    printf '%s\nhash /wasm/sorted.txt\nexit\n' "job run $SORT --in big.txt=$BIG --out /wasm -- big.txt sorted.txt" |
+        "$root/build/bin/zero-wasm" --disk w.img >wplace.out 2>&1
+    check "jobs_wasm_node_places_outputs_too" grep -q "$sorted  /wasm/sorted.txt" wplace.out
+fi
 tap_done
