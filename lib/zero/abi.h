@@ -64,6 +64,9 @@ enum zero_sys {
     SYS_MEM_UNMAP = 35,       /* (aspace cap, vaddr, npages): undoes SYS_MEM_MAP pages */
     SYS_MODULE_INFO = 36,     /* (module, name buf, buf size) -> rdi size; the name copied */
     SYS_MODULE_READ = 37,     /* (module, offset, buf, len) -> bytes copied (<= 64 KiB) */
+    SYS_IRQ_PCI = 42,         /* (PCI configuration ioport cap, bus << 8 | device << 3 |
+                                 function) -> IRQ cap for the function's interrupt line as
+                                 the firmware routed it, delivered level-triggered */
     SYS_COUNT
 };
 

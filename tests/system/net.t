@@ -106,7 +106,7 @@ type_wait "fetch http://10.0.2.2:$hport/big.bin /www/big.bin" '(stored by fs.put
 has "net.connect 10.0.2.2:$hport committed #[0-9]+"
 tap_check $? "fetch_commits_net_connect_first"
 want=$(b3sum --no-names "$work/www/big.bin")
-has "fetch: HTTP 200, 4194304 bytes, blake3 $want"
+has "fetch: HTTP 200, 4194304 bytes, blake3 $want "
 tap_check $? "fetch_downloads_4MiB_from_the_host_with_the_same_hash"
 type_wait 'hash /www/big.bin' "^$want  /www/big.bin"
 tap_check $? "fetch_stored_the_file_with_that_hash"
