@@ -119,9 +119,13 @@ tap_check $? "httpd_commits_net_listen_then_serves"
 page=$(curl -sS --max-time 20 "http://127.0.0.1:$fport/")
 grep -q "Zero OS serves its filesystem" <<<"$page"
 tap_check $? "host_curl_fetches_index_html_through_hostfwd"
-got=$(curl -sS --max-time 120 "http://127.0.0.1:$fport/big.bin" | b3sum --no-names)
+speed=$(curl -sS --max-time 120 -o "$work/dl.bin" -w '%{speed_download}' \
+    "http://127.0.0.1:$fport/big.bin")
+got=$(b3sum --no-names "$work/dl.bin")
 [ "$got" = "$want" ]
 tap_check $? "host_curl_downloads_4MiB_from_zeros_httpd_same_hash ($got)"
+echo "# guest to host: curl took 4 MiB from httpd /www at $((${speed%.*} / 1024)) KiB/s"
+echo "# host to guest: $(tr -d '\r\0' <"$log" | grep -o '([0-9]* ms, [0-9]* KB/s)' | tail -1)"
 hd=$(curl -sSI --max-time 20 "http://127.0.0.1:$fport/big.bin" | tr -d '\r')
 grep -q '^Content-Length: 4194304$' <<<"$hd"
 tap_check $? "head_gives_the_length"
