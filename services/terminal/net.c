@@ -309,7 +309,9 @@ static int cmd_fetch(struct term *t, int argc, char **argv)
     }
     size_t pn = strlen(path), hn = strlen(host);
     memcpy(req, path, pn + 1);
-    memcpy(req + pn + 1, host, hn + 1); /* path NUL host: the service reads both */
+    for (size_t i = 0; i < hn; i++) {
+        req[pn + 1 + i] = host[i]; /* the host name ends the request, unterminated */
+    }
     uint64_t t0 = hal_clock_ns();
     err = net_call(NETSVC_OP_FETCH, ip, port, req, pn + 1 + hn, &f, sizeof(f), &len);
     if (err != 0 || len != sizeof(f)) {
