@@ -92,13 +92,15 @@ static int check_segment(const struct elf64_phdr *ph, uint64_t size)
 }
 
 /* Copies one checked segment into fresh frames and maps them. */
-static int load_segment(struct aspace *as, const uint8_t *image, const struct elf64_phdr *ph)
+static int load_segment(struct aspace *as, struct quota *q, const uint8_t *image,
+                        const struct elf64_phdr *ph)
 {
     uint32_t flags = ((ph->flags & PF_W) ? MAP_WRITE : 0) | ((ph->flags & PF_X) ? MAP_EXEC : 0);
     for (uint64_t off = 0; off < ph->memsz; off += PAGE_SIZE) {
-        uint64_t pa = frame_alloc();
-        if (pa == 0) {
-            return ZERR_NOMEM;
+        uint64_t pa = 0;
+        int fr = quota_frame_alloc(q, &pa);
+        if (fr != 0) {
+            return fr;
         }
         if (off < ph->filesz) {
             uint64_t n = ph->filesz - off < PAGE_SIZE ? ph->filesz - off : PAGE_SIZE;
@@ -113,7 +115,8 @@ static int load_segment(struct aspace *as, const uint8_t *image, const struct el
     return 0;
 }
 
-int elf_load(struct aspace *as, const uint8_t *image, uint64_t size, uint64_t *entry)
+int elf_load(struct aspace *as, struct quota *q, const uint8_t *image, uint64_t size,
+             uint64_t *entry)
 {
     const struct elf64_ehdr *h = (const struct elf64_ehdr *)image;
     int r = check_header(h, size);
@@ -127,7 +130,7 @@ int elf_load(struct aspace *as, const uint8_t *image, uint64_t size, uint64_t *e
         }
     }
     for (uint16_t i = 0; i < h->phnum; i++) {
-        if (ph[i].type == PT_LOAD && (r = load_segment(as, image, &ph[i])) != 0) {
+        if (ph[i].type == PT_LOAD && (r = load_segment(as, q, image, &ph[i])) != 0) {
             return r;
         }
     }

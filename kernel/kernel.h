@@ -49,8 +49,10 @@
 #define MAX_IRQS 24
 #define MAX_TIMERS 64
 #define TIMERS_PER_PROC 4
-#define TICK_NS 10000000ull /* the scheduler tick: 100 Hz */
-#define CONSOLE_CHUNK 256   /* most bytes one DEBUG_WRITE takes */
+#define TICK_NS 10000000ull        /* the scheduler tick: 100 Hz */
+#define CONSOLE_CHUNK 256          /* most bytes one DEBUG_WRITE takes */
+#define MAX_QUOTAS (MAX_PROCS + 2) /* index 0: no quota; 1: the root */
+#define QUOTA_ROOT 1
 
 /* An I/O-port capability's object: ports base .. base+count-1 (count <= 0xffff). */
 static inline uint64_t ioport_pack(uint32_t base, uint32_t count)
@@ -134,6 +136,7 @@ enum thread_state {
 };
 
 struct proc;
+struct quota;
 struct endpoint;
 struct notification;
 
@@ -177,9 +180,31 @@ struct frame_map {
     uint64_t va;
 };
 
+/* What a quota limits (kernel/quota.c). */
+enum quota_kind {
+    QUOTA_FRAMES,  /* frames allocated for user memory */
+    QUOTA_THREADS, /* threads alive */
+    QUOTA_SLOTS,   /* capability slots in use */
+    QUOTA_KINDS
+};
+
+/*
+ * A quota: limits and usage, per kind, of the processes charged to it.  A
+ * child quota's limits are part of its parent's usage while it lives.
+ */
+struct quota {
+    bool live;
+    uint32_t parent; /* index in quotas[]; 0 for the root */
+    uint32_t nprocs; /* processes charged to it */
+    uint64_t limit[QUOTA_KINDS];
+    uint64_t used[QUOTA_KINDS];
+};
+
 struct proc {
     uint32_t pid;
     bool live;
+    struct quota *quota; /* what it is charged to */
+    uint64_t cpu_ticks;  /* scheduler ticks its threads were current */
     uint32_t nthreads;
     struct aspace as;
     struct cap_space cspace;
@@ -299,6 +324,8 @@ uint64_t frame_alloc(void); /* zeroed page, 0 if none */
 void frame_ref(uint64_t pa);
 void frame_put(uint64_t pa); /* frees when the last reference goes */
 uint64_t frame_free_count(void);
+/* Tags allocated frame pa with quota id; its release calls quota_frame_freed(id). */
+void frame_charge(uint64_t pa, uint32_t id);
 
 #define MAP_WRITE 0x1u
 #define MAP_EXEC 0x2u
@@ -347,7 +374,8 @@ struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uin
                              uint32_t prio);
 void thread_kill(struct thread *t, int status);
 void thread_put(struct thread *t);
-int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct proc **out);
+int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct quota *q,
+                      struct proc **out);
 void proc_fault(struct thread *t, uint64_t vector, uint64_t addr, uint64_t error);
 void proc_exit(struct proc *p, int status);
 void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct cap *c);
@@ -359,6 +387,21 @@ void aspace_switch(struct cpu *c, struct aspace *as); /* c loads as (NULL: none)
 struct proc *proc_of_cspace(struct cap_space *cs);
 void frame_cap_unmap(struct proc *p, uint32_t handle);
 const char *arch_exception_name(uint64_t vector);
+
+/* kernel/quota.c */
+extern struct quota quotas[MAX_QUOTAS];
+uint32_t quota_id(const struct quota *q);
+struct quota *quota_root(void);
+int quota_check(const struct quota *q, enum quota_kind kind, uint64_t n);
+void quota_charge(struct quota *q, enum quota_kind kind, uint64_t n);
+void quota_refund(struct quota *q, enum quota_kind kind, uint64_t n);
+void quota_release(struct quota *q);
+void quota_frame_freed(uint32_t id);
+int quota_frame_alloc(struct quota *q, uint64_t *pa);
+void quota_frame_tag(struct quota *q, uint64_t pa);
+int quota_create(struct quota *parent, const uint64_t lim[QUOTA_KINDS], struct quota **out);
+void quota_attach(struct quota *q);
+void quota_detach(struct quota *q);
 
 /* kernel/endpoint.c */
 extern struct endpoint endpoints[MAX_ENDPOINTS];
@@ -401,6 +444,7 @@ static inline void sched_switch(struct thread *prev, struct thread *next)
 }
 
 /* kernel/elf.c */
-int elf_load(struct aspace *as, const uint8_t *image, uint64_t size, uint64_t *entry);
+int elf_load(struct aspace *as, struct quota *q, const uint8_t *image, uint64_t size,
+             uint64_t *entry);
 
 #endif

@@ -95,7 +95,7 @@ _Noreturn void kernel_main(void)
         hal_exit(0);
     }
     struct proc *init = NULL;
-    int r = proc_spawn_module(0, 0, PRIO_DEFAULT, &init);
+    int r = proc_spawn_module(0, 0, PRIO_DEFAULT, quota_root(), &init);
     if (r != 0) {
         kprintf("kernel: cannot start init from module 0 (%s): error %d\n",
                 boot_info.modules[0].name, r);

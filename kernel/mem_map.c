@@ -88,6 +88,10 @@ int64_t sys_mem_map(struct thread *t, struct trap_frame *f)
                    n * PAGE_SIZE > USER_MAP_MAX - va)) {
         r = ZERR_RANGE;
     }
+    struct quota *q = t->proc->quota;
+    if (r == 0) {
+        r = quota_check(q, QUOTA_FRAMES, n);
+    }
     uint64_t dma_pa[MEM_MAP_DMA_MAX_PAGES];
     if (r == 0 && dma) {
         r = frames_contiguous((uint32_t)n, dma_pa);
@@ -100,6 +104,9 @@ int64_t sys_mem_map(struct thread *t, struct trap_frame *f)
     uint64_t i = 0;
     for (; i < n && r == 0; i++) {
         uint64_t pa = dma ? dma_pa[i] : frame_alloc();
+        if (pa != 0) {
+            quota_frame_tag(q, pa);
+        }
         r = pa == 0 ? ZERR_NOMEM : map_owned(as, va + i * PAGE_SIZE, pa, mflags);
     }
     if (r != 0) {

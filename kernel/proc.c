@@ -157,8 +157,13 @@ static void obj_get(const struct cap *c)
  */
 int cap_install(struct cap_space *cs, uint32_t slot, const struct cap *c)
 {
-    int h = cap_insert(cs, slot, c);
+    struct quota *q = proc_of_cspace(cs)->quota;
+    int h = quota_check(q, QUOTA_SLOTS, 1);
+    if (h == 0) {
+        h = cap_insert(cs, slot, c);
+    }
     if (h >= 0) {
+        quota_charge(q, QUOTA_SLOTS, 1);
         obj_get(c);
     }
     return h;
@@ -172,8 +177,13 @@ int cap_install(struct cap_space *cs, uint32_t slot, const struct cap *c)
 int cap_copy(struct cap_space *from, uint32_t src, struct cap_space *to, uint32_t dst,
              uint32_t rights, uint64_t badge)
 {
-    int h = cap_derive(from, src, to, dst, rights, badge);
+    struct quota *q = proc_of_cspace(to)->quota;
+    int h = quota_check(q, QUOTA_SLOTS, 1);
+    if (h == 0) {
+        h = cap_derive(from, src, to, dst, rights, badge);
+    }
     if (h >= 0) {
+        quota_charge(q, QUOTA_SLOTS, 1);
         obj_get(&to->slots[h].cap);
     }
     return h;
@@ -183,6 +193,7 @@ int cap_copy(struct cap_space *from, uint32_t src, struct cap_space *to, uint32_
 void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct cap *c)
 {
     (void)arg;
+    quota_refund(proc_of_cspace(cs)->quota, QUOTA_SLOTS, 1);
     switch (c->type) {
     case CAP_ENDPOINT:
         ipc_cancel_through((struct endpoint *)c->obj, proc_of_cspace(cs), handle);
@@ -208,11 +219,14 @@ void cap_release(void *arg, struct cap_space *cs, uint32_t handle, const struct 
 
 /*
  * A new READY thread of p entering user mode at entry, or NULL when the pool
- * is empty.
+ * is empty or p's quota has no thread left.
  */
 struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uint64_t arg,
                              uint32_t prio)
 {
+    if (quota_check(p->quota, QUOTA_THREADS, 1) != 0) {
+        return NULL;
+    }
     for (int i = 0; i < MAX_THREADS; i++) {
         struct thread *t = &threads[i];
         if (t->state != TS_FREE) {
@@ -231,6 +245,7 @@ struct thread *thread_create(struct proc *p, uint64_t entry, uint64_t stack, uin
         }
         arch_thread_init(t, entry, stack, arg);
         p->nthreads++;
+        quota_charge(p->quota, QUOTA_THREADS, 1);
         sched_ready(t);
         return t;
     }
@@ -267,6 +282,7 @@ void thread_kill(struct thread *t, int status)
         arch_resched_ipi(c);
     }
     struct proc *p = t->proc;
+    quota_refund(p->quota, QUOTA_THREADS, 1);
     if (--p->nthreads == 0) {
         proc_exit(p, status);
     }
@@ -300,6 +316,7 @@ void proc_exit(struct proc *p, int status)
     p->nthreads = 0;
     timer_cancel(p);
     cap_space_clear(&p->cspace, cap_release, NULL);
+    quota_detach(p->quota);
     if (aspace_loaded_elsewhere(&p->as)) {
         p->exit_deferred = true;
     } else {
@@ -343,12 +360,13 @@ static struct proc *proc_alloc(void)
     return NULL;
 }
 
-static int stack_map(struct aspace *as)
+static int stack_map(struct aspace *as, struct quota *q)
 {
     for (uint64_t i = 1; i <= USER_STACK_PAGES; i++) {
-        uint64_t pa = frame_alloc();
-        if (pa == 0) {
-            return ZERR_NOMEM;
+        uint64_t pa = 0;
+        int fr = quota_frame_alloc(q, &pa);
+        if (fr != 0) {
+            return fr;
         }
         int r = as_map(as, USER_STACK_TOP - i * PAGE_SIZE, pa, MAP_WRITE);
         frame_put(pa);
@@ -360,11 +378,13 @@ static int stack_map(struct aspace *as)
 }
 
 /*
- * Starts boot module as a new process (ELF image, stack, own address-space
- * capability, one thread with arg).  0 with *out, or ZERR_NOENT, ZERR_LIMIT,
- * ZERR_NOMEM or an ELF error.
+ * Starts boot module as a new process charged to quota q (ELF image, stack,
+ * own address-space capability, one thread with arg).  0 with *out, or
+ * ZERR_NOENT, ZERR_LIMIT (no process left, or q exhausted), ZERR_NOMEM or an
+ * ELF error; on error nothing stays charged to q.
  */
-int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct proc **out)
+int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct quota *q,
+                      struct proc **out)
 {
     if (module >= boot_info.nmodules) {
         return ZERR_NOENT;
@@ -380,16 +400,19 @@ int proc_spawn_module(uint32_t module, uint64_t arg, uint32_t prio, struct proc 
     p->as.live = true;
     p->as.refs = 1;
     p->live = true;
+    p->quota = q;
+    quota_attach(q);
     const struct boot_module *m = &boot_info.modules[module];
     uint64_t entry = 0;
-    r = elf_load(&p->as, phys_to_virt(m->start), m->end - m->start, &entry);
+    r = elf_load(&p->as, q, phys_to_virt(m->start), m->end - m->start, &entry);
     if (r == 0) {
-        r = stack_map(&p->as);
+        r = stack_map(&p->as, q);
     }
     struct cap ascap = {
         .type = CAP_ASPACE, .rights = CAP_RIGHTS_ALL, .badge = 0, .obj = (uintptr_t)&p->as};
     if (r == 0) {
-        (void)cap_install(&p->cspace, ZERO_SLOT_ASPACE, &ascap);
+        int h = cap_install(&p->cspace, ZERO_SLOT_ASPACE, &ascap);
+        r = h < 0 ? h : 0;
     }
     if (r == 0 && (p->main_thread = thread_create(p, entry, USER_STACK_TOP, arg, prio)) == NULL) {
         r = ZERR_LIMIT;

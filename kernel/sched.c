@@ -281,6 +281,9 @@ void sched_tick(void)
         timer_expire(arch_time_ticks());
     }
     struct thread *cur = c->current;
+    if (cur != NULL && cur->proc != NULL) {
+        cur->proc->cpu_ticks++;
+    }
     if (cur != NULL && cur->state == TS_RUNNING && cur->ticks_left > 0) {
         if (--cur->ticks_left == 0) {
             c->need_resched = true;

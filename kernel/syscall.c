@@ -258,9 +258,10 @@ static int64_t sys_ntfn_create(struct thread *t, struct trap_frame *f)
 static int64_t sys_frame_alloc(struct thread *t, struct trap_frame *f)
 {
     (void)f;
-    uint64_t pa = frame_alloc();
-    if (pa == 0) {
-        return ZERR_NOMEM;
+    uint64_t pa = 0;
+    int r = quota_frame_alloc(t->proc->quota, &pa);
+    if (r != 0) {
+        return r;
     }
     int h = new_cap(t, CAP_FRAME, (uintptr_t)pa);
     frame_put(pa); /* the allocation's reference: the capability holds its own */
@@ -322,6 +323,9 @@ static int64_t sys_thread_create(struct thread *t, struct trap_frame *f)
     if (cspace(t)->used >= cspace(t)->nslots) {
         return ZERR_FULL; /* before the thread exists: no thread nobody holds */
     }
+    if (quota_check(t->proc->quota, QUOTA_SLOTS, 1) != 0) {
+        return ZERR_LIMIT;
+    }
     uint32_t prio = want > t->prio ? t->prio : (uint32_t)want;
     struct thread *n = thread_create(t->proc, entry, stack, frame_arg(f, 2), prio);
     if (n == NULL) {
@@ -357,7 +361,12 @@ static void spawn_grant(struct thread *t, struct proc *p, uint64_t ep, const str
     }
 }
 
-static int64_t sys_spawn(struct thread *t, struct trap_frame *f)
+/*
+ * Decodes the arguments SYS_SPAWN and SYS_SPAWN_LIMITED share (module, ep,
+ * exit notification: f's first four), then starts the process charged to q.
+ * The thread capability's handle, or an error with no process made.
+ */
+static int64_t spawn_charged(struct thread *t, struct trap_frame *f, struct quota *q)
 {
     const struct cap *n = NULL;
     uint64_t module = frame_arg(f, 0);
@@ -373,15 +382,78 @@ static int64_t sys_spawn(struct thread *t, struct trap_frame *f)
     if (r == 0 && cspace(t)->used >= cspace(t)->nslots) {
         r = ZERR_FULL;
     }
+    if (r == 0) {
+        r = quota_check(t->proc->quota, QUOTA_SLOTS, 1);
+    }
     struct proc *p = NULL;
     if (r == 0) {
-        r = proc_spawn_module((uint32_t)module, frame_arg(f, 1), t->prio, &p);
+        r = proc_spawn_module((uint32_t)module, frame_arg(f, 1), t->prio, q, &p);
     }
     if (r != 0) {
         return r;
     }
     spawn_grant(t, p, ep, n);
     return new_cap(t, CAP_THREAD, (uintptr_t)p->main_thread);
+}
+
+static int64_t sys_spawn(struct thread *t, struct trap_frame *f)
+{
+    return spawn_charged(t, f, t->proc->quota);
+}
+
+/*
+ * SYS_SPAWN with a quota of the child's own: frames, threads and slots
+ * (f's fifth and sixth arguments) reserved out of the caller's quota.
+ */
+static int64_t sys_spawn_limited(struct thread *t, struct trap_frame *f)
+{
+    uint64_t lim[QUOTA_KINDS] = {frame_arg(f, 4), frame_arg(f, 5) & UINT32_MAX,
+                                 frame_arg(f, 5) >> 32};
+    if (lim[QUOTA_THREADS] == 0 || lim[QUOTA_SLOTS] < ZERO_SLOT_EP + 1) {
+        return ZERR_RANGE; /* no room for its thread or its start-up capabilities */
+    }
+    struct quota *q = NULL;
+    int r = quota_create(t->proc->quota, lim, &q);
+    if (r != 0) {
+        return r;
+    }
+    int64_t h = spawn_charged(t, f, q);
+    quota_release(q); /* frees it if the spawn failed before charging anything */
+    return h;
+}
+
+/* Fills the SYS_QUOTA_INFO results from process p. */
+static void quota_report(struct trap_frame *f, const struct proc *p)
+{
+    const struct quota *q = p->quota;
+    frame_set_result(f, 0, q->used[QUOTA_FRAMES]);
+    frame_set_result(f, 1, q->limit[QUOTA_FRAMES]);
+    frame_set_result(f, 2, q->used[QUOTA_THREADS] | q->limit[QUOTA_THREADS] << 32);
+    frame_set_result(f, 3, q->used[QUOTA_SLOTS] | q->limit[QUOTA_SLOTS] << 32);
+    frame_set_result(f, 4, p->cpu_ticks);
+    frame_set_result(f, 5, p->pid);
+}
+
+/*
+ * (thread capability or ZERO_CAP_NONE for the caller): the quota of the
+ * thread's process and its CPU time.  ZERR_NOENT once that process has ended.
+ */
+static int64_t sys_quota_info(struct thread *t, struct trap_frame *f)
+{
+    struct proc *p = t->proc;
+    if (frame_arg(f, 0) != ZERO_CAP_NONE) {
+        const struct cap *c;
+        int r = sys_lookup(t, frame_arg(f, 0), CAP_THREAD, 0, &c);
+        if (r != 0) {
+            return r;
+        }
+        p = ((const struct thread *)c->obj)->proc;
+    }
+    if (p == NULL || !p->live) {
+        return ZERR_NOENT;
+    }
+    quota_report(f, p);
+    return 0;
 }
 
 static int64_t sys_irq_bind(struct thread *t, struct trap_frame *f)
@@ -521,4 +593,6 @@ const sys_fn sys_table[SYS_COUNT] = {
     [SYS_MEM_UNMAP] = sys_mem_unmap,
     [SYS_MODULE_INFO] = sys_module_info,
     [SYS_MODULE_READ] = sys_module_read,
+    [SYS_SPAWN_LIMITED] = sys_spawn_limited,
+    [SYS_QUOTA_INFO] = sys_quota_info,
 };

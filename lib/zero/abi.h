@@ -64,6 +64,12 @@ enum zero_sys {
     SYS_MEM_UNMAP = 35,       /* (aspace cap, vaddr, npages): undoes SYS_MEM_MAP pages */
     SYS_MODULE_INFO = 36,     /* (module, name buf, buf size) -> rdi size; the name copied */
     SYS_MODULE_READ = 37,     /* (module, offset, buf, len) -> bytes copied (<= 64 KiB) */
+    SYS_SPAWN_LIMITED = 38,   /* (module, arg, ep or NONE, exit ntfn or NONE, frames,
+                                 threads | slots << 32) -> thread cap; the child gets a quota
+                                 of its own with these limits, reserved out of the caller's */
+    SYS_QUOTA_INFO = 39,      /* (thread cap or NONE: caller) -> rdi frames used, rsi frames
+                                 limit, rdx threads used | limit << 32, r10 slots used |
+                                 limit << 32, r8 its process's CPU ticks, r9 its pid */
     SYS_COUNT
 };
 

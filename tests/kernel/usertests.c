@@ -29,6 +29,7 @@ enum role {
     R_QUEUED_SEND,
     R_QUEUED_RECV,
     R_UART_REGS,
+    R_QUOTA_CHILD,
 };
 
 enum op { OP_ECHO = 1, OP_SIGNAL_CAP, OP_KEEP_CAP, OP_CHECK_KEPT, OP_EXIT, OP_SHARED_FRAME };
@@ -171,6 +172,7 @@ static int run_fuzz(void)
         case SYS_THREAD_CREATE:
         case SYS_THREAD_KILL:
         case SYS_SPAWN:
+        case SYS_SPAWN_LIMITED:
         case SYS_IOPORT_OUT:
         case SYS_CAP_DELETE:
         case SYS_CAP_REVOKE:
@@ -814,6 +816,117 @@ static void test_console_is_a_channel(uint64_t exit_ntfn)
     is_int(zero_write(line, sizeof(line) - 1), sizeof(line) - 1, "init_output_still_appears");
 }
 
+/* ---- quotas ----------------------------------------------------------------- */
+
+#define QUOTA_CHILD_FRAMES 40
+#define QUOTA_CHILD_SLOTS 24
+#define QUOTA_FRAMES_VA 0x60000000ull
+
+static struct zsys quota_info(uint64_t thread)
+{
+    struct zsys r = {SYS_QUOTA_INFO, thread, 0, 0, 0, 0, 0};
+    zsys_raw(&r);
+    return r;
+}
+
+static int64_t spawn_limited(enum role role, uint64_t exit_ntfn, uint64_t frames, uint64_t threads,
+                             uint64_t slots)
+{
+    struct zsys r = {SYS_SPAWN_LIMITED,    0, role, ZERO_CAP_NONE, exit_ntfn, frames,
+                     threads | slots << 32};
+    zsys_raw(&r);
+    return (int64_t)r.rax;
+}
+
+/* Takes frames until refused; how many it got, the refusal in *err. */
+static int quota_fill_frames(int64_t *err, int64_t *last)
+{
+    int n = 0;
+    int64_t h;
+    while ((h = zsys3(SYS_FRAME_ALLOC, 0, 0, 0)) >= 0 && n < 4096) {
+        *last = h;
+        n++;
+    }
+    *err = h;
+    return n;
+}
+
+/*
+ * A child with QUOTA_CHILD_FRAMES frames, one thread and QUOTA_CHILD_SLOTS
+ * slots: each kind runs out with ZERR_LIMIT and a refund is usable again.
+ * 0, or the number of the check that failed.
+ */
+static int run_quota_child(void)
+{
+    struct zsys q = quota_info(ZERO_CAP_NONE);
+    if (q.rsi != QUOTA_CHILD_FRAMES || q.rdx >> 32 != 1 || q.r10 >> 32 != QUOTA_CHILD_SLOTS) {
+        return 1;
+    }
+    int64_t err = 0;
+    int64_t last = -1;
+    int got = quota_fill_frames(&err, &last);
+    if (err != ZERR_LIMIT || (uint64_t)got != q.rsi - q.rdi) {
+        return 2;
+    }
+    zsys3(SYS_CAP_DELETE, (uint64_t)last, 0, 0);
+    if (zsys4(SYS_MEM_MAP, ZERO_SLOT_ASPACE, QUOTA_FRAMES_VA, 2, ZERO_MAP_WRITE) != ZERR_LIMIT ||
+        zsys4(SYS_MEM_MAP, ZERO_SLOT_ASPACE, QUOTA_FRAMES_VA, 1, ZERO_MAP_WRITE) != 0) {
+        return 3;
+    }
+    if (zsys3(SYS_FRAME_ALLOC, 0, 0, 0) != ZERR_LIMIT) {
+        return 4;
+    }
+    if (zsys4(SYS_THREAD_CREATE, (uint64_t)(uintptr_t)orphan, STACK_VA + 4096, 0, 10) !=
+        ZERR_LIMIT) {
+        return 5;
+    }
+    if (spawn_limited(R_SPIN, ZERO_CAP_NONE, QUOTA_CHILD_FRAMES * 2, 1, 16) != ZERR_LIMIT) {
+        return 6;
+    }
+    int64_t h;
+    while ((h = derive(ZERO_SLOT_ASPACE, CAP_RIGHT_READ, 0)) >= 0) {
+    }
+    q = quota_info(ZERO_CAP_NONE);
+    if (h != ZERR_LIMIT || (q.r10 & UINT32_MAX) != QUOTA_CHILD_SLOTS) {
+        return 7;
+    }
+    return 0;
+}
+
+/* The quota SYS_QUOTA_INFO reports for the caller, kind by kind. */
+static int quota_same(const struct zsys *a, const struct zsys *b)
+{
+    return a->rdi == b->rdi && a->rsi == b->rsi && a->rdx == b->rdx && a->r10 == b->r10;
+}
+
+static void test_quotas(uint64_t exit_ntfn)
+{
+    struct zsys before = quota_info(ZERO_CAP_NONE);
+    uint64_t free_before = zero_free_frames();
+    ok(before.rsi > before.rdi && (before.rdx >> 32) > 0 && before.r9 > 0,
+       "quota_info_reports_own");
+    is_int(spawn_limited(R_SPIN, exit_ntfn, before.rsi - before.rdi + 1, 1, 16), ZERR_LIMIT,
+           "spawn_asking_more_frames_than_left_refused");
+    is_int(spawn_limited(R_SPIN, exit_ntfn, 16, (before.rdx >> 32) + 1, 16), ZERR_LIMIT,
+           "spawn_asking_more_threads_than_left_refused");
+    is_int(spawn_limited(R_SPIN, exit_ntfn, 4, 1, 16), ZERR_LIMIT,
+           "spawn_whose_image_does_not_fit_its_quota_refused");
+    struct zsys after = quota_info(ZERO_CAP_NONE);
+    ok(quota_same(&before, &after) && zero_free_frames() == free_before,
+       "refused_spawns_charge_nothing_and_leak_nothing");
+    int64_t th = spawn_limited(R_QUOTA_CHILD, exit_ntfn, QUOTA_CHILD_FRAMES, 1, QUOTA_CHILD_SLOTS);
+    ok(th >= 0, "spawn_with_own_quota");
+    struct zsys during = quota_info(ZERO_CAP_NONE);
+    ok(during.rdi == before.rdi + QUOTA_CHILD_FRAMES, "child_quota_reserved_out_of_parents_frames");
+    struct zsys child = quota_info((uint64_t)th);
+    ok(child.rsi == QUOTA_CHILD_FRAMES && child.r9 != before.r9, "quota_info_through_thread_cap");
+    is_int(th >= 0 ? wait_child(exit_ntfn, th) : th, 0,
+           "child_runs_out_of_frames_threads_slots_with_limit_errors");
+    after = quota_info(ZERO_CAP_NONE);
+    ok(quota_same(&before, &after), "child_reservation_returned_after_exit");
+    is_int(zero_free_frames(), free_before, "child_with_quota_returns_every_frame");
+}
+
 /* The platform library of user programs (hal/zero). */
 static void test_user_hal(void)
 {
@@ -884,6 +997,7 @@ static int run_main(void)
     test_user_hal();
     test_stress((uint64_t)exit_ntfn);
     test_fuzz((uint64_t)exit_ntfn);
+    test_quotas((uint64_t)exit_ntfn);
     report_longest_hold();
     int status = tap_done();
     zsys3(SYS_IOPORT_OUT, ZERO_SLOT_EXIT, 0xf4, (uint64_t)status);
@@ -903,6 +1017,8 @@ int zero_main(uint64_t arg)
         }
     case R_FUZZ:
         return run_fuzz();
+    case R_QUOTA_CHILD:
+        return run_quota_child();
     case R_UART_REGS:
         return run_uart_regs();
     case R_QUEUED_SEND:

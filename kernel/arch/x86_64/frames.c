@@ -33,6 +33,7 @@ struct frame_info {
     uint32_t refs;
     uint16_t writable; /* user mappings with write access */
     uint16_t exec;     /* user mappings with execute access */
+    uint16_t quota;    /* index of the quota it is charged to, 0 if none */
 };
 static struct frame_info *frame_refs;
 static uint64_t frame_limit; /* frames at or above are not managed */
@@ -224,7 +225,19 @@ void frame_put(uint64_t pa)
     ZASSERT(fi->refs != 0, "released frame is allocated");
     if (--fi->refs == 0) {
         ZASSERT(fi->writable == 0 && fi->exec == 0, "a freed frame is mapped nowhere");
+        uint32_t q = fi->quota;
+        fi->quota = 0;
         frame_push(pa);
+        if (q != 0) {
+            quota_frame_freed(q);
+        }
+    }
+}
+
+void frame_charge(uint64_t pa, uint32_t id)
+{
+    if (pa < frame_limit) {
+        frame_refs[pa / PAGE_SIZE].quota = (uint16_t)id;
     }
 }
 
