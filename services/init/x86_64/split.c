@@ -15,6 +15,7 @@
 #include "base/fmt.h"
 #include "services/axiom/service.h"
 #include "services/init/x86_64/boot_plan.h"
+#include "services/init/x86_64/grant.h"
 #include "services/init/x86_64/split.h"
 #include "services/keys/keys.h"
 #include "zero/zero.h"
@@ -32,15 +33,14 @@ struct split_proc {
 
 static int64_t split_spawn(uint64_t module, uint64_t role, uint64_t ep, uint64_t ntfn)
 {
-    struct zsys r = {SYS_SPAWN, module, role, ep, ntfn, 0, 0};
-    zsys_raw(&r);
-    return (int64_t)r.rax;
+    return grant_spawn(module, role, ep, ntfn); /* the manifest's limits */
 }
 
 static int64_t split_give(uint64_t ep, uint64_t cap, uint64_t op, uint64_t arg)
 {
     struct zmsg m = {.w = {op, arg, 0, 0}};
-    int64_t r = zero_call(ep, cap, &m);
+    int64_t r = grant_check(ep, op, arg); /* only what the manifest lists */
+    r = r != 0 ? r : zero_call(ep, cap, &m);
     return r != 0 ? r : (int64_t)m.w[0];
 }
 
@@ -192,6 +192,7 @@ int node_init_split(const struct init_roles *roles)
             boot_plan_started(&plan, prog, ZERO_CAP_NONE);
             continue;
         }
+        grant_bind(&plan, prog);
         int64_t e = split_start(&p[i], i, (uint64_t)mod, prog->arg, ntfn);
         if (e != 0) {
             zprintf("init: %s (role %llu): cannot start: %s\n", prog->name,
