@@ -45,6 +45,10 @@ enum ax_kind {
     AX_NET_CONNECT, /* net.connect, net.listen, net.accept: services/axiom/net.h */
     AX_NET_LISTEN,
     AX_NET_ACCEPT,
+    AX_PROC_SPAWN, /* proc.spawn, proc.exit, cap.grant, cap.revoke: services/axiom/proc.h */
+    AX_PROC_EXIT,
+    AX_CAP_GRANT,
+    AX_CAP_REVOKE,
     AX_KIND_END
 };
 
@@ -82,6 +86,21 @@ struct ax_action {
         uint64_t size;
         uint32_t mode;
     } fs;
+    /* proc.spawn: image, its name, the principal it runs as (as), limits
+     * (frames, threads, slots), parent process; proc.exit: process id, how,
+     * code; cap.grant, cap.revoke: process id, object, rights */
+    struct ax_proc_fields {
+        uint8_t image[AX_HASH_LEN];
+        char image_name[ID_NAME_MAX + 1];
+        char as[ID_NAME_MAX + 1];
+        uint64_t limit[3];
+        uint64_t parent;
+        uint64_t id;
+        uint8_t how;
+        uint32_t code;
+        char object[ID_NAME_MAX + 1];
+        uint32_t rights;
+    } proc;
     /* note, job.result, boot (the encoded payload): points into caller memory (or into the decoded
      * buffer) */
     const uint8_t *data;

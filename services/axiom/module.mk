@@ -70,3 +70,7 @@ FUZZERS += fs_proof
 fs_proof_SRCS := fuzz/fs_proof.c
 fs_proof_LIBS := axiom crypto base hal
 fs_proof_CORPUS := fuzz/corpus/fs_proof
+
+TESTS += axiom_proc
+axiom_proc_SRCS := tests/services/axiom/proc_test.c
+axiom_proc_LIBS := axiom crypto base hal

@@ -20,6 +20,7 @@
 #include "services/axiom/internal/act_as.h"
 #include "services/axiom/internal/fs.h"
 #include "services/axiom/net.h"
+#include "services/axiom/internal/proc.h"
 #include "services/axiom/state.h"
 
 static void ax_why(char *why, size_t cap, const char *fmt, ...)
@@ -89,7 +90,8 @@ int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t
     cbor_enc e;
 
     cbor_enc_init(&e, buf, cap);
-    cbor_put_map(&e, 6 + ax_fs_root_keys(s) + ax_job_root_keys(s) + ax_boot_root_keys(s));
+    cbor_put_map(&e, 6 + ax_fs_root_keys(s) + ax_job_root_keys(s) + ax_boot_root_keys(s) +
+                         ax_proc_root_keys(s));
     cbor_put_uint(&e, 0);
     cbor_put_uint(&e, s->format);
     cbor_put_uint(&e, 1);
@@ -105,6 +107,7 @@ int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t
     ax_fs_put_root(s, &e);
     ax_job_root_put(s, &e);
     ax_boot_put_root(s, &e);
+    ax_proc_root_put(s, &e);
     return cbor_enc_finish(&e, len);
 }
 
@@ -294,6 +297,11 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
         return 0;
     case AX_JOB_RESULT:
         return ax_job_decide(a, why, cap);
+    case AX_PROC_SPAWN:
+    case AX_PROC_EXIT:
+    case AX_CAP_GRANT:
+    case AX_CAP_REVOKE:
+        return ax_proc_decide(s, a, why, cap);
     default:
         ax_why(why, cap, "genesis may only be the first entry");
         return ZERR_INVAL;
@@ -440,6 +448,7 @@ static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
     struct policy_request rq;
     char rule[24];
     char net_res[AX_NET_RESOURCE_MAX + 1];
+    char proc_res[AX_PROC_RESOURCE_MAX + 1];
 
     memset(&rq, 0, sizeof(rq));
     rq.proposer.name = p->name;
@@ -448,6 +457,9 @@ static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
     rq.action = ax_kind_name(a->kind);
     ax_resource(s, a, &rq.resource, net_res);
     ax_job_request(a, &rq);
+    if (ax_proc_kind(a->kind)) {
+        ax_proc_request(s, a, &rq, proc_res);
+    }
     policy_eval(&s->pol, &rq, d);
     if (d->allow) {
         return 0;
@@ -576,6 +588,12 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         break;
     case AX_BOOT:
         ax_boot_perform(s, a);
+        break;
+    case AX_PROC_SPAWN:
+    case AX_PROC_EXIT:
+    case AX_CAP_GRANT:
+    case AX_CAP_REVOKE:
+        ax_proc_perform(s, a);
         break;
     case AX_ACT_AS:
     case AX_NET_CONNECT:
