@@ -14,7 +14,8 @@
 /*
  * Allocates n physically contiguous frames (n <= MEM_MAP_DMA_MAX_PAGES) into
  * pa[0..n-1] in ascending order.  The free list hands out runs of
- * neighbouring frames (descending after boot, ascending after an unmap), so
+ * neighbouring frames (ascending from RAM untouched since boot and after an
+ * unmap), so
  * a run shows up among the next few frames unless memory is fragmented; the
  * frames not used go back.  0 or ZERR_NOMEM.
  */

@@ -11,12 +11,14 @@
 #include "services/axiom/internal/fs.h"
 #include "services/axiom/net.h"
 #include "services/axiom/proc.h"
+#include "services/axiom/svc.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
-    "?",          "genesis",       "id.create",   "id.rotate",  "id.revoke",
-    "policy.add", "policy.remove", "note",        "job.result", "boot",
-    "fs.put",     "fs.mkdir",      "fs.rm",       "fs.rmdir",   "fs.mv",
-    "fs.quota",   "act_as",        "net.connect", "net.listen", "net.accept",
+    "?",          "genesis",       "id.create",   "id.rotate",   "id.revoke",
+    "policy.add", "policy.remove", "note",        "job.result",  "boot",
+    "fs.put",     "fs.mkdir",      "fs.rm",       "fs.rmdir",    "fs.mv",
+    "fs.quota",   "act_as",        "net.connect", "net.listen",  "net.accept",
+    "svc.start",  "svc.exit",      "svc.hold",    "svc.restart", "svc.kill",
     "proc.spawn", "proc.exit",     "cap.grant",   "cap.revoke"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
@@ -50,6 +52,10 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
     }
     if (ax_proc_kind(a->kind)) {
         ax_proc_put_payload(e, a);
+        return;
+    }
+    if (ax_svc_kind(a->kind)) {
+        ax_svc_put_payload(e, a);
         return;
     }
     switch (a->kind) {
@@ -135,6 +141,9 @@ static int ax_check_kind(const struct ax_action *a)
     }
     if (ax_proc_kind(a->kind)) {
         return ax_proc_check(a);
+    }
+    if (ax_svc_kind(a->kind)) {
+        return ax_svc_check(a);
     }
     return ax_net_kind(a->kind) ? ax_net_check(a) : 0;
 }
@@ -389,6 +398,9 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
     }
     if (ax_proc_kind(a->kind)) {
         return ax_proc_decode_payload(d, a, n);
+    }
+    if (ax_svc_kind(a->kind)) {
+        return ax_svc_decode_payload(d, a, n);
     }
     /* id.create and id.rotate may carry one more key: the external flag. */
     bool ext = (a->kind == AX_ID_CREATE || a->kind == AX_ID_ROTATE) && n == want[a->kind] + 1u;

@@ -18,7 +18,8 @@
 #define AX_HASH_LEN 32
 #define AX_SIG_LEN 64
 #define AX_NOTE_MAX 1024
-#define AX_ENTRY_MAX 2048 /* largest encoded entry */
+#define AX_ENTRY_MAX 2048    /* largest encoded entry */
+#define AX_SVC_REASON_MAX 63 /* svc.hold's reason */
 #define AX_VERSION 1
 /* Entry format written by this code: 2 adds signed-proposal numbers
  * (docs/formats.md); version-1 entries are still read. */
@@ -45,6 +46,11 @@ enum ax_kind {
     AX_NET_CONNECT, /* net.connect, net.listen, net.accept: services/axiom/net.h */
     AX_NET_LISTEN,
     AX_NET_ACCEPT,
+    AX_SVC_START, /* svc.start, svc.exit, svc.hold, svc.restart, svc.kill: services/axiom/svc.h */
+    AX_SVC_EXIT,
+    AX_SVC_HOLD,
+    AX_SVC_RESTART,
+    AX_SVC_KILL,
     AX_PROC_SPAWN, /* proc.spawn, proc.exit, cap.grant, cap.revoke: services/axiom/proc.h */
     AX_PROC_EXIT,
     AX_CAP_GRANT,
@@ -86,6 +92,14 @@ struct ax_action {
         uint64_t size;
         uint32_t mode;
     } fs;
+    /* svc.*: the service in name; its process, the delay before a start,
+     * how it ended, the reason of a hold (services/axiom/svc.h) */
+    struct ax_svc_fields {
+        uint64_t pid, delay_ms, status, fault_addr;
+        uint32_t fault_kind;
+        uint8_t how;
+        char reason[AX_SVC_REASON_MAX + 1];
+    } svc;
     /* proc.spawn: image, its name, the principal it runs as (as), limits
      * (frames, threads, slots), parent process; proc.exit: process id, how,
      * code; cap.grant, cap.revoke: process id, object, rights */

@@ -390,6 +390,9 @@ void ax_fs_perform(struct ax_state *s, const struct ax_action *a)
         break;
     }
     ZASSERT(err == 0, "a decided filesystem action applies");
+    if (a->kind == AX_FS_PUT || a->kind == AX_FS_MKDIR || a->kind == AX_FS_MV) {
+        fs_stamp(ns, a->kind == AX_FS_MV ? a->fs.to : a->fs.path, s->applied);
+    }
     s->fs.on = true;
     s->fs.dirty = true;
 }

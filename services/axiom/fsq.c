@@ -17,6 +17,7 @@ void axiom_fs_node_put(struct wire_out *w, const struct fs_node *n)
     wire_u64(w, n->size);
     wire_u32(w, n->mode);
     wire_u8(w, n->kind);
+    wire_u64(w, n->changed);
 }
 
 void axiom_fs_node_get(struct wire_in *r, struct fs_node *n)
@@ -28,6 +29,7 @@ void axiom_fs_node_get(struct wire_in *r, struct fs_node *n)
     n->size = wire_get_u64(r);
     n->mode = wire_get_u32(r);
     n->kind = wire_get_u8(r);
+    n->changed = wire_get_u64(r);
     if (r->err == 0 && n->kind != FS_FILE && n->kind != FS_DIR) {
         r->err = ZERR_INVAL;
     }

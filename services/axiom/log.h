@@ -92,6 +92,7 @@ struct ax_replay {
     ax_entry_fn fn;
     void *arg;
     ax_checkpoint_fn cp_fn; /* optional (set after ax_replay_init); gets arg too */
+    uint64_t snap_size;     /* entries a trusted snapshot supplied (0: from genesis) */
     /* the first problem found */
     uint64_t bad_seq;
     uint64_t bad_off;

@@ -15,6 +15,7 @@ axiom_crash_SRCS := tests/services/axiom/crash_test.c
 axiom_crash_LIBS := axiom crypto base hal
 
 SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t tests/tools/zero_hosted_wasm.t
+SCRIPT_TESTS += tests/tools/zero_snapshot.t
 # An independent verifier in JavaScript, written from docs/, agrees with zero verify.
 SCRIPT_TESTS += tests/tools/verify_js.t
 
@@ -70,6 +71,20 @@ FUZZERS += fs_proof
 fs_proof_SRCS := fuzz/fs_proof.c
 fs_proof_LIBS := axiom crypto base hal
 fs_proof_CORPUS := fuzz/corpus/fs_proof
+
+TESTS += axiom_svc
+axiom_svc_SRCS := tests/services/axiom/svc_test.c
+axiom_svc_LIBS := axiom crypto base hal
+
+# State snapshots: a replay continues from any batch's snapshot file to the same root.
+TESTS += axiom_snapshot
+axiom_snapshot_SRCS := tests/services/axiom/snapshot_test.c
+axiom_snapshot_LIBS := axiom crypto base hal
+WASM_TESTS += axiom_snapshot
+FUZZERS += axiom_snapshot_file
+axiom_snapshot_file_SRCS := fuzz/axiom_snapshot.c
+axiom_snapshot_file_LIBS := axiom crypto base hal
+axiom_snapshot_file_CORPUS := fuzz/corpus/axiom_snapshot
 
 TESTS += axiom_proc
 axiom_proc_SRCS := tests/services/axiom/proc_test.c

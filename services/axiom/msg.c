@@ -15,7 +15,7 @@
  * without a place in the action's layout below (and in docs/services.md)
  * stops the build here instead of silently not reaching the Axiom.
  */
-_Static_assert(offsetof(struct ax_action, data) == 1712,
+_Static_assert(offsetof(struct ax_action, data) == 1816,
                "a field before data: give it a place in the action message");
 _Static_assert(offsetof(struct ax_action, format) - offsetof(struct ax_action, has_sig) ==
                    AX_SIG_LEN + 8 + 8,
@@ -54,6 +54,29 @@ static void axiom_proc_fields_decode(struct wire_in *r, struct ax_proc_fields *p
     p->rights = wire_get_u32(r);
 }
 
+/* svc.*'s fields: pid, delay, status, fault address, fault kind, how, reason. */
+static void axiom_svc_fields_encode(struct wire_out *w, const struct ax_svc_fields *f)
+{
+    wire_u64(w, f->pid);
+    wire_u64(w, f->delay_ms);
+    wire_u64(w, f->status);
+    wire_u64(w, f->fault_addr);
+    wire_u32(w, f->fault_kind);
+    wire_u8(w, f->how);
+    wire_str(w, f->reason, AX_SVC_REASON_MAX + 1);
+}
+
+static void axiom_svc_fields_decode(struct wire_in *r, struct ax_svc_fields *f)
+{
+    f->pid = wire_get_u64(r);
+    f->delay_ms = wire_get_u64(r);
+    f->status = wire_get_u64(r);
+    f->fault_addr = wire_get_u64(r);
+    f->fault_kind = wire_get_u32(r);
+    f->how = wire_get_u8(r);
+    wire_get_str(r, f->reason, AX_SVC_REASON_MAX + 1);
+}
+
 int axiom_action_encode(const struct ax_action *a, void *buf, size_t cap, size_t *len)
 {
     struct wire_out w;
@@ -78,6 +101,7 @@ int axiom_action_encode(const struct ax_action *a, void *buf, size_t cap, size_t
     wire_u32(&w, a->fs.mode);
     wire_u32(&w, a->net.ip);
     wire_u32(&w, (uint32_t)a->net.port << 16 | a->net.local_port);
+    axiom_svc_fields_encode(&w, &a->svc);
     axiom_proc_fields_encode(&w, &a->proc);
     wire_u8(&w, a->has_sig ? 1 : 0);
     wire_bytes(&w, a->sig, AX_SIG_LEN);
@@ -119,6 +143,7 @@ int axiom_action_decode(const void *buf, size_t len, struct ax_action *a)
     uint32_t ports = wire_get_u32(&r);
     a->net.port = (uint16_t)(ports >> 16);
     a->net.local_port = (uint16_t)ports;
+    axiom_svc_fields_decode(&r, &a->svc);
     axiom_proc_fields_decode(&r, &a->proc);
     a->has_sig = wire_get_bool(&r);
     wire_get_bytes(&r, a->sig, AX_SIG_LEN);

@@ -6,6 +6,7 @@
 #include "base/string.h"
 #include "hal/hal.h"
 #include "services/axiom/net.h"
+#include "services/axiom/svc.h"
 #include "services/axiom/internal/fs.h"
 #include "svcrt/wire.h"
 
@@ -221,6 +222,13 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
     case AX_NET_LISTEN:
     case AX_NET_ACCEPT:
         ax_net_describe(a, out, cap);
+        break;
+    case AX_SVC_START:
+    case AX_SVC_EXIT:
+    case AX_SVC_HOLD:
+    case AX_SVC_RESTART:
+    case AX_SVC_KILL:
+        ax_svc_describe(a, out, cap);
         break;
     default: {
         size_t n = 0;

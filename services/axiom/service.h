@@ -48,7 +48,7 @@ enum axiom_op {
 #define AXIOM_SUBJECT_FIELD 72                 /* str[72] */
 #define AXIOM_DATA_MAX AX_ENTRY_MAX            /* a note's bytes in a submit */
 #define AXIOM_PATH_FIELD (FS_PATH_MAX + 1)     /* str[512] */
-#define AXIOM_ACTION_FIXED 1769u               /* an action without its data */
+#define AXIOM_ACTION_FIXED 1870u               /* an action without its data */
 #define AXIOM_ACTION_MAX (AXIOM_ACTION_FIXED + AXIOM_DATA_MAX)
 #define AXIOM_RESULT_LEN 217u
 #define AXIOM_HEAD_LEN 137u
@@ -58,7 +58,7 @@ enum axiom_op {
 #define AXIOM_RULE_LEN 261u
 #define AXIOM_CHECK_LEN (3u * AXIOM_NAME_FIELD)
 #define AXIOM_DECISION_LEN (5u + AXIOM_WHY_FIELD)
-#define AXIOM_FS_NODE_LEN (AXIOM_PATH_FIELD + FS_OWNER_MAX + 1u + CAS_HASH + 13u) /* 590 */
+#define AXIOM_FS_NODE_LEN (AXIOM_PATH_FIELD + FS_OWNER_MAX + 1u + CAS_HASH + 21u) /* 598 */
 #define AXIOM_FS_LIST_PAGE 16u /* nodes one axiom_fs_list call asks for at most */
 
 struct axiom_result {

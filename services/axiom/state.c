@@ -91,7 +91,7 @@ int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t
 
     cbor_enc_init(&e, buf, cap);
     cbor_put_map(&e, 6 + ax_fs_root_keys(s) + ax_job_root_keys(s) + ax_boot_root_keys(s) +
-                         ax_proc_root_keys(s));
+                         ax_svc_root_keys(s) + ax_proc_root_keys(s));
     cbor_put_uint(&e, 0);
     cbor_put_uint(&e, s->format);
     cbor_put_uint(&e, 1);
@@ -107,6 +107,7 @@ int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t
     ax_fs_put_root(s, &e);
     ax_job_root_put(s, &e);
     ax_boot_put_root(s, &e);
+    ax_svc_put_root(s, &e);
     ax_proc_root_put(s, &e);
     return cbor_enc_finish(&e, len);
 }
@@ -126,6 +127,14 @@ static void ax_state_update_root(struct ax_state *s)
     int err = ax_state_root_map(s, buf, sizeof(buf), &len);
     ZASSERT(err == 0, "the state root's map fits its fixed buffer");
     blake3_hash(buf, len, s->root);
+}
+
+void ax_state_rehash(struct ax_state *s)
+{
+    s->ids_dirty = true;
+    s->pol_dirty = true;
+    s->fs.dirty = true;
+    ax_state_update_root(s);
 }
 
 void ax_state_init(struct ax_state *s)
@@ -297,6 +306,12 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
         return 0;
     case AX_JOB_RESULT:
         return ax_job_decide(a, why, cap);
+    case AX_SVC_START:
+    case AX_SVC_EXIT:
+    case AX_SVC_HOLD:
+    case AX_SVC_RESTART:
+    case AX_SVC_KILL:
+        return ax_svc_decide(s, a, why, cap);
     case AX_PROC_SPAWN:
     case AX_PROC_EXIT:
     case AX_CAP_GRANT:
@@ -433,6 +448,14 @@ static void ax_resource(const struct ax_state *s, const struct ax_action *a,
     case AX_NET_LISTEN:
     case AX_NET_ACCEPT:
         ax_net_resource(a, net_res, AX_NET_RESOURCE_MAX + 1);
+        r->name = net_res;
+        break;
+    case AX_SVC_START:
+    case AX_SVC_EXIT:
+    case AX_SVC_HOLD:
+    case AX_SVC_RESTART:
+    case AX_SVC_KILL:
+        ax_svc_resource(a, net_res, AX_NET_RESOURCE_MAX + 1);
         r->name = net_res;
         break;
     default:
@@ -588,6 +611,13 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
         break;
     case AX_BOOT:
         ax_boot_perform(s, a);
+        break;
+    case AX_SVC_START:
+    case AX_SVC_EXIT:
+    case AX_SVC_HOLD:
+    case AX_SVC_RESTART:
+    case AX_SVC_KILL:
+        ax_svc_perform(s, a);
         break;
     case AX_PROC_SPAWN:
     case AX_PROC_EXIT:

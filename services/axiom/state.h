@@ -13,6 +13,7 @@
 #include "services/axiom/boot.h"
 #include "services/axiom/entry.h"
 #include "services/axiom/proc.h"
+#include "services/axiom/svc.h"
 #include "services/identity/identity.h"
 #include "services/policy/policy.h"
 
@@ -44,6 +45,7 @@ struct ax_state {
     struct policy_set pol;
     struct ax_fs_state fs;
     struct ax_boots boots; /* root key 8 (services/axiom/boot.h) */
+    struct ax_svcs svcs;   /* root key 11 (services/axiom/svc.h) */
     struct ax_procs procs; /* root keys 12 and 13 (services/axiom/proc.h) */
 };
 
@@ -56,6 +58,10 @@ const struct fs *ax_state_fs(const struct ax_state *s, struct fs *view);
  * 0 or ZERR_FULL. */
 #define AX_STATE_MAP_MAX 512
 int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t *len);
+
+/* Recomputes every part's hash and the state root (after a snapshot's
+ * tables were filled in, services/axiom/snapshot.c). */
+void ax_state_rehash(struct ax_state *s);
 
 /* Empty state (before genesis). */
 void ax_state_init(struct ax_state *s);

@@ -40,6 +40,10 @@ struct fs_node {
     uint64_t size;
     uint32_t mode;
     uint8_t kind;
+    /* The number of the Axiom entry that last created, replaced or moved
+     * it (0 outside a node's namespace).  Derived from the log, so not part
+     * of the node's encoding or of any root. */
+    uint64_t changed;
 };
 
 struct fs_quota {
@@ -87,6 +91,9 @@ int fs_write(struct fs *fs, const char *path, const char *owner, uint32_t mode, 
              uint64_t len, bool append);
 
 int fs_rename(struct fs *fs, const char *from, const char *to);
+
+/* Sets changed to seq on the node at path and on every node below it. */
+void fs_stamp(struct fs *fs, const char *path, uint64_t seq);
 int fs_delete(struct fs *fs, const char *path); /* a file */
 int fs_rmdir(struct fs *fs, const char *path);  /* an empty directory */
 

@@ -389,6 +389,15 @@ int fs_rename(struct fs *fs, const char *from, const char *to)
     return 0;
 }
 
+void fs_stamp(struct fs *fs, const char *path, uint64_t seq)
+{
+    for (uint32_t i = 0; i < fs->count; i++) {
+        if (fs_below(fs->nodes[i].path, path)) {
+            fs->nodes[i].changed = seq;
+        }
+    }
+}
+
 int fs_check_delete(const struct fs *fs, const char *path)
 {
     const struct fs_node *n = fs_check(path) == 0 ? fs_find(fs, path) : NULL;

@@ -3,7 +3,7 @@
 # x86_64 init itself, which starts the node, key and driver processes.
 LIBS += init
 init_SRCS := $(wildcard services/init/*.c)
-init_LIBS := terminal axiom policy identity keys block svcrt crypto base hal
+init_LIBS := supervisor terminal axiom policy identity keys block svcrt crypto base hal
 ifneq ($(PLATFORM),x86_64)
 init_LIBS += jobs
 init_CFLAGS += -DZERO_NODE_JOBS=1

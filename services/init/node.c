@@ -264,6 +264,7 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
         /* the filesystem's own region: the CAS region holds the jobs' store */
         err = fssvc_open(&n->fs, dev, lay.fs_off, lay.fs_len);
         err = err == ZERR_NOMEM ? 0 : err; /* a node without memory for files still starts */
+        node_jobs_drive(n);
         if (err != 0) {
             zfmt_snprintf(why, whycap, "cannot open the file store: %s", zerr_text(err));
             node_jobs_stop(n);

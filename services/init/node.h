@@ -41,6 +41,7 @@ struct node_keys_remote {
 };
 
 struct node_jobs;
+struct jobs_svc;
 
 struct node {
     struct blk *dev;
@@ -64,6 +65,11 @@ struct node {
  * the node has no jobs; 0 or a ZERR_* code with why.  node_jobs_stop undoes it. */
 int node_jobs_start(struct node *n, const struct ax_layout *lay, char *why, size_t whycap);
 void node_jobs_stop(struct node *n);
+/* Once the filesystem is open: lets the jobs service place outputs, and
+ * re-drives the placements of jobs committed past its cursor. */
+void node_jobs_drive(struct node *n);
+/* The jobs service of n (tests), or NULL where the node runs no jobs. */
+struct jobs_svc *node_jobs_svc(struct node *n);
 
 /*
  * Starts the node on dev: formats it first if it is blank (a fresh root

@@ -42,6 +42,11 @@ int node_jobs_start(struct node *n, const struct ax_layout *lay, char *why, size
     }
     if (err == 0) {
         j->svc.h_axiom = (uint32_t)h;
+        h = rt_grant(&n->rt, n->sid_fs, (uint32_t)sid, CAP_RIGHT_WRITE, 0);
+        err = h < 0 ? h : 0;
+    }
+    if (err == 0) {
+        j->svc.h_fs = (uint32_t)h;
         h = rt_grant(&n->rt, (uint32_t)sid, n->sid_term, CAP_RIGHT_WRITE, 0);
         err = h < 0 ? h : 0;
     }
@@ -61,8 +66,27 @@ int node_jobs_start(struct node *n, const struct ax_layout *lay, char *why, size
     j->svc.dev = n->dev;
     j->svc.cas_commit = jobs_store_commit;
     j->svc.cas_ctx = &j->store;
+    j->svc.fx_store = &j->store;
+    jobs_fx_load(&j->svc);
     n->jobs = j;
     return 0;
+}
+
+struct jobs_svc *node_jobs_svc(struct node *n)
+{
+    return n->jobs != NULL ? &n->jobs->svc : NULL;
+}
+
+void node_jobs_drive(struct node *n)
+{
+    uint32_t placed = 0;
+    char why[JOBS_WHY_FIELD];
+
+    if (n->jobs != NULL && n->fs.open) {
+        n->jobs->svc.has_fs = true;
+        /* what is left over is re-driven after the next job */
+        (void)jobs_drive(&n->jobs->svc, NULL, &placed, why, sizeof(why));
+    }
 }
 
 void node_jobs_stop(struct node *n)
@@ -86,6 +110,17 @@ int node_jobs_start(struct node *n, const struct ax_layout *lay, char *why, size
 }
 
 void node_jobs_stop(struct node *n)
+{
+    (void)n;
+}
+
+struct jobs_svc *node_jobs_svc(struct node *n)
+{
+    (void)n;
+    return NULL;
+}
+
+void node_jobs_drive(struct node *n)
 {
     (void)n;
 }

@@ -18,6 +18,7 @@
 #include "job/job.h"
 #include "services/axiom/service.h"
 #include "services/cas/cas.h"
+#include "services/fs/fs.h"
 #include "services/store/store.h"
 #include "svcrt/runtime.h"
 
@@ -116,6 +117,8 @@ int jobs_run_call(struct rt *rt, uint32_t caller, uint32_t h, const char *propos
 int jobs_lookup_call(struct rt *rt, uint32_t caller, uint32_t h, uint32_t op, uint64_t seq,
                      struct jobs_reply *rep);
 
+struct jobs_store;
+
 struct jobs_svc {
     struct rt *rt;
     uint32_t self;
@@ -125,9 +128,58 @@ struct jobs_svc {
     /* makes what was put into cas durable (the node's store commit) */
     int (*cas_commit)(void *ctx);
     void *cas_ctx;
+    /* The effects outbox (services/jobs/place.c): outputs are put into the
+     * filesystem through h_fs (has_fs) once their job.result is committed;
+     * the effects of the first fx_done entries are done.  fx_store, when
+     * not NULL, keeps the cursor durably in its client root. */
+    bool has_fs;
+    uint32_t h_fs;
+    struct jobs_store *fx_store;
+    uint64_t fx_done;
 };
 
 int jobs_handle(void *self, uint64_t badge, struct rt_msg *m);
+
+/*
+ * Reads the spec that job.result entry e names from cas into *spec and
+ * checks that it names the entry's program and fuel limit.  0, or an error
+ * with why.
+ */
+int jobs_read_spec(struct cas *cas, const struct ax_entry *e, struct job_spec *spec, char *why,
+                   size_t cap);
+
+/* The longest output directory a spec may name: with '/' and the longest
+ * sandbox path it is still a filesystem path. */
+#define JOBS_OUTDIR_MAX (FS_PATH_MAX - 1 - JOB_STR_MAX)
+
+/* Why spec's output directory cannot receive outputs, or NULL ("" or an
+ * absolute filesystem path of at most JOBS_OUTDIR_MAX bytes). */
+const char *jobs_outdir_problem(const struct job_spec *spec);
+
+/* A job.result just committed, so the outbox need not read it back. */
+struct jobs_known {
+    uint64_t seq;
+    const char *proposer;
+    const struct job_spec *spec;
+    const struct job_result *result;
+};
+
+/*
+ * The effects outbox (docs/jobs.md "Outputs in the filesystem"): places
+ * the outputs of every job.result committed past the cursor into the
+ * filesystem (each output at OUTDIR/PATH, missing directories made, for
+ * the job's proposer), then moves the cursor; known, when not NULL, is
+ * one of those entries.  A placement the filesystem or policy refuses is
+ * named in why and passed over (it is the same on every try); any other
+ * failure stops the drive with the cursor before that entry, to be
+ * re-driven later.  Idempotent: an output already at its place with its
+ * content is not put again.  *placed counts the files put.
+ */
+int jobs_drive(struct jobs_svc *js, const struct jobs_known *known, uint32_t *placed, char *why,
+               size_t cap);
+
+/* Reads the cursor from fx_store's client root (none there: 0). */
+void jobs_fx_load(struct jobs_svc *js);
 
 /* The store on a disk's CAS region (services/jobs/store.c), with memory
  * from hal_page_alloc; the client root found there is kept and written

@@ -7,6 +7,12 @@ jobs_SRCS := $(filter-out services/jobs/msg.c,$(wildcard services/jobs/*.c))
 LIBS += jobsmsg
 jobsmsg_SRCS := services/jobs/msg.c
 jobsmsg_LIBS := job svcrt cbor base hal
-jobs_LIBS := jobsmsg axiom store space block cas job wasi wasm svcrt crypto cbor base hal
+jobs_LIBS := jobsmsg fs axiom store space block cas job wasi wasm svcrt crypto cbor base hal
 jobs_PLATFORMS := hosted wasm
 zero_CMD_LIBS += jobs
+
+# The effects outbox: outputs placed in the filesystem, re-driven at start.
+TESTS += jobs_effects
+jobs_effects_SRCS := tests/services/jobs/effects_test.c
+jobs_effects_LIBS := init crypto base hal
+jobs_effects_PLATFORMS := hosted

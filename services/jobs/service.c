@@ -61,6 +61,23 @@ static int jobs_propose(struct jobs_svc *js, const struct ax_action *a, struct a
     return err != 0 ? err : res->err;
 }
 
+/* After the commit: the outputs into the filesystem (place.c).  The job is
+ * committed whatever happens here; a placement that failed is named in
+ * rep->why and, unless final, re-driven after the next run or start. */
+static void jobs_effects(struct jobs_svc *js, const char *proposer, const struct job_spec *spec,
+                         struct jobs_work *rep)
+{
+    struct jobs_known k = {rep->commit.seq, proposer, spec, &rep->run.r};
+    uint32_t placed = 0;
+    char why[JOBS_WHY_FIELD] = "";
+    int err = jobs_drive(js, &k, &placed, why, sizeof(why));
+
+    if (err != 0 || why[0] != '\0') {
+        zfmt_snprintf(rep->why, sizeof(rep->why), "outputs not placed: %s",
+                      why[0] != '\0' ? why : zerr_text(err));
+    }
+}
+
 /* Runs one job spec for proposer; fills rep. */
 static int jobs_run_one(struct jobs_svc *js, const char *proposer, const struct job_spec *spec,
                         struct jobs_work *rep)
@@ -78,6 +95,12 @@ static int jobs_run_one(struct jobs_svc *js, const char *proposer, const struct 
         return err;
     }
     blake3_hash(sbuf, slen, rep->spec_hash);
+    const char *problem = jobs_outdir_problem(spec);
+    if (problem != NULL) {
+        zfmt_snprintf(rep->why, sizeof(rep->why), "output directory %.64s: %s", spec->outdir,
+                      problem);
+        return ZERR_INVAL;
+    }
     job_result_encode(&rep->run.r, rbuf, sizeof(rbuf), &rlen); /* an empty exit: fits */
     jobs_draft(js, proposer, spec, rep->spec_hash, rbuf, rlen, &a);
     err = jobs_precheck(js, &a, rep->why, sizeof(rep->why));
@@ -108,8 +131,10 @@ static int jobs_run_one(struct jobs_svc *js, const char *proposer, const struct 
     err = jobs_propose(js, &a, &rep->commit);
     if (err != 0) {
         zfmt_snprintf(rep->why, sizeof(rep->why), "%s", rep->commit.why);
+        return err;
     }
-    return err;
+    jobs_effects(js, proposer, spec, rep);
+    return 0;
 }
 
 /* SHOW and VERIFY: the entry, its recorded result, and for VERIFY the verdict. */

@@ -71,9 +71,8 @@ int jobs_find(struct blk *dev, uint64_t seq, struct ax_entry *e, uint8_t *rbuf, 
     return 0;
 }
 
-/* Reads the spec named by the entry from the CAS into *spec. */
-static int jobs_read_spec(struct cas *cas, const struct ax_entry *e, struct job_spec *spec,
-                          char *why, size_t cap)
+int jobs_read_spec(struct cas *cas, const struct ax_entry *e, struct job_spec *spec, char *why,
+                   size_t cap)
 {
     static uint8_t buf[JOB_SPEC_MAX];
     char hex[2 * JOB_HASH + 1];

@@ -15,5 +15,5 @@ SCRIPT_TESTS += tests/services/net/axiom_tap.t
 ifeq ($(PLATFORM),x86_64)
 LIBS += netproc
 netproc_SRCS := $(wildcard services/net/x86_64/*.c)
-netproc_LIBS := vnet_server net crypto svcrt_x86 zuser base hal
+netproc_LIBS := vnet_server net fs axiom crypto svcrt_x86 svcrt zuser base hal
 endif

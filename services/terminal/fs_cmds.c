@@ -325,9 +325,10 @@ int cmd_stat(struct term *t, int argc, char **argv)
         return err;
     }
     zfmt_hex(hex, n.hash, CAS_HASH);
-    term_printf(t, "path  %s\nkind  %s\nsize  %llu\nowner %s\nmode  %o\nhash  %s\n", n.path,
-                n.kind == FS_DIR ? "directory" : "file", (unsigned long long)n.size,
-                n.owner[0] != '\0' ? n.owner : "-", (unsigned)n.mode, n.kind == FS_DIR ? "-" : hex);
+    term_printf(t, "path  %s\nkind  %s\nsize  %llu\nowner %s\nmode  %o\nhash  %s\nentry #%llu\n",
+                n.path, n.kind == FS_DIR ? "directory" : "file", (unsigned long long)n.size,
+                n.owner[0] != '\0' ? n.owner : "-", (unsigned)n.mode, n.kind == FS_DIR ? "-" : hex,
+                (unsigned long long)n.changed);
     return 0;
 }
 

@@ -30,7 +30,7 @@ int cmd_fs(struct term *t, int argc, char **argv);
         {"rmdir", "rmdir PATH", "remove an empty directory (an entry)", cmd_fs_change},           \
         {"quota", "quota PRINCIPAL BYTES", "limit the bytes a principal's files hold (an entry)", \
          cmd_fs_change},                                                                          \
-        {"stat", "stat PATH", "kind, size, owner, mode and content hash", cmd_stat},              \
+        {"stat", "stat PATH", "kind, size, owner, mode, content hash, last entry", cmd_stat},     \
         {"hash", "hash PATH", "the file's BLAKE3 hash, as b3sum prints it", cmd_hash},            \
         {"df", "df", "space of the file store", cmd_df},                                          \
     {                                                                                             \

@@ -152,6 +152,21 @@ static void job_print_content(struct term *t, struct shell *sh, const uint8_t ha
     }
 }
 
+/* Where the outputs went in the filesystem, or why they did not. */
+static void job_print_placed(struct term *t, const struct job_spec *spec,
+                             const struct jobs_reply *rep)
+{
+    bool root = strcmp(spec->outdir, "/") == 0;
+
+    if (rep->why[0] != '\0') {
+        term_printf(t, "%s\n", rep->why);
+        return;
+    }
+    for (uint32_t i = 0; spec->outdir[0] != '\0' && i < rep->result.noutputs; i++) {
+        term_printf(t, "placed %s/%s\n", root ? "" : spec->outdir, rep->result.outputs[i].path);
+    }
+}
+
 static int job_run(struct term *t, struct shell *sh, int argc, char **argv)
 {
     static struct job_spec spec;
@@ -174,6 +189,7 @@ static int job_run(struct term *t, struct shell *sh, int argc, char **argv)
     job_print_content(t, sh, rep.result.stdout_hash);
     zfmt_hex(hex, rep.hash, AX_HASH_LEN);
     term_printf(t, "committed #%llu %s\n", (unsigned long long)rep.seq, hex);
+    job_print_placed(t, &spec, &rep);
     return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
  * The terminal's network commands (services/terminal/net.c): net, ping,
- * fetch and httpd.  The terminal commits the authorization (net.connect,
+ * fetch, httpd and nc.  The terminal commits the authorization (net.connect,
  * net.listen) to the Axiom, then asks the network service to act, through
  * a backend the platform attaches (x86_64: the net process); without one
  * the commands say there is no network.

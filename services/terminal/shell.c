@@ -17,6 +17,7 @@
 #include "services/policy/service.h"
 #include "services/terminal/net.h"
 #include "services/terminal/fs_cmds.h"
+#include "services/terminal/svc.h"
 
 #define SHELL_LOG_MAX 1000u
 
@@ -456,11 +457,14 @@ const struct term_cmd shell_cmds[] = {
     {"job", "job verify SEQ", "re-run the job of entry #SEQ from the store and compare",
      shell_cmd_job},
     {"net", "net", "the network: address, gateway, DNS, counters", shell_cmd_net},
-    {"ping", "ping A.B.C.D", "ICMP echo to an address", shell_cmd_net},
-    {"fetch", "fetch A.B.C.D PORT /PATH", "HTTP GET (commits net.connect first); prints the hash",
-     shell_cmd_net},
-    {"httpd", "httpd [--port N]", "serve a page over HTTP (commits net.listen first)",
-     shell_cmd_net},
+    {"ping", "ping HOST", "ICMP echo to an address or a name (DNS)", shell_cmd_net},
+    {"fetch", "fetch http://HOST[:PORT]/PATH [FILE]",
+     "HTTP GET (commits net.connect first); prints the hash, stores into FILE", shell_cmd_net},
+    {"httpd", "httpd [--port N] [DIR]",
+     "serve DIR (else a page) over HTTP, read-only (commits net.listen first)", shell_cmd_net},
+    {"nc", "nc HOST PORT | nc -l PORT",
+     "send typed lines and print replies, or echo a peer's lines (commits first)", shell_cmd_net},
     SHELL_FS_CMDS,
+    SHELL_SVC_CMDS,
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);

@@ -127,4 +127,31 @@ open('t2.img', 'wb').write(d)
 PY
 $zero job verify t2.img 3 >t2.out
 check "jobs_tampered_entry_named ($(cat t2.out))" grep -q 'FAILED: the log does not verify: entry #3' t2.out
+
+# outputs appear in the filesystem once the job.result is committed: as
+# fs.put entries of the job's proposer after it, under the spec's --out
+term "job run $SORT --in big.txt=$BIG --out /results/sort -- big.txt sorted.txt" >place.out
+check "jobs_outputs_placed_in_the_filesystem" grep -q '^placed /results/sort/sorted.txt$' place.out
+term "hash /results/sort/sorted.txt" >placed.out
+check "jobs_placed_output_holds_the_output" grep -q "$sorted" placed.out
+term "axiom log 4" >plog.out
+check "jobs_placement_entries_follow_the_job_result" \
+    sh -c "grep -A3 ' job.result ' plog.out | grep -q 'fs.put *\/results\/sort\/sorted.txt'"
+term "axiom head" >phead.out
+term "job run $SORT --in big.txt=$BIG --out /results/sort -- big.txt sorted.txt" >place2.out
+term "axiom head" >phead2.out
+seqof() { grep -o 'sequence *#[0-9]*' "$1" | grep -o '[0-9]*$'; }
+check "jobs_same_output_again_is_not_put_again ($(seqof phead.out) -> $(seqof phead2.out))" \
+    test "$(seqof phead2.out)" -eq $(($(seqof phead.out) + 1))
+term "job run $SORT --in big.txt=$BIG --out /results/../x -- big.txt sorted.txt" >badout.out
+check "jobs_bad_output_directory_refused ($(grep -o "output directory.*" badout.out | head -1))" \
+    grep -q 'output directory /results/../x: ' badout.out
+term "as alice job run $WC --fuel 10000000 --out /results/alice --in big.txt=$BIG -- big.txt" >aout.out
+check "jobs_no_outputs_nothing_placed" grep -q '^committed #' aout.out
+$zero job verify d.img >pall.out
+check "jobs_host_reverifies_after_placement ($(cat pall.out))" grep -q '^ok: 12 jobs re-run, 0 failed' pall.out
+node "$root/tools/verify-js/zero-verify.js" d.img >pjs.out
+$zero verify d.img >pc.out
+check "jobs_js_verifier_same_state_root_after_placement" \
+    test "$(grep -o 'state root [0-9a-f]*' pjs.out)" = "$(grep -o 'state root [0-9a-f]*' pc.out)"
 tap_done

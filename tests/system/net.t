@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Zero OS on the network, on x86_64 under QEMU user networking: the
 # virtio-net driver and the network service each run in their own process;
-# DHCP gives 10.0.2.15; the terminal pings the gateway; `httpd` commits
-# net.listen and host curl fetches its page through hostfwd, the connection
-# recorded as net.accept; `fetch` commits net.connect and downloads a 1 MiB
-# file from a host python3 http.server at 10.0.2.2 (BLAKE3 compared with
-# b3sum); a connect denied by policy is refused and a frame capture
-# (-object filter-dump) holds no SYN of it; the log verifies.
+# DHCP gives 10.0.2.15; the terminal pings the gateway and resolves a name
+# through QEMU's DNS; `fetch` commits net.connect and downloads a 4 MiB
+# file from a host python3 http.server at 10.0.2.2 into the filesystem
+# (BLAKE3 compared with b3sum, and the file's hash); `httpd /www` commits
+# net.listen and serves that directory: host curl downloads the 4 MiB file
+# through hostfwd with the same hash, HEAD, 404 and keep-alive; the
+# connections are recorded as net.accept; `nc -l` echoes the lines host nc
+# sends and Zero's `nc` talks to a host `nc -l` (contents compared); a
+# connect denied by policy is refused and a frame capture (-object
+# filter-dump) holds no SYN of it; the log verifies.
 source "$(dirname "$0")/../lib/qemu.sh"
 for tool in curl python3 b3sum tcpdump; do
     if ! command -v "$tool" >/dev/null; then
@@ -20,7 +24,7 @@ pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null
-    rm -rf "$work"
+    [ -n "${KEEP:-}" ] && echo "# kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
@@ -28,25 +32,45 @@ has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hport=$(free_port)
 fport=$(free_port)
+ncport=$(free_port)
+lport=$(free_port)
 mkdir -p "$work/www"
-head -c 1048576 /dev/urandom >"$work/www/big.bin"
+head -c 4194304 /dev/urandom >"$work/www/big.bin"
 (cd "$work/www" && exec python3 -m http.server --bind 127.0.0.1 "$hport") >/dev/null 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$hport/" && break; sleep 0.1; done
+truncate -s 64M "$work/disk.img"
+# QEMU's DNS (10.0.2.3) asks the host's resolver: in a mount namespace of
+# its own, QEMU reads a resolv.conf naming a stub server on a loopback
+# address that knows zero-peer.test (the host, 10.0.2.2).  Without root the
+# name checks are skipped.
+dns_ip=127.77.0.53
+run=()
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+    python3 tests/system/dns_stub.py "$dns_ip" 53 zero-peer.test=10.0.2.2 >/dev/null 2>&1 &
+    pids+=($!)
+    echo "nameserver $dns_ip" >"$work/resolv.conf"
+    run=(unshare -m --propagation private sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"'
+         "$work/resolv.conf")
+fi
 
 fifo=$work/in
 mkfifo "$fifo"
-timeout 180 "${QEMU_BASE[@]}" -cpu max -kernel "$KERNEL" -initrd build/x86_64/bin/zero-node \
-    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$fport-:80" -device virtio-net-pci,netdev=n0 \
+timeout 300 "${run[@]}" "${QEMU_BASE[@]}" -cpu max -kernel "$KERNEL" -initrd build/x86_64/bin/zero-node \
+    -drive "file=$work/disk.img,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0 \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$fport-:80,hostfwd=tcp:127.0.0.1:$ncport-:7000" \
+    -device virtio-net-pci,netdev=n0 \
     -object "filter-dump,id=f0,netdev=n0,file=$work/frames.pcap" <"$fifo" >"$log" 2>&1 &
 qpid=$!
 pids+=("$qpid")
 exec 3>"$fifo"
-# type LINE PATTERN: types LINE once the prompt is there, waits for PATTERN.
+# type LINE PATTERN [SECS]: types LINE, waits for PATTERN in what follows.
 type_wait() {
+    local from
+    from=$(stat -c %s "$log")
     printf '%s\r' "$1" >&3
-    for _ in $(seq 300); do
-        has "$2" && return 0
+    for _ in $(seq $((${3:-30} * 10))); do
+        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -qE -- "$2" && return 0
         kill -0 "$qpid" 2>/dev/null || return 1
         sleep 0.1
     done
@@ -60,24 +84,84 @@ type_wait 'net' 'address 10\.0\.2\.15/24 gateway 10\.0\.2\.2 dns 10\.0\.2\.3'
 tap_check $? "dhcp_gives_10_0_2_15_from_qemu_user_networking"
 type_wait 'ping 10.0.2.2' 'reply from 10\.0\.2\.2 in [0-9]+ ms'
 tap_check $? "ping_the_gateway"
-type_wait 'httpd' 'httpd: serving on port 80 \(net.listen committed #[0-9]+\)'
-tap_check $? "httpd_commits_net_listen_then_serves"
-page=$(curl -sS --max-time 20 "http://127.0.0.1:$fport/")
-grep -q "Zero's own TCP/IP stack" <<<"$page"
-tap_check $? "host_curl_fetches_the_page_through_hostfwd"
-code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 "http://127.0.0.1:$fport/missing")
-[ "$code" = 404 ]
-tap_check $? "missing_page_is_404"
-type_wait 'net' 'net.accept 10\.0\.2\.2:[0-9]+ recorded #[0-9]+'
-tap_check $? "accepted_connections_are_recorded"
-type_wait "fetch 10.0.2.2 $hport /big.bin" 'fetch: HTTP [0-9]+, [0-9]+ bytes, blake3 [0-9a-f]{64}'
+if [ ${#run[@]} -gt 0 ]; then
+    type_wait 'ping zero-peer.test' 'reply from 10\.0\.2\.2 in [0-9]+ ms'
+    has '^zero-peer.test is 10\.0\.2\.2'
+    tap_check $? "ping_a_host_name_resolved_through_qemus_dns"
+    type_wait 'ping nowhere.test' 'cannot resolve nowhere.test: no such name'
+    tap_check $? "an_unknown_name_is_refused"
+    type_wait "fetch http://zero-peer.test:$hport/big.bin" 'fetch: HTTP [0-9]+' 120
+    has "fetch: HTTP 200, 4194304 bytes, blake3 $(b3sum --no-names "$work/www/big.bin")"
+    tap_check $? "fetch_with_a_host_name"
+else
+    for n in ping_a_host_name_resolved_through_qemus_dns an_unknown_name_is_refused \
+        fetch_with_a_host_name; do
+        tap_check 0 "$n # SKIP needs root for a mount namespace"
+    done
+fi
+
+# fetch into the filesystem
+type_wait 'mkdir /www' 'committed #'
+type_wait "fetch http://10.0.2.2:$hport/big.bin /www/big.bin" '(stored by fs.put|^error|^denied)' 300
 has "net.connect 10.0.2.2:$hport committed #[0-9]+"
 tap_check $? "fetch_commits_net_connect_first"
 want=$(b3sum --no-names "$work/www/big.bin")
-has "fetch: HTTP 200, 1048576 bytes, blake3 $want"
-tap_check $? "fetch_downloads_1MiB_from_the_host_with_the_same_hash"
+has "fetch: HTTP 200, 4194304 bytes, blake3 $want"
+tap_check $? "fetch_downloads_4MiB_from_the_host_with_the_same_hash"
+type_wait 'hash /www/big.bin' "^$want  /www/big.bin"
+tap_check $? "fetch_stored_the_file_with_that_hash"
+printf 'put /www/index.html\r<p>Zero OS serves its filesystem</p>\r.\r' >&3
+type_wait 'stat /www/index.html' 'size  37'
+
+# httpd DIR
+type_wait 'httpd /www' 'httpd: serving /www on port 80 \(net.listen committed #[0-9]+\)'
+tap_check $? "httpd_commits_net_listen_then_serves"
+page=$(curl -sS --max-time 20 "http://127.0.0.1:$fport/")
+grep -q "Zero OS serves its filesystem" <<<"$page"
+tap_check $? "host_curl_fetches_index_html_through_hostfwd"
+got=$(curl -sS --max-time 120 "http://127.0.0.1:$fport/big.bin" | b3sum --no-names)
+[ "$got" = "$want" ]
+tap_check $? "host_curl_downloads_4MiB_from_zeros_httpd_same_hash ($got)"
+hd=$(curl -sSI --max-time 20 "http://127.0.0.1:$fport/big.bin" | tr -d '\r')
+grep -q '^Content-Length: 4194304$' <<<"$hd"
+tap_check $? "head_gives_the_length"
+code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 "http://127.0.0.1:$fport/missing")
+[ "$code" = 404 ]
+tap_check $? "missing_file_is_404"
+kv=$(curl -sSv --max-time 20 -o /dev/null -o /dev/null "http://127.0.0.1:$fport/" \
+    "http://127.0.0.1:$fport/index.html" 2>&1)
+grep -qiE 're-?using (existing )?connection' <<<"$kv"
+tap_check $? "keep_alive_serves_two_requests_on_one_connection"
+type_wait 'net' 'net.accept 10\.0\.2\.2:[0-9]+ recorded #[0-9]+'
+tap_check $? "accepted_connections_are_recorded"
+
+# nc -l: host nc's lines come back
+seq 1 20000 | sed 's/^/line /' >"$work/lines.txt"
+type_wait 'nc -l 7000' 'nc: listening on port 7000'
+timeout 60 nc -N 127.0.0.1 "$ncport" <"$work/lines.txt" >"$work/echoed.txt"
+for _ in $(seq 100); do has 'nc: [0-9]+ lines, [0-9]+ bytes echoed' && break; sleep 0.1; done
+[ "$(b3sum --no-names <"$work/lines.txt")" = "$(b3sum --no-names <"$work/echoed.txt")" ]
+tap_check $? "nc_l_echoes_host_nc_lines_same_hash"
+has 'nc: 20000 lines, [0-9]+ bytes echoed'
+tap_check $? "nc_l_counts_the_lines"
+
+# nc HOST PORT: typed lines reach host nc -l, its reply is printed
+echo "reply from the host" >"$work/reply.txt"
+(timeout 60 nc -l 127.0.0.1 "$lport" <"$work/reply.txt" >"$work/got.txt") &
+pids+=($!)
+ncl=$!
+sleep 0.5
+type_wait "nc 10.0.2.2 $lport" 'nc: connected'
+printf 'hello from zero\rsecond line\r.\r' >&3
+for _ in $(seq 100); do has 'nc: closed' && break; sleep 0.1; done
+wait "$ncl"
+printf 'hello from zero\nsecond line\n' | cmp -s - "$work/got.txt"
+tap_check $? "nc_sends_typed_lines_to_host_nc"
+has 'reply from the host'
+tap_check $? "nc_prints_what_host_nc_sends"
+
 type_wait 'policy deny root net.connect 10.0.2.2:9' 'committed #'
-type_wait 'fetch 10.0.2.2 9 /x' 'denied: rule #[0-9]+ denies root net.connect'
+type_wait 'fetch http://10.0.2.2:9/x' 'denied: rule #[0-9]+ denies root net.connect'
 tap_check $? "a_denied_connect_is_refused_at_the_terminal"
 type_wait 'axiom verify' '^ok: [0-9]+ entries'
 tap_check $? "the_log_with_network_entries_verifies"

@@ -101,6 +101,84 @@ static void c_boot_signed(struct forge *f)
     fg_seal(f, NULL);
 }
 
+/* ---- service entries (docs/formats.md, "Service entries") ---- */
+
+static struct ax_action fg_svc(uint8_t kind, const char *by, const char *name, uint64_t pid)
+{
+    struct ax_action a;
+
+    memset(&a, 0, sizeof(a));
+    a.kind = kind;
+    memcpy(a.proposer, by, strlen(by) + 1);
+    memcpy(a.name, name, strlen(name) + 1);
+    a.svc.pid = pid;
+    a.svc.how = AX_SVC_FAULTED;
+    a.svc.fault_kind = 14;
+    a.svc.fault_addr = 0x1000;
+    a.svc.delay_ms = 100;
+    memcpy(a.svc.reason, "5 restarts in 60 s", 19);
+    return a;
+}
+
+/* terminal started as pid 5, and (held) ended and held when the flag says. */
+static void fg_svc_base(struct forge *f, bool held)
+{
+    fg_base(f);
+    fg_put(f, fg_svc(AX_SVC_START, FG_NODE, "terminal", 5), NULL);
+    fg_put(f, fg_svc(AX_SVC_START, FG_NODE, "axiom", 2), NULL);
+    if (held) {
+        fg_put(f, fg_svc(AX_SVC_EXIT, FG_NODE, "terminal", 5), NULL);
+        fg_put(f, fg_svc(AX_SVC_HOLD, FG_NODE, "terminal", 0), NULL);
+    }
+}
+
+static void c_svc_life(struct forge *f)
+{
+    fg_svc_base(f, true);
+    fg_put(f, fg_svc(AX_SVC_RESTART, FG_NODE, "terminal", 0), NULL);
+    fg_put(f, fg_svc(AX_SVC_START, FG_NODE, "terminal", 8), NULL);
+    fg_seal(f, NULL);
+    fg_put(f, fg_svc(AX_SVC_KILL, FG_NODE, "terminal", 0), NULL);
+    fg_put(f, fg_svc(AX_SVC_EXIT, FG_NODE, "terminal", 8), NULL);
+    fg_put(f, fg_svc(AX_SVC_START, FG_NODE, "terminal", 9), NULL);
+    fg_seal(f, NULL);
+}
+
+static void c_svc_exit_wrong_pid(struct forge *f)
+{
+    fg_svc_base(f, false);
+    fg_put(f, fg_svc(AX_SVC_EXIT, FG_NODE, "terminal", 6), NULL);
+    fg_seal(f, NULL);
+}
+
+static void c_svc_start_held(struct forge *f)
+{
+    fg_svc_base(f, true);
+    fg_put(f, fg_svc(AX_SVC_START, FG_NODE, "terminal", 8), NULL);
+    fg_seal(f, NULL);
+}
+
+static void c_svc_start_by_user(struct forge *f)
+{
+    fg_base(f);
+    fg_put(f, fg_svc(AX_SVC_START, "alice", "terminal", 5), NULL);
+    fg_seal(f, NULL);
+}
+
+static void c_svc_hold_running(struct forge *f)
+{
+    fg_svc_base(f, false);
+    fg_put(f, fg_svc(AX_SVC_HOLD, FG_NODE, "terminal", 0), NULL);
+    fg_seal(f, NULL);
+}
+
+static void c_svc_kill_unknown(struct forge *f)
+{
+    fg_svc_base(f, false);
+    fg_put(f, fg_svc(AX_SVC_KILL, FG_NODE, "fs", 0), NULL);
+    fg_seal(f, NULL);
+}
+
 /* ---- controls ---- */
 
 static void c_base(struct forge *f)
@@ -985,6 +1063,12 @@ const struct fg_case fg_cases[] = {
     {"boot-number-repeated", "reject", B, c_boot_number_repeated, NULL},
     {"boot-by-user", "reject", B, c_boot_by_user, NULL},
     {"boot-signed", "reject", B, c_boot_signed, NULL},
+    {"svc-life", "accept", B, c_svc_life, NULL},
+    {"svc-exit-wrong-pid", "reject", B, c_svc_exit_wrong_pid, NULL},
+    {"svc-start-held", "reject", B, c_svc_start_held, NULL},
+    {"svc-start-by-user", "reject", B, c_svc_start_by_user, NULL},
+    {"svc-hold-running", "reject", B, c_svc_hold_running, NULL},
+    {"svc-kill-unknown", "reject", B, c_svc_kill_unknown, NULL},
     {"genesis-only", "accept", B, c_genesis_only, NULL},
     {"signed-proposals", "accept", B, c_signed, NULL},
     {"genesis-batch-with-rotation", "accept", B, c_genesis_batch_rotation, NULL},

@@ -372,6 +372,17 @@ boots_refused() {
     done
 }
 check "bad_boot_entries_refused_like_zero_verify" boots_refused
+# service entries (axiom.md "Services"): the same state root (key 11), and
+# each broken rule refused by both
+check "svc_entries_same_head_and_root_as_zero_verify" same_as_c "$work/boots/svc-life.disk"
+svc_refused() {
+    local b
+    for b in svc-exit-wrong-pid svc-start-held svc-start-by-user svc-hold-running svc-kill-unknown; do
+        js_exit 1 "$work/boots/$b.export" && [ -z "$(c_says "$work/boots/$b.export")" ] ||
+            { echo "# $b"; return 1; }
+    done
+}
+check "bad_svc_entries_refused_like_zero_verify" svc_refused
 rm -rf "$work/boots"
 
 # --- a disk larger than one Buffer may be read whole (sparse: 3 GiB) --------

@@ -30,9 +30,13 @@ else
     skip "fs_hash_equals_b3sum" "b3sum not installed"
 fi
 check "fs_stat_names_size_owner_and_hash" has "$out" 'size  24'
+put_seq=$(sed -n 's/.*committed #\([0-9]*\) .*/\1/p' <<<"$out" | tail -1)
+check "fs_stat_names_the_entry_that_wrote_it" has "$out" "^entry #$put_seq\$"
 
 out=$(session 'append /home/hello.txt' 'third' '.' 'cat /home/hello.txt' 'mv /home/hello.txt /home/h' \
-    'cat /home/h' 'cat /home/hello.txt')
+    'cat /home/h' 'cat /home/hello.txt' 'stat /home/h')
+mv_seq=$(sed -n 's/.*committed #\([0-9]*\) .*/\1/p' <<<"$out" | tail -1)
+check "fs_stat_names_the_entry_that_moved_it" has "$out" "^entry #$mv_seq\$"
 check "fs_append_adds_to_the_end" has "$out" 'third'
 check "fs_mv_moves" has "$out" 'error: /home/hello.txt: no such file'
 
@@ -103,6 +107,7 @@ disk2=$work/disk2.img
 out=$(echo 'ls /imp' | "$zh" --disk "$disk2" --size 32 --import "$work/tree:/imp" --import "$work/hello:/hello" 2>&1)
 check "fs_import_prints_one_commit_per_change" test "$(grep -cE '^committed #[0-9]+ [0-9a-f]{64}$' <<<"$out")" -eq 5
 check "fs_import_files_are_listed" has "$out" 'rand.bin'
+hello_seq=$(sed -n 's/^committed #\([0-9]*\) .*/\1/p' <<<"$out" | tail -1)
 out=$("$zh" --disk "$disk2" --import "$work/nothere:/x" </dev/null 2>&1)
 check "fs_import_of_a_missing_host_file_fails" has "$out" 'error: cannot read'
 "$zero" fs get "$disk2" /imp/rand.bin "$work/rand.out"
@@ -110,6 +115,7 @@ check "fs_zero_fs_get_equals_b3sum_of_the_original" test "$(b3sum --no-names "$w
 check "fs_zero_fs_cat" test "$("$zero" fs cat "$disk2" /imp/sub/n.txt)" = nested
 check "fs_zero_fs_ls" has "$("$zero" fs ls "$disk2" /imp)" '^d +0 root +sub/$'
 check "fs_zero_fs_stat_hash_is_b3sum" has "$("$zero" fs stat "$disk2" /hello)" "hash  $want"
+check "fs_zero_fs_stat_names_the_entry" has "$("$zero" fs stat "$disk2" /hello)" "^entry #$hello_seq\$"
 out=$("$zero" fs prove "$disk2" /imp/rand.bin -o "$work/proof")
 check "fs_prove_names_the_signed_checkpoint" has "$out" 'in the checkpoint of batch [0-9]+'
 key=$(sed -n 's/.*signed by \([0-9a-f]\{64\}\).*/\1/p' <<<"$out")

@@ -718,8 +718,10 @@ function frameBatch(region, start, batchNo, firstSeq, at = 0) {
 // Entries and checkpoints (formats.md): strict shapes over decoded CBOR.
 
 const NET_ACTIONS = ['net.connect', 'net.listen', 'net.accept'];
+const SVC_ACTIONS = ['svc.start', 'svc.exit', 'svc.hold', 'svc.restart', 'svc.kill'];
 const ACTIONS = ['genesis', 'id.create', 'id.rotate', 'id.revoke', 'policy.add',
-                 'policy.remove', 'note', 'job.result', 'boot', 'act_as', ...NET_ACTIONS];
+                 'policy.remove', 'note', 'job.result', 'boot', 'act_as', ...NET_ACTIONS,
+                 ...SVC_ACTIONS];
 const KIND_NAMES = {1: 'node', 2: 'service', 3: 'user', 4: 'agent'};
 const NOTE_MAX = 1024;
 
@@ -785,6 +787,28 @@ function port(v, what) {
     return n;
 }
 
+// formats.md "Service entries": a service name is 1 to 15 bytes of
+// a-z 0-9 . -; how is 1..3; a fault kind is below 2^32; a reason 1..63 bytes.
+const SVC_NAME_RE = /^[a-z0-9.-]{1,15}$/;
+function svcName(v, what) {
+    if (!SVC_NAME_RE.test(text(v, what))) throw new Error(`${what} is not a service name`);
+    return v;
+}
+function svcHow(v, what) {
+    const n = uint(v, what);
+    if (n < 1 || n > 3) throw new Error(`${what} is not 1, 2 or 3`);
+    return n;
+}
+function svcFaultKind(v, what) {
+    if (uint64(v, what) > 0xffffffffn) throw new Error(`${what} is out of range`);
+    return v;
+}
+function svcReason(v, what) {
+    const n = Buffer.byteLength(text(v, what));
+    if (n < 1 || n > 63 || v.includes('\0')) throw new Error(`${what} is not 1 to 63 bytes`);
+    return v;
+}
+
 const PAYLOADS = {
     'genesis': [text, bytesN(32)],
     'id.create': [text, uint, bytesN(32)],
@@ -798,6 +822,11 @@ const PAYLOADS = {
     'act_as': [text],
     'net.connect': [bytesN(4), port],
     'net.listen': [port],
+    'svc.start': [svcName, uint64, uint64],
+    'svc.exit': [svcName, uint64, svcHow, uint64, svcFaultKind, uint64],
+    'svc.hold': [svcName, svcReason],
+    'svc.restart': [svcName],
+    'svc.kill': [svcName],
     'net.accept': [port, bytesN(4), port],
 };
 
@@ -1124,6 +1153,7 @@ class State {
         this.jobsHash = Buffer.alloc(32);
         this.boots = 0;
         this.lastBoot = null;
+        this.services = new Map(); // name -> {state, pid, restarts} (formats.md key 11)
         this.applied = 0;
         this.format = 0;
         this.fs = new FS.Namespace();
@@ -1166,6 +1196,8 @@ class State {
             Object.assign(res, this.describe(t), {issuers: this.issuers(t)});
         } else if (NET_ACTIONS.includes(e.action)) {
             res.name = netResource(e);
+        } else if (SVC_ACTIONS.includes(e.action)) {
+            res.name = `svc:${e.payload[0]}`; // policy.md: the service
         } else if (e.action === 'job.result') {
             res.name = 'job';
             return {proposer: this.describe(proposer), action: e.action, resource: res,
@@ -1249,7 +1281,66 @@ class State {
         case 'act_as':
             return this.checkActAs(p[0]);
         }
+        if (SVC_ACTIONS.includes(e.action)) return this.checkService(proposer, e);
         throw new Error(`unexpected action ${e.action}`);
+    }
+
+    // formats.md "Service entries": starts, exits and holds come from the
+    // node, unsigned; each needs the service in the right state.
+    checkService(proposer, e) {
+        const name = e.payload[0];
+        const r = this.services.get(name);
+        if (['svc.start', 'svc.exit', 'svc.hold'].includes(e.action)) {
+            if (proposer.name !== this.nodeName || e.signature !== undefined) {
+                throw new Error(`service ${name} is started, ended and held by the node only`);
+            }
+        } else if (r === undefined) {
+            throw new Error(`service ${name} is not known`);
+        }
+        switch (e.action) {
+        case 'svc.start':
+            if (r === undefined && this.services.size >= 16) throw new Error('a 17th service');
+            if (r !== undefined && r.state === 3) throw new Error(`service ${name} is held`);
+            break;
+        case 'svc.exit':
+            if (r === undefined || r.state !== 1 || r.pid !== e.payload[1]) {
+                throw new Error(`service ${name} does not run as that pid`);
+            }
+            break;
+        case 'svc.hold':
+            if (r === undefined || r.state !== 2) throw new Error(`service ${name} is not down`);
+            break;
+        case 'svc.kill':
+            if (r.state !== 1) throw new Error(`service ${name} does not run`);
+            break;
+        }
+        return null;
+    }
+
+    performService(e) {
+        const name = e.payload[0];
+        let r = this.services.get(name);
+        const known = r !== undefined;
+        if (!known) {
+            r = {state: 2, pid: 0n, restarts: 0};
+            this.services.set(name, r);
+        }
+        switch (e.action) {
+        case 'svc.start':
+            if (known && r.state === 2) r.restarts++;
+            r.state = 1;
+            r.pid = e.payload[1];
+            break;
+        case 'svc.exit':
+            r.state = 2;
+            break;
+        case 'svc.hold':
+            r.state = 3;
+            break;
+        case 'svc.restart':
+            if (r.state === 3) r.state = 2;
+            break;
+        }
     }
 
     // identity.md "Acting as another principal": a live principal whose
@@ -1385,6 +1476,13 @@ class State {
         case 'net.listen':
         case 'net.accept':
             break; // formats.md "Network entries": no state but the count applied
+        case 'svc.start':
+        case 'svc.exit':
+        case 'svc.hold':
+        case 'svc.restart':
+        case 'svc.kill':
+            this.performService(e);
+            break;
         case 'proc.spawn':
         case 'proc.exit':
         case 'cap.grant':
@@ -1434,6 +1532,16 @@ class State {
         FS.rootKey(this, top);
         if (this.jobs > 0) top.set(7, [this.jobs, this.jobsHash]);
         if (this.boots > 0) top.set(8, [this.boots, this.lastBoot]);
+        if (this.services.size > 0) {
+            // formats.md "State root": key 11, the services in name order.
+            const names = [...this.services.keys()].sort(
+                (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+            const rows = names.map((n) => {
+                const r = this.services.get(n);
+                return [n, r.state, r.pid, r.restarts];
+            });
+            top.set(11, blake3(encodeCbor(rows)));
+        }
         PROC.rootKeys(this, top);
         return blake3(encodeCbor(top));
     }

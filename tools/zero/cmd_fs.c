@@ -156,9 +156,10 @@ static int fs_stat_cmd(struct fs_disk *d, const char *path)
         return ZERO_EXIT_NO;
     }
     zfmt_hex(hex, n.hash, 32);
-    printf("path  %s\nkind  %s\nsize  %llu\nowner %s\nmode  %o\nhash  %s\n", n.path,
+    printf("path  %s\nkind  %s\nsize  %llu\nowner %s\nmode  %o\nhash  %s\nentry #%llu\n", n.path,
            n.kind == FS_DIR ? "directory" : "file", (unsigned long long)n.size,
-           n.owner[0] ? n.owner : "-", (unsigned)n.mode, n.kind == FS_DIR ? "-" : hex);
+           n.owner[0] ? n.owner : "-", (unsigned)n.mode, n.kind == FS_DIR ? "-" : hex,
+           (unsigned long long)n.changed);
     return ZERO_EXIT_OK;
 }
 

@@ -63,6 +63,28 @@ static void json_net(const struct ax_action *a)
     }
 }
 
+/* formats.md "JSON Lines": a service entry's name and the fields it has. */
+static void json_svc(const struct ax_action *a)
+{
+    static const char *const how[] = {"?", "exited", "faulted", "killed"};
+
+    printf("\"name\":");
+    json_str(a->name, strlen(a->name));
+    if (a->kind == AX_SVC_START) {
+        printf(",\"pid\":%llu,\"delay_ms\":%llu", (unsigned long long)a->svc.pid,
+               (unsigned long long)a->svc.delay_ms);
+    } else if (a->kind == AX_SVC_EXIT) {
+        printf(",\"pid\":%llu,\"how\":\"%s\",\"status\":%llu,\"fault_kind\":%u,"
+               "\"fault_address\":%llu",
+               (unsigned long long)a->svc.pid, how[a->svc.how <= 3 ? a->svc.how : 0],
+               (unsigned long long)a->svc.status, (unsigned)a->svc.fault_kind,
+               (unsigned long long)a->svc.fault_addr);
+    } else if (a->kind == AX_SVC_HOLD) {
+        printf(",\"reason\":");
+        json_str(a->svc.reason, strlen(a->svc.reason));
+    }
+}
+
 static void json_payload(const struct ax_action *a)
 {
     printf("\"payload\":{");
@@ -94,6 +116,13 @@ static void json_payload(const struct ax_action *a)
     case AX_NET_LISTEN:
     case AX_NET_ACCEPT:
         json_net(a);
+        break;
+    case AX_SVC_START:
+    case AX_SVC_EXIT:
+    case AX_SVC_HOLD:
+    case AX_SVC_RESTART:
+    case AX_SVC_KILL:
+        json_svc(a);
         break;
     default:
         json_hex("data", a->data, a->data_len);

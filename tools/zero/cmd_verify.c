@@ -12,6 +12,7 @@
 #include "crypto/blake3.h"
 #include "services/axiom/axiom.h"
 #include "services/axiom/service.h"
+#include "tools/zero/snap_io.h"
 #include "tools/zero/verify_boot.h"
 #include "tools/zero/zero.h"
 
@@ -19,7 +20,8 @@ const char zero_help_verify[] = "verify a Zero OS disk or log export from genesi
 
 static void verify_usage(FILE *f)
 {
-    fprintf(f, "usage: zero verify PATH [--key HEX] [--image ISO [--release-key HEX]]\n\n"
+    fprintf(f, "usage: zero verify PATH [--key HEX] [--snapshot FILE] [--image ISO [--release-key "
+               "HEX]]\n\n"
                "Replays the Axiom log on PATH (a disk image or a 'zero export' file) and\n"
                "checks every checksum, hash link, signature, policy decision and state\n"
                "root. Prints one summary line and exits 0, or names the first bad entry\n"
@@ -35,6 +37,10 @@ static void verify_usage(FILE *f)
                "manifest and images of ISO (build/zero.iso), whose signed manifest must\n"
                "verify (under --release-key when given), and names each boot that did\n"
                "not (exit 1).\n"
+               "--snapshot FILE ('zero snapshot') starts from the state in FILE instead of\n"
+               "from genesis: its checkpoint must be signed by the key FILE names (by\n"
+               "--key when given) and be in PATH's log just before where the replay goes\n"
+               "on; only the entries after it are verified.\n"
                "Exit 2: PATH is unreadable or neither a disk, an export, a receipt nor a\n"
                "consistency proof.\n");
 }
@@ -54,6 +60,15 @@ static int verify_report(const char *path, const struct ax_replay *r, uint8_t ki
     zfmt_hex(root, st->root, 32);
     zfmt_hex(key, r->genesis_key, 32);
     zfmt_hex(now, node->pub, 32);
+    if (r->snap_size != 0) { /* started from a trusted snapshot: no genesis seen */
+        zfmt_hex(key, r->last_cp_key, 32);
+        printf("ok: %s %s: %llu entries, %llu after the snapshot verified; head #%llu %s; state "
+               "root %s; node %s key %s\n",
+               kind == AX_SOURCE_EXPORT ? "export" : "disk", path, (unsigned long long)st->applied,
+               (unsigned long long)(st->applied - r->snap_size),
+               (unsigned long long)(st->applied - 1), head, root, st->node, key);
+        return ZERO_EXIT_OK;
+    }
     if (want_key != NULL && memcmp(want_key, r->genesis_key, 32) != 0) {
         printf("FAILED: %s starts from node key %s, not the expected one\n", path, key);
         return ZERO_EXIT_NO;
@@ -172,7 +187,8 @@ struct verify_image {
 };
 
 /* Verifies the disk or export at path; returns the exit status. */
-static int verify_device(const char *path, const uint8_t *want_key, const struct verify_image *im)
+static int verify_device(const char *path, const uint8_t *want_key, const struct verify_image *im,
+                         const char *snap)
 {
     struct verify_boots vb = {0};
     struct blk dev;
@@ -196,6 +212,15 @@ static int verify_device(const char *path, const uint8_t *want_key, const struct
         return ZERO_EXIT_USAGE;
     }
     ax_replay_init(&r, st, verify_boots_entry, &vb);
+    if (snap != NULL) {
+        rc = zero_snap_start(snap, want_key, &dev, &r);
+        if (rc != ZERO_EXIT_OK) {
+            free(st);
+            blk_close(&dev);
+            return rc;
+        }
+        rc = ZERO_EXIT_NO;
+    }
     err = axiom_replay_device(&dev, &r, &kind, &tail);
     if (err == 0 || err == ZERR_TRUNCATED) {
         rc = verify_report(path, &r, kind, tail, want_key);
@@ -221,7 +246,7 @@ static int verify_device(const char *path, const uint8_t *want_key, const struct
 int zero_cmd_verify(int argc, char **argv)
 {
     static uint8_t rbuf[AX_RECEIPT_MAX > AX_CONSISTENCY_MAX ? AX_RECEIPT_MAX : AX_CONSISTENCY_MAX];
-    const char *path = NULL;
+    const char *path = NULL, *snap = NULL;
     uint8_t key[32], release[32];
     bool pinned = false;
     struct verify_image im = {NULL, NULL};
@@ -238,6 +263,8 @@ int zero_cmd_verify(int argc, char **argv)
             }
             pinned = true;
             i++;
+        } else if (strcmp(argv[i], "--snapshot") == 0 && i + 1 < argc) {
+            snap = argv[++i];
         } else if (strcmp(argv[i], "--image") == 0 && i + 1 < argc) {
             im.iso = argv[++i];
         } else if (strcmp(argv[i], "--release-key") == 0 && i + 1 < argc) {
@@ -266,5 +293,5 @@ int zero_cmd_verify(int argc, char **argv)
     if (rlen > 0) {
         return verify_consistency(path, rbuf, (size_t)rlen, pinned ? key : NULL);
     }
-    return verify_device(path, pinned ? key : NULL, &im);
+    return verify_device(path, pinned ? key : NULL, &im, snap);
 }

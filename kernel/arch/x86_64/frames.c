@@ -1,8 +1,15 @@
 /*
- * The physical frame allocator: a free list threaded through the free pages
- * (via the direct map) and, per frame, a 32-bit reference count (mappings
- * plus frame capabilities) and the number of its user mappings that are
- * writable and that are executable (W^X across mappings).
+ * The physical frame allocator: a free list threaded through the freed
+ * pages (via the direct map), RAM never handed out since boot taken in
+ * ascending order from a cursor per RAM range, and, per frame, a 32-bit
+ * reference count (mappings plus frame capabilities) and the number of its
+ * user mappings that are writable and that are executable (W^X across
+ * mappings).
+ *
+ * Boot touches no free page: under QEMU TCG every guest page's first touch
+ * costs the host a page fault and zeroing (on a virtualised host up to
+ * 100 us per 4 KiB page), so threading a free list through all of RAM at
+ * boot cost 5 to 13 s with 256 MiB (docs/boot.md, "Where boot time goes").
  */
 #include "base/assert.h"
 #include "base/errors.h"
@@ -12,8 +19,11 @@
 
 extern char _kernel_end_phys[];
 
-static uint64_t free_head; /* physical address of the first free frame, 0 if none */
-static uint64_t free_count;
+static uint64_t free_head;  /* physical address of the first freed frame, 0 if none */
+static uint64_t free_count; /* freed frames plus fresh ones */
+/* Per boot RAM range, the next page not yet handed out since boot (page-aligned). */
+static uint64_t fresh_next[MAX_RAM_RANGES];
+static uint32_t fresh_range; /* ranges below it have no fresh page left */
 /*
  * Per frame.  refs cannot overflow: mappings need page tables.  Nor can the
  * mapping counts: a frame is mapped once per frame capability (at most 64
@@ -73,9 +83,20 @@ static bool refs_place(uint64_t bytes)
     return false;
 }
 
+/* Whether pa is a usable page the allocator manages (not reserved, not the reference counts). */
+static bool frame_usable(uint64_t pa)
+{
+    uint64_t refs_pa = virt_to_phys(frame_refs);
+    uint64_t refs_end =
+        refs_pa +
+        ((frame_limit / PAGE_SIZE * sizeof(struct frame_info) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+    return !range_reserved(pa) && (pa < refs_pa || pa >= refs_end);
+}
+
 /*
- * Puts every usable RAM page that holds nothing (not low memory, the image,
- * the modules or the reference counts) on the free list.
+ * Counts every usable RAM page that holds nothing (not low memory, the
+ * image, the modules or the reference counts) as free, without touching it:
+ * frame_alloc hands them out in ascending order.
  */
 void frames_init(void)
 {
@@ -88,15 +109,31 @@ void frames_init(void)
     if (!refs_place(bytes)) {
         zpanic("frames: no room for the reference counts (%llu bytes)", (unsigned long long)bytes);
     }
-    uint64_t refs_pa = virt_to_phys(frame_refs);
     for (uint32_t i = 0; i < boot_nram; i++) {
         uint64_t pa = (boot_ram[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        fresh_next[i] = pa;
         for (; pa + PAGE_SIZE <= boot_ram[i].end; pa += PAGE_SIZE) {
-            if (!range_reserved(pa) && (pa < refs_pa || pa >= refs_pa + bytes)) {
-                frame_push(pa);
-            }
+            free_count += frame_usable(pa) ? 1 : 0;
         }
     }
+}
+
+/* The next page never handed out since boot, or 0 if none is left. */
+static uint64_t frame_fresh(void)
+{
+    for (; fresh_range < boot_nram; fresh_range++) {
+        uint64_t end = boot_ram[fresh_range].end;
+        uint64_t pa = fresh_next[fresh_range];
+        while (pa + PAGE_SIZE <= end && !frame_usable(pa)) {
+            pa += PAGE_SIZE;
+        }
+        if (pa + PAGE_SIZE <= end) {
+            fresh_next[fresh_range] = pa + PAGE_SIZE;
+            return pa;
+        }
+        fresh_next[fresh_range] = end;
+    }
+    return 0;
 }
 
 /* Zeroes a page a quadword at a time (memset goes byte by byte; MEM_MAP zeroes up to 1024 pages
@@ -110,11 +147,15 @@ static void page_zero(void *page)
 /* Takes a free frame, zeroes it and gives it one reference.  Returns 0 if none. */
 uint64_t frame_alloc(void)
 {
-    if (free_head == 0) {
-        return 0;
-    }
     uint64_t pa = free_head;
-    free_head = *(uint64_t *)phys_to_virt(pa);
+    if (pa != 0) {
+        free_head = *(uint64_t *)phys_to_virt(pa);
+    } else {
+        pa = frame_fresh();
+        if (pa == 0) {
+            return 0;
+        }
+    }
     free_count--;
     page_zero(phys_to_virt(pa));
     frame_refs[pa / PAGE_SIZE] = (struct frame_info){.refs = 1};

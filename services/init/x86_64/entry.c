@@ -32,6 +32,7 @@
 #define DISK_BUF_VA 0x0000500000000000ull   /* the node's and the driver's shared disk buffer */
 #define NETDRV_BUF_VA 0x0000510000000000ull /* the network service's and its driver's */
 #define NET_BUF_VA 0x0000520000000000ull    /* the terminal's and the network service's */
+#define NET_FS_VA 0x0000530000000000ull     /* the network service's channel to the Axiom */
 
 int zero_main(uint64_t arg);
 
@@ -60,7 +61,7 @@ static int net_main(void)
     if (err != 0 || g.disk == ZERO_CAP_NONE) {
         return 2;
     }
-    return netproc_main(g.disk, NETDRV_BUF_VA, ZERO_SLOT_EP, NET_BUF_VA);
+    return netproc_main(g.disk, NETDRV_BUF_VA, ZERO_SLOT_EP, NET_BUF_VA, g.axiom, NET_FS_VA);
 }
 
 int zero_main(uint64_t arg)

@@ -15,14 +15,15 @@
 #include "hal/hal.h"
 #include "net/net.h"
 #include "services/net/netsvc.h"
+#include "services/net/x86_64/httpd.h"
 #include "svcrt/x86_64/rtx.h"
 #include "zero/zero.h"
 
 #define QFRAMES 64
 #define IDLE_WAIT_MS 5u
-#define HTTP_CONNS 8
-#define HTTP_REQ_MAX 2048
 #define SERVER_STACK_PAGES 8
+#define FETCH_PAGES (NETSVC_FETCH_MAX / 4096u)
+#define SOCK_CONNECT_MS 15000u /* a connect that is not established by then fails */
 
 struct frameq {
     unsigned n;
@@ -30,21 +31,20 @@ struct frameq {
     uint8_t b[QFRAMES][VNET_FRAME_MAX];
 };
 
-struct http_conn {
-    int sock;
-    size_t req_len;
-    char req[HTTP_REQ_MAX];
-};
-
 /* A call from the node, handed from the server thread to the loop. */
 struct request {
     uint32_t op;
     uint64_t a0, a1;
-    char path[NETSVC_PATH_MAX + 1];
+    char path[NETSVC_PATH_MAX + 1]; /* the request bytes as a string */
+    size_t in_len;
+    uint8_t in[RTX_BUF_LEN];
     int result;
     size_t out_len;
-    uint8_t out[1024];
-    int state; /* 0 idle, 1 posted, 2 running, 3 done */
+    uint8_t out[RTX_BUF_LEN];
+    int state;      /* 0 idle, 1 posted, 2 running, 3 done */
+    uint64_t since; /* when the loop took it */
+    int sock;       /* NETSVC_OP_SOCK_CONNECT: the connection being opened */
+    size_t done;    /* NETSVC_OP_SOCK_SEND: bytes queued so far */
 };
 
 struct fetch {
@@ -54,6 +54,7 @@ struct fetch {
     char head[1024];
     blake3_hasher h;
     struct netsvc_fetch res;
+    uint8_t *body; /* the first NETSVC_FETCH_MAX bytes of the last body */
 };
 
 /* The service's state: 2.4 MiB, allocated at start (not in the image's BSS,
@@ -65,9 +66,7 @@ struct netproc {
     struct frameq tx, rx;
     struct request rq;
     struct fetch f;
-    int listener;
-    uint16_t http_port;
-    struct http_conn http[HTTP_CONNS];
+    struct httpd http;
     struct netsvc_accept accepts[16];
     unsigned naccepts;
     uint64_t ping_sent;
@@ -105,10 +104,12 @@ static int netproc_authorize(void *ctx, enum net_auth kind, uint32_t ip, uint16_
     if (r->state != 2) {
         return ZERR_DENIED;
     }
-    if (kind == NET_AUTH_CONNECT && r->op == NETSVC_OP_FETCH && r->a0 == ip && r->a1 == port) {
+    if (kind == NET_AUTH_CONNECT && (r->op == NETSVC_OP_FETCH || r->op == NETSVC_OP_SOCK_CONNECT) &&
+        r->a0 == ip && r->a1 == port) {
         return 0;
     }
-    if (kind == NET_AUTH_LISTEN && r->op == NETSVC_OP_LISTEN && r->a0 == port) {
+    if (kind == NET_AUTH_LISTEN && (r->op == NETSVC_OP_LISTEN || r->op == NETSVC_OP_SOCK_LISTEN) &&
+        r->a0 == port) {
         return 0;
     }
     return ZERR_DENIED;
@@ -116,9 +117,11 @@ static int netproc_authorize(void *ctx, enum net_auth kind, uint32_t ip, uint16_
 
 static void netproc_accepted(void *ctx, int listener, int sock, uint32_t ip, uint16_t port)
 {
-    (void)ctx, (void)listener, (void)sock;
-    if (N.naccepts < sizeof(N.accepts) / sizeof(N.accepts[0])) {
-        N.accepts[N.naccepts++] = (struct netsvc_accept){ip, port, N.http_port};
+    struct net_sock_info li;
+    (void)ctx, (void)listener;
+    if (net_sock_info(&N.s, sock, &li) == 0 &&
+        N.naccepts < sizeof(N.accepts) / sizeof(N.accepts[0])) {
+        N.accepts[N.naccepts++] = (struct netsvc_accept){ip, port, li.local_port};
     }
 }
 
@@ -164,9 +167,7 @@ static int xfer(uint64_t wait_ms)
     return 0;
 }
 
-/* ---- HTTP server: a fixed page ------------------------------------------- */
-
-/* The end of a request or response head ("\r\n\r\n") in s, or NULL. */
+/* The end of a response head ("\r\n\r\n") in s, or NULL. */
 static char *head_end(char *s)
 {
     for (; *s != '\0'; s++) {
@@ -177,76 +178,6 @@ static char *head_end(char *s)
     return NULL;
 }
 
-static const char page[] = "<!doctype html><title>Zero OS</title><h1>Zero OS</h1>"
-                           "<p>Served by Zero's own TCP/IP stack on x86_64.</p>\n";
-
-static void http_answer(struct http_conn *c, const char *req)
-{
-    char head[256];
-    bool get = strncmp(req, "GET ", 4) == 0;
-    bool head_only = strncmp(req, "HEAD ", 5) == 0;
-    const char *path = req + (get ? 4 : 5);
-    bool root = strncmp(path, "/ ", 2) == 0 || strncmp(path, "/index.html ", 12) == 0;
-    int code = !get && !head_only ? 501 : root ? 200 : 404;
-    size_t body = code == 200 ? sizeof(page) - 1 : 0;
-    int n = zfmt_snprintf(
-        head, sizeof(head),
-        "HTTP/1.1 %d %s\r\nContent-Length: %zu\r\nContent-Type: text/html\r\n\r\n", code,
-        code == 200   ? "OK"
-        : code == 404 ? "Not Found"
-                      : "Not Implemented",
-        body);
-    (void)net_tcp_send(&N.s, c->sock, head, (size_t)n, N.now);
-    if (get && body > 0) {
-        (void)net_tcp_send(&N.s, c->sock, page, body, N.now);
-    }
-}
-
-/* Answers every complete request in c's buffer; false when the connection ended. */
-static bool http_serve(struct http_conn *c)
-{
-    long got =
-        net_tcp_recv(&N.s, c->sock, c->req + c->req_len, HTTP_REQ_MAX - 1 - c->req_len, N.now);
-    if (got == 0 || (got < 0 && got != ZERR_AGAIN)) {
-        return false;
-    }
-    c->req_len += got > 0 ? (size_t)got : 0;
-    c->req[c->req_len] = '\0';
-    char *end;
-    while ((end = head_end(c->req)) != NULL) {
-        http_answer(c, c->req);
-        size_t used = (size_t)(end + 4 - c->req);
-        memmove(c->req, c->req + used, c->req_len - used + 1);
-        c->req_len -= used;
-    }
-    return c->req_len < HTTP_REQ_MAX - 1;
-}
-
-static void http_step(void)
-{
-    if (N.listener <= 0) {
-        return;
-    }
-    for (int s; (s = net_tcp_accept(&N.s, N.listener)) > 0;) {
-        for (unsigned i = 0; i < HTTP_CONNS; i++) {
-            if (N.http[i].sock == 0) {
-                N.http[i] = (struct http_conn){.sock = s};
-                s = 0;
-                break;
-            }
-        }
-        if (s > 0) {
-            net_tcp_abort(&N.s, s, N.now);
-        }
-    }
-    for (unsigned i = 0; i < HTTP_CONNS; i++) {
-        if (N.http[i].sock > 0 && !http_serve(&N.http[i])) {
-            net_tcp_close(&N.s, N.http[i].sock, N.now);
-            N.http[i].sock = 0;
-        }
-    }
-}
-
 /* ---- HTTP client ------------------------------------------------------------ */
 
 /* Takes the status line and headers once complete; hashes what follows. */
@@ -254,6 +185,11 @@ static void fetch_take(struct fetch *f, const uint8_t *b, size_t n)
 {
     if (f->head_done) {
         blake3_update(&f->h, b, n);
+        if (f->body != NULL && f->res.bytes < NETSVC_FETCH_MAX) {
+            uint64_t room = NETSVC_FETCH_MAX - f->res.bytes;
+            memcpy(f->body + f->res.bytes, b, n < room ? n : (size_t)room);
+            f->res.kept += n < room ? n : room;
+        }
         f->res.bytes += n;
         return;
     }
@@ -282,7 +218,9 @@ static int fetch_step(struct request *r)
     struct fetch *f = &N.f;
     static uint8_t buf[8192];
     if (f->sock == 0) {
+        uint8_t *body = f->body != NULL ? f->body : hal_page_alloc(FETCH_PAGES);
         memset(f, 0, sizeof(*f));
+        f->body = body;
         blake3_init(&f->h);
         f->sock = net_tcp_connect(&N.s, (uint32_t)r->a0, (uint16_t)r->a1, N.now);
         if (f->sock < 0) {
@@ -293,7 +231,9 @@ static int fetch_step(struct request *r)
     }
     if (!f->sent) {
         char req[NETSVC_PATH_MAX + 64];
-        int n = zfmt_snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: zero\r\n\r\n", r->path);
+        const char *host = r->path + strlen(r->path) + 1; /* after the path's NUL, or "" */
+        int n = zfmt_snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", r->path,
+                              host[0] != '\0' ? host : "zero");
         long w = net_tcp_send(&N.s, f->sock, req, (size_t)n, N.now);
         if (w == n) {
             f->sent = true;
@@ -339,7 +279,7 @@ static int status_text(struct request *r)
         gw >> 24, (gw >> 16) & 255, (gw >> 8) & 255, gw & 255, dns >> 24, (dns >> 16) & 255,
         (dns >> 8) & 255, dns & 255, (unsigned long long)c->rx_frames,
         (unsigned long long)c->tx_frames, (unsigned long long)c->tcp_retransmits,
-        (unsigned long long)c->icmp_echo_replied, N.listener > 0 ? "; httpd listening" : "");
+        (unsigned long long)c->icmp_echo_replied, N.http.listener > 0 ? "; httpd listening" : "");
     r->out_len = n > 0 ? (size_t)n : 0;
     return ip == 0 ? ZERR_AGAIN : 0;
 }
@@ -367,6 +307,125 @@ static int ping_step(struct request *r)
     return ZERR_AGAIN;
 }
 
+static int resolve_step(struct request *r)
+{
+    uint32_t ip;
+    int err = 0;
+    if (r->done == 0) { /* the first turn: a dotted quad, or a query */
+        r->done = 1;
+        err = net_ip_parse(r->path, &ip) == 0 ? 0 : net_dns_resolve(&N.s, r->path, N.now);
+        err = err != 0 ? err : net_ip_parse(r->path, &ip) == 0 ? 0 : ZERR_AGAIN;
+    } else {
+        err = net_dns_result(&N.s, &ip);
+    }
+    if (err == 0) {
+        memcpy(r->out, &ip, sizeof(ip));
+        r->out_len = sizeof(ip);
+    }
+    return err;
+}
+
+/* ---- sockets for the node (the terminal's nc) ------------------------------------ */
+
+static int sock_reply_handle(struct request *r, int sock)
+{
+    memcpy(r->out, &sock, sizeof(sock));
+    r->out_len = sizeof(sock);
+    return 0;
+}
+
+/* Opens a connection and waits until it is established (or fails). */
+static int sock_connect_step(struct request *r)
+{
+    struct net_sock_info info;
+    if (r->sock == 0) {
+        r->sock = net_tcp_connect(&N.s, (uint32_t)r->a0, (uint16_t)r->a1, N.now);
+        if (r->sock < 0) {
+            int err = r->sock;
+            r->sock = 0;
+            return err;
+        }
+    }
+    int err = net_sock_info(&N.s, r->sock, &info);
+    if (err == 0 && info.error == 0 && info.state == NET_TCP_ESTABLISHED) {
+        err = sock_reply_handle(r, r->sock);
+        r->sock = 0;
+        return err;
+    }
+    if (err == 0 && info.error == 0 && N.now - r->since < SOCK_CONNECT_MS) {
+        return ZERR_AGAIN;
+    }
+    net_tcp_abort(&N.s, r->sock, N.now);
+    r->sock = 0;
+    return err != 0 ? err : info.error != 0 ? info.error : ZERR_TIMEOUT;
+}
+
+/* Queues all of the request's bytes on connection a0, waiting for room. */
+static int sock_send_step(struct request *r)
+{
+    while (r->done < r->in_len) {
+        long w = net_tcp_send(&N.s, (int)r->a0, r->in + r->done, r->in_len - r->done, N.now);
+        if (w == ZERR_AGAIN) {
+            return ZERR_AGAIN;
+        }
+        if (w < 0) {
+            return (int)w;
+        }
+        r->done += (size_t)w;
+    }
+    return 0;
+}
+
+/* Reads what connection a0 holds, waiting up to a1 ms for the first byte. */
+static int sock_recv_step(struct request *r)
+{
+    uint32_t cap = sizeof(r->out);
+    if (r->in_len == sizeof(cap)) { /* the caller's room, when it says */
+        memcpy(&cap, r->in, sizeof(cap));
+        cap = cap < sizeof(r->out) ? cap : sizeof(r->out);
+    }
+    long got = net_tcp_recv(&N.s, (int)r->a0, r->out, cap, N.now);
+    if (got >= 0) {
+        r->out_len = (size_t)got; /* 0: the peer closed and everything was read */
+        return 0;
+    }
+    return got == ZERR_AGAIN && N.now - r->since >= r->a1 ? ZERR_TIMEOUT : (int)got;
+}
+
+/* Waits up to a1 ms for a connection on listener a0. */
+static int sock_accept_step(struct request *r)
+{
+    int s = net_tcp_accept(&N.s, (int)r->a0);
+    if (s > 0) {
+        return sock_reply_handle(r, s);
+    }
+    return s == ZERR_AGAIN && N.now - r->since >= r->a1 ? ZERR_TIMEOUT : s;
+}
+
+static int sock_step(struct request *r)
+{
+    int s;
+    switch (r->op) {
+    case NETSVC_OP_SOCK_CONNECT:
+        return sock_connect_step(r);
+    case NETSVC_OP_SOCK_LISTEN:
+        s = net_tcp_listen(&N.s, (uint16_t)r->a0, 4);
+        return s > 0 ? sock_reply_handle(r, s) : s;
+    case NETSVC_OP_SOCK_ACCEPT:
+        return sock_accept_step(r);
+    case NETSVC_OP_SOCK_SEND:
+        return sock_send_step(r);
+    case NETSVC_OP_SOCK_RECV:
+        return sock_recv_step(r);
+    case NETSVC_OP_SOCK_SHUTDOWN:
+        return net_tcp_shutdown(&N.s, (int)r->a0, N.now);
+    case NETSVC_OP_SOCK_CLOSE:
+        return net_tcp_close(&N.s, (int)r->a0, N.now);
+    default:
+        return ZERR_UNSUPPORTED;
+    }
+}
+
 static int request_step(struct request *r)
 {
     switch (r->op) {
@@ -376,12 +435,7 @@ static int request_step(struct request *r)
     case NETSVC_OP_PING:
         return ping_step(r);
     case NETSVC_OP_LISTEN:
-        if (N.listener > 0) {
-            return ZERR_EXIST;
-        }
-        N.http_port = (uint16_t)r->a0;
-        N.listener = net_tcp_listen(&N.s, N.http_port, HTTP_CONNS);
-        return N.listener > 0 ? 0 : N.listener;
+        return httpd_listen(&N.http, (uint16_t)r->a0, r->path);
     case NETSVC_OP_FETCH:
         return fetch_step(r);
     case NETSVC_OP_ACCEPTS:
@@ -389,8 +443,10 @@ static int request_step(struct request *r)
         memcpy(r->out, N.accepts, r->out_len);
         N.naccepts = 0;
         return 0;
+    case NETSVC_OP_RESOLVE:
+        return resolve_step(r);
     default:
-        return ZERR_UNSUPPORTED;
+        return sock_step(r);
     }
 }
 
@@ -401,12 +457,33 @@ static void request_poll(void)
     if (state != 1 && state != 2) {
         return;
     }
+    if (state == 1) {
+        N.rq.since = N.now;
+        N.rq.sock = 0;
+        N.rq.done = 0;
+    }
     N.rq.state = 2;
     int r = request_step(&N.rq);
     if (r != ZERR_AGAIN) {
         N.rq.result = r;
         __atomic_store_n(&N.rq.state, 3, __ATOMIC_RELEASE);
     }
+}
+
+/*
+ * NETSVC_OP_FETCH_READ, in the server thread: the last fetch's body is
+ * written only while a fetch runs, and calls are one at a time.
+ */
+static int fetch_read(struct rtx_req *rq)
+{
+    const struct fetch *f = &N.f;
+    if (f->body == NULL || rq->a0 > f->res.kept) {
+        return ZERR_RANGE;
+    }
+    uint64_t left = f->res.kept - rq->a0;
+    rq->out_len = left < RTX_BUF_LEN ? (size_t)left : RTX_BUF_LEN;
+    memcpy(rq->buf, f->body + rq->a0, rq->out_len);
+    return 0;
 }
 
 /* The server thread's handler: posts the call and waits for the loop. */
@@ -418,13 +495,18 @@ static int serve_call(void *self, struct rtx_req *rq)
         rq->stop = 1; /* server_thread then ends the process */
         return 0;
     }
+    if (rq->op == NETSVC_OP_FETCH_READ) {
+        return fetch_read(rq);
+    }
     r->op = rq->op;
     r->a0 = rq->a0;
     r->a1 = rq->a1;
     r->out_len = 0;
-    size_t n = rq->in_len < NETSVC_PATH_MAX ? rq->in_len : NETSVC_PATH_MAX;
-    memcpy(r->path, rq->buf, n);
-    r->path[n] = '\0';
+    r->in_len = rq->in_len < sizeof(r->in) ? rq->in_len : sizeof(r->in);
+    memcpy(r->in, rq->buf, r->in_len);
+    size_t n = r->in_len < NETSVC_PATH_MAX ? r->in_len : NETSVC_PATH_MAX;
+    memset(r->path, 0, sizeof(r->path));
+    memcpy(r->path, r->in, n);
     __atomic_store_n(&r->state, 1, __ATOMIC_RELEASE);
     while (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 3) {
         hal_wait_until(hal_clock_ns() + 1000000u);
@@ -471,7 +553,8 @@ static int serve_error(void *self, struct rtx_req *rq)
     return rq->stop ? 0 : *(const int *)self;
 }
 
-int netproc_main(uint64_t drv, uint64_t drv_va, uint64_t ep, uint64_t ep_va)
+int netproc_main(uint64_t drv, uint64_t drv_va, uint64_t ep, uint64_t ep_va, uint64_t axiom,
+                 uint64_t axiom_va)
 {
     int r = ZERR_NOMEM;
     netproc = hal_page_alloc((sizeof(struct netproc) + 4095) / 4096);
@@ -479,6 +562,9 @@ int netproc_main(uint64_t drv, uint64_t drv_va, uint64_t ep, uint64_t ep_va)
         N.drv_ep = drv;
         r = rtx_open(&N.drv, drv, drv_va);
         r = r != 0 ? r : netproc_start();
+    }
+    if (r == 0 && httpd_init(&N.http, &N.s, axiom, axiom_va) != 0) {
+        zprintf("net: no filesystem for httpd (the Axiom process did not answer)\n");
     }
     if (r != 0) {
         (void)rtx_serve(ep, ep_va, serve_error, &r);
@@ -506,7 +592,7 @@ int netproc_main(uint64_t drv, uint64_t drv_va, uint64_t ep, uint64_t ep_va)
         }
         N.rx.n = 0;
         net_poll(&N.s, N.now);
-        http_step();
+        httpd_step(&N.http, N.now);
         request_poll();
         if (!announced && N.rq.state == 0 && status_text(&N.rq) == 0) {
             zprintf("net: %.*s", (int)N.rq.out_len, (const char *)N.rq.out);
