@@ -119,6 +119,7 @@ static int jobs_put(struct jobs_svc *js, const char *proposer, const char *dest,
         err = cas_read(js->cas, hash, 0, buf, (size_t)size, &got, &f);
     }
     memset(&rq, 0, sizeof(rq));
+    memset(&res, 0, sizeof(res));
     if (err == 0) {
         memcpy(rq.proposer, proposer, strlen(proposer) + 1);
         memcpy(rq.path, dest, strlen(dest) + 1);

@@ -133,7 +133,7 @@ static int net_commit_listen(struct term *t, uint16_t port, uint64_t *seq)
     struct axiom_result res;
     int err = ax_net_action(&a, AX_NET_LISTEN, sh->acting, 0, 0, port);
     err = err != 0 ? err : net_commit(t, &a, &res);
-    *seq = res.seq;
+    *seq = err == 0 ? res.seq : 0;
     return err;
 }
 
@@ -308,7 +308,9 @@ static int cmd_fetch(struct term *t, int argc, char **argv)
     }
     size_t pn = strlen(path), hn = strlen(host);
     memcpy(req, path, pn + 1);
-    memcpy(req + pn + 1, host, hn);
+    for (size_t i = 0; i < hn; i++) {
+        req[pn + 1 + i] = host[i]; /* the host name ends the request, unterminated */
+    }
     err = net_call(NETSVC_OP_FETCH, ip, port, req, pn + 1 + hn, &f, sizeof(f), &len);
     if (err != 0 || len != sizeof(f)) {
         return err != 0 ? err : ZERR_IO;

@@ -14,6 +14,7 @@
 #include "services/axiom/service.h"
 #include "tools/zero/snap_io.h"
 #include "tools/zero/verify_boot.h"
+#include "tools/zero/verify_svc.h"
 #include "tools/zero/zero.h"
 
 const char zero_help_verify[] = "verify a Zero OS disk or log export from genesis";
@@ -225,6 +226,9 @@ static int verify_device(const char *path, const uint8_t *want_key, const struct
     if (err == 0 || err == ZERR_TRUNCATED) {
         rc = verify_report(path, &r, kind, tail, want_key);
         verify_boots_print(&vb);
+        if (rc == 0) {
+            verify_services_print(st);
+        }
         if (rc == 0 && im->iso != NULL) {
             rc = verify_boots_image(&vb, im->iso, im->release_key);
         }
