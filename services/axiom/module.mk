@@ -90,3 +90,7 @@ axiom_snapshot_file_CORPUS := fuzz/corpus/axiom_snapshot
 BENCHES += bench_snapshot
 bench_snapshot_SRCS := bench/snapshot_bench.c
 bench_snapshot_LIBS := axiom crypto base hal
+
+TESTS += axiom_proc
+axiom_proc_SRCS := tests/services/axiom/proc_test.c
+axiom_proc_LIBS := axiom crypto base hal

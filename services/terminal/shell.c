@@ -17,6 +17,7 @@
 #include "services/policy/service.h"
 #include "services/terminal/net.h"
 #include "services/terminal/fs_cmds.h"
+#include "services/terminal/proc.h"
 #include "services/terminal/svc.h"
 
 #define SHELL_LOG_MAX 1000u
@@ -467,5 +468,6 @@ const struct term_cmd shell_cmds[] = {
      "send typed lines and print replies, or echo a peer's lines (commits first)", shell_cmd_net},
     SHELL_FS_CMDS,
     SHELL_SVC_CMDS,
+    SHELL_PROC_CMDS,
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);

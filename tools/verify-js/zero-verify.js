@@ -992,7 +992,8 @@ const PATH_WORD_RE = /^[A-Za-z0-9._/-]*$/;
 const ADDR_WORD_RE = /^[a-z0-9._:-]*$/; // a resource pattern may name a network end
 const KINDS = ['node', 'service', 'user', 'agent'];
 const ATTRS = ['proposer.kind', 'proposer.parent', 'resource', 'resource.kind',
-               'resource.parent', 'resource.under', 'program', 'fuel'];
+               'resource.parent', 'resource.under', 'program', 'fuel',
+               'limit.frames', 'limit.threads', 'limit.slots', 'image', 'as', 'rights'];
 const RULE_MAX_BYTES = 255, RULE_MAX_CONDS = 4, MAX_RULES = 256, UNDER_LEVELS = 16;
 const PATTERN_MAX = 32;
 
@@ -1020,7 +1021,14 @@ function parsePattern(word, allowKind, allowPath = false) {
 function parseCond(attr, op, value) {
     if (!ATTRS.includes(attr)) throw new Error(`unknown attribute "${attr}"`);
     // policy.md: the job conditions "program ==|!= HASH" and "fuel <= N".
-    if (attr === 'fuel') {
+    // policy.md: "limit.* <= N", "rights <= N", "image ==|!= HEXPREFIX".
+    if (attr === 'image') {
+        if ((op !== '==' && op !== '!=') || !/^[0-9a-f]{8,64}$/.test(value)) {
+            throw new Error(`bad image condition "${op} ${value}"`);
+        }
+        return {attr, negate: op === '!=', value};
+    }
+    if (attr === 'fuel' || attr.startsWith('limit.') || attr === 'rights') {
         if (op !== '<=' || !/^(0|[1-9][0-9]{0,19})$/.test(value) || BigInt(value) >= 1n << 64n) {
             throw new Error(`bad fuel condition "${op} ${value}"`);
         }
@@ -1081,6 +1089,8 @@ function condHolds(c, req) {
     const value = c.value === 'proposer' ? req.proposer.name : c.value;
     let eq;
     if (c.attr === 'fuel') return req.program !== null && req.fuel <= c.bound;
+    const procHolds = PROC.condHolds(c, req, value);
+    if (procHolds !== undefined) return procHolds;
     switch (c.attr) {
     case 'program': eq = req.program !== null && req.program.toString('hex') === value; break;
     case 'proposer.kind': eq = req.proposer.kind === value; break;
@@ -1122,6 +1132,10 @@ function evaluate(rules, req) {
 const FS = require('./zero-verify-fs.js')({blake3, MerkleTree, evaluate, uint, text, bytesN});
 ACTIONS.push(...FS.ACTIONS);
 Object.assign(PAYLOADS, FS.PAYLOADS);
+// Processes and capabilities (formats.md "Process and capability entries"): zero-verify-proc.js.
+const PROC = require('./zero-verify-proc.js')({blake3, encodeCbor, uint, bytesN});
+ACTIONS.push(...PROC.ACTIONS);
+Object.assign(PAYLOADS, PROC.PAYLOADS);
 
 const MAX_PRINCIPALS = 1024;
 // identity.md: which kinds each issuer kind may issue.
@@ -1143,6 +1157,7 @@ class State {
         this.applied = 0;
         this.format = 0;
         this.fs = new FS.Namespace();
+        PROC.init(this);
     }
 
     principal(name) {
@@ -1189,6 +1204,11 @@ class State {
                     program: e.payload[1], fuel: e.payload[2]};
         } else if (e.action === 'boot') {
             res.name = 'boot';
+        } else if (PROC.isProc(e.action)) {
+            const req = {proposer: this.describe(proposer), action: e.action, resource: res,
+                         program: null, fuel: 0n};
+            PROC.request(this, e, res, req);
+            return req;
         } else {
             res.name = e.action.startsWith('policy.') ? 'policy' : 'note';
         }
@@ -1211,6 +1231,7 @@ class State {
     checkAction(proposer, e) {
         const p = e.payload;
         if (FS.isFs(e.action)) return FS.check(this, proposer, e);
+        if (PROC.isProc(e.action)) return PROC.check(this, proposer, e);
         switch (e.action) {
         case 'id.create': {
             if (!NAME_RE.test(p[0])) throw new Error(`bad principal name "${p[0]}"`);
@@ -1462,6 +1483,12 @@ class State {
         case 'svc.kill':
             this.performService(e);
             break;
+        case 'proc.spawn':
+        case 'proc.exit':
+        case 'cap.grant':
+        case 'cap.revoke':
+            PROC.perform(this, e);
+            break;
         default:
             FS.perform(this, e);
         }
@@ -1515,6 +1542,7 @@ class State {
             });
             top.set(11, blake3(encodeCbor(rows)));
         }
+        PROC.rootKeys(this, top);
         return blake3(encodeCbor(top));
     }
 }
