@@ -15,6 +15,9 @@ endif
 
 # svcbench: the Axiom's submit across processes against in one (bench/svc_submit.sh).
 BENCH_SCRIPTS += bench/svc_submit.sh
+
+# Boot to the prompt, wall seconds and guest time (needs the x86_64 build).
+BENCH_SCRIPTS += bench/boot.sh
 ifeq ($(PLATFORM),x86_64)
 PROGS += svcbench
 svcbench_SRCS := bench/svcbench.c

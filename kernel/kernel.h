@@ -350,6 +350,9 @@ uint32_t arch_io_in(uint16_t port, uint32_t width); /* width 1, 2 or 4 bytes */
 void arch_io_out(uint16_t port, uint32_t width, uint32_t v);
 void arch_irq_unmask(uint32_t irq);
 void arch_irq_mask(uint32_t irq);
+#define PCI_CONFIG_PORT 0xcf8 /* configuration mechanism #1: address, then data at +4 */
+/* The interrupt line of PCI function bdf, from now on level-triggered (SYS_IRQ_PCI). */
+int arch_irq_pci(uint32_t bdf, uint32_t *irq);
 _Noreturn void arch_halt(void);
 
 /* Memory (kernel/arch/x86_64/mmu.c, frame allocator). */

@@ -490,6 +490,27 @@ static int64_t sys_irq_ack(struct thread *t, struct trap_frame *f)
     return r;
 }
 
+/* Decodes (PCI configuration port capability, function); the line's capability. */
+static int64_t sys_irq_pci(struct thread *t, struct trap_frame *f)
+{
+    const struct cap *c;
+    uint32_t irq = 0;
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_IOPORT, CAP_RIGHT_READ | CAP_RIGHT_WRITE, &c);
+    if (r == 0 && !ioport_covers(c, PCI_CONFIG_PORT, 8)) {
+        r = ZERR_PERM;
+    }
+    if (r == 0 && cspace(t)->used >= cspace(t)->nslots) {
+        r = ZERR_FULL;
+    }
+    if (r == 0 && frame_arg(f, 1) > 0xffff) {
+        r = ZERR_RANGE;
+    }
+    if (r == 0) {
+        r = arch_irq_pci((uint32_t)frame_arg(f, 1), &irq);
+    }
+    return r != 0 ? r : new_cap(t, CAP_IRQ, irq);
+}
+
 static int64_t sys_info(struct thread *t, struct trap_frame *f)
 {
     frame_set_result(f, 0, frame_free_count());
@@ -621,4 +642,5 @@ const sys_fn sys_table[SYS_COUNT] = {
     [SYS_MODULE_READ] = sys_module_read,
     [SYS_SPAWN_LIMITED] = sys_spawn_limited,
     [SYS_QUOTA_INFO] = sys_quota_info,
+    [SYS_IRQ_PCI] = sys_irq_pci,
 };

@@ -54,7 +54,7 @@ bool syscall_ipc_shared(struct thread *t, struct trap_frame *f, uint64_t nr);
 /* Runs system call nr for t (f: its saved state); ZERR_INVAL for an unknown nr. */
 static inline int64_t syscall_handle(struct thread *t, uint64_t nr, struct trap_frame *f)
 {
-    return nr < SYS_COUNT ? sys_table[nr](t, f) : ZERR_INVAL;
+    return nr < SYS_COUNT && sys_table[nr] != NULL ? sys_table[nr](t, f) : ZERR_INVAL;
 }
 
 #endif

@@ -28,7 +28,9 @@ int ax_snapfile_write(const struct ax_replay *r, uint8_t *buf, size_t cap, size_
     if (err != 0) {
         return err;
     }
-    memcpy(buf, AX_SNAPFILE_MAGIC, 8);
+    for (size_t i = 0; i < 8; i++) {
+        buf[i] = (uint8_t)AX_SNAPFILE_MAGIC[i];
+    }
     axlog_le64(buf + 8, r->off);
     axlog_le32(buf + 16, (uint32_t)cp_len);
     axlog_le32(buf + 20, (uint32_t)snap_len);

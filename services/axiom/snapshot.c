@@ -90,7 +90,7 @@ int ax_snap_encode(const struct ax_replay *r, uint8_t *buf, size_t cap, size_t *
     cbor_enc e;
 
     cbor_enc_init(&e, buf, cap);
-    cbor_put_array(&e, SNAP_ITEMS);
+    cbor_put_array(&e, SNAP_ITEMS + ax_svc_root_keys(s)); /* item 13: services, if any */
     cbor_put_uint(&e, AX_SNAP_VERSION);
     cbor_put_uint(&e, s->applied);
     cbor_put_uint(&e, r->batch);
@@ -107,6 +107,7 @@ int ax_snap_encode(const struct ax_replay *r, uint8_t *buf, size_t cap, size_t *
     snap_put_fs(&e, s);
     snap_put_pair(&e, s->jobs, s->jobs_hash);
     snap_put_pair(&e, s->boots.count, s->boots.last);
+    ax_svc_snap_put(s, &e);
     return cbor_enc_finish(&e, len);
 }
 
@@ -288,16 +289,27 @@ static int snap_get_fs(cbor_dec *d, struct ax_state *s)
     return snap_get_quotas(d, &s->fs.ns);
 }
 
+/* One bits in v: the perfect subtrees of a tree of v leaves. */
+static uint64_t snap_bits(uint64_t v)
+{
+    uint64_t n = 0;
+
+    for (; v != 0; v &= v - 1) {
+        n++;
+    }
+    return n;
+}
+
 /* The replay position: entries, next batch, head, Merkle frontier. */
-static int snap_get_position(cbor_dec *d, struct ax_replay *r)
+static int snap_get_position(cbor_dec *d, struct ax_replay *r, uint64_t *items)
 {
     uint64_t n, v;
 
-    if (snap_get_array(d, &n, SNAP_ITEMS) != 0 || n != SNAP_ITEMS ||
+    if (snap_get_array(d, items, SNAP_ITEMS + 1) != 0 || *items < SNAP_ITEMS ||
         snap_get_uint(d, &v, AX_SNAP_VERSION) != 0 || v != AX_SNAP_VERSION ||
         cbor_get_uint(d, &r->st->applied) != 0 || cbor_get_uint(d, &r->batch) != 0 ||
         snap_get_hash(d, r->head) != 0 || snap_get_array(d, &n, 64) != 0 ||
-        n != (uint64_t)__builtin_popcountll(r->st->applied) || r->st->applied == 0) {
+        n != snap_bits(r->st->applied) || r->st->applied == 0) {
         return ZERR_CORRUPT;
     }
     r->tree.size = r->st->applied;
@@ -366,14 +378,15 @@ static void snap_reset(struct ax_replay *r)
 int ax_snap_decode(const uint8_t *buf, size_t len, struct ax_replay *r)
 {
     cbor_dec d;
+    uint64_t items = 0;
 
     snap_reset(r);
     if (len > AX_SNAP_MAX || cbor_validate(buf, len, 5) != 0) {
         return snap_fail(r, ZERR_CORRUPT, "not one canonical CBOR item");
     }
     cbor_dec_init(&d, buf, len);
-    if (snap_get_position(&d, r) != 0 || snap_get_state(&d, r->st) != 0 ||
-        cbor_dec_finish(&d) != 0) {
+    if (snap_get_position(&d, r, &items) != 0 || snap_get_state(&d, r->st) != 0 ||
+        (items > SNAP_ITEMS && ax_svc_snap_get(&d, r->st) != 0) || cbor_dec_finish(&d) != 0) {
         snap_reset(r);
         return snap_fail(r, ZERR_CORRUPT, "does not decode");
     }

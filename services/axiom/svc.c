@@ -334,6 +334,67 @@ unsigned ax_svc_root_keys(const struct ax_state *s)
     return s->svcs.n > 0 ? 1u : 0u;
 }
 
+/* One service row: [name, state, pid, restarts]. */
+static void ax_svc_put_row(cbor_enc *e, const struct ax_svc_row *r)
+{
+    cbor_put_array(e, 4);
+    cbor_put_cstr(e, r->name);
+    cbor_put_uint(e, r->state);
+    cbor_put_uint(e, r->pid);
+    cbor_put_uint(e, r->restarts);
+}
+
+void ax_svc_snap_put(const struct ax_state *s, cbor_enc *e)
+{
+    if (s->svcs.n == 0) {
+        return;
+    }
+    cbor_put_array(e, s->svcs.n);
+    for (uint32_t i = 0; i < s->svcs.n; i++) {
+        ax_svc_put_row(e, &s->svcs.r[i]);
+    }
+}
+
+static int ax_svc_get_row(cbor_dec *d, struct ax_svc_row *r)
+{
+    const char *p = NULL;
+    size_t len = 0;
+    uint64_t n = 0, state = 0;
+
+    if (cbor_get_array(d, &n) != 0 || n != 4 || cbor_get_text(d, &p, &len) != 0 || len == 0 ||
+        len > AX_SVC_NAME_MAX || strnlen(p, len) != len) {
+        return ZERR_CORRUPT;
+    }
+    memcpy(r->name, p, len);
+    r->name[len] = '\0';
+    if (!ax_svc_name_ok(r->name) || cbor_get_uint(d, &state) != 0 || state < AX_SVC_RUNNING ||
+        state > AX_SVC_HELD || cbor_get_uint(d, &r->pid) != 0 ||
+        cbor_get_uint(d, &r->restarts) != 0) {
+        return ZERR_CORRUPT;
+    }
+    r->state = (uint8_t)state;
+    return 0;
+}
+
+int ax_svc_snap_get(cbor_dec *d, struct ax_state *s)
+{
+    uint64_t n = 0;
+
+    if (cbor_get_array(d, &n) != 0 || n == 0 || n > AX_SVC_MAX) {
+        return ZERR_CORRUPT;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        struct ax_svc_row *r = &s->svcs.r[i];
+        memset(r, 0, sizeof(*r));
+        if (ax_svc_get_row(d, r) != 0 || (i > 0 && strcmp(s->svcs.r[i - 1].name, r->name) >= 0)) {
+            s->svcs.n = 0;
+            return ZERR_CORRUPT;
+        }
+    }
+    s->svcs.n = (uint32_t)n;
+    return 0;
+}
+
 void ax_svc_put_root(const struct ax_state *s, cbor_enc *e)
 {
     blake3_hasher h;
@@ -351,11 +412,7 @@ void ax_svc_put_root(const struct ax_state *s, cbor_enc *e)
     for (uint32_t i = 0; i < s->svcs.n; i++) {
         const struct ax_svc_row *r = &s->svcs.r[i];
         cbor_enc_init(&row, buf, sizeof(buf));
-        cbor_put_array(&row, 4);
-        cbor_put_cstr(&row, r->name);
-        cbor_put_uint(&row, r->state);
-        cbor_put_uint(&row, r->pid);
-        cbor_put_uint(&row, r->restarts);
+        ax_svc_put_row(&row, r);
         ZASSERT(row.len <= sizeof(buf), "a service row fits its buffer");
         blake3_update(&h, buf, row.len);
     }

@@ -70,6 +70,15 @@ void ax_svc_describe(const struct ax_action *a, char *out, size_t cap);
 unsigned ax_svc_root_keys(const struct ax_state *s);
 void ax_svc_put_root(const struct ax_state *s, cbor_enc *e);
 
+/*
+ * The services in a state snapshot (docs/formats.md "State snapshot", item
+ * 13, present only when a service is known): put writes nothing for an
+ * empty table; get reads a non-empty one, rows strictly in name order.
+ * get returns 0 or ZERR_CORRUPT.
+ */
+void ax_svc_snap_put(const struct ax_state *s, cbor_enc *e);
+int ax_svc_snap_get(cbor_dec *d, struct ax_state *s);
+
 /* The row of the service called name in s, or NULL. */
 const struct ax_svc_row *ax_svc_find(const struct ax_state *s, const char *name);
 

@@ -242,7 +242,11 @@ static void ns_run(struct node_svc *s, char *out, size_t cap)
         if (due == UINT64_MAX) {
             return;
         }
-        hal_wait_until(due * 1000000u);
+        if (s->wait != NULL) {
+            s->wait(s->wait_ctx, due * 1000000u);
+        } else {
+            hal_wait_until(due * 1000000u);
+        }
     }
 }
 

@@ -29,6 +29,10 @@ struct node_svc {
     char acting[ID_NAME_MAX + 1]; /* the terminal's session as it starts */
     ax_sign_fn sign;              /* the Axiom's signer, for its restart */
     void *sign_ctx;
+    /* waits out a back-off until deadline_ns (hal_clock_ns); NULL:
+     * hal_wait_until.  A benchmark sets it to leave the wait out. */
+    void (*wait)(void *ctx, uint64_t deadline_ns);
+    void *wait_ctx;
     /* entries waiting for the Axiom to be back */
     uint32_t npending;
     struct ax_action pending[NODE_SVC_PENDING];

@@ -6,7 +6,7 @@
 # service until svc restart; the policy decides who may kill; the log
 # stays bounded.
 cd "$(dirname "$0")/../.." || exit 1
-zh=build/bin/zero-hosted
+zh=${ZERO_HOSTED:-build/bin/zero-hosted}
 zero=build/bin/zero
 js=tools/verify-js/zero-verify.js
 work=$(mktemp -d)
@@ -51,6 +51,10 @@ fi
 json=$("$zero" log --json "$disk")
 check "json_lines_carry_the_exit" has "$json" '"action":"svc.exit","payload":\{"name":"fs","pid":[0-9]+,"how":"killed"'
 
+"$zero" snapshot "$disk" -o "$work/s.snap" >/dev/null
+check "snapshot_carries_the_services" \
+    bash -c "'$zero' verify --snapshot '$work/s.snap' '$disk' | grep -q '^service fs: running as pid [0-9]*, 1 restart$'"
+
 # --- a second run of the node on the same disk: new pids, kills still work -
 out=$(printf '%s\n' 'svc kill policy' 'note again' | "$zh" --disk "$disk" 2>&1)
 check "second_run_records_starts_and_kills" has "$out" '^svc: policy back as pid'
@@ -80,4 +84,6 @@ hlog=$("$zero" log "$work/h.img")
 check "hold_is_recorded" has "$hlog" 'svc.hold +fs: 5 restarts in 60 s'
 check "crash_loop_log_is_bounded" test "$(count "$hlog" 'svc\.(start|exit|hold) +fs')" -le 14
 check "held_log_verifies" bash -c "'$zero' verify '$work/h.img' | grep -q '^ok: '"
+check "zero_verify_lists_the_services" \
+    bash -c "'$zero' verify '$work/h.img' | grep -qx 'service fs: running as pid [0-9]*, 6 restarts'"
 tap_done

@@ -14,6 +14,7 @@
 #include "services/axiom/service.h"
 #include "tools/zero/snap_io.h"
 #include "tools/zero/verify_boot.h"
+#include "tools/zero/verify_svc.h"
 #include "tools/zero/zero.h"
 
 const char zero_help_verify[] = "verify a Zero OS disk or log export from genesis";
@@ -63,10 +64,15 @@ static int verify_report(const char *path, const struct ax_replay *r, uint8_t ki
     if (r->snap_size != 0) { /* started from a trusted snapshot: no genesis seen */
         zfmt_hex(key, r->last_cp_key, 32);
         printf("ok: %s %s: %llu entries, %llu after the snapshot verified; head #%llu %s; state "
-               "root %s; node %s key %s\n",
+               "root %s; node %s key %s",
                kind == AX_SOURCE_EXPORT ? "export" : "disk", path, (unsigned long long)st->applied,
                (unsigned long long)(st->applied - r->snap_size),
                (unsigned long long)(st->applied - 1), head, root, st->node, key);
+        if (tail != 0) {
+            printf("; torn tail of %llu bytes after it (never acknowledged; cut at next start)",
+                   (unsigned long long)tail);
+        }
+        printf("\n");
         return ZERO_EXIT_OK;
     }
     if (want_key != NULL && memcmp(want_key, r->genesis_key, 32) != 0) {
@@ -225,6 +231,9 @@ static int verify_device(const char *path, const uint8_t *want_key, const struct
     if (err == 0 || err == ZERR_TRUNCATED) {
         rc = verify_report(path, &r, kind, tail, want_key);
         verify_boots_print(&vb);
+        if (rc == 0) {
+            verify_services_print(st);
+        }
         if (rc == 0 && im->iso != NULL) {
             rc = verify_boots_image(&vb, im->iso, im->release_key);
         }

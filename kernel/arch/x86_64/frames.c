@@ -38,21 +38,77 @@ struct frame_info {
 static struct frame_info *frame_refs;
 static uint64_t frame_limit; /* frames at or above are not managed */
 
-static bool range_reserved(uint64_t pa)
+/*
+ * Reserved range i (rounded out to pages) in *r: low memory, the kernel
+ * image, the reference counts (empty until placed), then the modules.
+ * False past the last.
+ */
+static bool reserved_get(uint32_t i, struct mem_range *r)
 {
-    if (pa < 0x100000 || pa >= frame_limit) {
+    uint64_t refs_bytes =
+        (frame_limit / PAGE_SIZE * sizeof(struct frame_info) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint64_t refs_pa = frame_refs != NULL ? virt_to_phys(frame_refs) : 0;
+    switch (i) {
+    case 0:
+        *r = (struct mem_range){0, 0x100000};
         return true;
-    }
-    if (pa >= KERNEL_PHYS && pa < (uint64_t)(uintptr_t)_kernel_end_phys) {
+    case 1:
+        *r = (struct mem_range){KERNEL_PHYS, (uint64_t)(uintptr_t)_kernel_end_phys};
+        break;
+    case 2:
+        *r = (struct mem_range){refs_pa, frame_refs != NULL ? refs_pa + refs_bytes : 0};
         return true;
+    default:
+        if (i - 3 >= boot_info.nmodules) {
+            return false;
+        }
+        *r = (struct mem_range){boot_info.modules[i - 3].start, boot_info.modules[i - 3].end};
+        break;
     }
-    for (uint32_t i = 0; i < boot_info.nmodules; i++) {
-        const struct boot_module *m = &boot_info.modules[i];
-        if (pa + PAGE_SIZE > (m->start & ~(PAGE_SIZE - 1)) && pa < m->end) {
-            return true;
+    r->base &= ~(PAGE_SIZE - 1);
+    r->end = (r->end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    return true;
+}
+
+/* The first page at or after page-aligned pa that no reserved range holds. */
+static uint64_t usable_from(uint64_t pa)
+{
+    bool moved = true;
+    while (moved) {
+        moved = false;
+        struct mem_range r;
+        for (uint32_t i = 0; reserved_get(i, &r); i++) {
+            if (pa >= r.base && pa < r.end) {
+                pa = r.end;
+                moved = true;
+            }
         }
     }
-    return false;
+    return pa;
+}
+
+/* The end of the run of usable pages from usable pa: the next reserved range's start, or limit. */
+static uint64_t usable_until(uint64_t pa, uint64_t limit)
+{
+    struct mem_range r;
+    for (uint32_t i = 0; reserved_get(i, &r); i++) {
+        if (r.base > pa && r.base < limit) {
+            limit = r.base;
+        }
+    }
+    return limit;
+}
+
+static bool range_reserved(uint64_t pa)
+{
+    return pa >= frame_limit || usable_from(pa) != pa;
+}
+
+/* Where the pages of boot RAM range i the allocator may use end (page-aligned). */
+static uint64_t ram_limit(uint32_t i)
+{
+    uint64_t end = boot_ram[i].end & ~(PAGE_SIZE - 1);
+    return end < frame_limit ? end : frame_limit;
 }
 
 static void frame_push(uint64_t pa)
@@ -83,16 +139,6 @@ static bool refs_place(uint64_t bytes)
     return false;
 }
 
-/* Whether pa is a usable page the allocator manages (not reserved, not the reference counts). */
-static bool frame_usable(uint64_t pa)
-{
-    uint64_t refs_pa = virt_to_phys(frame_refs);
-    uint64_t refs_end =
-        refs_pa +
-        ((frame_limit / PAGE_SIZE * sizeof(struct frame_info) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
-    return !range_reserved(pa) && (pa < refs_pa || pa >= refs_end);
-}
-
 /*
  * Counts every usable RAM page that holds nothing (not low memory, the
  * image, the modules or the reference counts) as free, without touching it:
@@ -112,8 +158,10 @@ void frames_init(void)
     for (uint32_t i = 0; i < boot_nram; i++) {
         uint64_t pa = (boot_ram[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
         fresh_next[i] = pa;
-        for (; pa + PAGE_SIZE <= boot_ram[i].end; pa += PAGE_SIZE) {
-            free_count += frame_usable(pa) ? 1 : 0;
+        while ((pa = usable_from(pa)) < ram_limit(i)) {
+            uint64_t end = usable_until(pa, ram_limit(i));
+            free_count += (end - pa) / PAGE_SIZE;
+            pa = end;
         }
     }
 }
@@ -122,16 +170,12 @@ void frames_init(void)
 static uint64_t frame_fresh(void)
 {
     for (; fresh_range < boot_nram; fresh_range++) {
-        uint64_t end = boot_ram[fresh_range].end;
-        uint64_t pa = fresh_next[fresh_range];
-        while (pa + PAGE_SIZE <= end && !frame_usable(pa)) {
-            pa += PAGE_SIZE;
-        }
-        if (pa + PAGE_SIZE <= end) {
+        uint64_t pa = usable_from(fresh_next[fresh_range]);
+        if (pa < ram_limit(fresh_range)) {
             fresh_next[fresh_range] = pa + PAGE_SIZE;
             return pa;
         }
-        fresh_next[fresh_range] = end;
+        fresh_next[fresh_range] = pa;
     }
     return 0;
 }
