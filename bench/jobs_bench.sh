@@ -72,3 +72,24 @@ t0=$(now)
 t1=$(now)
 awk -v n="$n" -v t="$(echo "$t1 - $t0" | bc)" 'BEGIN {
     printf "jobs: zero job verify DISK: %.0f jobs re-verified per second (%d empty jobs, one replay)\n", n / t, n }'
+
+# placing outputs: the sort of 20 000 lines as a job, without and with
+# --out (the job.result, then one fs.mkdir and one fs.put of the output)
+head -n 20000 big.txt >small.txt
+ids=$("$zero" cas put d.img sort.wasm small.txt)
+S=$(echo "$ids" | grep ' sort.wasm$' | cut -c1-64)
+B=$(echo "$ids" | grep ' small.txt$' | cut -c1-64)
+k=${JOBS_BENCH_PLACE_N:-5}
+for i in $(seq $k); do echo "job run $S --in small.txt=$B -- small.txt s$i.txt"; done >keep.in
+for i in $(seq $k); do echo "job run $S --in small.txt=$B --out /bench/$i -- small.txt s$i.txt"; done >place.in
+echo exit >>keep.in
+echo exit >>place.in
+t0=$(now)
+"$zh" --disk d.img <keep.in >keep.out
+t1=$(now)
+"$zh" --disk d.img <place.in >place.out
+t2=$(now)
+awk -v n="$k" -v p="$(grep -c '^placed ' place.out)" -v a="$(echo "$t1 - $t0" | bc)" \
+    -v b="$(echo "$t2 - $t1" | bc)" 'BEGIN {
+    printf "jobs: sort of 20k lines at the terminal: %.1f ms a job, %.1f ms with its output placed (%d of %d placed; placing costs %.1f ms)\n",
+        1000 * a / n, 1000 * b / n, p, n, 1000 * (b - a) / n }'

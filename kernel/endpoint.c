@@ -9,7 +9,13 @@
  *
  * Fast path: a call that finds a receiver waiting, and a reply-receive that
  * finds no sender queued (kernel/syscall.c), switch straight to the partner
- * without touching the run queues.
+ * without touching the run queues.  ipc_call_fast and ipc_reply_recv_fast
+ * are those two cases alone, in one pass each: they check every condition
+ * first and do nothing unless all hold (the general code then runs), and
+ * move the message straight from frame to frame.  kernel/entry.c runs them
+ * with the kernel lock held shared (ipc_call_shared, ipc_reply_recv_shared:
+ * under the endpoint's own lock), so that IPC on different endpoints goes
+ * on on several CPUs at once; see docs/kernel.md, "Locking and SMP".
  */
 #include "base/assert.h"
 #include "base/errors.h"
@@ -206,4 +212,116 @@ struct thread *ipc_reply(struct thread *t, const uint64_t msg[MSG_WORDS])
         frame_set_msg(f, i, msg[i]);
     }
     return c;
+}
+
+/*
+ * The common call: no capability transferred, a receiver r waiting on e
+ * that has no unanswered caller and may run on this CPU.  Moves the
+ * message from f (t's saved state) to r, blocks t for the reply and
+ * switches to r.  Returns false, having changed nothing, otherwise.
+ */
+static inline __attribute__((always_inline)) bool
+call_fast(struct thread *t, const struct trap_frame *f, struct endpoint *e, uint64_t badge)
+{
+    struct thread *r = e->receivers.head;
+    if (r == NULL || r->reply_to != NULL || !sched_may_run(r, t->cpu)) {
+        return false;
+    }
+    tq_remove(&e->receivers, r);
+    r->ep = NULL;
+    struct trap_frame *rf = &r->frame;
+    frame_set_return(rf, 0);
+    frame_set_badge(rf, badge);
+    frame_set_cap(rf, ZERO_CAP_NONE);
+    for (unsigned i = 0; i < MSG_WORDS; i++) {
+        frame_set_msg(rf, i, frame_msg(f, i));
+    }
+    t->state = TS_REPLY; /* on no queue: its badge and handle are not needed */
+    t->reply_from = r;
+    r->reply_to = t;
+    r->state = TS_RUNNING;
+    sched_switch(t, r);
+    return true;
+}
+
+/*
+ * The common reply-receive: t answers caller c (waiting for the reply, may
+ * run on this CPU) with the message in f, finds no sender queued on e,
+ * waits there (through handle) and switches to c.  Returns false, having
+ * changed nothing, otherwise.
+ */
+static inline __attribute__((always_inline)) bool
+reply_recv_fast(struct thread *t, const struct trap_frame *f, struct endpoint *e, uint32_t handle)
+{
+    struct thread *c = t->reply_to;
+    if (c == NULL || e->senders.head != NULL || !sched_may_run(c, t->cpu)) {
+        return false;
+    }
+    t->reply_to = NULL;
+    c->reply_from = NULL;
+    struct trap_frame *cf = &c->frame;
+    frame_set_return(cf, 0);
+    frame_set_cap(cf, ZERO_CAP_NONE);
+    for (unsigned i = 0; i < MSG_WORDS; i++) {
+        frame_set_msg(cf, i, frame_msg(f, i));
+    }
+    t->ep_cap = handle;
+    t->state = TS_RECV;
+    t->ep = e;
+    tq_push(&e->receivers, t);
+    c->state = TS_RUNNING;
+    sched_switch(t, c);
+    return true;
+}
+
+bool ipc_call_fast(struct thread *t, const struct trap_frame *f, struct endpoint *e, uint64_t badge)
+{
+    return call_fast(t, f, e, badge);
+}
+
+bool ipc_reply_recv_fast(struct thread *t, const struct trap_frame *f, struct endpoint *e,
+                         uint32_t handle)
+{
+    return reply_recv_fast(t, f, e, handle);
+}
+
+/*
+ * The endpoint lock: taken by the IPC fast path, which runs with the
+ * kernel lock held shared (kernel/entry.c), so that two CPUs never work on
+ * one endpoint's queues at once.  It is held until the thread that leaves
+ * this CPU has been switched out (its registers saved): the CPU that takes
+ * it off the queue next may run it at once.  The general paths run with
+ * the kernel lock held, when no CPU holds it shared, and do not take it.
+ */
+static void ep_lock(struct endpoint *e)
+{
+    while (__atomic_exchange_n(&e->lock, 1, __ATOMIC_ACQUIRE) != 0) {
+        while (__atomic_load_n(&e->lock, __ATOMIC_RELAXED) != 0) {
+        }
+    }
+}
+
+static void ep_unlock(struct endpoint *e)
+{
+    __atomic_store_n(&e->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* ipc_call_fast with the kernel lock held shared. */
+bool ipc_call_shared(struct thread *t, const struct trap_frame *f, struct endpoint *e,
+                     uint64_t badge)
+{
+    ep_lock(e);
+    bool done = call_fast(t, f, e, badge);
+    ep_unlock(e);
+    return done;
+}
+
+/* ipc_reply_recv_fast with the kernel lock held shared. */
+bool ipc_reply_recv_shared(struct thread *t, const struct trap_frame *f, struct endpoint *e,
+                           uint32_t handle)
+{
+    ep_lock(e);
+    bool done = reply_recv_fast(t, f, e, handle);
+    ep_unlock(e);
+    return done;
 }

@@ -4,8 +4,9 @@
  * an interrupt in the idle loop, a CPU coming up) goes through one of the
  * functions here.  They own the kernel lock: each takes it, counts the
  * acquisition (kernel/lockstat.c), does its work, reschedules when asked,
- * and releases it.  Nothing else in the kernel takes or drops the lock,
- * except the scheduler handing it over to the thread it switches to.
+ * and releases it; the IPC fast path holds it shared instead.  Nothing
+ * else in the kernel takes or drops the lock, except the scheduler handing
+ * it over to the thread it switches to.
  *
  * The idle loop is the one place that runs with interrupts enabled (and
  * the lock released): an interrupt there arrives with no current thread on
@@ -82,13 +83,55 @@ static void leave_with_console_output(struct cpu *c)
 }
 
 /*
- * A system call from the current thread, whose saved state is f:
- * bounds-checked dispatch, the status written once, then a reschedule if
- * the caller blocked, died or was outranked.
+ * A thread whose IPC did not fit the fast path (its partner runs on another
+ * CPU, say) goes straight to the general path for this many calls: a
+ * miss costs a capability lookup and the endpoint lock for nothing.
+ */
+#define IPC_FAST_BACKOFF 15
+
+/*
+ * The IPC fast path (a call that finds its server waiting, a reply-receive
+ * that finds no sender queued) with the kernel lock held shared: IPC on
+ * different endpoints runs on several CPUs at once, each endpoint under
+ * its own lock (kernel/endpoint.c).  It touches only the endpoint, the two
+ * threads, and this CPU's current thread and address space.  True when
+ * done; false, having changed nothing, when the lock is held or taken (or
+ * the case is not the common one, and then for the next IPC_FAST_BACKOFF
+ * calls of this thread): the general path runs.
+ */
+static bool ipc_fast_shared(struct trap_frame *f, uint64_t nr)
+{
+    struct cpu *c = arch_cpu();
+    struct thread *t = c->current;
+    if (t->ipc_backoff != 0) {
+        t->ipc_backoff--;
+        return false;
+    }
+    if (!spin_share(&kernel_lock)) {
+        return false;
+    }
+    bool done = t->state == TS_RUNNING && !c->need_resched && syscall_ipc_shared(t, f, nr);
+    if (done) {
+        c->ipc_shared++;
+    } else {
+        t->ipc_backoff = IPC_FAST_BACKOFF;
+    }
+    spin_unshare(&kernel_lock);
+    return done;
+}
+
+/*
+ * A system call from the current thread, whose saved state is f: the
+ * IPC fast path, or bounds-checked dispatch under the kernel lock, the
+ * status written once, then a reschedule if the caller blocked, died or
+ * was outranked.
  */
 void kernel_syscall(struct trap_frame *f)
 {
     uint64_t nr = frame_syscall_nr(f);
+    if ((nr == SYS_CALL || nr == SYS_REPLY_RECV) && ipc_fast_shared(f, nr)) {
+        return;
+    }
     lock_enter(LOCK_SYSCALL, nr);
     struct cpu *c = arch_cpu();
     struct thread *t = c->current;

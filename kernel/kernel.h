@@ -91,6 +91,7 @@ static inline uint64_t virt_to_phys(const void *va)
  */
 struct spinlock {
     volatile uint32_t locked;
+    uint32_t shared;     /* CPUs holding it shared (spin_share); the holder waits for 0 */
     uint32_t starving;   /* id + 1 of a CPU that waited LOCK_STARVE_SPINS: it goes next */
     uint32_t owner_cpu;  /* holder's CPU id + 1, 0 when free */
     uint64_t acquired;   /* acquisitions */
@@ -105,6 +106,35 @@ struct spinlock {
 
 void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);
+
+/*
+ * Takes l shared, alongside other CPUs holding it shared, if no CPU holds
+ * it (or is taking it): true, or false with nothing taken.  spin_lock waits
+ * until every shared holder has let go, so a shared holder excludes exactly
+ * the holder.  Dekker's pattern: the count goes up before `locked` is read
+ * here, `locked` goes up before the count is read in spin_lock (both full
+ * barriers on x86), so one of the two always sees the other.  Shared
+ * holders never wait for the lock: a false answer sends the caller to
+ * spin_lock, and its fairness.  Interrupts must be disabled.
+ */
+static inline bool spin_share(struct spinlock *l)
+{
+    if (__atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0) {
+        return false;
+    }
+    __atomic_add_fetch(&l->shared, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&l->locked, __ATOMIC_SEQ_CST) == 0) {
+        return true;
+    }
+    __atomic_sub_fetch(&l->shared, 1, __ATOMIC_RELEASE);
+    return false;
+}
+
+/* Lets go of l held shared. */
+static inline void spin_unshare(struct spinlock *l)
+{
+    __atomic_sub_fetch(&l->shared, 1, __ATOMIC_RELEASE);
+}
 
 /* The kernel lock: held by whichever CPU is in the kernel (kernel/entry.c). */
 extern struct spinlock kernel_lock;
@@ -165,6 +195,7 @@ struct thread {
     uint32_t xfer_cap; /* sender: handle of the capability to transfer */
     uint32_t ep_cap;   /* handle a queued send or receive went through (ipc_cancel_through) */
     bool is_call;
+    uint8_t ipc_backoff; /* calls left to skip the IPC fast path (kernel/entry.c) */
 };
 
 struct aspace {
@@ -223,6 +254,7 @@ struct thread_queue {
 };
 
 struct endpoint {
+    uint32_t lock; /* its queues, for the IPC fast path under the kernel lock shared */
     uint32_t refs;
     bool live;
     struct thread_queue senders;
@@ -251,6 +283,7 @@ struct cpu {
     struct aspace *as; /* address space loaded (holds a reference), NULL: kernel only */
     bool need_resched;
     uint64_t ticks;
+    uint64_t ipc_shared;             /* IPC fast paths run under the kernel lock shared */
     uint32_t console_len;            /* DEBUG_WRITE bytes waiting in console_buf */
     char console_buf[CONSOLE_CHUNK]; /* written after the kernel lock is released */
 };
@@ -317,6 +350,9 @@ uint32_t arch_io_in(uint16_t port, uint32_t width); /* width 1, 2 or 4 bytes */
 void arch_io_out(uint16_t port, uint32_t width, uint32_t v);
 void arch_irq_unmask(uint32_t irq);
 void arch_irq_mask(uint32_t irq);
+#define PCI_CONFIG_PORT 0xcf8 /* configuration mechanism #1: address, then data at +4 */
+/* The interrupt line of PCI function bdf, from now on level-triggered (SYS_IRQ_PCI). */
+int arch_irq_pci(uint32_t bdf, uint32_t *irq);
 _Noreturn void arch_halt(void);
 
 /* Memory (kernel/arch/x86_64/mmu.c, frame allocator). */
@@ -363,7 +399,11 @@ void sched_unready(struct thread *t);          /* take off the run queue */
 struct thread *sched_pick(struct cpu *c);
 _Noreturn void sched_run(void); /* switch to the best thread, enter user */
 void sched_tick(void);          /* timer interrupt */
-bool sched_may_run(const struct thread *t, uint32_t cpu);
+/* True if t's affinity lets it run on CPU cpu. */
+static inline bool sched_may_run(const struct thread *t, uint32_t cpu)
+{
+    return t->affinity == 0 || (cpu < 32 && (t->affinity & (1u << cpu)) != 0);
+}
 bool sched_work_hint(struct cpu *c);                     /* no lock needed: idle loop only */
 int sched_set_affinity(struct thread *t, uint32_t mask); /* 0 or ZERR_INVAL */
 
@@ -412,6 +452,14 @@ void ipc_cancel_through(struct endpoint *e, const struct proc *p, uint32_t handl
 bool ipc_send(struct thread *t, struct endpoint *e);
 bool ipc_recv(struct thread *t, struct endpoint *e);
 struct thread *ipc_reply(struct thread *t, const uint64_t msg[MSG_WORDS]);
+bool ipc_call_fast(struct thread *t, const struct trap_frame *f, struct endpoint *e,
+                   uint64_t badge);
+bool ipc_reply_recv_fast(struct thread *t, const struct trap_frame *f, struct endpoint *e,
+                         uint32_t handle);
+bool ipc_call_shared(struct thread *t, const struct trap_frame *f, struct endpoint *e,
+                     uint64_t badge);
+bool ipc_reply_recv_shared(struct thread *t, const struct trap_frame *f, struct endpoint *e,
+                           uint32_t handle);
 
 /* kernel/notification.c */
 extern struct notification notifications[MAX_NOTIFICATIONS];

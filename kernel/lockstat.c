@@ -74,6 +74,11 @@ void lock_report(void)
         kprintf(" %llu/%llu", (unsigned long long)lock_waited[best],
                 (unsigned long long)lock_taken[best]);
     }
+    uint64_t shared = 0;
+    for (uint32_t i = 0; i < arch_cpu_count(); i++) {
+        shared += arch_cpu_by_id(i)->ipc_shared;
+    }
+    kprintf("\nkernel lock: %llu IPC fast paths held it shared", (unsigned long long)shared);
     kprintf("\nkernel lock: longest holds (each the longest so far when it ended):");
     print_top3(lock_longest, LOCK_SITES + 1, " cycles");
     kprintf("\n");

@@ -95,8 +95,9 @@ static void __attribute__((noinline)) aspace_free(struct aspace *as)
 /* Drops a reference; the last one destroys the address space. */
 void aspace_put(struct aspace *as)
 {
-    ZASSERT(as->refs > 0, "an address space is put once per reference taken");
-    if (--as->refs == 0) {
+    ZASSERT(__atomic_load_n(&as->refs, __ATOMIC_RELAXED) > 0,
+            "an address space is put once per reference taken");
+    if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_RELAXED) == 0) {
         aspace_free(as);
     }
 }
@@ -105,7 +106,11 @@ void aspace_put(struct aspace *as)
  * Makes CPU c (the calling CPU) use address space as (NULL: the kernel's
  * tables only).  A CPU holds a reference on the space it has loaded, so a
  * process that exits while one of its threads still runs on another CPU
- * keeps its page tables until that CPU has switched away.
+ * keeps its page tables until that CPU has switched away.  The IPC fast
+ * path calls it with the kernel lock held shared, switching from the
+ * space of a running thread (whose process holds a reference and is not
+ * exiting) to that of a live one: the counts change atomically, and
+ * neither the last reference nor a deferred exit can be met there.
  */
 void aspace_switch(struct cpu *c, struct aspace *as)
 {
@@ -114,7 +119,7 @@ void aspace_switch(struct cpu *c, struct aspace *as)
         return;
     }
     if (as != NULL) {
-        as->refs++;
+        __atomic_add_fetch(&as->refs, 1, __ATOMIC_RELAXED);
     }
     as_switch(old, as);
     c->as = as;

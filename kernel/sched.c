@@ -29,12 +29,6 @@
 #include "kernel/kernel.h"
 #include "kernel/thread_queue.h"
 
-/* True if t's affinity lets it run on CPU cpu. */
-bool sched_may_run(const struct thread *t, uint32_t cpu)
-{
-    return t->affinity == 0 || (cpu < 32 && (t->affinity & (1u << cpu)) != 0);
-}
-
 /* Ready plus running threads of c. */
 static uint32_t load(const struct cpu *c)
 {
@@ -127,10 +121,15 @@ static int highest_ready(const struct cpu *c)
     return c->runnable_mask == 0 ? -1 : 31 - __builtin_clz(c->runnable_mask);
 }
 
-/* The first thread of other's queues that may run on CPU cpu, best priority first. */
+/*
+ * The first thread of other's queues that may run on CPU cpu, best priority
+ * first; only the non-empty queues are looked at (runnable_mask).
+ */
 static struct thread *stealable(const struct cpu *other, uint32_t cpu, int *prio)
 {
-    for (int p = highest_ready(other); p >= 0; p--) {
+    for (uint32_t mask = other->runnable_mask; mask != 0;
+         mask &= ~(1u << (31 - __builtin_clz(mask)))) {
+        int p = 31 - __builtin_clz(mask);
         for (struct thread *t = other->runq[p].head; t != NULL; t = t->next) {
             if (sched_may_run(t, cpu)) {
                 *prio = p;
@@ -219,9 +218,11 @@ static void reap(struct thread *t)
 }
 
 /*
- * Leaves nothing current on c: saves cur's state, drops the address space
- * (so no TLB of an idle CPU holds user mappings), then waits for
- * interrupts until some thread may run here.  Returns it (dequeued).
+ * Leaves nothing current on c, where sched_pick has just found nothing to
+ * run (so it is not asked again before an interrupt, unless leaving the
+ * address space queued a thread here): saves cur's state, drops the address space (so no TLB of an
+ * idle CPU holds user mappings), then waits for interrupts until some thread may run here.  Returns
+ * it (dequeued).
  */
 static struct thread *sched_idle(struct cpu *c, struct thread *cur)
 {
@@ -230,10 +231,11 @@ static struct thread *sched_idle(struct cpu *c, struct thread *cur)
         reap(cur);
     }
     c->current = NULL;
-    aspace_switch(c, NULL);
-    struct thread *next;
-    while ((next = sched_pick(c)) == NULL) {
+    aspace_switch(c, NULL); /* may wake threads (a deferred exit): look again if so */
+    struct thread *next = c->runnable_mask != 0 ? sched_pick(c) : NULL;
+    while (next == NULL) {
         kernel_idle();
+        next = sched_pick(c);
     }
     return next;
 }

@@ -89,6 +89,12 @@ static int64_t sys_send(struct thread *t, struct trap_frame *f)
 
 static int64_t sys_call(struct thread *t, struct trap_frame *f)
 {
+    const struct cap *ep;
+    if (frame_arg(f, 1) == CAP_NONE &&
+        sys_lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_WRITE, &ep) == 0 &&
+        ipc_call_fast(t, f, (struct endpoint *)ep->obj, ep->badge)) {
+        return 0;
+    }
     return send_or_call(t, f, true);
 }
 
@@ -110,6 +116,9 @@ static int64_t sys_reply_recv(struct thread *t, struct trap_frame *f)
     int r = sys_lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_READ, &ep);
     if (r != 0) {
         return r;
+    }
+    if (ipc_reply_recv_fast(t, f, (struct endpoint *)ep->obj, (uint32_t)frame_arg(f, 0))) {
+        return 0;
     }
     uint64_t msg[MSG_WORDS] = {frame_msg(f, 0), frame_msg(f, 1), frame_msg(f, 2), frame_msg(f, 3)};
     struct thread *caller = ipc_reply(t, msg);
@@ -481,6 +490,27 @@ static int64_t sys_irq_ack(struct thread *t, struct trap_frame *f)
     return r;
 }
 
+/* Decodes (PCI configuration port capability, function); the line's capability. */
+static int64_t sys_irq_pci(struct thread *t, struct trap_frame *f)
+{
+    const struct cap *c;
+    uint32_t irq = 0;
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_IOPORT, CAP_RIGHT_READ | CAP_RIGHT_WRITE, &c);
+    if (r == 0 && !ioport_covers(c, PCI_CONFIG_PORT, 8)) {
+        r = ZERR_PERM;
+    }
+    if (r == 0 && cspace(t)->used >= cspace(t)->nslots) {
+        r = ZERR_FULL;
+    }
+    if (r == 0 && frame_arg(f, 1) > 0xffff) {
+        r = ZERR_RANGE;
+    }
+    if (r == 0) {
+        r = arch_irq_pci((uint32_t)frame_arg(f, 1), &irq);
+    }
+    return r != 0 ? r : new_cap(t, CAP_IRQ, irq);
+}
+
 static int64_t sys_info(struct thread *t, struct trap_frame *f)
 {
     frame_set_result(f, 0, frame_free_count());
@@ -554,6 +584,23 @@ static int64_t sys_cpu_info(struct thread *t, struct trap_frame *f)
     return 0;
 }
 
+/*
+ * SYS_CALL or SYS_REPLY_RECV (nr) of t in its common case, with the kernel
+ * lock held shared (kernel/entry.c): true when done; false, having changed
+ * nothing, when the general path must run under the kernel lock.
+ */
+bool syscall_ipc_shared(struct thread *t, struct trap_frame *f, uint64_t nr)
+{
+    const struct cap *ep;
+    if (nr == SYS_CALL) {
+        return frame_arg(f, 1) == CAP_NONE &&
+               sys_lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_WRITE, &ep) == 0 &&
+               ipc_call_shared(t, f, (struct endpoint *)ep->obj, ep->badge);
+    }
+    return sys_lookup(t, frame_arg(f, 0), CAP_ENDPOINT, CAP_RIGHT_READ, &ep) == 0 &&
+           ipc_reply_recv_shared(t, f, (struct endpoint *)ep->obj, (uint32_t)frame_arg(f, 0));
+}
+
 const sys_fn sys_table[SYS_COUNT] = {
     [SYS_DEBUG_WRITE] = sys_debug_write,
     [SYS_YIELD] = sys_yield,
@@ -595,4 +642,5 @@ const sys_fn sys_table[SYS_COUNT] = {
     [SYS_MODULE_READ] = sys_module_read,
     [SYS_SPAWN_LIMITED] = sys_spawn_limited,
     [SYS_QUOTA_INFO] = sys_quota_info,
+    [SYS_IRQ_PCI] = sys_irq_pci,
 };

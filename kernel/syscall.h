@@ -49,10 +49,12 @@ int64_t sys_mem_unmap(struct thread *t, struct trap_frame *f);
 int64_t sys_module_info(struct thread *t, struct trap_frame *f);
 int64_t sys_module_read(struct thread *t, struct trap_frame *f);
 
+bool syscall_ipc_shared(struct thread *t, struct trap_frame *f, uint64_t nr);
+
 /* Runs system call nr for t (f: its saved state); ZERR_INVAL for an unknown nr. */
 static inline int64_t syscall_handle(struct thread *t, uint64_t nr, struct trap_frame *f)
 {
-    return nr < SYS_COUNT ? sys_table[nr](t, f) : ZERR_INVAL;
+    return nr < SYS_COUNT && sys_table[nr] != NULL ? sys_table[nr](t, f) : ZERR_INVAL;
 }
 
 #endif

@@ -91,6 +91,10 @@ int vnet_serve(unsigned index, uint64_t ep, uint64_t buf_va, uint64_t irq)
 {
     static struct vnet_server server;
     server.probe_err = vnet_probe(&server.dev, index, VNET_DMA_VA);
+    if (server.probe_err == 0 && irq == ZERO_CAP_NONE) {
+        int64_t c = zsys3(SYS_IRQ_PCI, ZERO_SLOT_PCI_CFG, (server.dev.pci_addr >> 8) & 0xffffu, 0);
+        irq = c >= 0 ? (uint64_t)c : ZERO_CAP_NONE;
+    }
     if (server.probe_err == 0 && irq != ZERO_CAP_NONE) {
         (void)vnet_use_irq(&server.dev, irq);
     }

@@ -31,7 +31,9 @@ enum vnet_op {
 /*
  * Drives the index'th virtio-net device and serves endpoint ep (shared
  * buffer at buf_va) until stopped; irq is an IRQ capability for the
- * device's line, or ZERO_CAP_NONE.
+ * device's line, or ZERO_CAP_NONE: then the driver asks the kernel for
+ * one with its PCI configuration capability (SYS_IRQ_PCI), and polls
+ * every millisecond only if that fails.
  */
 int vnet_serve(unsigned index, uint64_t ep, uint64_t buf_va, uint64_t irq);
 

@@ -14,6 +14,8 @@
 #define B3_DEGREE_OR_2 2
 #endif
 
+static void hash_short_one(const b3_backend *be, const blake3_msg *m, uint8_t out[BLAKE3_OUT_LEN]);
+
 /* What is needed to produce a chaining value or root output bytes. */
 typedef struct b3_output {
     uint32_t input_cv[8];
@@ -448,10 +450,123 @@ void blake3_finalize(const blake3_hasher *h, uint8_t *out, size_t out_len)
 
 void blake3_hash(const void *in, size_t len, uint8_t out[BLAKE3_OUT_LEN])
 {
+    if (len <= BLAKE3_CHUNK_LEN) { /* one chunk: its blocks in place, no hasher */
+        blake3_msg m = {NULL, 0, in, len};
+        hash_short_one(b3_select_backend(), &m, out);
+        return;
+    }
     blake3_hasher h;
     blake3_init(&h);
     blake3_update(&h, in, len);
     blake3_finalize(&h, out, BLAKE3_OUT_LEN);
+}
+
+/* A short message's blocks for b3_hash_short8: pointers into the message
+ * where a block lies whole in head or body, else a zero-padded copy in
+ * spare (two blocks: at most one straddles head and body, and the last may
+ * be partial).  Returns the block count (at least 1); *last_len gets the
+ * length of the last block.  The message is at most one chunk. */
+static size_t short_blocks(const blake3_msg *m, const uint8_t **ptr, size_t stride,
+                           uint8_t spare[2][BLAKE3_BLOCK_LEN], uint8_t *last_len)
+{
+    size_t total = m->head_len + m->body_len;
+    size_t nb = total == 0 ? 1 : (total + BLAKE3_BLOCK_LEN - 1) / BLAKE3_BLOCK_LEN;
+    const uint8_t *head = m->head, *body = m->body;
+    int used = 0;
+    for (size_t j = 0; j < nb; j++) {
+        size_t lo = j * BLAKE3_BLOCK_LEN;
+        size_t len = total - lo < BLAKE3_BLOCK_LEN ? total - lo : BLAKE3_BLOCK_LEN;
+        if (len == BLAKE3_BLOCK_LEN && lo + len <= m->head_len) {
+            ptr[j * stride] = head + lo;
+        } else if (len == BLAKE3_BLOCK_LEN && lo >= m->head_len) {
+            ptr[j * stride] = body + (lo - m->head_len);
+        } else {
+            uint8_t *b = spare[used++];
+            size_t from_head = lo < m->head_len ? m->head_len - lo : 0;
+            from_head = from_head < len ? from_head : len;
+            memset(b, 0, BLAKE3_BLOCK_LEN);
+            if (from_head > 0) {
+                memcpy(b, head + lo, from_head);
+            }
+            if (len > from_head) {
+                memcpy(b + from_head, body + (lo + from_head - m->head_len), len - from_head);
+            }
+            ptr[j * stride] = b;
+        }
+        *last_len = (uint8_t)len;
+    }
+    return nb;
+}
+
+/* One message of at most a chunk, straight from its blocks. */
+static void hash_short_one(const b3_backend *be, const blake3_msg *m, uint8_t out[BLAKE3_OUT_LEN])
+{
+    const uint8_t *ptr[BLAKE3_CHUNK_LEN / BLAKE3_BLOCK_LEN];
+    uint8_t spare[2][BLAKE3_BLOCK_LEN];
+    uint8_t last = 0;
+    size_t nb = short_blocks(m, ptr, 1, spare, &last);
+    uint32_t cv[8];
+    memcpy(cv, b3_iv, sizeof(cv));
+    for (size_t j = 0; j < nb; j++) {
+        uint8_t flags = (j == 0 ? B3_CHUNK_START : 0) | (j + 1 == nb ? B3_CHUNK_END | B3_ROOT : 0);
+        be->compress_in_place(cv, ptr[j], j + 1 == nb ? last : BLAKE3_BLOCK_LEN, 0, flags);
+    }
+    b3_store_cv_words(out, cv);
+}
+
+void blake3_hash_short_many(const blake3_msg *msgs, size_t n, uint8_t (*out)[BLAKE3_OUT_LEN])
+{
+    enum { LANES = 8, MAX_BLOCKS = BLAKE3_CHUNK_LEN / BLAKE3_BLOCK_LEN };
+    const b3_backend *be = b3_select_backend();
+    size_t i = 0;
+    while (i < n) {
+        size_t group = 0, max_blocks = 0;
+        /* The next (up to) eight messages that fit a chunk, in order. */
+        size_t idx[LANES];
+        while (i + group < n && group < LANES &&
+               msgs[i + group].head_len + msgs[i + group].body_len <= BLAKE3_CHUNK_LEN) {
+            idx[group] = i + group;
+            group++;
+        }
+        if (group == 0) { /* a long message */
+            blake3_hasher h;
+            blake3_init(&h);
+            blake3_update(&h, msgs[i].head, msgs[i].head_len);
+            blake3_update(&h, msgs[i].body, msgs[i].body_len);
+            blake3_finalize(&h, out[i], BLAKE3_OUT_LEN);
+            i++;
+            continue;
+        }
+        if (be->hash_short8 == NULL || group < LANES / 2) {
+            for (size_t k = 0; k < group; k++) {
+                hash_short_one(be, &msgs[idx[k]], out[idx[k]]);
+            }
+            i += group;
+            continue;
+        }
+        const uint8_t *ptr[MAX_BLOCKS * LANES];
+        uint8_t spare[LANES][2][BLAKE3_BLOCK_LEN];
+        uint8_t nblocks[LANES], last_len[LANES];
+        uint8_t cvs[LANES][BLAKE3_OUT_LEN];
+        for (size_t k = 0; k < LANES; k++) {
+            /* Lanes past the group repeat its first message. */
+            const blake3_msg *m = &msgs[idx[k < group ? k : 0]];
+            size_t nb = short_blocks(m, ptr + k, LANES, spare[k], &last_len[k]);
+            nblocks[k] = (uint8_t)nb;
+            max_blocks = nb > max_blocks ? nb : max_blocks;
+        }
+        /* Steps past a lane's end read its first block again (blended away). */
+        for (size_t k = 0; k < LANES; k++) {
+            for (size_t j = nblocks[k]; j < max_blocks; j++) {
+                ptr[j * LANES + k] = ptr[k];
+            }
+        }
+        be->hash_short8(ptr, nblocks, last_len, max_blocks, b3_iv, 0, &cvs[0][0]);
+        for (size_t k = 0; k < group; k++) {
+            memcpy(out[idx[k]], cvs[k], BLAKE3_OUT_LEN);
+        }
+        i += group;
+    }
 }
 
 void blake3_keyed_hash(const uint8_t key[BLAKE3_KEY_LEN], const void *in, size_t len,

@@ -65,6 +65,24 @@ void blake3_finalize_seek(const blake3_hasher *h, uint64_t seek, uint8_t *out, s
 /* One-shot 32-byte hash of in. */
 void blake3_hash(const void *in, size_t len, uint8_t out[BLAKE3_OUT_LEN]);
 
+/* A message for blake3_hash_short_many: head (head_len bytes) followed by
+ * body (body_len bytes), not necessarily adjacent in memory; either part
+ * may be empty (and its pointer NULL). */
+typedef struct blake3_msg {
+    const void *head;
+    size_t head_len;
+    const void *body;
+    size_t body_len;
+} blake3_msg;
+
+/* out[i] = blake3_hash of head || body of msgs[i], for n independent
+ * messages (a log's records).  Messages of at most BLAKE3_CHUNK_LEN bytes
+ * go eight at a time through the vector back end where there is one, read
+ * in place (only a block straddling head and body, or a partial last
+ * block, is gathered into a padded copy); longer ones are hashed one by
+ * one.  The result is the same on every path. */
+void blake3_hash_short_many(const blake3_msg *msgs, size_t n, uint8_t (*out)[BLAKE3_OUT_LEN]);
+
 /* One-shot 32-byte keyed hash of in. */
 void blake3_keyed_hash(const uint8_t key[BLAKE3_KEY_LEN], const void *in, size_t len,
                        uint8_t out[BLAKE3_OUT_LEN]);

@@ -124,3 +124,54 @@ void b3_hash_many_avx2(const uint8_t *const *inputs, size_t num_inputs, size_t b
     b3_hash_many_sse41(inputs, num_inputs, blocks, key, counter, increment_counter, flags,
                        flags_start, flags_end, out);
 }
+
+/* Hashes 8 messages of one chunk at most, each to its 32-byte root hash
+ * (see b3_hash_short8_fn in blake3_impl.h).  A lane whose message has fewer
+ * blocks than the longest keeps its chaining value through the extra steps
+ * (the blend), so every lane computes exactly its own message's hash. */
+void b3_hash_short8_avx2(const uint8_t *const *blocks, const uint8_t nblocks[8],
+                         const uint8_t last_len[8], size_t max_blocks, const uint32_t key[8],
+                         uint8_t flags, uint8_t *out)
+{
+    b3v h[8];
+    for (int i = 0; i < 8; i++) {
+        h[i] = B3V_SET1(key[i]);
+    }
+    b3v zero = _mm256_setzero_si256();
+    for (size_t j = 0; j < max_blocks; j++) {
+        uint32_t fl[8], bl[8], act[8];
+        for (int k = 0; k < 8; k++) {
+            size_t nb = nblocks[k];
+            act[k] = j < nb ? 0xffffffffu : 0;
+            fl[k] =
+                flags | (j == 0 ? B3_CHUNK_START : 0) | (j + 1 == nb ? B3_CHUNK_END | B3_ROOT : 0);
+            bl[k] = j + 1 == nb ? last_len[k] : BLAKE3_BLOCK_LEN;
+        }
+        b3v m[16];
+        __m256i r[8];
+        const uint8_t *const *p = blocks + 8 * j;
+        for (int k = 0; k < 8; k++) {
+            r[k] = _mm256_loadu_si256((const __m256i *)(const void *)p[k]);
+        }
+        transpose8(m, r);
+        for (int k = 0; k < 8; k++) {
+            r[k] = _mm256_loadu_si256((const __m256i *)(const void *)(p[k] + 32));
+        }
+        transpose8(m + 8, r);
+        b3v n[8];
+        for (int i = 0; i < 8; i++) {
+            n[i] = h[i];
+        }
+        b3v_compress(n, m, zero, zero, _mm256_loadu_si256((const __m256i *)(const void *)bl),
+                     _mm256_loadu_si256((const __m256i *)(const void *)fl));
+        b3v mask = _mm256_loadu_si256((const __m256i *)(const void *)act);
+        for (int i = 0; i < 8; i++) {
+            h[i] = _mm256_blendv_epi8(h[i], n[i], mask);
+        }
+    }
+    __m256i cv[8];
+    transpose8(cv, h);
+    for (int k = 0; k < 8; k++) {
+        _mm256_storeu_si256((__m256i *)(void *)(out + 32 * k), cv[k]);
+    }
+}

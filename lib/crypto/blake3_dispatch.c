@@ -12,15 +12,24 @@
 #endif
 
 static const b3_backend backend_portable = {
-    "portable", 1, b3_hash_many_portable, b3_compress_in_place_portable, b3_compress_xof_portable};
+    "portable", 1, b3_hash_many_portable, b3_compress_in_place_portable, b3_compress_xof_portable,
+    NULL};
 
 #if defined(ZERO_BLAKE3_SIMD)
-static const b3_backend backend_sse41 = {"sse41", 4, b3_hash_many_sse41, b3_compress_in_place_sse41,
-                                         b3_compress_xof_sse41};
-static const b3_backend backend_avx2 = {"avx2", 8, b3_hash_many_avx2, b3_compress_in_place_sse41,
-                                        b3_compress_xof_sse41};
-static const b3_backend backend_avx512 = {"avx512", 16, b3_hash_many_avx512,
-                                          b3_compress_in_place_avx512, b3_compress_xof_avx512};
+static const b3_backend backend_sse41 = {
+    "sse41", 4, b3_hash_many_sse41, b3_compress_in_place_sse41, b3_compress_xof_sse41, NULL};
+static const b3_backend backend_avx2 = {"avx2",
+                                        8,
+                                        b3_hash_many_avx2,
+                                        b3_compress_in_place_sse41,
+                                        b3_compress_xof_sse41,
+                                        b3_hash_short8_avx2};
+static const b3_backend backend_avx512 = {"avx512",
+                                          16,
+                                          b3_hash_many_avx512,
+                                          b3_compress_in_place_avx512,
+                                          b3_compress_xof_avx512,
+                                          b3_hash_short8_avx2};
 
 /* HAL_CPU_* bits with FEAT_KNOWN, 0 until the first call; relaxed atomics
  * make the benign race defined. */

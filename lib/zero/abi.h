@@ -70,6 +70,9 @@ enum zero_sys {
     SYS_QUOTA_INFO = 39,      /* (thread cap or NONE: caller) -> rdi frames used, rsi frames
                                  limit, rdx threads used | limit << 32, r10 slots used |
                                  limit << 32, r8 its process's CPU ticks, r9 its pid */
+    SYS_IRQ_PCI = 42,         /* (PCI configuration ioport cap, bus << 8 | device << 3 |
+                                 function) -> IRQ cap for the function's interrupt line as
+                                 the firmware routed it, delivered level-triggered */
     SYS_COUNT
 };
 

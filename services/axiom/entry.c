@@ -10,6 +10,7 @@
 #include "services/axiom/internal/codec.h"
 #include "services/axiom/internal/fs.h"
 #include "services/axiom/net.h"
+#include "services/axiom/proc.h"
 #include "services/axiom/svc.h"
 
 static const char *const ax_kind_names[AX_KIND_END] = {
@@ -17,7 +18,8 @@ static const char *const ax_kind_names[AX_KIND_END] = {
     "policy.add", "policy.remove", "note",        "job.result",  "boot",
     "fs.put",     "fs.mkdir",      "fs.rm",       "fs.rmdir",    "fs.mv",
     "fs.quota",   "act_as",        "net.connect", "net.listen",  "net.accept",
-    "svc.start",  "svc.exit",      "svc.hold",    "svc.restart", "svc.kill"};
+    "svc.start",  "svc.exit",      "svc.hold",    "svc.restart", "svc.kill",
+    "proc.spawn", "proc.exit",     "cap.grant",   "cap.revoke"};
 
 #define AX_PROPOSAL_DOMAIN "Zero OS proposal v1"
 #define AX_PROPOSAL_DOMAIN2 "Zero OS proposal v2"
@@ -46,6 +48,10 @@ static void ax_put_payload(cbor_enc *e, const struct ax_action *a)
     }
     if (ax_net_kind(a->kind)) {
         ax_net_put_payload(e, a);
+        return;
+    }
+    if (ax_proc_kind(a->kind)) {
+        ax_proc_put_payload(e, a);
         return;
     }
     if (ax_svc_kind(a->kind)) {
@@ -132,6 +138,9 @@ static int ax_check_kind(const struct ax_action *a)
     }
     if (a->external && a->kind != AX_ID_CREATE && a->kind != AX_ID_ROTATE) {
         return ZERR_INVAL;
+    }
+    if (ax_proc_kind(a->kind)) {
+        return ax_proc_check(a);
     }
     if (ax_svc_kind(a->kind)) {
         return ax_svc_check(a);
@@ -386,6 +395,9 @@ static int ax_decode_payload(cbor_dec *d, struct ax_action *a)
     }
     if (ax_net_kind(a->kind)) {
         return ax_net_decode_payload(d, a, n);
+    }
+    if (ax_proc_kind(a->kind)) {
+        return ax_proc_decode_payload(d, a, n);
     }
     if (ax_svc_kind(a->kind)) {
         return ax_svc_decode_payload(d, a, n);

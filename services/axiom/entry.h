@@ -51,6 +51,10 @@ enum ax_kind {
     AX_SVC_HOLD,
     AX_SVC_RESTART,
     AX_SVC_KILL,
+    AX_PROC_SPAWN, /* proc.spawn, proc.exit, cap.grant, cap.revoke: services/axiom/proc.h */
+    AX_PROC_EXIT,
+    AX_CAP_GRANT,
+    AX_CAP_REVOKE,
     AX_KIND_END
 };
 
@@ -96,6 +100,21 @@ struct ax_action {
         uint8_t how;
         char reason[AX_SVC_REASON_MAX + 1];
     } svc;
+    /* proc.spawn: image, its name, the principal it runs as (as), limits
+     * (frames, threads, slots), parent process; proc.exit: process id, how,
+     * code; cap.grant, cap.revoke: process id, object, rights */
+    struct ax_proc_fields {
+        uint8_t image[AX_HASH_LEN];
+        char image_name[ID_NAME_MAX + 1];
+        char as[ID_NAME_MAX + 1];
+        uint64_t limit[3];
+        uint64_t parent;
+        uint64_t id;
+        uint8_t how;
+        uint32_t code;
+        char object[ID_NAME_MAX + 1];
+        uint32_t rights;
+    } proc;
     /* note, job.result, boot (the encoded payload): points into caller memory (or into the decoded
      * buffer) */
     const uint8_t *data;

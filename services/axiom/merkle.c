@@ -36,9 +36,17 @@ void ax_merkle_init(struct ax_merkle *m)
 
 void ax_merkle_append(struct ax_merkle *m, const uint8_t entry_hash[AX_HASH_LEN])
 {
+    uint8_t leaf[AX_HASH_LEN];
+
+    ax_merkle_leaf(entry_hash, leaf);
+    ax_merkle_append_leaf(m, leaf);
+}
+
+void ax_merkle_append_leaf(struct ax_merkle *m, const uint8_t leaf[AX_HASH_LEN])
+{
     uint8_t h[AX_HASH_LEN];
 
-    ax_merkle_leaf(entry_hash, h);
+    memcpy(h, leaf, AX_HASH_LEN);
     /* Each trailing 1 bit of the old size is a perfect subtree to merge with. */
     for (uint64_t s = m->size; (s & 1) != 0 && m->n > 0; s >>= 1) {
         mk_node(m->stack[m->n - 1], h, h);

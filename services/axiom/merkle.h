@@ -20,6 +20,8 @@ struct ax_merkle {
 void ax_merkle_init(struct ax_merkle *m);
 /* Appends the leaf for an entry: BLAKE3(0x00 || entry_hash). */
 void ax_merkle_append(struct ax_merkle *m, const uint8_t entry_hash[AX_HASH_LEN]);
+/* The same with the entry's leaf hash (ax_merkle_leaf) already computed. */
+void ax_merkle_append_leaf(struct ax_merkle *m, const uint8_t leaf[AX_HASH_LEN]);
 /* Tree head: BLAKE3 of empty input for size 0. */
 void ax_merkle_root(const struct ax_merkle *m, uint8_t out[AX_HASH_LEN]);
 

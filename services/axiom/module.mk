@@ -85,3 +85,12 @@ FUZZERS += axiom_snapshot_file
 axiom_snapshot_file_SRCS := fuzz/axiom_snapshot.c
 axiom_snapshot_file_LIBS := axiom crypto base hal
 axiom_snapshot_file_CORPUS := fuzz/corpus/axiom_snapshot
+
+# Start-up over a long log from genesis and from a snapshot.
+BENCHES += bench_snapshot
+bench_snapshot_SRCS := bench/snapshot_bench.c
+bench_snapshot_LIBS := axiom crypto base hal
+
+TESTS += axiom_proc
+axiom_proc_SRCS := tests/services/axiom/proc_test.c
+axiom_proc_LIBS := axiom crypto base hal

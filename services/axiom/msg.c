@@ -15,11 +15,44 @@
  * without a place in the action's layout below (and in docs/services.md)
  * stops the build here instead of silently not reaching the Axiom.
  */
-_Static_assert(offsetof(struct ax_action, data) == 1624,
+_Static_assert(offsetof(struct ax_action, data) == 1816,
                "a field before data: give it a place in the action message");
 _Static_assert(offsetof(struct ax_action, format) - offsetof(struct ax_action, has_sig) ==
                    AX_SIG_LEN + 8 + 8,
                "a field after data: give it a place in the action message");
+
+/* The process and capability fields of an action (services/axiom/proc.h). */
+static void axiom_proc_fields_encode(struct wire_out *w, const struct ax_proc_fields *p)
+{
+    wire_bytes(w, p->image, AX_HASH_LEN);
+    wire_str(w, p->image_name, AXIOM_NAME_FIELD);
+    wire_str(w, p->as, AXIOM_NAME_FIELD);
+    for (unsigned k = 0; k < 3; k++) {
+        wire_u64(w, p->limit[k]);
+    }
+    wire_u64(w, p->parent);
+    wire_u64(w, p->id);
+    wire_u8(w, p->how);
+    wire_u32(w, p->code);
+    wire_str(w, p->object, AXIOM_NAME_FIELD);
+    wire_u32(w, p->rights);
+}
+
+static void axiom_proc_fields_decode(struct wire_in *r, struct ax_proc_fields *p)
+{
+    wire_get_bytes(r, p->image, AX_HASH_LEN);
+    wire_get_str(r, p->image_name, AXIOM_NAME_FIELD);
+    wire_get_str(r, p->as, AXIOM_NAME_FIELD);
+    for (unsigned k = 0; k < 3; k++) {
+        p->limit[k] = wire_get_u64(r);
+    }
+    p->parent = wire_get_u64(r);
+    p->id = wire_get_u64(r);
+    p->how = wire_get_u8(r);
+    p->code = wire_get_u32(r);
+    wire_get_str(r, p->object, AXIOM_NAME_FIELD);
+    p->rights = wire_get_u32(r);
+}
 
 /* svc.*'s fields: pid, delay, status, fault address, fault kind, how, reason. */
 static void axiom_svc_fields_encode(struct wire_out *w, const struct ax_svc_fields *f)
@@ -69,6 +102,7 @@ int axiom_action_encode(const struct ax_action *a, void *buf, size_t cap, size_t
     wire_u32(&w, a->net.ip);
     wire_u32(&w, (uint32_t)a->net.port << 16 | a->net.local_port);
     axiom_svc_fields_encode(&w, &a->svc);
+    axiom_proc_fields_encode(&w, &a->proc);
     wire_u8(&w, a->has_sig ? 1 : 0);
     wire_bytes(&w, a->sig, AX_SIG_LEN);
     wire_u8(&w, a->has_nonce ? 1 : 0);
@@ -110,6 +144,7 @@ int axiom_action_decode(const void *buf, size_t len, struct ax_action *a)
     a->net.port = (uint16_t)(ports >> 16);
     a->net.local_port = (uint16_t)ports;
     axiom_svc_fields_decode(&r, &a->svc);
+    axiom_proc_fields_decode(&r, &a->proc);
     a->has_sig = wire_get_bool(&r);
     wire_get_bytes(&r, a->sig, AX_SIG_LEN);
     a->has_nonce = wire_get_bool(&r);

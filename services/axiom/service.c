@@ -6,6 +6,7 @@
 #include "base/string.h"
 #include "hal/hal.h"
 #include "services/axiom/net.h"
+#include "services/axiom/proc.h"
 #include "services/axiom/svc.h"
 #include "services/axiom/internal/fs.h"
 #include "svcrt/wire.h"
@@ -229,6 +230,12 @@ void axiom_describe(const struct ax_entry *e, char *out, size_t cap)
     case AX_SVC_RESTART:
     case AX_SVC_KILL:
         ax_svc_describe(a, out, cap);
+        break;
+    case AX_PROC_SPAWN:
+    case AX_PROC_EXIT:
+    case AX_CAP_GRANT:
+    case AX_CAP_REVOKE:
+        ax_proc_describe(a, out, cap);
         break;
     default: {
         size_t n = 0;

@@ -48,7 +48,7 @@ enum axiom_op {
 #define AXIOM_SUBJECT_FIELD 72                 /* str[72] */
 #define AXIOM_DATA_MAX AX_ENTRY_MAX            /* a note's bytes in a submit */
 #define AXIOM_PATH_FIELD (FS_PATH_MAX + 1)     /* str[512] */
-#define AXIOM_ACTION_FIXED 1690u               /* an action without its data */
+#define AXIOM_ACTION_FIXED 1870u               /* an action without its data */
 #define AXIOM_ACTION_MAX (AXIOM_ACTION_FIXED + AXIOM_DATA_MAX)
 #define AXIOM_RESULT_LEN 217u
 #define AXIOM_HEAD_LEN 137u

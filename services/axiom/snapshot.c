@@ -289,6 +289,17 @@ static int snap_get_fs(cbor_dec *d, struct ax_state *s)
     return snap_get_quotas(d, &s->fs.ns);
 }
 
+/* One bits in v: the perfect subtrees of a tree of v leaves. */
+static uint64_t snap_bits(uint64_t v)
+{
+    uint64_t n = 0;
+
+    for (; v != 0; v &= v - 1) {
+        n++;
+    }
+    return n;
+}
+
 /* The replay position: entries, next batch, head, Merkle frontier. */
 static int snap_get_position(cbor_dec *d, struct ax_replay *r, uint64_t *items)
 {
@@ -298,7 +309,7 @@ static int snap_get_position(cbor_dec *d, struct ax_replay *r, uint64_t *items)
         snap_get_uint(d, &v, AX_SNAP_VERSION) != 0 || v != AX_SNAP_VERSION ||
         cbor_get_uint(d, &r->st->applied) != 0 || cbor_get_uint(d, &r->batch) != 0 ||
         snap_get_hash(d, r->head) != 0 || snap_get_array(d, &n, 64) != 0 ||
-        n != (uint64_t)__builtin_popcountll(r->st->applied) || r->st->applied == 0) {
+        n != snap_bits(r->st->applied) || r->st->applied == 0) {
         return ZERR_CORRUPT;
     }
     r->tree.size = r->st->applied;

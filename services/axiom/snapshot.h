@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "services/axiom/log.h"
+#include "services/axiom/svc.h"
 
 #define AX_SNAP_VERSION 1u
 /* The largest snapshot a full state can need (every table full). */

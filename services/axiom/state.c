@@ -20,6 +20,7 @@
 #include "services/axiom/internal/act_as.h"
 #include "services/axiom/internal/fs.h"
 #include "services/axiom/net.h"
+#include "services/axiom/internal/proc.h"
 #include "services/axiom/state.h"
 
 static void ax_why(char *why, size_t cap, const char *fmt, ...)
@@ -90,7 +91,7 @@ int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t
 
     cbor_enc_init(&e, buf, cap);
     cbor_put_map(&e, 6 + ax_fs_root_keys(s) + ax_job_root_keys(s) + ax_boot_root_keys(s) +
-                         ax_svc_root_keys(s));
+                         ax_svc_root_keys(s) + ax_proc_root_keys(s));
     cbor_put_uint(&e, 0);
     cbor_put_uint(&e, s->format);
     cbor_put_uint(&e, 1);
@@ -107,6 +108,7 @@ int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t
     ax_job_root_put(s, &e);
     ax_boot_put_root(s, &e);
     ax_svc_put_root(s, &e);
+    ax_proc_root_put(s, &e);
     return cbor_enc_finish(&e, len);
 }
 
@@ -310,6 +312,11 @@ static int ax_decide_shape(const struct ax_state *s, const struct ax_action *a, 
     case AX_SVC_RESTART:
     case AX_SVC_KILL:
         return ax_svc_decide(s, a, why, cap);
+    case AX_PROC_SPAWN:
+    case AX_PROC_EXIT:
+    case AX_CAP_GRANT:
+    case AX_CAP_REVOKE:
+        return ax_proc_decide(s, a, why, cap);
     default:
         ax_why(why, cap, "genesis may only be the first entry");
         return ZERR_INVAL;
@@ -464,6 +471,7 @@ static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
     struct policy_request rq;
     char rule[24];
     char net_res[AX_NET_RESOURCE_MAX + 1];
+    char proc_res[AX_PROC_RESOURCE_MAX + 1];
 
     memset(&rq, 0, sizeof(rq));
     rq.proposer.name = p->name;
@@ -472,6 +480,9 @@ static int ax_decide_policy(const struct ax_state *s, const struct ax_action *a,
     rq.action = ax_kind_name(a->kind);
     ax_resource(s, a, &rq.resource, net_res);
     ax_job_request(a, &rq);
+    if (ax_proc_kind(a->kind)) {
+        ax_proc_request(s, a, &rq, proc_res);
+    }
     policy_eval(&s->pol, &rq, d);
     if (d->allow) {
         return 0;
@@ -607,6 +618,12 @@ void ax_state_perform(struct ax_state *s, const struct ax_action *a)
     case AX_SVC_RESTART:
     case AX_SVC_KILL:
         ax_svc_perform(s, a);
+        break;
+    case AX_PROC_SPAWN:
+    case AX_PROC_EXIT:
+    case AX_CAP_GRANT:
+    case AX_CAP_REVOKE:
+        ax_proc_perform(s, a);
         break;
     case AX_ACT_AS:
     case AX_NET_CONNECT:

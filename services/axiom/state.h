@@ -12,6 +12,7 @@
 
 #include "services/axiom/boot.h"
 #include "services/axiom/entry.h"
+#include "services/axiom/proc.h"
 #include "services/axiom/svc.h"
 #include "services/identity/identity.h"
 #include "services/policy/policy.h"
@@ -45,6 +46,7 @@ struct ax_state {
     struct ax_fs_state fs;
     struct ax_boots boots; /* root key 8 (services/axiom/boot.h) */
     struct ax_svcs svcs;   /* root key 11 (services/axiom/svc.h) */
+    struct ax_procs procs; /* root keys 12 and 13 (services/axiom/proc.h) */
 };
 
 /* A read-only view of the namespace in s, in view (which it returns):
@@ -54,7 +56,7 @@ const struct fs *ax_state_fs(const struct ax_state *s, struct fs *view);
 /* The CBOR map whose BLAKE3 is the state root (docs/formats.md "State
  * root"), as of the last update of s->root; at most AX_STATE_MAP_MAX bytes.
  * 0 or ZERR_FULL. */
-#define AX_STATE_MAP_MAX 320
+#define AX_STATE_MAP_MAX 512
 int ax_state_root_map(const struct ax_state *s, uint8_t *buf, size_t cap, size_t *len);
 
 /* Recomputes every part's hash and the state root (after a snapshot's

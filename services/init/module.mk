@@ -46,3 +46,4 @@ FUZZERS += svc_messages
 svc_messages_SRCS := fuzz/svc_messages.c
 svc_messages_LIBS := init base hal
 svc_messages_CORPUS := fuzz/corpus/svc_messages
+SCRIPT_TESTS += tests/tools/zero_proc.t

@@ -67,6 +67,7 @@ static int jobs_mkdirs(struct jobs_svc *js, const char *proposer, const char *de
     struct axiom_result res;
     struct fs_node n;
 
+    memset(&res, 0, sizeof(res));
     for (size_t i = 1; dest[i] != '\0'; i++) {
         if (dest[i] != '/') {
             continue;
@@ -107,6 +108,7 @@ static int jobs_put(struct jobs_svc *js, const char *proposer, const char *dest,
     uint64_t size = 0;
     size_t got = 0;
 
+    memset(&res, 0, sizeof(res));
     if (axiom_fs_stat(js->rt, js->self, js->h_axiom, dest, &n) == 0 && n.kind == FS_FILE &&
         memcmp(n.hash, hash, JOB_HASH) == 0) {
         return 0;

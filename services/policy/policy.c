@@ -12,8 +12,9 @@ struct policy_words {
 };
 
 static const char *const policy_attr_names[] = {
-    "proposer.kind",   "proposer.parent", "resource", "resource.kind",
-    "resource.parent", "resource.under",  "program",  "fuel"};
+    "proposer.kind",  "proposer.parent", "resource", "resource.kind", "resource.parent",
+    "resource.under", "program",         "fuel",     "limit.frames",  "limit.threads",
+    "limit.slots",    "image",           "as",       "rights"};
 
 const char *policy_effect_name(uint8_t effect)
 {
@@ -138,10 +139,37 @@ static bool policy_parse_num(const char *w, size_t n, uint64_t *out)
     return true;
 }
 
-/* The job conditions: "program ==|!= HEX64", "fuel <= N". */
+/* An image hash prefix: 8 to 64 lower-case hex digits, kept in c->hash. */
+static bool policy_parse_prefix(const char *w, size_t n, struct policy_cond *c)
+{
+    if (n < 8 || n > 64) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char ch = w[i];
+        int v = ch >= '0' && ch <= '9' ? ch - '0' : (ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1);
+        if (v < 0) {
+            return false;
+        }
+        c->hash[i / 2] = (uint8_t)(i % 2 ? c->hash[i / 2] | v : v << 4);
+    }
+    c->hex_len = (uint8_t)n;
+    return true;
+}
+
+/* True for the conditions compared with "<=" against a number. */
+static bool policy_attr_bound(uint8_t attr)
+{
+    return attr == POLICY_ATTR_FUEL || attr == POLICY_ATTR_LIMIT_FRAMES ||
+           attr == POLICY_ATTR_LIMIT_THREADS || attr == POLICY_ATTR_LIMIT_SLOTS ||
+           attr == POLICY_ATTR_RIGHTS;
+}
+
+/* The job and process conditions: "program ==|!= HEX64", "image ==|!= HEXPREFIX",
+ * "fuel|limit.*|rights <= N". */
 static int policy_parse_job_cond(const char *const *w, const size_t *len, struct policy_cond *c)
 {
-    if (c->attr == POLICY_ATTR_FUEL) {
+    if (policy_attr_bound(c->attr)) {
         return word_is(w[1], len[1], "<=") && policy_parse_num(w[2], len[2], &c->num) ? 0
                                                                                       : ZERR_INVAL;
     }
@@ -149,6 +177,9 @@ static int policy_parse_job_cond(const char *const *w, const size_t *len, struct
         c->negate = 1;
     } else if (!word_is(w[1], len[1], "==")) {
         return ZERR_INVAL;
+    }
+    if (c->attr == POLICY_ATTR_IMAGE) {
+        return policy_parse_prefix(w[2], len[2], c) ? 0 : ZERR_INVAL;
     }
     return policy_parse_hash(w[2], len[2], c->hash) ? 0 : ZERR_INVAL;
 }
@@ -167,7 +198,8 @@ static int policy_parse_cond(const char *const *w, const size_t *len, struct pol
     if (c->attr == 0xff) {
         return ZERR_INVAL;
     }
-    if (c->attr == POLICY_ATTR_PROGRAM || c->attr == POLICY_ATTR_FUEL) {
+    if (c->attr == POLICY_ATTR_PROGRAM || c->attr == POLICY_ATTR_IMAGE ||
+        policy_attr_bound(c->attr)) {
         return policy_parse_job_cond(w, len, c);
     }
     if (word_is(w[1], len[1], "!=")) {
@@ -347,6 +379,16 @@ static bool policy_under(const struct policy_subject *sub, const char *name)
     return false;
 }
 
+/* True if hash starts with c's hex prefix (whole bytes, then a last half byte if odd). */
+static bool policy_prefix_match(const uint8_t *hash, const struct policy_cond *c)
+{
+    size_t whole = c->hex_len / 2u;
+    if (memcmp(hash, c->hash, whole) != 0) {
+        return false;
+    }
+    return c->hex_len % 2u == 0 || (hash[whole] & 0xf0) == c->hash[whole];
+}
+
 static bool policy_cond_holds(const struct policy_cond *c, const struct policy_request *rq)
 {
     const char *value = c->is_proposer ? rq->proposer.name : c->value;
@@ -376,6 +418,18 @@ static bool policy_cond_holds(const struct policy_cond *c, const struct policy_r
         break;
     case POLICY_ATTR_FUEL:
         return rq->program != NULL && rq->fuel <= c->num; /* only "<=" */
+    case POLICY_ATTR_LIMIT_FRAMES:
+    case POLICY_ATTR_LIMIT_THREADS:
+    case POLICY_ATTR_LIMIT_SLOTS:
+        return rq->image != NULL && rq->limit[c->attr - POLICY_ATTR_LIMIT_FRAMES] <= c->num;
+    case POLICY_ATTR_RIGHTS:
+        return rq->has_rights && (rq->rights & ~c->num) == 0;
+    case POLICY_ATTR_IMAGE:
+        eq = rq->image != NULL && policy_prefix_match(rq->image, c);
+        break;
+    case POLICY_ATTR_AS:
+        eq = rq->run_as != NULL && strcmp(rq->run_as, value) == 0;
+        break;
     default:
         return false;
     }

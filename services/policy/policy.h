@@ -53,6 +53,12 @@ enum policy_attr {
     POLICY_ATTR_RESOURCE_UNDER = 5, /* the resource is VALUE or was issued under it */
     POLICY_ATTR_PROGRAM = 6,        /* job.result: the program's content hash (64 hex) */
     POLICY_ATTR_FUEL = 7,           /* job.result: the fuel limit, compared with "<=" */
+    POLICY_ATTR_LIMIT_FRAMES = 8,   /* proc.spawn: the limits asked for, compared with "<=" */
+    POLICY_ATTR_LIMIT_THREADS = 9,
+    POLICY_ATTR_LIMIT_SLOTS = 10,
+    POLICY_ATTR_IMAGE = 11,  /* proc.spawn: the image hash starts with VALUE (8-64 hex digits) */
+    POLICY_ATTR_AS = 12,     /* proc.*, cap.*: the principal the process runs as */
+    POLICY_ATTR_RIGHTS = 13, /* cap.*: the rights are within mask N ("<=": a subset) */
 };
 
 struct policy_cond {
@@ -61,8 +67,9 @@ struct policy_cond {
     uint8_t is_proposer; /* value is the word "proposer": the proposer's name */
     uint8_t id_kind;     /* value of a .kind attribute */
     char value[POLICY_WORD_MAX + 1];
-    uint8_t hash[32]; /* program: the hash */
-    uint64_t num;     /* fuel: the bound */
+    uint8_t hash[32]; /* program: the hash; image: the prefix */
+    uint8_t hex_len;  /* image: hex digits in the prefix */
+    uint64_t num;     /* fuel, limit.*, rights: the bound */
 };
 
 struct policy_rule {
@@ -100,6 +107,14 @@ struct policy_request {
     /* job.result only: the program's hash (NULL otherwise) and the fuel limit */
     const uint8_t *program;
     uint64_t fuel;
+    /* proc.spawn, proc.exit, cap.*: the process's principal (NULL otherwise);
+     * proc.spawn: its image hash (NULL otherwise) and limits (frames,
+     * threads, slots); cap.*: the rights (has_rights) */
+    const char *run_as;
+    const uint8_t *image;
+    uint64_t limit[3];
+    bool has_rights;
+    uint32_t rights;
 };
 
 struct policy_decision {

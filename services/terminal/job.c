@@ -10,7 +10,9 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
+#include "services/fs/service.h"
 #include "services/jobs/jobs.h"
+#include "services/terminal/shell.h"
 #include "services/terminal/job.h"
 
 #define JOB_USAGE                                                                               \
@@ -241,7 +243,30 @@ int shell_cmd_job(struct term *t, int argc, char **argv)
     return ZERR_INVAL;
 }
 
-/* receipt SEQ: the receipt of entry SEQ, as hex (zero receipt verify checks it). */
+/* Puts the receipt's bytes at path, as a file of the acting principal. */
+static int job_receipt_file(struct term *t, struct shell *sh, const char *path,
+                            const uint8_t *receipt, size_t len)
+{
+    static struct fssvc_put rq;
+    struct axiom_result res;
+    const char *problem = fs_path_problem(path, strlen(path));
+
+    if (problem != NULL) {
+        term_printf(t, "error: %s: %s\n", path, problem);
+        return ZERR_INVAL;
+    }
+    memset(&rq, 0, sizeof(rq));
+    memset(&res, 0, sizeof(res));
+    memcpy(rq.proposer, sh->acting, sizeof(rq.proposer));
+    memcpy(rq.path, path, strlen(path) + 1);
+    rq.mode = 0644;
+    rq.data = receipt;
+    rq.len = len;
+    return shell_report(t, fssvc_put_call(sh->rt, sh->self, sh->h_fs, &rq, &res), &res);
+}
+
+/* receipt SEQ [FILE]: the receipt of entry SEQ, as hex (zero receipt verify
+ * checks it), and with FILE also as that file in the filesystem. */
 int shell_cmd_receipt(struct term *t, int argc, char **argv)
 {
     static uint8_t receipt[AX_RECEIPT_MAX];
@@ -250,8 +275,8 @@ int shell_cmd_receipt(struct term *t, int argc, char **argv)
     uint64_t seq = 0;
     uint8_t in[8];
 
-    if (argc != 2 || !job_number(argv[1], &seq)) {
-        term_printf(t, "usage: receipt SEQ\n");
+    if (argc < 2 || argc > 3 || !job_number(argv[1], &seq)) {
+        term_printf(t, "usage: receipt SEQ [FILE]\n");
         return ZERR_INVAL;
     }
     le64_put(in, seq);
@@ -269,5 +294,5 @@ int shell_cmd_receipt(struct term *t, int argc, char **argv)
         term_printf(t, "%.512s", hex + i);
     }
     term_printf(t, "\n");
-    return 0;
+    return argc == 3 ? job_receipt_file(t, sh, argv[2], receipt, m.out_len) : 0;
 }

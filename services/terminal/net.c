@@ -115,12 +115,13 @@ static int net_commit_connect(struct term *t, uint32_t ip, uint16_t port)
     struct ax_action a;
     struct axiom_result res;
     char text[16];
+    uint64_t t0 = hal_clock_ns();
     int err = ax_net_action(&a, AX_NET_CONNECT, sh->acting, ip, port, 0);
     err = err != 0 ? err : net_commit(t, &a, &res);
     if (err == 0) {
         net_ip_text(text, sizeof(text), ip);
-        term_printf(t, "net.connect %s:%u committed #%llu\n", text, port,
-                    (unsigned long long)res.seq);
+        term_printf(t, "net.connect %s:%u committed #%llu in %llu us\n", text, port,
+                    (unsigned long long)res.seq, (unsigned long long)(hal_clock_ns() - t0) / 1000);
     }
     return err;
 }
@@ -311,14 +312,17 @@ static int cmd_fetch(struct term *t, int argc, char **argv)
     for (size_t i = 0; i < hn; i++) {
         req[pn + 1 + i] = host[i]; /* the host name ends the request, unterminated */
     }
+    uint64_t t0 = hal_clock_ns();
     err = net_call(NETSVC_OP_FETCH, ip, port, req, pn + 1 + hn, &f, sizeof(f), &len);
     if (err != 0 || len != sizeof(f)) {
         return err != 0 ? err : ZERR_IO;
     }
+    uint64_t us = (hal_clock_ns() - t0) / 1000;
     char hex[65];
     zfmt_hex(hex, f.blake3, sizeof(f.blake3));
-    term_printf(t, "fetch: HTTP %u, %llu bytes, blake3 %s\n", f.status, (unsigned long long)f.bytes,
-                hex);
+    term_printf(t, "fetch: HTTP %u, %llu bytes, blake3 %s (%llu ms, %llu KB/s)\n", f.status,
+                (unsigned long long)f.bytes, hex, (unsigned long long)us / 1000,
+                (unsigned long long)(us > 0 ? f.bytes * 1000 / us : 0));
     if (argc == 2) {
         return 0;
     }
@@ -369,11 +373,13 @@ static int nc_connect(struct term *t, const char *host, uint16_t port)
     size_t len = 0;
     int err = net_resolve(t, host, &ip);
     err = err != 0 ? err : net_commit_connect(t, ip, port);
+    uint64_t t0 = hal_clock_ns();
     err = err != 0 ? err : net_call(NETSVC_OP_SOCK_CONNECT, ip, port, NULL, 0, &c, sizeof(c), &len);
     if (err != 0) {
         return err;
     }
-    term_printf(t, "nc: connected; lines go out, a line '.' ends\n");
+    term_printf(t, "nc: connected in %llu us; lines go out, a line '.' ends\n",
+                (unsigned long long)(hal_clock_ns() - t0) / 1000);
     int end = 0;
     while (err == 0 && end == 0 && term_read_line(t) > 0 && !(t->len == 1 && t->line[0] == '.')) {
         memcpy(line, t->line, t->len);

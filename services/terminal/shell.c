@@ -17,6 +17,7 @@
 #include "services/policy/service.h"
 #include "services/terminal/net.h"
 #include "services/terminal/fs_cmds.h"
+#include "services/terminal/proc.h"
 #include "services/terminal/svc.h"
 
 #define SHELL_LOG_MAX 1000u
@@ -452,7 +453,8 @@ const struct term_cmd shell_cmds[] = {
     {"job", "job run PROGRAM-HASH [--in PATH=HASH]... [--out DIR] [--fuel N] [-- ARGS...]",
      "run a program from the store as a job; commits job.result", shell_cmd_job},
     {"job", "job show SEQ", "the job and result of entry #SEQ", shell_cmd_job},
-    {"receipt", "receipt SEQ", "the receipt of entry #SEQ, as hex (zero receipt verify)",
+    {"receipt", "receipt SEQ [FILE]",
+     "the receipt of entry #SEQ, as hex (zero receipt verify); with FILE also as that file",
      shell_cmd_receipt},
     {"job", "job verify SEQ", "re-run the job of entry #SEQ from the store and compare",
      shell_cmd_job},
@@ -466,5 +468,6 @@ const struct term_cmd shell_cmds[] = {
      "send typed lines and print replies, or echo a peer's lines (commits first)", shell_cmd_net},
     SHELL_FS_CMDS,
     SHELL_SVC_CMDS,
+    SHELL_PROC_CMDS,
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);

@@ -154,4 +154,20 @@ node "$root/tools/verify-js/zero-verify.js" d.img >pjs.out
 $zero verify d.img >pc.out
 check "jobs_js_verifier_same_state_root_after_placement" \
     test "$(grep -o 'state root [0-9a-f]*' pjs.out)" = "$(grep -o 'state root [0-9a-f]*' pc.out)"
+# receipt SEQ FILE: the same receipt as a file in the filesystem
+term "receipt 3 /receipts-3" >rf.out
+check "jobs_receipt_written_as_a_file" grep -q '^committed #' rf.out
+grep -o 'receipt #3 [0-9a-f]*' rf.out | cut -d' ' -f3 | xxd -r -p >rf.bin
+term "hash /receipts-3" >rfh.out
+check "jobs_receipt_file_holds_the_receipt" grep -q "$(b3sum --no-names rf.bin)  /receipts-3" rfh.out
+$zero receipt verify rf.bin --key "$key" >rfv.out
+check "jobs_receipt_of_the_file_verifies ($(cat rfv.out))" grep -q '^ok: entry #3 ' rfv.out
+
+# the wasm build's node places outputs the same way, under Node
+if [ -x "$root/build/bin/zero-wasm" ] && [ -f "$root/build/wasm/bin/zero" ]; then
+    cp d.img w.img
+    printf '%s\nhash /wasm/sorted.txt\nexit\n' "job run $SORT --in big.txt=$BIG --out /wasm -- big.txt sorted.txt" |
+        "$root/build/bin/zero-wasm" --disk w.img >wplace.out 2>&1
+    check "jobs_wasm_node_places_outputs_too" grep -q "$sorted  /wasm/sorted.txt" wplace.out
+fi
 tap_done

@@ -11,6 +11,7 @@
 #include "base/errors.h"
 #include "zero/abi.h"
 #include "kernel/kernel.h"
+#include "kernel/thread_queue.h"
 #include "tap.h"
 
 static struct cpu cpu0;
@@ -375,6 +376,60 @@ static void test_timers(void)
     is_int(n->refs, refs, "every_timer_released");
 }
 
+/*
+ * The fast paths (ipc_call_fast, ipc_reply_recv_fast, and their _shared
+ * forms under the endpoint lock): a round trip frame to frame, and each
+ * case they must leave to the general path untouched.
+ */
+static void test_fast_paths(void)
+{
+    reset();
+    struct endpoint *e = fresh_endpoint();
+    th[0].cpu = 0;
+    th[0].frame.rdx = 21;
+    th[0].frame.r9 = 24;
+    ok(!ipc_call_fast(&th[0], &th[0].frame, e, 3) && th[0].state == TS_RUNNING,
+       "call_fast_declines_without_receiver");
+    th[1].state = TS_RUNNING;
+    ipc_recv(&th[1], e);
+    th[1].affinity = 2;
+    ok(!ipc_call_fast(&th[0], &th[0].frame, e, 3) && e->receivers.head == &th[1],
+       "call_fast_declines_receiver_pinned_elsewhere");
+    th[1].affinity = 0;
+    th[1].reply_to = &th[2];
+    ok(!ipc_call_fast(&th[0], &th[0].frame, e, 3) && th[1].state == TS_RECV,
+       "call_fast_declines_receiver_with_unanswered_caller");
+    th[1].reply_to = NULL;
+    ok(ipc_call_shared(&th[0], &th[0].frame, e, 3) && e->lock == 0, "call_fast_taken_and_unlocks");
+    ok(cpu0.current == &th[1] && th[1].state == TS_RUNNING && th[0].state == TS_REPLY &&
+           th[1].reply_to == &th[0] && th[0].reply_from == &th[1] && th[1].ep == NULL,
+       "call_fast_switches_to_server_and_links_the_reply");
+    ok(th[1].frame.rdx == 21 && th[1].frame.r9 == 24 && th[1].frame.rdi == 3 &&
+           th[1].frame.rsi == ZERO_CAP_NONE && th[1].frame.rax == 0,
+       "call_fast_moves_message_frame_to_frame");
+    th[1].cpu = 0;
+    th[1].frame.rdx = 31;
+    th[2].state = TS_SEND; /* a queued sender: the reply-receive takes the general path */
+    tq_push(&e->senders, &th[2]);
+    ok(!ipc_reply_recv_fast(&th[1], &th[1].frame, e, 5) && th[1].reply_to == &th[0],
+       "reply_recv_fast_declines_with_sender_queued");
+    tq_remove(&e->senders, &th[2]);
+    th[0].affinity = 2;
+    ok(!ipc_reply_recv_fast(&th[1], &th[1].frame, e, 5) && th[0].state == TS_REPLY,
+       "reply_recv_fast_declines_caller_pinned_elsewhere");
+    th[0].affinity = 0;
+    ok(ipc_reply_recv_shared(&th[1], &th[1].frame, e, 5) && e->lock == 0,
+       "reply_recv_fast_taken_and_unlocks");
+    ok(cpu0.current == &th[0] && th[0].state == TS_RUNNING && th[0].frame.rdx == 31 &&
+           th[0].frame.rax == 0 && th[0].reply_from == NULL,
+       "reply_recv_fast_answers_and_switches_to_caller");
+    ok(th[1].state == TS_RECV && e->receivers.head == &th[1] && th[1].ep == e &&
+           th[1].ep_cap == 5 && th[1].reply_to == NULL,
+       "reply_recv_fast_leaves_server_waiting");
+    ok(!ipc_reply_recv_fast(&th[0], &th[0].frame, e, 5), "reply_recv_fast_declines_without_caller");
+    endpoint_put(e);
+}
+
 int main(void)
 {
     tap_no_plan();
@@ -383,6 +438,7 @@ int main(void)
     test_cross_cpu_call();
     test_send_recv();
     test_call_reply();
+    test_fast_paths();
     test_second_call_replaces_reply();
     test_cap_transfer();
     test_endpoint_death();

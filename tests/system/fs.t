@@ -39,6 +39,8 @@ tap_check $? "x86_64_cat_prints_the_content"
 hash=$(printf 'hello from x86_64\nsecond line\n' | b3sum --no-names)
 has '^path  /docs/hello.txt$' && has '^kind  file$' && has '^size  30$' && has "^hash  $hash\$"
 tap_check $? "x86_64_stat_shows_the_blake3_of_the_content"
+has '^entry #2$'
+tap_check $? "x86_64_stat_names_the_entry_that_wrote_it"
 text | grep -A2 '^zero> ls /$' | grep -qE '^d +0 root +docs/$'
 tap_check $? "x86_64_ls_root_lists_the_directory"
 has '^error: /nope: no such file or directory$' && has '^error: /docs: is a directory$' &&

@@ -106,7 +106,7 @@ type_wait "fetch http://10.0.2.2:$hport/big.bin /www/big.bin" '(stored by fs.put
 has "net.connect 10.0.2.2:$hport committed #[0-9]+"
 tap_check $? "fetch_commits_net_connect_first"
 want=$(b3sum --no-names "$work/www/big.bin")
-has "fetch: HTTP 200, 4194304 bytes, blake3 $want"
+has "fetch: HTTP 200, 4194304 bytes, blake3 $want "
 tap_check $? "fetch_downloads_4MiB_from_the_host_with_the_same_hash"
 type_wait 'hash /www/big.bin' "^$want  /www/big.bin"
 tap_check $? "fetch_stored_the_file_with_that_hash"
@@ -119,9 +119,13 @@ tap_check $? "httpd_commits_net_listen_then_serves"
 page=$(curl -sS --max-time 20 "http://127.0.0.1:$fport/")
 grep -q "Zero OS serves its filesystem" <<<"$page"
 tap_check $? "host_curl_fetches_index_html_through_hostfwd"
-got=$(curl -sS --max-time 120 "http://127.0.0.1:$fport/big.bin" | b3sum --no-names)
+speed=$(curl -sS --max-time 120 -o "$work/dl.bin" -w '%{speed_download}' \
+    "http://127.0.0.1:$fport/big.bin")
+got=$(b3sum --no-names "$work/dl.bin")
 [ "$got" = "$want" ]
 tap_check $? "host_curl_downloads_4MiB_from_zeros_httpd_same_hash ($got)"
+echo "# guest to host: curl took 4 MiB from httpd /www at $((${speed%.*} / 1024)) KiB/s"
+echo "# host to guest: $(tr -d '\r\0' <"$log" | grep -o '([0-9]* ms, [0-9]* KB/s)' | tail -1)"
 hd=$(curl -sSI --max-time 20 "http://127.0.0.1:$fport/big.bin" | tr -d '\r')
 grep -q '^Content-Length: 4194304$' <<<"$hd"
 tap_check $? "head_gives_the_length"

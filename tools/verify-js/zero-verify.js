@@ -992,7 +992,8 @@ const PATH_WORD_RE = /^[A-Za-z0-9._/-]*$/;
 const ADDR_WORD_RE = /^[a-z0-9._:-]*$/; // a resource pattern may name a network end
 const KINDS = ['node', 'service', 'user', 'agent'];
 const ATTRS = ['proposer.kind', 'proposer.parent', 'resource', 'resource.kind',
-               'resource.parent', 'resource.under', 'program', 'fuel'];
+               'resource.parent', 'resource.under', 'program', 'fuel',
+               'limit.frames', 'limit.threads', 'limit.slots', 'image', 'as', 'rights'];
 const RULE_MAX_BYTES = 255, RULE_MAX_CONDS = 4, MAX_RULES = 256, UNDER_LEVELS = 16;
 const PATTERN_MAX = 32;
 
@@ -1020,7 +1021,14 @@ function parsePattern(word, allowKind, allowPath = false) {
 function parseCond(attr, op, value) {
     if (!ATTRS.includes(attr)) throw new Error(`unknown attribute "${attr}"`);
     // policy.md: the job conditions "program ==|!= HASH" and "fuel <= N".
-    if (attr === 'fuel') {
+    // policy.md: "limit.* <= N", "rights <= N", "image ==|!= HEXPREFIX".
+    if (attr === 'image') {
+        if ((op !== '==' && op !== '!=') || !/^[0-9a-f]{8,64}$/.test(value)) {
+            throw new Error(`bad image condition "${op} ${value}"`);
+        }
+        return {attr, negate: op === '!=', value};
+    }
+    if (attr === 'fuel' || attr.startsWith('limit.') || attr === 'rights') {
         if (op !== '<=' || !/^(0|[1-9][0-9]{0,19})$/.test(value) || BigInt(value) >= 1n << 64n) {
             throw new Error(`bad fuel condition "${op} ${value}"`);
         }
@@ -1081,6 +1089,8 @@ function condHolds(c, req) {
     const value = c.value === 'proposer' ? req.proposer.name : c.value;
     let eq;
     if (c.attr === 'fuel') return req.program !== null && req.fuel <= c.bound;
+    const procHolds = PROC.condHolds(c, req, value);
+    if (procHolds !== undefined) return procHolds;
     switch (c.attr) {
     case 'program': eq = req.program !== null && req.program.toString('hex') === value; break;
     case 'proposer.kind': eq = req.proposer.kind === value; break;
@@ -1122,6 +1132,10 @@ function evaluate(rules, req) {
 const FS = require('./zero-verify-fs.js')({blake3, MerkleTree, evaluate, uint, text, bytesN});
 ACTIONS.push(...FS.ACTIONS);
 Object.assign(PAYLOADS, FS.PAYLOADS);
+// Processes and capabilities (formats.md "Process and capability entries"): zero-verify-proc.js.
+const PROC = require('./zero-verify-proc.js')({blake3, encodeCbor, uint, bytesN});
+ACTIONS.push(...PROC.ACTIONS);
+Object.assign(PAYLOADS, PROC.PAYLOADS);
 
 const MAX_PRINCIPALS = 1024;
 // identity.md: which kinds each issuer kind may issue.
@@ -1143,6 +1157,7 @@ class State {
         this.applied = 0;
         this.format = 0;
         this.fs = new FS.Namespace();
+        PROC.init(this);
     }
 
     principal(name) {
@@ -1189,6 +1204,11 @@ class State {
                     program: e.payload[1], fuel: e.payload[2]};
         } else if (e.action === 'boot') {
             res.name = 'boot';
+        } else if (PROC.isProc(e.action)) {
+            const req = {proposer: this.describe(proposer), action: e.action, resource: res,
+                         program: null, fuel: 0n};
+            PROC.request(this, e, res, req);
+            return req;
         } else {
             res.name = e.action.startsWith('policy.') ? 'policy' : 'note';
         }
@@ -1211,6 +1231,7 @@ class State {
     checkAction(proposer, e) {
         const p = e.payload;
         if (FS.isFs(e.action)) return FS.check(this, proposer, e);
+        if (PROC.isProc(e.action)) return PROC.check(this, proposer, e);
         switch (e.action) {
         case 'id.create': {
             if (!NAME_RE.test(p[0])) throw new Error(`bad principal name "${p[0]}"`);
@@ -1462,6 +1483,12 @@ class State {
         case 'svc.kill':
             this.performService(e);
             break;
+        case 'proc.spawn':
+        case 'proc.exit':
+        case 'cap.grant':
+        case 'cap.revoke':
+            PROC.perform(this, e);
+            break;
         default:
             FS.perform(this, e);
         }
@@ -1515,6 +1542,7 @@ class State {
             });
             top.set(11, blake3(encodeCbor(rows)));
         }
+        PROC.rootKeys(this, top);
         return blake3(encodeCbor(top));
     }
 }
@@ -1599,8 +1627,8 @@ class Verifier {
     // ends at a zero sector or at a batch that fails framing (a torn write);
     // what follows is judged as recovery does (axiom.md "Recovery").
     // Returns the length of a torn tail (0 if none).
-    verifyRegion(c) {
-        let pos = 0, torn = 0;
+    verifyRegion(c, start = 0) {
+        let pos = start, torn = 0;
         while (pos < c.length) {
             const w = regionRead(c, pos, MAX_BATCH);
             if (!c.exact && isZero(w, 0, SECTOR)) break;
@@ -1650,10 +1678,23 @@ function intactRecord(r, off) {
     }
 }
 
-function verifySource(src) {
+// snap: a snapshot file's bytes to start from (formats.md "Snapshot file"),
+// trusting pinnedKey when given.
+function verifySource(src, snap = null, pinnedKey = null) {
     const v = new Verifier();
-    const torn = v.verifyRegion(openContainer(src));
-    return {entries: v.seq, head: hex(v.head), stateRoot: hex(v.state.root()), torn};
+    const c = openContainer(src);
+    let start = 0;
+    if (snap) {
+        try {
+            start = SNAP.load(v, snap, c, regionRead, pinnedKey);
+        } catch (err) {
+            throw new Bad(v.seq, `snapshot: ${err.message}`);
+        }
+    }
+    const from = v.seq;
+    const torn = v.verifyRegion(c, start);
+    return {entries: v.seq, head: hex(v.head), stateRoot: hex(v.state.root()), torn,
+            fromSnapshot: snap ? from : null};
 }
 
 // A disk or export held in memory (the tests' sweeps).
@@ -1664,7 +1705,10 @@ function verifyFile(file) {
 // ---------------------------------------------------------------------------
 // Command line.
 
-const USAGE = `usage: node zero-verify.js PATH
+const SNAP = require('./zero-verify-snap.js')({decodeCbor, encodeCbor, parseCheckpoint,
+    checkpointMessage, ed25519Verify, parseRule, blake3, merkleNode, uint, text, bytesN});
+
+const USAGE = `usage: node zero-verify.js [--snapshot FILE [--key HEX]] PATH
 
 Independently verifies a Zero OS Axiom log: PATH is a log export
 ('zero export DISK OUT') or a raw disk image.  Checks the framing of every
@@ -1675,10 +1719,13 @@ Prints 'ok: N entries verified; head HEX; state root HEX' and exits 0 (on a
 disk, a torn tail after the last batch is named after it), or
 'bad: entry #SEQ: REASON' and exits 1.  Exit 2: usage error, unreadable
 file, or neither a disk nor an export.  Exit 3: an internal error.
+--snapshot FILE ('zero snapshot') starts from the state in FILE, whose
+checkpoint must be signed by the key FILE names (or by --key), and verifies
+only the entries after it.
 `;
 
 // The verdict on the file at path: the exit status and what to print.
-function verdictOf(path) {
+function verdictOf(path, snapFile = null, pinnedKey = null) {
     let src, fd;
     try {
         fd = fs.openSync(path, 'r');
@@ -1688,10 +1735,12 @@ function verdictOf(path) {
         return {status: 2, err: `zero-verify: cannot read ${path}: ${err.message}\n`};
     }
     try {
-        const r = verifySource(src);
+        const r = verifySource(src, snapFile ? fs.readFileSync(snapFile) : null, pinnedKey);
         const tail = r.torn ? `; torn tail of ${r.torn} bytes after it (never acknowledged)` : '';
+        const from = r.fromSnapshot !== null ?
+            `; from the snapshot at ${r.fromSnapshot} entries` : '';
         return {status: 0, out: `ok: ${r.entries} entries verified; head ${r.head}; ` +
-                                `state root ${r.stateRoot}${tail}\n`};
+                                `state root ${r.stateRoot}${tail}${from}\n`};
     } catch (err) {
         if (err instanceof UsageError) return {status: 2, err: `zero-verify: ${path}: ${err.message}\n`};
         if (err instanceof Bad) return {status: 1, out: `bad: entry #${err.seq}: ${err.message}\n`};
@@ -1707,11 +1756,17 @@ function main(argv) {
         process.stdout.write(USAGE);
         return 0;
     }
-    if (argv.length !== 1 || argv[0].startsWith('-')) {
+    let snapFile = null, key = null;
+    while (argv.length > 2 && (argv[0] === '--snapshot' || argv[0] === '--key')) {
+        if (argv[0] === '--snapshot') snapFile = argv[1];
+        else key = /^[0-9a-f]{64}$/.test(argv[1]) ? Buffer.from(argv[1], 'hex') : Buffer.alloc(0);
+        argv = argv.slice(2);
+    }
+    if (argv.length !== 1 || argv[0].startsWith('-') || (key && (!snapFile || key.length !== 32))) {
         process.stderr.write(USAGE);
         return 2;
     }
-    const v = verdictOf(argv[0]);
+    const v = verdictOf(argv[0], snapFile, key);
     if (v.out) process.stdout.write(v.out);
     if (v.err) process.stderr.write(v.err);
     return v.status;

@@ -18,6 +18,7 @@
 #include "base/fmt.h"
 #include "hal/hal.h"
 #include "services/init/node.h"
+#include "services/init/node_proc.h"
 #include "services/init/node_svc.h"
 #include "services/terminal/terminal.h"
 #include "tools/passphrase/passphrase.h"
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
     static struct term term;
     static struct node node;
     static struct node_svc supervisor;
+    static struct node_proc procs;
     struct opts o;
     struct blk dev;
     uint8_t *mem = NULL;
@@ -204,6 +206,7 @@ int main(int argc, char **argv)
         node.shell.acting[0] = '\0'; /* after the imports, which the node principal makes */
     }
     node_svc_attach(&supervisor, &node);
+    node_proc_attach(&procs, &node);
     if (o.listen != NULL) {
 #if ZERO_PLATFORM_HOSTED
         size_t ncmds = 0;

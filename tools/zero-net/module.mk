@@ -12,4 +12,4 @@ tap-relay_LIBS := base hal
 tap-relay_PLATFORMS := hosted
 
 # make bench: TCP throughput against Linux over the same TAP path.
-BENCH_SCRIPTS += bench/net_tap.sh
+BENCH_SCRIPTS += bench/net_tap.sh bench/net_qemu.sh

@@ -64,10 +64,15 @@ static int verify_report(const char *path, const struct ax_replay *r, uint8_t ki
     if (r->snap_size != 0) { /* started from a trusted snapshot: no genesis seen */
         zfmt_hex(key, r->last_cp_key, 32);
         printf("ok: %s %s: %llu entries, %llu after the snapshot verified; head #%llu %s; state "
-               "root %s; node %s key %s\n",
+               "root %s; node %s key %s",
                kind == AX_SOURCE_EXPORT ? "export" : "disk", path, (unsigned long long)st->applied,
                (unsigned long long)(st->applied - r->snap_size),
                (unsigned long long)(st->applied - 1), head, root, st->node, key);
+        if (tail != 0) {
+            printf("; torn tail of %llu bytes after it (never acknowledged; cut at next start)",
+                   (unsigned long long)tail);
+        }
+        printf("\n");
         return ZERO_EXIT_OK;
     }
     if (want_key != NULL && memcmp(want_key, r->genesis_key, 32) != 0) {

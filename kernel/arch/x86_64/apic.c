@@ -2,6 +2,7 @@
  * ACPI (RSDP, RSDT/XSDT, MADT), the local APIC timer calibrated against the
  * PIT, and IOAPIC routing of ISA interrupts to vectors VEC_IRQ0 + irq.
  */
+#include "base/errors.h"
 #include "base/string.h"
 #include "x86.h"
 
@@ -325,6 +326,35 @@ static void ioapic_route(uint32_t irq, bool masked)
 void arch_irq_unmask(uint32_t irq)
 {
     ioapic_route(irq, false);
+}
+
+/*
+ * The interrupt line of PCI function bdf (bus << 8 | device << 3 | function)
+ * as the firmware routed it (configuration offset 0x3c), for SYS_IRQ_PCI:
+ * from now on routed level-triggered, active high (a PCI line through the
+ * chipset's PIRQ links, as QEMU's ACPI tables describe them).  ZERR_NOENT
+ * when no function is there or it has no interrupt, ZERR_PERM for a line
+ * the kernel keeps for ISA devices (0-4, 8).  The caller's address in the
+ * configuration port is put back, so a driver's read in progress is kept.
+ */
+int arch_irq_pci(uint32_t bdf, uint32_t *irq)
+{
+    uint32_t saved = arch_io_in(PCI_CONFIG_PORT, 4);
+    arch_io_out(PCI_CONFIG_PORT, 4, 0x80000000u | bdf << 8);
+    uint32_t id = arch_io_in(PCI_CONFIG_PORT + 4, 4);
+    arch_io_out(PCI_CONFIG_PORT, 4, 0x80000000u | bdf << 8 | 0x3c);
+    uint32_t v = arch_io_in(PCI_CONFIG_PORT + 4, 4);
+    arch_io_out(PCI_CONFIG_PORT, 4, saved);
+    uint32_t line = v & 0xff, pin = (v >> 8) & 0xff;
+    if ((id & 0xffff) == 0xffff || pin == 0 || line == 0xff) {
+        return ZERR_NOENT;
+    }
+    if (line >= MAX_IRQS || line <= 4 || line == 8) {
+        return ZERR_PERM;
+    }
+    irq_flags[line] = 1u | 3u << 2; /* active high, level */
+    *irq = line;
+    return 0;
 }
 
 /* Holds ISA irq back until the holder of its capability acknowledges it. */

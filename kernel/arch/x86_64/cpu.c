@@ -83,22 +83,36 @@ static void spin_wait_while(struct spinlock *l, uint32_t self, uint64_t *spins)
 }
 
 /*
- * spin_lock's slow path: waits until it takes l, clears this CPU's starving
- * mark and returns the iterations it waited (at least 1).
+ * spin_lock's slow path: waits until it takes l (unless taken already), then
+ * until no CPU holds it shared, clears this CPU's starving mark and counts
+ * the wait.  Then as spin_lock.
  */
-static __attribute__((noinline)) uint64_t spin_lock_wait(struct spinlock *l, uint32_t self)
+static __attribute__((noinline)) void spin_lock_wait(struct spinlock *l, uint32_t self, bool taken)
 {
     uint64_t spins = 1;
-    for (;;) {
+    while (!taken) {
         spin_wait_while(l, self, &spins);
-        if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) == 0) {
-            break;
-        }
+        taken = __atomic_exchange_n(&l->locked, 1, __ATOMIC_SEQ_CST) == 0;
+    }
+    while (__atomic_load_n(&l->shared, __ATOMIC_SEQ_CST) != 0) {
+        tlb_service(); /* shared holders finish without waiting for anything */
+        __asm__ volatile("pause");
+        spins++;
     }
     if (__atomic_load_n(&l->starving, __ATOMIC_RELAXED) == self) {
         __atomic_store_n(&l->starving, 0, __ATOMIC_RELAXED);
     }
-    return spins;
+    l->acquired++;
+    l->last_waited = true;
+    l->contended++;
+    l->spins += spins;
+    l->owner_cpu = self;
+    l->held_since = rdtsc();
+}
+
+static __attribute__((noinline, noreturn)) void spin_lock_twice(uint32_t self, void *from)
+{
+    zpanic("spinlock taken twice by cpu %u from %p", self - 1, from);
 }
 
 /*
@@ -111,25 +125,27 @@ static __attribute__((noinline)) uint64_t spin_lock_wait(struct spinlock *l, uin
  * outnumber host cores: every hand-over waits for one particular, possibly
  * preempted, waiter; here only the starving one is waited for.)  While
  * waiting, serves TLB shootdown requests: the holder may be waiting for
- * this CPU to flush (tlb_service, smp.c).
+ * this CPU to flush (tlb_service, smp.c).  Having taken it, waits until
+ * no CPU holds it shared (spin_share, kernel.h).  The uncontended path has
+ * no stack frame: everything about waiting is in spin_lock_wait.
  */
 void spin_lock(struct spinlock *l)
 {
-    uint32_t self = arch_cpu()->id + 1;
+    uint32_t self = cpu_self()->id + 1;
     if (l->owner_cpu == self) {
-        zpanic("spinlock taken twice by cpu %u from %p", self - 1, __builtin_return_address(0));
+        spin_lock_twice(self, __builtin_return_address(0));
     }
-    uint64_t spins = 0;
     if (__atomic_load_n(&l->starving, __ATOMIC_RELAXED) != 0 ||
-        __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0) {
-        spins = spin_lock_wait(l, self);
+        __atomic_exchange_n(&l->locked, 1, __ATOMIC_SEQ_CST) != 0) {
+        spin_lock_wait(l, self, false);
+        return;
+    }
+    if (__atomic_load_n(&l->shared, __ATOMIC_SEQ_CST) != 0) {
+        spin_lock_wait(l, self, true);
+        return;
     }
     l->acquired++;
-    l->last_waited = spins != 0;
-    if (spins != 0) {
-        l->contended++;
-        l->spins += spins;
-    }
+    l->last_waited = false;
     l->owner_cpu = self;
     l->held_since = rdtsc();
 }
@@ -174,9 +190,7 @@ void cpu_set_online(uint32_t id)
 /* The calling CPU's state, from the GS base (valid in kernel mode only). */
 struct cpu *arch_cpu(void)
 {
-    struct cpu *c;
-    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
-    return c;
+    return cpu_self();
 }
 
 /* Installs handler for vec as a DPL 0 interrupt gate on IST stack ist (0: none). */
@@ -340,13 +354,24 @@ _Noreturn void ap_entry(struct cpu *c)
 
 /*
  * Points interrupt entry (TSS.rsp0) and syscall entry at the end of the
- * frame of the thread about to run.
+ * frame of the thread about to run on c.
  */
-void cpu_set_kernel_stack(uint64_t frame_end)
+static inline void kernel_stack_set(struct cpu *c, uint64_t frame_end)
 {
-    struct cpu *c = arch_cpu();
     c->frame_end = frame_end;
     cpu_arch[c->id].tss.rsp[0] = frame_end;
+}
+
+/* Takes t off CPU c: its FPU state goes back into the thread. */
+static inline void switch_out(struct cpu *c, struct thread *t)
+{
+    if (t->state != TS_FREE) {
+        __asm__ volatile("fxsave %0" : "=m"(t->fpu));
+    }
+    t->on_cpu = false;
+    if (c->current == t) {
+        c->current = NULL;
+    }
 }
 
 /*
@@ -356,18 +381,18 @@ void cpu_set_kernel_stack(uint64_t frame_end)
  */
 void arch_switch_to(struct thread *prev, struct thread *next)
 {
-    struct cpu *c = arch_cpu();
+    struct cpu *c = cpu_self();
     if (prev == next) {
         return; /* its FPU state is still in the registers */
     }
     if (prev != NULL) {
-        arch_switch_out(prev);
+        switch_out(c, prev);
     }
     __asm__ volatile("fxrstor %0" : : "m"(next->fpu));
     c->current = next;
     next->on_cpu = true;
     next->cpu = c->id;
-    cpu_set_kernel_stack((uint64_t)(uintptr_t)(&next->frame + 1));
+    kernel_stack_set(c, (uint64_t)(uintptr_t)(&next->frame + 1));
 }
 
 /*
@@ -376,14 +401,7 @@ void arch_switch_to(struct thread *prev, struct thread *next)
  */
 void arch_switch_out(struct thread *t)
 {
-    struct cpu *c = arch_cpu();
-    if (t->state != TS_FREE) {
-        __asm__ volatile("fxsave %0" : "=m"(t->fpu));
-    }
-    t->on_cpu = false;
-    if (c->current == t) {
-        c->current = NULL;
-    }
+    switch_out(cpu_self(), t);
 }
 
 /* Sets up t to enter user mode at entry with stack and arg (in rdi). */

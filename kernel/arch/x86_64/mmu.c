@@ -260,16 +260,17 @@ bool as_page_owned(struct aspace *as, uint64_t va)
 /*
  * Loads to (NULL: the kernel's tables) into this CPU's CR3 in place of
  * from, and moves this CPU's bit between their cpu_masks (the shootdown
- * targets).  Kernel lock held.
+ * targets).  Kernel lock held, or held shared by the IPC fast path: two
+ * CPUs may then move their bits in one mask at once.
  */
 void as_switch(struct aspace *from, struct aspace *to)
 {
-    uint32_t bit = 1u << arch_cpu()->id;
+    uint32_t bit = 1u << cpu_self()->id;
     if (from != NULL) {
-        from->cpu_mask &= ~bit;
+        __atomic_and_fetch(&from->cpu_mask, ~bit, __ATOMIC_RELAXED);
     }
     if (to != NULL) {
-        to->cpu_mask |= bit;
+        __atomic_or_fetch(&to->cpu_mask, bit, __ATOMIC_RELAXED);
     }
     uint64_t target = to != NULL && to->pml4 != 0 ? to->pml4 : kpa(kernel_pml4);
     if (read_cr3() != target) {

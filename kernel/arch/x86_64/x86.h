@@ -125,6 +125,14 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* The calling CPU's state, from the GS base (arch_cpu, inline for the arch layer's hot paths). */
+static inline struct cpu *cpu_self(void)
+{
+    struct cpu *c;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+
 static inline void invlpg(uint64_t va)
 {
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
@@ -142,7 +150,6 @@ void serial_write(const char *s, size_t n);
 void cpu_init_bsp(void);
 uint64_t cpu_prepare(uint32_t id);
 void cpu_set_online(uint32_t id);
-void cpu_set_kernel_stack(uint64_t frame_end);
 
 /* smp.c */
 void smp_start_aps(void);

@@ -81,6 +81,9 @@ void b3_hash_many_sse41(const uint8_t *const *inputs, size_t num_inputs, size_t 
 void b3_hash_many_avx2(const uint8_t *const *inputs, size_t num_inputs, size_t blocks,
                        const uint32_t key[8], uint64_t counter, bool increment_counter,
                        uint8_t flags, uint8_t flags_start, uint8_t flags_end, uint8_t *out);
+void b3_hash_short8_avx2(const uint8_t *const *blocks, const uint8_t nblocks[8],
+                         const uint8_t last_len[8], size_t max_blocks, const uint32_t key[8],
+                         uint8_t flags, uint8_t *out);
 void b3_hash_many_avx512(const uint8_t *const *inputs, size_t num_inputs, size_t blocks,
                          const uint32_t key[8], uint64_t counter, bool increment_counter,
                          uint8_t flags, uint8_t flags_start, uint8_t flags_end, uint8_t *out);
@@ -104,14 +107,28 @@ typedef void (*b3_compress_xof_fn)(const uint32_t cv[8], const uint8_t block[BLA
                                    uint8_t block_len, uint64_t counter, uint8_t flags,
                                    uint8_t out[64]);
 
+/*
+ * Hashes 8 independent messages of at most one chunk each into their
+ * 32-byte root hashes at out (32 bytes per lane).  Message k has
+ * nblocks[k] blocks (1 to 16), the last one last_len[k] bytes long (0 to
+ * 64) and zero-padded; block j of message k is at blocks[8 * j + k] for j
+ * below max_blocks (the largest nblocks; past a message's end any readable
+ * 64 bytes).  flags: 0, or the keyed-hash / key-derivation mode flag.
+ */
+typedef void (*b3_hash_short8_fn)(const uint8_t *const *blocks, const uint8_t nblocks[8],
+                                  const uint8_t last_len[8], size_t max_blocks,
+                                  const uint32_t key[8], uint8_t flags, uint8_t *out);
+
 /* The back end for this CPU: how many inputs hash_many handles at once
- * efficiently, and the functions for many inputs and for one block. */
+ * efficiently, and the functions for many inputs and for one block;
+ * hash_short8 is NULL where eight short messages cannot go at once. */
 typedef struct b3_backend {
     const char *name;
     size_t degree;
     b3_hash_many_fn hash_many;
     b3_compress_in_place_fn compress_in_place;
     b3_compress_xof_fn compress_xof;
+    b3_hash_short8_fn hash_short8;
 } b3_backend;
 
 const b3_backend *b3_select_backend(void);

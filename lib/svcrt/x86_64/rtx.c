@@ -31,6 +31,18 @@ int rtx_open(struct rtx_chan *c, uint64_t ep, uint64_t va)
     return 0;
 }
 
+/* Shares c's frames again with the server behind ep (a restarted server has none). */
+static int64_t rtx_reshare(const struct rtx_chan *c, uint64_t ep)
+{
+    int64_t r = 0;
+    for (uint32_t i = 0; r == 0 && i < RTX_PAGES; i++) {
+        struct zmsg m = {.w = {RTX_OP_SHARE, 0, i, 0}};
+        r = zero_call(ep, c->frame[i], &m);
+        r = r != 0 ? r : (int64_t)m.w[0];
+    }
+    return r;
+}
+
 int rtx_call(struct rtx_chan *c, uint64_t ep, uint32_t op, uint64_t a0, uint64_t a1, size_t in_len,
              size_t *out_len)
 {
@@ -40,6 +52,12 @@ int rtx_call(struct rtx_chan *c, uint64_t ep, uint32_t op, uint64_t a0, uint64_t
     }
     struct zmsg m = {.w = {op, in_len, a0, a1}};
     int64_t r = zero_call(ep, ZERO_CAP_NONE, &m);
+    if (r == 0 && (int64_t)m.w[0] == ZERR_AGAIN && m.w[2] == RTX_OP_SHARE) {
+        /* The server was started again on the same endpoint: share, then ask once more. */
+        r = rtx_reshare(c, ep);
+        m = (struct zmsg){.w = {op, in_len, a0, a1}};
+        r = r != 0 ? r : zero_call(ep, ZERO_CAP_NONE, &m);
+    }
     if (r != 0) {
         return (int)r;
     }
@@ -50,37 +68,60 @@ int rtx_call(struct rtx_chan *c, uint64_t ep, uint32_t op, uint64_t a0, uint64_t
     return (int)(int64_t)m.w[0];
 }
 
-/* Maps a shared frame client channel chan sent; 0 or a ZERR_* code. */
-static int64_t serve_share(uint64_t va, uint32_t chan, const struct zmsg *m)
+/*
+ * Maps a shared frame client channel chan sent; 0 or a ZERR_* code.  A
+ * client started again (same badge, new frames) replaces the page: the old
+ * frame capability is deleted, which removes its mapping.
+ */
+static int64_t serve_share(uint64_t va, uint32_t chan, const struct zmsg *m,
+                           uint64_t held[RTX_MAX_CHANS][RTX_PAGES])
 {
     if (m->cap == ZERO_CAP_NONE || m->w[2] >= RTX_PAGES) {
         return ZERR_INVAL;
     }
+    uint64_t *old = &held[chan][m->w[2]];
+    if (*old != ZERO_CAP_NONE) {
+        zsys3(SYS_CAP_DELETE, *old, 0, 0);
+        *old = ZERO_CAP_NONE;
+    }
     uint64_t at = va + (uint64_t)chan * RTX_BUF_LEN + m->w[2] * PAGE;
-    return zsys4(SYS_MAP, ZERO_SLOT_ASPACE, m->cap, at, ZERO_MAP_WRITE);
+    int64_t r = zsys4(SYS_MAP, ZERO_SLOT_ASPACE, m->cap, at, ZERO_MAP_WRITE);
+    *old = r == 0 ? m->cap : ZERO_CAP_NONE;
+    return r;
 }
 
 int rtx_serve(uint64_t ep, uint64_t va, rtx_handler handle, void *self)
 {
     struct zmsg m = {0};
-    uint32_t shared[RTX_MAX_CHANS] = {0}; /* pages mapped, one bit each */
+    uint32_t shared[RTX_MAX_CHANS] = {0};    /* pages mapped, one bit each */
+    uint64_t held[RTX_MAX_CHANS][RTX_PAGES]; /* the frame capability of each page */
+    for (uint32_t c = 0; c < RTX_MAX_CHANS; c++) {
+        for (uint32_t i = 0; i < RTX_PAGES; i++) {
+            held[c][i] = ZERO_CAP_NONE;
+        }
+    }
     int64_t r = zero_recv(ep, &m);
     while (r == 0) {
         uint32_t chan = RTX_BADGE_CHAN(m.badge);
         uint8_t *buf = (uint8_t *)(uintptr_t)(va + (uint64_t)chan * RTX_BUF_LEN);
         struct rtx_req rq = {m.badge, (uint32_t)m.w[0], m.w[2], m.w[3], buf, (size_t)m.w[1], 0, 0};
         int64_t res;
+        uint64_t hint = 0;
         if (chan >= RTX_MAX_CHANS) {
             res = ZERR_BADCAP; /* a badge no channel was made for */
         } else if (rq.op == RTX_OP_SHARE) {
-            res = serve_share(va, chan, &m);
+            res = serve_share(va, chan, &m, held);
             shared[chan] |= res == 0 ? 1u << (m.w[2] & 31u) : 0u;
-        } else if (shared[chan] != (1u << RTX_PAGES) - 1u || rq.in_len > RTX_BUF_LEN) {
-            res = ZERR_INVAL; /* no buffer yet, or a length that cannot be */
+        } else if (shared[chan] != (1u << RTX_PAGES) - 1u) {
+            res = ZERR_AGAIN; /* no buffer yet (this server was started again): share first */
+            hint = RTX_OP_SHARE;
+        } else if (rq.in_len > RTX_BUF_LEN) {
+            res = ZERR_INVAL; /* a length that cannot be */
         } else {
             res = handle(self, &rq);
         }
-        m = (struct zmsg){.w = {(uint64_t)res, rq.out_len <= RTX_BUF_LEN ? rq.out_len : 0, 0, 0}};
+        m = (struct zmsg){
+            .w = {(uint64_t)res, rq.out_len <= RTX_BUF_LEN ? rq.out_len : 0, hint, 0}};
         if (rq.stop) {
             zsys4(SYS_REPLY, 0, 0, m.w[0], m.w[1]);
             return 0;

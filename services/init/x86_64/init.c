@@ -4,6 +4,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "services/init/x86_64/boot_plan.h"
+#include "services/init/x86_64/restart.h"
 #include "services/keys/keys.h"
 #include "zero/zero.h"
 
@@ -209,6 +210,7 @@ int node_take_boot_caps(struct init_given *g)
     g->identity = ZERO_CAP_NONE;
     g->policy = ZERO_CAP_NONE;
     g->net = ZERO_CAP_NONE;
+    uint64_t serve = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
         int64_t res = 0;
@@ -231,12 +233,15 @@ int node_take_boot_caps(struct init_given *g)
             g->policy = m.cap;
         } else if (op == GIVE_NET && m.cap != ZERO_CAP_NONE) {
             g->net = m.cap;
+        } else if (op == GIVE_SERVE && m.cap != ZERO_CAP_NONE) {
+            serve = m.cap;
         } else if (op != GIVE_DONE) {
             res = ZERR_INVAL;
         }
         m = (struct zmsg){.w = {(uint64_t)res, 0, 0, 0}};
         if (op == GIVE_DONE) {
-            return (int)zsys4(SYS_REPLY, 0, 0, 0, 0);
+            r = zsys4(SYS_REPLY, 0, 0, 0, 0);
+            return (int)(r != 0 ? r : split_take_serve(serve));
         }
         r = zero_reply_recv(ZERO_SLOT_EP, &m);
     }

@@ -22,6 +22,7 @@ enum init_give {
     GIVE_IDENTITY,    /* the identity process */
     GIVE_POLICY,      /* the policy process */
     GIVE_NET,         /* the network service process */
+    GIVE_SERVE,       /* a restart: the endpoint to serve, moved to ZERO_SLOT_EP after GIVE_DONE */
 };
 
 /*

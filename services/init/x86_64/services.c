@@ -176,6 +176,20 @@ static int split_fail(const char *who, int err)
     return 2;
 }
 
+extern const int zero_fault_test __attribute__((weak));
+
+/* The test build faults in Identity on "id create crash" (tests/system/restart.t). */
+static int split_identity_handle(void *self, uint64_t badge, struct rt_msg *m)
+{
+    struct idsvc_req rq;
+    if (&zero_fault_test != NULL && zero_fault_test && m->op == IDSVC_OP_CREATE &&
+        idsvc_req_decode(m->in, m->in_len, &rq) == 0 && strcmp(rq.name, "crash") == 0) {
+        split_say("zero-identity: faulting on purpose (test build)\n");
+        __builtin_trap();
+    }
+    return idsvc_handle(self, badge, m);
+}
+
 int split_identity_main(void)
 {
     static struct rt rt;
@@ -201,7 +215,7 @@ int split_identity_main(void)
     }
     ident = (struct idsvc){&rt, (uint32_t)me, (uint32_t)hk, (uint32_t)ha};
     split_report_caps("identity");
-    return rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, idsvc_handle, &ident) == 0 ? 0 : 1;
+    return rtx_serve_rt(ZERO_SLOT_EP, SPLIT_SERVE_VA, split_identity_handle, &ident) == 0 ? 0 : 1;
 }
 
 /*
@@ -209,7 +223,6 @@ int split_identity_main(void)
  * makes the policy process fault on purpose when it is asked to add the
  * rule "fault", so a test can watch the other services keep their state.
  */
-extern const int zero_fault_test __attribute__((weak));
 
 static int split_policy_handle(void *self, uint64_t badge, struct rt_msg *m)
 {

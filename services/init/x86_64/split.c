@@ -16,6 +16,7 @@
 #include "services/axiom/service.h"
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/grant.h"
+#include "services/init/x86_64/restart.h"
 #include "services/init/x86_64/split.h"
 #include "services/keys/keys.h"
 #include "zero/zero.h"
@@ -29,6 +30,7 @@ struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
     int64_t thread; /* its thread capability */
     bool gone;
+    uint64_t mod; /* its boot module (restart.h) */
 };
 
 static int64_t split_spawn(uint64_t module, uint64_t role, uint64_t ep, uint64_t ntfn)
@@ -90,6 +92,53 @@ static int64_t split_wire_net(struct split_proc *p)
     return r != 0 ? r : split_done(&p[P_NET]);
 }
 
+/* Identity (at set-up endpoint id): the key service (public keys, channel 1), the Axiom
+ * (channel 1). */
+static int64_t split_wire_identity(const struct split_proc *p, const struct split_proc *id)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    int64_t r = split_give_ep(id, &p[P_KEYS], RTX_BADGE(1, KEYS_BADGE_PUBLIC), GIVE_KEYS_PUBLIC);
+    return r != 0 ? r : split_give_ep(id, &p[P_AXIOM], RTX_BADGE(1, rw), GIVE_AXIOM);
+}
+
+/*
+ * Starts process i again (restart.h): on a fresh set-up endpoint, wired
+ * as at boot, then given its service endpoint to serve.  Only Identity
+ * for now.  The new thread capability, or ZERR_*.
+ */
+static int64_t split_restart(struct split_proc *p, int i, uint64_t role, int64_t ntfn)
+{
+    if (i != P_IDENTITY) {
+        return ZERR_UNSUPPORTED;
+    }
+    struct split_proc set = p[i];
+    int64_t bit = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL, 1ull << i);
+    set.ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t r = set.ep < 0 ? set.ep : bit < 0 ? bit : 0;
+    int64_t th = r != 0 ? r : split_spawn(p[i].mod, role, (uint64_t)set.ep, (uint64_t)bit);
+    r = th < 0 ? th : split_wire_identity(p, &set);
+    int64_t serve = r != 0 ? r
+                           : zsys4(SYS_CAP_DERIVE, (uint64_t)p[i].ep, ZERO_SLOT_ANY,
+                                   CAP_RIGHT_READ | CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 0);
+    r = serve < 0 ? serve : split_give((uint64_t)set.ep, (uint64_t)serve, GIVE_SERVE, 0);
+    r = r != 0 ? r : split_done(&set);
+    if (serve >= 0) {
+        zsys3(SYS_CAP_DELETE, (uint64_t)serve, 0, 0);
+    }
+    if (set.ep >= 0) {
+        zsys3(SYS_CAP_DELETE, (uint64_t)set.ep, 0, 0);
+    }
+    if (r != 0 && th >= 0) {
+        zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+    }
+    if (r == 0) {
+        zsys3(SYS_CAP_DELETE, (uint64_t)p[i].thread, 0, 0); /* the ended one */
+        p[i].thread = th;
+        p[i].gone = false;
+    }
+    return r != 0 ? r : th;
+}
+
 /* Hands every process what docs/boot.md's table lists, servers first. */
 static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record)
 {
@@ -116,11 +165,7 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
         r = split_give((uint64_t)p[P_AXIOM].ep, (uint64_t)boot_record, GIVE_BOOT_RECORD, 0);
     }
     r = r != 0 ? r : split_done(&p[P_AXIOM]);
-    /* Identity: the key service (public keys, channel 1), the Axiom (channel 1). */
-    r = r != 0 ? r
-               : split_give_ep(&p[P_IDENTITY], &p[P_KEYS], RTX_BADGE(1, KEYS_BADGE_PUBLIC),
-                               GIVE_KEYS_PUBLIC);
-    r = r != 0 ? r : split_give_ep(&p[P_IDENTITY], &p[P_AXIOM], RTX_BADGE(1, rw), GIVE_AXIOM);
+    r = r != 0 ? r : split_wire_identity(p, &p[P_IDENTITY]);
     r = r != 0 ? r : split_done(&p[P_IDENTITY]);
     /* Policy: the Axiom (channel 2). */
     r = r != 0 ? r : split_give_ep(&p[P_POLICY], &p[P_AXIOM], RTX_BADGE(2, rw), GIVE_AXIOM);
@@ -157,9 +202,22 @@ static int64_t split_start(struct split_proc *pr, int i, uint64_t mod, uint64_t 
     int64_t bit = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL, 1ull << i);
     pr->ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
     int64_t r = pr->ep < 0 ? pr->ep : bit < 0 ? bit : 0;
+    pr->mod = mod;
     pr->thread = r != 0 ? r : split_spawn(mod, role, (uint64_t)pr->ep, (uint64_t)bit);
     pr->gone = pr->thread < 0;
     return pr->thread < 0 ? pr->thread : 0;
+}
+
+/* The supervisor over every process started: Identity may restart (split_restart). */
+static void split_sup_start(struct split_sup *sup, const struct split_proc *p, int64_t ntfn)
+{
+    bool can[P_COUNT] = {false};
+    int64_t th[P_COUNT];
+    for (int i = 0; i < P_COUNT; i++) {
+        th[i] = p[i].gone ? ZERR_NOENT : p[i].thread;
+    }
+    can[P_IDENTITY] = true;
+    split_sup_init(sup, ntfn, split_names, can, th, P_COUNT);
 }
 
 int node_init_split(const struct init_roles *roles)
@@ -174,7 +232,7 @@ int node_init_split(const struct init_roles *roles)
     int last_i = P_COUNT;
 
     for (int i = 0; i < P_COUNT; i++) {
-        p[i] = (struct split_proc){ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, true};
+        p[i] = (struct split_proc){ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, true, 0};
     }
     /* The boot plan (boot_plan.h): the manifest checked, programs in dependency order. */
     int64_t r = boot_plan_load(&plan, roles) != 0 ? ZERR_BADSIG : ntfn < 0 ? ntfn : 0;
@@ -219,6 +277,8 @@ int node_init_split(const struct init_roles *roles)
         zprintf("init: cannot start the services: %s\n", zerr_name((int)r));
     }
     int status = r != 0 ? 2 : 0;
+    static struct split_sup sup;
+    split_sup_start(&sup, p, ntfn);
     while (r == 0 && !p[P_TERMINAL].gone) {
         uint64_t bits = 0;
         zero_wait((uint64_t)ntfn, &bits, 1);
@@ -234,10 +294,18 @@ int node_init_split(const struct init_roles *roles)
                 status = st;
                 break;
             }
+            if (split_sup_ended(&sup, i, st)) {
+                continue; /* started again after its back-off, on the same endpoint */
+            }
             /* Its clients' capabilities go: their calls fail at once with ZERR_BADCAP. */
             zsys3(SYS_CAP_REVOKE, (uint64_t)p[i].ep, 0, 0);
             zprintf("init: the %s service ended (%s); its capabilities are revoked\n",
                     split_names[i], st < 0 ? zerr_name(st) : "exit");
+        }
+        int due = (bits & SPLIT_SUP_TIMER_BIT) != 0 ? split_sup_due(&sup) : -1;
+        while (due >= 0) {
+            split_sup_started(&sup, due, split_restart(p, due, role[due], ntfn));
+            due = split_sup_due(&sup);
         }
     }
     for (int i = 0; i < P_COUNT; i++) {

@@ -183,6 +183,30 @@ static void test_commits_and_state(void)
     ok(!has("/tmp", &n), "the directory is gone");
 }
 
+/* stat's entry number: the entry that last created, replaced or moved a node. */
+static void test_changed_entry(void)
+{
+    struct fs_node d, f, g;
+
+    memset(&d, 0, sizeof(d));
+    memset(&f, 0, sizeof(f));
+    is_int(simple(AX_FS_MKDIR, "root", "/w"), 0, "mkdir /w");
+    uint64_t made = ax.st->applied - 1;
+    is_int(put("root", "/w/f", 3, 0x33), 0, "put /w/f");
+    uint64_t written = ax.st->applied - 1;
+    ok(has("/w", &d) && d.changed == made && has("/w/f", &f) && f.changed == written,
+       "a node names the entry that made it (%llu, %llu)", (unsigned long long)d.changed,
+       (unsigned long long)f.changed);
+    is_int(put("root", "/w/f", 4, 0x34), 0, "put /w/f again");
+    ok(has("/w/f", &f) && f.changed == ax.st->applied - 1, "a replacement names its own entry");
+    is_int(mv("root", "/w", "/v"), 0, "mv /w /v");
+    uint64_t moved = ax.st->applied - 1;
+    ok(has("/v", &d) && d.changed == moved && has("/v/f", &g) && g.changed == moved,
+       "a move names its entry on the directory and on everything below it");
+    is_int(simple(AX_FS_RM, "root", "/v/f"), 0, "rm /v/f");
+    is_int(simple(AX_FS_RMDIR, "root", "/v"), 0, "rmdir /v");
+}
+
 static void test_refusals(void)
 {
     uint64_t at = axiom_durable(&ax);
@@ -256,6 +280,7 @@ int main(void)
     boot();
     test_each_kind_round_trips();
     test_commits_and_state();
+    test_changed_entry();
     test_refusals();
     test_policy_and_quota();
     test_replay_and_proof();

@@ -96,11 +96,15 @@ static void build_log(void)
     snprintf(a.name, sizeof(a.name), "alice");
     a.fs.size = 1000;
     bad |= propose(&a);
+    a = act(AX_SVC_START, "");
+    snprintf(a.name, sizeof(a.name), "terminal");
+    a.svc.pid = 7;
+    bad |= propose(&a);
     a = act(AX_NOTE, "");
     a.data = (const uint8_t *)"a note";
     a.data_len = 6;
     bad |= propose(&a);
-    is_int(bad, 0, "principals, rules, files, a move, a quota and a note commit");
+    is_int(bad, 0, "principals, rules, files, a move, a quota, a service and a note commit");
     axiom_close(&ax);
 }
 
@@ -262,6 +266,25 @@ static void write_corpus(const char *dir)
     }
 }
 
+/* Writes the disk to path and the snapshot after its last-but-one batch
+ * (a service is known there) to path.snap, for the JavaScript verifier. */
+static void write_disk(const char *path)
+{
+    char snap[512];
+    FILE *f = fopen(path, "wb");
+
+    if (f != NULL) {
+        fwrite(mem, 1, sizeof(mem), f);
+        fclose(f);
+    }
+    snprintf(snap, sizeof(snap), "%s.snap", path);
+    f = fopen(snap, "wb");
+    if (f != NULL) {
+        fwrite(file[nfiles - 2], 1, file_len[nfiles - 2], f);
+        fclose(f);
+    }
+}
+
 int main(int argc, char **argv)
 {
     tap_no_plan();
@@ -273,6 +296,9 @@ int main(int argc, char **argv)
     test_decoder();
     if (argc > 1) {
         write_corpus(argv[1]);
+    }
+    if (argc > 2) {
+        write_disk(argv[2]);
     }
     return tap_done();
 }

@@ -307,6 +307,45 @@ static void test_semantic(void)
     ok(strstr(why, "decision") != NULL, "tamper_altered_decision_reason_names_decision");
 }
 
+/* Offset of record k of the batch at log (records are walked by length). */
+static size_t record_at(const uint8_t *log, int k)
+{
+    size_t off = 0;
+    for (int i = 0; i < k; i++) {
+        off += axlog_rec_size(axlog_get32(log + off + 8));
+    }
+    return off;
+}
+
+/*
+ * The replay checks record checksums many at a time; a damaged record must
+ * still be the one reported when a later record of the same batch is
+ * damaged too, and the later fault alone must be reported as itself.
+ */
+static void test_first_damage_named(void)
+{
+    static uint8_t out[sizeof(honest)], copy[sizeof(honest)];
+    int bs[MAXE] = {0}; /* every entry in one batch */
+    char why[200];
+    size_t len = rebuild(ents, bs, nents, &keys, out);
+    ok(verify(out, len, why) == 0, "tamper_one_batch_rebuild_verifies (%d entries)", nents);
+    size_t r2 = record_at(out, 2), r5 = record_at(out, 5);
+    memcpy(copy, out, len);
+    copy[r2 + AXLOG_HEADER + 3] ^= 0x01; /* record 2: checksum mismatch */
+    copy[r5] ^= 0x01;                    /* record 5: bad magic */
+    ok(verify(copy, len, why) != 0 && strstr(why, "checksum") != NULL,
+       "tamper_earlier_checksum_named_before_later_bad_header (%s)", why);
+    memcpy(copy, out, len);
+    copy[r5] ^= 0x01;
+    ok(verify(copy, len, why) != 0 && strstr(why, "bad record header") != NULL,
+       "tamper_later_bad_header_alone_named (%s)", why);
+    memcpy(copy, out, len);
+    size_t rl = record_at(out, nents - 1);
+    copy[rl + AXLOG_HEADER] ^= 0x01; /* the last entry's checksum */
+    ok(verify(copy, len, why) != 0 && strstr(why, "checksum") != NULL,
+       "tamper_last_entry_checksum_named (%s)", why);
+}
+
 int main(void)
 {
     tap_no_plan();
@@ -316,5 +355,6 @@ int main(void)
     test_bytes();
     test_semantic();
     test_forged_rotation();
+    test_first_damage_named();
     return tap_done();
 }

@@ -33,7 +33,15 @@ static struct policy_decision decide(const char *who, uint8_t kind, const char *
                                      const char *action, const char *res, uint8_t rkind,
                                      const char *rparent)
 {
-    struct policy_request rq = {subj(who, kind, parent), action, subj(res, rkind, rparent), NULL,
+    struct policy_request rq = {subj(who, kind, parent),
+                                action,
+                                subj(res, rkind, rparent),
+                                NULL,
+                                0,
+                                NULL,
+                                NULL,
+                                {0},
+                                false,
                                 0};
     struct policy_decision d;
 
@@ -108,8 +116,16 @@ static void test_eval(void)
     struct policy_rule deny_all;
     char err[96];
     policy_parse("* * *", 5, POLICY_DENY, &deny_all, err, sizeof(err));
-    struct policy_request rq = {subj("svc-log", ID_KIND_SERVICE, "root"), "note",
-                                subj("note", 0, ""), NULL, 0};
+    struct policy_request rq = {subj("svc-log", ID_KIND_SERVICE, "root"),
+                                "note",
+                                subj("note", 0, ""),
+                                NULL,
+                                0,
+                                NULL,
+                                NULL,
+                                {0},
+                                false,
+                                0};
     policy_eval_with(&set, 0, &deny_all, &rq, &d);
     ok(!d.allow && d.rule == set.next_id, "policy_preview_with_added_deny_names_its_future_id");
     policy_eval_with(&set, 4, NULL, &rq, &d);
@@ -121,8 +137,16 @@ static void test_eval(void)
     is_int(add("kind:user id.revoke * if resource.under == proposer and resource != proposer",
                POLICY_ALLOW),
            1, "policy_under_rule_added");
-    struct policy_request deep = {subj("alice", ID_KIND_USER, "root"), "id.revoke",
-                                  subj("bot2", ID_KIND_AGENT, "bot1"), NULL, 0};
+    struct policy_request deep = {subj("alice", ID_KIND_USER, "root"),
+                                  "id.revoke",
+                                  subj("bot2", ID_KIND_AGENT, "bot1"),
+                                  NULL,
+                                  0,
+                                  NULL,
+                                  NULL,
+                                  {0},
+                                  false,
+                                  0};
     deep.resource.issuers[0] = "bot1";
     deep.resource.issuers[1] = "alice";
     deep.resource.issuers[2] = "root";
@@ -179,8 +203,16 @@ static void test_jobs(void)
     uint8_t other[32];
     char rule[200];
     struct policy_decision d;
-    struct policy_request rq = {subj("alice", ID_KIND_USER, "root"), "job.result",
-                                subj("job", 0, ""), hash, 1000};
+    struct policy_request rq = {subj("alice", ID_KIND_USER, "root"),
+                                "job.result",
+                                subj("job", 0, ""),
+                                hash,
+                                1000,
+                                NULL,
+                                NULL,
+                                {0},
+                                false,
+                                0};
 
     for (int i = 0; i < 32; i++) {
         hash[i] = (uint8_t)(0x11 * (i % 16));
@@ -210,6 +242,74 @@ static void test_jobs(void)
     refuses("alice job.result job if program <= 1", "policy_program_compares_with_eq");
 }
 
+/* proc.spawn and cap.*: images by name or hash prefix, limits, the principal, rights. */
+static void test_procs(void)
+{
+    uint8_t image[32];
+    struct policy_decision d;
+    struct policy_request rq;
+
+    for (int i = 0; i < 32; i++) {
+        image[i] = (uint8_t)(0xa0 + i);
+    }
+    memset(&rq, 0, sizeof(rq));
+    rq.proposer = subj("alice", ID_KIND_USER, "root");
+    rq.action = "proc.spawn";
+    rq.resource = subj("image:echo", 0, "");
+    rq.image = image;
+    rq.run_as = "alice";
+    rq.limit[0] = 256;
+    rq.limit[1] = 2;
+    rq.limit[2] = 32;
+    policy_set_init(&set);
+    is_int(add("kind:user proc.spawn image:echo if limit.frames <= 256 and as == proposer",
+               POLICY_ALLOW),
+           1, "policy_spawn_rule_parses");
+    policy_eval(&set, &rq, &d);
+    ok(d.allow && d.rule == 1, "policy_spawn_allows_within_limit_as_itself");
+    rq.limit[0] = 257;
+    policy_eval(&set, &rq, &d);
+    ok(!d.allow, "policy_spawn_refuses_more_frames_than_the_rule");
+    rq.limit[0] = 10;
+    rq.run_as = "bob";
+    policy_eval(&set, &rq, &d);
+    ok(!d.allow, "policy_spawn_refuses_another_principal");
+    rq.run_as = "alice";
+    rq.resource = subj("image:shell", 0, "");
+    policy_eval(&set, &rq, &d);
+    ok(!d.allow, "policy_spawn_refuses_another_image");
+    is_int(add("kind:user proc.spawn * if image == a0a1a2a3a and limit.threads <= 4", POLICY_ALLOW),
+           2, "policy_image_prefix_rule_parses");
+    policy_eval(&set, &rq, &d);
+    ok(d.allow && d.rule == 2, "policy_spawn_allows_image_by_hash_prefix");
+    image[4] = 0xb0;
+    policy_eval(&set, &rq, &d);
+    ok(!d.allow, "policy_image_prefix_checks_the_odd_half_byte");
+    refuses("alice proc.spawn * if image == a0a1a2", "policy_image_prefix_at_least_8_digits");
+    refuses("alice proc.spawn * if limit.frames == 4", "policy_limit_compares_with_le_only");
+    refuses("alice proc.spawn * if image == A0A1A2A3", "policy_image_prefix_is_lower_case_hex");
+
+    memset(&rq, 0, sizeof(rq));
+    rq.proposer = subj("alice", ID_KIND_USER, "root");
+    rq.action = "cap.grant";
+    rq.resource = subj("fs", 0, "");
+    rq.run_as = "alice";
+    rq.has_rights = true;
+    rq.rights = 3;
+    policy_set_init(&set);
+    is_int(add("kind:user cap.grant fs if rights <= 3 and as == proposer", POLICY_ALLOW), 1,
+           "policy_cap_rule_parses");
+    policy_eval(&set, &rq, &d);
+    ok(d.allow, "policy_cap_allows_rights_within_mask");
+    rq.rights = 8;
+    policy_eval(&set, &rq, &d);
+    ok(!d.allow, "policy_cap_refuses_rights_beyond_mask");
+    rq.rights = 1;
+    rq.has_rights = false;
+    policy_eval(&set, &rq, &d);
+    ok(!d.allow, "policy_rights_condition_needs_rights");
+}
+
 int main(void)
 {
     tap_no_plan();
@@ -217,5 +317,6 @@ int main(void)
     test_eval();
     test_paths();
     test_jobs();
+    test_procs();
     return tap_done();
 }
