@@ -8,7 +8,8 @@
 
 #define GRANT_SLOTS 256 /* capability slots a program may hold: the kernel's per process */
 
-/* One program bound by role: its manifest entry and, once spawned, its endpoint. */
+/* One program bound by role: its manifest entry and, once spawned, the
+ * set-up endpoint of its latest start (a restart replaces it). */
 struct grant_prog {
     const struct mf_program *prog;
     uint64_t role;
@@ -30,7 +31,7 @@ void grant_bind(const struct boot_plan *p, const struct mf_program *prog)
 static struct grant_prog *grant_by_role(uint64_t role)
 {
     for (uint32_t i = 0; i < ngrants; i++) {
-        if (grants[i].role == role && !grants[i].spawned) {
+        if (grants[i].role == role) { /* a restart finds the entry of the first start */
             return &grants[i];
         }
     }
@@ -93,6 +94,8 @@ const char *grant_cap_name(uint64_t op, uint64_t arg)
         return "policy";
     case GIVE_NET:
         return "net";
+    case GIVE_SERVE:
+        return "endpoint"; /* a restarted program's own service endpoint */
     default:
         return NULL;
     }

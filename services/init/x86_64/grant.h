@@ -17,7 +17,8 @@ void grant_bind(const struct boot_plan *p, const struct mf_program *prog);
 
 /*
  * Spawns the program bound to role from module with its manifest limits,
- * and remembers ep as its endpoint.  Thread capability or ZERR_*.
+ * and remembers ep as its endpoint (a restart: the same entry, its new
+ * set-up endpoint).  Thread capability or ZERR_*.
  */
 int64_t grant_spawn(uint64_t module, uint64_t role, uint64_t ep, uint64_t ntfn);
 
