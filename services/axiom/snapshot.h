@@ -31,8 +31,9 @@
 
 /*
  * Encodes the state and position of replay r, which must stand just after
- * a batch (its checkpoint verified), into buf (cap bytes).  0 with *len, or
- * ZERR_FULL.
+ * a batch (its checkpoint verified), into buf (cap bytes).  0 with *len,
+ * ZERR_FULL, or ZERR_UNSUPPORTED for a state with processes or capabilities
+ * (state root keys 12 and 13), which snapshots do not carry yet.
  */
 int ax_snap_encode(const struct ax_replay *r, uint8_t *buf, size_t cap, size_t *len);
 

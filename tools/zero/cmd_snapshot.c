@@ -4,6 +4,7 @@
  * signed checkpoint it matches), from which `zero verify --snapshot`
  * starts instead of from genesis.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +35,18 @@ static int snapshot_write(const struct ax_replay *r, const char *out)
     uint8_t *buf = malloc(cap);
     int rc = ZERO_EXIT_USAGE;
 
-    if (buf != NULL && ax_snapfile_write(r, buf, cap, &len) == 0) {
+    int err = buf != NULL ? ax_snapfile_write(r, buf, cap, &len) : ZERR_NOMEM;
+    if (err == ZERR_UNSUPPORTED) {
+        fprintf(stderr, "zero snapshot: the state has processes or capabilities, which snapshots "
+                        "do not carry yet\n");
+        free(buf);
+        return ZERO_EXIT_NO;
+    }
+    if (err == 0) {
         FILE *f = fopen(out, "wb");
-        if (f != NULL && fwrite(buf, 1, len, f) == len && fclose(f) == 0) {
-            rc = ZERO_EXIT_OK;
-        } else if (f != NULL) {
-            fclose(f);
+        if (f != NULL) {
+            bool wrote = fwrite(buf, 1, len, f) == len;
+            rc = fclose(f) == 0 && wrote ? ZERO_EXIT_OK : ZERO_EXIT_USAGE;
         }
     }
     if (rc != ZERO_EXIT_OK) {
