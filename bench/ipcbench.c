@@ -21,6 +21,7 @@
  */
 #include <stdbool.h>
 
+#include "bench/median.h"
 #include "zero/zero.h"
 
 #define BATCHES 51
@@ -32,18 +33,6 @@
 
 static uint8_t pair_stack[STACK_BYTES] __attribute__((aligned(16)));
 static volatile uint64_t pair_end; /* time stamp counter when the CPU 1 client finished */
-
-static uint64_t median(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++) {
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    }
-    return v[n / 2];
-}
 
 static int run_server(void)
 {
@@ -70,7 +59,7 @@ static uint64_t bench_ipc(uint64_t ep)
         }
         samples[b] = (zero_rdtsc() - t0) / IPC_BATCH;
     }
-    return median(samples, BATCHES);
+    return bench_median(samples, BATCHES);
 }
 
 static uint64_t bench_null(void)
@@ -83,7 +72,7 @@ static uint64_t bench_null(void)
         }
         samples[b] = (zero_rdtsc() - t0) / NULL_BATCH;
     }
-    return median(samples, BATCHES);
+    return bench_median(samples, BATCHES);
 }
 
 /* PAIR_CALLS round trips on ep; the time stamp counter at the end. */
@@ -164,7 +153,7 @@ static uint64_t bench_pairs(uint64_t ep, uint64_t ep_far, uint64_t *one_out, uin
     for (int k = 0; k < PAIR_ROUNDS; k++) {
         sorted[k] = ratio[k];
     }
-    uint64_t mid = median(sorted, PAIR_ROUNDS);
+    uint64_t mid = bench_median(sorted, PAIR_ROUNDS);
     for (int k = 0; k < PAIR_ROUNDS; k++) {
         if (ratio[k] == mid) {
             *one_out = ones[k];

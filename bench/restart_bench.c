@@ -10,24 +10,13 @@
 #include <stdio.h>
 
 #include "base/string.h"
+#include "bench/median.h"
 #include "hal/hal.h"
 #include "services/init/node.h"
 #include "services/init/node_svc.h"
 
 #define RUNS 5
 #define DISK_BYTES (8u * 1024u * 1024u)
-
-static uint64_t median(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++) {
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    }
-    return v[n / 2];
-}
 
 static int note(struct node *n)
 {
@@ -84,7 +73,8 @@ int main(void)
         }
         printf("bench: restart_latency_%s %.2f ms (fault to first answered request; "
                "restart work without the 100 ms back-off %.2f ms)\n",
-               names[k], (double)median(total, RUNS) / 1e6, (double)median(work, RUNS) / 1e6);
+               names[k], (double)bench_median(total, RUNS) / 1e6,
+               (double)bench_median(work, RUNS) / 1e6);
     }
     node_stop(&n);
     return 0;

@@ -10,6 +10,7 @@
  * request.  Median of RUNS; prints "zero: restart_NAME INSTRUCTIONS".
  */
 #include "base/string.h"
+#include "bench/median.h"
 #include "hal/hal.h"
 #include "services/init/node.h"
 #include "services/init/node_svc.h"
@@ -19,18 +20,6 @@
 #define DISK_BYTES (4u * 1024u * 1024u)
 
 int zero_main(uint64_t arg);
-
-static uint64_t median(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++) {
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    }
-    return v[n / 2];
-}
 
 static uint64_t waited; /* instructions spent in back-off waits */
 
@@ -81,7 +70,7 @@ static uint64_t bench_one(struct node *n, struct node_svc *s, uint32_t k)
             return 0;
         }
     }
-    return median(samples, RUNS);
+    return bench_median(samples, RUNS);
 }
 
 int zero_main(uint64_t arg)

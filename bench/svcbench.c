@@ -14,6 +14,7 @@
  * "zero: NAME VALUE" lines.
  */
 #include "base/string.h"
+#include "bench/median.h"
 #include "hal/hal.h"
 #include "services/init/node.h"
 #include "svcrt/x86_64/rtx.h"
@@ -26,18 +27,6 @@
 #define CLIENT_VA 0x0000610000000000ull
 
 int zero_main(uint64_t arg);
-
-static uint64_t median(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++) {
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    }
-    return v[n / 2];
-}
 
 /* A node on a fresh memory disk in this process; 0 or a ZERR_* code. */
 static int start_node(struct node *n, struct blk *dev)
@@ -75,7 +64,7 @@ static uint64_t bench_submit(struct rt *rt, uint32_t caller, uint32_t h)
         }
         samples[b] = (zero_rdtsc() - t0) / SUBMITS;
     }
-    return median(samples, BATCHES);
+    return bench_median(samples, BATCHES);
 }
 
 /* The Axiom's process: a node of its own, its Axiom served over the runtime channel. */
