@@ -829,6 +829,14 @@ static struct zsys quota_info(uint64_t thread)
     return r;
 }
 
+static int64_t spawn_limited_ep(enum role role, uint64_t ep, uint64_t exit_ntfn, uint64_t frames,
+                                uint64_t threads, uint64_t slots)
+{
+    struct zsys r = {SYS_SPAWN_LIMITED, 0, role, ep, exit_ntfn, frames, threads | slots << 32};
+    zsys_raw(&r);
+    return (int64_t)r.rax;
+}
+
 static int64_t spawn_limited(enum role role, uint64_t exit_ntfn, uint64_t frames, uint64_t threads,
                              uint64_t slots)
 {
@@ -858,6 +866,11 @@ static int quota_fill_frames(int64_t *err, int64_t *last)
  */
 static int run_quota_child(void)
 {
+    /* The parent looks at this child's reservation first, then lets it run. */
+    struct zmsg go = {0};
+    if (zero_recv(ZERO_SLOT_EP, &go) != 0) {
+        return 8;
+    }
     struct zsys q = quota_info(ZERO_CAP_NONE);
     if (q.rsi != QUOTA_CHILD_FRAMES || q.rdx >> 32 != 1 || q.r10 >> 32 != QUOTA_CHILD_SLOTS) {
         return 1;
@@ -901,6 +914,7 @@ static int quota_same(const struct zsys *a, const struct zsys *b)
 
 static void test_quotas(uint64_t exit_ntfn)
 {
+    int64_t go = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0); /* holds the child until it is looked at */
     struct zsys before = quota_info(ZERO_CAP_NONE);
     uint64_t free_before = zero_free_frames();
     ok(before.rsi > before.rdi && (before.rdx >> 32) > 0 && before.r9 > 0,
@@ -914,12 +928,18 @@ static void test_quotas(uint64_t exit_ntfn)
     struct zsys after = quota_info(ZERO_CAP_NONE);
     ok(quota_same(&before, &after) && zero_free_frames() == free_before,
        "refused_spawns_charge_nothing_and_leak_nothing");
-    int64_t th = spawn_limited(R_QUOTA_CHILD, exit_ntfn, QUOTA_CHILD_FRAMES, 1, QUOTA_CHILD_SLOTS);
+    int64_t th = go < 0 ? go
+                        : spawn_limited_ep(R_QUOTA_CHILD, (uint64_t)go, exit_ntfn,
+                                           QUOTA_CHILD_FRAMES, 1, QUOTA_CHILD_SLOTS);
     ok(th >= 0, "spawn_with_own_quota");
     struct zsys during = quota_info(ZERO_CAP_NONE);
     ok(during.rdi == before.rdi + QUOTA_CHILD_FRAMES, "child_quota_reserved_out_of_parents_frames");
     struct zsys child = quota_info((uint64_t)th);
     ok(child.rsi == QUOTA_CHILD_FRAMES && child.r9 != before.r9, "quota_info_through_thread_cap");
+    struct zmsg m = {0};
+    if (th >= 0) {
+        zero_send((uint64_t)go, ZERO_CAP_NONE, &m);
+    }
     is_int(th >= 0 ? wait_child(exit_ntfn, th) : th, 0,
            "child_runs_out_of_frames_threads_slots_with_limit_errors");
     after = quota_info(ZERO_CAP_NONE);
