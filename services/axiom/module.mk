@@ -57,7 +57,7 @@ SCRIPT_TESTS += tests/tools/zero_verify_proof.t
 WASM_TESTS += axiom_core axiom_tamper axiom_crash axiom_merkle axiom_proof
 
 TESTS += axiom_boot
-axiom_boot_SRCS := tests/services/axiom/boot_test.c
+axiom_boot_SRCS := tests/services/axiom/boot_test.c tests/services/axiom/world.c
 axiom_boot_LIBS := axiom crypto base hal
 
 # The filesystem's entries: commit, refusals, policy on paths, quotas, replay, proofs.
@@ -73,7 +73,7 @@ fs_proof_LIBS := axiom crypto base hal
 fs_proof_CORPUS := fuzz/corpus/fs_proof
 
 TESTS += axiom_svc
-axiom_svc_SRCS := tests/services/axiom/svc_test.c
+axiom_svc_SRCS := tests/services/axiom/svc_test.c tests/services/axiom/world.c
 axiom_svc_LIBS := axiom crypto base hal
 
 # State snapshots: a replay continues from any batch's snapshot file to the same root.
@@ -92,5 +92,5 @@ bench_snapshot_SRCS := bench/snapshot_bench.c
 bench_snapshot_LIBS := axiom crypto base hal
 
 TESTS += axiom_proc
-axiom_proc_SRCS := tests/services/axiom/proc_test.c
+axiom_proc_SRCS := tests/services/axiom/proc_test.c tests/services/axiom/world.c
 axiom_proc_LIBS := axiom crypto base hal

@@ -10,32 +10,10 @@
 #include "base/errors.h"
 #include "services/axiom/axiom.h"
 #include "tap.h"
-
-#define DISK (2u * 1024u * 1024u)
+#include "world.h"
 
 static uint8_t root_secret[32] = {3, 1, 4, 1, 5, 9, 2, 6};
 static uint8_t disk_id[16] = {7};
-
-struct world {
-    uint8_t *mem;
-    struct blk dev;
-    struct keys keys;
-    struct axiom ax;
-    struct ax_recovery rec;
-};
-
-static int open_world(struct world *w)
-{
-    uint8_t secret[32];
-    struct ax_layout lay;
-
-    blk_open_mem(&w->dev, w->mem, NULL, DISK);
-    if (ax_read_super(&w->dev, &lay, secret, NULL, 0) != 0) {
-        return -1;
-    }
-    keys_init(&w->keys, secret);
-    return axiom_open(&w->ax, &w->dev, axiom_sign_with_keys, &w->keys, &w->rec);
-}
 
 static void sample(struct ax_boot *b, uint64_t number)
 {
@@ -72,7 +50,7 @@ static void test_codec(void)
     is_int(ax_boot_encode(&b, buf, sizeof(buf), &len), ZERR_INVAL, "upper_case_image_name_refused");
 }
 
-static int propose(struct world *w, const struct ax_boot *b, const char *by, char *why)
+static int propose(struct ax_world *w, const struct ax_boot *b, const char *by, char *why)
 {
     static uint8_t payload[AX_BOOT_PAYLOAD_MAX];
     struct ax_action a;
@@ -86,15 +64,13 @@ static int propose(struct world *w, const struct ax_boot *b, const char *by, cha
 
 static void test_entries(void)
 {
-    struct world w;
+    struct ax_world w;
     struct ax_boot b;
     char why[160] = "";
     uint8_t before[32], after[32];
 
-    w.mem = calloc(1, DISK);
-    blk_open_mem(&w.dev, w.mem, NULL, DISK);
-    (void)ax_format(&w.dev, root_secret, disk_id, "root");
-    is_int(open_world(&w), 0, "axiom_opens");
+    (void)ax_world_make(&w, root_secret, disk_id);
+    is_int(ax_world_open(&w), 0, "axiom_opens");
     memcpy(before, w.ax.st->root, 32);
     sample(&b, 2);
     is_int(propose(&w, &b, "root", why), ZERR_INVAL, "boot_number_must_be_the_next");
@@ -107,7 +83,7 @@ static void test_entries(void)
     is_int(propose(&w, &b, "root", why), ZERR_INVAL, "boot_1_again_refused");
     is_int(axiom_commit(&w.ax), 0, "boot_entry_commits");
     axiom_close(&w.ax);
-    is_int(open_world(&w), 0, "axiom_reopens_with_a_boot_entry");
+    is_int(ax_world_open(&w), 0, "axiom_reopens_with_a_boot_entry");
     ok(w.ax.st->boots.count == 1 && memcmp(w.ax.st->root, after, 32) == 0,
        "replay_reaches_the_same_boot_count_and_root");
     sample(&b, 2);

@@ -13,35 +13,13 @@
 #include "services/axiom/axiom.h"
 #include "services/axiom/internal/proc.h"
 #include "tap.h"
-
-#define DISK (2u * 1024u * 1024u)
+#include "world.h"
 
 static uint8_t root_secret[32] = {2, 7, 1, 8, 2, 8};
 static uint8_t disk_id[16] = {9};
 static const uint8_t image[32] = {0xec, 0x40, 0x11, 0x22, 0x33};
 
-struct world {
-    uint8_t *mem;
-    struct blk dev;
-    struct keys keys;
-    struct axiom ax;
-    struct ax_recovery rec;
-};
-
-static int open_world(struct world *w)
-{
-    uint8_t secret[32];
-    struct ax_layout lay;
-
-    blk_open_mem(&w->dev, w->mem, NULL, DISK);
-    if (ax_read_super(&w->dev, &lay, secret, NULL, 0) != 0) {
-        return -1;
-    }
-    keys_init(&w->keys, secret);
-    return axiom_open(&w->ax, &w->dev, axiom_sign_with_keys, &w->keys, &w->rec);
-}
-
-static int propose(struct world *w, const struct ax_action *a, char *why)
+static int propose(struct ax_world *w, const struct ax_action *a, char *why)
 {
     struct policy_decision d;
     uint64_t seq;
@@ -50,7 +28,7 @@ static int propose(struct world *w, const struct ax_action *a, char *why)
     return axiom_propose(&w->ax, a, &d, &seq, hash, why, 160);
 }
 
-static int spawn(struct world *w, const char *by, const char *as, uint64_t frames, char *why)
+static int spawn(struct ax_world *w, const char *by, const char *as, uint64_t frames, char *why)
 {
     struct ax_action a;
     const uint64_t lim[3] = {frames, 2, 32};
@@ -101,7 +79,7 @@ static void test_codec(void)
            "exit_of_process_0_refused");
 }
 
-static struct ax_action create_user(struct world *w, const char *name)
+static struct ax_action create_user(struct ax_world *w, const char *name)
 {
     struct ax_action a;
 
@@ -128,15 +106,13 @@ static struct ax_action allow(const char *text)
 
 static void test_entries(void)
 {
-    struct world w;
+    struct ax_world w;
     struct ax_action a;
     char why[160] = "";
     uint8_t before[32], after[32];
 
-    w.mem = calloc(1, DISK);
-    blk_open_mem(&w.dev, w.mem, NULL, DISK);
-    (void)ax_format(&w.dev, root_secret, disk_id, "root");
-    is_int(open_world(&w), 0, "axiom_opens");
+    (void)ax_world_make(&w, root_secret, disk_id);
+    is_int(ax_world_open(&w), 0, "axiom_opens");
     a = create_user(&w, "alice");
     is_int(propose(&w, &a, why), 0, "alice_created");
     a = create_user(&w, "bob");
@@ -183,7 +159,7 @@ static void test_entries(void)
     memcpy(after, w.ax.st->root, 32);
     is_int(axiom_commit(&w.ax), 0, "process_entries_commit");
     axiom_close(&w.ax);
-    is_int(open_world(&w), 0, "axiom_reopens_with_process_entries");
+    is_int(ax_world_open(&w), 0, "axiom_reopens_with_process_entries");
     ok(memcmp(w.ax.st->root, after, 32) == 0 && w.ax.st->procs.spawned == 1 &&
            w.ax.st->procs.exited == 1,
        "replay_reaches_the_same_processes_and_root");

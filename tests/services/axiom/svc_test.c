@@ -12,32 +12,10 @@
 #include "services/axiom/axiom.h"
 #include "services/axiom/svc.h"
 #include "tap.h"
-
-#define DISK (2u * 1024u * 1024u)
+#include "world.h"
 
 static uint8_t root_secret[32] = {2, 7, 1, 8, 2, 8};
 static uint8_t disk_id[16] = {9};
-
-struct world {
-    uint8_t *mem;
-    struct blk dev;
-    struct keys keys;
-    struct axiom ax;
-    struct ax_recovery rec;
-};
-
-static int open_world(struct world *w)
-{
-    uint8_t secret[32];
-    struct ax_layout lay;
-
-    blk_open_mem(&w->dev, w->mem, NULL, DISK);
-    if (ax_read_super(&w->dev, &lay, secret, NULL, 0) != 0) {
-        return -1;
-    }
-    keys_init(&w->keys, secret);
-    return axiom_open(&w->ax, &w->dev, axiom_sign_with_keys, &w->keys, &w->rec);
-}
 
 static struct ax_action act(uint8_t kind, const char *by, const char *name)
 {
@@ -50,7 +28,7 @@ static struct ax_action act(uint8_t kind, const char *by, const char *name)
     return a;
 }
 
-static int propose(struct world *w, const struct ax_action *a)
+static int propose(struct ax_world *w, const struct ax_action *a)
 {
     struct policy_decision d;
     uint64_t seq;
@@ -60,7 +38,7 @@ static int propose(struct world *w, const struct ax_action *a)
     return axiom_propose(&w->ax, a, &d, &seq, hash, why, sizeof(why));
 }
 
-static int start(struct world *w, const char *name, uint64_t pid, uint64_t delay)
+static int start(struct ax_world *w, const char *name, uint64_t pid, uint64_t delay)
 {
     struct ax_action a = act(AX_SVC_START, "root", name);
 
@@ -69,7 +47,7 @@ static int start(struct world *w, const char *name, uint64_t pid, uint64_t delay
     return propose(w, &a);
 }
 
-static int crash(struct world *w, const char *name, uint64_t pid)
+static int crash(struct ax_world *w, const char *name, uint64_t pid)
 {
     struct ax_action a = act(AX_SVC_EXIT, "root", name);
 
@@ -117,7 +95,7 @@ static void test_codec(void)
     is_str(back.a.svc.reason, "5 restarts in 60 s", "svc_hold_reason_round_trips");
 }
 
-static void test_lifecycle(struct world *w)
+static void test_lifecycle(struct ax_world *w)
 {
     struct ax_action a;
     uint8_t before[32];
@@ -164,14 +142,12 @@ static void test_lifecycle(struct world *w)
 
 static void test_replay(void)
 {
-    struct world w;
+    struct ax_world w;
     struct ax_action a;
     uint8_t root[32];
 
-    w.mem = calloc(1, DISK);
-    blk_open_mem(&w.dev, w.mem, NULL, DISK);
-    (void)ax_format(&w.dev, root_secret, disk_id, "root");
-    is_int(open_world(&w), 0, "axiom_opens");
+    (void)ax_world_make(&w, root_secret, disk_id);
+    is_int(ax_world_open(&w), 0, "axiom_opens");
     a = act(AX_ID_CREATE, "root", "alice");
     a.id_kind = ID_KIND_USER;
     memset(a.pub, 5, sizeof(a.pub));
@@ -180,7 +156,7 @@ static void test_replay(void)
     memcpy(root, w.ax.st->root, 32);
     is_int(axiom_commit(&w.ax), 0, "svc_entries_commit");
     axiom_close(&w.ax);
-    is_int(open_world(&w), 0, "axiom_reopens_with_svc_entries");
+    is_int(ax_world_open(&w), 0, "axiom_reopens_with_svc_entries");
     const struct ax_svc_row *r = ax_svc_find(w.ax.st, "terminal");
     ok(memcmp(w.ax.st->root, root, 32) == 0 && r != NULL && r->pid == 10 && r->restarts == 2,
        "replay_reaches_the_same_services_and_root");
