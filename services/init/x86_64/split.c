@@ -21,10 +21,21 @@
 #include "services/keys/keys.h"
 #include "zero/zero.h"
 
-enum { P_KEYS, P_DRIVER, P_AXIOM, P_IDENTITY, P_POLICY, P_TERMINAL, P_NETDRV, P_NET, P_COUNT };
+enum {
+    P_KEYS,
+    P_DRIVER,
+    P_AXIOM,
+    P_IDENTITY,
+    P_POLICY,
+    P_TERMINAL,
+    P_NETDRV,
+    P_NET,
+    P_COM2,
+    P_COUNT
+};
 
-static const char *const split_names[P_COUNT] = {"keys",   "virtio-blk", "axiom",      "identity",
-                                                 "policy", "terminal",   "virtio-net", "net"};
+static const char *const split_names[P_COUNT] = {
+    "keys", "virtio-blk", "axiom", "identity", "policy", "terminal", "virtio-net", "net", "com2"};
 
 struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
@@ -90,6 +101,20 @@ static int64_t split_wire_net(struct split_proc *p)
     r = r != 0 ? r
                : split_give_ep(&p[P_NET], &p[P_AXIOM], RTX_BADGE(4, AXIOM_BADGE_READ), GIVE_AXIOM);
     return r != 0 ? r : split_done(&p[P_NET]);
+}
+
+/* The COM2 server (services/listen), when it started: the port, its interrupt, the Axiom
+ * (channel 5, propose and read). */
+static int64_t split_wire_com2(const struct split_proc *p)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    if (p[P_COM2].gone) {
+        return 0;
+    }
+    int64_t r = split_give_slot(&p[P_COM2], ZERO_SLOT_COM2);
+    r = r != 0 ? r : split_give_slot(&p[P_COM2], ZERO_SLOT_COM2_IRQ);
+    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    return r != 0 ? r : split_done(&p[P_COM2]);
 }
 
 /* Identity (at set-up endpoint id): the key service (public keys, channel 1), the Axiom
@@ -172,9 +197,14 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     r = r != 0 ? r : split_done(&p[P_POLICY]);
     /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
     r = r != 0 ? r : split_wire_net(p);
+    r = r != 0 ? r : split_wire_com2(p);
     /* The terminal: the console with input, COM1's interrupt, and the three services. */
     r = r != 0 ? r : split_give_slot(&p[P_TERMINAL], ZERO_SLOT_CONSOLE);
     r = r != 0 ? r : split_give_slot(&p[P_TERMINAL], ZERO_SLOT_COM1_IRQ);
+    /* the key service (channel 2): the operator's passphrase for a sealed key slot */
+    r = r != 0 ? r
+               : split_give_ep(&p[P_TERMINAL], &p[P_KEYS], RTX_BADGE(2, KEYS_BADGE_UNLOCK),
+                               GIVE_KEYS_UNLOCK);
     r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_AXIOM], RTX_BADGE(3, rw), GIVE_AXIOM);
     r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_IDENTITY], RTX_BADGE(0, 0), GIVE_IDENTITY);
     r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_POLICY], RTX_BADGE(0, 0), GIVE_POLICY);
@@ -224,8 +254,9 @@ int node_init_split(const struct init_roles *roles)
 {
     static struct boot_plan plan;
     static struct split_proc p[P_COUNT];
-    const uint64_t role[P_COUNT] = {roles->keys,   roles->driver,   roles->node,   roles->identity,
-                                    roles->policy, roles->terminal, roles->netdrv, roles->net};
+    const uint64_t role[P_COUNT] = {roles->keys,     roles->driver, roles->node,
+                                    roles->identity, roles->policy, roles->terminal,
+                                    roles->netdrv,   roles->net,    roles->com2};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     bool driver = roles->driver != 0;
     const struct mf_program *prog, *last = NULL;
@@ -267,7 +298,7 @@ int node_init_split(const struct init_roles *roles)
         boot_plan_started(&plan, last, (uint64_t)p[last_i].thread);
     }
     for (int i = 0; r == 0 && i < P_COUNT; i++) {
-        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET) {
+        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET && i != P_COM2) {
             zprintf("init: the %s service did not start\n", split_names[i]);
             r = ZERR_PERM;
         }
