@@ -4,7 +4,8 @@
  * generic forwarder and server (svcrt/x86_64/rtx.h); two more operations
  * belong to the node and the key process alone:
  *
- *   KP_OP_ROOT: buffer: the 32-byte root secret (accepted once).
+ *   KP_OP_ROOT: buffer: the 32-byte root secret (accepted once; again only the same
+ *               one, from an Axiom that was started again).
  *   KP_OP_STOP: wipe every secret, reply, exit.
  */
 #include "services/init/x86_64/keys_proc.h"
@@ -129,8 +130,14 @@ static int kp_handle(void *self, struct rtx_req *rq)
     }
     switch (rq->op) {
     case KP_OP_ROOT:
-        if (s->keys.ready || rq->in_len != KEYS_SECRET_LEN) {
+        if (rq->in_len != KEYS_SECRET_LEN) {
             return ZERR_DENIED;
+        }
+        if (s->keys.ready) {
+            /* A restarted Axiom hands the secret again: the same one only. */
+            int same = ct_equal(s->keys.root, rq->buf, KEYS_SECRET_LEN);
+            secure_zero(rq->buf, KEYS_SECRET_LEN);
+            return same ? 0 : ZERR_DENIED;
         }
         keys_init(&s->keys, rq->buf);
         secure_zero(rq->buf, KEYS_SECRET_LEN);

@@ -5,6 +5,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
+#include "crypto/ct.h"
 #include "drivers/virtio-blk/hal_blk.h"
 #include "hal/hal.h"
 #include "services/init/boot_entry.h"
@@ -12,6 +13,8 @@
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
+#include "services/init/x86_64/record.h"
+#include "services/init/x86_64/svcd.h"
 #include "services/terminal/terminal.h"
 #include "zero/zero.h"
 
@@ -75,10 +78,28 @@ void split_report_caps(const char *name)
  * this process beside the store on the disk: its operations (0x101 on)
  * go to it, to a caller whose capability may read the Axiom.
  */
+/* init says the key service was started again: it gets the root secret from the key slot. */
+static int split_axiom_keys_back(struct node *n)
+{
+    struct ax_layout lay;
+    uint8_t root[KEYS_SECRET_LEN];
+
+    if (n->sealed || n->keys_remote == NULL) {
+        return ZERR_UNSUPPORTED; /* a sealed slot opens only with the operator's passphrase */
+    }
+    int err = ax_read_super(n->dev, &lay, root, NULL, 0);
+    err = err != 0 ? err : n->keys_remote->start(n->keys_remote->self, root);
+    secure_zero(root, sizeof(root));
+    return err;
+}
+
 static int split_axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct node *n = self;
 
+    if (m->op == REC_OP_KEYS_BACK) {
+        return (badge & AXIOM_BADGE_INIT) != 0 ? split_axiom_keys_back(n) : ZERR_PERM;
+    }
     if (m->op > 0x100) {
         return (badge & AXIOM_BADGE_READ) != 0 ? fssvc_handle(&n->fs, badge, m) : ZERR_PERM;
     }
@@ -472,6 +493,7 @@ int split_terminal_main(void)
     split_report_caps("terminal");
     split_report_ready();
     net_client_attach(g.net);
+    svcd_attach_terminal(g.svc, SPLIT_CLIENT_VA + 3u * RTX_BUF_LEN);
     if (&zero_fault_test != NULL && zero_fault_test) {
         split_hostile_sweep(&sh);
     }
