@@ -93,6 +93,11 @@ static int split_axiom_keys_back(struct node *n)
     return err;
 }
 
+static int split_axiom_refeed(void *ctx)
+{
+    return split_axiom_keys_back(ctx);
+}
+
 static int split_axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct node *n = self;
@@ -130,6 +135,8 @@ int split_axiom_main(void)
         return 2;
     }
     split_say("zero-node: key service in its own process\n");
+    kp.refeed = split_axiom_refeed;
+    kp.refeed_ctx = &node;
     err = blk_open(&dev, "disk0", 0);
     if (err != 0) {
         zfmt_snprintf(line, sizeof(line),
@@ -224,7 +231,11 @@ int split_identity_main(void)
         return 2;
     }
     rt_init(&rt);
-    int keys = split_proxy(&rt, "keys", &ch[0], &px[0], g.keys_public, 0);
+    /* a key process started again answers only once the Axiom handed it the secret */
+    int keys = g.keys_public == ZERO_CAP_NONE ? ZERR_BADCAP
+                                              : rtx_open(&ch[0], g.keys_public, SPLIT_CLIENT_VA);
+    px[0] = (struct rtx_proxy){&ch[0], g.keys_public};
+    keys = keys < 0 ? keys : rt_register(&rt, "keys", &px[0], keys_proc_forward_patient);
     int axiom = keys < 0 ? keys : split_proxy(&rt, "axiom", &ch[1], &px[1], g.axiom, 1);
     int me = axiom < 0 ? axiom : rt_register(&rt, "identity", &ident, idsvc_handle);
     int hk = me < 0
