@@ -13,7 +13,7 @@ disk=$work/disk.img
 log=$work/serial.log
 has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
 
-echo "1..10"
+echo "1..11"
 truncate -s 16M "$disk"
 input=''
 for l in 'id create alice' 'id create crash' 'id create bob' 'id list' 'axiom verify' \
@@ -39,6 +39,10 @@ has '^ok: 13 entries'
 tap_check $? "axiom_verify_after_the_restart"
 "$zero" verify "$disk" >/dev/null 2>&1 && [ "$QEMU_STATUS" = 1 ]
 tap_check $? "disk_verifies_and_exit_powers_off_cleanly (qemu status $QEMU_STATUS)"
+# the fault's kind and address (SYS_THREAD_FAULT): ud2, invalid opcode, at its instruction
+"$zero" log "$disk" >"$work/log.txt" 2>&1
+grep -qE 'svc\.exit +identity pid [0-9]+: fault 6 at 0x[0-9a-f]{6,}' "$work/log.txt"
+tap_check $? "the_fault_kind_and_address_are_in_the_log"
 tr -d "\0" <"$log" | grep -a "init:\|terminal:\|zero-\|committed\|^ok" | sed "s/^/# /"
 
 # A crash loop: after 5 restarts within 60 s the sixth end holds Identity

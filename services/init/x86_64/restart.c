@@ -127,14 +127,19 @@ static void sup_record_exit(struct split_sup *s, uint32_t i, uint64_t pid, const
     init_rec_put(s->rec, &a);
 }
 
-bool split_sup_ended(struct split_sup *s, int i, int st, bool killed)
+bool split_sup_ended(struct split_sup *s, int i, int64_t th, int st, bool killed)
 {
     if (i < 0 || (uint32_t)i >= s->sv.n || s->sv.s[i].state != SV_RUNNING) {
         return false;
     }
     struct sv_exit x = {0};
-    x.kind = killed ? SV_EXIT_KILLED : st < 0 ? SV_EXIT_FAULT : SV_EXIT_STATUS;
+    struct zsys f = {SYS_THREAD_FAULT, (uint64_t)th, 0, 0, 0, 0, 0};
+    zsys_raw(&f);
+    bool faulted = !killed && (int64_t)f.rax == 0;
+    x.kind = killed ? SV_EXIT_KILLED : faulted ? SV_EXIT_FAULT : SV_EXIT_STATUS;
     x.status = st;
+    x.fault_kind = faulted ? (uint32_t)f.rdi : 0;
+    x.fault_addr = faulted ? f.rsi : 0;
     uint64_t delay = 0, pid = s->sv.s[i].pid;
     sup_record_starts(s);
     enum sv_decision d = sv_exited(&s->sv, (uint32_t)i, &x, sup_now_ms(), &delay);

@@ -42,12 +42,13 @@ void split_sup_init(struct split_sup *s, int64_t ntfn, const char *const *names,
                     const char *const *const *deps, const uint32_t *ndeps, struct init_rec *rec);
 
 /*
- * Process i ended with status st (the thread's exit status, ZERR_* for a
- * fault; killed: init killed it for svc kill).  True when it is restarted
+ * Process i (thread th) ended with status st (the thread's exit status,
+ * ZERR_TRAP for a fault, whose vector and address SYS_THREAD_FAULT gives;
+ * killed: init killed it for svc kill).  True when it is restarted
  * later (split_sup_due says when); false when it stays down (held, or not
  * restartable): the caller revokes.
  */
-bool split_sup_ended(struct split_sup *s, int i, int st, bool killed);
+bool split_sup_ended(struct split_sup *s, int i, int64_t th, int st, bool killed);
 
 /* Commits what waits, if the Axiom, keys and the disk run (telling the Axiom first
  * when the key service came back). */

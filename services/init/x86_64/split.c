@@ -440,7 +440,7 @@ int node_init_split(const struct init_roles *roles)
                 stop = true;
                 break;
             }
-            if (split_sup_ended(&sup, i, st, p[i].killed)) {
+            if (split_sup_ended(&sup, i, p[i].thread, st, p[i].killed)) {
                 continue; /* started again after its back-off, on the same endpoint */
             }
             /* Its clients' capabilities go: their calls fail at once with ZERR_BADCAP. */
