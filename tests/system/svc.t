@@ -16,7 +16,8 @@ log=$work/serial.log
 has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
 
 # run_lines SECS LINE...: boots, types each line once the terminal has
-# printed one more prompt than lines typed so far.
+# printed one more prompt than lines typed so far; a line @TEXT instead
+# waits until TEXT is in the log (a terminal started again).
 run_lines() {
     local secs=$1 fifo qpid n=0 c line
     shift
@@ -30,6 +31,14 @@ run_lines() {
     exec 3>"$fifo"
     rm -f "$fifo"
     for line in "$@"; do
+        if [ "${line#@}" != "$line" ]; then
+            for _ in $(seq $((secs * 10))); do
+                tr -d '\0' <"$log" | grep -qaF -- "${line#@}" && break
+                sleep 0.1
+            done
+            sleep 0.5
+            continue
+        fi
         n=$((n + 1))
         for _ in $(seq $((secs * 10))); do
             c=$(tr -d '\0' <"$log" | grep -ac 'zero> ')
@@ -45,7 +54,7 @@ run_lines() {
 }
 
 services="policy identity axiom keys virtio-blk terminal"
-echo "1..$((7 + 3 * 6))"
+echo "1..$((7 + 3 * 6 + 4))"
 truncate -s 16M "$disk"
 lines=('id create u0')
 k=0
@@ -88,4 +97,26 @@ n=$(grep -cE 'svc\.kill ' "$work/log.txt")
 tap_check $? "each_kill_was_committed_before_it_happened ($n svc.kill entries)"
 tr -d "\0" <"$log" | grep -a "init:\|terminal:\|^svc\|committed\|^ok" | sed "s/^/# /"
 grep -a "svc\." "$work/log.txt" | sed "s/^/# /"
+
+# A held service: six faults of Identity hold it and revoke its capabilities;
+# svc restart starts it again and, since its clients' capabilities went with
+# the hold, starts its client (the terminal) again too, which then reaches it.
+truncate -s 0 "$disk" && truncate -s 16M "$disk"
+lines=('id create alice')
+for _ in 1 2 3 4 5 6; do lines+=('id create crash'); done
+lines+=('svc restart identity' '@init: the terminal service started again' 'id create bob'
+    'id list' 'svc list' 'axiom verify' 'exit')
+run_lines 150 "${lines[@]}"
+has 'init: the identity service is held: 5 restarts in 60 s' &&
+    has 'init: the identity service ended \(ZERR_TRAP\); its capabilities are revoked'
+tap_check $? "crash_loop_holds_identity_and_revokes_it"
+has 'init: the identity service started again \(restart 6\)' &&
+    has 'init: the terminal service starts again for new capabilities to identity'
+tap_check $? "svc_restart_releases_it_and_regrants_its_client"
+has 'bob +user' && has '^identity +[0-9]+ running +6 '
+tap_check $? "the_new_terminal_reaches_the_released_identity"
+"$zero" verify "$disk" >/dev/null 2>&1 && [ "$QEMU_STATUS" = 1 ] &&
+    "$zero" log "$disk" 2>&1 | grep -qE 'svc\.restart +identity'
+tap_check $? "disk_verifies_with_the_svc_restart_entry (qemu status $QEMU_STATUS)"
+tr -d "\0" <"$log" | grep -a "init:\|terminal:\|^svc\|committed\|^ok" | sed "s/^/# /"
 exit 0

@@ -24,6 +24,18 @@ static int rec_none(void *self, uint64_t badge, struct rt_msg *m)
     return ZERR_UNSUPPORTED; /* nobody calls init through its runtime */
 }
 
+void init_rec_set_ep(struct init_rec *r, uint64_t ep)
+{
+    if (r->ep != ZERO_CAP_NONE) {
+        zsys3(SYS_CAP_DELETE, r->ep, 0, 0);
+    }
+    for (uint32_t i = 0; r->open && i < RTX_PAGES; i++) {
+        zsys3(SYS_CAP_DELETE, r->chan.frame[i], 0, 0); /* which unmaps it */
+    }
+    r->ep = ep;
+    r->open = false; /* opened again, with new frames, at the next use */
+}
+
 /* Opens the channel and reads the node's name; 0 or ZERR_*. */
 static int rec_open(struct init_rec *r)
 {

@@ -41,6 +41,9 @@ struct init_rec {
 /* Sets r up with ep, init's badged capability to the Axiom; the channel opens at the first use. */
 void init_rec_init(struct init_rec *r, uint64_t ep);
 
+/* A new capability ep (the old one was revoked); what waits stays queued. */
+void init_rec_set_ep(struct init_rec *r, uint64_t ep);
+
 /* Queues a (its proposer is set to the node's name when committed). */
 void init_rec_put(struct init_rec *r, const struct ax_action *a);
 

@@ -38,6 +38,11 @@ struct split_proc {
 };
 
 static struct init_rec split_rec;
+static bool split_revoked[P_COUNT]; /* its clients' capabilities were revoked (held) */
+
+static int64_t split_init_axiom_cap(const struct split_proc *p);
+
+extern const int zero_fault_test __attribute__((weak));
 static int64_t split_svc_ep = ZERR_NOENT; /* init's svc endpoint (svcd.h) */
 
 static int64_t split_spawn(uint64_t module, uint64_t role, uint64_t ep, uint64_t ntfn)
@@ -249,6 +254,9 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     r = r != 0 ? r : split_done(&p[P_POLICY]);
     /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
     r = r != 0 ? r : split_wire_net(p);
+    if (r == 0 && &zero_fault_test != NULL && zero_fault_test) {
+        init_rec_probe(&split_rec); /* before the terminal can propose: the count is exact */
+    }
     r = r != 0 ? r : split_wire_terminal(p, &p[P_TERMINAL]);
     return r != 0 ? r : split_done(&p[P_TERMINAL]);
 }
@@ -337,12 +345,7 @@ static void split_answer(struct split_sup *sup, struct split_proc *p)
 /* init's own capabilities: to the Axiom (bound to the node) and its svc endpoint. */
 static void split_init_caps(const struct split_proc *p, int64_t ntfn)
 {
-    const uint64_t bits =
-        AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ | AXIOM_BADGE_INIT | AXIOM_BADGE_AS(AXIOM_BIND_NODE);
-    int64_t ax = p[P_AXIOM].gone ? ZERR_NOENT
-                                 : zsys4(SYS_CAP_DERIVE, (uint64_t)p[P_AXIOM].ep, ZERO_SLOT_ANY,
-                                         CAP_RIGHT_WRITE | CAP_RIGHT_GRANT,
-                                         RTX_BADGE(REC_CHANNEL, bits));
+    int64_t ax = p[P_AXIOM].gone ? ZERR_NOENT : split_init_axiom_cap(p);
     init_rec_init(&split_rec, ax >= 0 ? (uint64_t)ax : ZERO_CAP_NONE);
     split_svc_ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
     int64_t wake = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL,
@@ -356,7 +359,42 @@ static void split_init_caps(const struct split_proc *p, int64_t ntfn)
     }
 }
 
-extern const int zero_fault_test __attribute__((weak));
+/* A capability for init to the Axiom, bound to the node principal (record.h). */
+static int64_t split_init_axiom_cap(const struct split_proc *p)
+{
+    const uint64_t bits =
+        AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ | AXIOM_BADGE_INIT | AXIOM_BADGE_AS(AXIOM_BIND_NODE);
+    return zsys4(SYS_CAP_DERIVE, (uint64_t)p[P_AXIOM].ep, ZERO_SLOT_ANY,
+                 CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, RTX_BADGE(REC_CHANNEL, bits));
+}
+
+/*
+ * Service i, held and revoked, runs again (svc restart): its clients get
+ * capabilities to it again the only way they take them, at their start,
+ * so each running service that depends on it starts again at once (the
+ * terminal too: a new session); init derives its own again.
+ */
+static void split_regrant(struct split_sup *sup, struct split_proc *p, int i)
+{
+    split_revoked[i] = false;
+    if (i == P_AXIOM) {
+        int64_t ax = split_init_axiom_cap(p);
+        init_rec_set_ep(&split_rec, ax >= 0 ? (uint64_t)ax : ZERO_CAP_NONE);
+    }
+    for (uint32_t j = 0; j < sup->sv.n; j++) {
+        const struct sv_service *v = &sup->sv.s[j];
+        bool client = false;
+        for (uint32_t k = 0; k < v->ndeps; k++) {
+            client = client || v->deps[k] == (uint8_t)i;
+        }
+        if (client && v->state == SV_RUNNING &&
+            sv_restart(&sup->sv, j, zero_ticks() * 10u) == 1) {
+            zprintf("init: the %s service starts again for new capabilities to %s\n", v->name,
+                    split_names[i]);
+            split_kill(p, (int)j);
+        }
+    }
+}
 
 int node_init_split(const struct init_roles *roles)
 {
@@ -420,9 +458,6 @@ int node_init_split(const struct init_roles *roles)
     int status = r != 0 ? 2 : 0;
     static struct split_sup sup;
     split_sup_start(&sup, p, ntfn);
-    if (r == 0 && &zero_fault_test != NULL && zero_fault_test) {
-        init_rec_probe(&split_rec);
-    }
     while (r == 0) {
         uint64_t bits = 0;
         zero_wait((uint64_t)ntfn, &bits, 1);
@@ -445,6 +480,7 @@ int node_init_split(const struct init_roles *roles)
             }
             /* Its clients' capabilities go: their calls fail at once with ZERR_BADCAP. */
             zsys3(SYS_CAP_REVOKE, (uint64_t)p[i].ep, 0, 0);
+            split_revoked[i] = true;
             zprintf("init: the %s service ended (%s); its capabilities are revoked\n",
                     split_names[i], st < 0 ? zerr_name(st) : "exit");
         }
@@ -457,7 +493,11 @@ int node_init_split(const struct init_roles *roles)
         }
         int due = (bits & (SPLIT_SUP_TIMER_BIT | SVCD_WAKE_BIT)) != 0 ? split_sup_due(&sup) : -1;
         while (due >= 0) {
-            split_sup_started(&sup, due, split_restart(p, due, role[due], ntfn, driver));
+            int64_t th = split_restart(p, due, role[due], ntfn, driver);
+            split_sup_started(&sup, due, th);
+            if (th >= 0 && split_revoked[due]) {
+                split_regrant(&sup, p, due);
+            }
             due = split_sup_due(&sup);
         }
         split_sup_flush(&sup);
