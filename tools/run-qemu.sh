@@ -5,22 +5,26 @@
 # QEMU user networking with host port 8080 (--http-port N) forwarded to the
 # guest's port 80: type httpd at the prompt, then open http://127.0.0.1:8080/.
 # `exit` at the zero> prompt powers the machine off; Ctrl-A X quits QEMU.
+# --com2 PATH makes the node's second serial port the Unix socket PATH, for
+# `zero submit PATH PROPOSAL` (docs/formats.md, "Over a serial port").
 #
 #   tools/run-qemu.sh [--disk PATH] [--size MIB] [--http-port N | --no-net]
-#                     [extra qemu arguments...]
+#                     [--com2 PATH] [extra qemu arguments...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 disk=build/run/zero-disk.img
 mib=64
 http_port=8080
 net=1
+com2=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --disk) disk=$2; shift 2 ;;
     --size) mib=$2; shift 2 ;;
     --http-port) http_port=$2; shift 2 ;;
     --no-net) net=0; shift ;;
-    --help | -h) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --com2) com2=(-chardev "socket,id=c2,path=$2,server=on,wait=off" -serial chardev:c2); shift 2 ;;
+    --help | -h) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
     esac
 done
@@ -51,7 +55,7 @@ status=0
 qemu-system-x86_64 "${accel[@]}" -smp "${ZERO_CPUS:-2}" -m 256M -nodefaults -display none -no-reboot \
     -serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -cdrom "$iso" -drive "file=$disk,if=none,id=d0,format=raw" \
-    -device virtio-blk-pci,drive=d0 "${nic[@]}" "$@" || status=$?
+    -device virtio-blk-pci,drive=d0 "${nic[@]}" "${com2[@]}" "$@" || status=$?
 # isa-debug-exit reports (code << 1) | 1: 1 is a clean power-off.
 case $status in
 1) exit 0 ;;
