@@ -116,7 +116,7 @@ static int64_t split_wire_net(struct split_proc *p)
 }
 
 /* The COM2 server (services/listen), when it started: the port, its interrupt, the Axiom
- * (channel 5, propose and read). */
+ * (channel 6, propose and read; init has channel 5). */
 static int64_t split_wire_com2(const struct split_proc *p)
 {
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
@@ -125,7 +125,7 @@ static int64_t split_wire_com2(const struct split_proc *p)
     }
     int64_t r = split_give_slot(&p[P_COM2], ZERO_SLOT_COM2);
     r = r != 0 ? r : split_give_slot(&p[P_COM2], ZERO_SLOT_COM2_IRQ);
-    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(6, rw), GIVE_AXIOM);
     return r != 0 ? r : split_done(&p[P_COM2]);
 }
 
