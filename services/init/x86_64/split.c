@@ -493,7 +493,12 @@ int node_init_split(const struct init_roles *roles)
         }
         int due = (bits & (SPLIT_SUP_TIMER_BIT | SVCD_WAKE_BIT)) != 0 ? split_sup_due(&sup) : -1;
         while (due >= 0) {
+            uint64_t t0 = zero_rdtsc();
             int64_t th = split_restart(p, due, role[due], ntfn, driver);
+            /* the restart's own cost: under QEMU -icount shift=0 a tsc tick is one
+             * instruction (docs/boot.md "Restarts") */
+            zprintf("init: the %s service: spawned and handed over in %llu tsc\n",
+                    split_names[due], (unsigned long long)(zero_rdtsc() - t0));
             split_sup_started(&sup, due, th);
             if (th >= 0 && split_revoked[due]) {
                 split_regrant(&sup, p, due);
