@@ -305,7 +305,8 @@ struct split_named {
 static bool split_noent_answers(uint32_t op)
 {
     return op == AXIOM_OP_PRINCIPAL || op == AXIOM_OP_RECEIPT || op == AXIOM_OP_FS_STAT ||
-           op == AXIOM_OP_FS_LIST || op == FSSVC_OP_READ || op == FSSVC_OP_PUT;
+           op == AXIOM_OP_FS_LIST || op == FSSVC_OP_READ || op == FSSVC_OP_PUT ||
+           op == FSSVC_OP_PUT_STAGED;
 }
 
 static int split_named_forward(void *self, uint64_t badge, struct rt_msg *m)
