@@ -330,7 +330,11 @@ static void split_answer(struct split_sup *sup, struct split_proc *p)
     if (!split_sup_answer(sup, b)) {
         int i = sv_find(&sup->sv, b->name);
         uint64_t pid = sup->sv.s[i].pid;
-        if (b->kind == AX_SVC_KILL || sv_restart(&sup->sv, (uint32_t)i, zero_ticks() * 10u) == 1) {
+        if (b->kind == AX_SVC_KILL && sup->sv.s[i].state != SV_RUNNING) {
+            zfmt_snprintf(b->out, sizeof(b->out), "svc: %s is not running (%s)\n", b->name,
+                          sv_state_name(sup->sv.s[i].state));
+        } else if (b->kind == AX_SVC_KILL ||
+                   sv_restart(&sup->sv, (uint32_t)i, zero_ticks() * 10u) == 1) {
             zfmt_snprintf(b->out, sizeof(b->out), "svc: %s killed (pid %llu)\n", b->name,
                           (unsigned long long)pid);
             split_kill(p, i);
@@ -476,6 +480,7 @@ int node_init_split(const struct init_roles *roles)
             if (split_sup_ended(&sup, i, p[i].thread, st, p[i].killed)) {
                 continue; /* started again after its back-off, on the same endpoint */
             }
+            status = i == P_TERMINAL ? st : status; /* a held terminal stops the node */
             /* Its clients' capabilities go: their calls fail at once with ZERR_BADCAP. */
             zsys3(SYS_CAP_REVOKE, (uint64_t)p[i].ep, 0, 0);
             split_revoked[i] = true;

@@ -81,8 +81,14 @@ static int svcd_handle(void *self, uint64_t badge, struct rt_msg *m)
 
 static void svcd_thread(void)
 {
-    (void)rtx_serve_rt(svcd_ep, SVCD_SERVE_VA, svcd_handle, NULL);
-    zero_exit(1);
+    int err = rtx_serve_rt(svcd_ep, SVCD_SERVE_VA, svcd_handle, NULL);
+    zprintf("init: the svc endpoint stopped: %s\n", zerr_name(err));
+    /* parks: leaving would end init's process, and with it the node */
+    int64_t park = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    for (;;) {
+        uint64_t bits = 0;
+        zero_wait(park >= 0 ? (uint64_t)park : svcd_done_ntfn, &bits, 1);
+    }
 }
 
 int svcd_start(uint64_t ep, uint64_t wake)
