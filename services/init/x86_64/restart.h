@@ -18,6 +18,8 @@
 
 /* The exit notification's bit init's restart timer signals. */
 #define SPLIT_SUP_TIMER_BIT (1ull << 62)
+/* The exit notification's bit the terminal's `caps` sets (split.c lists every process). */
+#define SPLIT_CAPS_BIT (1ull << 61)
 
 struct split_sup {
     struct sv sv;

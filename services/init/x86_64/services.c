@@ -12,7 +12,9 @@
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
+#include "services/terminal/proc.h"
 #include "services/terminal/terminal.h"
+#include "services/terminal/time_cmd.h"
 #include "zero/zero.h"
 
 #define SPLIT_MEMORY_DISK (8u * 1024u * 1024u)
@@ -413,6 +415,35 @@ static void split_hostile_sweep(struct shell *sh)
  * shift=0 virtual nanoseconds, one per instruction plus the idle time it
  * skips (bench/boot.sh, docs/boot.md "Where boot time goes").
  */
+/*
+ * `caps` (no PID): asks init, through its notification, to list what every
+ * service process holds from the kernel's records ("kcaps NAME: ..."), and
+ * waits 200 ms on a notification of its own (made once, when the terminal
+ * starts, so the listing always shows it) for the lines to be out before
+ * the next prompt.
+ */
+static uint64_t split_caps_ask = ZERO_CAP_NONE;
+static int64_t split_caps_wake = ZERR_NOENT;
+
+static int split_caps_list(struct term *t)
+{
+    int64_t r = zsys3(SYS_SIGNAL, split_caps_ask, 0, 0);
+    if (r != 0) {
+        term_printf(t, "caps: cannot ask init (%s)\n", zerr_name((int)r));
+        return (int)r;
+    }
+    if (split_caps_wake >= 0 && zsys3(SYS_TIMER, (uint64_t)split_caps_wake, 200000000ull, 0) == 0) {
+        uint64_t bits;
+        zero_wait((uint64_t)split_caps_wake, &bits, 1);
+    }
+    return 0;
+}
+
+static uint64_t split_tsc(void)
+{
+    return zero_rdtsc();
+}
+
 static void split_report_ready(void)
 {
     char line[64];
@@ -470,6 +501,12 @@ int split_terminal_main(void)
     }
     memcpy(sh.acting, h.node, sizeof(sh.acting));
     split_report_caps("terminal");
+    if (g.caps_ask != ZERO_CAP_NONE) {
+        split_caps_ask = g.caps_ask;
+        split_caps_wake = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+        shell_proc_caps_attach(split_caps_list);
+    }
+    shell_time_clock(split_tsc, "tsc"); /* `time`: instructions under QEMU -icount */
     split_report_ready();
     net_client_attach(g.net);
     if (&zero_fault_test != NULL && zero_fault_test) {

@@ -84,7 +84,8 @@ static int64_t split_wire_net(struct split_proc *p)
     int64_t r = split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_CFG);
     r = r != 0 ? r : split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_IO);
     r = r != 0 ? r : split_done(&p[P_NETDRV]);
-    r = r != 0 ? r : split_give_slot(&p[P_NET], ZERO_SLOT_CONSOLE);
+    /* The network service writes to the console through the write-only one every
+     * process gets at spawn; input is the terminal's alone. */
     r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_NETDRV], 0, GIVE_DISK);
     /* httpd DIR reads the filesystem: the Axiom's endpoint, read badge only (channel 4) */
     r = r != 0 ? r
@@ -140,7 +141,7 @@ static int64_t split_restart(struct split_proc *p, int i, uint64_t role, int64_t
 }
 
 /* Hands every process what docs/boot.md's table lists, servers first. */
-static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record)
+static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record, int64_t ntfn)
 {
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
     int64_t r = 0;
@@ -181,7 +182,74 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     if (r == 0 && !p[P_NET].gone) {
         r = split_give_ep(&p[P_TERMINAL], &p[P_NET], 0, GIVE_NET);
     }
+    /* `caps` at the terminal: init's notification, signal only, with the listing's bit. */
+    int64_t ask = r != 0 ? r
+                         : zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHT_WRITE,
+                                 SPLIT_CAPS_BIT);
+    r = ask < 0 ? ask : split_give((uint64_t)p[P_TERMINAL].ep, (uint64_t)ask, GIVE_CAPS_ASK, 0);
+    if (ask >= 0) {
+        zsys3(SYS_CAP_DELETE, (uint64_t)ask, 0, 0);
+    }
     return r != 0 ? r : split_done(&p[P_TERMINAL]);
+}
+
+/* ---- what each process holds, as the kernel says ---------------------------------- */
+
+/* An I/O port range by what it reaches. */
+static const char *split_port_name(uint64_t what)
+{
+    uint32_t base = (uint32_t)what;
+    return base == 0x3f8 ? "console" : base == 0xcf8 ? "pci-cfg" : base == 0x1000 ? "pci-io" : "?";
+}
+
+/*
+ * Prints "kcaps NAME: ..." for every running service process from the
+ * kernel's own record of its capability space (SYS_CAP_LIST on init's
+ * thread capability), in slot order: the type, an endpoint's or a
+ * notification's badge in hex (the process's own endpoint, slot 2,
+ * without), an I/O port range by what it reaches (+in: with READ), an
+ * IRQ's number; frames counted.  Then "kcaps: end".
+ */
+static void split_list_caps(const struct split_proc *p)
+{
+    static const char *const types[] = {"null",   "endpoint", "notification", "aspace",
+                                        "thread", "frame",    "irq",          "ioport"};
+    for (int i = 0; i < P_COUNT; i++) {
+        if (p[i].gone || p[i].thread < 0) {
+            continue;
+        }
+        char line[640];
+        size_t at = (size_t)zfmt_snprintf(line, sizeof(line), "kcaps %s:", split_names[i]);
+        unsigned frames = 0;
+        struct zsys c = {SYS_CAP_LIST, (uint64_t)p[i].thread, 0, 0, 0, 0, 0};
+        for (zsys_raw(&c); (int64_t)c.rax >= 0 && at < sizeof(line); zsys_raw(&c)) {
+            uint64_t slot = c.rax, type = c.rdi, rights = c.rsi, badge = c.rdx, what = c.r10;
+            c = (struct zsys){SYS_CAP_LIST, (uint64_t)p[i].thread, slot + 1, 0, 0, 0, 0};
+            if (type == CAP_FRAME) {
+                frames++;
+                continue;
+            }
+            at +=
+                (size_t)zfmt_snprintf(line + at, sizeof(line) - at, " %s",
+                                      type < sizeof(types) / sizeof(types[0]) ? types[type] : "?");
+            if ((type == CAP_ENDPOINT && slot != ZERO_SLOT_EP) || type == CAP_NOTIFICATION) {
+                at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, "/%llx",
+                                            (unsigned long long)badge);
+            } else if (type == CAP_IOPORT) {
+                at += (size_t)zfmt_snprintf(
+                    line + at, sizeof(line) - at, "/%s%s", split_port_name(what),
+                    (uint32_t)what == 0x3f8 && (rights & CAP_RIGHT_READ) != 0 ? "+in" : "");
+            } else if (type == CAP_IRQ) {
+                at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, "/%llu",
+                                            (unsigned long long)what);
+            }
+        }
+        if (at < sizeof(line)) {
+            zfmt_snprintf(line + at, sizeof(line) - at, " frame*%u", frames);
+        }
+        zprintf("%s\n", line);
+    }
+    zprintf("kcaps: end\n");
 }
 
 /* The process of role arg, or P_COUNT. */
@@ -272,7 +340,7 @@ int node_init_split(const struct init_roles *roles)
             r = ZERR_PERM;
         }
     }
-    r = r != 0 ? r : split_wire(p, driver, record);
+    r = r != 0 ? r : split_wire(p, driver, record, ntfn);
     if (r != 0) {
         zprintf("init: cannot start the services: %s\n", zerr_name((int)r));
     }
@@ -301,6 +369,9 @@ int node_init_split(const struct init_roles *roles)
             zsys3(SYS_CAP_REVOKE, (uint64_t)p[i].ep, 0, 0);
             zprintf("init: the %s service ended (%s); its capabilities are revoked\n",
                     split_names[i], st < 0 ? zerr_name(st) : "exit");
+        }
+        if ((bits & SPLIT_CAPS_BIT) != 0) {
+            split_list_caps(p);
         }
         int due = (bits & SPLIT_SUP_TIMER_BIT) != 0 ? split_sup_due(&sup) : -1;
         while (due >= 0) {
