@@ -77,6 +77,8 @@ enum zero_sys {
                                  >= it in that thread's process; rdi type, rsi rights, rdx
                                  badge, r10 what it reaches (I/O ports: base | count << 32;
                                  IRQ: its number; else 0); ZERR_NOENT past the last */
+    SYS_THREAD_FAULT = 44,    /* (thread cap) -> rdi vector, rsi address of the exception that
+                                 ended its process; ZERR_NOENT: it ended otherwise */
     SYS_COUNT
 };
 

@@ -23,7 +23,7 @@ enum init_give {
     GIVE_POLICY,      /* the policy process */
     GIVE_NET,         /* the network service process */
     GIVE_SERVE,       /* a restart: the endpoint to serve, moved to ZERO_SLOT_EP after GIVE_DONE */
-    GIVE_CAPS_ASK,    /* init's notification, signal only: asks for the kernel's capability list */
+    GIVE_SVC,         /* the terminal: init's svc endpoint (svcd.h) */
 };
 
 /*
@@ -59,7 +59,7 @@ struct init_given {
     uint64_t identity;    /* the identity process */
     uint64_t policy;      /* the policy process */
     uint64_t net;         /* the network service process */
-    uint64_t caps_ask;    /* the terminal: signals init to list every process's capabilities */
+    uint64_t svc;         /* init's svc endpoint (the terminal) */
 };
 
 /*
