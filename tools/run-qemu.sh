@@ -5,11 +5,13 @@
 # QEMU user networking with host port 8080 (--http-port N) forwarded to the
 # guest's port 80: type httpd at the prompt, then open http://127.0.0.1:8080/.
 # `exit` at the zero> prompt powers the machine off; Ctrl-A X quits QEMU.
+# --com2 PATH makes the node's second serial port the Unix socket PATH, for
+# `zero submit PATH PROPOSAL` (docs/formats.md, "Over a serial port").
 # --print prints the QEMU command line (one argument a line) instead of
 # running it (bench/boot.sh boots exactly this way).
 #
 #   tools/run-qemu.sh [--disk PATH] [--size MIB] [--http-port N | --no-net]
-#                     [--print] [extra qemu arguments...]
+#                     [--com2 PATH] [--print] [extra qemu arguments...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 disk=build/run/zero-disk.img
@@ -17,6 +19,7 @@ mib=64
 http_port=8080
 net=1
 print=0
+com2=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --disk) disk=$2; shift 2 ;;
@@ -24,6 +27,7 @@ while [ $# -gt 0 ]; do
     --http-port) http_port=$2; shift 2 ;;
     --no-net) net=0; shift ;;
     --print) print=1; shift ;;
+    --com2) com2=(-chardev "socket,id=c2,path=$2,server=on,wait=off" -serial chardev:c2); shift 2 ;;
     --help | -h) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) break ;;
     esac
@@ -65,7 +69,7 @@ cd_dev=(-device ahci,id=ahci -drive "id=cd,if=none,media=cdrom,readonly=on,file=
 cmd=(qemu-system-x86_64 "${accel[@]}" -smp "${ZERO_CPUS:-2}" -m 256M -nodefaults -display none -no-reboot
     -serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
     "${cd_dev[@]}" -drive "file=$disk,if=none,id=d0,format=raw"
-    -device virtio-blk-pci,drive=d0 "${nic[@]}" "$@")
+    -device virtio-blk-pci,drive=d0 "${nic[@]}" "${com2[@]}" "$@")
 if [ "$print" = 1 ]; then
     printf '%s\n' "${cmd[@]}"
     exit 0

@@ -13,6 +13,7 @@
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
+#include "services/init/x86_64/unlock.h"
 #include "services/init/x86_64/record.h"
 #include "services/init/x86_64/svcd.h"
 #include "services/terminal/terminal.h"
@@ -60,6 +61,7 @@ void split_report_caps(const char *name)
         } else if (r.rdi == CAP_IOPORT && at < sizeof(line)) {
             const char *what = slot == ZERO_SLOT_CONSOLE   ? "console"
                                : slot == ZERO_SLOT_PCI_CFG ? "pci-cfg"
+                               : slot == ZERO_SLOT_COM2    ? "com2"
                                                            : "pci-io";
             at += (size_t)zfmt_snprintf(
                 line + at, sizeof(line) - at, "/%s%s", what,
@@ -474,6 +476,11 @@ int split_terminal_main(void)
     if (node_take_boot_caps(&g) != 0) {
         return 2;
     }
+    /* A sealed key slot first: the Axiom serves nobody until its keys are ready. */
+    term_init(&term, shell_cmds, shell_ncmds, &sh);
+    if (unlock_at_start(&term, g.keys_unlock) != 0) {
+        return 2;
+    }
     const uint64_t eps[3] = {g.axiom, g.identity, g.policy};
     rt_init(&rt);
     int err = 0;
@@ -516,7 +523,9 @@ int split_terminal_main(void)
     if (&zero_fault_test != NULL && zero_fault_test) {
         split_hostile_sweep(&sh);
     }
+    sh.check_pass = unlock_check_pass; /* login as a derived-key principal */
     term_init(&term, shell_cmds, shell_ncmds, &sh);
+    term.echo = hal_console_echo;
     int status = term_run(&term);
     net_client_stop();
     return status;

@@ -24,10 +24,21 @@
 #include "services/keys/keys.h"
 #include "zero/zero.h"
 
-enum { P_KEYS, P_DRIVER, P_AXIOM, P_IDENTITY, P_POLICY, P_TERMINAL, P_NETDRV, P_NET, P_COUNT };
+enum {
+    P_KEYS,
+    P_DRIVER,
+    P_AXIOM,
+    P_IDENTITY,
+    P_POLICY,
+    P_TERMINAL,
+    P_NETDRV,
+    P_NET,
+    P_COM2,
+    P_COUNT
+};
 
-static const char *const split_names[P_COUNT] = {"keys",   "virtio-blk", "axiom",      "identity",
-                                                 "policy", "terminal",   "virtio-net", "net"};
+static const char *const split_names[P_COUNT] = {
+    "keys", "virtio-blk", "axiom", "identity", "policy", "terminal", "virtio-net", "net", "com2"};
 
 struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
@@ -105,6 +116,20 @@ static int64_t split_wire_net(struct split_proc *p)
     return r != 0 ? r : split_done(&p[P_NET]);
 }
 
+/* The COM2 server (services/listen), when it started: the port, its interrupt, the Axiom
+ * (channel 5, propose and read). */
+static int64_t split_wire_com2(const struct split_proc *p)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    if (p[P_COM2].gone) {
+        return 0;
+    }
+    int64_t r = split_give_slot(&p[P_COM2], ZERO_SLOT_COM2);
+    r = r != 0 ? r : split_give_slot(&p[P_COM2], ZERO_SLOT_COM2_IRQ);
+    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    return r != 0 ? r : split_done(&p[P_COM2]);
+}
+
 /* Identity (at set-up endpoint id): the key service (public keys, channel 1), the Axiom
  * (channel 1). */
 static int64_t split_wire_identity(const struct split_proc *p, const struct split_proc *id)
@@ -152,6 +177,9 @@ static int64_t split_wire_terminal(const struct split_proc *p, const struct spli
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
     int64_t r = split_give_slot(me, ZERO_SLOT_CONSOLE);
     r = r != 0 ? r : split_give_slot(me, ZERO_SLOT_COM1_IRQ);
+    /* the key service (channel 2): the operator's passphrase for a sealed key slot */
+    r = r != 0 ? r
+               : split_give_ep(me, &p[P_KEYS], RTX_BADGE(2, KEYS_BADGE_UNLOCK), GIVE_KEYS_UNLOCK);
     r = r != 0 ? r : split_give_ep(me, &p[P_AXIOM], RTX_BADGE(3, rw), GIVE_AXIOM);
     r = r != 0 ? r : split_give_ep(me, &p[P_IDENTITY], RTX_BADGE(0, 0), GIVE_IDENTITY);
     r = r != 0 ? r : split_give_ep(me, &p[P_POLICY], RTX_BADGE(0, 0), GIVE_POLICY);
@@ -254,6 +282,7 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     r = r != 0 ? r : split_done(&p[P_POLICY]);
     /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
     r = r != 0 ? r : split_wire_net(p);
+    r = r != 0 ? r : split_wire_com2(p);
     if (r == 0 && &zero_fault_test != NULL && zero_fault_test) {
         init_rec_probe(&split_rec); /* before the terminal can propose: the count is exact */
     }
@@ -465,8 +494,9 @@ int node_init_split(const struct init_roles *roles)
 {
     static struct boot_plan plan;
     static struct split_proc p[P_COUNT];
-    const uint64_t role[P_COUNT] = {roles->keys,   roles->driver,   roles->node,   roles->identity,
-                                    roles->policy, roles->terminal, roles->netdrv, roles->net};
+    const uint64_t role[P_COUNT] = {roles->keys,     roles->driver, roles->node,
+                                    roles->identity, roles->policy, roles->terminal,
+                                    roles->netdrv,   roles->net,    roles->com2};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     bool driver = roles->driver != 0;
     const struct mf_program *prog, *last = NULL;
@@ -508,7 +538,7 @@ int node_init_split(const struct init_roles *roles)
         boot_plan_started(&plan, last, (uint64_t)p[last_i].thread);
     }
     for (int i = 0; r == 0 && i < P_COUNT; i++) {
-        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET) {
+        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET && i != P_COM2) {
             zprintf("init: the %s service did not start\n", split_names[i]);
             r = ZERR_PERM;
         }
