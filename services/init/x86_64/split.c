@@ -296,7 +296,11 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
 static const char *split_port_name(uint64_t what)
 {
     uint32_t base = (uint32_t)what;
-    return base == 0x3f8 ? "console" : base == 0xcf8 ? "pci-cfg" : base == 0x1000 ? "pci-io" : "?";
+    return base == 0x3f8    ? "console"
+           : base == 0x2f8  ? "com2"
+           : base == 0xcf8  ? "pci-cfg"
+           : base == 0x1000 ? "pci-io"
+                            : "?";
 }
 
 /*
