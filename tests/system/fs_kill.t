@@ -83,7 +83,7 @@ gen() {
         elif [ $k -lt 77 ]; then
             pick_name 1
             local from=$PICK
-            pick_name $((k < 65 ? 0 : RANDOM % 2))
+            pick_name $((k < 65 ? RANDOM % 2 : 0))
             { [ -z "$from" ] || [ -z "$PICK" ] || [ "$from" = "$PICK" ]; } && continue
             # a copy (a put of the file's bytes; a replacement when it exists) or a move
             add "$([ $k -lt 65 ] && echo cp || echo mv)" "$from" "$PICK" ''
