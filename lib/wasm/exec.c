@@ -133,6 +133,7 @@ static bool functype_eq(const struct wasm_functype *a, const struct wasm_functyp
         struct wasm_memory *m_ = inst->memory;                                  \
         mem = m_ != NULL && m_->data != NULL ? m_->data : (uint8_t *)ex->stack; \
         memsize = m_ != NULL ? (uint64_t)m_->pages * WASM_PAGE : 0;             \
+        last8 = (int64_t)memsize - 8;                                           \
     } while (0)
 
 static int mem_grow(struct wasm_memory *m, uint32_t delta, uint32_t *old)
@@ -358,7 +359,7 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
     CASE(op, l)                                            \
     {                                                      \
         uint64_t ea = (uint64_t)(addr) + (off);            \
-        if (ea + 8 > memsize) {                            \
+        if ((int64_t)ea > last8) {                         \
             TRAP(WASM_TRAP_MEMORY_OOB);                    \
         }                                                  \
         F64_RESULT((n) + 1, AD x f64_of(ld(mem + ea, 8))); \
@@ -411,29 +412,29 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
  * a separate path.  So the store does not wait for the compare, and a chain
  * of float operations runs at the speed of the arithmetic.
  */
-#define F64_RESULT(n, expr)                   \
-    {                                         \
-        double r_ = (expr);                   \
-        uint64_t *o_ = &OUT;                  \
-        *o_ = of_f64(r_);                     \
-        pc += (n);                            \
-        if (__builtin_expect(r_ != r_, 0)) {  \
-            nan_slot = o_;                    \
-            goto L_nan64;                     \
-        }                                     \
-        NEXT;                                 \
+#define F64_RESULT(n, expr)                  \
+    {                                        \
+        double r_ = (expr);                  \
+        uint32_t o_ = pc[0];                 \
+        fp[o_] = of_f64(r_);                 \
+        pc += (n);                           \
+        if (__builtin_expect(r_ != r_, 0)) { \
+            nan_slot = o_;                   \
+            goto L_nan64;                    \
+        }                                    \
+        NEXT;                                \
     }
-#define F32_RESULT(n, expr)                   \
-    {                                         \
-        float r_ = (expr);                    \
-        uint64_t *o_ = &OUT;                  \
-        *o_ = of_f32(r_);                     \
-        pc += (n);                            \
-        if (__builtin_expect(r_ != r_, 0)) {  \
-            nan_slot = o_;                    \
-            goto L_nan32;                     \
-        }                                     \
-        NEXT;                                 \
+#define F32_RESULT(n, expr)                  \
+    {                                        \
+        float r_ = (expr);                   \
+        uint32_t o_ = pc[0];                 \
+        fp[o_] = of_f32(r_);                 \
+        pc += (n);                           \
+        if (__builtin_expect(r_ != r_, 0)) { \
+            nan_slot = o_;                   \
+            goto L_nan32;                    \
+        }                                    \
+        NEXT;                                \
     }
 #define UN_F32(op, expr) CASE(op, L_##op) F32_RESULT(2, expr)
 #define BIN_F32(op, expr) CASE(op, L_##op) F32_RESULT(3, expr)
@@ -445,7 +446,7 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
 #define LOAD2_F64                                        \
     uint64_t e1_ = EA_X(1);                              \
     uint64_t e2_ = EA_X(4);                              \
-    if (e1_ + 8 > memsize || e2_ + 8 > memsize) {        \
+    if ((int64_t)e1_ > last8 || (int64_t)e2_ > last8) {  \
         TRAP(WASM_TRAP_MEMORY_OOB);                      \
     }                                                    \
     double v1 = f64_of(ld(mem + e1_, 8));                \
@@ -857,6 +858,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
     struct wasm_instance *inst = f->inst;
     uint8_t *mem = NULL;
     uint64_t memsize = 0;
+    int64_t last8 = -8; /* the last address an 8-byte access may start at (negative: none) */
     uint64_t *fp = ex->stack;
     uint64_t *const stack_end = ex->stack + ex->stack_slots;
     uint64_t fuel = ex->fuel;
@@ -867,7 +869,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
     const uint32_t *pc = NULL;
 
     uint32_t op = 0;
-    uint64_t *nan_slot = NULL; /* the result a float handler found to be a NaN */
+    uint32_t nan_slot = 0; /* the slot of a result a float handler found to be a NaN */
 
     goto call;
 
@@ -1416,10 +1418,10 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             ADDI_BR(8, (int32_t)d_ >= (int32_t)b_)
             ADDI_BR(9, d_ >= b_)
         L_nan64:
-            *nan_slot = WASM_F64_CANONICAL_NAN;
+            fp[nan_slot] = WASM_F64_CANONICAL_NAN;
             NEXT;
         L_nan32:
-            *nan_slot = WASM_F32_CANONICAL_NAN;
+            fp[nan_slot] = WASM_F32_CANONICAL_NAN;
             NEXT;
         default:
         L_bad:
