@@ -545,6 +545,9 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
         [WASM_OP_F64_MULADD_XX] = HANDLER(L_F64_MULADD_XX),
         [WASM_OP_F64_ADD3] = HANDLER(L_F64_ADD3),
         [WASM_OP_F64_ADD4] = HANDLER(L_F64_ADD4),
+        [WASM_OP_F64_MULADD1_XX] = HANDLER(L_F64_MULADD1_XX),
+        [WASM_OP_F64_MULADD2_XX] = HANDLER(L_F64_MULADD2_XX),
+        [WASM_OP_F64_MULADD3_XX] = HANDLER(L_F64_MULADD3_XX),
         [WASM_OP_ADDI_BRC + 0] = HANDLER(LAB_0),
         [WASM_OP_ADDI_BRCI + 0] = HANDLER(LABI_0),
         [WASM_OP_ADDI_BRC + 1] = HANDLER(LAB_1),
@@ -980,6 +983,30 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
                 LOAD2_F64
                 double prod = v1 * v2; /* rounded on its own: never a fused multiply-add */
                 F64_RESULT(8, prod + f64_of(fp[pc[7]]));
+            }
+            CASE(WASM_OP_F64_MULADD1_XX, L_F64_MULADD1_XX)
+            {
+                LOAD2_F64
+                double prod = v1 * v2;
+                double sum = prod + f64_of(fp[pc[7]]);
+                F64_RESULT(9, sum + f64_of(fp[pc[8]]));
+            }
+            CASE(WASM_OP_F64_MULADD2_XX, L_F64_MULADD2_XX)
+            {
+                LOAD2_F64
+                double prod = v1 * v2;
+                double sum = prod + f64_of(fp[pc[7]]);
+                sum = sum + f64_of(fp[pc[8]]);
+                F64_RESULT(10, sum + f64_of(fp[pc[9]]));
+            }
+            CASE(WASM_OP_F64_MULADD3_XX, L_F64_MULADD3_XX)
+            {
+                LOAD2_F64
+                double prod = v1 * v2;
+                double sum = prod + f64_of(fp[pc[7]]);
+                sum = sum + f64_of(fp[pc[8]]);
+                sum = sum + f64_of(fp[pc[9]]);
+                F64_RESULT(11, sum + f64_of(fp[pc[10]]));
             }
             CASE(WASM_OP_F64_ADD3, L_F64_ADD3)
             F64_RESULT(4, AD + BD + f64_of(fp[pc[3]]));
@@ -1503,7 +1530,7 @@ uint32_t wasm_insn_len(const uint32_t *pc)
         return 6;
     }
     if (op >= WASM_OP_F64_MUL_XX) {
-        static const uint8_t xx[5] = {8, 8, 9, 5, 6};
+        static const uint8_t xx[8] = {8, 8, 9, 5, 6, 10, 11, 12};
         return xx[op - WASM_OP_F64_MUL_XX];
     }
     if (op >= WASM_OP_LOADS) {
