@@ -94,3 +94,9 @@ bench_snapshot_LIBS := axiom crypto base hal
 TESTS += axiom_proc
 axiom_proc_SRCS := tests/services/axiom/proc_test.c tests/services/axiom/world.c
 axiom_proc_LIBS := axiom crypto base hal
+
+# Log segment headers and the segment scan of a format-2 disk.
+FUZZERS += log_segments
+log_segments_SRCS := fuzz/log_segments.c
+log_segments_LIBS := axiom crypto base hal
+log_segments_CORPUS := fuzz/corpus/log_segments
