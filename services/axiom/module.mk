@@ -16,6 +16,8 @@ axiom_crash_LIBS := axiom crypto base hal
 
 SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t tests/tools/zero_hosted_wasm.t
 SCRIPT_TESTS += tests/tools/zero_snapshot.t
+# zero prune, and zero verify over an export plus a pruned disk.
+SCRIPT_TESTS += tests/tools/zero_prune.t
 # An independent verifier in JavaScript, written from docs/, agrees with zero verify.
 SCRIPT_TESTS += tests/tools/verify_js.t
 

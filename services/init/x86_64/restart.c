@@ -157,7 +157,10 @@ bool split_sup_ended(struct split_sup *s, int i, int64_t th, int st, bool killed
         return false;
     }
     zprintf("init: the %s service ended (%s); restarting in %llu ms\n", s->sv.s[i].name,
-            killed ? "killed" : st < 0 ? zerr_name(st) : "exit", (unsigned long long)delay);
+            killed   ? "killed"
+            : st < 0 ? zerr_name(st)
+                     : "exit",
+            (unsigned long long)delay);
     sup_arm(s);
     return true;
 }

@@ -130,8 +130,7 @@ static int64_t split_wire_axiom(const struct split_proc *p, const struct split_p
         r = split_give_slot(me, ZERO_SLOT_PCI_CFG);
         r = r != 0 ? r : split_give_slot(me, ZERO_SLOT_PCI_IO);
     }
-    r = r != 0 ? r
-               : split_give_ep(me, &p[P_KEYS], RTX_BADGE(0, KEYS_BADGE_SIGN), GIVE_KEYS_SIGN);
+    r = r != 0 ? r : split_give_ep(me, &p[P_KEYS], RTX_BADGE(0, KEYS_BADGE_SIGN), GIVE_KEYS_SIGN);
     if (r == 0 && driver) {
         r = split_give_ep(me, &p[P_DRIVER], 0, GIVE_DISK);
     }
@@ -348,8 +347,8 @@ static void split_init_caps(const struct split_proc *p, int64_t ntfn)
     int64_t ax = p[P_AXIOM].gone ? ZERR_NOENT : split_init_axiom_cap(p);
     init_rec_init(&split_rec, ax >= 0 ? (uint64_t)ax : ZERO_CAP_NONE);
     split_svc_ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    int64_t wake = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL,
-                         SVCD_WAKE_BIT);
+    int64_t wake =
+        zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL, SVCD_WAKE_BIT);
     int err = split_svc_ep < 0 ? (int)split_svc_ep
               : wake < 0       ? (int)wake
                                : svcd_start((uint64_t)split_svc_ep, (uint64_t)wake);
@@ -387,8 +386,7 @@ static void split_regrant(struct split_sup *sup, struct split_proc *p, int i)
         for (uint32_t k = 0; k < v->ndeps; k++) {
             client = client || v->deps[k] == (uint8_t)i;
         }
-        if (client && v->state == SV_RUNNING &&
-            sv_restart(&sup->sv, j, zero_ticks() * 10u) == 1) {
+        if (client && v->state == SV_RUNNING && sv_restart(&sup->sv, j, zero_ticks() * 10u) == 1) {
             zprintf("init: the %s service starts again for new capabilities to %s\n", v->name,
                     split_names[i]);
             split_kill(p, (int)j);

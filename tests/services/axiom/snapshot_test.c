@@ -364,6 +364,44 @@ static void test_node_starts_from_its_snapshot(const char *path)
     axiom_close(&ax);
 }
 
+/*
+ * For zero_prune.t: a 1 MiB disk with 8 KiB segments, 60 notes of 300
+ * bytes one per batch (the log spans several segments) and a snapshot
+ * every 8 entries.
+ */
+static void write_prune_disk(const char *path)
+{
+    static uint8_t disk3[1024 * 1024];
+    static char data[300];
+    struct blk d3;
+    struct ax_recovery rec;
+    uint8_t id[16] = {9};
+    char name[512];
+    int bad = 0;
+
+    blk_open_mem(&d3, disk3, NULL, sizeof(disk3));
+    bad |= ax_format_seg(&d3, secret, id, "root", 8192);
+    bad |= axiom_open(&ax, &d3, axiom_sign_with_keys, &keys, &rec);
+    ax.snap_every = 8;
+    memset(data, 'p', sizeof(data));
+    for (int i = 0; i < 60 && bad == 0; i++) {
+        struct ax_action a = act(AX_NOTE, "");
+        a.data = (const uint8_t *)data;
+        a.data_len = sizeof(data);
+        bad |= propose(&a);
+    }
+    ok(bad == 0 && ax.log.kcount > 3 && ax.snap_done >= 56,
+       "a disk for zero prune: %llu segments, a snapshot after entry %llu",
+       (unsigned long long)ax.log.kcount, (unsigned long long)ax.snap_done);
+    axiom_close(&ax);
+    snprintf(name, sizeof(name), "%s.prune", path);
+    FILE *f = fopen(name, "wb");
+    if (f != NULL) {
+        fwrite(disk3, 1, sizeof(disk3), f);
+        fclose(f);
+    }
+}
+
 int main(int argc, char **argv)
 {
     tap_no_plan();
@@ -379,6 +417,7 @@ int main(int argc, char **argv)
     }
     if (argc > 2) {
         write_disk(argv[2]);
+        write_prune_disk(argv[2]);
     }
     return tap_done();
 }
