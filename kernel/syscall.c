@@ -643,4 +643,5 @@ const sys_fn sys_table[SYS_COUNT] = {
     [SYS_SPAWN_LIMITED] = sys_spawn_limited,
     [SYS_QUOTA_INFO] = sys_quota_info,
     [SYS_IRQ_PCI] = sys_irq_pci,
+    [SYS_BOOT_ARGS] = sys_boot_args,
 };

@@ -41,6 +41,10 @@ enum axiom_op {
 /* Badge bits of capabilities to the Axiom. */
 #define AXIOM_BADGE_PROPOSE 0x1u
 #define AXIOM_BADGE_READ 0x2u
+/* SUBMIT, PROPOSE and COMMIT, but only of net.accept records: what the
+ * network service holds to record the connections its HTTP server accepts
+ * (docs/net.md); it can propose nothing else. */
+#define AXIOM_BADGE_NET_ACCEPT 0x8u
 
 #define AXIOM_NAME_FIELD (ID_NAME_MAX + 1)     /* str[33] */
 #define AXIOM_RULE_FIELD (POLICY_TEXT_MAX + 1) /* str[256] */

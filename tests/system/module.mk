@@ -35,4 +35,4 @@ endif
 SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t tests/system/drivertests.t
 SCRIPT_TESTS += tests/system/system.t tests/system/caps.t tests/system/isolation.t tests/system/net.t
 SCRIPT_TESTS += tests/system/fs.t tests/system/manifest_grant.t tests/system/cross_platform.t
-SCRIPT_TESTS += tests/system/restart.t
+SCRIPT_TESTS += tests/system/restart.t tests/system/net_drop.t tests/system/net_guests.t
