@@ -112,6 +112,8 @@ has "fetch: HTTP 200, 4194304 bytes, blake3 $want "
 tap_check $? "fetch_downloads_4MiB_from_the_host_with_the_same_hash"
 type_wait 'hash /www/big.bin' "^$want  /www/big.bin"
 tap_check $? "fetch_stored_the_file_with_that_hash"
+has 'fetch: /www/big.bin stored by fs.put #[0-9]+$'
+tap_check $? "the_4MiB_file_is_one_fs_put_entry"
 printf 'put /www/index.html\r<p>Zero OS serves its filesystem</p>\r.\r' >&3
 type_wait 'stat /www/index.html' 'size  37'
 
