@@ -257,8 +257,8 @@ static void test_accept_badge(void)
     struct axiom_result res;
     struct axiom_head head;
     int self = rt_register(&node.rt, "httpd", NULL, no_ops);
-    int h = rt_grant(&node.rt, node.sid_axiom, (uint32_t)self, CAP_RIGHT_WRITE,
-                     AXIOM_BADGE_NET_ACCEPT);
+    int h =
+        rt_grant(&node.rt, node.sid_axiom, (uint32_t)self, CAP_RIGHT_WRITE, AXIOM_BADGE_NET_ACCEPT);
     ok(self > 0 && h > 0, "a_capability_with_the_net_accept_badge_only");
     uint64_t before = axiom_durable(&node.axiom.ax);
     (void)ax_net_action(&a, AX_NET_ACCEPT, "root", 0x0a000009u, 40000, 80);
@@ -282,7 +282,6 @@ static void test_accept_badge(void)
            "and_a_read_without_the_read_badge");
     is_int(axiom_durable(&node.axiom.ax), before + 3, "nothing_else_was_committed");
 }
-
 
 int main(void)
 {
