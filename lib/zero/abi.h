@@ -73,8 +73,14 @@ enum zero_sys {
     SYS_IRQ_PCI = 42,         /* (PCI configuration ioport cap, bus << 8 | device << 3 |
                                  function) -> IRQ cap for the function's interrupt line as
                                  the firmware routed it, delivered level-triggered */
+    SYS_CAP_LIST = 43,        /* (thread cap with READ, first slot) -> the first occupied slot
+                                 >= it in that thread's process; rdi type, rsi rights, rdx
+                                 badge, r10 what it reaches (I/O ports: base | count << 32;
+                                 IRQ: its number; else 0); ZERR_NOENT past the last */
     SYS_THREAD_FAULT = 44,    /* (thread cap) -> rdi vector, rsi address of the exception that
                                  ended its process; ZERR_NOENT: it ended otherwise */
+    SYS_BOOT_ARGS = 47,       /* (buf, size) -> rdi the boot command line's length; the line
+                                 copied NUL-terminated, cut to fit (size 0: none copied) */
     SYS_COUNT
 };
 

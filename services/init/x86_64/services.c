@@ -17,6 +17,7 @@
 #include "services/init/x86_64/record.h"
 #include "services/init/x86_64/svcd.h"
 #include "services/terminal/terminal.h"
+#include "services/terminal/time_cmd.h"
 #include "zero/zero.h"
 
 #define SPLIT_MEMORY_DISK (8u * 1024u * 1024u)
@@ -448,6 +449,11 @@ static void split_hostile_sweep(struct shell *sh)
  * shift=0 virtual nanoseconds, one per instruction plus the idle time it
  * skips (bench/boot.sh, docs/boot.md "Where boot time goes").
  */
+static uint64_t split_tsc(void)
+{
+    return zero_rdtsc();
+}
+
 static void split_report_ready(void)
 {
     char line[64];
@@ -510,6 +516,7 @@ int split_terminal_main(void)
     }
     memcpy(sh.acting, h.node, sizeof(sh.acting));
     split_report_caps("terminal");
+    shell_time_clock(split_tsc, "tsc"); /* `time`: instructions under QEMU -icount */
     split_report_ready();
     net_client_attach(g.net);
     svcd_attach_terminal(g.svc, SPLIT_CLIENT_VA + 3u * RTX_BUF_LEN);
