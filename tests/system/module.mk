@@ -38,6 +38,8 @@ SCRIPT_TESTS += tests/system/system.t tests/system/caps.t tests/system/isolation
 SCRIPT_TESTS += tests/system/fs.t tests/system/manifest_grant.t tests/system/cross_platform.t
 SCRIPT_TESTS += tests/system/restart.t tests/system/svc.t
 SCRIPT_TESTS += tests/system/net_drop.t tests/system/net_guests.t
+# Signed proposals over COM2; a sealed key slot and log-in at the x86_64 console.
+SCRIPT_TESTS += tests/system/com2.t tests/system/sealed.t
 
 # QEMU killed at random moments during a file workload (50 boots; more in make soak).
 SCRIPT_TESTS += tests/system/fs_kill.t

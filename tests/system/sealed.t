@@ -40,7 +40,7 @@ disk=$work/disk.img
 apub=$("$zero" key pub "$work/alice.key")
 printf '%s\n' "id create alice --kind user --pubkey $apub" 'id create bob' |
     "$zh" --disk "$disk" --size 16 >/dev/null 2>&1
-"$zero" key seal "$disk" --passphrase-fd 4 --kdf "${ZERO_SEAL_KDF:-3,65536,1}" 4<<<"$pass" >/dev/null
+"$zero" key seal "$disk" --passphrase-fd 4 --kdf "${ZERO_SEAL_KDF:-1,8192,1}" 4<<<"$pass" >/dev/null
 
 mkfifo "$work/in"
 timeout 900 "${QEMU_BASE[@]}" -cpu max -kernel "$KERNEL" -initrd build/x86_64/bin/zero-node \
