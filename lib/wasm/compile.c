@@ -615,8 +615,8 @@ static void fuse_add_branch(struct cc *c, bool imm, uint32_t k, uint32_t *target
         return;
     }
     const uint32_t *add = &c->code[p];
-    uint32_t w[6] = {(imm ? WASM_OP_ADDI_BRCI : WASM_OP_ADDI_BRC) + k, add[1], add[2], add[3], br[2],
-                     br[3]};
+    uint32_t w[6] = {
+        (imm ? WASM_OP_ADDI_BRCI : WASM_OP_ADDI_BRC) + k, add[1], add[2], add[3], br[2], br[3]};
     replace_tail(c, p, w, 6);
     *target_word = p + 5;
 }
@@ -1255,6 +1255,12 @@ static bool fuse_with_previous(struct cc *c, uint32_t op, uint32_t a, uint32_t b
         ins[0] = WASM_OP_F64_ADD4; /* dst = p + q + r + other */
     } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MUL_XX) {
         ins[0] = WASM_OP_F64_MULADD_XX; /* dst = load * load + other */
+    } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MULADD_XX) {
+        ins[0] = WASM_OP_F64_MULADD1_XX; /* dst = load * load + c + other */
+    } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MULADD1_XX) {
+        ins[0] = WASM_OP_F64_MULADD2_XX;
+    } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MULADD2_XX) {
+        ins[0] = WASM_OP_F64_MULADD3_XX;
     } else if (op == 0xa0 || op == 0xa2) {
         return fuse_f64_load(c, op, ins, other, dst);
     } else {
