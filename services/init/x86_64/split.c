@@ -296,7 +296,11 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
 static const char *split_port_name(uint64_t what)
 {
     uint32_t base = (uint32_t)what;
-    return base == 0x3f8 ? "console" : base == 0xcf8 ? "pci-cfg" : base == 0x1000 ? "pci-io" : "?";
+    return base == 0x3f8    ? "console"
+           : base == 0x2f8  ? "com2"
+           : base == 0xcf8  ? "pci-cfg"
+           : base == 0x1000 ? "pci-io"
+                            : "?";
 }
 
 /*
@@ -383,10 +387,12 @@ static void split_sup_start(struct split_sup *sup, const struct split_proc *p, i
     static const char *const on_keys_axiom[] = {"keys", "axiom"};
     static const char *const on_axiom[] = {"axiom"};
     static const char *const on_all[] = {"axiom", "identity", "policy"};
-    const char *const *const deps[P_COUNT] = {on_none,  on_none, on_axiom_deps, on_keys_axiom,
-                                              on_axiom, on_all,  on_none,       on_none};
-    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0};
-    bool can[P_COUNT] = {true, true, true, true, true, true, false, false};
+    const char *const *const deps[P_COUNT] = {on_none,       on_none,  on_axiom_deps,
+                                              on_keys_axiom, on_axiom, on_all,
+                                              on_none,       on_none,  on_none};
+    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0};
+    /* the network processes and the COM2 listener are not restarted */
+    bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false};
     int64_t th[P_COUNT];
     uint32_t nd[P_COUNT];
     for (int i = 0; i < P_COUNT; i++) {
