@@ -110,9 +110,10 @@ static int64_t split_wire_net(struct split_proc *p)
     /* The network service writes to the console through the write-only one every
      * process gets at spawn; input is the terminal's alone. */
     r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_NETDRV], 0, GIVE_DISK);
-    /* httpd DIR reads the filesystem: the Axiom's endpoint, read badge only (channel 4) */
-    r = r != 0 ? r
-               : split_give_ep(&p[P_NET], &p[P_AXIOM], RTX_BADGE(4, AXIOM_BADGE_READ), GIVE_AXIOM);
+    /* httpd DIR reads the filesystem and records the connections it accepts: the
+     * Axiom's endpoint, read and net.accept badges only (channel 4) */
+    const uint64_t net_badge = AXIOM_BADGE_READ | AXIOM_BADGE_NET_ACCEPT;
+    r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_AXIOM], RTX_BADGE(4, net_badge), GIVE_AXIOM);
     return r != 0 ? r : split_done(&p[P_NET]);
 }
 
