@@ -16,6 +16,8 @@ axiom_crash_LIBS := axiom crypto base hal
 
 SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t tests/tools/zero_hosted_wasm.t
 SCRIPT_TESTS += tests/tools/zero_snapshot.t
+# zero prune, and zero verify over an export plus a pruned disk.
+SCRIPT_TESTS += tests/tools/zero_prune.t
 # An independent verifier in JavaScript, written from docs/, agrees with zero verify.
 SCRIPT_TESTS += tests/tools/verify_js.t
 
@@ -76,6 +78,10 @@ TESTS += axiom_svc
 axiom_svc_SRCS := tests/services/axiom/svc_test.c tests/services/axiom/world.c
 axiom_svc_LIBS := axiom crypto base hal
 # Proposers bound to principals by their capability's badge.
+FUZZERS += axiom_bind_req
+axiom_bind_req_SRCS := fuzz/axiom_bind.c
+axiom_bind_req_LIBS := axiom svcrt crypto base hal
+axiom_bind_req_CORPUS := fuzz/corpus/axiom_bind
 TESTS += axiom_bind
 axiom_bind_SRCS := tests/services/axiom/bind_test.c tests/services/axiom/world.c
 axiom_bind_LIBS := axiom svcrt crypto base hal
@@ -98,3 +104,9 @@ bench_snapshot_LIBS := axiom crypto base hal
 TESTS += axiom_proc
 axiom_proc_SRCS := tests/services/axiom/proc_test.c tests/services/axiom/world.c
 axiom_proc_LIBS := axiom crypto base hal
+
+# Log segment headers and the segment scan of a format-2 disk.
+FUZZERS += log_segments
+log_segments_SRCS := fuzz/log_segments.c
+log_segments_LIBS := axiom crypto base hal
+log_segments_CORPUS := fuzz/corpus/log_segments

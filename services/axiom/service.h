@@ -35,7 +35,7 @@ enum axiom_op {
     AXIOM_OP_RECEIPT = 13, /* in: u64 seq; out: the receipt's bytes (docs/formats.md "Receipt") */
     AXIOM_OP_FS_STAT = 14, /* in: str[512] path; out: fs node */
     AXIOM_OP_FS_LIST =
-        15, /* in: str[512] path, bool all, u32 first; out: u32 total, count, nodes */
+        15,             /* in: str[512] path, bool all, u32 first; out: u32 total, count, nodes */
     AXIOM_OP_BIND = 16, /* in: u32 slot, str[33] principal; out: empty (AXIOM_BADGE_INIT) */
 };
 
@@ -56,6 +56,10 @@ enum axiom_op {
 #define AXIOM_BADGE_SLOT(badge) ((uint32_t)(((badge) >> 8) & 0xffu))
 #define AXIOM_BIND_NODE 1u
 #define AXIOM_BIND_SLOTS 16u
+/* SUBMIT, PROPOSE and COMMIT, but only of net.accept records: what the
+ * network service holds to record the connections its HTTP server accepts
+ * (docs/net.md); it can propose nothing else. */
+#define AXIOM_BADGE_NET_ACCEPT 0x8u
 
 #define AXIOM_NAME_FIELD (ID_NAME_MAX + 1)     /* str[33] */
 #define AXIOM_RULE_FIELD (POLICY_TEXT_MAX + 1) /* str[256] */

@@ -75,8 +75,10 @@ check "hosted_unknown_command_is_an_error" has "$out" "error: unknown command 'f
 check "hosted_bad_input_commits_nothing" test "$(entries)" = 9
 
 # A torn tail after the last batch is cut back on start, nothing acknowledged lost.
+# The log's bytes start at 8704: segment 0 sits in the first slot of the log
+# region (8192), after its 512-byte header (docs/formats.md "Log segments").
 bytes=$("$zero" export "$disk" "$work/x.log" | sed -n 's/.*(\([0-9]*\) bytes of log).*/\1/p')
-head -c 700 /dev/urandom | dd of="$disk" bs=1 seek=$((8192 + bytes)) conv=notrunc 2>/dev/null
+head -c 700 /dev/urandom | dd of="$disk" bs=1 seek=$((8704 + bytes)) conv=notrunc 2>/dev/null
 "$zero" verify "$disk" >"$work/v" 2>&1
 check "verify_reports_torn_tail_and_passes" bash -c "grep -q 'torn tail of' '$work/v'"
 out=$(session 'axiom head')
@@ -87,7 +89,7 @@ check "hosted_second_start_is_clean" bash -c "! grep -q recovery <<<'$out'"
 
 # Corruption in the middle is refused with a report, never skipped.
 cp "$disk" "$work/good.img"
-flip "$disk" $((8192 + 512 + 100))
+flip "$disk" $((8704 + 512 + 100))
 out=$(session 'axiom head')
 rc=$?
 check "hosted_refuses_mid_log_corruption" has "$out" 'cannot start on .*later entries follow'
@@ -125,4 +127,13 @@ out=$(session 'note after restart')
 check "hosted_restart_after_node_rotation" has "$out" 'committed #4 '
 out=$("$zero" verify "$disk" --key "$gkey")
 check "verify_rotated_node_key_chains_from_genesis_key" has "$out" "^ok: .*key $gkey \(rotated 1 times, now [0-9a-f]{64}\)"
+
+# time COMMAND: runs the command and says how long it took (ns on hosted).
+disk=$work/time.img
+out=$(session 'time note timed' 'time' 'time time note x' 'time nosuch')
+check "time_runs_the_command_and_prints_its_duration" \
+    bash -c 'grep -q "committed #1 " <<<"$1" && grep -qE "time: [0-9]+ ns$" <<<"$1"' _ "$out"
+check "time_without_a_command_or_of_time_is_refused" \
+    bash -c 'grep -q "usage: time COMMAND" <<<"$1" && grep -q "error: .time. cannot be timed" <<<"$1" &&
+        grep -q "error: .nosuch. cannot be timed" <<<"$1"' _ "$out"
 echo "1..$n"
