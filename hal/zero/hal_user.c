@@ -302,11 +302,18 @@ unsigned hal_cpu_id(void)
     return (int64_t)r.rax == 0 ? (unsigned)r.rdi : 0;
 }
 
-/* None: the kernel switches only the SSE register state (FXSAVE), and the
- * x86_64 build has no vector back ends. */
+/* SSE4.1 when CPUID.1:ECX bit 19 says the CPU has it.  Never AVX2 or
+ * AVX-512: the kernel switches only the SSE register state (FXSAVE/FXRSTOR,
+ * kernel/arch/x86_64/cpu.c) and does not set CR4.OSXSAVE, so the upper
+ * halves of YMM/ZMM registers would not survive a context switch. */
 unsigned hal_cpu_vector_features(void)
 {
-    return 0;
+    uint32_t a;
+    uint32_t b;
+    uint32_t c;
+    uint32_t d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    return (c & (1u << 19)) != 0 ? HAL_CPU_SSE41 : 0;
 }
 
 unsigned hal_cpu_count(void)
