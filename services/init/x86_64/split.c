@@ -388,10 +388,12 @@ static void split_sup_start(struct split_sup *sup, const struct split_proc *p, i
     static const char *const on_keys_axiom[] = {"keys", "axiom"};
     static const char *const on_axiom[] = {"axiom"};
     static const char *const on_all[] = {"axiom", "identity", "policy"};
-    const char *const *const deps[P_COUNT] = {on_none,  on_none, on_axiom_deps, on_keys_axiom,
-                                              on_axiom, on_all,  on_none,       on_none};
-    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0};
-    bool can[P_COUNT] = {true, true, true, true, true, true, false, false};
+    const char *const *const deps[P_COUNT] = {on_none,       on_none,  on_axiom_deps,
+                                              on_keys_axiom, on_axiom, on_all,
+                                              on_none,       on_none,  on_none};
+    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0};
+    /* the network processes and the COM2 listener are not restarted */
+    bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false};
     int64_t th[P_COUNT];
     uint32_t nd[P_COUNT];
     for (int i = 0; i < P_COUNT; i++) {
