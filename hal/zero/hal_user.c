@@ -313,7 +313,19 @@ unsigned hal_cpu_vector_features(void)
     uint32_t c;
     uint32_t d;
     __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
-    return (c & (1u << 19)) != 0 ? HAL_CPU_SSE41 : 0;
+    if ((c & (1u << 19)) == 0) {
+        return 0;
+    }
+    if ((c & (1u << 31)) != 0) {
+        /* QEMU's TCG emulator ("TCGTCGTCGTCG") runs SSE through helper
+         * calls: there the portable code hashes about twice as fast. */
+        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000u), "c"(0));
+        const uint32_t tcg = 0x54474354u; /* "TCGT" little-endian; "CGTC", "GTCG" */
+        if (b == tcg && c == 0x43544743u && d == 0x47435447u) {
+            return 0;
+        }
+    }
+    return HAL_CPU_SSE41;
 }
 
 unsigned hal_cpu_count(void)

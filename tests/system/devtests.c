@@ -142,8 +142,9 @@ static void test_user_hal_cpus(void)
 }
 
 /* The official BLAKE3 vector for 102400 bytes of i % 251 (tests/data/blake3),
- * hashed through the back end the user HAL's CPUID answer selects: SSE4.1
- * under -cpu max, whose XMM state the kernel's FXSAVE switching keeps. */
+ * hashed through the back end the user HAL's CPUID answer selects (SSE4.1
+ * at most, the XMM state the kernel's FXSAVE switching keeps; portable under
+ * QEMU's TCG, which emulates SSE slowly). */
 static void test_blake3_simd(void)
 {
     static const uint8_t want[32] = {0xbc, 0x3e, 0x3d, 0x41, 0xa1, 0x14, 0x6b, 0x06,
@@ -154,8 +155,11 @@ static void test_blake3_simd(void)
     uint8_t *buf = hal_page_alloc(LEN / HAL_PAGE_SIZE);
     uint8_t got[32];
 
-    ok(hal_cpu_vector_features() == HAL_CPU_SSE41, "user_hal_reports_sse41_and_no_avx");
-    ok(strcmp(blake3_backend(), "sse41") == 0, "blake3_uses_the_sse41_back_end");
+    unsigned f = hal_cpu_vector_features();
+    ok((f & ~HAL_CPU_SSE41) == 0, "user_hal_reports_no_avx");
+    ok(strcmp(blake3_backend(), f != 0 ? "sse41" : "portable") == 0,
+       "blake3_uses_the_back_end_the_hal_reports");
+    tap_diag("blake3 back end: %s", blake3_backend());
     ok(buf != NULL, "blake3_vector_buffer");
     if (buf == NULL) {
         return;
@@ -164,7 +168,7 @@ static void test_blake3_simd(void)
         buf[i] = (uint8_t)(i % 251);
     }
     blake3_hash(buf, LEN, got);
-    ok(memcmp(got, want, sizeof(want)) == 0, "blake3_sse41_matches_the_official_vector");
+    ok(memcmp(got, want, sizeof(want)) == 0, "blake3_matches_the_official_vector");
     hal_page_free(buf, LEN / HAL_PAGE_SIZE);
 }
 
