@@ -9,8 +9,10 @@ mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.c' 
 case "${1:-check}" in
 fix) clang-format -i "${files[@]}" ;;
 check)
-    if ! clang-format --dry-run --Werror "${files[@]}" 2>/tmp/zero-format.log; then
-        grep -E '^[^ ].*error:' /tmp/zero-format.log | cut -d: -f1 | sort -u | sed 's/^/format: needs clang-format: /' >&2
+    log=$(mktemp "${TMPDIR:-/tmp}/zero-format.XXXXXX")
+    trap 'rm -f "$log"' EXIT
+    if ! clang-format --dry-run --Werror "${files[@]}" 2>"$log"; then
+        grep -E '^[^ ].*error:' "$log" | cut -d: -f1 | sort -u | sed 's/^/format: needs clang-format: /' >&2
         echo "format: run 'make format' to fix" >&2
         exit 1
     fi

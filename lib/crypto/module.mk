@@ -9,15 +9,19 @@ crypto_SRCS := lib/crypto/blake3.c lib/crypto/blake3_portable.c lib/crypto/blake
 crypto_LIBS := base
 zero_CMD_LIBS += crypto
 
-# Hosted x86_64 builds add the SIMD BLAKE3 back ends, chosen at run time by
-# CPUID.  The kernel and wasm builds use the portable code only.
-ifeq ($(PLATFORM)-$(shell uname -m),hosted-x86_64)
+# Hosted x86_64 builds and x86_64 user programs add the SIMD BLAKE3 back
+# ends, chosen at run time by CPUID (hal_cpu_vector_features; on x86_64 the
+# user HAL reports SSE4.1 at most, since the kernel saves only the FXSAVE
+# state).  The kernel does not link this library; wasm uses the portable code.
+ifneq ($(filter hosted-x86_64 x86_64-%,$(PLATFORM)-$(shell uname -m)),)
 crypto_SRCS += lib/crypto/blake3_sse41.c lib/crypto/blake3_avx2.c lib/crypto/blake3_avx512.c
 lib/crypto/blake3.c_CFLAGS := -DZERO_BLAKE3_SIMD
 lib/crypto/blake3_dispatch.c_CFLAGS := -DZERO_BLAKE3_SIMD
 lib/crypto/blake3_sse41.c_CFLAGS := -DZERO_BLAKE3_SIMD -msse4.1
 lib/crypto/blake3_avx2.c_CFLAGS := -DZERO_BLAKE3_SIMD -mavx2
 lib/crypto/blake3_avx512.c_CFLAGS := -DZERO_BLAKE3_SIMD -mavx512f -mavx512vl
+endif
+ifeq ($(PLATFORM)-$(shell uname -m),hosted-x86_64)
 # clang allocates the 32 vector registers of the 16-way code better than
 # gcc (about 13% faster); sanitizer builds keep one compiler's runtime.
 ifneq ($(SAN)$(FUZZ),1)

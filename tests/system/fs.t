@@ -12,7 +12,9 @@ trap '[ -n "${KEEP:-}" ] && cp "$log" "$KEEP"; rm -rf "$work"' EXIT
 disk=$work/disk.img
 log=$work/serial.log
 
-# The console's text, one line per line.
+# The console's text, one line per line.  The first command of a boot may
+# follow another process's line instead of the prompt (the COM2 process
+# reports its capabilities as the terminal starts).
 text() { tr -d '\r\0' <"$log"; }
 has() { text | grep -qE -- "$1"; }
 boot() {
@@ -30,7 +32,7 @@ boot 'mkdir /docs' 'put /docs/hello.txt' 'hello from x86_64' 'second line' '.' \
     'axiom verify'
 ! has 'the Axiom is not reachable'
 tap_check $? "x86_64_fs_commands_reach_the_axiom"
-has '^zero> mkdir /docs' && has 'committed #1 [0-9a-f]{64}$' && has 'committed #2 '
+has '^(zero> )?mkdir /docs$' && has 'committed #1 [0-9a-f]{64}$' && has 'committed #2 '
 tap_check $? "x86_64_mkdir_and_put_commit"
 text | grep -A3 '^zero> ls /docs$' | grep -qE '^- +30 root +hello\.txt$'
 tap_check $? "x86_64_ls_lists_the_file_with_its_size"
@@ -72,7 +74,7 @@ head -c 1572864 /dev/urandom >"$big"
 boot 'cp /docs/big.bin /docs/copy.bin' 'hash /docs/copy.bin' 'append /docs/copy.bin' 'tail' '.' \
     'stat /docs/copy.bin'
 want=$(b3sum --no-names "$big")
-has "^$want  /docs/copy.bin\$" && text | grep -A1 '^zero> cp /docs/big.bin' | grep -q '^committed #'
+has "^$want  /docs/copy.bin\$" && text | grep -A1 -E '^(zero> )?cp /docs/big.bin' | grep -q '^committed #'
 tap_check $? "x86_64_cp_of_a_1536KiB_file_commits_its_b3sum"
 want2=$( (cat "$big"; echo tail) | b3sum --no-names)
 has '^size  1572869$' && has "^hash  $want2\$"

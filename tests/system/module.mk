@@ -3,7 +3,7 @@
 ifeq ($(PLATFORM),x86_64)
 PROGS += devtests
 devtests_SRCS := tests/system/devtests.c tests/tap_core.c
-devtests_LIBS := zuser base hal
+devtests_LIBS := zuser crypto base hal
 devtests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/devtests: lib/zero/user.ld
 
