@@ -44,7 +44,8 @@ int axseg_header_decode(const uint8_t *p, size_t n, struct axseg_hdr *h)
         return ZERR_NOENT;
     }
     blake3_hash(p, AXSEG_SUM_AT, sum);
-    if (memcmp(p, axseg_magic, sizeof(axseg_magic)) != 0 || memcmp(sum, p + AXSEG_SUM_AT, sizeof(sum)) != 0) {
+    if (memcmp(p, axseg_magic, sizeof(axseg_magic)) != 0 ||
+        memcmp(sum, p + AXSEG_SUM_AT, sizeof(sum)) != 0) {
         return ZERR_CORRUPT;
     }
     memset(h, 0, sizeof(*h));
