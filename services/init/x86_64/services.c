@@ -13,9 +13,11 @@
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
+#include "services/init/x86_64/unlock.h"
 #include "services/init/x86_64/record.h"
 #include "services/init/x86_64/svcd.h"
 #include "services/terminal/terminal.h"
+#include "services/terminal/time_cmd.h"
 #include "zero/zero.h"
 
 #define SPLIT_MEMORY_DISK (8u * 1024u * 1024u)
@@ -59,6 +61,7 @@ void split_report_caps(const char *name)
         } else if (r.rdi == CAP_IOPORT && at < sizeof(line)) {
             const char *what = slot == ZERO_SLOT_CONSOLE   ? "console"
                                : slot == ZERO_SLOT_PCI_CFG ? "pci-cfg"
+                               : slot == ZERO_SLOT_COM2    ? "com2"
                                                            : "pci-io";
             at += (size_t)zfmt_snprintf(
                 line + at, sizeof(line) - at, "/%s%s", what,
@@ -446,6 +449,11 @@ static void split_hostile_sweep(struct shell *sh)
  * shift=0 virtual nanoseconds, one per instruction plus the idle time it
  * skips (bench/boot.sh, docs/boot.md "Where boot time goes").
  */
+static uint64_t split_tsc(void)
+{
+    return zero_rdtsc();
+}
+
 static void split_report_ready(void)
 {
     char line[64];
@@ -466,6 +474,11 @@ int split_terminal_main(void)
     int sid[3];
 
     if (node_take_boot_caps(&g) != 0) {
+        return 2;
+    }
+    /* A sealed key slot first: the Axiom serves nobody until its keys are ready. */
+    term_init(&term, shell_cmds, shell_ncmds, &sh);
+    if (unlock_at_start(&term, g.keys_unlock) != 0) {
         return 2;
     }
     const uint64_t eps[3] = {g.axiom, g.identity, g.policy};
@@ -503,13 +516,16 @@ int split_terminal_main(void)
     }
     memcpy(sh.acting, h.node, sizeof(sh.acting));
     split_report_caps("terminal");
+    shell_time_clock(split_tsc, "tsc"); /* `time`: instructions under QEMU -icount */
     split_report_ready();
     net_client_attach(g.net);
     svcd_attach_terminal(g.svc, SPLIT_CLIENT_VA + 3u * RTX_BUF_LEN);
     if (&zero_fault_test != NULL && zero_fault_test) {
         split_hostile_sweep(&sh);
     }
+    sh.check_pass = unlock_check_pass; /* login as a derived-key principal */
     term_init(&term, shell_cmds, shell_ncmds, &sh);
+    term.echo = hal_console_echo;
     int status = term_run(&term);
     net_client_stop();
     return status;

@@ -24,10 +24,21 @@
 #include "services/keys/keys.h"
 #include "zero/zero.h"
 
-enum { P_KEYS, P_DRIVER, P_AXIOM, P_IDENTITY, P_POLICY, P_TERMINAL, P_NETDRV, P_NET, P_COUNT };
+enum {
+    P_KEYS,
+    P_DRIVER,
+    P_AXIOM,
+    P_IDENTITY,
+    P_POLICY,
+    P_TERMINAL,
+    P_NETDRV,
+    P_NET,
+    P_COM2,
+    P_COUNT
+};
 
-static const char *const split_names[P_COUNT] = {"keys",   "virtio-blk", "axiom",      "identity",
-                                                 "policy", "terminal",   "virtio-net", "net"};
+static const char *const split_names[P_COUNT] = {
+    "keys", "virtio-blk", "axiom", "identity", "policy", "terminal", "virtio-net", "net", "com2"};
 
 struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
@@ -96,12 +107,28 @@ static int64_t split_wire_net(struct split_proc *p)
     int64_t r = split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_CFG);
     r = r != 0 ? r : split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_IO);
     r = r != 0 ? r : split_done(&p[P_NETDRV]);
-    r = r != 0 ? r : split_give_slot(&p[P_NET], ZERO_SLOT_CONSOLE);
+    /* The network service writes to the console through the write-only one every
+     * process gets at spawn; input is the terminal's alone. */
     r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_NETDRV], 0, GIVE_DISK);
-    /* httpd DIR reads the filesystem: the Axiom's endpoint, read badge only (channel 4) */
-    r = r != 0 ? r
-               : split_give_ep(&p[P_NET], &p[P_AXIOM], RTX_BADGE(4, AXIOM_BADGE_READ), GIVE_AXIOM);
+    /* httpd DIR reads the filesystem and records the connections it accepts: the
+     * Axiom's endpoint, read and net.accept badges only (channel 4) */
+    const uint64_t net_badge = AXIOM_BADGE_READ | AXIOM_BADGE_NET_ACCEPT;
+    r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_AXIOM], RTX_BADGE(4, net_badge), GIVE_AXIOM);
     return r != 0 ? r : split_done(&p[P_NET]);
+}
+
+/* The COM2 server (services/listen), when it started: the port, its interrupt, the Axiom
+ * (channel 5, propose and read). */
+static int64_t split_wire_com2(const struct split_proc *p)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    if (p[P_COM2].gone) {
+        return 0;
+    }
+    int64_t r = split_give_slot(&p[P_COM2], ZERO_SLOT_COM2);
+    r = r != 0 ? r : split_give_slot(&p[P_COM2], ZERO_SLOT_COM2_IRQ);
+    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    return r != 0 ? r : split_done(&p[P_COM2]);
 }
 
 /* Identity (at set-up endpoint id): the key service (public keys, channel 1), the Axiom
@@ -151,6 +178,9 @@ static int64_t split_wire_terminal(const struct split_proc *p, const struct spli
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
     int64_t r = split_give_slot(me, ZERO_SLOT_CONSOLE);
     r = r != 0 ? r : split_give_slot(me, ZERO_SLOT_COM1_IRQ);
+    /* the key service (channel 2): the operator's passphrase for a sealed key slot */
+    r = r != 0 ? r
+               : split_give_ep(me, &p[P_KEYS], RTX_BADGE(2, KEYS_BADGE_UNLOCK), GIVE_KEYS_UNLOCK);
     r = r != 0 ? r : split_give_ep(me, &p[P_AXIOM], RTX_BADGE(3, rw), GIVE_AXIOM);
     r = r != 0 ? r : split_give_ep(me, &p[P_IDENTITY], RTX_BADGE(0, 0), GIVE_IDENTITY);
     r = r != 0 ? r : split_give_ep(me, &p[P_POLICY], RTX_BADGE(0, 0), GIVE_POLICY);
@@ -253,11 +283,75 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     r = r != 0 ? r : split_done(&p[P_POLICY]);
     /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
     r = r != 0 ? r : split_wire_net(p);
+    r = r != 0 ? r : split_wire_com2(p);
     if (r == 0 && &zero_fault_test != NULL && zero_fault_test) {
         init_rec_probe(&split_rec); /* before the terminal can propose: the count is exact */
     }
     r = r != 0 ? r : split_wire_terminal(p, &p[P_TERMINAL]);
     return r != 0 ? r : split_done(&p[P_TERMINAL]);
+}
+
+/* ---- what each process holds, as the kernel says ---------------------------------- */
+
+/* An I/O port range by what it reaches. */
+static const char *split_port_name(uint64_t what)
+{
+    uint32_t base = (uint32_t)what;
+    return base == 0x3f8    ? "console"
+           : base == 0x2f8  ? "com2"
+           : base == 0xcf8  ? "pci-cfg"
+           : base == 0x1000 ? "pci-io"
+                            : "?";
+}
+
+/*
+ * Prints "kcaps NAME: ..." for every running service process from the
+ * kernel's own record of its capability space (SYS_CAP_LIST on init's
+ * thread capability), in slot order: the type, an endpoint's or a
+ * notification's badge in hex (the process's own endpoint, slot 2,
+ * without), an I/O port range by what it reaches (+in: with READ), an
+ * IRQ's number; frames counted.  Then "kcaps: end".
+ */
+static void split_list_caps(const struct split_proc *p)
+{
+    static const char *const types[] = {"null",   "endpoint", "notification", "aspace",
+                                        "thread", "frame",    "irq",          "ioport"};
+    for (int i = 0; i < P_COUNT; i++) {
+        if (p[i].gone || p[i].thread < 0) {
+            continue;
+        }
+        char line[640];
+        size_t at = (size_t)zfmt_snprintf(line, sizeof(line), "kcaps %s:", split_names[i]);
+        unsigned frames = 0;
+        struct zsys c = {SYS_CAP_LIST, (uint64_t)p[i].thread, 0, 0, 0, 0, 0};
+        for (zsys_raw(&c); (int64_t)c.rax >= 0 && at < sizeof(line); zsys_raw(&c)) {
+            uint64_t slot = c.rax, type = c.rdi, rights = c.rsi, badge = c.rdx, what = c.r10;
+            c = (struct zsys){SYS_CAP_LIST, (uint64_t)p[i].thread, slot + 1, 0, 0, 0, 0};
+            if (type == CAP_FRAME) {
+                frames++;
+                continue;
+            }
+            at +=
+                (size_t)zfmt_snprintf(line + at, sizeof(line) - at, " %s",
+                                      type < sizeof(types) / sizeof(types[0]) ? types[type] : "?");
+            if ((type == CAP_ENDPOINT && slot != ZERO_SLOT_EP) || type == CAP_NOTIFICATION) {
+                at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, "/%llx",
+                                            (unsigned long long)badge);
+            } else if (type == CAP_IOPORT) {
+                at += (size_t)zfmt_snprintf(
+                    line + at, sizeof(line) - at, "/%s%s", split_port_name(what),
+                    (uint32_t)what == 0x3f8 && (rights & CAP_RIGHT_READ) != 0 ? "+in" : "");
+            } else if (type == CAP_IRQ) {
+                at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, "/%llu",
+                                            (unsigned long long)what);
+            }
+        }
+        if (at < sizeof(line)) {
+            zfmt_snprintf(line + at, sizeof(line) - at, " frame*%u", frames);
+        }
+        zprintf("%s\n", line);
+    }
+    zprintf("kcaps: end\n");
 }
 
 /* The process of role arg, or P_COUNT. */
@@ -294,10 +388,12 @@ static void split_sup_start(struct split_sup *sup, const struct split_proc *p, i
     static const char *const on_keys_axiom[] = {"keys", "axiom"};
     static const char *const on_axiom[] = {"axiom"};
     static const char *const on_all[] = {"axiom", "identity", "policy"};
-    const char *const *const deps[P_COUNT] = {on_none,  on_none, on_axiom_deps, on_keys_axiom,
-                                              on_axiom, on_all,  on_none,       on_none};
-    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0};
-    bool can[P_COUNT] = {true, true, true, true, true, true, false, false};
+    const char *const *const deps[P_COUNT] = {on_none,       on_none,  on_axiom_deps,
+                                              on_keys_axiom, on_axiom, on_all,
+                                              on_none,       on_none,  on_none};
+    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0};
+    /* the network processes and the COM2 listener are not restarted */
+    bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false};
     int64_t th[P_COUNT];
     uint32_t nd[P_COUNT];
     for (int i = 0; i < P_COUNT; i++) {
@@ -327,10 +423,17 @@ static void split_answer(struct split_sup *sup, struct split_proc *p)
     if (b == NULL) {
         return;
     }
-    if (!split_sup_answer(sup, b)) {
+    if (b->op == SVCD_OP_CAPS) {
+        split_list_caps(p);
+        b->result = 0;
+    } else if (!split_sup_answer(sup, b)) {
         int i = sv_find(&sup->sv, b->name);
         uint64_t pid = sup->sv.s[i].pid;
-        if (b->kind == AX_SVC_KILL || sv_restart(&sup->sv, (uint32_t)i, zero_ticks() * 10u) == 1) {
+        if (b->kind == AX_SVC_KILL && sup->sv.s[i].state != SV_RUNNING) {
+            zfmt_snprintf(b->out, sizeof(b->out), "svc: %s is not running (%s)\n", b->name,
+                          sv_state_name(sup->sv.s[i].state));
+        } else if (b->kind == AX_SVC_KILL ||
+                   sv_restart(&sup->sv, (uint32_t)i, zero_ticks() * 10u) == 1) {
             zfmt_snprintf(b->out, sizeof(b->out), "svc: %s killed (pid %llu)\n", b->name,
                           (unsigned long long)pid);
             split_kill(p, i);
@@ -398,8 +501,9 @@ int node_init_split(const struct init_roles *roles)
 {
     static struct boot_plan plan;
     static struct split_proc p[P_COUNT];
-    const uint64_t role[P_COUNT] = {roles->keys,   roles->driver,   roles->node,   roles->identity,
-                                    roles->policy, roles->terminal, roles->netdrv, roles->net};
+    const uint64_t role[P_COUNT] = {roles->keys,     roles->driver, roles->node,
+                                    roles->identity, roles->policy, roles->terminal,
+                                    roles->netdrv,   roles->net,    roles->com2};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     bool driver = roles->driver != 0;
     const struct mf_program *prog, *last = NULL;
@@ -441,7 +545,7 @@ int node_init_split(const struct init_roles *roles)
         boot_plan_started(&plan, last, (uint64_t)p[last_i].thread);
     }
     for (int i = 0; r == 0 && i < P_COUNT; i++) {
-        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET) {
+        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET && i != P_COM2) {
             zprintf("init: the %s service did not start\n", split_names[i]);
             r = ZERR_PERM;
         }
@@ -476,6 +580,7 @@ int node_init_split(const struct init_roles *roles)
             if (split_sup_ended(&sup, i, p[i].thread, st, p[i].killed)) {
                 continue; /* started again after its back-off, on the same endpoint */
             }
+            status = i == P_TERMINAL ? st : status; /* a held terminal stops the node */
             /* Its clients' capabilities go: their calls fail at once with ZERR_BADCAP. */
             zsys3(SYS_CAP_REVOKE, (uint64_t)p[i].ep, 0, 0);
             split_revoked[i] = true;
@@ -491,7 +596,12 @@ int node_init_split(const struct init_roles *roles)
         }
         int due = (bits & (SPLIT_SUP_TIMER_BIT | SVCD_WAKE_BIT)) != 0 ? split_sup_due(&sup) : -1;
         while (due >= 0) {
+            uint64_t t0 = zero_rdtsc();
             int64_t th = split_restart(p, due, role[due], ntfn, driver);
+            /* the restart's own cost: under QEMU -icount shift=0 a tsc tick is one
+             * instruction (docs/boot.md "Restarts") */
+            zprintf("init: the %s service: spawned and handed over in %llu tsc\n", split_names[due],
+                    (unsigned long long)(zero_rdtsc() - t0));
             split_sup_started(&sup, due, th);
             if (th >= 0 && split_revoked[due]) {
                 split_regrant(&sup, p, due);
