@@ -18,11 +18,12 @@
 
 #define AXSEG_ZEROS (64u * 1024u)
 static const uint8_t axseg_zeros[AXSEG_ZEROS];
+static const uint8_t axseg_magic[8] = {'Z', 'L', 'O', 'G', 'S', 'E', 'G', '1'};
 
 void axseg_header_encode(uint8_t out[AXSEG_HEADER], const struct axseg_hdr *h)
 {
     memset(out, 0, AXSEG_HEADER);
-    memcpy(out, AXSEG_MAGIC, 8);
+    memcpy(out, axseg_magic, sizeof(axseg_magic));
     axlog_le64(out + 8, h->k);
     axlog_le64(out + 16, h->kind);
     if (h->kind == AXSEG_SNAPSHOT) {
@@ -43,7 +44,8 @@ int axseg_header_decode(const uint8_t *p, size_t n, struct axseg_hdr *h)
         return ZERR_NOENT;
     }
     blake3_hash(p, AXSEG_SUM_AT, sum);
-    if (memcmp(p, AXSEG_MAGIC, 8) != 0 || memcmp(sum, p + AXSEG_SUM_AT, sizeof(sum)) != 0) {
+    if (memcmp(p, axseg_magic, sizeof(axseg_magic)) != 0 ||
+        memcmp(sum, p + AXSEG_SUM_AT, sizeof(sum)) != 0) {
         return ZERR_CORRUPT;
     }
     memset(h, 0, sizeof(*h));
@@ -138,7 +140,9 @@ static int axseg_scan(struct ax_logview *v, char *why, size_t cap)
         if (v->used[i] != AXSEG_USED_LOG) {
             continue;
         }
-        (void)axseg_read_slot(v, i, &h);
+        if (axseg_read_slot(v, i, &h) != 0) {
+            return axseg_fail(why, cap, ZERR_IO, "the header changed while it was read", i);
+        }
         if (h.k - low >= v->nslots || v->slot[h.k - low] != UINT32_MAX) {
             return axseg_fail(why, cap, ZERR_CORRUPT, "segment numbers repeat or leave a gap", i);
         }
