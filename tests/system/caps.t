@@ -17,10 +17,10 @@ qemu_run_input "$log" 120 'zero> ' 'exit\r' -cpu max -kernel "$KERNEL" \
 sed -n '/^<!-- caps table -->/,/^<!-- end caps table -->/p' docs/boot.md |
     sed -n 's/^| \([a-z-]*\) | [0-9] | `\([^`]*\)` |.*/caps \1: \2/p' | sort >"$work/want"
 tr -d '\r\0' <"$log" | grep -ao 'caps [a-z-]*: .*' | sort >"$work/got"
-[ "$(wc -l <"$work/want")" = 6 ]
-tap_check $? "the_table_in_docs_boot_md_lists_six_processes"
-[ "$(wc -l <"$work/got")" = 6 ]
-tap_check $? "six_service_processes_report_their_capabilities"
+[ "$(wc -l <"$work/want")" = 7 ]
+tap_check $? "the_table_in_docs_boot_md_lists_seven_processes"
+[ "$(wc -l <"$work/got")" = 7 ]
+tap_check $? "seven_service_processes_report_their_capabilities"
 diff "$work/want" "$work/got" >"$work/diff"
 r=$?
 tap_check $r "every_process_holds_exactly_what_the_table_lists"

@@ -23,6 +23,7 @@ enum init_give {
     GIVE_POLICY,      /* the policy process */
     GIVE_NET,         /* the network service process */
     GIVE_SERVE,       /* a restart: the endpoint to serve, moved to ZERO_SLOT_EP after GIVE_DONE */
+    GIVE_JOBS,        /* the jobs service process */
 };
 
 /*
@@ -40,6 +41,7 @@ struct init_roles {
     uint64_t terminal;
     uint64_t netdrv; /* the virtio-net driver process (0: none) */
     uint64_t net;    /* the network service process */
+    uint64_t jobs;   /* the jobs service process (0: none) */
 };
 
 /* Runs init; returns the node's (or with the split, the terminal's) exit status. */
@@ -58,6 +60,7 @@ struct init_given {
     uint64_t identity;    /* the identity process */
     uint64_t policy;      /* the policy process */
     uint64_t net;         /* the network service process */
+    uint64_t jobs;        /* the jobs service process */
 };
 
 /*

@@ -1,7 +1,8 @@
 /*
  * init with one process per service (see init.h and docs/boot.md, "One
  * process per service"): the key service, the virtio-blk driver, the Axiom
- * (with the block device behind it), Identity, Policy and the terminal.
+ * (with the block device behind it), Identity, Policy, the jobs service
+ * and the terminal.
  * init makes one endpoint per server, derives each client's copy with the
  * client's channel and badge (RTX_BADGE), hands every process only what the
  * table in docs/boot.md lists, and then supervises: when a service other
@@ -21,10 +22,21 @@
 #include "services/keys/keys.h"
 #include "zero/zero.h"
 
-enum { P_KEYS, P_DRIVER, P_AXIOM, P_IDENTITY, P_POLICY, P_TERMINAL, P_NETDRV, P_NET, P_COUNT };
+enum {
+    P_KEYS,
+    P_DRIVER,
+    P_AXIOM,
+    P_IDENTITY,
+    P_POLICY,
+    P_TERMINAL,
+    P_NETDRV,
+    P_NET,
+    P_JOBS,
+    P_COUNT
+};
 
-static const char *const split_names[P_COUNT] = {"keys",   "virtio-blk", "axiom",      "identity",
-                                                 "policy", "terminal",   "virtio-net", "net"};
+static const char *const split_names[P_COUNT] = {
+    "keys", "virtio-blk", "axiom", "identity", "policy", "terminal", "virtio-net", "net", "jobs"};
 
 struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
@@ -90,6 +102,20 @@ static int64_t split_wire_net(struct split_proc *p)
     r = r != 0 ? r
                : split_give_ep(&p[P_NET], &p[P_AXIOM], RTX_BADGE(4, AXIOM_BADGE_READ), GIVE_AXIOM);
     return r != 0 ? r : split_done(&p[P_NET]);
+}
+
+/* The jobs service (docs/jobs.md), when it started: the disk driver (channel 1), for the
+ * jobs' store on the disk's CAS region and the log it re-reads; the Axiom (channel 5,
+ * propose and read), also its way to the filesystem. */
+static int64_t split_wire_jobs(struct split_proc *p, bool driver)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    if (p[P_JOBS].gone) {
+        return 0;
+    }
+    int64_t r = driver ? split_give_ep(&p[P_JOBS], &p[P_DRIVER], RTX_BADGE(1, 0), GIVE_DISK) : 0;
+    r = r != 0 ? r : split_give_ep(&p[P_JOBS], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    return r != 0 ? r : split_done(&p[P_JOBS]);
 }
 
 /* Identity (at set-up endpoint id): the key service (public keys, channel 1), the Axiom
@@ -172,6 +198,7 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     r = r != 0 ? r : split_done(&p[P_POLICY]);
     /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
     r = r != 0 ? r : split_wire_net(p);
+    r = r != 0 ? r : split_wire_jobs(p, driver);
     /* The terminal: the console with input, COM1's interrupt, and the three services. */
     r = r != 0 ? r : split_give_slot(&p[P_TERMINAL], ZERO_SLOT_CONSOLE);
     r = r != 0 ? r : split_give_slot(&p[P_TERMINAL], ZERO_SLOT_COM1_IRQ);
@@ -180,6 +207,9 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_POLICY], RTX_BADGE(0, 0), GIVE_POLICY);
     if (r == 0 && !p[P_NET].gone) {
         r = split_give_ep(&p[P_TERMINAL], &p[P_NET], 0, GIVE_NET);
+    }
+    if (r == 0 && !p[P_JOBS].gone) {
+        r = split_give_ep(&p[P_TERMINAL], &p[P_JOBS], RTX_BADGE(0, 0), GIVE_JOBS);
     }
     return r != 0 ? r : split_done(&p[P_TERMINAL]);
 }
@@ -224,8 +254,9 @@ int node_init_split(const struct init_roles *roles)
 {
     static struct boot_plan plan;
     static struct split_proc p[P_COUNT];
-    const uint64_t role[P_COUNT] = {roles->keys,   roles->driver,   roles->node,   roles->identity,
-                                    roles->policy, roles->terminal, roles->netdrv, roles->net};
+    const uint64_t role[P_COUNT] = {roles->keys,     roles->driver, roles->node,
+                                    roles->identity, roles->policy, roles->terminal,
+                                    roles->netdrv,   roles->net,    roles->jobs};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     bool driver = roles->driver != 0;
     const struct mf_program *prog, *last = NULL;
@@ -267,7 +298,7 @@ int node_init_split(const struct init_roles *roles)
         boot_plan_started(&plan, last, (uint64_t)p[last_i].thread);
     }
     for (int i = 0; r == 0 && i < P_COUNT; i++) {
-        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET) {
+        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET && i != P_JOBS) {
             zprintf("init: the %s service did not start\n", split_names[i]);
             r = ZERR_PERM;
         }
