@@ -30,6 +30,7 @@ truncate -s 32M "$disk"
 printf 'exit\n' | "$zh" --disk "$disk" --import "$work/progs:/progs" --import "$work/data:/data" \
     >"$work/import.out" 2>&1
 cp "$disk" "$work/hosted.img"
+cp "$disk" "$work/wasm.img"
 
 # The same job commands on both platforms (#1-#7 are the imports; the jobs
 # are #8, #9, #14-#17: the sorted file's placement is #10-#13).
@@ -73,6 +74,19 @@ jobl "$work/hosted.out" >"$work/hosted.jobs"
 r=$?
 tap_check $r "x86_64_and_hosted_give_identical_spec_hashes_results_fuel_and_outputs"
 [ $r = 0 ] || sed 's/^/# /' "$work/diff" >&2
+# and the wasm build's node under Node
+if [ -x build/bin/zero-wasm ] && [ -f build/wasm/bin/zero ] && command -v node >/dev/null; then
+    printf '%s\n' "${cmds[@]}" 'stat /out/sorted.txt' exit |
+        build/bin/zero-wasm --disk "$work/wasm.img" >"$work/wasm.out" 2>&1
+    jobl "$work/wasm.out" >"$work/wasm.jobs"
+    diff "$work/x86.jobs" "$work/wasm.jobs" >"$work/diff"
+    r=$?
+    tap_check $r "x86_64_and_wasm_under_node_give_identical_spec_hashes_results_fuel_and_outputs"
+    [ $r = 0 ] || sed 's/^/# /' "$work/diff" >&2
+else
+    TESTNUM=$((TESTNUM + 1))
+    echo "ok $TESTNUM # SKIP zero-wasm not built"
+fi
 has '^#9 job [0-9a-f]{64} by root' && has '^verified: the re-run gives the recorded result'
 tap_check $? "x86_64_job_show_and_verify"
 

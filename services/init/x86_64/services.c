@@ -435,6 +435,52 @@ static int split_terminal_jobs(struct rt *rt, uint32_t me, struct rtx_chan *ch,
     return sid < 0 ? sid : rt_grant(rt, (uint32_t)sid, me, CAP_RIGHT_WRITE, 0);
 }
 
+/*
+ * time CMD...: runs CMD and prints the time-stamp counter cycles it took
+ * (under QEMU -icount shift=0: virtual ns, one per instruction; bench/jobs_x86.sh).
+ */
+static int split_time_cmd(struct term *t, int argc, char **argv)
+{
+    char line[TERM_MAX_LINE + 1];
+    size_t at = 0;
+
+    for (int i = 1; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (at + n + 1 > TERM_MAX_LINE) {
+            term_printf(t, "error: the command is too long\n");
+            return ZERR_RANGE;
+        }
+        memcpy(line + at, argv[i], n);
+        at += n;
+        line[at++] = ' ';
+    }
+    if (at == 0) {
+        term_printf(t, "usage: time COMMAND...\n");
+        return ZERR_INVAL;
+    }
+    line[--at] = '\0';
+    uint64_t t0 = zero_rdtsc();
+    int err = term_execute(t, line, at);
+    term_printf(t, "time: %llu tsc\n", (unsigned long long)(zero_rdtsc() - t0));
+    return err;
+}
+
+/* The shell's commands and time; the shell's alone if they do not fit. */
+static const struct term_cmd *split_cmds(size_t *n)
+{
+    static struct term_cmd cmds[160];
+    if (shell_ncmds + 1 > sizeof(cmds) / sizeof(cmds[0])) {
+        *n = shell_ncmds;
+        return shell_cmds;
+    }
+    memcpy(cmds, shell_cmds, shell_ncmds * sizeof(cmds[0]));
+    cmds[shell_ncmds] = (struct term_cmd){"time", "time COMMAND...",
+                                          "run a command and print the cycles it took",
+                                          split_time_cmd};
+    *n = shell_ncmds + 1;
+    return cmds;
+}
+
 int split_terminal_main(void)
 {
     static struct rt rt;
@@ -495,7 +541,9 @@ int split_terminal_main(void)
     if (&zero_fault_test != NULL && zero_fault_test) {
         split_hostile_sweep(&sh);
     }
-    term_init(&term, shell_cmds, shell_ncmds, &sh);
+    size_t ncmds = 0;
+    const struct term_cmd *cmds = split_cmds(&ncmds);
+    term_init(&term, cmds, ncmds, &sh);
     int status = term_run(&term);
     net_client_stop();
     return status;
