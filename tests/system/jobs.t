@@ -40,7 +40,8 @@ cmds=('job run /progs/wc.wasm --in /data/big.txt -- big.txt'
     'job run /progs/hostile.wasm -- trap'
     'job run /progs/hostile.wasm -- escape'
     'job run /progs/import.wasm'
-    'job run /progs/nope.wasm')
+    'job run /progs/nope.wasm'
+    'job run /progs/wc.wasm --in /progs')
 input=''
 for c in "${cmds[@]}" 'stat /out/sorted.txt' 'job show 9' 'job verify 9' 'receipt 9' exit; do
     input+="$c\\r"
@@ -62,8 +63,8 @@ tap_check $? "x86_64_sort_output_hash_is_b3sum_of_sorted_and_placed_in_the_files
 has '^trap 12, fuel used ' && has '^trap 5, fuel used ' &&
     has 'escape Capabilities insufficient' && has '^refused: imports something not granted'
 tap_check $? "x86_64_fuel_trap_escape_and_import_recorded"
-has '^error: /progs/nope.wasm: no such file$'
-tap_check $? "x86_64_missing_program_named"
+has '^error: /progs/nope.wasm: no such file$' && has '^error: /progs: is a directory$'
+tap_check $? "x86_64_missing_program_and_directory_input_named"
 # the job lines (spec hash, ending and fuel, stdout, stderr, outputs) of both runs
 # (entry numbers aside: x86_64 places a file larger than one message as a
 # put and appends, each an entry)

@@ -474,9 +474,8 @@ static const struct term_cmd *split_cmds(size_t *n)
         return shell_cmds;
     }
     memcpy(cmds, shell_cmds, shell_ncmds * sizeof(cmds[0]));
-    cmds[shell_ncmds] = (struct term_cmd){"time", "time COMMAND...",
-                                          "run a command and print the cycles it took",
-                                          split_time_cmd};
+    cmds[shell_ncmds] = (struct term_cmd){
+        "time", "time COMMAND...", "run a command and print the cycles it took", split_time_cmd};
     *n = shell_ncmds + 1;
     return cmds;
 }
