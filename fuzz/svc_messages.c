@@ -61,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {node.sid_term, node.shell.h_fs, FSSVC_OP_GC},
         {node.sid_term, node.shell.h_fs, FSSVC_OP_DF},
         {node.sid_term, node.shell.h_fs, FSSVC_OP_EFFECTS},
+        {node.sid_term, node.shell.h_fs, FSSVC_OP_PART},
+        {node.sid_term, node.shell.h_fs, FSSVC_OP_PUT_STAGED},
         {node.sid_term, node.shell.h_jobs, JOBS_OP_RUN},
         {node.sid_term, node.shell.h_jobs, JOBS_OP_SHOW},
         {node.sid_term, node.shell.h_jobs, JOBS_OP_VERIFY},

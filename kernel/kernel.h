@@ -180,6 +180,9 @@ struct thread {
     uint32_t ticks_left;
     uint32_t refs;       /* thread capabilities */
     int exit_status;     /* why it died (DEAD) */
+    bool faulted;        /* its process ended by a user exception: fault_vector at fault_addr */
+    uint32_t fault_vector;
+    uint64_t fault_addr;
     uint32_t cpu;        /* run queue it is on (READY), else the CPU it ran on last */
     uint32_t affinity;   /* CPUs it may run on (bit per CPU index); 0: any */
     bool on_cpu;         /* current on some CPU (its FPU state lives there) */
@@ -245,6 +248,9 @@ struct proc {
     struct notification *exit_ntfn; /* signalled (bit exit_bits) when it dies */
     uint64_t exit_bits;
     int exit_status;
+    bool faulted; /* ended by a user exception (proc_fault): vector at addr */
+    uint32_t fault_vector;
+    uint64_t fault_addr;
     bool exit_deferred; /* dead, exit_ntfn not yet signalled: another CPU still has as loaded */
 };
 

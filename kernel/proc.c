@@ -314,6 +314,9 @@ void proc_exit(struct proc *p, int status)
     p->exit_status = status;
     for (int i = 0; i < MAX_THREADS; i++) {
         if (threads[i].proc == p && threads[i].state != TS_FREE && threads[i].state != TS_DEAD) {
+            threads[i].faulted = p->faulted; /* SYS_THREAD_FAULT reads it from any of them */
+            threads[i].fault_vector = p->fault_vector;
+            threads[i].fault_addr = p->fault_addr;
             p->nthreads = 1; /* keep thread_kill from re-entering proc_exit */
             thread_kill(&threads[i], status);
         }
@@ -348,6 +351,9 @@ void proc_fault(struct thread *t, uint64_t vector, uint64_t addr, uint64_t error
             t->proc->pid, t->tid, arch_exception_name(vector), (unsigned long long)vector,
             (unsigned long long)addr, (unsigned long long)error,
             (unsigned long long)frame_pc(&t->frame));
+    t->proc->faulted = true;
+    t->proc->fault_vector = (uint32_t)vector;
+    t->proc->fault_addr = addr;
     proc_exit(t->proc, ZERR_TRAP);
 }
 

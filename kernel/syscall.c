@@ -465,6 +465,30 @@ static int64_t sys_quota_info(struct thread *t, struct trap_frame *f)
     return 0;
 }
 
+/*
+ * (thread capability) -> rdi vector, rsi address of the user exception that
+ * ended the thread's process (the supervisor's svc.exit entry).  ZERR_AGAIN
+ * while the thread is not dead, ZERR_NOENT when its process ended otherwise.
+ */
+static int64_t sys_thread_fault(struct thread *t, struct trap_frame *f)
+{
+    const struct cap *c;
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_THREAD, 0, &c);
+    if (r != 0) {
+        return r;
+    }
+    const struct thread *th = (const struct thread *)c->obj;
+    if (th->state != TS_DEAD || th->on_cpu) {
+        return ZERR_AGAIN;
+    }
+    if (!th->faulted) {
+        return ZERR_NOENT;
+    }
+    frame_set_result(f, 0, th->fault_vector);
+    frame_set_result(f, 1, th->fault_addr);
+    return 0;
+}
+
 static int64_t sys_irq_bind(struct thread *t, struct trap_frame *f)
 {
     const struct cap *irq;
@@ -643,4 +667,5 @@ const sys_fn sys_table[SYS_COUNT] = {
     [SYS_SPAWN_LIMITED] = sys_spawn_limited,
     [SYS_QUOTA_INFO] = sys_quota_info,
     [SYS_IRQ_PCI] = sys_irq_pci,
+    [SYS_THREAD_FAULT] = sys_thread_fault,
 };

@@ -9,6 +9,7 @@
  * directly.  Branch targets are resolved to code offsets; fuel points sit at
  * the function entry and at every loop header.
  */
+#include "base/assert.h"
 #include "wasm/internal/wasm_int.h"
 
 #define NONE UINT32_MAX
@@ -69,6 +70,9 @@ struct cc {
     uint32_t last_op;     /* word index of the last instruction with a dst */
     uint32_t last_dst;    /* word index of the dst operand of the last instruction */
     uint32_t last_end;    /* code length right after that instruction */
+    uint32_t cur_op;      /* word index of the last instruction emit_dst started */
+    uint32_t prev_op;     /* and of the one it started before that (NONE: none) */
+    uint32_t label_at;    /* code length at the last branch target */
     uint32_t fuel_owner;
     const struct wasm_functype *ft;
 };
@@ -146,7 +150,49 @@ static int emit_dst(struct cc *c, uint32_t op, uint32_t dst, const uint32_t *res
     c->last_op = start;
     c->last_dst = pos;
     c->last_end = c->len;
+    c->prev_op = c->cur_op;
+    c->cur_op = start;
     return 0;
+}
+
+/* Records that the code position c->len is a branch target. */
+static void mark_label(struct cc *c)
+{
+    c->label_at = c->len;
+}
+
+/*
+ * The start of the instruction emitted just before the one at at, when the
+ * two are adjacent, nothing but at follows them, and no branch lands between
+ * them or inside the second (so the pair may become one instruction); NONE
+ * otherwise.
+ */
+static uint32_t pair_start(const struct cc *c, uint32_t at)
+{
+    uint32_t p = c->prev_op;
+    if (p == NONE || at != c->cur_op || c->label_at > p || p >= at ||
+        p + wasm_insn_len(&c->code[p]) != at || at + wasm_insn_len(&c->code[at]) != c->len) {
+        return NONE;
+    }
+    return p;
+}
+
+/*
+ * Replaces the code from word p to the end with the n words w (n no more
+ * than those words: the pair starting at p becomes one instruction), which
+ * is now the last instruction emitted.
+ */
+static void replace_tail(struct cc *c, uint32_t p, const uint32_t *w, uint32_t n)
+{
+    ZASSERT(p + n <= c->len, "a fused pair is no longer than the pair");
+    memcpy(&c->code[p], w, (size_t)n * 4);
+    c->a->low -= (size_t)(c->len - p - n) * 4;
+    c->len = p + n;
+    c->cur_op = p;
+    c->prev_op = NONE;
+    c->last_op = p;
+    c->last_dst = p + 1;
+    c->last_end = c->len;
 }
 
 /* Emits a constant load of v into dst. */
@@ -555,6 +601,27 @@ static uint32_t invert_cmp(uint32_t op)
 }
 
 /*
+ * When the compare-and-branch just made (i32 compare k, b a slot or, with
+ * imm, an immediate) tests the result of an i32.add with an immediate
+ * emitted right before it (a counted loop: i += step; if (i < n) ...),
+ * makes the pair one instruction: [ADDI_BRC(I)+k dst x imm b target].
+ * *target_word moves to the new target word.
+ */
+static void fuse_add_branch(struct cc *c, bool imm, uint32_t k, uint32_t *target_word)
+{
+    uint32_t p = pair_start(c, c->last_op);
+    const uint32_t *br = &c->code[c->last_op];
+    if (p == NONE || c->code[p] != WASM_OP_IMM + 0x6a || c->code[p + 1] != br[1]) {
+        return;
+    }
+    const uint32_t *add = &c->code[p];
+    uint32_t w[6] = {(imm ? WASM_OP_ADDI_BRCI : WASM_OP_ADDI_BRC) + k, add[1], add[2], add[3], br[2],
+                     br[3]};
+    replace_tail(c, p, w, 6);
+    *target_word = p + 5;
+}
+
+/*
  * When the last instruction computed cond (a fresh temporary) with a
  * compare or eqz, rewrites it in place into a branch to target taken when
  * the compare is true (when_true) or false.  Returns true if it did.
@@ -583,6 +650,9 @@ static bool fuse_branch(struct cc *c, uint32_t cond, bool when_true, uint32_t *t
         ins[1] = ins[2];
         ins[2] = ins[3];
         *target_word = c->last_op + 3;
+        if (cmp <= 0x4f) {
+            fuse_add_branch(c, imm, cmp - 0x46, target_word);
+        }
     } else {
         return false;
     }
@@ -622,6 +692,7 @@ static int op_block(struct cc *c, uint8_t kind)
             TRY(emit(c, 0));
         }
         t->loop_pc = c->len | WASM_BACK_EDGE;
+        mark_label(c);
     } else if (kind == K_IF && was_live) {
         uint32_t word;
         if (fuse_branch(c, cond, false, &word)) {
@@ -663,6 +734,7 @@ static int op_else(struct cc *c)
         c->code[t->else_patch] = c->len;
         t->else_patch = NONE;
     }
+    mark_label(c);
     t->kind = K_ELSE;
     t->unreachable = false;
     c->sp = t->height;
@@ -694,6 +766,7 @@ static int op_end(struct cc *c, bool *done)
         c->code[t->else_patch] = c->len;
     }
     resolve(c, t->patches, c->len);
+    mark_label(c);
     if (t->kind == K_LOOP) {
         if (t->fuel_pos != NONE) {
             c->code[t->fuel_pos] = t->fuel;
@@ -770,6 +843,7 @@ static int op_br_if(struct cc *c, uint32_t depth)
     TRY(emit(c, NONE));
     TRY(emit_branch(c, l, n));
     c->code[skip] = c->len;
+    mark_label(c);
     return 0;
 }
 
@@ -832,6 +906,7 @@ static int op_br_table(struct cc *c)
                 continue;
             }
             c->code[table + i] = c->len;
+            mark_label(c);
             TRY(emit_branch(c, l, n));
         }
         c->r->p = end;
@@ -1070,6 +1145,45 @@ static bool imm_fits(uint8_t type, uint64_t v)
     return type == WASM_I32 || (uint64_t)(int64_t)(int32_t)(uint32_t)v == v;
 }
 
+/* The address operands x imm offset of f64 load ins into out[0..2]; false if it is none. */
+static bool f64_load_operands(const uint32_t *ins, uint32_t *out)
+{
+    if (ins[0] == WASM_OP_LOAD + 3) {
+        out[0] = ins[2];
+        out[1] = 0; /* (x + 0) mod 2^32 is x */
+        out[2] = ins[3];
+        return true;
+    }
+    if (ins[0] == WASM_OP_LOADX + 3) {
+        memcpy(out, &ins[2], 3 * 4);
+        return true;
+    }
+    return false;
+}
+
+/*
+ * f64.add (add) or f64.mul of two f64.loads emitted just before, the first
+ * into a's slot dst (other), the second into b's: makes the three one
+ * instruction [MUL_XX/ADD_XX dst x1 imm1 off1 x2 imm2] and leaves off2 in
+ * c->fused_extra.  The loads are bounds-checked first, and both trap the
+ * same way, so a trap is the trap of the loads.
+ */
+static bool fuse_two_loads(struct cc *c, bool add, uint32_t other, uint32_t dst)
+{
+    uint32_t p = pair_start(c, c->last_op);
+    uint32_t w[8];
+    if (p == NONE || other != dst || c->code[p + 1] != dst ||
+        !f64_load_operands(&c->code[p], &w[2]) || !f64_load_operands(&c->code[c->last_op], &w[5])) {
+        return false;
+    }
+    w[0] = add ? WASM_OP_F64_ADD_XX : WASM_OP_F64_MUL_XX;
+    w[1] = dst;
+    c->fused_extra = w[7];
+    replace_tail(c, p, w, 7);
+    c->last_end = c->len + 1;
+    return true;
+}
+
 /*
  * f64.add or f64.mul (op) of slot other and the value the f64.load at ins
  * just loaded (both operators are commutative, bit for bit once the result
@@ -1080,6 +1194,9 @@ static bool imm_fits(uint8_t type, uint64_t v)
 static bool fuse_f64_load(struct cc *c, uint32_t op, uint32_t *ins, uint32_t other, uint32_t dst)
 {
     bool add = op == 0xa0;
+    if (fuse_two_loads(c, add, other, dst)) {
+        return true;
+    }
     if (ins[0] == WASM_OP_LOAD + 3) {
         /* [LOAD dst addr off] -> [op dst other addr] off */
         ins[0] = add ? WASM_OP_F64_ADD_L : WASM_OP_F64_MUL_L;
@@ -1132,6 +1249,12 @@ static bool fuse_with_previous(struct cc *c, uint32_t op, uint32_t a, uint32_t b
     } else if (op == WASM_OP_IMM + 0x77 && t_is_a && ins[0] == 0x73) {
         ins[0] = WASM_OP_XOR_ROTL; /* dst = rotl(p ^ q, imm) */
         other = b;
+    } else if (op == 0xa0 && ins[0] == 0xa0) {
+        ins[0] = WASM_OP_F64_ADD3; /* dst = p + q + other, rounding each sum */
+    } else if (op == 0xa0 && ins[0] == WASM_OP_F64_ADD3) {
+        ins[0] = WASM_OP_F64_ADD4; /* dst = p + q + r + other */
+    } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MUL_XX) {
+        ins[0] = WASM_OP_F64_MULADD_XX; /* dst = load * load + other */
     } else if (op == 0xa0 || op == 0xa2) {
         return fuse_f64_load(c, op, ins, other, dst);
     } else {
@@ -1591,6 +1714,8 @@ int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
     c.a = arena;
     c.ft = &m->types[type];
     c.last_dst = NONE;
+    c.cur_op = NONE;
+    c.prev_op = NONE;
     size_t body = (size_t)(r->end - r->p);
     if (body > WASM_MAX_FUNC_SIZE) {
         return wasm_fail(r, ZERR_LIMIT, "function too large");

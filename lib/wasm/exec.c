@@ -74,19 +74,6 @@ static inline uint64_t of_f64(double d)
     return b;
 }
 
-/*
- * Canonicalizing results of float arithmetic.  The NaN test is a float
- * compare (unordered with itself), which stays in the float register.
- */
-static inline uint64_t c32(float f)
-{
-    return f == f ? of_f32(f) : WASM_F32_CANONICAL_NAN;
-}
-
-static inline uint64_t c64(double d)
-{
-    return d == d ? of_f64(d) : WASM_F64_CANONICAL_NAN;
-}
 
 static inline uint32_t rotl32(uint32_t x, uint32_t n)
 {
@@ -367,16 +354,14 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
         NEXT;                                                                    \
     }
 /* f64 operator (inline operator x) of slot a and an f64 loaded from address addr + off */
-#define F64_MEM(op, l, x, n, addr, off)          \
-    CASE(op, l)                                  \
-    {                                            \
-        uint64_t ea = (uint64_t)(addr) + (off);  \
-        if (ea + 8 > memsize) {                  \
-            TRAP(WASM_TRAP_MEMORY_OOB);          \
-        }                                        \
-        OUT = c64(AD x f64_of(ld(mem + ea, 8))); \
-        pc += (n) + 1;                           \
-        NEXT;                                    \
+#define F64_MEM(op, l, x, n, addr, off)                    \
+    CASE(op, l)                                            \
+    {                                                      \
+        uint64_t ea = (uint64_t)(addr) + (off);            \
+        if (ea + 8 > memsize) {                            \
+            TRAP(WASM_TRAP_MEMORY_OOB);                    \
+        }                                                  \
+        F64_RESULT((n) + 1, AD x f64_of(ld(mem + ea, 8))); \
     }
 /* address (x + (y << z)) mod 2^32 + offset of the indexed forms: x y z at pc[i..i+2] */
 #define EA_SHL(i, off)                                                         \
@@ -418,6 +403,78 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
         memcpy(mem + ea, &v, (n));                           \
         pc += 3;                                             \
         NEXT;                                                \
+    }
+
+/*
+ * Results of float arithmetic are canonicalized: the bits are stored, and a
+ * NaN (unordered with itself) is then overwritten with the canonical NaN on
+ * a separate path.  So the store does not wait for the compare, and a chain
+ * of float operations runs at the speed of the arithmetic.
+ */
+#define F64_RESULT(n, expr)                   \
+    {                                         \
+        double r_ = (expr);                   \
+        uint64_t *o_ = &OUT;                  \
+        *o_ = of_f64(r_);                     \
+        pc += (n);                            \
+        if (__builtin_expect(r_ != r_, 0)) {  \
+            nan_slot = o_;                    \
+            goto L_nan64;                     \
+        }                                     \
+        NEXT;                                 \
+    }
+#define F32_RESULT(n, expr)                   \
+    {                                         \
+        float r_ = (expr);                    \
+        uint64_t *o_ = &OUT;                  \
+        *o_ = of_f32(r_);                     \
+        pc += (n);                            \
+        if (__builtin_expect(r_ != r_, 0)) {  \
+            nan_slot = o_;                    \
+            goto L_nan32;                     \
+        }                                     \
+        NEXT;                                 \
+    }
+#define UN_F32(op, expr) CASE(op, L_##op) F32_RESULT(2, expr)
+#define BIN_F32(op, expr) CASE(op, L_##op) F32_RESULT(3, expr)
+#define UN_F64(op, expr) CASE(op, L_##op) F64_RESULT(2, expr)
+#define BIN_F64(op, expr) CASE(op, L_##op) F64_RESULT(3, expr)
+/* address (x + imm) mod 2^32 + offset of operands x imm offset at pc[i..i+2] */
+#define EA_X(i) ((uint64_t)(uint32_t)((uint32_t)fp[pc[i]] + pc[(i) + 1]) + pc[(i) + 2])
+/* the two f64 operands of the two-load forms, bounds-checked: v1 and v2 */
+#define LOAD2_F64                                        \
+    uint64_t e1_ = EA_X(1);                              \
+    uint64_t e2_ = EA_X(4);                              \
+    if (e1_ + 8 > memsize || e2_ + 8 > memsize) {        \
+        TRAP(WASM_TRAP_MEMORY_OOB);                      \
+    }                                                    \
+    double v1 = f64_of(ld(mem + e1_, 8));                \
+    double v2 = f64_of(ld(mem + e2_, 8));
+/* i32.add with an immediate, then compare k of its result and branch */
+#define ADDI_BR(k, cond)                               \
+    CASE(WASM_OP_ADDI_BRC + (k), LAB_##k)              \
+    {                                                  \
+        uint32_t d_ = (uint32_t)fp[pc[1]] + pc[2];     \
+        OUT = d_;                                      \
+        uint32_t b_ = (uint32_t)fp[pc[3]];             \
+        if (cond) {                                    \
+            JUMP(pc[4]);                               \
+        } else {                                       \
+            pc += 5;                                   \
+        }                                              \
+        NEXT;                                          \
+    }                                                  \
+    CASE(WASM_OP_ADDI_BRCI + (k), LABI_##k)            \
+    {                                                  \
+        uint32_t d_ = (uint32_t)fp[pc[1]] + pc[2];     \
+        OUT = d_;                                      \
+        uint32_t b_ = pc[3];                           \
+        if (cond) {                                    \
+            JUMP(pc[4]);                               \
+        } else {                                       \
+            pc += 5;                                   \
+        }                                              \
+        NEXT;                                          \
     }
 
 /*
@@ -482,6 +539,31 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
         [WASM_OP_F64_MUL_L] = HANDLER(L_F64_MUL_L),
         [WASM_OP_F64_ADD_LX] = HANDLER(L_F64_ADD_LX),
         [WASM_OP_F64_MUL_LX] = HANDLER(L_F64_MUL_LX),
+        [WASM_OP_F64_MUL_XX] = HANDLER(L_F64_MUL_XX),
+        [WASM_OP_F64_ADD_XX] = HANDLER(L_F64_ADD_XX),
+        [WASM_OP_F64_MULADD_XX] = HANDLER(L_F64_MULADD_XX),
+        [WASM_OP_F64_ADD3] = HANDLER(L_F64_ADD3),
+        [WASM_OP_F64_ADD4] = HANDLER(L_F64_ADD4),
+        [WASM_OP_ADDI_BRC + 0] = HANDLER(LAB_0),
+        [WASM_OP_ADDI_BRCI + 0] = HANDLER(LABI_0),
+        [WASM_OP_ADDI_BRC + 1] = HANDLER(LAB_1),
+        [WASM_OP_ADDI_BRCI + 1] = HANDLER(LABI_1),
+        [WASM_OP_ADDI_BRC + 2] = HANDLER(LAB_2),
+        [WASM_OP_ADDI_BRCI + 2] = HANDLER(LABI_2),
+        [WASM_OP_ADDI_BRC + 3] = HANDLER(LAB_3),
+        [WASM_OP_ADDI_BRCI + 3] = HANDLER(LABI_3),
+        [WASM_OP_ADDI_BRC + 4] = HANDLER(LAB_4),
+        [WASM_OP_ADDI_BRCI + 4] = HANDLER(LABI_4),
+        [WASM_OP_ADDI_BRC + 5] = HANDLER(LAB_5),
+        [WASM_OP_ADDI_BRCI + 5] = HANDLER(LABI_5),
+        [WASM_OP_ADDI_BRC + 6] = HANDLER(LAB_6),
+        [WASM_OP_ADDI_BRCI + 6] = HANDLER(LABI_6),
+        [WASM_OP_ADDI_BRC + 7] = HANDLER(LAB_7),
+        [WASM_OP_ADDI_BRCI + 7] = HANDLER(LABI_7),
+        [WASM_OP_ADDI_BRC + 8] = HANDLER(LAB_8),
+        [WASM_OP_ADDI_BRCI + 8] = HANDLER(LABI_8),
+        [WASM_OP_ADDI_BRC + 9] = HANDLER(LAB_9),
+        [WASM_OP_ADDI_BRCI + 9] = HANDLER(LABI_9),
         [WASM_OP_MOV] = HANDLER(L_MOV),
         [WASM_OP_CONST32] = HANDLER(L_CONST32),
         [WASM_OP_CONST64] = HANDLER(L_CONST64),
@@ -785,6 +867,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
     const uint32_t *pc = NULL;
 
     uint32_t op = 0;
+    uint64_t *nan_slot = NULL; /* the result a float handler found to be a NaN */
 
     goto call;
 
@@ -880,6 +963,26 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
                     pc[4])
             F64_MEM(WASM_OP_F64_MUL_LX, L_F64_MUL_LX, *, 4, (uint32_t)((uint32_t)fp[pc[2]] + pc[3]),
                     pc[4])
+            CASE(WASM_OP_F64_MUL_XX, L_F64_MUL_XX)
+            {
+                LOAD2_F64
+                F64_RESULT(7, v1 * v2);
+            }
+            CASE(WASM_OP_F64_ADD_XX, L_F64_ADD_XX)
+            {
+                LOAD2_F64
+                F64_RESULT(7, v1 + v2);
+            }
+            CASE(WASM_OP_F64_MULADD_XX, L_F64_MULADD_XX)
+            {
+                LOAD2_F64
+                double prod = v1 * v2; /* rounded on its own: never a fused multiply-add */
+                F64_RESULT(8, prod + f64_of(fp[pc[7]]));
+            }
+            CASE(WASM_OP_F64_ADD3, L_F64_ADD3)
+            F64_RESULT(4, AD + BD + f64_of(fp[pc[3]]));
+            CASE(WASM_OP_F64_ADD4, L_F64_ADD4)
+            F64_RESULT(5, AD + BD + f64_of(fp[pc[3]]) + f64_of(fp[pc[4]]));
             CASE(WASM_OP_MOV, L_MOV)
             OUT = fp[pc[1]];
             pc += 2;
@@ -1145,32 +1248,32 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             /* f32 arithmetic */
             UN(0x8b, A64 & 0x7fffffffu)
             UN(0x8c, (A64 ^ 0x80000000u) & 0xffffffffu)
-            UN(0x8d, c32(wasm_f32_ceil(AF)))
-            UN(0x8e, c32(wasm_f32_floor(AF)))
-            UN(0x8f, c32(wasm_f32_trunc(AF)))
-            UN(0x90, c32(wasm_f32_nearest(AF)))
-            UN(0x91, c32(__builtin_sqrtf(AF)))
-            BIN(0x92, c32(AF + BF))
-            BIN(0x93, c32(AF - BF))
-            BIN(0x94, c32(AF * BF))
-            BIN(0x95, c32(AF / BF))
-            BIN(0x96, c32(wasm_f32_min(AF, BF)))
-            BIN(0x97, c32(wasm_f32_max(AF, BF)))
+            UN_F32(0x8d, wasm_f32_ceil(AF))
+            UN_F32(0x8e, wasm_f32_floor(AF))
+            UN_F32(0x8f, wasm_f32_trunc(AF))
+            UN_F32(0x90, wasm_f32_nearest(AF))
+            UN_F32(0x91, __builtin_sqrtf(AF))
+            BIN_F32(0x92, AF + BF)
+            BIN_F32(0x93, AF - BF)
+            BIN_F32(0x94, AF * BF)
+            BIN_F32(0x95, AF / BF)
+            BIN_F32(0x96, wasm_f32_min(AF, BF))
+            BIN_F32(0x97, wasm_f32_max(AF, BF))
             BIN(0x98, (A64 & 0x7fffffffu) | (B64 & 0x80000000u))
             /* f64 arithmetic */
             UN(0x99, A64 & 0x7fffffffffffffffull)
             UN(0x9a, A64 ^ 0x8000000000000000ull)
-            UN(0x9b, c64(wasm_f64_ceil(AD)))
-            UN(0x9c, c64(wasm_f64_floor(AD)))
-            UN(0x9d, c64(wasm_f64_trunc(AD)))
-            UN(0x9e, c64(wasm_f64_nearest(AD)))
-            UN(0x9f, c64(__builtin_sqrt(AD)))
-            BIN(0xa0, c64(AD + BD))
-            BIN(0xa1, c64(AD - BD))
-            BIN(0xa2, c64(AD * BD))
-            BIN(0xa3, c64(AD / BD))
-            BIN(0xa4, c64(wasm_f64_min(AD, BD)))
-            BIN(0xa5, c64(wasm_f64_max(AD, BD)))
+            UN_F64(0x9b, wasm_f64_ceil(AD))
+            UN_F64(0x9c, wasm_f64_floor(AD))
+            UN_F64(0x9d, wasm_f64_trunc(AD))
+            UN_F64(0x9e, wasm_f64_nearest(AD))
+            UN_F64(0x9f, __builtin_sqrt(AD))
+            BIN_F64(0xa0, AD + BD)
+            BIN_F64(0xa1, AD - BD)
+            BIN_F64(0xa2, AD * BD)
+            BIN_F64(0xa3, AD / BD)
+            BIN_F64(0xa4, wasm_f64_min(AD, BD))
+            BIN_F64(0xa5, wasm_f64_max(AD, BD))
             BIN(0xa6, (A64 & 0x7fffffffffffffffull) | (B64 & 0x8000000000000000ull))
             /* conversions */
             UN(0xa7, (uint32_t)A64)
@@ -1198,12 +1301,12 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             UN(0xb3, of_f32((float)A32))
             UN(0xb4, of_f32((float)(int64_t)A64))
             UN(0xb5, of_f32((float)A64))
-            UN(0xb6, c32((float)AD))
+            UN_F32(0xb6, (float)AD)
             UN(0xb7, of_f64((double)(int32_t)A32))
             UN(0xb8, of_f64((double)A32))
             UN(0xb9, of_f64((double)(int64_t)A64))
             UN(0xba, of_f64((double)A64))
-            UN(0xbb, c64((double)AF))
+            UN_F64(0xbb, (double)AF)
             UN(0xbc, A64 & 0xffffffffu)
             UN(0xbd, A64)
             UN(0xbe, A64 & 0xffffffffu)
@@ -1302,6 +1405,22 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             pc += op == WASM_OP_FC + 8 ? 4 : op == WASM_OP_FC + 9 ? 1 : 3;
             NEXT;
         }
+            ADDI_BR(0, d_ == b_)
+            ADDI_BR(1, d_ != b_)
+            ADDI_BR(2, (int32_t)d_ < (int32_t)b_)
+            ADDI_BR(3, d_ < b_)
+            ADDI_BR(4, (int32_t)d_ > (int32_t)b_)
+            ADDI_BR(5, d_ > b_)
+            ADDI_BR(6, (int32_t)d_ <= (int32_t)b_)
+            ADDI_BR(7, d_ <= b_)
+            ADDI_BR(8, (int32_t)d_ >= (int32_t)b_)
+            ADDI_BR(9, d_ >= b_)
+        L_nan64:
+            *nan_slot = WASM_F64_CANONICAL_NAN;
+            NEXT;
+        L_nan32:
+            *nan_slot = WASM_F32_CANONICAL_NAN;
+            NEXT;
         default:
         L_bad:
             TRAP(WASM_TRAP_UNREACHABLE);
@@ -1352,8 +1471,7 @@ out:
     return trap;
 }
 
-/* Words of the internal-form instruction at pc (its opcode included). */
-static uint32_t insn_len(const uint32_t *pc)
+uint32_t wasm_insn_len(const uint32_t *pc)
 {
     uint32_t op = pc[0];
     static const uint8_t ctl[] = {
@@ -1378,6 +1496,13 @@ static uint32_t insn_len(const uint32_t *pc)
     };
     if (op >= WASM_OP_IMM) {
         return 4;
+    }
+    if (op >= WASM_OP_ADDI_BRC) {
+        return 6;
+    }
+    if (op >= WASM_OP_F64_MUL_XX) {
+        static const uint8_t xx[5] = {8, 8, 9, 5, 6};
+        return xx[op - WASM_OP_F64_MUL_XX];
     }
     if (op >= WASM_OP_LOADS) {
         return 6;
@@ -1418,7 +1543,7 @@ void wasm_thread_code(uint32_t *code, uint32_t len)
     while (i < len) {
         uint32_t op = code[i];
         ZASSERT(op < WASM_OP_END, "internal form holds only known opcodes");
-        uint32_t n = insn_len(&code[i]);
+        uint32_t n = wasm_insn_len(&code[i]);
         code[i] = (uint32_t)handlers[op];
         i += n;
     }

@@ -73,6 +73,8 @@ enum zero_sys {
     SYS_IRQ_PCI = 42,         /* (PCI configuration ioport cap, bus << 8 | device << 3 |
                                  function) -> IRQ cap for the function's interrupt line as
                                  the firmware routed it, delivered level-triggered */
+    SYS_THREAD_FAULT = 44,    /* (thread cap) -> rdi vector, rsi address of the exception that
+                                 ended its process; ZERR_NOENT: it ended otherwise */
     SYS_COUNT
 };
 

@@ -75,6 +75,10 @@ fs_proof_CORPUS := fuzz/corpus/fs_proof
 TESTS += axiom_svc
 axiom_svc_SRCS := tests/services/axiom/svc_test.c tests/services/axiom/world.c
 axiom_svc_LIBS := axiom crypto base hal
+# Proposers bound to principals by their capability's badge.
+TESTS += axiom_bind
+axiom_bind_SRCS := tests/services/axiom/bind_test.c tests/services/axiom/world.c
+axiom_bind_LIBS := axiom svcrt crypto base hal
 
 # State snapshots: a replay continues from any batch's snapshot file to the same root.
 TESTS += axiom_snapshot

@@ -8,6 +8,7 @@
 #include "services/axiom/net.h"
 #include "services/axiom/proc.h"
 #include "services/axiom/svc.h"
+#include "services/axiom/internal/bind.h"
 #include "services/axiom/internal/fs.h"
 #include "svcrt/wire.h"
 
@@ -18,7 +19,7 @@ static int axsvc_reply_result(struct rt_msg *m, const struct axiom_result *res, 
     return err != 0 ? err : e;
 }
 
-static int axsvc_submit(struct axiom_svc *s, struct rt_msg *m)
+static int axsvc_submit(struct axiom_svc *s, uint64_t badge, struct rt_msg *m)
 {
     struct ax_action a;
     struct axiom_result res;
@@ -33,6 +34,11 @@ static int axsvc_submit(struct axiom_svc *s, struct rt_msg *m)
         zfmt_snprintf(res.why, sizeof(res.why), "malformed submit message: %s", zerr_text(err));
         return axsvc_reply_result(m, &res, err);
     }
+    err = axiom_bound_check(s, badge, a.proposer, res.why, sizeof(res.why));
+    if (err != 0) {
+        res.err = err;
+        return axsvc_reply_result(m, &res, err);
+    }
     err = axiom_propose(&s->ax, &a, &res.dec, &res.seq, res.hash, res.why, sizeof(res.why));
     if (err == 0) {
         err = axiom_commit(&s->ax);
@@ -45,7 +51,7 @@ static int axsvc_submit(struct axiom_svc *s, struct rt_msg *m)
 }
 
 /* DECIDE: the decision a submit would get now, against the current state; commits nothing. */
-static int axsvc_decide(struct axiom_svc *s, struct rt_msg *m)
+static int axsvc_decide(struct axiom_svc *s, uint64_t badge, struct rt_msg *m)
 {
     struct ax_action a;
     struct axiom_result res;
@@ -57,7 +63,9 @@ static int axsvc_decide(struct axiom_svc *s, struct rt_msg *m)
     int err = axiom_action_decode(m->in, m->in_len, &a);
     if (err != 0) {
         zfmt_snprintf(res.why, sizeof(res.why), "malformed action: %s", zerr_text(err));
-    } else {
+    }
+    err = err != 0 ? err : axiom_bound_check(s, badge, a.proposer, res.why, sizeof(res.why));
+    if (err == 0) {
         err = ax_state_decide(s->ax.st, &a, &res.dec, res.why, sizeof(res.why));
     }
     res.err = err;
@@ -66,7 +74,7 @@ static int axsvc_decide(struct axiom_svc *s, struct rt_msg *m)
 
 /* AXIOM_OP_PROPOSE: into the open batch, no flush; a full batch is
  * committed first (those entries are then durable early, which is fine). */
-static int axsvc_propose(struct axiom_svc *s, struct rt_msg *m)
+static int axsvc_propose(struct axiom_svc *s, uint64_t badge, struct rt_msg *m)
 {
     struct ax_action a;
     struct axiom_result res;
@@ -79,6 +87,11 @@ static int axsvc_propose(struct axiom_svc *s, struct rt_msg *m)
     if (err != 0) {
         res.err = err;
         zfmt_snprintf(res.why, sizeof(res.why), "malformed propose message: %s", zerr_text(err));
+        return axsvc_reply_result(m, &res, err);
+    }
+    err = axiom_bound_check(s, badge, a.proposer, res.why, sizeof(res.why));
+    if (err != 0) {
+        res.err = err;
         return axsvc_reply_result(m, &res, err);
     }
     err = axiom_propose(&s->ax, &a, &res.dec, &res.seq, res.hash, res.why, sizeof(res.why));
@@ -353,13 +366,16 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
     struct axiom_svc *s = self;
 
     if (m->op == AXIOM_OP_SUBMIT) {
-        return (badge & AXIOM_BADGE_PROPOSE) != 0 ? axsvc_submit(s, m) : ZERR_PERM;
+        return (badge & AXIOM_BADGE_PROPOSE) != 0 ? axsvc_submit(s, badge, m) : ZERR_PERM;
     }
     if (m->op == AXIOM_OP_PROPOSE || m->op == AXIOM_OP_COMMIT) {
         if ((badge & AXIOM_BADGE_PROPOSE) == 0) {
             return ZERR_PERM;
         }
-        return m->op == AXIOM_OP_PROPOSE ? axsvc_propose(s, m) : axiom_commit(&s->ax);
+        return m->op == AXIOM_OP_PROPOSE ? axsvc_propose(s, badge, m) : axiom_commit(&s->ax);
+    }
+    if (m->op == AXIOM_OP_BIND) {
+        return axsvc_bind(s, badge, m);
     }
     if ((badge & AXIOM_BADGE_READ) == 0) {
         return ZERR_PERM;
@@ -387,7 +403,7 @@ int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
     case AXIOM_OP_CHECK:
         return axsvc_check(s, m);
     case AXIOM_OP_DECIDE:
-        return axsvc_decide(s, m);
+        return axsvc_decide(s, badge, m);
     case AXIOM_OP_RECEIPT:
         return axsvc_receipt(s, m);
     case AXIOM_OP_FS_STAT:

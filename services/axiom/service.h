@@ -36,11 +36,26 @@ enum axiom_op {
     AXIOM_OP_FS_STAT = 14, /* in: str[512] path; out: fs node */
     AXIOM_OP_FS_LIST =
         15, /* in: str[512] path, bool all, u32 first; out: u32 total, count, nodes */
+    AXIOM_OP_BIND = 16, /* in: u32 slot, str[33] principal; out: empty (AXIOM_BADGE_INIT) */
 };
 
 /* Badge bits of capabilities to the Axiom. */
 #define AXIOM_BADGE_PROPOSE 0x1u
 #define AXIOM_BADGE_READ 0x2u
+/* init's capability: may bind slots (AXIOM_OP_BIND) and tell the Axiom's
+ * process about its dependencies (services/init/x86_64). */
+#define AXIOM_BADGE_INIT 0x4u
+/*
+ * Bits 8..15: the binding slot (docs/services.md "Proposers bound to
+ * principals").  0: unbound, the proposer is the caller's to name (the
+ * console's services, acting for whoever is logged in); 1: only the node
+ * principal; 2..AXIOM_BIND_SLOTS-1: only the principal init bound the
+ * slot to (a slot not bound refuses every proposal).
+ */
+#define AXIOM_BADGE_AS(slot) ((uint64_t)(slot) << 8)
+#define AXIOM_BADGE_SLOT(badge) ((uint32_t)(((badge) >> 8) & 0xffu))
+#define AXIOM_BIND_NODE 1u
+#define AXIOM_BIND_SLOTS 16u
 
 #define AXIOM_NAME_FIELD (ID_NAME_MAX + 1)     /* str[33] */
 #define AXIOM_RULE_FIELD (POLICY_TEXT_MAX + 1) /* str[256] */
@@ -177,7 +192,19 @@ int axiom_check(struct rt *rt, uint32_t caller, uint32_t h, const struct axiom_c
 struct axiom_svc {
     struct axiom ax;
     struct blk *dev;
+    /* slot k >= 2: the principal proposals through a badge of slot k must name ("": unbound) */
+    char bound[AXIOM_BIND_SLOTS][AXIOM_NAME_FIELD];
 };
+
+/*
+ * 0 if a capability with badge may propose as proposer; else ZERR_PERM
+ * with why (the slot's principal, or that the slot is not bound).
+ */
+int axiom_bound_check(const struct axiom_svc *s, uint64_t badge, const char *proposer, char *why,
+                      size_t cap);
+
+/* Binds slot (2..AXIOM_BIND_SLOTS-1) to principal name, through handle h (init's). */
+int axiom_bind(struct rt *rt, uint32_t caller, uint32_t h, uint32_t slot, const char *name);
 
 /* Message handler (see enum axiom_op). */
 int axiom_handle(void *self, uint64_t badge, struct rt_msg *m);

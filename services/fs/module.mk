@@ -28,3 +28,8 @@ zero_CMD_LIBS += fs
 TESTS += fs_effects
 fs_effects_SRCS := tests/services/fs/effects_test.c
 fs_effects_LIBS := init crypto base hal
+
+# Puts larger than one message: streamed in parts, committed as one entry.
+TESTS += fs_stream
+fs_stream_SRCS := tests/services/fs/stream_test.c
+fs_stream_LIBS := init crypto base hal

@@ -97,8 +97,21 @@ int fssvc_open(struct fssvc *s, struct blk *dev, uint64_t base, uint64_t len)
     return fssvc_drive(s, false, &swept);
 }
 
+/* Drops the staged put, if any. */
+static void fssvc_stage_drop(struct fssvc *s)
+{
+    if (s->stage != NULL) {
+        hal_page_free(s->stage, s->stage_pages);
+    }
+    s->stage = NULL;
+    s->stage_pages = 0;
+    s->stage_token = 0;
+    s->stage_total = s->stage_len = 0;
+}
+
 void fssvc_close(struct fssvc *s)
 {
+    fssvc_stage_drop(s);
     if (s->open) {
         fssvc_free_mem(s);
         s->open = false;
@@ -208,6 +221,78 @@ static int fssvc_put(struct fssvc *s, struct rt_msg *m)
         zfmt_snprintf(res.why, sizeof(res.why), "malformed put message: %s", zerr_text(err));
     } else {
         err = fssvc_put_file(s, &rq, &res);
+    }
+    res.err = err;
+    int e = axiom_result_encode(&res, m->out, m->out_cap, &m->out_len);
+    return err != 0 ? err : e;
+}
+
+/*
+ * One part of a staged put.  Offset 0 (token 0) drops any stream before it
+ * and starts one of total bytes, with memory for all of them; the others
+ * must carry its token and continue exactly where the last part ended.
+ * Replies the token.  One stream at a time: a client whose stream another
+ * one replaced gets ZERR_AGAIN.
+ */
+static int fssvc_part(struct fssvc *s, struct rt_msg *m)
+{
+    struct fssvc_part p;
+    int err = fssvc_part_decode(m->in, m->in_len, &p);
+
+    if (err == 0 && m->out_cap < 8) {
+        err = ZERR_RANGE;
+    }
+    if (err == 0 && p.offset == 0) {
+        fssvc_stage_drop(s);
+        s->stage_pages = fssvc_pages(p.total > 0 ? (size_t)p.total : 1);
+        s->stage = hal_page_alloc(s->stage_pages);
+        if (s->stage == NULL) {
+            s->stage_pages = 0;
+            return ZERR_NOMEM;
+        }
+        s->stage_token = ++s->stage_next;
+        s->stage_total = p.total;
+    } else if (err == 0 && (p.token != s->stage_token || s->stage == NULL)) {
+        err = ZERR_AGAIN;
+    } else if (err == 0 && (p.offset != s->stage_len || p.total != s->stage_total)) {
+        err = ZERR_INVAL;
+    }
+    if (err != 0) {
+        return err;
+    }
+    memcpy(s->stage + p.offset, p.data, p.len);
+    s->stage_len = p.offset + p.len;
+    le64_put(m->out, s->stage_token);
+    m->out_len = 8;
+    return 0;
+}
+
+/* Puts the staged content (all of it must have come) as one file. */
+static int fssvc_put_staged(struct fssvc *s, struct rt_msg *m)
+{
+    struct fssvc_put rq;
+    struct axiom_result res;
+    uint64_t token = 0;
+
+    if (m->out_cap < AXIOM_RESULT_LEN) {
+        return ZERR_RANGE;
+    }
+    memset(&res, 0, sizeof(res));
+    int err = fssvc_staged_decode(m->in, m->in_len, &token, &rq);
+    if (err != 0) {
+        zfmt_snprintf(res.why, sizeof(res.why), "malformed staged put: %s", zerr_text(err));
+    } else if (token != s->stage_token || s->stage == NULL) {
+        err = ZERR_AGAIN;
+        zfmt_snprintf(res.why, sizeof(res.why), "no such staged put (another put replaced it)");
+    } else if (s->stage_len != s->stage_total) {
+        err = ZERR_INVAL;
+        zfmt_snprintf(res.why, sizeof(res.why), "the staged put has %llu of its %llu bytes",
+                      (unsigned long long)s->stage_len, (unsigned long long)s->stage_total);
+    } else {
+        rq.data = s->stage;
+        rq.len = s->stage_total;
+        err = fssvc_put_file(s, &rq, &res);
+        fssvc_stage_drop(s);
     }
     res.err = err;
     int e = axiom_result_encode(&res, m->out, m->out_cap, &m->out_len);
@@ -361,6 +446,10 @@ int fssvc_handle(void *self, uint64_t badge, struct rt_msg *m)
         return fssvc_gc(s, m, false, false);
     case FSSVC_OP_EFFECTS:
         return fssvc_gc(s, m, true, false);
+    case FSSVC_OP_PART:
+        return fssvc_part(s, m);
+    case FSSVC_OP_PUT_STAGED:
+        return fssvc_put_staged(s, m);
     default:
         return ZERR_UNSUPPORTED;
     }

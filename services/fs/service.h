@@ -32,13 +32,22 @@ enum fssvc_op {
     FSSVC_OP_GC = 0x103,      /* in: empty; out: usage (after the sweep) */
     FSSVC_OP_DF = 0x104,      /* in: empty; out: usage */
     FSSVC_OP_EFFECTS = 0x105, /* runs the effects of committed entries not yet done; out: usage */
+    FSSVC_OP_PART = 0x106,    /* in: part (content staged for a put); out: u64 stream token */
+    FSSVC_OP_PUT_STAGED = 0x107, /* in: staged put; out: result, as FSSVC_OP_PUT */
 };
 
 #define FSSVC_PUT_MAX (1024u * 1024u * 1024u) /* bytes of content one put carries */
 #define FSSVC_PUT_FIXED (AXIOM_NAME_FIELD + AXIOM_PATH_FIELD + 4u + 1u + 4u) /* 554 */
 #define FSSVC_READ_LEN (AXIOM_PATH_FIELD + 8u)                               /* 520 */
 #define FSSVC_USAGE_LEN 56u
-#define FSSVC_WHY_MAX (FS_PATH_MAX + 129) /* str[640] */
+/* A put whose message would pass FSSVC_MSG_MAX (what one message through
+ * the x86_64 transport's shared buffer holds) streams its content in parts
+ * of at most FSSVC_PART_MAX bytes, then names them by the token. */
+#define FSSVC_MSG_MAX 16384u
+#define FSSVC_PART_FIXED (8u + 8u + 8u + 4u)    /* 28 */
+#define FSSVC_PART_MAX (FSSVC_MSG_MAX - 64u)    /* 16320 */
+#define FSSVC_STAGED_LEN (8u + FSSVC_PUT_FIXED) /* 562 */
+#define FSSVC_WHY_MAX (FS_PATH_MAX + 129)       /* str[640] */
 
 /* A put, decoded: data points into the request (or the caller's bytes). */
 struct fssvc_put {
@@ -48,6 +57,16 @@ struct fssvc_put {
     bool append; /* add to the end of the file instead of replacing it */
     const void *data;
     uint64_t len;
+};
+
+/* One part of a staged put's content: token 0 with offset 0 starts a stream
+ * of total bytes (the service answers its token); the others continue it. */
+struct fssvc_part {
+    uint64_t token;
+    uint64_t total;
+    uint64_t offset;
+    const void *data;
+    uint32_t len;
 };
 
 struct fssvc_read {
@@ -69,6 +88,13 @@ struct fssvc_usage {
 int fssvc_put_encode(const struct fssvc_put *rq, void *buf, size_t cap, size_t *len);
 /* Decodes a put (a path that fs_path_problem refuses is ZERR_INVAL). */
 int fssvc_put_decode(const void *buf, size_t len, struct fssvc_put *rq);
+int fssvc_part_encode(const struct fssvc_part *p, void *buf, size_t cap, size_t *len);
+int fssvc_part_decode(const void *buf, size_t len, struct fssvc_part *p);
+/* A staged put: the token, then a put whose content is empty (the staged
+ * bytes are the content). */
+int fssvc_staged_encode(uint64_t token, const struct fssvc_put *rq, void *buf, size_t cap,
+                        size_t *len);
+int fssvc_staged_decode(const void *buf, size_t len, uint64_t *token, struct fssvc_put *rq);
 int fssvc_read_encode(const struct fssvc_read *rq, void *buf, size_t cap, size_t *len);
 int fssvc_read_decode(const void *buf, size_t len, struct fssvc_read *rq);
 int fssvc_usage_encode(const struct fssvc_usage *u, void *buf, size_t cap, size_t *len);
@@ -76,7 +102,10 @@ int fssvc_usage_decode(const void *buf, size_t len, struct fssvc_usage *u);
 
 /* ---- a client's calls (services/fs/msg.c), through handle h of caller ---- */
 
-/* Puts rq (its bytes encoded in pages from the HAL); res gets the outcome. */
+/* Puts rq; res gets the outcome.  Content that fits one message goes in
+ * one FSSVC_OP_PUT (its bytes encoded in pages from the HAL); more is
+ * streamed in FSSVC_OP_PART messages and committed by one
+ * FSSVC_OP_PUT_STAGED, so the file is one entry either way. */
 int fssvc_put_call(struct rt *rt, uint32_t caller, uint32_t h, const struct fssvc_put *rq,
                    struct axiom_result *res);
 /* Reads from off of path into buf (at most cap bytes; *got came); on
@@ -99,6 +128,11 @@ struct fssvc {
      * the first fx_done entries, the last of them fx_head, are done */
     uint64_t fx_done;
     uint8_t fx_head[AX_HASH_LEN];
+    /* the one staged put (FSSVC_OP_PART): its token, pages and bytes so far */
+    uint64_t stage_token, stage_next;
+    uint8_t *stage;
+    size_t stage_pages;
+    uint64_t stage_total, stage_len;
 };
 
 /* Opens (formatting if blank) the store on [base, base+len) of dev with

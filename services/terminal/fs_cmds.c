@@ -13,8 +13,9 @@
 #include "services/fs/service.h"
 #include "services/terminal/shell.h"
 
-#define FS_CMD_PUT_MAX (1024u * 1024u) /* bytes a put typed at the terminal holds */
+#define FS_CMD_PUT_MAX (4u * 1024u * 1024u) /* bytes a put typed at the terminal holds */
 #define FS_CMD_READ 65536u
+#define FS_CMD_CP_MAX (64u * 1024u * 1024u) /* bytes cp copies */
 
 static struct shell *fs_shell(struct term *t)
 {
@@ -311,6 +312,71 @@ static int fs_stat_arg(struct term *t, int argc, char **argv, const char *usage,
     if (err != 0) {
         term_printf(t, "error: %s: %s\n", path,
                     err == ZERR_NOENT ? "no such file or directory" : zerr_text(err));
+    }
+    return err;
+}
+
+/* Reads all n.size bytes of file n into *buf (pages the caller frees). */
+static int fs_read_all(struct term *t, const struct fs_node *n, uint8_t **buf, size_t *pages)
+{
+    size_t got = 0;
+    int err = 0;
+
+    *pages = (size_t)(n->size + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE;
+    *pages = *pages > 0 ? *pages : 1;
+    *buf = hal_page_alloc(*pages);
+    if (*buf == NULL) {
+        term_printf(t, "error: out of memory for %llu bytes\n", (unsigned long long)n->size);
+        return ZERR_NOMEM;
+    }
+    for (uint64_t off = 0; err == 0 && off < n->size; off += got) {
+        err = fs_read_at(t, n->path, off, *buf + off, (size_t)(n->size - off), &got);
+        if (err == 0 && got == 0) {
+            term_printf(t, "error: %s ended at %llu of its %llu bytes\n", n->path,
+                        (unsigned long long)off, (unsigned long long)n->size);
+            err = ZERR_IO;
+        }
+    }
+    return err;
+}
+
+int cmd_cp(struct term *t, int argc, char **argv)
+{
+    struct shell *sh = fs_shell(t);
+    static struct fssvc_put rq;
+    struct axiom_result res;
+    struct fs_node n;
+    uint8_t *buf = NULL;
+    size_t pages = 0;
+
+    if (argc != 3) {
+        return fs_usage(t, "cp FROM TO");
+    }
+    memset(&rq, 0, sizeof(rq));
+    if (!fs_arg_path(t, rq.path, argv[2])) {
+        return ZERR_INVAL;
+    }
+    int err = fs_stat_arg(t, 2, argv, "cp FROM TO", &n);
+    if (err == 0 && n.kind != FS_FILE) {
+        term_printf(t, "error: %s: is a directory\n", n.path);
+        err = ZERR_PERM;
+    } else if (err == 0 && n.size > FS_CMD_CP_MAX) {
+        term_printf(t, "error: %s: more than %u bytes to copy\n", n.path, FS_CMD_CP_MAX);
+        err = ZERR_LIMIT;
+    }
+    if (err == 0) {
+        err = fs_read_all(t, &n, &buf, &pages);
+    }
+    if (err == 0) {
+        /* one put (streamed in parts when large), one entry */
+        memcpy(rq.proposer, sh->acting, sizeof(rq.proposer));
+        rq.data = buf;
+        rq.len = n.size;
+        rq.mode = n.mode;
+        err = shell_report(t, fssvc_put_call(sh->rt, sh->self, sh->h_fs, &rq, &res), &res);
+    }
+    if (buf != NULL) {
+        hal_page_free(buf, pages);
     }
     return err;
 }

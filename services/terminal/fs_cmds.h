@@ -1,6 +1,6 @@
 /*
  * The terminal's file commands (services/terminal/fs_cmds.c): ls, cat,
- * put, append, rm, mv, mkdir, rmdir, stat, hash, df, fs gc, quota.
+ * put, append, cp, rm, mv, mkdir, rmdir, stat, hash, df, fs gc, quota.
  * SHELL_FS_CMDS is their rows of the command table.
  */
 #ifndef ZERO_SERVICES_TERMINAL_FS_CMDS_H
@@ -11,6 +11,7 @@
 int cmd_ls(struct term *t, int argc, char **argv);
 int cmd_cat(struct term *t, int argc, char **argv);
 int cmd_put(struct term *t, int argc, char **argv);
+int cmd_cp(struct term *t, int argc, char **argv);
 int cmd_fs_change(struct term *t, int argc, char **argv);
 int cmd_stat(struct term *t, int argc, char **argv);
 int cmd_hash(struct term *t, int argc, char **argv);
@@ -24,6 +25,7 @@ int cmd_fs(struct term *t, int argc, char **argv);
          "write a file from the lines that follow, up to a line '.' (an entry)", cmd_put},        \
         {"append", "append PATH", "add the lines that follow, up to '.', to a file (an entry)",   \
          cmd_put},                                                                                \
+        {"cp", "cp FROM TO", "copy a file (its content read verified; an entry)", cmd_cp},        \
         {"rm", "rm PATH", "remove a file (an entry)", cmd_fs_change},                             \
         {"mv", "mv FROM TO", "move a file or directory (an entry)", cmd_fs_change},               \
         {"mkdir", "mkdir PATH", "make a directory (an entry)", cmd_fs_change},                    \

@@ -242,8 +242,6 @@ static bool net_parse_url(const char *url, char *host, size_t host_cap, uint16_t
     return strlen(*path) + n + 2 <= NETSVC_PATH_MAX;
 }
 
-#define NET_STORE_PIECE 15360u /* content bytes of one put or append (fits RTX_BUF_LEN) */
-
 /* Copies the body the service kept into the file at path (fs.put as the acting principal). */
 static int net_store(struct term *t, const char *path, uint64_t bytes)
 {
@@ -259,24 +257,17 @@ static int net_store(struct term *t, const char *path, uint64_t bytes)
         err = err == 0 && got == 0 ? ZERR_IO : err;
     }
     if (err == 0) {
-        /* one put of the first piece, appends of the others: a message to the
-         * filesystem carries at most NET_STORE_PIECE bytes of content */
+        /* one put, one entry: content larger than one message is streamed
+         * to the filesystem in parts (services/fs/service.h) */
         memset(&rq, 0, sizeof(rq));
         memcpy(rq.proposer, sh->acting, sizeof(rq.proposer));
         memcpy(rq.path, path, strlen(path) + 1);
         rq.mode = 0644;
-        uint64_t off = 0, first = 0;
-        do {
-            rq.data = buf + off;
-            rq.len = bytes - off < NET_STORE_PIECE ? bytes - off : NET_STORE_PIECE;
-            rq.append = off > 0;
-            err = fssvc_put_call(sh->rt, sh->self, sh->h_fs, &rq, &res);
-            first = off == 0 ? res.seq : first;
-            off += rq.len;
-        } while (err == 0 && off < bytes);
-        if (err == 0 && res.seq != first) {
-            term_printf(t, "fetch: %s stored by fs.put #%llu and appends to #%llu\n", path,
-                        (unsigned long long)first, (unsigned long long)res.seq);
+        rq.data = buf;
+        rq.len = bytes;
+        err = fssvc_put_call(sh->rt, sh->self, sh->h_fs, &rq, &res);
+        if (err == 0) {
+            term_printf(t, "fetch: %s stored by fs.put #%llu\n", path, (unsigned long long)res.seq);
         }
         err = shell_report(t, err, &res);
     } else {

@@ -32,8 +32,7 @@ printf 'exit\n' | "$zh" --disk "$disk" --import "$work/progs:/progs" --import "$
 cp "$disk" "$work/hosted.img"
 cp "$disk" "$work/wasm.img"
 
-# The same job commands on both platforms (#1-#7 are the imports; the jobs
-# are #8, #9, #14-#17: the sorted file's placement is #10-#13).
+# The same job commands on both platforms.
 cmds=('job run /progs/wc.wasm --in /data/big.txt -- big.txt'
     'job run /progs/sort.wasm --in /data/big.txt --out /out -- big.txt sorted.txt'
     'job run /progs/hostile.wasm --fuel 100000 -- spin'
@@ -43,19 +42,27 @@ cmds=('job run /progs/wc.wasm --in /data/big.txt -- big.txt'
     'job run /progs/nope.wasm'
     'job run /progs/wc.wasm --in /progs')
 input=''
-for c in "${cmds[@]}" 'stat /out/sorted.txt' 'job show 9' 'job verify 9' 'receipt 9' exit; do
-    input+="$c\\r"
-done
-qemu_run_input "$log" 300 'zero> ' "$input" -cpu max -kernel "$KERNEL" \
-    -initrd build/x86_64/bin/zero-node \
-    -drive "file=$disk,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0
+boot() { # boot LINE...: the lines typed at the x86_64 terminal, then exit
+    local input='' c
+    for c in "$@" exit; do input+="$c\\r"; done
+    qemu_run_input "$log" 300 'zero> ' "$input" -cpu max -kernel "$KERNEL" \
+        -initrd build/x86_64/bin/zero-node \
+        -drive "file=$disk,if=none,id=d0,format=raw" -device virtio-blk-pci,drive=d0
+}
+boot "${cmds[@]}" 'stat /out/sorted.txt'
 tr -d '\r\0' <"$log" >"$work/x86.out"
+# the entry of each job: the first committed line after its command
+seqs=$(awk '/^zero> job run/ { want = 1 } want && /^committed #/ { sub("#", "", $2); print $2; want = 0 }' \
+    "$work/x86.out")
+sort_seq=$(echo $seqs | cut -d' ' -f2)
+boot "job show $sort_seq" "job verify $sort_seq" "receipt $sort_seq"
+tr -d '\r\0' <"$log" >>"$work/x86.out"
 printf '%s\n' "${cmds[@]}" 'stat /out/sorted.txt' exit | "$zh" --disk "$work/hosted.img" >"$work/hosted.out" 2>&1
 has() { grep -qE -- "$1" "$work/x86.out"; }
 
 grep -q '^caps jobs: ' "$work/x86.out"
 tap_check $? "x86_64_jobs_service_runs_in_its_own_process"
-has '^committed #8 ' && has '^exit 0, fuel used [0-9]+' && has '6000 +6000 +[0-9]+ big.txt'
+has '^committed #[0-9]+ ' && has '^exit 0, fuel used [0-9]+' && has '6000 +6000 +[0-9]+ big.txt'
 tap_check $? "x86_64_wc_by_filesystem_path_commits_and_prints_its_stdout"
 sorted=$(LC_ALL=C sort "$work/data/big.txt" | b3sum --no-names)
 has "^output $sorted sorted.txt" && has '^placed /out/sorted.txt$' && has "^hash  $sorted\$"
@@ -88,28 +95,28 @@ else
     TESTNUM=$((TESTNUM + 1))
     echo "ok $TESTNUM # SKIP zero-wasm not built"
 fi
-has '^#9 job [0-9a-f]{64} by root' && has '^verified: the re-run gives the recorded result'
+has "^#$sort_seq job [0-9a-f]{64} by root" && has '^verified: the re-run gives the recorded result'
 tap_check $? "x86_64_job_show_and_verify"
 
 ok=0
-for s in 8 9 14 15 16 17; do
+for s in $seqs; do
     "$zero" job verify "$disk" $s >"$work/hv.out" 2>&1 && grep -q "^ok: job #$s " "$work/hv.out" &&
         ok=$((ok + 1))
 done
-tap_check $([ $ok = 6 ]; echo $?) "host_zero_job_verify_reruns_every_x86_64_job ($ok of 6)"
+tap_check $([ $ok = 6 ]; echo $?) "host_zero_job_verify_reruns_every_x86_64_job ($ok of 6: $(echo $seqs))"
 "$zero" job verify "$disk" >"$work/all.out" 2>&1
 tap_check $? "host_zero_job_verify_the_whole_x86_64_log ($(cat "$work/all.out"))"
 if [ -x build/bin/zero-wasm ] && [ -f build/wasm/bin/zero ] && command -v node >/dev/null; then
-    build/bin/zero-wasm job verify "$disk" 9 >"$work/w.out" 2>&1
-    grep -q '^ok: job #9 ' "$work/w.out"
+    build/bin/zero-wasm job verify "$disk" "$sort_seq" >"$work/w.out" 2>&1
+    grep -q "^ok: job #$sort_seq " "$work/w.out"
     tap_check $? "zero_wasm_under_node_reverifies_a_job_committed_on_x86_64 ($(head -1 "$work/w.out"))"
 else
     TESTNUM=$((TESTNUM + 1))
     echo "ok $TESTNUM # SKIP zero-wasm not built"
 fi
 key=$("$zero" verify "$disk" | grep -o 'node root key [0-9a-f]*' | cut -d' ' -f4)
-grep -o 'receipt #9 [0-9a-f]*' "$work/x86.out" >"$work/r.hex"
+grep -o "receipt #$sort_seq [0-9a-f]*" "$work/x86.out" >"$work/r.hex"
 "$zero" receipt verify "$work/r.hex" --key "$key" >"$work/r.out" 2>&1
-grep -q '^ok: entry #9 .*job.result by root' "$work/r.out"
+grep -q "^ok: entry #$sort_seq .*job.result by root" "$work/r.out"
 tap_check $? "x86_64_receipt_verifies_offline ($(cat "$work/r.out"))"
 echo "1..$TESTNUM"

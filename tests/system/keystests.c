@@ -60,8 +60,12 @@ static void test_key_process(void)
     }
     is_int(kp.remote.start(kp.remote.self, root), 0, "key_process_takes_the_root_secret");
     ok(kp.chan.buf[0] == 0 && kp.chan.buf[31] == 0, "root_secret_wiped_from_the_shared_buffer");
+    root[0] ^= 1u;
     is_int(kp.remote.start(kp.remote.self, root), ZERR_DENIED,
            "key_process_refuses_a_second_root_secret");
+    root[0] ^= 1u;
+    /* a restarted Axiom hands the same secret again: taken, nothing changes */
+    is_int(kp.remote.start(kp.remote.self, root), 0, "key_process_takes_the_same_secret_again");
 
     keys_init(&local, root);
     keys_public(&local, "root", 0, want);

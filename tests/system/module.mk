@@ -11,7 +11,7 @@ PROGS += keystests
 keystests_SRCS := tests/system/keystests.c services/init/x86_64/keys_proc.c \
     services/init/x86_64/init.c services/init/x86_64/split.c \
     services/init/x86_64/boot_plan.c services/init/x86_64/grant.c services/init/x86_64/restart.c \
-    tests/tap_core.c
+    services/init/x86_64/record.c services/init/x86_64/svcd.c tests/tap_core.c
 keystests_LIBS := keys svcrt svcrt_x86 init manifest cbor crypto zuser base hal
 keystests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/keystests: lib/zero/user.ld
@@ -19,8 +19,9 @@ $(BINDIR)/keystests: lib/zero/user.ld
 PROGS += drivertests
 drivertests_SRCS := tests/system/drivertests.c services/init/x86_64/init.c \
     services/init/x86_64/split.c services/init/x86_64/boot_plan.c services/init/x86_64/grant.c \
-    services/init/x86_64/restart.c tests/tap_core.c
-drivertests_LIBS := supervisor vblk_server svcrt svcrt_x86 manifest cbor crypto zuser base hal
+    services/init/x86_64/restart.c services/init/x86_64/record.c services/init/x86_64/svcd.c \
+    tests/tap_core.c
+drivertests_LIBS := init supervisor vblk_server svcrt svcrt_x86 manifest cbor crypto zuser base hal
 drivertests_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/drivertests: lib/zero/user.ld
 
@@ -35,4 +36,4 @@ endif
 SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t tests/system/drivertests.t
 SCRIPT_TESTS += tests/system/system.t tests/system/caps.t tests/system/isolation.t tests/system/net.t
 SCRIPT_TESTS += tests/system/fs.t tests/system/manifest_grant.t tests/system/cross_platform.t
-SCRIPT_TESTS += tests/system/restart.t tests/system/jobs.t
+SCRIPT_TESTS += tests/system/restart.t tests/system/svc.t tests/system/jobs.t

@@ -190,7 +190,23 @@ enum wasm_iop {
     WASM_OP_LOADS,
     /* store k to address (x + (y << z)) mod 2^32: x y z val offset */
     WASM_OP_STORES = WASM_OP_LOADS + 14,
-    WASM_OP_FUSED_END = WASM_OP_STORES + 9,
+    /* f64.mul / f64.add of two f64.loads, each from (x + imm) mod 2^32 + offset:
+       dst x1 imm1 offset1 x2 imm2 offset2 */
+    WASM_OP_F64_MUL_XX = WASM_OP_STORES + 9,
+    WASM_OP_F64_ADD_XX,
+    /* the same product plus slot c (two roundings, as f64.mul then f64.add):
+       dst x1 imm1 offset1 x2 imm2 offset2 c */
+    WASM_OP_F64_MULADD_XX,
+    /* chains of f64.add, each feeding the next: dst p q r [s]:
+       dst = (p + q) + r, dst = ((p + q) + r) + s */
+    WASM_OP_F64_ADD3,
+    WASM_OP_F64_ADD4,
+    /* i32.add with an immediate, then a fused i32 compare (0x46..0x4f) of its
+       result and branch: dst x imm b target: dst = x + imm, branch if (dst cmp b)
+       with b a slot (ADDI_BRC) or an immediate (ADDI_BRCI) */
+    WASM_OP_ADDI_BRC,
+    WASM_OP_ADDI_BRCI = WASM_OP_ADDI_BRC + 10,
+    WASM_OP_FUSED_END = WASM_OP_ADDI_BRCI + 10,
     /* binary numeric op with an immediate b: WASM_OP_IMM + wasm opcode, dst a imm */
     WASM_OP_IMM = 0x300,
     WASM_OP_END = WASM_OP_IMM + 0x100,
@@ -255,6 +271,9 @@ int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
  * offset; otherwise nothing changes.  Done once, after compilation.
  */
 void wasm_thread_code(uint32_t *code, uint32_t len);
+
+/* Words of the (not yet threaded) internal-form instruction at pc, opcode included. */
+uint32_t wasm_insn_len(const uint32_t *pc);
 
 /* Value type of global g, mutability via *mut. */
 static inline uint8_t wasm_global_type(const struct wasm_module *m, uint32_t g, bool *mut)

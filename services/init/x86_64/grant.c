@@ -98,6 +98,8 @@ const char *grant_cap_name(uint64_t op, uint64_t arg)
         return "jobs";
     case GIVE_SERVE:
         return "endpoint"; /* a restarted program's own service endpoint */
+    case GIVE_SVC:
+        return "svc"; /* init's svc endpoint (svcd.h) */
     default:
         return NULL;
     }

@@ -210,6 +210,7 @@ int node_take_boot_caps(struct init_given *g)
     g->identity = ZERO_CAP_NONE;
     g->policy = ZERO_CAP_NONE;
     g->net = ZERO_CAP_NONE;
+    g->svc = ZERO_CAP_NONE;
     g->jobs = ZERO_CAP_NONE;
     uint64_t serve = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
@@ -234,6 +235,8 @@ int node_take_boot_caps(struct init_given *g)
             g->policy = m.cap;
         } else if (op == GIVE_NET && m.cap != ZERO_CAP_NONE) {
             g->net = m.cap;
+        } else if (op == GIVE_SVC && m.cap != ZERO_CAP_NONE) {
+            g->svc = m.cap;
         } else if (op == GIVE_JOBS && m.cap != ZERO_CAP_NONE) {
             g->jobs = m.cap;
         } else if (op == GIVE_SERVE && m.cap != ZERO_CAP_NONE) {

@@ -23,6 +23,7 @@ enum init_give {
     GIVE_POLICY,      /* the policy process */
     GIVE_NET,         /* the network service process */
     GIVE_SERVE,       /* a restart: the endpoint to serve, moved to ZERO_SLOT_EP after GIVE_DONE */
+    GIVE_SVC,         /* the terminal: init's svc endpoint (svcd.h) */
     GIVE_JOBS,        /* the jobs service process */
 };
 
@@ -60,6 +61,7 @@ struct init_given {
     uint64_t identity;    /* the identity process */
     uint64_t policy;      /* the policy process */
     uint64_t net;         /* the network service process */
+    uint64_t svc;         /* init's svc endpoint (the terminal) */
     uint64_t jobs;        /* the jobs service process */
 };
 

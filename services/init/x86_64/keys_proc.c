@@ -4,7 +4,8 @@
  * generic forwarder and server (svcrt/x86_64/rtx.h); two more operations
  * belong to the node and the key process alone:
  *
- *   KP_OP_ROOT: buffer: the 32-byte root secret (accepted once).
+ *   KP_OP_ROOT: buffer: the 32-byte root secret (accepted once; again only the same
+ *               one, from an Axiom that was started again).
  *   KP_OP_STOP: wipe every secret, reply, exit.
  */
 #include "services/init/x86_64/keys_proc.h"
@@ -22,18 +23,37 @@
 
 /* ---- the node's side --------------------------------------------------------- */
 
-/* The runtime handler of the key service in the node: the proxy for the caller's badge. */
+int keys_proc_forward_patient(void *self, uint64_t badge, struct rt_msg *m)
+{
+    int err = rtx_forward(self, badge, m);
+    uint64_t until = zero_ticks() + 200u; /* 10 ms ticks */
+    while (err == ZERR_AGAIN && zero_ticks() < until) {
+        uint64_t next = zero_ticks() + 1u;
+        while (zero_ticks() < next) {
+            zero_yield();
+        }
+        err = rtx_forward(self, badge, m);
+    }
+    return err;
+}
+
+/* The runtime handler of the key service in the node: the proxy for the caller's badge.
+ * A key process started again answers ZERR_AGAIN until it has the root secret: the
+ * node hands it over (refeed) and asks once more. */
 static int kp_forward(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct keys_proc *kp = self;
-
-    if (badge == KEYS_BADGE_PUBLIC) {
-        return rtx_forward(&kp->proxy_public, badge, m);
+    struct rtx_proxy *px = badge == KEYS_BADGE_PUBLIC ? &kp->proxy_public
+                           : badge == KEYS_BADGE_SIGN ? &kp->proxy_sign
+                                                      : NULL;
+    if (px == NULL) {
+        return ZERR_PERM;
     }
-    if (badge == KEYS_BADGE_SIGN) {
-        return rtx_forward(&kp->proxy_sign, badge, m);
+    int err = rtx_forward(px, badge, m);
+    if (err == ZERR_AGAIN && kp->refeed != NULL && kp->refeed(kp->refeed_ctx) == 0) {
+        err = rtx_forward(px, badge, m);
     }
-    return ZERR_PERM;
+    return err;
 }
 
 static int kp_start(void *self, const uint8_t root[KEYS_SECRET_LEN])
@@ -129,8 +149,14 @@ static int kp_handle(void *self, struct rtx_req *rq)
     }
     switch (rq->op) {
     case KP_OP_ROOT:
-        if (s->keys.ready || rq->in_len != KEYS_SECRET_LEN) {
+        if (rq->in_len != KEYS_SECRET_LEN) {
             return ZERR_DENIED;
+        }
+        if (s->keys.ready) {
+            /* A restarted Axiom hands the secret again: the same one only. */
+            int same = ct_equal(s->keys.root, rq->buf, KEYS_SECRET_LEN);
+            secure_zero(rq->buf, KEYS_SECRET_LEN);
+            return same ? 0 : ZERR_DENIED;
         }
         keys_init(&s->keys, rq->buf);
         secure_zero(rq->buf, KEYS_SECRET_LEN);

@@ -23,7 +23,17 @@ struct keys_proc {
     struct rtx_proxy proxy_public, proxy_sign;
     bool running;
     struct node_keys_remote remote; /* what node_start_remote_keys takes */
+    /* hands a restarted key process the root secret again (NULL: nobody can) */
+    int (*refeed)(void *ctx);
+    void *refeed_ctx;
 };
+
+/*
+ * A forwarder to a key process that may have been started again: while it
+ * answers ZERR_AGAIN (it has no root secret yet) it asks again every 10 ms
+ * for up to 2 s (self: a struct rtx_proxy).
+ */
+int keys_proc_forward_patient(void *self, uint64_t badge, struct rt_msg *m);
 
 /*
  * Starts the key process (boot module 0 again, with arg role) and opens the

@@ -5,6 +5,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
+#include "crypto/ct.h"
 #include "drivers/virtio-blk/hal_blk.h"
 #include "hal/hal.h"
 #include "services/init/boot_entry.h"
@@ -12,6 +13,8 @@
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
+#include "services/init/x86_64/record.h"
+#include "services/init/x86_64/svcd.h"
 #include "services/terminal/terminal.h"
 #include "zero/zero.h"
 
@@ -75,10 +78,33 @@ void split_report_caps(const char *name)
  * this process beside the store on the disk: its operations (0x101 on)
  * go to it, to a caller whose capability may read the Axiom.
  */
+/* init says the key service was started again: it gets the root secret from the key slot. */
+static int split_axiom_keys_back(struct node *n)
+{
+    struct ax_layout lay;
+    uint8_t root[KEYS_SECRET_LEN];
+
+    if (n->sealed || n->keys_remote == NULL) {
+        return ZERR_UNSUPPORTED; /* a sealed slot opens only with the operator's passphrase */
+    }
+    int err = ax_read_super(n->dev, &lay, root, NULL, 0);
+    err = err != 0 ? err : n->keys_remote->start(n->keys_remote->self, root);
+    secure_zero(root, sizeof(root));
+    return err;
+}
+
+static int split_axiom_refeed(void *ctx)
+{
+    return split_axiom_keys_back(ctx);
+}
+
 static int split_axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct node *n = self;
 
+    if (m->op == REC_OP_KEYS_BACK) {
+        return (badge & AXIOM_BADGE_INIT) != 0 ? split_axiom_keys_back(n) : ZERR_PERM;
+    }
     if (m->op > 0x100) {
         return (badge & AXIOM_BADGE_READ) != 0 ? fssvc_handle(&n->fs, badge, m) : ZERR_PERM;
     }
@@ -109,6 +135,8 @@ int split_axiom_main(void)
         return 2;
     }
     split_say("zero-node: key service in its own process\n");
+    kp.refeed = split_axiom_refeed;
+    kp.refeed_ctx = &node;
     err = blk_open(&dev, "disk0", 0);
     if (err != 0) {
         zfmt_snprintf(line, sizeof(line),
@@ -203,7 +231,11 @@ int split_identity_main(void)
         return 2;
     }
     rt_init(&rt);
-    int keys = split_proxy(&rt, "keys", &ch[0], &px[0], g.keys_public, 0);
+    /* a key process started again answers only once the Axiom handed it the secret */
+    int keys = g.keys_public == ZERO_CAP_NONE ? ZERR_BADCAP
+                                              : rtx_open(&ch[0], g.keys_public, SPLIT_CLIENT_VA);
+    px[0] = (struct rtx_proxy){&ch[0], g.keys_public};
+    keys = keys < 0 ? keys : rt_register(&rt, "keys", &px[0], keys_proc_forward_patient);
     int axiom = keys < 0 ? keys : split_proxy(&rt, "axiom", &ch[1], &px[1], g.axiom, 1);
     int me = axiom < 0 ? axiom : rt_register(&rt, "identity", &ident, idsvc_handle);
     int hk = me < 0
@@ -274,7 +306,8 @@ struct split_named {
 static bool split_noent_answers(uint32_t op)
 {
     return op == AXIOM_OP_PRINCIPAL || op == AXIOM_OP_RECEIPT || op == AXIOM_OP_FS_STAT ||
-           op == AXIOM_OP_FS_LIST || op == FSSVC_OP_READ || op == FSSVC_OP_PUT;
+           op == AXIOM_OP_FS_LIST || op == FSSVC_OP_READ || op == FSSVC_OP_PUT ||
+           op == FSSVC_OP_PUT_STAGED;
 }
 
 static int split_named_forward(void *self, uint64_t badge, struct rt_msg *m)
@@ -422,14 +455,15 @@ static void split_report_ready(void)
     split_say(line);
 }
 
-/* The jobs service's channel (index 3) and the terminal's handle to it; 0 without one. */
+/* The jobs service's channel (index 4: 3 is init's svc endpoint) and the terminal's handle
+ * to it; 0 without one. */
 static int split_terminal_jobs(struct rt *rt, uint32_t me, struct rtx_chan *ch,
                                struct split_named *px, uint64_t ep)
 {
     if (ep == ZERO_CAP_NONE) {
         return 0;
     }
-    int err = rtx_open(ch, ep, SPLIT_CLIENT_VA + 3ull * RTX_BUF_LEN);
+    int err = rtx_open(ch, ep, SPLIT_CLIENT_VA + 4ull * RTX_BUF_LEN);
     px->px = (struct rtx_proxy){ch, ep};
     int sid = err < 0 ? err : rt_register(rt, px->name, px, split_named_forward);
     return sid < 0 ? sid : rt_grant(rt, (uint32_t)sid, me, CAP_RIGHT_WRITE, 0);
@@ -537,6 +571,7 @@ int split_terminal_main(void)
     split_report_caps("terminal");
     split_report_ready();
     net_client_attach(g.net);
+    svcd_attach_terminal(g.svc, SPLIT_CLIENT_VA + 3u * RTX_BUF_LEN);
     if (&zero_fault_test != NULL && zero_fault_test) {
         split_hostile_sweep(&sh);
     }

@@ -19,6 +19,9 @@
 #include "services/init/x86_64/grant.h"
 #include "services/init/x86_64/restart.h"
 #include "services/init/x86_64/split.h"
+#include "services/init/x86_64/svcd.h"
+#include "services/axiom/svc.h"
+#include "base/string.h"
 #include "services/keys/keys.h"
 #include "zero/zero.h"
 
@@ -42,8 +45,17 @@ struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
     int64_t thread; /* its thread capability */
     bool gone;
+    bool killed;  /* init killed it (svc kill, svc restart) */
     uint64_t mod; /* its boot module (restart.h) */
 };
+
+static struct init_rec split_rec;
+static bool split_revoked[P_COUNT]; /* its clients' capabilities were revoked (held) */
+
+static int64_t split_init_axiom_cap(const struct split_proc *p);
+
+extern const int zero_fault_test __attribute__((weak));
+static int64_t split_svc_ep = ZERR_NOENT; /* init's svc endpoint (svcd.h) */
 
 static int64_t split_spawn(uint64_t module, uint64_t role, uint64_t ep, uint64_t ntfn)
 {
@@ -127,22 +139,107 @@ static int64_t split_wire_identity(const struct split_proc *p, const struct spli
     return r != 0 ? r : split_give_ep(id, &p[P_AXIOM], RTX_BADGE(1, rw), GIVE_AXIOM);
 }
 
+/* The driver: the PCI ports. */
+static int64_t split_wire_driver(const struct split_proc *p, const struct split_proc *me)
+{
+    (void)p;
+    int64_t r = split_give_slot(me, ZERO_SLOT_PCI_CFG);
+    return r != 0 ? r : split_give_slot(me, ZERO_SLOT_PCI_IO);
+}
+
+/* The Axiom: the key service (sign, channel 0) and the disk (or the PCI ports). */
+static int64_t split_wire_axiom(const struct split_proc *p, const struct split_proc *me,
+                                bool driver)
+{
+    int64_t r = 0;
+    if (!driver) {
+        r = split_give_slot(me, ZERO_SLOT_PCI_CFG);
+        r = r != 0 ? r : split_give_slot(me, ZERO_SLOT_PCI_IO);
+    }
+    r = r != 0 ? r
+               : split_give_ep(me, &p[P_KEYS], RTX_BADGE(0, KEYS_BADGE_SIGN), GIVE_KEYS_SIGN);
+    if (r == 0 && driver) {
+        r = split_give_ep(me, &p[P_DRIVER], 0, GIVE_DISK);
+    }
+    return r;
+}
+
+/* Policy: the Axiom (channel 2). */
+static int64_t split_wire_policy(const struct split_proc *p, const struct split_proc *me)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    return split_give_ep(me, &p[P_AXIOM], RTX_BADGE(2, rw), GIVE_AXIOM);
+}
+
+/* The terminal: the console with input, COM1's interrupt, the services and init's svc
+ * endpoint. */
+static int64_t split_wire_terminal(const struct split_proc *p, const struct split_proc *me)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    int64_t r = split_give_slot(me, ZERO_SLOT_CONSOLE);
+    r = r != 0 ? r : split_give_slot(me, ZERO_SLOT_COM1_IRQ);
+    r = r != 0 ? r : split_give_ep(me, &p[P_AXIOM], RTX_BADGE(3, rw), GIVE_AXIOM);
+    r = r != 0 ? r : split_give_ep(me, &p[P_IDENTITY], RTX_BADGE(0, 0), GIVE_IDENTITY);
+    r = r != 0 ? r : split_give_ep(me, &p[P_POLICY], RTX_BADGE(0, 0), GIVE_POLICY);
+    if (r == 0 && !p[P_NET].gone) {
+        r = split_give_ep(me, &p[P_NET], 0, GIVE_NET);
+    }
+    if (r == 0 && !p[P_JOBS].gone) {
+        r = split_give_ep(me, &p[P_JOBS], RTX_BADGE(0, 0), GIVE_JOBS);
+    }
+    if (r == 0 && split_svc_ep >= 0) {
+        int64_t cap = zsys4(SYS_CAP_DERIVE, (uint64_t)split_svc_ep, ZERO_SLOT_ANY,
+                            CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 0);
+        r = cap < 0 ? cap : split_give((uint64_t)me->ep, (uint64_t)cap, GIVE_SVC, 0);
+        if (cap >= 0) {
+            zsys3(SYS_CAP_DELETE, (uint64_t)cap, 0, 0);
+        }
+    }
+    return r;
+}
+
+/* Hands process i (at set-up endpoint me->ep) what the table in docs/boot.md lists. */
+static int64_t split_wire_one(const struct split_proc *p, int i, const struct split_proc *me,
+                              bool driver)
+{
+    switch (i) {
+    case P_DRIVER:
+        return split_wire_driver(p, me);
+    case P_AXIOM:
+        return split_wire_axiom(p, me, driver);
+    case P_IDENTITY:
+        return split_wire_identity(p, me);
+    case P_POLICY:
+        return split_wire_policy(p, me);
+    case P_TERMINAL:
+        return split_wire_terminal(p, me);
+    default:
+        return 0;
+    }
+}
+
 /*
  * Starts process i again (restart.h): on a fresh set-up endpoint, wired
- * as at boot, then given its service endpoint to serve.  Only Identity
- * for now.  The new thread capability, or ZERR_*.
+ * as at boot (without the boot record), then given its service endpoint
+ * to serve.  The key process takes nothing: it is spawned on its service
+ * endpoint.  The new thread capability, or ZERR_*.
  */
-static int64_t split_restart(struct split_proc *p, int i, uint64_t role, int64_t ntfn)
+static int64_t split_restart(struct split_proc *p, int i, uint64_t role, int64_t ntfn, bool driver)
 {
-    if (i != P_IDENTITY) {
-        return ZERR_UNSUPPORTED;
-    }
     struct split_proc set = p[i];
     int64_t bit = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL, 1ull << i);
+    if (i == P_KEYS) {
+        int64_t th = bit < 0 ? bit : split_spawn(p[i].mod, role, (uint64_t)p[i].ep, (uint64_t)bit);
+        if (th >= 0) {
+            zsys3(SYS_CAP_DELETE, (uint64_t)p[i].thread, 0, 0);
+            p[i] = (struct split_proc){p[i].ep, th, false, false, p[i].mod};
+        }
+        return th;
+    }
     set.ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
     int64_t r = set.ep < 0 ? set.ep : bit < 0 ? bit : 0;
     int64_t th = r != 0 ? r : split_spawn(p[i].mod, role, (uint64_t)set.ep, (uint64_t)bit);
-    r = th < 0 ? th : split_wire_identity(p, &set);
+    r = th < 0 ? th : split_wire_one(p, i, &set, driver);
     int64_t serve = r != 0 ? r
                            : zsys4(SYS_CAP_DERIVE, (uint64_t)p[i].ep, ZERO_SLOT_ANY,
                                    CAP_RIGHT_READ | CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, 0);
@@ -161,6 +258,7 @@ static int64_t split_restart(struct split_proc *p, int i, uint64_t role, int64_t
         zsys3(SYS_CAP_DELETE, (uint64_t)p[i].thread, 0, 0); /* the ended one */
         p[i].thread = th;
         p[i].gone = false;
+        p[i].killed = false;
     }
     return r != 0 ? r : th;
 }
@@ -168,49 +266,28 @@ static int64_t split_restart(struct split_proc *p, int i, uint64_t role, int64_t
 /* Hands every process what docs/boot.md's table lists, servers first. */
 static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record)
 {
-    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
     int64_t r = 0;
 
     if (driver) {
-        r = split_give_slot(&p[P_DRIVER], ZERO_SLOT_PCI_CFG);
-        r = r != 0 ? r : split_give_slot(&p[P_DRIVER], ZERO_SLOT_PCI_IO);
+        r = split_wire_driver(p, &p[P_DRIVER]);
         r = r != 0 ? r : split_done(&p[P_DRIVER]);
     }
-    /* The Axiom: the key service (sign, channel 0) and the disk. */
-    if (r == 0 && !driver) {
-        r = split_give_slot(&p[P_AXIOM], ZERO_SLOT_PCI_CFG);
-        r = r != 0 ? r : split_give_slot(&p[P_AXIOM], ZERO_SLOT_PCI_IO);
-    }
-    r = r != 0
-            ? r
-            : split_give_ep(&p[P_AXIOM], &p[P_KEYS], RTX_BADGE(0, KEYS_BADGE_SIGN), GIVE_KEYS_SIGN);
-    if (r == 0 && driver) {
-        r = split_give_ep(&p[P_AXIOM], &p[P_DRIVER], 0, GIVE_DISK);
-    }
+    r = r != 0 ? r : split_wire_axiom(p, &p[P_AXIOM], driver);
     if (r == 0 && boot_record >= 0) {
         r = split_give((uint64_t)p[P_AXIOM].ep, (uint64_t)boot_record, GIVE_BOOT_RECORD, 0);
     }
     r = r != 0 ? r : split_done(&p[P_AXIOM]);
     r = r != 0 ? r : split_wire_identity(p, &p[P_IDENTITY]);
     r = r != 0 ? r : split_done(&p[P_IDENTITY]);
-    /* Policy: the Axiom (channel 2). */
-    r = r != 0 ? r : split_give_ep(&p[P_POLICY], &p[P_AXIOM], RTX_BADGE(2, rw), GIVE_AXIOM);
+    r = r != 0 ? r : split_wire_policy(p, &p[P_POLICY]);
     r = r != 0 ? r : split_done(&p[P_POLICY]);
     /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
     r = r != 0 ? r : split_wire_net(p);
     r = r != 0 ? r : split_wire_jobs(p, driver);
-    /* The terminal: the console with input, COM1's interrupt, and the three services. */
-    r = r != 0 ? r : split_give_slot(&p[P_TERMINAL], ZERO_SLOT_CONSOLE);
-    r = r != 0 ? r : split_give_slot(&p[P_TERMINAL], ZERO_SLOT_COM1_IRQ);
-    r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_AXIOM], RTX_BADGE(3, rw), GIVE_AXIOM);
-    r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_IDENTITY], RTX_BADGE(0, 0), GIVE_IDENTITY);
-    r = r != 0 ? r : split_give_ep(&p[P_TERMINAL], &p[P_POLICY], RTX_BADGE(0, 0), GIVE_POLICY);
-    if (r == 0 && !p[P_NET].gone) {
-        r = split_give_ep(&p[P_TERMINAL], &p[P_NET], 0, GIVE_NET);
+    if (r == 0 && &zero_fault_test != NULL && zero_fault_test) {
+        init_rec_probe(&split_rec); /* before the terminal can propose: the count is exact */
     }
-    if (r == 0 && !p[P_JOBS].gone) {
-        r = split_give_ep(&p[P_TERMINAL], &p[P_JOBS], RTX_BADGE(0, 0), GIVE_JOBS);
-    }
+    r = r != 0 ? r : split_wire_terminal(p, &p[P_TERMINAL]);
     return r != 0 ? r : split_done(&p[P_TERMINAL]);
 }
 
@@ -235,19 +312,119 @@ static int64_t split_start(struct split_proc *pr, int i, uint64_t mod, uint64_t 
     pr->mod = mod;
     pr->thread = r != 0 ? r : split_spawn(mod, role, (uint64_t)pr->ep, (uint64_t)bit);
     pr->gone = pr->thread < 0;
+    pr->killed = false;
     return pr->thread < 0 ? pr->thread : 0;
 }
 
-/* The supervisor over every process started: Identity may restart (split_restart). */
+/* The supervisor over every process started: the node's services are restarted
+ * (split_restart), dependencies first; the network processes are not. */
 static void split_sup_start(struct split_sup *sup, const struct split_proc *p, int64_t ntfn)
 {
-    bool can[P_COUNT] = {false};
+    static const char *const on_none[] = {NULL};
+    static const char *const on_axiom_deps[] = {"keys", "virtio-blk"};
+    static const char *const on_keys_axiom[] = {"keys", "axiom"};
+    static const char *const on_axiom[] = {"axiom"};
+    static const char *const on_all[] = {"axiom", "identity", "policy"};
+    const char *const *const deps[P_COUNT] = {on_none, on_none, on_axiom_deps, on_keys_axiom, on_axiom,
+                                              on_all,  on_none, on_none,       on_none};
+    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0};
+    /* the network and jobs processes are not restarted: their clients see them gone */
+    bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false};
     int64_t th[P_COUNT];
+    uint32_t nd[P_COUNT];
     for (int i = 0; i < P_COUNT; i++) {
         th[i] = p[i].gone ? ZERR_NOENT : p[i].thread;
+        nd[i] = ndeps[i];
     }
-    can[P_IDENTITY] = true;
-    split_sup_init(sup, ntfn, split_names, can, th, P_COUNT);
+    if (p[P_DRIVER].gone) { /* no driver process: the Axiom drives the disk */
+        nd[P_AXIOM] = 1;
+    }
+    split_sup_init(sup, ntfn, split_names, can, th, P_COUNT, deps, nd, &split_rec);
+}
+
+/* Kills process i for svc kill or svc restart: its end is then a kill. */
+static void split_kill(struct split_proc *p, int i)
+{
+    if (p[i].gone || p[i].thread < 0) {
+        return;
+    }
+    p[i].killed = true;
+    zsys3(SYS_THREAD_KILL, (uint64_t)p[i].thread, 0, 0);
+}
+
+/* A request of the terminal's svc commands (svcd.h), on init's main thread. */
+static void split_answer(struct split_sup *sup, struct split_proc *p)
+{
+    struct svcd_box *b = svcd_pending();
+    if (b == NULL) {
+        return;
+    }
+    if (!split_sup_answer(sup, b)) {
+        int i = sv_find(&sup->sv, b->name);
+        uint64_t pid = sup->sv.s[i].pid;
+        if (b->kind == AX_SVC_KILL || sv_restart(&sup->sv, (uint32_t)i, zero_ticks() * 10u) == 1) {
+            zfmt_snprintf(b->out, sizeof(b->out), "svc: %s killed (pid %llu)\n", b->name,
+                          (unsigned long long)pid);
+            split_kill(p, i);
+        } else {
+            zfmt_snprintf(b->out, sizeof(b->out), "svc: %s starts again now\n", b->name);
+        }
+    }
+    svcd_done();
+}
+
+/* init's own capabilities: to the Axiom (bound to the node) and its svc endpoint. */
+static void split_init_caps(const struct split_proc *p, int64_t ntfn)
+{
+    int64_t ax = p[P_AXIOM].gone ? ZERR_NOENT : split_init_axiom_cap(p);
+    init_rec_init(&split_rec, ax >= 0 ? (uint64_t)ax : ZERO_CAP_NONE);
+    split_svc_ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t wake = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL,
+                         SVCD_WAKE_BIT);
+    int err = split_svc_ep < 0 ? (int)split_svc_ep
+              : wake < 0       ? (int)wake
+                               : svcd_start((uint64_t)split_svc_ep, (uint64_t)wake);
+    if (err != 0) {
+        zprintf("init: no svc commands: %s\n", zerr_name(err));
+        split_svc_ep = err;
+    }
+}
+
+/* A capability for init to the Axiom, bound to the node principal (record.h). */
+static int64_t split_init_axiom_cap(const struct split_proc *p)
+{
+    const uint64_t bits =
+        AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ | AXIOM_BADGE_INIT | AXIOM_BADGE_AS(AXIOM_BIND_NODE);
+    return zsys4(SYS_CAP_DERIVE, (uint64_t)p[P_AXIOM].ep, ZERO_SLOT_ANY,
+                 CAP_RIGHT_WRITE | CAP_RIGHT_GRANT, RTX_BADGE(REC_CHANNEL, bits));
+}
+
+/*
+ * Service i, held and revoked, runs again (svc restart): its clients get
+ * capabilities to it again the only way they take them, at their start,
+ * so each running service that depends on it starts again at once (the
+ * terminal too: a new session); init derives its own again.
+ */
+static void split_regrant(struct split_sup *sup, struct split_proc *p, int i)
+{
+    split_revoked[i] = false;
+    if (i == P_AXIOM) {
+        int64_t ax = split_init_axiom_cap(p);
+        init_rec_set_ep(&split_rec, ax >= 0 ? (uint64_t)ax : ZERO_CAP_NONE);
+    }
+    for (uint32_t j = 0; j < sup->sv.n; j++) {
+        const struct sv_service *v = &sup->sv.s[j];
+        bool client = false;
+        for (uint32_t k = 0; k < v->ndeps; k++) {
+            client = client || v->deps[k] == (uint8_t)i;
+        }
+        if (client && v->state == SV_RUNNING &&
+            sv_restart(&sup->sv, j, zero_ticks() * 10u) == 1) {
+            zprintf("init: the %s service starts again for new capabilities to %s\n", v->name,
+                    split_names[i]);
+            split_kill(p, (int)j);
+        }
+    }
 }
 
 int node_init_split(const struct init_roles *roles)
@@ -263,7 +440,7 @@ int node_init_split(const struct init_roles *roles)
     int last_i = P_COUNT;
 
     for (int i = 0; i < P_COUNT; i++) {
-        p[i] = (struct split_proc){ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, true, 0};
+        p[i] = (struct split_proc){ZERR_UNSUPPORTED, ZERR_UNSUPPORTED, true, false, 0};
     }
     /* The boot plan (boot_plan.h): the manifest checked, programs in dependency order. */
     int64_t r = boot_plan_load(&plan, roles) != 0 ? ZERR_BADSIG : ntfn < 0 ? ntfn : 0;
@@ -303,6 +480,9 @@ int node_init_split(const struct init_roles *roles)
             r = ZERR_PERM;
         }
     }
+    if (r == 0) {
+        split_init_caps(p, ntfn);
+    }
     r = r != 0 ? r : split_wire(p, driver, record);
     if (r != 0) {
         zprintf("init: cannot start the services: %s\n", zerr_name((int)r));
@@ -310,9 +490,10 @@ int node_init_split(const struct init_roles *roles)
     int status = r != 0 ? 2 : 0;
     static struct split_sup sup;
     split_sup_start(&sup, p, ntfn);
-    while (r == 0 && !p[P_TERMINAL].gone) {
+    while (r == 0) {
         uint64_t bits = 0;
         zero_wait((uint64_t)ntfn, &bits, 1);
+        bool stop = false;
         for (int i = 0; i < P_COUNT; i++) {
             if ((bits & (1ull << i)) == 0 || p[i].gone) {
                 continue;
@@ -321,23 +502,37 @@ int node_init_split(const struct init_roles *roles)
             zsys_raw(&info);
             int st = (int)(int64_t)info.r8;
             p[i].gone = true;
-            if (i == P_TERMINAL) {
-                status = st;
+            if (i == P_TERMINAL && !p[i].killed && st >= 0) {
+                status = st; /* exit, poweroff: the node stops */
+                stop = true;
                 break;
             }
-            if (split_sup_ended(&sup, i, st)) {
+            if (split_sup_ended(&sup, i, p[i].thread, st, p[i].killed)) {
                 continue; /* started again after its back-off, on the same endpoint */
             }
             /* Its clients' capabilities go: their calls fail at once with ZERR_BADCAP. */
             zsys3(SYS_CAP_REVOKE, (uint64_t)p[i].ep, 0, 0);
+            split_revoked[i] = true;
             zprintf("init: the %s service ended (%s); its capabilities are revoked\n",
                     split_names[i], st < 0 ? zerr_name(st) : "exit");
         }
-        int due = (bits & SPLIT_SUP_TIMER_BIT) != 0 ? split_sup_due(&sup) : -1;
+        if (stop || (p[P_TERMINAL].gone && sup.sv.s[P_TERMINAL].state != SV_WAITING &&
+                     sup.sv.s[P_TERMINAL].state != SV_STARTING)) {
+            break;
+        }
+        if ((bits & SVCD_WAKE_BIT) != 0) {
+            split_answer(&sup, p);
+        }
+        int due = (bits & (SPLIT_SUP_TIMER_BIT | SVCD_WAKE_BIT)) != 0 ? split_sup_due(&sup) : -1;
         while (due >= 0) {
-            split_sup_started(&sup, due, split_restart(p, due, role[due], ntfn));
+            int64_t th = split_restart(p, due, role[due], ntfn, driver);
+            split_sup_started(&sup, due, th);
+            if (th >= 0 && split_revoked[due]) {
+                split_regrant(&sup, p, due);
+            }
             due = split_sup_due(&sup);
         }
+        split_sup_flush(&sup);
     }
     for (int i = 0; i < P_COUNT; i++) {
         if (p[i].thread >= 0 && !p[i].gone) {

@@ -264,6 +264,14 @@ static size_t hostile_fs_ops(struct hostile_op *ops, size_t n)
     ops[n++] = (struct hostile_op){"fs.gc", term, node.shell.h_fs, FSSVC_OP_GC, {0}, 0};
     ops[n++] = (struct hostile_op){"fs.df", term, node.shell.h_fs, FSSVC_OP_DF, {0}, 0};
     ops[n++] = (struct hostile_op){"fs.effects", term, node.shell.h_fs, FSSVC_OP_EFFECTS, {0}, 0};
+    struct fssvc_part part = {0, 7, 0, "content", 7};
+    ops[n] = (struct hostile_op){"fs.part", term, node.shell.h_fs, FSSVC_OP_PART, {0}, 0};
+    fssvc_part_encode(&part, ops[n].valid, AXIOM_ACTION_MAX, &ops[n].valid_len);
+    n++;
+    ops[n] =
+        (struct hostile_op){"fs.put_staged", term, node.shell.h_fs, FSSVC_OP_PUT_STAGED, {0}, 0};
+    fssvc_staged_encode(1, &put, ops[n].valid, AXIOM_ACTION_MAX, &ops[n].valid_len);
+    n++;
     return hostile_jobs_ops(ops, n);
 }
 
