@@ -12,11 +12,22 @@
  * (rtx_forward) and served by the generic loop (rtx_serve_rt).  Each
  * figure is the median of BATCHES batches of SUBMITS notes; prints
  * "zero: NAME VALUE" lines.
+ *
+ * Then `id create` at the terminal in one process: a node on the
+ * virtio-blk disk disk0 (a memory disk when there is none), its key
+ * service in this process too, and the terminal's own command run exactly
+ * as `time id create NAME` runs it at the x86_64 terminal (tokenized, then
+ * the command's function, timed); the median of ID_CREATES creates after
+ * ID_WARM, as "zero: id_create_in_process N".  bench/svc_submit.sh times
+ * the same command at the terminal of the split system.
  */
+#include "base/fmt.h"
 #include "base/string.h"
 #include "bench/median.h"
 #include "hal/hal.h"
 #include "services/init/node.h"
+#include "services/terminal/shell.h"
+#include "services/terminal/terminal.h"
 #include "svcrt/x86_64/rtx.h"
 #include "zero/zero.h"
 
@@ -25,6 +36,8 @@
 #define DISK_BYTES (4u * 1024u * 1024u)
 #define SERVE_VA 0x0000600000000000ull
 #define CLIENT_VA 0x0000610000000000ull
+#define ID_WARM 2
+#define ID_CREATES 9
 
 int zero_main(uint64_t arg);
 
@@ -68,6 +81,39 @@ static uint64_t bench_submit(struct rt *rt, uint32_t caller, uint32_t h)
 }
 
 /* The Axiom's process: a node of its own, its Axiom served over the runtime channel. */
+/* `id create` at a terminal of node n, in this process (see the top). */
+static uint64_t bench_id_create(struct node *n)
+{
+    static struct term term;
+    uint64_t samples[ID_CREATES];
+    const struct term_cmd *cmd = NULL;
+
+    term_init(&term, shell_cmds, shell_ncmds, &n->shell);
+    for (size_t i = 0; i < shell_ncmds && cmd == NULL; i++) {
+        cmd = strcmp(shell_cmds[i].name, "id") == 0 ? &shell_cmds[i] : NULL;
+    }
+    for (int i = 0; cmd != NULL && i < ID_WARM + ID_CREATES; i++) {
+        char line[48];
+        char *argv[8];
+        int argc = 0;
+        zfmt_snprintf(line, sizeof(line), "id create bench%d", i);
+        if (term_tokenize(line, argv, 8, &argc) != 0) {
+            return 0;
+        }
+        uint64_t t0 = zero_rdtsc();
+        int err = cmd->run(&term, argc, argv);
+        uint64_t d = zero_rdtsc() - t0;
+        if (err != 0) {
+            zprintf("svcbench: id create failed: %d\n", err);
+            return 0;
+        }
+        if (i >= ID_WARM) {
+            samples[i - ID_WARM] = d;
+        }
+    }
+    return cmd != NULL ? bench_median(samples, ID_CREATES) : 0;
+}
+
 static int run_server(void)
 {
     static struct node n;
@@ -115,5 +161,23 @@ int zero_main(uint64_t arg)
     zprintf("zero: submit_in_process %llu\n", (unsigned long long)in_process);
     zprintf("zero: submit_across_processes %llu\n", (unsigned long long)across);
     zsys3(SYS_THREAD_KILL, r.rax, 0, 0);
+
+    static struct node idn;
+    static struct blk iddev;
+    char why[200];
+    bool disk = blk_open(&iddev, "disk0", 0) == 0;
+    if (!disk) {
+        uint8_t *mem = hal_page_alloc(DISK_BYTES / HAL_PAGE_SIZE);
+        if (mem == NULL) {
+            return 2;
+        }
+        blk_open_mem(&iddev, mem, NULL, DISK_BYTES);
+    }
+    if (node_start(&idn, &iddev, "root", why, sizeof(why)) != 0) {
+        zprintf("svcbench: no node for id create: %s\n", why);
+        return 2;
+    }
+    zprintf("zero: id_create_in_process %llu (%s)\n", (unsigned long long)bench_id_create(&idn),
+            disk ? "virtio-blk disk0" : "memory disk");
     return 0;
 }

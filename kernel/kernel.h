@@ -178,9 +178,9 @@ struct thread {
     uint32_t state;
     uint32_t prio;
     uint32_t ticks_left;
-    uint32_t refs;       /* thread capabilities */
-    int exit_status;     /* why it died (DEAD) */
-    bool faulted;        /* its process ended by a user exception: fault_vector at fault_addr */
+    uint32_t refs;   /* thread capabilities */
+    int exit_status; /* why it died (DEAD) */
+    bool faulted;    /* its process ended by a user exception: fault_vector at fault_addr */
     uint32_t fault_vector;
     uint64_t fault_addr;
     uint32_t cpu;        /* run queue it is on (READY), else the CPU it ran on last */

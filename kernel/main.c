@@ -16,6 +16,8 @@
 #define PIT_BASE 0x40
 #define DEBUG_EXIT_PORT 0xf4
 #define COM1_IRQ 4
+#define COM2_BASE 0x2f8
+#define COM2_IRQ 3
 #define PCI_CFG_BASE 0xcf8
 #define PCI_IO_BASE 0x1000
 #define PCI_IO_COUNT 0xf000
@@ -108,6 +110,8 @@ _Noreturn void kernel_main(void)
     grant(init, ZERO_SLOT_COM1_IRQ, CAP_IRQ, COM1_IRQ);
     grant(init, ZERO_SLOT_PCI_CFG, CAP_IOPORT, ioport_pack(PCI_CFG_BASE, 8));
     grant(init, ZERO_SLOT_PCI_IO, CAP_IOPORT, ioport_pack(PCI_IO_BASE, PCI_IO_COUNT));
+    grant(init, ZERO_SLOT_COM2, CAP_IOPORT, ioport_pack(COM2_BASE, 8));
+    grant(init, ZERO_SLOT_COM2_IRQ, CAP_IRQ, COM2_IRQ);
     kprintf("kernel: init is pid %u (%s); %llu free frames\n", init->pid, boot_info.modules[0].name,
             (unsigned long long)frame_free_count());
     kernel_lock.held_since = arch_cycles(); /* boot's own hold is not a system call's */

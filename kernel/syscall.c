@@ -466,6 +466,46 @@ static int64_t sys_quota_info(struct thread *t, struct trap_frame *f)
 }
 
 /*
+ * (thread capability with READ, first slot): the capability in the first
+ * occupied slot at or after that one in the thread's process, as the
+ * kernel holds it, so that init can list what each process holds without
+ * asking the process (docs/boot.md, "One process per service").  The
+ * slot number, or ZERR_NOENT past the last one or once the process has
+ * ended.
+ */
+static int64_t sys_cap_list(struct thread *t, struct trap_frame *f)
+{
+    const struct cap *tc;
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_THREAD, CAP_RIGHT_READ, &tc);
+    if (r != 0) {
+        return r;
+    }
+    const struct proc *p = ((const struct thread *)tc->obj)->proc;
+    if (p == NULL || !p->live) {
+        return ZERR_NOENT;
+    }
+    for (uint64_t s = frame_arg(f, 1); s < p->cspace.nslots; s++) {
+        const struct cap *c = &p->cspace.slots[s].cap;
+        if (c->type == CAP_NULL) {
+            continue;
+        }
+        frame_set_result(f, 0, c->type);
+        frame_set_result(f, 1, c->rights);
+        frame_set_result(f, 2, c->badge);
+        uint64_t what = c->type == CAP_IRQ ? c->obj : 0;
+        if (c->type == CAP_IOPORT) {
+            uint32_t base;
+            uint32_t count;
+            ioport_unpack(c->obj, &base, &count);
+            what = base | (uint64_t)count << 32;
+        }
+        frame_set_result(f, 3, what);
+        return (int64_t)s;
+    }
+    return ZERR_NOENT;
+}
+
+/*
  * (thread capability) -> rdi vector, rsi address of the user exception that
  * ended the thread's process (the supervisor's svc.exit entry).  ZERR_AGAIN
  * while the thread is not dead, ZERR_NOENT when its process ended otherwise.
@@ -667,5 +707,6 @@ const sys_fn sys_table[SYS_COUNT] = {
     [SYS_SPAWN_LIMITED] = sys_spawn_limited,
     [SYS_QUOTA_INFO] = sys_quota_info,
     [SYS_IRQ_PCI] = sys_irq_pci,
+    [SYS_CAP_LIST] = sys_cap_list,
     [SYS_THREAD_FAULT] = sys_thread_fault,
 };

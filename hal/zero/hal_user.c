@@ -104,6 +104,7 @@ struct line_disc {
     size_t pos; /* bytes of a finished line handed on so far */
     bool ready; /* line finished: hand it on */
     bool eof;
+    bool quiet;   /* echo off: a secret is being typed */
     char raw[64]; /* bytes read from the line, not yet fed */
     size_t raw_len;
     size_t raw_pos;
@@ -115,8 +116,15 @@ static void ld_erase(struct line_disc *ld, size_t n)
 {
     for (; n > 0 && ld->len > 0; n--) {
         ld->len--;
-        hal_console_write("\b \b", 3);
+        if (!ld->quiet) {
+            hal_console_write("\b \b", 3);
+        }
     }
+}
+
+void hal_console_echo(bool on)
+{
+    console_ld.quiet = !on;
 }
 
 /* Feeds one typed byte into the line discipline. */
@@ -125,7 +133,9 @@ static void ld_input(struct line_disc *ld, char c)
     if (c == '\r' || c == '\n') {
         ld->line[ld->len++] = '\n';
         ld->ready = true;
-        hal_console_write("\n", 1);
+        if (!ld->quiet) {
+            hal_console_write("\n", 1);
+        }
     } else if (c == '\b' || c == 0x7f) {
         ld_erase(ld, 1);
     } else if (c == 0x15) {
@@ -135,7 +145,9 @@ static void ld_input(struct line_disc *ld, char c)
         ld->ready = ld->len > 0;
     } else if ((unsigned char)c >= 0x20 || c == '\t') {
         ld->line[ld->len++] = c;
-        hal_console_write(&c, 1);
+        if (!ld->quiet) {
+            hal_console_write(&c, 1);
+        }
         ld->ready = ld->len == LINE_MAX - 1;
     }
 }

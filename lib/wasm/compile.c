@@ -615,8 +615,8 @@ static void fuse_add_branch(struct cc *c, bool imm, uint32_t k, uint32_t *target
         return;
     }
     const uint32_t *add = &c->code[p];
-    uint32_t w[6] = {(imm ? WASM_OP_ADDI_BRCI : WASM_OP_ADDI_BRC) + k, add[1], add[2], add[3], br[2],
-                     br[3]};
+    uint32_t w[6] = {
+        (imm ? WASM_OP_ADDI_BRCI : WASM_OP_ADDI_BRC) + k, add[1], add[2], add[3], br[2], br[3]};
     replace_tail(c, p, w, 6);
     *target_word = p + 5;
 }

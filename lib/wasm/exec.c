@@ -74,7 +74,6 @@ static inline uint64_t of_f64(double d)
     return b;
 }
 
-
 static inline uint32_t rotl32(uint32_t x, uint32_t n)
 {
     return (x << (n & 31)) | (x >> ((32 - n) & 31));
@@ -411,29 +410,29 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
  * a separate path.  So the store does not wait for the compare, and a chain
  * of float operations runs at the speed of the arithmetic.
  */
-#define F64_RESULT(n, expr)                   \
-    {                                         \
-        double r_ = (expr);                   \
-        uint64_t *o_ = &OUT;                  \
-        *o_ = of_f64(r_);                     \
-        pc += (n);                            \
-        if (__builtin_expect(r_ != r_, 0)) {  \
-            nan_slot = o_;                    \
-            goto L_nan64;                     \
-        }                                     \
-        NEXT;                                 \
+#define F64_RESULT(n, expr)                  \
+    {                                        \
+        double r_ = (expr);                  \
+        uint64_t *o_ = &OUT;                 \
+        *o_ = of_f64(r_);                    \
+        pc += (n);                           \
+        if (__builtin_expect(r_ != r_, 0)) { \
+            nan_slot = o_;                   \
+            goto L_nan64;                    \
+        }                                    \
+        NEXT;                                \
     }
-#define F32_RESULT(n, expr)                   \
-    {                                         \
-        float r_ = (expr);                    \
-        uint64_t *o_ = &OUT;                  \
-        *o_ = of_f32(r_);                     \
-        pc += (n);                            \
-        if (__builtin_expect(r_ != r_, 0)) {  \
-            nan_slot = o_;                    \
-            goto L_nan32;                     \
-        }                                     \
-        NEXT;                                 \
+#define F32_RESULT(n, expr)                  \
+    {                                        \
+        float r_ = (expr);                   \
+        uint64_t *o_ = &OUT;                 \
+        *o_ = of_f32(r_);                    \
+        pc += (n);                           \
+        if (__builtin_expect(r_ != r_, 0)) { \
+            nan_slot = o_;                   \
+            goto L_nan32;                    \
+        }                                    \
+        NEXT;                                \
     }
 #define UN_F32(op, expr) CASE(op, L_##op) F32_RESULT(2, expr)
 #define BIN_F32(op, expr) CASE(op, L_##op) F32_RESULT(3, expr)
@@ -442,39 +441,39 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
 /* address (x + imm) mod 2^32 + offset of operands x imm offset at pc[i..i+2] */
 #define EA_X(i) ((uint64_t)(uint32_t)((uint32_t)fp[pc[i]] + pc[(i) + 1]) + pc[(i) + 2])
 /* the two f64 operands of the two-load forms, bounds-checked: v1 and v2 */
-#define LOAD2_F64                                        \
-    uint64_t e1_ = EA_X(1);                              \
-    uint64_t e2_ = EA_X(4);                              \
-    if (e1_ + 8 > memsize || e2_ + 8 > memsize) {        \
-        TRAP(WASM_TRAP_MEMORY_OOB);                      \
-    }                                                    \
-    double v1 = f64_of(ld(mem + e1_, 8));                \
+#define LOAD2_F64                                 \
+    uint64_t e1_ = EA_X(1);                       \
+    uint64_t e2_ = EA_X(4);                       \
+    if (e1_ + 8 > memsize || e2_ + 8 > memsize) { \
+        TRAP(WASM_TRAP_MEMORY_OOB);               \
+    }                                             \
+    double v1 = f64_of(ld(mem + e1_, 8));         \
     double v2 = f64_of(ld(mem + e2_, 8));
 /* i32.add with an immediate, then compare k of its result and branch */
-#define ADDI_BR(k, cond)                               \
-    CASE(WASM_OP_ADDI_BRC + (k), LAB_##k)              \
-    {                                                  \
-        uint32_t d_ = (uint32_t)fp[pc[1]] + pc[2];     \
-        OUT = d_;                                      \
-        uint32_t b_ = (uint32_t)fp[pc[3]];             \
-        if (cond) {                                    \
-            JUMP(pc[4]);                               \
-        } else {                                       \
-            pc += 5;                                   \
-        }                                              \
-        NEXT;                                          \
-    }                                                  \
-    CASE(WASM_OP_ADDI_BRCI + (k), LABI_##k)            \
-    {                                                  \
-        uint32_t d_ = (uint32_t)fp[pc[1]] + pc[2];     \
-        OUT = d_;                                      \
-        uint32_t b_ = pc[3];                           \
-        if (cond) {                                    \
-            JUMP(pc[4]);                               \
-        } else {                                       \
-            pc += 5;                                   \
-        }                                              \
-        NEXT;                                          \
+#define ADDI_BR(k, cond)                           \
+    CASE(WASM_OP_ADDI_BRC + (k), LAB_##k)          \
+    {                                              \
+        uint32_t d_ = (uint32_t)fp[pc[1]] + pc[2]; \
+        OUT = d_;                                  \
+        uint32_t b_ = (uint32_t)fp[pc[3]];         \
+        if (cond) {                                \
+            JUMP(pc[4]);                           \
+        } else {                                   \
+            pc += 5;                               \
+        }                                          \
+        NEXT;                                      \
+    }                                              \
+    CASE(WASM_OP_ADDI_BRCI + (k), LABI_##k)        \
+    {                                              \
+        uint32_t d_ = (uint32_t)fp[pc[1]] + pc[2]; \
+        OUT = d_;                                  \
+        uint32_t b_ = pc[3];                       \
+        if (cond) {                                \
+            JUMP(pc[4]);                           \
+        } else {                                   \
+            pc += 5;                               \
+        }                                          \
+        NEXT;                                      \
     }
 
 /*

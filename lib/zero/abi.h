@@ -73,6 +73,10 @@ enum zero_sys {
     SYS_IRQ_PCI = 42,         /* (PCI configuration ioport cap, bus << 8 | device << 3 |
                                  function) -> IRQ cap for the function's interrupt line as
                                  the firmware routed it, delivered level-triggered */
+    SYS_CAP_LIST = 43,        /* (thread cap with READ, first slot) -> the first occupied slot
+                                 >= it in that thread's process; rdi type, rsi rights, rdx
+                                 badge, r10 what it reaches (I/O ports: base | count << 32;
+                                 IRQ: its number; else 0); ZERR_NOENT past the last */
     SYS_THREAD_FAULT = 44,    /* (thread cap) -> rdi vector, rsi address of the exception that
                                  ended its process; ZERR_NOENT: it ended otherwise */
     SYS_COUNT
@@ -83,15 +87,17 @@ enum zero_sys {
 #define ZERO_MAP_DMA 0x4u /* SYS_MEM_MAP: physically contiguous, address returned */
 
 /* Capabilities every process starts with. */
-#define ZERO_SLOT_CONSOLE 0  /* ioport capability for COM1 (if the parent had one) */
-#define ZERO_SLOT_ASPACE 1   /* the process's own address space */
-#define ZERO_SLOT_EP 2       /* endpoint given by the parent at spawn */
-#define ZERO_SLOT_PIT 3      /* init only: ioport capability for the PIT */
-#define ZERO_SLOT_IRQ0 4     /* init only: IRQ capability for ISA IRQ 0 */
-#define ZERO_SLOT_EXIT 5     /* init only: ioport capability for QEMU's isa-debug-exit (0xf4) */
-#define ZERO_SLOT_COM1_IRQ 6 /* init only: IRQ capability for ISA IRQ 4 (COM1 input) */
-#define ZERO_SLOT_PCI_CFG 7  /* init only: ioport capability for PCI configuration (0xcf8) */
-#define ZERO_SLOT_PCI_IO 8   /* init only: ioport capability for PCI I/O space (0x1000..) */
+#define ZERO_SLOT_CONSOLE 0   /* ioport capability for COM1 (if the parent had one) */
+#define ZERO_SLOT_ASPACE 1    /* the process's own address space */
+#define ZERO_SLOT_EP 2        /* endpoint given by the parent at spawn */
+#define ZERO_SLOT_PIT 3       /* init only: ioport capability for the PIT */
+#define ZERO_SLOT_IRQ0 4      /* init only: IRQ capability for ISA IRQ 0 */
+#define ZERO_SLOT_EXIT 5      /* init only: ioport capability for QEMU's isa-debug-exit (0xf4) */
+#define ZERO_SLOT_COM1_IRQ 6  /* init only: IRQ capability for ISA IRQ 4 (COM1 input) */
+#define ZERO_SLOT_PCI_CFG 7   /* init only: ioport capability for PCI configuration (0xcf8) */
+#define ZERO_SLOT_PCI_IO 8    /* init only: ioport capability for PCI I/O space (0x1000..) */
+#define ZERO_SLOT_COM2 9      /* init only: ioport capability for COM2 (0x2f8, 8 ports) */
+#define ZERO_SLOT_COM2_IRQ 10 /* init only: IRQ capability for ISA IRQ 3 (COM2 input) */
 
 #define ZERO_THREAD_DEAD 7 /* SYS_CAP_INFO state of a stopped thread */
 

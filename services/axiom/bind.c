@@ -29,8 +29,7 @@ int axiom_bound_check(const struct axiom_svc *s, uint64_t badge, const char *pro
         return ZERR_PERM;
     }
     if (strcmp(as, proposer) != 0) {
-        zfmt_snprintf(why, cap, "this capability may propose only as %s, not as %s", as,
-                      proposer);
+        zfmt_snprintf(why, cap, "this capability may propose only as %s, not as %s", as, proposer);
         return ZERR_PERM;
     }
     return 0;

@@ -76,6 +76,10 @@ TESTS += axiom_svc
 axiom_svc_SRCS := tests/services/axiom/svc_test.c tests/services/axiom/world.c
 axiom_svc_LIBS := axiom crypto base hal
 # Proposers bound to principals by their capability's badge.
+FUZZERS += axiom_bind_req
+axiom_bind_req_SRCS := fuzz/axiom_bind.c
+axiom_bind_req_LIBS := axiom svcrt crypto base hal
+axiom_bind_req_CORPUS := fuzz/corpus/axiom_bind
 TESTS += axiom_bind
 axiom_bind_SRCS := tests/services/axiom/bind_test.c tests/services/axiom/world.c
 axiom_bind_LIBS := axiom svcrt crypto base hal

@@ -35,7 +35,7 @@ enum axiom_op {
     AXIOM_OP_RECEIPT = 13, /* in: u64 seq; out: the receipt's bytes (docs/formats.md "Receipt") */
     AXIOM_OP_FS_STAT = 14, /* in: str[512] path; out: fs node */
     AXIOM_OP_FS_LIST =
-        15, /* in: str[512] path, bool all, u32 first; out: u32 total, count, nodes */
+        15,             /* in: str[512] path, bool all, u32 first; out: u32 total, count, nodes */
     AXIOM_OP_BIND = 16, /* in: u32 slot, str[33] principal; out: empty (AXIOM_BADGE_INIT) */
 };
 

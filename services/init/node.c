@@ -68,7 +68,7 @@ static int node_format(struct node *n, const char *node_name, const struct node_
 /* Reads the root secret from the key slot, asking for the passphrase when
  * it is sealed. */
 static int node_open_slot(struct node *n, const struct ax_layout *lay, const struct node_unlock *u,
-                          uint8_t root[KEYS_SECRET_LEN], char *why, size_t whycap)
+                          uint8_t root[KEYS_SECRET_LEN], bool *started, char *why, size_t whycap)
 {
     struct blk *dev = n->dev;
     uint8_t slot[KEYSLOT_LEN];
@@ -77,6 +77,12 @@ static int node_open_slot(struct node *n, const struct ax_layout *lay, const str
     int err = ax_read_keyslot(dev, lay, slot);
 
     n->sealed = err == 0 && keyslot_check(slot, lay->node_pub) == KEYSLOT_PASSPHRASE;
+    const struct node_keys_remote *kr = n->keys_remote;
+    if (n->sealed && (u == NULL || u->ask == NULL) && kr != NULL && kr->start_sealed != NULL) {
+        err = kr->start_sealed(kr->self, slot, lay->node_pub); /* unlocked in the key process */
+        *started = err == 0;
+        goto wipe_pass;
+    }
     if (n->sealed) {
         pass_len = node_ask(u, false, pass);
         err = pass_len < 0 ? (int)pass_len : 0;
@@ -219,6 +225,7 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
 {
     struct ax_layout lay;
     uint8_t root[KEYS_SECRET_LEN];
+    bool started = false;
     int err;
 
     memset(n, 0, sizeof(*n));
@@ -231,13 +238,13 @@ int node_start_unlock(struct node *n, struct blk *dev, const char *node_name,
             err = ax_read_super(dev, &lay, NULL, why, whycap);
         }
     } else if (err == 0) {
-        err = node_open_slot(n, &lay, u, root, why, whycap);
+        err = node_open_slot(n, &lay, u, root, &started, why, whycap);
     }
     if (err != 0) {
         secure_zero(root, sizeof(root));
         return err;
     }
-    err = node_keys_start(n, root);
+    err = started ? 0 : node_keys_start(n, root);
     secure_zero(root, sizeof(root));
     if (err != 0) {
         zfmt_snprintf(why, whycap, "cannot start the key service: %s", zerr_text(err));

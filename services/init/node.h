@@ -38,6 +38,10 @@ struct node_keys_remote {
     rt_handler handle;
     int (*start)(void *self, const uint8_t root[KEYS_SECRET_LEN]);
     void (*stop)(void *self);
+    /* A sealed key slot (NULL: none can be opened): hands the slot to the
+     * key service and returns once it has been unlocked there (the
+     * passphrase comes by another way), or a ZERR_* code. */
+    int (*start_sealed)(void *self, const uint8_t *slot, const uint8_t node_pub[KEYS_PUB_LEN]);
 };
 
 struct node_jobs;

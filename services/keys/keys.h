@@ -62,6 +62,7 @@ enum keys_op {
 /* Badge bits a caller's endpoint capability must carry. */
 #define KEYS_BADGE_PUBLIC 0x1u /* may ask for public keys */
 #define KEYS_BADGE_SIGN 0x2u   /* may ask for signatures (the Axiom, for checkpoints) */
+#define KEYS_BADGE_UNLOCK 0x4u /* may give the operator's passphrase (x86_64: the terminal) */
 
 #define KEYS_NAME_FIELD 33 /* str[33]: a principal name */
 #define KEYS_MSG_MAX 4096u /* the longest message the service signs */

@@ -20,6 +20,14 @@ void shell_proc_attach(const struct shell_proc_backend *b)
     shell_proc = b;
 }
 
+/* `caps` without a PID (x86_64: init's listing from the kernel). */
+static int (*proc_caps_list)(struct term *t);
+
+void shell_proc_caps_attach(int (*list)(struct term *t))
+{
+    proc_caps_list = list;
+}
+
 /* A decimal number of at most 20 digits that fits 64 bits. */
 static bool proc_number(const char *s, uint64_t *out)
 {
@@ -188,6 +196,13 @@ int shell_cmd_proc(struct term *t, int argc, char **argv)
     if (strcmp(argv[0], "cpus") == 0) {
         return proc_cpus(t);
     }
+    if (strcmp(argv[0], "caps") == 0 && argc == 1) {
+        if (proc_caps_list == NULL) {
+            term_printf(t, "caps: no listing of the service processes here; caps PID\n");
+            return ZERR_UNSUPPORTED;
+        }
+        return proc_caps_list(t);
+    }
     if (shell_proc == NULL) {
         term_printf(t, "error: this node has no process manager\n");
         return ZERR_UNSUPPORTED;
@@ -213,6 +228,6 @@ int shell_cmd_proc(struct term *t, int argc, char **argv)
                     (unsigned long long)pid);
         return 0;
     }
-    term_printf(t, "usage: ps | %s | kill PID | caps PID | cpus | poweroff\n", PROC_USAGE);
+    term_printf(t, "usage: ps | %s | kill PID | caps [PID] | cpus | poweroff\n", PROC_USAGE);
     return ZERR_INVAL;
 }

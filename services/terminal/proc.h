@@ -48,6 +48,10 @@ struct shell_proc_backend {
 /* Attaches the process manager (the platform's start-up; NULL detaches). */
 void shell_proc_attach(const struct shell_proc_backend *b);
 
+/* `caps` without a PID: the platform's listing of what every service process
+ * holds (x86_64: init prints it from the kernel's records); NULL detaches. */
+void shell_proc_caps_attach(int (*list)(struct term *t));
+
 int shell_cmd_proc(struct term *t, int argc, char **argv);
 
 #define SHELL_PROC_CMDS                                                                     \
@@ -57,7 +61,8 @@ int shell_cmd_proc(struct term *t, int argc, char **argv);
          "start a process (a proc.spawn entry the policy allows, committed first)",         \
          shell_cmd_proc},                                                                   \
         {"kill", "kill PID", "stop a process (recorded as its proc.exit)", shell_cmd_proc}, \
-        {"caps", "caps PID", "the capabilities a process holds", shell_cmd_proc},           \
+        {"caps", "caps [PID]", "the capabilities a process (or every service) holds",       \
+         shell_cmd_proc},                                                                   \
         {"cpus", "cpus", "the CPUs and their load", shell_cmd_proc},                        \
     {                                                                                       \
         "poweroff", "poweroff", "stop the node (like exit)", shell_cmd_proc                 \

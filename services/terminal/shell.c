@@ -18,6 +18,7 @@
 #include "services/terminal/net.h"
 #include "services/terminal/fs_cmds.h"
 #include "services/terminal/proc.h"
+#include "services/terminal/time_cmd.h"
 #include "services/terminal/svc.h"
 
 #define SHELL_LOG_MAX 1000u
@@ -469,5 +470,6 @@ const struct term_cmd shell_cmds[] = {
     SHELL_FS_CMDS,
     SHELL_SVC_CMDS,
     SHELL_PROC_CMDS,
+    SHELL_TIME_CMDS,
 };
 const size_t shell_ncmds = sizeof(shell_cmds) / sizeof(shell_cmds[0]);

@@ -28,7 +28,7 @@ $(BINDIR)/drivertests: lib/zero/user.ld
 # zero-node with a policy process that faults on purpose (tests/system/isolation.t).
 PROGS += zero-node-faulty
 zero-node-faulty_SRCS := $(wildcard services/init/x86_64/*.c) tests/system/fault_on.c
-zero-node-faulty_LIBS := init jobs keys netproc vnet_server net svcrt svcrt_x86 vblk_server manifest cbor crypto zuser base hal
+zero-node-faulty_LIBS := init jobs keys listen_com2 netproc vnet_server net svcrt svcrt_x86 vblk_server manifest cbor crypto zuser base hal
 zero-node-faulty_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/zero-node-faulty: lib/zero/user.ld
 endif

@@ -125,4 +125,13 @@ out=$(session 'note after restart')
 check "hosted_restart_after_node_rotation" has "$out" 'committed #4 '
 out=$("$zero" verify "$disk" --key "$gkey")
 check "verify_rotated_node_key_chains_from_genesis_key" has "$out" "^ok: .*key $gkey \(rotated 1 times, now [0-9a-f]{64}\)"
+
+# time COMMAND: runs the command and says how long it took (ns on hosted).
+disk=$work/time.img
+out=$(session 'time note timed' 'time' 'time time note x' 'time nosuch')
+check "time_runs_the_command_and_prints_its_duration" \
+    bash -c 'grep -q "committed #1 " <<<"$1" && grep -qE "time: [0-9]+ ns$" <<<"$1"' _ "$out"
+check "time_without_a_command_or_of_time_is_refused" \
+    bash -c 'grep -q "usage: time COMMAND" <<<"$1" && grep -q "error: .time. cannot be timed" <<<"$1" &&
+        grep -q "error: .nosuch. cannot be timed" <<<"$1"' _ "$out"
 echo "1..$n"

@@ -30,14 +30,14 @@
 #include "services/axiom/service.h"
 
 #define LS_MAX_CONN 64
-#define LS_MSG_MAX 2048u   /* largest request body */
-#define LS_OUT_MAX 16384u  /* bytes of replies queued per connection */
-#define LS_OUT_PAUSE 8192u /* stop reading a connection above this */
-#define LS_REPLY_MAX 4608u /* largest reply body (an entry as hex) */
+#define LS_MSG_MAX 2048u                         /* largest request body */
+#define LS_OUT_MAX 16384u                        /* bytes of replies queued per connection */
+#define LS_OUT_PAUSE 8192u                       /* stop reading a connection above this */
+#define LS_REPLY_MAX (2u * AX_RECEIPT_MAX + 64u) /* largest reply body (a receipt as hex) */
 #define LS_CMDS_MAX 64u
 #define LS_ROUND_MSGS 16 /* messages taken from one connection per round */
 
-enum { LS_PROPOSAL = 1, LS_HEAD = 2, LS_ENTRY = 3 };
+enum { LS_PROPOSAL = 1, LS_HEAD = 2, LS_ENTRY = 3, LS_RECEIPT = 4 };
 
 struct ls_conn {
     int fd; /* -1: free */
@@ -208,6 +208,27 @@ static void do_entry(struct ls_conn *c, uint64_t seq)
     }
 }
 
+/* The receipt of entry seq (docs/formats.md, "Receipt"), from the Axiom. */
+static void do_receipt(struct ls_conn *c, uint64_t seq)
+{
+    static uint8_t receipt[AX_RECEIPT_MAX];
+    static char hex[2 * AX_RECEIPT_MAX + 1];
+    uint8_t in[8];
+    struct node *n = ls.n;
+    for (int i = 0; i < 8; i++) {
+        in[i] = (uint8_t)(seq >> (8 * i));
+    }
+    struct rt_msg m = {AXIOM_OP_RECEIPT, in, sizeof(in), receipt, sizeof(receipt), 0};
+    int err = rt_call(&n->rt, n->sid_term, n->shell.h_axiom, &m);
+    if (err != 0) {
+        reply(c, "error: %s\n",
+              err == ZERR_NOENT ? "no entry with that sequence number" : zerr_text(err));
+        return;
+    }
+    zfmt_hex(hex, receipt, m.out_len);
+    reply(c, "receipt #%llu %s\n", (unsigned long long)seq, hex);
+}
+
 /* Handles the complete message at the start of c->in (length len); the
  * caller holds the node lock. */
 static void handle(struct ls_conn *c, const uint8_t *body, size_t len)
@@ -219,6 +240,8 @@ static void handle(struct ls_conn *c, const uint8_t *body, size_t len)
     } else if (body[0] == LS_ENTRY && len == 9) {
         uint64_t seq = get32(body + 1) | (uint64_t)get32(body + 5) << 32;
         do_entry(c, seq);
+    } else if (body[0] == LS_RECEIPT && len == 9) {
+        do_receipt(c, get32(body + 1) | (uint64_t)get32(body + 5) << 32);
     } else {
         reply(c, "error: unknown request (type %u, %zu bytes)\n", body[0], len);
     }

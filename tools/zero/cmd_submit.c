@@ -21,16 +21,19 @@
 const char zero_help_submit[] = "send a signed proposal (or a query) to zero-hosted --listen";
 
 #define SUBMIT_MSG_MAX 2048u
-#define SUBMIT_REPLY_MAX 8192u
+#define SUBMIT_REPLY_MAX 16384u
 
 static void submit_usage(FILE *f)
 {
     fprintf(f, "usage: zero submit SOCKET PROPOSAL\n"
                "       zero submit SOCKET --head\n"
-               "       zero submit SOCKET --entry SEQ\n\n"
+               "       zero submit SOCKET --entry SEQ\n"
+               "       zero submit SOCKET --receipt SEQ\n\n"
                "PROPOSAL is a file written by zero propose (CBOR, or its hex), '-' for\n"
                "standard input.  Prints the node's answer: 'committed #SEQ HASH' (exit 0),\n"
-               "'denied: REASON' (exit 1) or 'error: REASON' (exit 2).\n");
+               "'denied: REASON' (exit 1) or 'error: REASON' (exit 2).  SOCKET is the\n"
+               "socket of zero-hosted --listen, or the one QEMU makes for the x86_64\n"
+               "node's COM2 (docs/formats.md, \"Over a serial port\").\n");
 }
 
 /* Reads the proposal file (binary or hex text) into body + 1. */
@@ -145,14 +148,14 @@ int zero_cmd_submit(int argc, char **argv)
         body[0] = 2;
         return exchange(argv[1], body, 1);
     }
-    if (argc == 4 && strcmp(argv[2], "--entry") == 0) {
+    if (argc == 4 && (strcmp(argv[2], "--entry") == 0 || strcmp(argv[2], "--receipt") == 0)) {
         char *end = NULL;
         unsigned long long seq = strtoull(argv[3], &end, 10);
         if (argv[3][0] < '0' || argv[3][0] > '9' || *end != '\0') {
             submit_usage(stderr);
             return ZERO_EXIT_USAGE;
         }
-        body[0] = 3;
+        body[0] = strcmp(argv[2], "--entry") == 0 ? 3 : 4;
         for (int i = 0; i < 8; i++) {
             body[1 + i] = (uint8_t)(seq >> (8 * i));
         }

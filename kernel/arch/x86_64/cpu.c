@@ -577,8 +577,10 @@ _Noreturn void arch_boot(uint32_t magic, uint32_t info_pa);
 
 _Noreturn void arch_boot(uint32_t magic, uint32_t info_pa)
 {
+    uint64_t entered = rdtsc(); /* firmware and loader time, for bench/boot.sh */
     serial_init();
-    kprintf("Zero OS %s x86_64 kernel\n", ZERO_VERSION);
+    kprintf("Zero OS %s x86_64 kernel (entered at tsc %llu)\n", ZERO_VERSION,
+            (unsigned long long)entered);
     nx_detect();
     mmu_init();
     bootinfo_parse(magic, info_pa);

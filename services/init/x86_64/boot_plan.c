@@ -128,6 +128,9 @@ static void plan_dev(struct boot_plan *p, const struct init_roles *roles)
             plan_dev_add(p, "jobs", roles->jobs, "node", NULL);
         }
         plan_dev_add(p, "terminal", roles->terminal, "identity", "policy");
+        if (roles->com2 != 0) {
+            plan_dev_add(p, "com2", roles->com2, "node", NULL);
+        }
     }
     int bad = 0;
     (void)mf_order(&p->m, &bad); /* at most three programs, no cycle */

@@ -19,6 +19,7 @@
 #include "services/init/x86_64/split.h"
 #include "drivers/virtio-net/server.h"
 #include "services/net/x86_64/netproc.h"
+#include "services/listen/x86_64/com2.h"
 #include "zero/zero.h"
 
 #define ROLE_INIT 0
@@ -30,11 +31,13 @@
 #define ROLE_TERMINAL 6
 #define ROLE_NETDRV 7                       /* the virtio-net driver */
 #define ROLE_NET 8                          /* the network service */
-#define ROLE_JOBS 9                         /* the jobs service */
+#define ROLE_COM2 9                         /* signed proposals on COM2 */
+#define ROLE_JOBS 10                        /* the jobs service */
 #define DISK_BUF_VA 0x0000500000000000ull   /* the node's and the driver's shared disk buffer */
 #define NETDRV_BUF_VA 0x0000510000000000ull /* the network service's and its driver's */
 #define NET_BUF_VA 0x0000520000000000ull    /* the terminal's and the network service's */
 #define NET_FS_VA 0x0000530000000000ull     /* the network service's channel to the Axiom */
+#define COM2_AXIOM_VA 0x0000540000000000ull /* the COM2 server's channel to the Axiom */
 
 int zero_main(uint64_t arg);
 
@@ -66,11 +69,26 @@ static int net_main(void)
     return netproc_main(g.disk, NETDRV_BUF_VA, ZERO_SLOT_EP, NET_BUF_VA, g.axiom, NET_FS_VA);
 }
 
+static void com2_ready(void)
+{
+    split_report_caps("com2");
+}
+
+static int com2_main(void)
+{
+    struct init_given g;
+    int err = node_take_boot_caps(&g);
+    return err != 0 ? 2
+                    : lsn_com2_main(ZERO_SLOT_COM2, ZERO_SLOT_COM2_IRQ, g.axiom, COM2_AXIOM_VA,
+                                    com2_ready);
+}
+
 int zero_main(uint64_t arg)
 {
     static const struct init_roles roles = {ROLE_AXIOM,    ROLE_KEYS,   ROLE_DRIVER,
                                             ROLE_IDENTITY, ROLE_POLICY, ROLE_TERMINAL,
-                                            ROLE_NETDRV,   ROLE_NET,    ROLE_JOBS};
+                                            ROLE_NETDRV,   ROLE_NET,    ROLE_COM2,
+                                            ROLE_JOBS};
     switch (arg) {
     case ROLE_KEYS:
         split_report_caps("keys");
@@ -89,6 +107,8 @@ int zero_main(uint64_t arg)
         return netdrv_main();
     case ROLE_NET:
         return net_main();
+    case ROLE_COM2:
+        return com2_main();
     case ROLE_JOBS:
         return split_jobs_main();
     default:

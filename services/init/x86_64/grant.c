@@ -77,11 +77,15 @@ const char *grant_cap_name(uint64_t op, uint64_t arg)
                : arg == ZERO_SLOT_COM1_IRQ ? "com1-irq"
                : arg == ZERO_SLOT_PCI_CFG  ? "pci-cfg"
                : arg == ZERO_SLOT_PCI_IO   ? "pci-io"
+               : arg == ZERO_SLOT_COM2     ? "com2"
+               : arg == ZERO_SLOT_COM2_IRQ ? "com2-irq"
                                            : NULL;
     case GIVE_KEYS_PUBLIC:
         return "keys.public";
     case GIVE_KEYS_SIGN:
         return "keys.sign";
+    case GIVE_KEYS_UNLOCK:
+        return "keys.unlock";
     case GIVE_DISK:
         return "disk";
     case GIVE_BOOT_RECORD:

@@ -187,7 +187,7 @@ int node_init_main(const struct init_roles *roles)
 static int64_t take_slot(const struct zmsg *m)
 {
     uint64_t slot = m->w[1];
-    if (m->cap == ZERO_CAP_NONE || slot > ZERO_SLOT_PCI_IO) {
+    if (m->cap == ZERO_CAP_NONE || slot > ZERO_SLOT_COM2_IRQ) {
         return ZERR_INVAL;
     }
     if (m->cap == slot) {
@@ -211,6 +211,7 @@ int node_take_boot_caps(struct init_given *g)
     g->policy = ZERO_CAP_NONE;
     g->net = ZERO_CAP_NONE;
     g->svc = ZERO_CAP_NONE;
+    g->keys_unlock = ZERO_CAP_NONE;
     g->jobs = ZERO_CAP_NONE;
     uint64_t serve = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
@@ -237,6 +238,8 @@ int node_take_boot_caps(struct init_given *g)
             g->net = m.cap;
         } else if (op == GIVE_SVC && m.cap != ZERO_CAP_NONE) {
             g->svc = m.cap;
+        } else if (op == GIVE_KEYS_UNLOCK && m.cap != ZERO_CAP_NONE) {
+            g->keys_unlock = m.cap;
         } else if (op == GIVE_JOBS && m.cap != ZERO_CAP_NONE) {
             g->jobs = m.cap;
         } else if (op == GIVE_SERVE && m.cap != ZERO_CAP_NONE) {

@@ -4,7 +4,7 @@
  * the disk driver.  It holds the disk driver (channel 1), for the jobs'
  * store on the disk's CAS region (the same region and format as hosted
  * and wasm nodes, so `zero cas` and `zero job verify` read it on the host)
- * and for re-reading the committed log; and the Axiom (channel 5, propose
+ * and for re-reading the committed log; and the Axiom (channel 6, propose
  * and read), which also serves the filesystem.  It serves the terminal.
  */
 #include "base/errors.h"

@@ -14,6 +14,21 @@
 #include "services/init/node.h"
 #include "svcrt/x86_64/rtx.h"
 
+/* Operations of the key process for the terminal (and the node): keys_proc.c. */
+#define KP_OP_STATE 0x103u
+#define KP_OP_PASS 0x104u
+
+/* What KP_OP_STATE answers. */
+enum kp_state {
+    KP_STATE_NONE = 0,        /* the node has given nothing yet */
+    KP_STATE_PLAIN = 1,       /* running on a plain slot's secret */
+    KP_STATE_LOCKED = 2,      /* a sealed slot waits for the passphrase */
+    KP_STATE_SEALED_OPEN = 3, /* a sealed slot, opened */
+};
+
+#define KP_SAY_SEALED \
+    "zero-node: the key slot is sealed: waiting for the passphrase at the terminal\n"
+
 /* The node's side: the channel and one endpoint capability per badge. */
 struct keys_proc {
     struct rtx_chan chan;

@@ -141,9 +141,17 @@ bool split_sup_ended(struct split_sup *s, int i, int64_t th, int st, bool killed
     x.fault_kind = faulted ? (uint32_t)f.rdi : 0;
     x.fault_addr = faulted ? f.rsi : 0;
     uint64_t delay = 0, pid = s->sv.s[i].pid;
-    sup_record_starts(s);
+    /* The end of a process that is not restarted (the network service stopped by the
+     * terminal's exit) starts no recording of its own: a node whose services never
+     * restart keeps the log it had. */
+    bool record = s->recorded || s->sv.s[i].restartable;
+    if (record) {
+        sup_record_starts(s);
+    }
     enum sv_decision d = sv_exited(&s->sv, (uint32_t)i, &x, sup_now_ms(), &delay);
-    sup_record_exit(s, (uint32_t)i, pid, &x);
+    if (record) {
+        sup_record_exit(s, (uint32_t)i, pid, &x);
+    }
     if (d != SV_RESTART) {
         if (d == SV_HOLD) {
             struct ax_action a;
@@ -157,7 +165,10 @@ bool split_sup_ended(struct split_sup *s, int i, int64_t th, int st, bool killed
         return false;
     }
     zprintf("init: the %s service ended (%s); restarting in %llu ms\n", s->sv.s[i].name,
-            killed ? "killed" : st < 0 ? zerr_name(st) : "exit", (unsigned long long)delay);
+            killed   ? "killed"
+            : st < 0 ? zerr_name(st)
+                     : "exit",
+            (unsigned long long)delay);
     sup_arm(s);
     return true;
 }

@@ -26,9 +26,9 @@ struct split_sup {
     int64_t timer; /* the exit notification, badge SPLIT_SUP_TIMER_BIT, or < 0 */
     bool armed;    /* a timer is pending */
     struct init_rec *rec;
-    bool recorded;  /* the starts are in the log (at the first end or request) */
-    bool keys_back; /* the key service started again: the Axiom hands it the secret */
-    int keys, axiom, disk; /* indexes of what the Axiom needs to commit (-1: none) */
+    bool recorded;           /* the starts are in the log (at the first end or request) */
+    bool keys_back;          /* the key service started again: the Axiom hands it the secret */
+    int keys, axiom, disk;   /* indexes of what the Axiom needs to commit (-1: none) */
     uint64_t waited[SV_MAX]; /* the back-off before the start sv_next last returned */
 };
 

@@ -13,9 +13,11 @@
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/init.h"
 #include "services/init/x86_64/keys_proc.h"
+#include "services/init/x86_64/unlock.h"
 #include "services/init/x86_64/record.h"
 #include "services/init/x86_64/svcd.h"
 #include "services/terminal/terminal.h"
+#include "services/terminal/time_cmd.h"
 #include "zero/zero.h"
 
 #define SPLIT_MEMORY_DISK (8u * 1024u * 1024u)
@@ -59,6 +61,7 @@ void split_report_caps(const char *name)
         } else if (r.rdi == CAP_IOPORT && at < sizeof(line)) {
             const char *what = slot == ZERO_SLOT_CONSOLE   ? "console"
                                : slot == ZERO_SLOT_PCI_CFG ? "pci-cfg"
+                               : slot == ZERO_SLOT_COM2    ? "com2"
                                                            : "pci-io";
             at += (size_t)zfmt_snprintf(
                 line + at, sizeof(line) - at, "/%s%s", what,
@@ -447,6 +450,11 @@ static void split_hostile_sweep(struct shell *sh)
  * shift=0 virtual nanoseconds, one per instruction plus the idle time it
  * skips (bench/boot.sh, docs/boot.md "Where boot time goes").
  */
+static uint64_t split_tsc(void)
+{
+    return zero_rdtsc();
+}
+
 static void split_report_ready(void)
 {
     char line[64];
@@ -469,51 +477,6 @@ static int split_terminal_jobs(struct rt *rt, uint32_t me, struct rtx_chan *ch,
     return sid < 0 ? sid : rt_grant(rt, (uint32_t)sid, me, CAP_RIGHT_WRITE, 0);
 }
 
-/*
- * time CMD...: runs CMD and prints the time-stamp counter cycles it took
- * (under QEMU -icount shift=0: virtual ns, one per instruction; bench/jobs_x86.sh).
- */
-static int split_time_cmd(struct term *t, int argc, char **argv)
-{
-    char line[TERM_MAX_LINE + 1];
-    size_t at = 0;
-
-    for (int i = 1; i < argc; i++) {
-        size_t n = strlen(argv[i]);
-        if (at + n + 1 > TERM_MAX_LINE) {
-            term_printf(t, "error: the command is too long\n");
-            return ZERR_RANGE;
-        }
-        memcpy(line + at, argv[i], n);
-        at += n;
-        line[at++] = ' ';
-    }
-    if (at == 0) {
-        term_printf(t, "usage: time COMMAND...\n");
-        return ZERR_INVAL;
-    }
-    line[--at] = '\0';
-    uint64_t t0 = zero_rdtsc();
-    int err = term_execute(t, line, at);
-    term_printf(t, "time: %llu tsc\n", (unsigned long long)(zero_rdtsc() - t0));
-    return err;
-}
-
-/* The shell's commands and time; the shell's alone if they do not fit. */
-static const struct term_cmd *split_cmds(size_t *n)
-{
-    static struct term_cmd cmds[160];
-    if (shell_ncmds + 1 > sizeof(cmds) / sizeof(cmds[0])) {
-        *n = shell_ncmds;
-        return shell_cmds;
-    }
-    memcpy(cmds, shell_cmds, shell_ncmds * sizeof(cmds[0]));
-    cmds[shell_ncmds] = (struct term_cmd){
-        "time", "time COMMAND...", "run a command and print the cycles it took", split_time_cmd};
-    *n = shell_ncmds + 1;
-    return cmds;
-}
-
 int split_terminal_main(void)
 {
     static struct rt rt;
@@ -529,6 +492,11 @@ int split_terminal_main(void)
     int sid[3];
 
     if (node_take_boot_caps(&g) != 0) {
+        return 2;
+    }
+    /* A sealed key slot first: the Axiom serves nobody until its keys are ready. */
+    term_init(&term, shell_cmds, shell_ncmds, &sh);
+    if (unlock_at_start(&term, g.keys_unlock) != 0) {
         return 2;
     }
     const uint64_t eps[3] = {g.axiom, g.identity, g.policy};
@@ -569,15 +537,16 @@ int split_terminal_main(void)
     }
     memcpy(sh.acting, h.node, sizeof(sh.acting));
     split_report_caps("terminal");
+    shell_time_clock(split_tsc, "tsc"); /* `time`: instructions under QEMU -icount */
     split_report_ready();
     net_client_attach(g.net);
     svcd_attach_terminal(g.svc, SPLIT_CLIENT_VA + 3u * RTX_BUF_LEN);
     if (&zero_fault_test != NULL && zero_fault_test) {
         split_hostile_sweep(&sh);
     }
-    size_t ncmds = 0;
-    const struct term_cmd *cmds = split_cmds(&ncmds);
-    term_init(&term, cmds, ncmds, &sh);
+    sh.check_pass = unlock_check_pass; /* login as a derived-key principal */
+    term_init(&term, shell_cmds, shell_ncmds, &sh);
+    term.echo = hal_console_echo;
     int status = term_run(&term);
     net_client_stop();
     return status;

@@ -34,12 +34,14 @@ enum {
     P_TERMINAL,
     P_NETDRV,
     P_NET,
+    P_COM2,
     P_JOBS,
     P_COUNT
 };
 
 static const char *const split_names[P_COUNT] = {
-    "keys", "virtio-blk", "axiom", "identity", "policy", "terminal", "virtio-net", "net", "jobs"};
+    "keys",     "virtio-blk", "axiom", "identity", "policy",
+    "terminal", "virtio-net", "net",   "com2",     "jobs"};
 
 struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
@@ -108,7 +110,8 @@ static int64_t split_wire_net(struct split_proc *p)
     int64_t r = split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_CFG);
     r = r != 0 ? r : split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_IO);
     r = r != 0 ? r : split_done(&p[P_NETDRV]);
-    r = r != 0 ? r : split_give_slot(&p[P_NET], ZERO_SLOT_CONSOLE);
+    /* The network service writes to the console through the write-only one every
+     * process gets at spawn; input is the terminal's alone. */
     r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_NETDRV], 0, GIVE_DISK);
     /* httpd DIR reads the filesystem: the Axiom's endpoint, read badge only (channel 4) */
     r = r != 0 ? r
@@ -116,8 +119,22 @@ static int64_t split_wire_net(struct split_proc *p)
     return r != 0 ? r : split_done(&p[P_NET]);
 }
 
+/* The COM2 server (services/listen), when it started: the port, its interrupt, the Axiom
+ * (channel 5, propose and read). */
+static int64_t split_wire_com2(const struct split_proc *p)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    if (p[P_COM2].gone) {
+        return 0;
+    }
+    int64_t r = split_give_slot(&p[P_COM2], ZERO_SLOT_COM2);
+    r = r != 0 ? r : split_give_slot(&p[P_COM2], ZERO_SLOT_COM2_IRQ);
+    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    return r != 0 ? r : split_done(&p[P_COM2]);
+}
+
 /* The jobs service (docs/jobs.md), when it started: the disk driver (channel 1), for the
- * jobs' store on the disk's CAS region and the log it re-reads; the Axiom (channel 5,
+ * jobs' store on the disk's CAS region and the log it re-reads; the Axiom (channel 6,
  * propose and read), also its way to the filesystem. */
 static int64_t split_wire_jobs(struct split_proc *p, bool driver)
 {
@@ -126,7 +143,7 @@ static int64_t split_wire_jobs(struct split_proc *p, bool driver)
         return 0;
     }
     int64_t r = driver ? split_give_ep(&p[P_JOBS], &p[P_DRIVER], RTX_BADGE(1, 0), GIVE_DISK) : 0;
-    r = r != 0 ? r : split_give_ep(&p[P_JOBS], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    r = r != 0 ? r : split_give_ep(&p[P_JOBS], &p[P_AXIOM], RTX_BADGE(6, rw), GIVE_AXIOM);
     return r != 0 ? r : split_done(&p[P_JOBS]);
 }
 
@@ -156,8 +173,7 @@ static int64_t split_wire_axiom(const struct split_proc *p, const struct split_p
         r = split_give_slot(me, ZERO_SLOT_PCI_CFG);
         r = r != 0 ? r : split_give_slot(me, ZERO_SLOT_PCI_IO);
     }
-    r = r != 0 ? r
-               : split_give_ep(me, &p[P_KEYS], RTX_BADGE(0, KEYS_BADGE_SIGN), GIVE_KEYS_SIGN);
+    r = r != 0 ? r : split_give_ep(me, &p[P_KEYS], RTX_BADGE(0, KEYS_BADGE_SIGN), GIVE_KEYS_SIGN);
     if (r == 0 && driver) {
         r = split_give_ep(me, &p[P_DRIVER], 0, GIVE_DISK);
     }
@@ -178,6 +194,9 @@ static int64_t split_wire_terminal(const struct split_proc *p, const struct spli
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
     int64_t r = split_give_slot(me, ZERO_SLOT_CONSOLE);
     r = r != 0 ? r : split_give_slot(me, ZERO_SLOT_COM1_IRQ);
+    /* the key service (channel 2): the operator's passphrase for a sealed key slot */
+    r = r != 0 ? r
+               : split_give_ep(me, &p[P_KEYS], RTX_BADGE(2, KEYS_BADGE_UNLOCK), GIVE_KEYS_UNLOCK);
     r = r != 0 ? r : split_give_ep(me, &p[P_AXIOM], RTX_BADGE(3, rw), GIVE_AXIOM);
     r = r != 0 ? r : split_give_ep(me, &p[P_IDENTITY], RTX_BADGE(0, 0), GIVE_IDENTITY);
     r = r != 0 ? r : split_give_ep(me, &p[P_POLICY], RTX_BADGE(0, 0), GIVE_POLICY);
@@ -283,12 +302,72 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     r = r != 0 ? r : split_done(&p[P_POLICY]);
     /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
     r = r != 0 ? r : split_wire_net(p);
+    r = r != 0 ? r : split_wire_com2(p);
     r = r != 0 ? r : split_wire_jobs(p, driver);
     if (r == 0 && &zero_fault_test != NULL && zero_fault_test) {
         init_rec_probe(&split_rec); /* before the terminal can propose: the count is exact */
     }
     r = r != 0 ? r : split_wire_terminal(p, &p[P_TERMINAL]);
     return r != 0 ? r : split_done(&p[P_TERMINAL]);
+}
+
+/* ---- what each process holds, as the kernel says ---------------------------------- */
+
+/* An I/O port range by what it reaches. */
+static const char *split_port_name(uint64_t what)
+{
+    uint32_t base = (uint32_t)what;
+    return base == 0x3f8 ? "console" : base == 0xcf8 ? "pci-cfg" : base == 0x1000 ? "pci-io" : "?";
+}
+
+/*
+ * Prints "kcaps NAME: ..." for every running service process from the
+ * kernel's own record of its capability space (SYS_CAP_LIST on init's
+ * thread capability), in slot order: the type, an endpoint's or a
+ * notification's badge in hex (the process's own endpoint, slot 2,
+ * without), an I/O port range by what it reaches (+in: with READ), an
+ * IRQ's number; frames counted.  Then "kcaps: end".
+ */
+static void split_list_caps(const struct split_proc *p)
+{
+    static const char *const types[] = {"null",   "endpoint", "notification", "aspace",
+                                        "thread", "frame",    "irq",          "ioport"};
+    for (int i = 0; i < P_COUNT; i++) {
+        if (p[i].gone || p[i].thread < 0) {
+            continue;
+        }
+        char line[640];
+        size_t at = (size_t)zfmt_snprintf(line, sizeof(line), "kcaps %s:", split_names[i]);
+        unsigned frames = 0;
+        struct zsys c = {SYS_CAP_LIST, (uint64_t)p[i].thread, 0, 0, 0, 0, 0};
+        for (zsys_raw(&c); (int64_t)c.rax >= 0 && at < sizeof(line); zsys_raw(&c)) {
+            uint64_t slot = c.rax, type = c.rdi, rights = c.rsi, badge = c.rdx, what = c.r10;
+            c = (struct zsys){SYS_CAP_LIST, (uint64_t)p[i].thread, slot + 1, 0, 0, 0, 0};
+            if (type == CAP_FRAME) {
+                frames++;
+                continue;
+            }
+            at +=
+                (size_t)zfmt_snprintf(line + at, sizeof(line) - at, " %s",
+                                      type < sizeof(types) / sizeof(types[0]) ? types[type] : "?");
+            if ((type == CAP_ENDPOINT && slot != ZERO_SLOT_EP) || type == CAP_NOTIFICATION) {
+                at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, "/%llx",
+                                            (unsigned long long)badge);
+            } else if (type == CAP_IOPORT) {
+                at += (size_t)zfmt_snprintf(
+                    line + at, sizeof(line) - at, "/%s%s", split_port_name(what),
+                    (uint32_t)what == 0x3f8 && (rights & CAP_RIGHT_READ) != 0 ? "+in" : "");
+            } else if (type == CAP_IRQ) {
+                at += (size_t)zfmt_snprintf(line + at, sizeof(line) - at, "/%llu",
+                                            (unsigned long long)what);
+            }
+        }
+        if (at < sizeof(line)) {
+            zfmt_snprintf(line + at, sizeof(line) - at, " frame*%u", frames);
+        }
+        zprintf("%s\n", line);
+    }
+    zprintf("kcaps: end\n");
 }
 
 /* The process of role arg, or P_COUNT. */
@@ -326,10 +405,10 @@ static void split_sup_start(struct split_sup *sup, const struct split_proc *p, i
     static const char *const on_axiom[] = {"axiom"};
     static const char *const on_all[] = {"axiom", "identity", "policy"};
     const char *const *const deps[P_COUNT] = {on_none, on_none, on_axiom_deps, on_keys_axiom, on_axiom,
-                                              on_all,  on_none, on_none,       on_none};
-    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0};
-    /* the network and jobs processes are not restarted: their clients see them gone */
-    bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false};
+                                              on_all,  on_none, on_none,       on_none,       on_none};
+    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0, 0};
+    /* the network, COM2 and jobs processes are not restarted: their clients see them gone */
+    bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false, false};
     int64_t th[P_COUNT];
     uint32_t nd[P_COUNT];
     for (int i = 0; i < P_COUNT; i++) {
@@ -359,10 +438,17 @@ static void split_answer(struct split_sup *sup, struct split_proc *p)
     if (b == NULL) {
         return;
     }
-    if (!split_sup_answer(sup, b)) {
+    if (b->op == SVCD_OP_CAPS) {
+        split_list_caps(p);
+        b->result = 0;
+    } else if (!split_sup_answer(sup, b)) {
         int i = sv_find(&sup->sv, b->name);
         uint64_t pid = sup->sv.s[i].pid;
-        if (b->kind == AX_SVC_KILL || sv_restart(&sup->sv, (uint32_t)i, zero_ticks() * 10u) == 1) {
+        if (b->kind == AX_SVC_KILL && sup->sv.s[i].state != SV_RUNNING) {
+            zfmt_snprintf(b->out, sizeof(b->out), "svc: %s is not running (%s)\n", b->name,
+                          sv_state_name(sup->sv.s[i].state));
+        } else if (b->kind == AX_SVC_KILL ||
+                   sv_restart(&sup->sv, (uint32_t)i, zero_ticks() * 10u) == 1) {
             zfmt_snprintf(b->out, sizeof(b->out), "svc: %s killed (pid %llu)\n", b->name,
                           (unsigned long long)pid);
             split_kill(p, i);
@@ -379,8 +465,8 @@ static void split_init_caps(const struct split_proc *p, int64_t ntfn)
     int64_t ax = p[P_AXIOM].gone ? ZERR_NOENT : split_init_axiom_cap(p);
     init_rec_init(&split_rec, ax >= 0 ? (uint64_t)ax : ZERO_CAP_NONE);
     split_svc_ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
-    int64_t wake = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL,
-                         SVCD_WAKE_BIT);
+    int64_t wake =
+        zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL, SVCD_WAKE_BIT);
     int err = split_svc_ep < 0 ? (int)split_svc_ep
               : wake < 0       ? (int)wake
                                : svcd_start((uint64_t)split_svc_ep, (uint64_t)wake);
@@ -418,8 +504,7 @@ static void split_regrant(struct split_sup *sup, struct split_proc *p, int i)
         for (uint32_t k = 0; k < v->ndeps; k++) {
             client = client || v->deps[k] == (uint8_t)i;
         }
-        if (client && v->state == SV_RUNNING &&
-            sv_restart(&sup->sv, j, zero_ticks() * 10u) == 1) {
+        if (client && v->state == SV_RUNNING && sv_restart(&sup->sv, j, zero_ticks() * 10u) == 1) {
             zprintf("init: the %s service starts again for new capabilities to %s\n", v->name,
                     split_names[i]);
             split_kill(p, (int)j);
@@ -433,7 +518,8 @@ int node_init_split(const struct init_roles *roles)
     static struct split_proc p[P_COUNT];
     const uint64_t role[P_COUNT] = {roles->keys,     roles->driver, roles->node,
                                     roles->identity, roles->policy, roles->terminal,
-                                    roles->netdrv,   roles->net,    roles->jobs};
+                                    roles->netdrv,   roles->net,    roles->com2,
+                                    roles->jobs};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     bool driver = roles->driver != 0;
     const struct mf_program *prog, *last = NULL;
@@ -475,7 +561,8 @@ int node_init_split(const struct init_roles *roles)
         boot_plan_started(&plan, last, (uint64_t)p[last_i].thread);
     }
     for (int i = 0; r == 0 && i < P_COUNT; i++) {
-        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET && i != P_JOBS) {
+        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET && i != P_COM2 &&
+            i != P_JOBS) {
             zprintf("init: the %s service did not start\n", split_names[i]);
             r = ZERR_PERM;
         }
@@ -510,6 +597,7 @@ int node_init_split(const struct init_roles *roles)
             if (split_sup_ended(&sup, i, p[i].thread, st, p[i].killed)) {
                 continue; /* started again after its back-off, on the same endpoint */
             }
+            status = i == P_TERMINAL ? st : status; /* a held terminal stops the node */
             /* Its clients' capabilities go: their calls fail at once with ZERR_BADCAP. */
             zsys3(SYS_CAP_REVOKE, (uint64_t)p[i].ep, 0, 0);
             split_revoked[i] = true;
@@ -525,7 +613,12 @@ int node_init_split(const struct init_roles *roles)
         }
         int due = (bits & (SPLIT_SUP_TIMER_BIT | SVCD_WAKE_BIT)) != 0 ? split_sup_due(&sup) : -1;
         while (due >= 0) {
+            uint64_t t0 = zero_rdtsc();
             int64_t th = split_restart(p, due, role[due], ntfn, driver);
+            /* the restart's own cost: under QEMU -icount shift=0 a tsc tick is one
+             * instruction (docs/boot.md "Restarts") */
+            zprintf("init: the %s service: spawned and handed over in %llu tsc\n", split_names[due],
+                    (unsigned long long)(zero_rdtsc() - t0));
             split_sup_started(&sup, due, th);
             if (th >= 0 && split_revoked[due]) {
                 split_regrant(&sup, p, due);

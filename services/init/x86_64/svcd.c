@@ -4,6 +4,8 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "base/string.h"
+#include "services/terminal/proc.h"
+#include "services/terminal/terminal.h"
 #include "svcrt/wire.h"
 #include "svcrt/x86_64/rtx.h"
 #include "zero/zero.h"
@@ -34,10 +36,10 @@ static int svcd_decode(const struct rt_msg *m)
         wire_get_str(&r, box.name, sizeof(box.name));
     }
     int err = wire_in_end(&r);
-    if (err == 0 && m->op != SVCD_OP_LIST && box.name[0] == '\0') {
+    if (err == 0 && m->op != SVCD_OP_LIST && m->op != SVCD_OP_CAPS && box.name[0] == '\0') {
         err = ZERR_INVAL;
     }
-    return m->op < SVCD_OP_LIST || m->op > SVCD_OP_ACT ? ZERR_UNSUPPORTED : err;
+    return m->op < SVCD_OP_LIST || m->op > SVCD_OP_CAPS ? ZERR_UNSUPPORTED : err;
 }
 
 static int svcd_encode(struct rt_msg *m)
@@ -57,7 +59,7 @@ static int svcd_encode(struct rt_msg *m)
         }
     } else if (box.op == SVCD_OP_PREPARE) {
         wire_str(&w, box.why, sizeof(box.why));
-    } else {
+    } else if (box.op == SVCD_OP_ACT) {
         wire_str(&w, box.out, sizeof(box.out));
     }
     int err = wire_out_end(&w, &m->out_len);
@@ -81,8 +83,14 @@ static int svcd_handle(void *self, uint64_t badge, struct rt_msg *m)
 
 static void svcd_thread(void)
 {
-    (void)rtx_serve_rt(svcd_ep, SVCD_SERVE_VA, svcd_handle, NULL);
-    zero_exit(1);
+    int err = rtx_serve_rt(svcd_ep, SVCD_SERVE_VA, svcd_handle, NULL);
+    zprintf("init: the svc endpoint stopped: %s\n", zerr_name(err));
+    /* parks: leaving would end init's process, and with it the node */
+    int64_t park = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    for (;;) {
+        uint64_t bits = 0;
+        zero_wait(park >= 0 ? (uint64_t)park : svcd_done_ntfn, &bits, 1);
+    }
 }
 
 int svcd_start(uint64_t ep, uint64_t wake)
@@ -208,6 +216,17 @@ static int svcd_act(void *ctx, uint8_t kind, const char *name, char *out, size_t
     return svcd_text(SVCD_OP_ACT, kind, name, out, cap);
 }
 
+/* `caps`: init prints the kernel's listing of every service process, then replies. */
+static int svcd_caps(struct term *t)
+{
+    size_t len = 0;
+    int err = svcd_call(SVCD_OP_CAPS, 0, &len);
+    if (err != 0) {
+        term_printf(t, "caps: init did not list them (%s)\n", zerr_name(err));
+    }
+    return err;
+}
+
 void svcd_attach_terminal(uint64_t ep, uint64_t va)
 {
     if (ep == ZERO_CAP_NONE) {
@@ -217,4 +236,5 @@ void svcd_attach_terminal(uint64_t ep, uint64_t va)
     svcd_client_va = va;
     svcd_backend = (struct shell_svc_backend){NULL, svcd_list, svcd_prepare, svcd_act};
     shell_svc_attach(&svcd_backend);
+    shell_proc_caps_attach(svcd_caps);
 }

@@ -11,6 +11,8 @@
  *                   u64 pid, str[12] state, u32 restarts, str[64] last)
  *   SVCD_OP_PREPARE in: str[16] name     out: str[128] why
  *   SVCD_OP_ACT     in: u8 kind, str[16] name   out: str[512] what happened
+ *   SVCD_OP_CAPS    in: empty            out: empty; init has printed what
+ *                   every service process holds, from the kernel (`caps`)
  */
 #ifndef ZERO_SERVICES_INIT_X86_64_SVCD_H
 #define ZERO_SERVICES_INIT_X86_64_SVCD_H
@@ -22,6 +24,7 @@
 #define SVCD_OP_LIST 1u
 #define SVCD_OP_PREPARE 2u
 #define SVCD_OP_ACT 3u
+#define SVCD_OP_CAPS 4u
 #define SVCD_WAKE_BIT (1ull << 61)
 #define SVCD_NAME 16
 #define SVCD_WHY 128

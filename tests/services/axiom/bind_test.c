@@ -97,8 +97,7 @@ static void test_bound_slots(void)
     is_int(bind(RW | AXIOM_BADGE_INIT, 3, "root"), 0, "init_binds_slot_3_to_root");
     is_int(note(AXIOM_OP_SUBMIT, RW | AXIOM_BADGE_AS(2), "root", &res), ZERR_PERM,
            "a_process_bound_to_alice_cannot_propose_as_root");
-    ok(strstr(res.why, "only as alice") != NULL, "refusal_names_the_bound_principal: %s",
-       res.why);
+    ok(strstr(res.why, "only as alice") != NULL, "refusal_names_the_bound_principal: %s", res.why);
     is_int(axiom_durable(&svc.ax), before, "nothing_committed_by_the_refusals");
     is_int(note(AXIOM_OP_SUBMIT, RW | AXIOM_BADGE_AS(3), "root", &res), 0,
            "a_process_bound_to_root_proposes_as_root");

@@ -4,6 +4,11 @@
 
 #define HAL_PLATFORM_NAME "x86_64"
 
+#include <stdbool.h>
+
+/* The serial line discipline's echo: off while a secret is typed (a terminal's t->echo). */
+void hal_console_echo(bool on);
+
 static inline void hal_cpu_relax(void)
 {
     __asm__ volatile("pause");
