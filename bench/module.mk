@@ -25,3 +25,14 @@ svcbench_LIBS := init svcrt svcrt_x86 crypto zuser base hal
 svcbench_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/svcbench: lib/zero/user.ld
 endif
+
+# fsbench: sequential throughput through the filesystem against the raw
+# virtio-blk device in the same QEMU (bench/fs_qemu.sh).
+BENCH_SCRIPTS += bench/fs_qemu.sh
+ifeq ($(PLATFORM),x86_64)
+PROGS += fsbench
+fsbench_SRCS := bench/fsbench.c
+fsbench_LIBS := init svcrt svcrt_x86 crypto zuser base hal
+fsbench_LDLIBS = $(USER_LDLIBS)
+$(BINDIR)/fsbench: lib/zero/user.ld
+endif

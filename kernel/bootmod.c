@@ -4,6 +4,8 @@
  * reads the boot manifest and hashes every image with them before it
  * starts anything (docs/boot.md).  Boot modules are the files of the boot
  * image, no secret: any process may read them, as any may spawn them.
+ * SYS_BOOT_ARGS gives the kernel's own command line the same way (the
+ * network's test settings read it, docs/net.md).
  */
 #include "base/errors.h"
 #include "base/string.h"
@@ -56,4 +58,23 @@ int64_t sys_module_read(struct thread *t, struct trap_frame *f)
         return ZERR_FAULT;
     }
     return (int64_t)n;
+}
+
+/* (buffer, size) -> rdi the command line's length; the line NUL-terminated, cut to fit. */
+int64_t sys_boot_args(struct thread *t, struct trap_frame *f)
+{
+    (void)t;
+    uint64_t cap = frame_arg(f, 1);
+    size_t n = strnlen(boot_info.cmdline, sizeof(boot_info.cmdline));
+    if (cap != 0) {
+        char line[sizeof(boot_info.cmdline) + 1];
+        size_t k = n < cap - 1 ? n : (size_t)(cap - 1);
+        memcpy(line, boot_info.cmdline, k);
+        line[k] = '\0';
+        if (copy_to_user(frame_arg(f, 0), line, k + 1) != 0) {
+            return ZERR_FAULT;
+        }
+    }
+    frame_set_result(f, 0, n);
+    return 0;
 }

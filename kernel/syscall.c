@@ -709,4 +709,5 @@ const sys_fn sys_table[SYS_COUNT] = {
     [SYS_IRQ_PCI] = sys_irq_pci,
     [SYS_CAP_LIST] = sys_cap_list,
     [SYS_THREAD_FAULT] = sys_thread_fault,
+    [SYS_BOOT_ARGS] = sys_boot_args,
 };

@@ -48,6 +48,7 @@ int64_t sys_mem_unmap(struct thread *t, struct trap_frame *f);
 #define MODULE_READ_MAX (64u * 1024u) /* largest SYS_MODULE_READ (bounds time in the kernel) */
 int64_t sys_module_info(struct thread *t, struct trap_frame *f);
 int64_t sys_module_read(struct thread *t, struct trap_frame *f);
+int64_t sys_boot_args(struct thread *t, struct trap_frame *f);
 
 bool syscall_ipc_shared(struct thread *t, struct trap_frame *f, uint64_t nr);
 

@@ -6,7 +6,9 @@
  *
  *   VNET_OP_INFO                 -> 6 bytes: the MAC address, then 1 byte:
  *                                   1 if the driver sleeps on the device's
- *                                   interrupt, 0 if it polls
+ *                                   interrupt, 0 if it polls, then u32: the
+ *                                   test drop filter's frames per 1000 (0:
+ *                                   off), u64: frames it dropped so far
  *   VNET_OP_XFER a0 n, a1 wait   buffer: n frames to send, each a 2-byte
  *                                length (little-endian) then its bytes;
  *                                -> the frames received, in the same form,
@@ -15,6 +17,11 @@
  *                                   or a1 milliseconds pass
  *
  * Every op answers the probe's error if the device could not be set up.
+ *
+ * The test drop filter: with net.drop=N on the kernel's command line
+ * (SYS_BOOT_ARGS), the driver loses N of every 1000 frames, sent and
+ * received alike, chosen by a generator seeded with net.seed=S (default
+ * 1): the same frames by their order through the driver in every run.
  */
 #ifndef ZERO_DRIVERS_VIRTIO_NET_SERVER_H
 #define ZERO_DRIVERS_VIRTIO_NET_SERVER_H

@@ -1255,6 +1255,12 @@ static bool fuse_with_previous(struct cc *c, uint32_t op, uint32_t a, uint32_t b
         ins[0] = WASM_OP_F64_ADD4; /* dst = p + q + r + other */
     } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MUL_XX) {
         ins[0] = WASM_OP_F64_MULADD_XX; /* dst = load * load + other */
+    } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MULADD_XX) {
+        ins[0] = WASM_OP_F64_MULADD1_XX; /* dst = load * load + c + other */
+    } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MULADD1_XX) {
+        ins[0] = WASM_OP_F64_MULADD2_XX;
+    } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MULADD2_XX) {
+        ins[0] = WASM_OP_F64_MULADD3_XX;
     } else if (op == 0xa0 || op == 0xa2) {
         return fuse_f64_load(c, op, ins, other, dst);
     } else {

@@ -132,6 +132,7 @@ static bool functype_eq(const struct wasm_functype *a, const struct wasm_functyp
         struct wasm_memory *m_ = inst->memory;                                  \
         mem = m_ != NULL && m_->data != NULL ? m_->data : (uint8_t *)ex->stack; \
         memsize = m_ != NULL ? (uint64_t)m_->pages * WASM_PAGE : 0;             \
+        last8 = (int64_t)memsize - 8;                                           \
     } while (0)
 
 static int mem_grow(struct wasm_memory *m, uint32_t delta, uint32_t *old)
@@ -357,7 +358,7 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
     CASE(op, l)                                            \
     {                                                      \
         uint64_t ea = (uint64_t)(addr) + (off);            \
-        if (ea + 8 > memsize) {                            \
+        if ((int64_t)ea > last8) {                         \
             TRAP(WASM_TRAP_MEMORY_OOB);                    \
         }                                                  \
         F64_RESULT((n) + 1, AD x f64_of(ld(mem + ea, 8))); \
@@ -413,8 +414,8 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
 #define F64_RESULT(n, expr)                  \
     {                                        \
         double r_ = (expr);                  \
-        uint64_t *o_ = &OUT;                 \
-        *o_ = of_f64(r_);                    \
+        uint32_t o_ = pc[0];                 \
+        fp[o_] = of_f64(r_);                 \
         pc += (n);                           \
         if (__builtin_expect(r_ != r_, 0)) { \
             nan_slot = o_;                   \
@@ -425,8 +426,8 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
 #define F32_RESULT(n, expr)                  \
     {                                        \
         float r_ = (expr);                   \
-        uint64_t *o_ = &OUT;                 \
-        *o_ = of_f32(r_);                    \
+        uint32_t o_ = pc[0];                 \
+        fp[o_] = of_f32(r_);                 \
         pc += (n);                           \
         if (__builtin_expect(r_ != r_, 0)) { \
             nan_slot = o_;                   \
@@ -441,13 +442,13 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
 /* address (x + imm) mod 2^32 + offset of operands x imm offset at pc[i..i+2] */
 #define EA_X(i) ((uint64_t)(uint32_t)((uint32_t)fp[pc[i]] + pc[(i) + 1]) + pc[(i) + 2])
 /* the two f64 operands of the two-load forms, bounds-checked: v1 and v2 */
-#define LOAD2_F64                                 \
-    uint64_t e1_ = EA_X(1);                       \
-    uint64_t e2_ = EA_X(4);                       \
-    if (e1_ + 8 > memsize || e2_ + 8 > memsize) { \
-        TRAP(WASM_TRAP_MEMORY_OOB);               \
-    }                                             \
-    double v1 = f64_of(ld(mem + e1_, 8));         \
+#define LOAD2_F64                                       \
+    uint64_t e1_ = EA_X(1);                             \
+    uint64_t e2_ = EA_X(4);                             \
+    if ((int64_t)e1_ > last8 || (int64_t)e2_ > last8) { \
+        TRAP(WASM_TRAP_MEMORY_OOB);                     \
+    }                                                   \
+    double v1 = f64_of(ld(mem + e1_, 8));               \
     double v2 = f64_of(ld(mem + e2_, 8));
 /* i32.add with an immediate, then compare k of its result and branch */
 #define ADDI_BR(k, cond)                           \
@@ -543,6 +544,9 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
         [WASM_OP_F64_MULADD_XX] = HANDLER(L_F64_MULADD_XX),
         [WASM_OP_F64_ADD3] = HANDLER(L_F64_ADD3),
         [WASM_OP_F64_ADD4] = HANDLER(L_F64_ADD4),
+        [WASM_OP_F64_MULADD1_XX] = HANDLER(L_F64_MULADD1_XX),
+        [WASM_OP_F64_MULADD2_XX] = HANDLER(L_F64_MULADD2_XX),
+        [WASM_OP_F64_MULADD3_XX] = HANDLER(L_F64_MULADD3_XX),
         [WASM_OP_ADDI_BRC + 0] = HANDLER(LAB_0),
         [WASM_OP_ADDI_BRCI + 0] = HANDLER(LABI_0),
         [WASM_OP_ADDI_BRC + 1] = HANDLER(LAB_1),
@@ -856,6 +860,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
     struct wasm_instance *inst = f->inst;
     uint8_t *mem = NULL;
     uint64_t memsize = 0;
+    int64_t last8 = -8; /* the last address an 8-byte access may start at (negative: none) */
     uint64_t *fp = ex->stack;
     uint64_t *const stack_end = ex->stack + ex->stack_slots;
     uint64_t fuel = ex->fuel;
@@ -866,7 +871,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
     const uint32_t *pc = NULL;
 
     uint32_t op = 0;
-    uint64_t *nan_slot = NULL; /* the result a float handler found to be a NaN */
+    uint32_t nan_slot = 0; /* the slot of a result a float handler found to be a NaN */
 
     goto call;
 
@@ -977,6 +982,30 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
                 LOAD2_F64
                 double prod = v1 * v2; /* rounded on its own: never a fused multiply-add */
                 F64_RESULT(8, prod + f64_of(fp[pc[7]]));
+            }
+            CASE(WASM_OP_F64_MULADD1_XX, L_F64_MULADD1_XX)
+            {
+                LOAD2_F64
+                double prod = v1 * v2;
+                double sum = prod + f64_of(fp[pc[7]]);
+                F64_RESULT(9, sum + f64_of(fp[pc[8]]));
+            }
+            CASE(WASM_OP_F64_MULADD2_XX, L_F64_MULADD2_XX)
+            {
+                LOAD2_F64
+                double prod = v1 * v2;
+                double sum = prod + f64_of(fp[pc[7]]);
+                sum = sum + f64_of(fp[pc[8]]);
+                F64_RESULT(10, sum + f64_of(fp[pc[9]]));
+            }
+            CASE(WASM_OP_F64_MULADD3_XX, L_F64_MULADD3_XX)
+            {
+                LOAD2_F64
+                double prod = v1 * v2;
+                double sum = prod + f64_of(fp[pc[7]]);
+                sum = sum + f64_of(fp[pc[8]]);
+                sum = sum + f64_of(fp[pc[9]]);
+                F64_RESULT(11, sum + f64_of(fp[pc[10]]));
             }
             CASE(WASM_OP_F64_ADD3, L_F64_ADD3)
             F64_RESULT(4, AD + BD + f64_of(fp[pc[3]]));
@@ -1415,10 +1444,10 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             ADDI_BR(8, (int32_t)d_ >= (int32_t)b_)
             ADDI_BR(9, d_ >= b_)
         L_nan64:
-            *nan_slot = WASM_F64_CANONICAL_NAN;
+            fp[nan_slot] = WASM_F64_CANONICAL_NAN;
             NEXT;
         L_nan32:
-            *nan_slot = WASM_F32_CANONICAL_NAN;
+            fp[nan_slot] = WASM_F32_CANONICAL_NAN;
             NEXT;
         default:
         L_bad:
@@ -1500,7 +1529,7 @@ uint32_t wasm_insn_len(const uint32_t *pc)
         return 6;
     }
     if (op >= WASM_OP_F64_MUL_XX) {
-        static const uint8_t xx[5] = {8, 8, 9, 5, 6};
+        static const uint8_t xx[8] = {8, 8, 9, 5, 6, 10, 11, 12};
         return xx[op - WASM_OP_F64_MUL_XX];
     }
     if (op >= WASM_OP_LOADS) {

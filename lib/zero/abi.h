@@ -79,6 +79,8 @@ enum zero_sys {
                                  IRQ: its number; else 0); ZERR_NOENT past the last */
     SYS_THREAD_FAULT = 44,    /* (thread cap) -> rdi vector, rsi address of the exception that
                                  ended its process; ZERR_NOENT: it ended otherwise */
+    SYS_BOOT_ARGS = 47,       /* (buf, size) -> rdi the boot command line's length; the line
+                                 copied NUL-terminated, cut to fit (size 0: none copied) */
     SYS_COUNT
 };
 

@@ -4,7 +4,7 @@
 # modules are read in path order) and depends on lib/zero/user.ld.
 ifeq ($(PLATFORM),x86_64)
 LIBS += zuser
-zuser_SRCS := lib/zero/crt0.S lib/zero/print.c lib/zero/pci.c
+zuser_SRCS := lib/zero/crt0.S lib/zero/print.c lib/zero/pci.c lib/zero/bootargs.c
 zuser_LIBS := base hal
 USER_LDLIBS := -T lib/zero/user.ld -Wl,-z,max-page-size=4096 -Wl,--build-id=none -lgcc
 endif

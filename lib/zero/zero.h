@@ -139,6 +139,13 @@ int64_t zero_write(const char *s, uint64_t n);
 /* Formats like printf (base/fmt.h conversions) to the console. */
 void zprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The value of word KEY=VALUE on the kernel's command line (SYS_BOOT_ARGS)
+ * into out (NUL-terminated, cap bytes): its length, or ZERR_NOENT when no
+ * word starts with KEY=, ZERR_RANGE when the value does not fit.
+ */
+int zero_boot_arg(const char *key, char *out, uint64_t cap);
+
 int zero_main(uint64_t arg);
 
 #endif

@@ -18,6 +18,7 @@
 #include "services/axiom/sequencer.h"
 #include "services/axiom/internal/disk.h"
 #include "services/axiom/internal/log.h"
+#include "services/axiom/internal/seqsnap.h"
 
 /* Recovery looks for later batches at sector starts in the next 512 KiB;
  * a record starting there may end up to AX_SLACK bytes past it. */
@@ -53,6 +54,8 @@ static void ax_free(struct axiom *ax)
     if (ax->sealed.buf != NULL) {
         hal_page_free(ax->sealed.buf, ax_pages(AX_MAX_BATCH));
     }
+    ax_seqsnap_free(ax);
+    ax_logview_close(&ax->log);
     ax->st = NULL;
     ax->open.buf = NULL;
     ax->sealed.buf = NULL;
@@ -70,27 +73,19 @@ static int ax_alloc(struct axiom *ax)
     return 0;
 }
 
-/* Loads [off, off + len) of the log region into win. */
-static int ax_read_log(struct blk *dev, const struct ax_layout *lay, uint64_t off, uint8_t *win,
-                       size_t len)
-{
-    return blk_read(dev, lay->log_off + off, win, len);
-}
-
 /*
  * Classifies what stops the replay at r->off: a clean end (0), a torn tail
  * (ZERR_TRUNCATED, *tail = bytes up to its last non-zero byte), or damage
  * followed by an intact record of a later batch (ZERR_CORRUPT).
  */
-static int ax_scan_tail(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r,
-                        uint8_t *win, uint64_t *tail)
+static int ax_scan_tail(struct ax_logview *v, struct ax_replay *r, uint8_t *win, uint64_t *tail)
 {
     uint64_t off = r->off;
-    uint64_t rest = lay->log_len - off;
+    uint64_t rest = v->end - off;
     size_t len = (size_t)(rest < AX_WINDOW + AX_SLACK ? rest : AX_WINDOW + AX_SLACK);
     size_t starts = len < AX_WINDOW ? len : AX_WINDOW;
     size_t span = len < AX_MAX_BATCH ? len : AX_MAX_BATCH;
-    int err = ax_read_log(dev, lay, off, win, len);
+    int err = ax_logview_read(v, off, win, len);
 
     if (err != 0) {
         return err;
@@ -113,22 +108,46 @@ static int ax_scan_tail(struct blk *dev, const struct ax_layout *lay, struct ax_
 
 int axiom_scan(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r, uint64_t *tail)
 {
-    uint64_t wstart = 0;
+    struct ax_logview v;
+    int err = ax_logview_open(&v, dev, lay, r->why, sizeof(r->why));
+
+    *tail = 0;
+    if (err != 0) {
+        r->bad_seq = AX_NO_ENTRY;
+        return err;
+    }
+    err = ax_scan_view(&v, r, tail);
+    ax_logview_close(&v);
+    return err;
+}
+
+int ax_scan_view(struct ax_logview *v, struct ax_replay *r, uint64_t *tail)
+{
+    uint64_t wstart = r->off;
     uint64_t wlen = 0;
-    uint8_t *win = hal_page_alloc(ax_pages(AX_WINDOW + AX_SLACK));
+    uint8_t *win;
     int err = 0;
 
     *tail = 0;
+    if (r->off < v->start) {
+        r->bad_seq = r->st->applied;
+        r->bad_off = r->off;
+        zfmt_snprintf(r->why, sizeof(r->why),
+                      "the log before offset %llu was pruned: start from a snapshot or an export",
+                      (unsigned long long)v->start);
+        return ZERR_NOENT;
+    }
+    win = hal_page_alloc(ax_pages(AX_WINDOW + AX_SLACK));
     if (win == NULL) {
         return ZERR_NOMEM;
     }
-    while (r->off < lay->log_len) {
+    while (r->off < v->end) {
         uint64_t off = r->off;
         size_t used = 0;
-        if (off + AX_MAX_BATCH > wstart + wlen && wstart + wlen < lay->log_len) {
+        if (off + AX_MAX_BATCH > wstart + wlen && wstart + wlen < v->end) {
             wstart = off;
-            wlen = lay->log_len - off < AX_WINDOW ? lay->log_len - off : AX_WINDOW;
-            err = ax_read_log(dev, lay, wstart, win, (size_t)wlen);
+            wlen = v->end - off < AX_WINDOW ? v->end - off : AX_WINDOW;
+            err = ax_logview_read(v, wstart, win, (size_t)wlen);
             if (err != 0) {
                 zfmt_snprintf(r->why, sizeof(r->why), "cannot read the log: %s", zerr_text(err));
                 break;
@@ -136,7 +155,7 @@ int axiom_scan(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r
         }
         err = ax_replay_batch(r, win + (off - wstart), (size_t)(wstart + wlen - off), &used);
         if (err == ZERR_NOENT || err == ZERR_TRUNCATED) {
-            err = ax_scan_tail(dev, lay, r, win, tail);
+            err = ax_scan_tail(v, r, win, tail);
             break;
         }
         if (err != 0) {
@@ -163,11 +182,12 @@ static int ax_cut_tail(struct axiom *ax, uint64_t off, uint64_t len)
 {
     uint64_t n = (len + HAL_BLK_SECTOR - 1) / HAL_BLK_SECTOR * HAL_BLK_SECTOR;
 
-    if (n > ax->lay.log_len - off) {
-        n = ax->lay.log_len - off;
+    if (n > ax->log.end - off) {
+        n = ax->log.end - off;
     }
     memset(ax->open.buf, 0, (size_t)n);
-    return ax_write_durably(ax->dev, ax->lay.log_off + off, ax->open.buf, (size_t)n);
+    int err = ax_logview_write(&ax->log, off, ax->open.buf, (size_t)n);
+    return err != 0 ? err : blk_flush(ax->dev);
 }
 
 static void ax_adopt(struct axiom *ax, const struct ax_replay *r)
@@ -188,7 +208,12 @@ static int ax_recover(struct axiom *ax, struct ax_recovery *rec)
     int err;
 
     ax_replay_init(&r, ax->st, NULL, NULL);
-    err = axiom_scan(ax->dev, &ax->lay, &r, &tail);
+    err = ax_logview_open(&ax->log, ax->dev, &ax->lay, rec->why, sizeof(rec->why));
+    if (err != 0) {
+        return err;
+    }
+    ax_seqsnap_start(ax, &r, rec);
+    err = ax_scan_view(&ax->log, &r, &tail);
     if (err == ZERR_TRUNCATED && r.st->applied > 0) {
         zfmt_snprintf(rec->why, sizeof(rec->why),
                       "cut %llu bytes of torn tail after entry #%llu%s%s", (unsigned long long)tail,
@@ -220,6 +245,7 @@ int axiom_open(struct axiom *ax, struct blk *dev, ax_sign_fn sign, void *sign_ct
     memset(ax, 0, sizeof(*ax));
     memset(rec, 0, sizeof(*rec));
     ax->format = AX_ENTRY_VERSION;
+    ax->snap_every = AX_SNAP_EVERY;
     ax->dev = dev;
     ax->sign = sign;
     ax->sign_ctx = sign_ctx;
@@ -259,8 +285,9 @@ static int ax_room(const struct axiom *ax, size_t need, char *why, size_t whycap
         ax_say(why, whycap, "the open batch is full; commit first", "");
         return ZERR_AGAIN;
     }
-    if (ax_claimed(ax) + need + AXLOG_CP_RESERVE > ax->lay.log_len) {
-        ax_say(why, whycap, "the log region of the disk is full", "");
+    if (ax_claimed(ax) + need + AXLOG_CP_RESERVE > ax->log.cap) {
+        ax_say(why, whycap, "the disk is full: no free log segment is left (prune old segments)",
+               "");
         return ZERR_FULL;
     }
     return 0;
@@ -379,6 +406,7 @@ int axiom_seal(struct axiom *ax, struct ax_batch **out)
     memset(ax->open.buf + ax->open.len, 0, padded - ax->open.len);
     ax->open.len = padded;
     ax->open.off = ax->end;
+    ax_seqsnap_prepare(ax, &ax->open, cp, len, ax->end + padded);
     tmp = ax->sealed;
     ax->sealed = ax->open;
     ax->open = tmp;
@@ -391,10 +419,18 @@ int axiom_seal(struct axiom *ax, struct ax_batch **out)
 
 int axiom_write(struct axiom *ax, struct ax_batch *b)
 {
-    if (b->off + b->len > ax->lay.log_len) {
-        return ZERR_FULL;
+    int err = ax_logview_grow(&ax->log, b->off + b->len);
+
+    if (err == 0) {
+        err = ax_logview_write(&ax->log, b->off, b->buf, b->len);
     }
-    return ax_write_durably(ax->dev, ax->lay.log_off + b->off, b->buf, b->len);
+    if (err == 0) {
+        err = blk_flush(ax->dev);
+    }
+    if (err == 0) {
+        err = ax_seqsnap_write(ax, b);
+    }
+    return err;
 }
 
 void axiom_complete(struct axiom *ax, struct ax_batch *b, int err)
@@ -448,6 +484,10 @@ static int ax_format_genesis(struct axiom *ax, struct keys *k, const char *node_
     memcpy(a.pub, ax->lay.node_pub, ID_PUB_LEN);
     ax->sign = axiom_sign_with_keys;
     ax->sign_ctx = k;
+    err = ax_logview_format(&ax->log, ax->dev, &ax->lay);
+    if (err != 0) {
+        return err;
+    }
     err = axiom_propose(ax, &a, &d, &seq, hash, NULL, 0);
     if (err != 0) {
         return err;
@@ -457,15 +497,28 @@ static int ax_format_genesis(struct axiom *ax, struct keys *k, const char *node_
         return err;
     }
     /* The genesis batch goes out with zeros up to AX_MAX_BATCH: a clean tail. */
-    size_t len = ax->lay.log_len < AX_MAX_BATCH ? (size_t)ax->lay.log_len : AX_MAX_BATCH;
+    size_t len = ax->log.end < AX_MAX_BATCH ? (size_t)ax->log.end : AX_MAX_BATCH;
+    if (len < b->len) {
+        return ZERR_RANGE;
+    }
     memset(b->buf + b->len, 0, len - b->len);
-    return blk_write(ax->dev, ax->lay.log_off, b->buf, len);
+    return ax_logview_write(&ax->log, 0, b->buf, len);
 }
 
 int ax_format(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
               const uint8_t disk_id[16], const char *node_name)
 {
     return ax_format_sealed(dev, root_secret, disk_id, node_name, NULL, 0, NULL);
+}
+
+static int ax_format_any(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
+                         const uint8_t disk_id[16], const char *node_name, const void *pass,
+                         size_t pass_len, const struct keyslot_kdf *kdf, const uint64_t *seg);
+
+int ax_format_seg(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
+                  const uint8_t disk_id[16], const char *node_name, uint64_t seg_size)
+{
+    return ax_format_any(dev, root_secret, disk_id, node_name, NULL, 0, NULL, &seg_size);
 }
 
 /* The key slot block of a new disk: plain, or sealed under pass. */
@@ -515,6 +568,14 @@ int ax_format_sealed(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN]
                      const uint8_t disk_id[16], const char *node_name, const void *pass,
                      size_t pass_len, const struct keyslot_kdf *kdf)
 {
+    return ax_format_any(dev, root_secret, disk_id, node_name, pass, pass_len, kdf, NULL);
+}
+
+/* ax_format_sealed with a segment size (NULL: the default for the disk). */
+static int ax_format_any(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
+                         const uint8_t disk_id[16], const char *node_name, const void *pass,
+                         size_t pass_len, const struct keyslot_kdf *kdf, const uint64_t *seg)
+{
     struct axiom ax;
     struct keys k;
     uint8_t blk[AX_BLOCK];
@@ -529,6 +590,12 @@ int ax_format_sealed(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN]
     memset(&ax, 0, sizeof(ax));
     ax.dev = dev;
     ax_layout_for(blk_size(dev), &ax.lay);
+    if (seg != NULL) {
+        if (*seg != 0 && !ax_segment_valid(*seg, ax.lay.log_len)) {
+            return ZERR_INVAL;
+        }
+        ax.lay.seg_size = *seg;
+    }
     memcpy(ax.lay.disk_id, disk_id, 16);
     keys_init(&k, root_secret);
     err = keys_public(&k, node_name, 0, ax.lay.node_pub);

@@ -31,6 +31,29 @@ void ax_layout_for(uint64_t disk_size, struct ax_layout *lay)
     lay->cas_len = (rest - lay->log_len) / 2 / AX_BLOCK * AX_BLOCK;
     lay->fs_off = lay->cas_off + lay->cas_len;
     lay->fs_len = lay->disk_size - lay->fs_off;
+    lay->seg_size = ax_segment_default(lay->log_len);
+}
+
+uint64_t ax_segment_default(uint64_t log_len)
+{
+    uint64_t s = AX_SEGMENT;
+
+    if (log_len / s < AX_SEGMENT_MIN_SLOTS) {
+        s = log_len / AX_SEGMENT_MIN_SLOTS / AX_BLOCK * AX_BLOCK;
+    }
+    if (s < 2 * AX_BLOCK) {
+        s = 2 * AX_BLOCK; /* only for regions too small to be a disk's */
+    }
+    if (log_len / s > AX_SEGMENT_FORMAT_SLOTS) {
+        s = (log_len / AX_SEGMENT_FORMAT_SLOTS + AX_BLOCK - 1) / AX_BLOCK * AX_BLOCK;
+    }
+    return s;
+}
+
+bool ax_segment_valid(uint64_t s, uint64_t log_len)
+{
+    return s % AX_BLOCK == 0 && s >= 2 * AX_BLOCK && s <= log_len &&
+           log_len / s <= AX_SEGMENT_MAX_SLOTS;
 }
 
 static void ax_seal_block(uint8_t *blk)
@@ -55,7 +78,9 @@ void ax_super_encode(const struct ax_layout *lay, uint8_t blk[AX_BLOCK])
 
     memset(blk, 0, AX_BLOCK);
     memcpy(blk, sb_magic, 8);
-    axlog_le32(blk + 8, AX_VERSION);
+    /* format 1: the log fills its region; format 2: segments of seg_size */
+    axlog_le32(blk + 8, lay->seg_size == 0 ? AX_VERSION : AX_DISK_SEGMENTED);
+    axlog_le64(blk + 136, lay->seg_size);
     axlog_le32(blk + 12, AX_BLOCK);
     for (int i = 0; i < 9; i++) {
         axlog_le64(blk + 16 + 8 * i, f[i]);
@@ -106,8 +131,11 @@ static int ax_super_decode(const uint8_t *blk, uint64_t dev_size, struct ax_layo
     if (!ax_block_sum_ok(blk)) {
         return ax_super_fail(why, cap, "superblock checksum mismatch");
     }
-    if (axlog_get32(blk + 8) != AX_VERSION || axlog_get32(blk + 12) != AX_BLOCK ||
-        !axlog_is_zero(blk + 136, SB_SUM_AT - 136)) {
+    uint32_t version = axlog_get32(blk + 8);
+    lay->seg_size = version == AX_DISK_SEGMENTED ? axlog_get64(blk + 136) : 0;
+    if ((version != AX_VERSION && version != AX_DISK_SEGMENTED) ||
+        axlog_get32(blk + 12) != AX_BLOCK || !axlog_is_zero(blk + 144, SB_SUM_AT - 144) ||
+        (version == AX_VERSION && !axlog_is_zero(blk + 136, 8))) {
         return ax_super_fail(why, cap, "unsupported superblock version or block size");
     }
     for (int i = 0; i < 9; i++) {
@@ -117,6 +145,9 @@ static int ax_super_decode(const uint8_t *blk, uint64_t dev_size, struct ax_layo
     memcpy(lay->node_pub, blk + 104, ID_PUB_LEN);
     if (!ax_layout_sane(lay, dev_size)) {
         return ax_super_fail(why, cap, "superblock region table does not fit the device");
+    }
+    if (version == AX_DISK_SEGMENTED && !ax_segment_valid(lay->seg_size, lay->log_len)) {
+        return ax_super_fail(why, cap, "superblock log segment size does not fit the log region");
     }
     return 0;
 }

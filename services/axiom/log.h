@@ -21,6 +21,13 @@
 #define AX_BLOCK 4096u
 #define AX_MAX_BATCH (256u * 1024u)
 #define AX_MIN_DISK (1024u * 1024u)
+/* Superblock format of a disk whose log is kept in segments (format 1: in its region). */
+#define AX_DISK_SEGMENTED 2u
+/* Log segments: the size a formatter prefers, and the slot counts it and readers keep to. */
+#define AX_SEGMENT (1024u * 1024u)
+#define AX_SEGMENT_MIN_SLOTS 4u
+#define AX_SEGMENT_FORMAT_SLOTS 4096u
+#define AX_SEGMENT_MAX_SLOTS 65536u
 
 struct ax_layout {
     uint64_t disk_size;
@@ -28,6 +35,7 @@ struct ax_layout {
     uint64_t log_off, log_len;
     uint64_t cas_off, cas_len;
     uint64_t fs_off, fs_len;
+    uint64_t seg_size; /* log segment size S (format 2); 0: the log fills its region (format 1) */
     uint8_t disk_id[16];
     uint8_t node_pub[ID_PUB_LEN];
 };
@@ -49,8 +57,91 @@ int ax_format_sealed(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN]
                      const uint8_t disk_id[16], const char *node_name, const void *pass,
                      size_t pass_len, const struct keyslot_kdf *kdf);
 
-/* Computes the region layout for a device of disk_size bytes. */
+/*
+ * Computes the region layout for a device of disk_size bytes, with the
+ * default log segment size (format 2).
+ */
 void ax_layout_for(uint64_t disk_size, struct ax_layout *lay);
+
+/* The segment size a formatter picks for a log region of log_len bytes. */
+uint64_t ax_segment_default(uint64_t log_len);
+
+/* True if s is a segment size a reader accepts for a log region of log_len bytes. */
+bool ax_segment_valid(uint64_t s, uint64_t log_len);
+
+/*
+ * ax_format with a chosen segment size (0: a format-1 disk whose log
+ * fills its region, as older nodes wrote; tests use small segments).
+ */
+int ax_format_seg(struct blk *dev, const uint8_t root_secret[KEYS_SECRET_LEN],
+                  const uint8_t disk_id[16], const char *node_name, uint64_t seg_size);
+
+/*
+ * The log as one run of bytes (docs/formats.md "Log segments"): the log
+ * region itself on a format-1 disk or in an export, the live segments on
+ * a format-2 disk.  Log offsets [start, end) are held; the log can grow to
+ * cap by allocating the free slots.
+ */
+struct ax_logview {
+    struct blk *dev;
+    uint64_t region_off, region_len;
+    uint64_t seg;     /* segment size S; 0: the region is the log */
+    uint64_t payload; /* log bytes per segment, S - 512 */
+    uint32_t nslots;
+    uint32_t *slot; /* slot[k - kbase]: the slot of live segment k */
+    uint8_t *used;  /* used[i]: slot i holds a live segment */
+    uint8_t *mem;
+    uint64_t kbase, kcount; /* live segments kbase .. kbase + kcount - 1 */
+    uint64_t start, end, cap;
+    uint32_t snap_slot; /* the newest snapshot's slot; UINT32_MAX: none */
+    uint64_t snap_size; /* the entries it covers */
+    uint64_t snap_len;  /* its snapshot file's length */
+    uint8_t snap_hash[32];
+};
+
+/* used[i] of a slot holding a log segment, or a snapshot. */
+#define AXSEG_USED_LOG 1u
+#define AXSEG_USED_SNAPSHOT 2u
+/* Slots of a format-2 disk the log leaves for snapshots (a new one is
+ * written before the old one is freed). */
+#define AX_SNAP_SLOTS 2u
+
+/*
+ * Opens the log of a disk ax_read_super accepted (or an export's, with
+ * lay->seg_size 0): finds the live segments.  0, ZERR_NOMEM, an I/O error,
+ * or ZERR_CORRUPT with why (a damaged header, a gap or repeat in the
+ * segment numbers, no segment at all).
+ */
+int ax_logview_open(struct ax_logview *v, struct blk *dev, const struct ax_layout *lay, char *why,
+                    size_t cap);
+
+/* For a new disk whose log region reads as zeros: allocates segment 0. */
+int ax_logview_format(struct ax_logview *v, struct blk *dev, const struct ax_layout *lay);
+
+void ax_logview_close(struct ax_logview *v);
+
+/* Sector-aligned I/O at log offsets inside [start, end): 0, ZERR_RANGE or an I/O error.
+ * Writes are not flushed. */
+int ax_logview_read(struct ax_logview *v, uint64_t off, void *buf, size_t n);
+int ax_logview_write(struct ax_logview *v, uint64_t off, const void *buf, size_t n);
+
+/*
+ * Writes a snapshot file (len bytes, covering size entries) into a free
+ * slot, durably, then frees the slots of older snapshots.  0, ZERR_LIMIT
+ * (larger than a segment, or a format-1 disk), ZERR_FULL, or an I/O error.
+ */
+int ax_logview_put_snapshot(struct ax_logview *v, uint64_t size, const uint8_t *file, size_t len);
+
+/* Reads the newest snapshot file into buf (cap bytes, rounded up to a sector
+ * inside): 0 with *len, ZERR_NOENT (none), ZERR_CORRUPT (its hash fails). */
+int ax_logview_get_snapshot(struct ax_logview *v, uint8_t *buf, size_t cap, size_t *len);
+
+/*
+ * Allocates segments until the log holds offsets up to end (each durable
+ * before it returns).  0, ZERR_FULL (no free slot: the disk is full) or an
+ * I/O error.  Touches only the device and v.
+ */
+int ax_logview_grow(struct ax_logview *v, uint64_t end);
 
 /*
  * Reads and checks the superblock and key slot.  Returns 0, ZERR_NOENT for
@@ -130,6 +221,9 @@ bool ax_later_batch_exists(const uint8_t *buf, size_t avail, uint64_t batch);
  * (damage with an intact later batch behind it is ZERR_CORRUPT).
  */
 int axiom_scan(struct blk *dev, const struct ax_layout *lay, struct ax_replay *r, uint64_t *tail);
+
+/* axiom_scan over an open view of the log, from r->off (at least v->start). */
+int ax_scan_view(struct ax_logview *v, struct ax_replay *r, uint64_t *tail);
 
 /*
  * Verifies a whole log held in memory (an export's body): every batch must

@@ -16,6 +16,8 @@ axiom_crash_LIBS := axiom crypto base hal
 
 SCRIPT_TESTS += tests/tools/zero_hosted.t tests/tools/zero_verify.t tests/tools/zero_hosted_wasm.t
 SCRIPT_TESTS += tests/tools/zero_snapshot.t
+# zero prune, and zero verify over an export plus a pruned disk.
+SCRIPT_TESTS += tests/tools/zero_prune.t
 # An independent verifier in JavaScript, written from docs/, agrees with zero verify.
 SCRIPT_TESTS += tests/tools/verify_js.t
 
@@ -102,3 +104,9 @@ bench_snapshot_LIBS := axiom crypto base hal
 TESTS += axiom_proc
 axiom_proc_SRCS := tests/services/axiom/proc_test.c tests/services/axiom/world.c
 axiom_proc_LIBS := axiom crypto base hal
+
+# Log segment headers and the segment scan of a format-2 disk.
+FUZZERS += log_segments
+log_segments_SRCS := fuzz/log_segments.c
+log_segments_LIBS := axiom crypto base hal
+log_segments_CORPUS := fuzz/corpus/log_segments

@@ -25,13 +25,15 @@ struct ax_batch {
     uint64_t count; /* entries */
     uint64_t number;
     uint32_t key_gen; /* node key generation in effect when the batch opened */
+    bool snap;        /* a snapshot after this batch waits in the Axiom's snapshot buffer */
 };
 
 struct ax_recovery {
     uint64_t entries;
     uint64_t batches;
-    uint64_t cut_bytes; /* bytes of torn tail cut back (0 if none) */
-    char why[160];      /* why the tail was cut, or why opening failed */
+    uint64_t cut_bytes;     /* bytes of torn tail cut back (0 if none) */
+    uint64_t from_snapshot; /* entries a snapshot on the disk supplied (0: replayed from genesis) */
+    char why[160];          /* why the tail was cut, or why opening failed */
 };
 
 /* Signs msg as principal name at key generation gen (the key service). */
@@ -45,6 +47,7 @@ struct axiom {
     ax_sign_fn sign;
     void *sign_ctx;
     struct ax_layout lay;
+    struct ax_logview log; /* the log's bytes on dev (its segments) */
     struct ax_state *st;
     struct ax_merkle tree;
     uint8_t head[AX_HASH_LEN];
@@ -56,7 +59,16 @@ struct axiom {
     struct ax_batch sealed; /* being written */
     bool inflight;
     bool broken; /* a durable write failed: reopen before going on */
+    /* State snapshots (docs/axiom.md "Snapshots"): one is written after the
+     * batch that brings the log snap_every entries past the last one. */
+    uint64_t snap_every; /* 0: never (AX_SNAP_EVERY when opened) */
+    uint64_t snap_done;  /* entries the newest snapshot on the disk covers */
+    uint8_t *snap_mem;   /* snapshot file of the sealed batch (allocated at the first) */
+    size_t snap_len;
 };
+
+/* Entries between two snapshots a node writes, unless told otherwise. */
+#define AX_SNAP_EVERY 65536u
 
 /*
  * Opens the Axiom on a formatted device: reads the superblock and key slot,

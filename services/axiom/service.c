@@ -361,10 +361,25 @@ static int axsvc_receipt(struct axiom_svc *s, struct rt_msg *m)
     return ax_receipt_build(s->dev, seq, m->out, m->out_cap, &m->out_len, why, sizeof(why));
 }
 
+/* True when a caller with only the net.accept badge may send m: a net.accept record, or COMMIT. */
+static bool axsvc_net_accept_only(const struct rt_msg *m)
+{
+    struct ax_action a;
+    if (m->op == AXIOM_OP_COMMIT) {
+        return true;
+    }
+    return (m->op == AXIOM_OP_SUBMIT || m->op == AXIOM_OP_PROPOSE) &&
+           axiom_action_decode(m->in, m->in_len, &a) == 0 && a.kind == AX_NET_ACCEPT;
+}
+
 int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct axiom_svc *s = self;
 
+    if ((badge & (AXIOM_BADGE_PROPOSE | AXIOM_BADGE_NET_ACCEPT)) == AXIOM_BADGE_NET_ACCEPT &&
+        axsvc_net_accept_only(m)) {
+        badge |= AXIOM_BADGE_PROPOSE;
+    }
     if (m->op == AXIOM_OP_SUBMIT) {
         return (badge & AXIOM_BADGE_PROPOSE) != 0 ? axsvc_submit(s, badge, m) : ZERR_PERM;
     }

@@ -56,6 +56,10 @@ enum axiom_op {
 #define AXIOM_BADGE_SLOT(badge) ((uint32_t)(((badge) >> 8) & 0xffu))
 #define AXIOM_BIND_NODE 1u
 #define AXIOM_BIND_SLOTS 16u
+/* SUBMIT, PROPOSE and COMMIT, but only of net.accept records: what the
+ * network service holds to record the connections its HTTP server accepts
+ * (docs/net.md); it can propose nothing else. */
+#define AXIOM_BADGE_NET_ACCEPT 0x8u
 
 #define AXIOM_NAME_FIELD (ID_NAME_MAX + 1)     /* str[33] */
 #define AXIOM_RULE_FIELD (POLICY_TEXT_MAX + 1) /* str[256] */

@@ -40,6 +40,7 @@ enum fssvc_op {
 #define FSSVC_PUT_FIXED (AXIOM_NAME_FIELD + AXIOM_PATH_FIELD + 4u + 1u + 4u) /* 554 */
 #define FSSVC_READ_LEN (AXIOM_PATH_FIELD + 8u)                               /* 520 */
 #define FSSVC_USAGE_LEN 56u
+#define FSSVC_READ_WINDOW (1024u * 1024u)
 /* A put whose message would pass FSSVC_MSG_MAX (what one message through
  * the x86_64 transport's shared buffer holds) streams its content in parts
  * of at most FSSVC_PART_MAX bytes, then names them by the token. */
@@ -133,6 +134,12 @@ struct fssvc {
     uint8_t *stage;
     size_t stage_pages;
     uint64_t stage_total, stage_len;
+    /* the last window a read verified (FSSVC_READ_WINDOW bytes of one
+     * content from win_off): the next reads of it copy from here instead
+     * of verifying the chunks around each message's bytes again */
+    uint8_t *win;
+    uint8_t win_hash[CAS_HASH];
+    uint64_t win_off, win_len;
 };
 
 /* Opens (formatting if blank) the store on [base, base+len) of dev with

@@ -7,15 +7,19 @@
  *
  *   NETSVC_OP_STATUS                     -> text: address, gateway, DNS, counters
  *   NETSVC_OP_PING    a0 ip              -> 8 bytes: round trip in ms
- *   NETSVC_OP_LISTEN  a0 port, buffer: DIR serves HTTP/1.1 on port: the directory DIR
- *                                        of the filesystem read-only ("": a fixed page)
+ *   NETSVC_OP_LISTEN  a0 port, buffer: DIR NUL PRINCIPAL
+ *                                        serves HTTP/1.1 on port: the directory DIR
+ *                                        of the filesystem read-only ("": a fixed page);
+ *                                        each connection is recorded as a net.accept
+ *                                        of PRINCIPAL before it is served
  *   NETSVC_OP_FETCH   a0 ip, a1 port, buffer: path NUL host
  *                                        -> struct netsvc_fetch; the body's first
  *                                           NETSVC_FETCH_MAX bytes are kept
  *   NETSVC_OP_FETCH_READ a0 offset       -> bytes of the kept body from offset
  *   NETSVC_OP_RESOLVE buffer: host name  -> 4 bytes: IPv4 address (DNS, or a dotted quad)
  *   NETSVC_OP_ACCEPTS                    -> struct netsvc_accept[]: connections
- *                                           accepted since the last call
+ *                                           accepted since the last call (not the
+ *                                           HTTP server's: the service records those)
  *   NETSVC_OP_STOP                       ends the service (all its threads)
  *
  * Sockets: a connection or listener is named by the stack's handle (an int

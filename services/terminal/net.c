@@ -191,7 +191,11 @@ static int cmd_httpd(struct term *t, int argc, char **argv)
     if (err != 0) {
         return err;
     }
-    err = net_call(NETSVC_OP_LISTEN, port, 0, dir, strlen(dir), NULL, 0, NULL);
+    char req[FS_PATH_MAX + ID_NAME_MAX + 2]; /* DIR, NUL, who serves it */
+    size_t dn = strlen(dir), an = strlen(sh->acting);
+    memcpy(req, dir, dn + 1);
+    memcpy(req + dn + 1, sh->acting, an);
+    err = net_call(NETSVC_OP_LISTEN, port, 0, req, dn + 1 + an, NULL, 0, NULL);
     if (err == ZERR_NOENT || err == ZERR_PERM) {
         term_printf(t, "error: %s: not a directory\n", dir);
         return ZERR_INVAL;

@@ -37,3 +37,8 @@ SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t tests/system/dr
 SCRIPT_TESTS += tests/system/system.t tests/system/caps.t tests/system/isolation.t tests/system/net.t
 SCRIPT_TESTS += tests/system/fs.t tests/system/manifest_grant.t tests/system/cross_platform.t
 SCRIPT_TESTS += tests/system/restart.t tests/system/svc.t tests/system/jobs.t
+SCRIPT_TESTS += tests/system/net_drop.t tests/system/net_guests.t
+
+# QEMU killed at random moments during a file workload (50 boots; more in make soak).
+SCRIPT_TESTS += tests/system/fs_kill.t
+SOAK_SCRIPTS += tests/system/fs_kill_soak.sh

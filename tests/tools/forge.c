@@ -34,6 +34,7 @@ void fg_init(struct forge *f)
     keys_init(&f->keys, fg_root);
     f->st = malloc(sizeof(*f->st));
     ax_layout_for(FG_DISK, &f->lay);
+    f->lay.seg_size = 0; /* format 1: the log fills its region, byte for byte as forged */
     f->log = calloc(1, (size_t)f->lay.log_len);
     if (f->st == NULL || f->log == NULL) {
         fg_die("out of memory");

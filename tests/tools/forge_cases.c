@@ -912,6 +912,7 @@ static void sb_set_size(uint8_t *img, uint64_t size)
     struct ax_layout lay;
 
     ax_layout_for(size, &lay);
+    lay.seg_size = 0; /* the forged log fills its region: format 1 */
     memcpy(lay.disk_id, img + 88, 16);
     memcpy(lay.node_pub, img + 104, ID_PUB_LEN);
     ax_super_encode(&lay, img);

@@ -281,7 +281,7 @@ check "appended_bytes_exit_1" js_exit 1 "$work/t"
 
 # --- disks: torn tail and damage in the middle, as recovery judges them ----
 batch_off() { # log offset of batch N's first byte in this session (one sector each)
-    echo $((8192 + 512 * $1))
+    echo $((8704 + 512 * $1)) # segment 0: the first slot of the log region, after its header
 }
 flip_at() {
     local v

@@ -75,8 +75,10 @@ check "hosted_unknown_command_is_an_error" has "$out" "error: unknown command 'f
 check "hosted_bad_input_commits_nothing" test "$(entries)" = 9
 
 # A torn tail after the last batch is cut back on start, nothing acknowledged lost.
+# The log's bytes start at 8704: segment 0 sits in the first slot of the log
+# region (8192), after its 512-byte header (docs/formats.md "Log segments").
 bytes=$("$zero" export "$disk" "$work/x.log" | sed -n 's/.*(\([0-9]*\) bytes of log).*/\1/p')
-head -c 700 /dev/urandom | dd of="$disk" bs=1 seek=$((8192 + bytes)) conv=notrunc 2>/dev/null
+head -c 700 /dev/urandom | dd of="$disk" bs=1 seek=$((8704 + bytes)) conv=notrunc 2>/dev/null
 "$zero" verify "$disk" >"$work/v" 2>&1
 check "verify_reports_torn_tail_and_passes" bash -c "grep -q 'torn tail of' '$work/v'"
 out=$(session 'axiom head')
@@ -87,7 +89,7 @@ check "hosted_second_start_is_clean" bash -c "! grep -q recovery <<<'$out'"
 
 # Corruption in the middle is refused with a report, never skipped.
 cp "$disk" "$work/good.img"
-flip "$disk" $((8192 + 512 + 100))
+flip "$disk" $((8704 + 512 + 100))
 out=$(session 'axiom head')
 rc=$?
 check "hosted_refuses_mid_log_corruption" has "$out" 'cannot start on .*later entries follow'

@@ -101,7 +101,7 @@ head -c 4096 /dev/urandom >"$work/garbage"
 check "verify_garbage_exits_2_with_message" bash -c "test $? -eq 2 && grep -q 'neither a Zero OS disk nor a log export' '$work/e'"
 "$zero" verify >/dev/null 2>&1
 check "verify_without_path_exits_2" test $? -eq 2
-flip "$disk" $((8192 + 1024 + 80))
+flip "$disk" $((8704 + 1024 + 80))
 "$zero" export "$disk" "$work/bad" >/dev/null 2>&1
 check "export_refuses_corrupted_disk_exit_1" test $? -eq 1
 "$zero" log "$disk" >"$work/o" 2>"$work/e"

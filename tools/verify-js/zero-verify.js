@@ -586,7 +586,8 @@ function checkSuperblock(sb, imageSize) {
     if (!blake3(sb.subarray(0, 480)).equals(sb.subarray(480, 512))) {
         throw new Bad(0, 'superblock checksum mismatch');
     }
-    if (readU32(sb, 8) !== 1) throw new Bad(0, 'superblock: unknown format version');
+    const version = readU32(sb, 8);
+    if (version !== 1 && version !== 2) throw new Bad(0, 'superblock: unknown format version');
     if (readU32(sb, 12) !== BLOCK) throw new Bad(0, 'superblock: block size is not 4096');
     const diskSize = readU64(sb, 16);
     if (diskSize < 1024 * 1024 || diskSize % BLOCK !== 0) {
@@ -599,10 +600,53 @@ function checkSuperblock(sb, imageSize) {
             throw new Bad(0, 'superblock: region table differs from the one the size implies');
         }
     }
-    if (!isZero(sb, 136, 480) || !isZero(sb, 512, BLOCK)) {
+    if (!isZero(sb, version === 2 ? 144 : 136, 480) || !isZero(sb, 512, BLOCK)) {
         throw new Bad(0, 'superblock: reserved bytes are not zero');
     }
-    return table;
+    // formats.md "Log segments": format 2 names the segment size S at 136.
+    const seg = version === 2 ? readU64(sb, 136) : 0;
+    if (version === 2 && (seg % BLOCK !== 0 || seg < 2 * BLOCK || seg > table[3] ||
+                          Math.floor(table[3] / seg) > 65536)) {
+        throw new Bad(0, 'superblock: log segment size does not fit the log region');
+    }
+    return {table, seg};
+}
+
+// formats.md "Log segments": the slots of the log region hold segments
+// numbered without a gap; segment k holds log bytes [k·P, (k+1)·P).
+const SEG_MAGIC = Buffer.from('ZLOGSEG1');
+const SEG_HEADER = 512;
+
+function findSegments(src, table, seg) {
+    const nslots = Math.floor(table[3] / seg);
+    const bySeg = new Map();
+    let low = Infinity;
+    for (let i = 0; i < nslots; i++) {
+        const sec = Buffer.from(src.read(table[2] + i * seg, 2 * SEG_HEADER));
+        if (isZero(sec, 0, SEG_HEADER)) continue; // a free slot
+        const kind = sec.readBigUInt64LE(16);
+        const ok = sec.subarray(0, 8).equals(SEG_MAGIC) &&
+            blake3(sec.subarray(0, 480)).equals(sec.subarray(480, 512)) &&
+            ((kind === 0n && isZero(sec, 24, 480)) ||
+             (kind === 1n && readU64(sec, 24) > 0 && isZero(sec, 64, 480))) &&
+            sec.readBigUInt64LE(8) < 2n ** 63n;
+        if (!ok) {
+            // an allocation torn before its segment held a byte: still free
+            if (isZero(sec, SEG_HEADER, 2 * SEG_HEADER)) continue;
+            throw new Bad(0, `log segment slot ${i}: damaged segment header`);
+        }
+        if (kind === 1n) continue; // a snapshot: a shortcut for the node, not log
+        const k = readU64(sec, 8);
+        if (bySeg.has(k)) throw new Bad(0, `log segment slot ${i}: segment ${k} twice`);
+        bySeg.set(k, i);
+        low = Math.min(low, k);
+    }
+    if (bySeg.size === 0) throw new Bad(0, 'the log has no segment');
+    for (let k = low; k < low + bySeg.size; k++) {
+        if (!bySeg.has(k)) throw new Bad(0, 'log segment numbers leave a gap');
+    }
+    const payload = seg - SEG_HEADER;
+    return {seg, payload, low, bySeg, start: low * payload, end: (low + bySeg.size) * payload};
 }
 
 // formats.md "Key slot": its structure only; the secret is none of a
@@ -631,9 +675,11 @@ function openDisk(src) {
     wholeSectors(src);
     if (src.size < 2 * BLOCK) throw new Bad(0, 'disk smaller than superblock and key slot');
     const sb = Buffer.from(src.read(0, BLOCK));
-    const table = checkSuperblock(sb, src.size);
+    const {table, seg} = checkSuperblock(sb, src.size);
     checkKeySlot(src.read(table[0], BLOCK), sb);
-    return {kind: 'disk', src, base: table[2], length: table[3], exact: false};
+    if (seg === 0) return {kind: 'disk', src, base: table[2], length: table[3], exact: false};
+    const segs = findSegments(src, table, seg);
+    return {kind: 'disk', src, base: table[2], length: segs.end, exact: false, segs};
 }
 
 function openContainer(src) {
@@ -646,9 +692,23 @@ function openContainer(src) {
     throw new UsageError('neither a Zero OS disk nor a log export');
 }
 
-// The container's log region [off, off + len), clipped to its end.
+// The container's log [off, off + len), clipped to its end; on a
+// format-2 disk gathered from the segments that hold it.
 function regionRead(c, off, len) {
-    return c.src.read(c.base + off, Math.max(0, Math.min(len, c.length - off)));
+    len = Math.max(0, Math.min(len, c.length - off));
+    if (!c.segs) return c.src.read(c.base + off, len);
+    const g = c.segs;
+    if (off < g.start) throw new Bad(0, `the log before offset ${g.start} was pruned`);
+    const parts = [];
+    while (len > 0) {
+        const k = Math.floor(off / g.payload), within = off % g.payload;
+        const piece = Math.min(len, g.payload - within);
+        parts.push(Buffer.from(c.src.read(c.base + g.bySeg.get(k) * g.seg + SEG_HEADER + within,
+                                          piece)));
+        off += piece;
+        len -= piece;
+    }
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
 // ---------------------------------------------------------------------------

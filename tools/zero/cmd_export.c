@@ -101,8 +101,8 @@ static int export_receipt(struct blk *dev, const char *path, uint64_t seq, const
     return ZERO_EXIT_OK;
 }
 
-/* Copies len bytes of the log region of dev to f after the header. */
-static int export_copy(struct blk *dev, uint64_t log_off, uint64_t len, FILE *f)
+/* Writes the export header and the first len bytes of the log v holds to f. */
+static int export_body(struct ax_logview *v, uint64_t len, FILE *f)
 {
     uint8_t hdr[AX_EXPORT_HEADER];
     static uint8_t buf[64 * 1024];
@@ -113,7 +113,7 @@ static int export_copy(struct blk *dev, uint64_t log_off, uint64_t len, FILE *f)
     }
     for (uint64_t off = 0; off < len;) {
         size_t n = len - off < sizeof(buf) ? (size_t)(len - off) : sizeof(buf);
-        int err = blk_read(dev, log_off + off, buf, n);
+        int err = ax_logview_read(v, off, buf, n);
         if (err != 0) {
             return err;
         }
@@ -123,6 +123,20 @@ static int export_copy(struct blk *dev, uint64_t log_off, uint64_t len, FILE *f)
         off += n;
     }
     return fflush(f) == 0 ? 0 : ZERR_IO;
+}
+
+/* Copies the first len bytes of the log of dev (through its segments) to f after the header. */
+static int export_copy(struct blk *dev, const struct ax_layout *lay, uint64_t len, FILE *f)
+{
+    struct ax_logview v;
+    int err = ax_logview_open(&v, dev, lay, NULL, 0);
+
+    if (err != 0) {
+        return err;
+    }
+    err = export_body(&v, len, f);
+    ax_logview_close(&v);
+    return err;
 }
 
 /* Verifies the disk; returns an exit status, with *log_len the bytes to export. */
@@ -195,7 +209,7 @@ int zero_cmd_export(int argc, char **argv)
     int rc = export_check(&dev, argv[1], &lay, &len);
     if (rc == ZERO_EXIT_OK) {
         FILE *f = fopen(argv[2], "wb");
-        err = f == NULL ? ZERR_IO : export_copy(&dev, lay.log_off, len, f);
+        err = f == NULL ? ZERR_IO : export_copy(&dev, &lay, len, f);
         if (f != NULL && fclose(f) != 0) {
             err = ZERR_IO;
         }

@@ -12,6 +12,7 @@
 #include "crypto/blake3.h"
 #include "services/axiom/axiom.h"
 #include "services/axiom/service.h"
+#include "tools/zero/prune.h"
 #include "tools/zero/snap_io.h"
 #include "tools/zero/verify_boot.h"
 #include "tools/zero/verify_svc.h"
@@ -21,8 +22,8 @@ const char zero_help_verify[] = "verify a Zero OS disk or log export from genesi
 
 static void verify_usage(FILE *f)
 {
-    fprintf(f, "usage: zero verify PATH [--key HEX] [--snapshot FILE] [--image ISO [--release-key "
-               "HEX]]\n\n"
+    fprintf(f, "usage: zero verify PATH [--key HEX] [--snapshot FILE] [--export FILE] [--image ISO "
+               "[--release-key HEX]]\n\n"
                "Replays the Axiom log on PATH (a disk image or a 'zero export' file) and\n"
                "checks every checksum, hash link, signature, policy decision and state\n"
                "root. Prints one summary line and exits 0, or names the first bad entry\n"
@@ -42,6 +43,9 @@ static void verify_usage(FILE *f)
                "from genesis: its checkpoint must be signed by the key FILE names (by\n"
                "--key when given) and be in PATH's log just before where the replay goes\n"
                "on; only the entries after it are verified.\n"
+               "--export FILE ('zero export', made before 'zero prune') verifies FILE from\n"
+               "genesis first, then goes on with the log on PATH from where FILE ends: a\n"
+               "disk whose old segments were pruned is checked whole this way.\n"
                "Exit 2: PATH is unreadable or neither a disk, an export, a receipt nor a\n"
                "consistency proof.\n");
 }
@@ -194,7 +198,7 @@ struct verify_image {
 
 /* Verifies the disk or export at path; returns the exit status. */
 static int verify_device(const char *path, const uint8_t *want_key, const struct verify_image *im,
-                         const char *snap)
+                         const char *snap, const char *export)
 {
     struct verify_boots vb = {0};
     struct blk dev;
@@ -221,6 +225,16 @@ static int verify_device(const char *path, const uint8_t *want_key, const struct
     if (snap != NULL) {
         rc = zero_snap_start(snap, want_key, &dev, &r);
         if (rc != ZERO_EXIT_OK) {
+            free(st);
+            blk_close(&dev);
+            return rc;
+        }
+        rc = ZERO_EXIT_NO;
+    }
+    if (export != NULL) { /* the history a pruned disk no longer holds */
+        rc = zero_export_start(export, &r, verify_boots_entry, &vb);
+        if (rc != ZERO_EXIT_OK) {
+            verify_boots_free(&vb);
             free(st);
             blk_close(&dev);
             return rc;
@@ -255,7 +269,7 @@ static int verify_device(const char *path, const uint8_t *want_key, const struct
 int zero_cmd_verify(int argc, char **argv)
 {
     static uint8_t rbuf[AX_RECEIPT_MAX > AX_CONSISTENCY_MAX ? AX_RECEIPT_MAX : AX_CONSISTENCY_MAX];
-    const char *path = NULL, *snap = NULL;
+    const char *path = NULL, *snap = NULL, *export = NULL;
     uint8_t key[32], release[32];
     bool pinned = false;
     struct verify_image im = {NULL, NULL};
@@ -274,6 +288,8 @@ int zero_cmd_verify(int argc, char **argv)
             i++;
         } else if (strcmp(argv[i], "--snapshot") == 0 && i + 1 < argc) {
             snap = argv[++i];
+        } else if (strcmp(argv[i], "--export") == 0 && i + 1 < argc) {
+            export = argv[++i];
         } else if (strcmp(argv[i], "--image") == 0 && i + 1 < argc) {
             im.iso = argv[++i];
         } else if (strcmp(argv[i], "--release-key") == 0 && i + 1 < argc) {
@@ -302,5 +318,5 @@ int zero_cmd_verify(int argc, char **argv)
     if (rlen > 0) {
         return verify_consistency(path, rbuf, (size_t)rlen, pinned ? key : NULL);
     }
-    return verify_device(path, pinned ? key : NULL, &im, snap);
+    return verify_device(path, pinned ? key : NULL, &im, snap, export);
 }

@@ -34,22 +34,30 @@ static uint8_t *snap_slurp(const char *path, size_t max, size_t *len)
     return buf;
 }
 
-/* Where the log starts on dev: after the export header, or the disk's log region. */
-static int snap_log_base(struct blk *dev, uint64_t *base)
+/* Reads n bytes of the log at log offset off: an export's body or a disk's log (its segments). */
+static int snap_log_read(struct blk *dev, uint64_t off, void *buf, size_t n)
 {
     uint8_t hdr[AX_EXPORT_HEADER];
     struct ax_layout lay;
+    struct ax_logview v;
     char why[128];
 
     if (blk_size(dev) < sizeof(hdr) || blk_read(dev, 0, hdr, sizeof(hdr)) != 0) {
         return ZERR_IO;
     }
     if (memcmp(hdr, AX_EXPORT_MAGIC, 8) == 0) {
-        *base = AX_EXPORT_HEADER;
-        return 0;
+        return AX_EXPORT_HEADER + off > blk_size(dev)
+                   ? ZERR_RANGE
+                   : blk_read(dev, AX_EXPORT_HEADER + off, buf, n);
     }
     int err = ax_read_super(dev, &lay, NULL, why, sizeof(why));
-    *base = lay.log_off;
+    if (err == 0) {
+        err = ax_logview_open(&v, dev, &lay, why, sizeof(why));
+    }
+    if (err == 0) {
+        err = ax_logview_read(&v, off, buf, n);
+        ax_logview_close(&v);
+    }
     return err;
 }
 
@@ -57,10 +65,8 @@ static int snap_log_base(struct blk *dev, uint64_t *base)
 static bool snap_dev_has_checkpoint(struct blk *dev, uint64_t off, const uint8_t *cp, size_t n)
 {
     uint8_t win[SNAP_LOOK_BACK];
-    uint64_t base = 0;
 
-    if (snap_log_base(dev, &base) != 0 || off < sizeof(win) || base + off > blk_size(dev) ||
-        blk_read(dev, base + off - sizeof(win), win, sizeof(win)) != 0) {
+    if (off < sizeof(win) || snap_log_read(dev, off - sizeof(win), win, sizeof(win)) != 0) {
         return false;
     }
     for (size_t i = 0; i + n <= sizeof(win); i += 8) {

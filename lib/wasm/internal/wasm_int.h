@@ -201,6 +201,11 @@ enum wasm_iop {
        dst = (p + q) + r, dst = ((p + q) + r) + s */
     WASM_OP_F64_ADD3,
     WASM_OP_F64_ADD4,
+    /* the product plus c, then plus one, two or three more slots, in order:
+       dst x1 imm1 offset1 x2 imm2 offset2 c r1 [r2 [r3]] */
+    WASM_OP_F64_MULADD1_XX,
+    WASM_OP_F64_MULADD2_XX,
+    WASM_OP_F64_MULADD3_XX,
     /* i32.add with an immediate, then a fused i32 compare (0x46..0x4f) of its
        result and branch: dst x imm b target: dst = x + imm, branch if (dst cmp b)
        with b a slot (ADDI_BRC) or an immediate (ADDI_BRCI) */

@@ -113,9 +113,10 @@ static int64_t split_wire_net(struct split_proc *p)
     /* The network service writes to the console through the write-only one every
      * process gets at spawn; input is the terminal's alone. */
     r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_NETDRV], 0, GIVE_DISK);
-    /* httpd DIR reads the filesystem: the Axiom's endpoint, read badge only (channel 4) */
-    r = r != 0 ? r
-               : split_give_ep(&p[P_NET], &p[P_AXIOM], RTX_BADGE(4, AXIOM_BADGE_READ), GIVE_AXIOM);
+    /* httpd DIR reads the filesystem and records the connections it accepts: the
+     * Axiom's endpoint, read and net.accept badges only (channel 4) */
+    const uint64_t net_badge = AXIOM_BADGE_READ | AXIOM_BADGE_NET_ACCEPT;
+    r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_AXIOM], RTX_BADGE(4, net_badge), GIVE_AXIOM);
     return r != 0 ? r : split_done(&p[P_NET]);
 }
 
@@ -317,7 +318,11 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
 static const char *split_port_name(uint64_t what)
 {
     uint32_t base = (uint32_t)what;
-    return base == 0x3f8 ? "console" : base == 0xcf8 ? "pci-cfg" : base == 0x1000 ? "pci-io" : "?";
+    return base == 0x3f8    ? "console"
+           : base == 0x2f8  ? "com2"
+           : base == 0xcf8  ? "pci-cfg"
+           : base == 0x1000 ? "pci-io"
+                            : "?";
 }
 
 /*

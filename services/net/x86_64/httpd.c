@@ -32,9 +32,9 @@ int httpd_init(struct httpd *h, net_stack *s, uint64_t axiom, uint64_t va)
     int err = rtx_open(&f->chan, axiom, va);
     int sid = err != 0 ? err : rt_register(&f->rt, "axiom", &f->px, rtx_forward);
     int me = sid < 0 ? sid : rt_register(&f->rt, "httpd", h, httpd_self_handle);
-    int ha = me < 0
-                 ? me
-                 : rt_grant(&f->rt, (uint32_t)sid, (uint32_t)me, CAP_RIGHT_WRITE, AXIOM_BADGE_READ);
+    int ha = me < 0 ? me
+                    : rt_grant(&f->rt, (uint32_t)sid, (uint32_t)me, CAP_RIGHT_WRITE,
+                               AXIOM_BADGE_READ | AXIOM_BADGE_NET_ACCEPT);
     if (ha < 0) {
         return ha;
     }
@@ -44,11 +44,14 @@ int httpd_init(struct httpd *h, net_stack *s, uint64_t axiom, uint64_t va)
     return 0;
 }
 
-int httpd_listen(struct httpd *h, uint16_t port, const char *root)
+int httpd_listen(struct httpd *h, uint16_t port, const char *root, const char *owner)
 {
-    size_t n = strlen(root);
+    size_t n = strlen(root), on = strlen(owner);
     if (h->listener > 0) {
         return ZERR_EXIST;
+    }
+    if (on == 0 || on > ID_NAME_MAX) {
+        return ZERR_INVAL;
     }
     if (n > 0) {
         struct fs_node node;
@@ -69,6 +72,7 @@ int httpd_listen(struct httpd *h, uint16_t port, const char *root)
     }
     h->listener = l;
     h->port = port;
+    memcpy(h->owner, owner, on + 1);
     h->files = n > 0;
     /* "/" serves "/x" as "/x", not "//x" */
     memcpy(h->root, root, n == 1 ? 1 : n + 1);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "net/net.h"
+#include "services/axiom/service.h"
 #include "services/fs/fs.h"
 #include "svcrt/runtime.h"
 #include "svcrt/x86_64/rtx.h"
@@ -43,10 +44,21 @@ struct httpd_fs {
     bool ready;
 };
 
+/* A connection the server's listener accepted, waiting for its net.accept record. */
+struct httpd_accept {
+    int sock;
+    uint32_t ip;
+    uint16_t port;
+};
+
 struct httpd {
     net_stack *s;
     int listener;
     uint16_t port;
+    char owner[ID_NAME_MAX + 1]; /* who started the server: its net.accept records' principal */
+    struct httpd_accept rec[NET_MAX_TCP];
+    unsigned nrec;
+    uint64_t recorded, refused;
     bool files;                 /* serving a directory (else the fixed page) */
     char root[FS_PATH_MAX + 1]; /* the directory, without a trailing '/' ("" for "/") */
     struct httpd_conn conn[HTTPD_CONNS];
@@ -61,12 +73,29 @@ int httpd_init(struct httpd *h, net_stack *s, uint64_t axiom, uint64_t va);
 
 /*
  * Opens the listener on port, serving the directory root ("" : the fixed
- * page).  The listen must be authorized already (the caller's policy hook
+ * page) for principal owner, as whom the accepted connections are
+ * recorded.  The listen must be authorized already (the caller's policy hook
  * grants it).  ZERR_EXIST when a server runs, ZERR_UNSUPPORTED for a
  * directory without a filesystem, ZERR_NOENT / ZERR_PERM when root is no
  * directory, else the stack's error.
  */
-int httpd_listen(struct httpd *h, uint16_t port, const char *root);
+int httpd_listen(struct httpd *h, uint16_t port, const char *root, const char *owner);
+
+/*
+ * The stack's record_accept hook for the server's listener: queues a
+ * net.accept record for connection sock from ip:port.
+ */
+void httpd_accepted(struct httpd *h, int sock, uint32_t ip, uint16_t port);
+
+/*
+ * Commits the queued records (httpd_record.c): one net.accept proposal
+ * each, as the server's owner, through the Axiom capability with the
+ * net.accept badge, then one commit for them all (group commit); a
+ * connection whose record the Axiom refuses is reset.  Runs before
+ * httpd_step, so no connection is served before its record is durable.
+ * Returns how many were recorded.
+ */
+unsigned httpd_record(struct httpd *h, uint64_t now);
 
 /* Accepts, reads requests and streams responses; runs once per loop turn. */
 void httpd_step(struct httpd *h, uint64_t now);

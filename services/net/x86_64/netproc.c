@@ -24,6 +24,7 @@
 #define SERVER_STACK_PAGES 8
 #define FETCH_PAGES (NETSVC_FETCH_MAX / 4096u)
 #define SOCK_CONNECT_MS 15000u /* a connect that is not established by then fails */
+#define RTO_MIN_MS 200u        /* Linux's lower bound of the retransmission timeout */
 
 struct frameq {
     unsigned n;
@@ -35,7 +36,7 @@ struct frameq {
 struct request {
     uint32_t op;
     uint64_t a0, a1;
-    char path[NETSVC_PATH_MAX + 1]; /* the request bytes as a string */
+    char path[NETSVC_PATH_MAX + 2]; /* the request bytes as a string, and one more NUL */
     size_t in_len;
     uint8_t in[RTX_BUF_LEN];
     int result;
@@ -115,12 +116,21 @@ static int netproc_authorize(void *ctx, enum net_auth kind, uint32_t ip, uint16_
     return ZERR_DENIED;
 }
 
+/*
+ * A connection the stack accepted: the HTTP server's are recorded by the
+ * service itself before they are served (httpd_record); the others (the
+ * node's nc -l) are handed to the terminal, which records them.
+ */
 static void netproc_accepted(void *ctx, int listener, int sock, uint32_t ip, uint16_t port)
 {
     struct net_sock_info li;
     (void)ctx, (void)listener;
-    if (net_sock_info(&N.s, sock, &li) == 0 &&
-        N.naccepts < sizeof(N.accepts) / sizeof(N.accepts[0])) {
+    if (net_sock_info(&N.s, sock, &li) != 0) {
+        return;
+    }
+    if (N.http.listener > 0 && li.local_port == N.http.port) {
+        httpd_accepted(&N.http, sock, ip, port);
+    } else if (N.naccepts < sizeof(N.accepts) / sizeof(N.accepts[0])) {
         N.accepts[N.naccepts++] = (struct netsvc_accept){ip, port, li.local_port};
     }
 }
@@ -266,20 +276,38 @@ static int fetch_step(struct request *r)
 
 /* ---- the node's requests ------------------------------------------------------ */
 
+/* Frames the driver's test drop filter lost so far (0 when it is off). */
+static uint64_t driver_dropped(void)
+{
+    size_t len = 0;
+    uint64_t n = 0;
+    if (rtx_call(&N.drv, N.drv_ep, VNET_OP_INFO, 0, 0, 0, &len) == 0 && len >= 19) {
+        memcpy(&n, N.drv.buf + 11, 8);
+    }
+    return n;
+}
+
 static int status_text(struct request *r)
 {
     uint32_t ip, mask, gw, dns;
+    char drops[48] = "";
+    uint64_t dropped = driver_dropped();
+    if (dropped != 0) {
+        zfmt_snprintf(drops, sizeof(drops), "; dropped by the test filter %llu",
+                      (unsigned long long)dropped);
+    }
     const struct net_counters *c = net_counters(&N.s);
     net_addr(&N.s, &ip, &mask, &gw, &dns);
     int n = zfmt_snprintf(
         (char *)r->out, sizeof(r->out),
         "address %u.%u.%u.%u/%u gateway %u.%u.%u.%u dns %u.%u.%u.%u\n"
-        "frames in %llu out %llu; tcp retransmits %llu; icmp echo replies %llu%s\n",
+        "frames in %llu out %llu; tcp retransmits %llu; icmp echo replies %llu%s%s\n",
         ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255, (unsigned)__builtin_popcount(mask),
         gw >> 24, (gw >> 16) & 255, (gw >> 8) & 255, gw & 255, dns >> 24, (dns >> 16) & 255,
         (dns >> 8) & 255, dns & 255, (unsigned long long)c->rx_frames,
         (unsigned long long)c->tx_frames, (unsigned long long)c->tcp_retransmits,
-        (unsigned long long)c->icmp_echo_replied, N.http.listener > 0 ? "; httpd listening" : "");
+        (unsigned long long)c->icmp_echo_replied, drops,
+        N.http.listener > 0 ? "; httpd listening" : "");
     r->out_len = n > 0 ? (size_t)n : 0;
     return ip == 0 ? ZERR_AGAIN : 0;
 }
@@ -434,8 +462,8 @@ static int request_step(struct request *r)
         return 0;
     case NETSVC_OP_PING:
         return ping_step(r);
-    case NETSVC_OP_LISTEN:
-        return httpd_listen(&N.http, (uint16_t)r->a0, r->path);
+    case NETSVC_OP_LISTEN: /* the directory, NUL, the principal that serves it */
+        return httpd_listen(&N.http, (uint16_t)r->a0, r->path, r->path + strlen(r->path) + 1);
     case NETSVC_OP_FETCH:
         return fetch_step(r);
     case NETSVC_OP_ACCEPTS:
@@ -526,12 +554,38 @@ static void server_thread(uint64_t arg)
     zero_exit(0);
 }
 
+/*
+ * net.ip=A.B.C.D/LEN on the kernel's command line: a static address (no
+ * DHCP) on a network without a server, as two guests linked by a QEMU
+ * socket; 0 when absent or malformed.
+ */
+static uint32_t static_addr(uint32_t *mask)
+{
+    char v[24];
+    uint32_t ip = 0;
+    unsigned len = 0;
+    char *slash;
+    if (zero_boot_arg("net.ip", v, sizeof(v)) <= 0 || (slash = strchr(v, '/')) == NULL) {
+        return 0;
+    }
+    *slash = '\0';
+    for (const char *c = slash + 1; *c != '\0' && len <= 32; c++) {
+        len = *c >= '0' && *c <= '9' ? len * 10u + (unsigned)(*c - '0') : 99u;
+    }
+    if (net_ip_parse(v, &ip) != 0 || slash[1] == '\0' || len == 0 || len > 32) {
+        return 0;
+    }
+    *mask = len == 32 ? 0xffffffffu : ~(0xffffffffu >> len);
+    return ip;
+}
+
 static int netproc_start(void)
 {
     static const struct net_ops ops = {netproc_send, netproc_authorize, netproc_accepted,
                                        netproc_random};
     struct net_config cfg;
     size_t out_len = 0;
+    uint32_t drop = 0;
     int r = rtx_call(&N.drv, N.drv_ep, VNET_OP_INFO, 0, 0, 0, &out_len);
     if (r != 0 || out_len < 7) {
         zprintf("net: no virtio-net device (%s)\n", zerr_name(r != 0 ? r : ZERR_IO));
@@ -539,9 +593,17 @@ static int netproc_start(void)
     }
     memset(&cfg, 0, sizeof(cfg));
     memcpy(cfg.mac.b, N.drv.buf, 6);
+    if (out_len >= 11) {
+        memcpy(&drop, N.drv.buf + 7, 4);
+    }
     zprintf("net: virtio-net %02x:%02x:%02x:%02x:%02x:%02x, driver in its own process (%s)\n",
             cfg.mac.b[0], cfg.mac.b[1], cfg.mac.b[2], cfg.mac.b[3], cfg.mac.b[4], cfg.mac.b[5],
             N.drv.buf[6] ? "interrupts" : "polling");
+    if (drop != 0) {
+        zprintf("net: test drop filter in the driver: %u of 1000 frames lost\n", drop);
+    }
+    cfg.ip = static_addr(&cfg.netmask);
+    cfg.rto_min_ms = RTO_MIN_MS;
     N.now = now_ms();
     return net_init(&N.s, &cfg, &ops, NULL, N.now);
 }
@@ -592,9 +654,18 @@ int netproc_main(uint64_t drv, uint64_t drv_va, uint64_t ep, uint64_t ep_va, uin
         }
         N.rx.n = 0;
         net_poll(&N.s, N.now);
+        if (N.http.nrec > 0) { /* the replies out first: the commit delays no handshake */
+            if (xfer(0) != 0) {
+                zprintf("net: the driver process is unreachable\n");
+                return 1;
+            }
+            (void)httpd_record(&N.http, N.now);
+        }
         httpd_step(&N.http, N.now);
         request_poll();
-        if (!announced && N.rq.state == 0 && status_text(&N.rq) == 0) {
+        uint32_t ip = 0, mask, gw, dns;
+        net_addr(&N.s, &ip, &mask, &gw, &dns);
+        if (!announced && ip != 0 && N.rq.state == 0 && status_text(&N.rq) == 0) {
             zprintf("net: %.*s", (int)N.rq.out_len, (const char *)N.rq.out);
             announced = true;
         }

@@ -3,7 +3,12 @@
  * the Nth write or flush of a scripted workload, restart from what the
  * device holds (the volatile image, or only what was flushed), and check
  * that the log opens, is a prefix of the fault-free log, holds every
- * acknowledged entry, and accepts new commits.
+ * acknowledged entry, and accepts new commits.  The sweeps run twice: on
+ * a disk with the default log segments (the whole workload in segment 0)
+ * and on one with 8 KiB segments, where the workload allocates segment
+ * after segment and writes a snapshot every 5 entries, so every write and
+ * flush of an allocation and of a snapshot is cut too; restarting then
+ * starts from the newest snapshot that was whole.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +31,8 @@ static uint8_t ref_hash[MAXE][32];
 static int ref_n;
 static uint8_t got_hash[MAXE][32];
 static int got_n;
+static const char *tag = ""; /* which disk the sweeps run on, in test names */
+static uint64_t snap_every;  /* 0: the default (no snapshot in this short workload) */
 
 static void record(void *arg, const struct ax_entry *e, const uint8_t hash[32])
 {
@@ -87,6 +94,11 @@ static int restart_and_check(uint8_t *image, uint64_t acked, const char **what)
         *what = "an acknowledged entry was lost";
         return -1;
     }
+    /* at most one segment beyond those the log needs: one allocated just before the cut */
+    if (ax.log.seg != 0 && (ax.log.kcount - 1) * ax.log.payload > ax.end + ax.log.payload) {
+        *what = "a log segment was leaked";
+        return -1;
+    }
     struct ax_action a;
     memset(&a, 0, sizeof(a));
     strcpy(a.proposer, "root");
@@ -131,6 +143,9 @@ static int run_fault(uint64_t n, uint8_t mode, int use_stable, int *bad)
         *bad = 1;
         return 0;
     }
+    if (snap_every != 0) {
+        ax.snap_every = snap_every;
+    }
     blk_set_fault(&dev, n, mode);
     uint64_t acked = workload(&ax, &failed);
     axiom_close(&ax);
@@ -153,36 +168,44 @@ static void sweep(uint8_t mode, int use_stable, const char *name)
     while (run_fault(n, mode, use_stable, &bad) && n < 1000) {
         n++;
     }
-    ok(!bad && n > 10, "%s (%llu fault points)", name, (unsigned long long)(n - 1));
+    ok(!bad && n > 10, "%s%s (%llu fault points)", name, tag, (unsigned long long)(n - 1));
 }
 
-int main(void)
+/* Formats the fixture with segments of seg bytes, runs the reference workload and the sweeps. */
+static void sweeps_on(uint64_t seg)
 {
     struct blk dev;
     struct axiom ax;
-    struct ax_recovery rec;
+    static struct ax_recovery rec;
     struct ax_replay r;
     static struct ax_state st;
     uint8_t id[16] = {0};
     uint64_t tail = 0;
     int failed = 0;
 
-    tap_no_plan();
-    base = calloc(1, DISK);
-    mem = calloc(1, DISK);
-    stable = calloc(1, DISK);
-    keys_init(&keys, secret);
+    memset(base, 0, DISK);
     blk_open_mem(&dev, base, NULL, DISK);
-    is_int(ax_format(&dev, secret, id, "root"), 0, "crash_fixture_formats");
-
+    int err = seg == 0 ? ax_format(&dev, secret, id, "root")
+                       : ax_format_seg(&dev, secret, id, "root", seg);
+    ok(err == 0, "crash_fixture_formats%s", tag);
     memcpy(mem, base, DISK);
     blk_open_mem(&dev, mem, NULL, DISK);
-    is_int(axiom_open(&ax, &dev, axiom_sign_with_keys, &keys, &rec), 0, "crash_reference_opens");
+    ok(axiom_open(&ax, &dev, axiom_sign_with_keys, &keys, &rec) == 0, "crash_reference_opens%s",
+       tag);
+    if (snap_every != 0) {
+        ax.snap_every = snap_every;
+    }
     uint64_t all = workload(&ax, &failed);
-    ok(!failed && all == 32, "crash_reference_workload_commits");
+    ok(!failed && all == 32, "crash_reference_workload_commits%s", tag);
+    if (seg != 0) {
+        ok(ax.log.kcount > 3, "crash_reference_log_spans_%llu_segments",
+           (unsigned long long)ax.log.kcount);
+        ok(ax.snap_done >= 25, "crash_reference_wrote_snapshots (the last after entry %llu)",
+           (unsigned long long)ax.snap_done);
+    }
     ax_replay_init(&r, &st, record, NULL);
     got_n = 0;
-    is_int(axiom_scan(&dev, &ax.lay, &r, &tail), 0, "crash_reference_log_verifies");
+    ok(axiom_scan(&dev, &ax.lay, &r, &tail) == 0, "crash_reference_log_verifies%s", tag);
     memcpy(ref_hash, got_hash, sizeof(got_hash));
     ref_n = got_n;
     axiom_close(&ax);
@@ -191,13 +214,33 @@ int main(void)
     sweep(BLK_FAULT_CUT, 0, "crash_cut_nth_write_volatile_image_recovers");
     sweep(BLK_FAULT_CUT, 1, "crash_cut_nth_write_flushed_image_recovers");
     sweep(BLK_FAULT_CUT_REORDER, 0, "crash_reordered_torn_write_recovers");
+}
+
+int main(void)
+{
+    struct blk dev;
+    struct axiom ax;
+    static struct ax_recovery rec;
+    int failed = 0;
+
+    tap_no_plan();
+    base = calloc(1, DISK);
+    mem = calloc(1, DISK);
+    stable = calloc(1, DISK);
+    keys_init(&keys, secret);
+    tag = "_in_8k_segments";
+    snap_every = 5; /* and a snapshot every 5 entries: its writes are cut too */
+    sweeps_on(8192);
+    tag = "";
+    snap_every = 0;
+    sweeps_on(0);
 
     /* A corrupted record in the middle is refused, not skipped. */
     memcpy(mem, base, DISK);
     blk_open_mem(&dev, mem, NULL, DISK);
     (void)axiom_open(&ax, &dev, axiom_sign_with_keys, &keys, &rec);
     (void)workload(&ax, &failed);
-    uint64_t log_off = ax.lay.log_off;
+    uint64_t log_off = ax.lay.log_off + (ax.lay.seg_size != 0 ? 512 : 0); /* segment 0's bytes */
     axiom_close(&ax);
     mem[log_off + 512 + 60] ^= 0x20; /* inside batch 1, batches 2.. follow */
     blk_open_mem(&dev, mem, NULL, DISK);

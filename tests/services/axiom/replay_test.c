@@ -85,7 +85,7 @@ static int boot_v1(void)
     }
     memset(mem, 0, sizeof(mem));
     blk_open_mem(&dev, mem, NULL, DISK);
-    if (n <= 512 || ax_format(&dev, v1_secret, id, "root") != 0 ||
+    if (n <= 512 || ax_format_seg(&dev, v1_secret, id, "root", 0) != 0 ||
         ax_read_super(&dev, &lay, got, NULL, 0) != 0) {
         return -1;
     }

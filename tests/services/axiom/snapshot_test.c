@@ -22,6 +22,8 @@ static uint8_t secret[32] = {6, 1};
 static struct keys keys;
 static struct axiom ax;
 static uint8_t mem[DISK];
+static uint8_t log_copy[DISK]; /* the log's bytes, read through its segments */
+static uint64_t log_end;
 static struct blk dev;
 static struct ax_layout lay;
 static uint8_t *log_bytes;
@@ -116,11 +118,17 @@ static void snapshot_every_batch(void)
 
     ok(ax_read_super(&dev, &lay, NULL, why, sizeof(why)) == 0, "the superblock reads");
     memcpy(node_pub, lay.node_pub, ID_PUB_LEN);
-    log_bytes = mem + lay.log_off;
+    struct ax_logview v;
+    ok(ax_logview_open(&v, &dev, &lay, why, sizeof(why)) == 0 &&
+           ax_logview_read(&v, 0, log_copy, (size_t)v.end) == 0,
+       "the log reads across its segments");
+    log_end = v.end;
+    ax_logview_close(&v);
+    log_bytes = log_copy;
     ax_replay_init(&full, &full_st, NULL, NULL);
     while (nfiles < BATCHES) {
         size_t used = 0;
-        err = ax_replay_batch(&full, log_bytes + full.off, lay.log_len - full.off, &used);
+        err = ax_replay_batch(&full, log_bytes + full.off, log_end - full.off, &used);
         if (err != 0) {
             break;
         }
@@ -139,7 +147,7 @@ static int continue_from(int k)
 {
     int err = ax_snapfile_load(file[k], file_len[k], node_pub, &from);
     for (size_t used = 0; err == 0;) {
-        err = ax_replay_batch(&from, log_bytes + from.off, lay.log_len - from.off, &used);
+        err = ax_replay_batch(&from, log_bytes + from.off, log_end - from.off, &used);
     }
     return err == ZERR_NOENT ? 0 : err;
 }
@@ -285,6 +293,115 @@ static void write_disk(const char *path)
     }
 }
 
+/* A note, committed; 0 or the error. */
+static int note(void)
+{
+    struct ax_action a = act(AX_NOTE, "");
+    a.data = (const uint8_t *)"later";
+    a.data_len = 5;
+    return propose(&a);
+}
+
+/*
+ * The node writes a snapshot into its log pool once snap_every entries
+ * have passed, and a restart replays only what follows it; a damaged
+ * snapshot is not used, and the restart replays from genesis instead.
+ */
+static void test_node_starts_from_its_snapshot(const char *path)
+{
+    static uint8_t disk2[DISK];
+    static struct ax_state check_st;
+    struct blk d2;
+    struct ax_recovery rec;
+    struct ax_replay r;
+    uint8_t root[AX_HASH_LEN], kind = 0;
+    uint64_t tail = 0;
+    int bad = 0;
+
+    memcpy(disk2, mem, DISK);
+    blk_open_mem(&d2, disk2, NULL, DISK);
+    ok(axiom_open(&ax, &d2, axiom_sign_with_keys, &keys, &rec) == 0 && rec.from_snapshot == 0,
+       "a disk without a snapshot replays from genesis");
+    ax.snap_every = 1;
+    bad |= note();
+    uint64_t covered = ax.snap_done;
+    ax.snap_every = 0;
+    for (int i = 0; i < 3; i++) {
+        bad |= note();
+    }
+    uint64_t durable = axiom_durable(&ax);
+    memcpy(root, ax.st->root, AX_HASH_LEN);
+    uint32_t slot = ax.log.snap_slot;
+    axiom_close(&ax);
+    ok(bad == 0 && covered == durable - 3 && slot != UINT32_MAX,
+       "the node wrote a snapshot after entry %llu", (unsigned long long)covered);
+    ok(axiom_open(&ax, &d2, axiom_sign_with_keys, &keys, &rec) == 0 &&
+           rec.from_snapshot == covered && axiom_durable(&ax) == durable &&
+           memcmp(ax.st->root, root, AX_HASH_LEN) == 0,
+       "a restart starts from it and reaches the same %llu entries and state root",
+       (unsigned long long)durable);
+    bad = note();
+    durable = axiom_durable(&ax);
+    memcpy(root, ax.st->root, AX_HASH_LEN);
+    axiom_close(&ax);
+    ax_replay_init(&r, &check_st, NULL, NULL);
+    ok(bad == 0 && axiom_replay_device(&d2, &r, &kind, &tail) == 0 && check_st.applied == durable &&
+           memcmp(check_st.root, root, AX_HASH_LEN) == 0,
+       "and the log it goes on with verifies from genesis (zero verify)");
+    if (path != NULL) { /* a disk with a snapshot slot in its pool, for zero_snapshot.t */
+        char name[512];
+        snprintf(name, sizeof(name), "%s.node", path);
+        FILE *f = fopen(name, "wb");
+        if (f != NULL) {
+            fwrite(disk2, 1, sizeof(disk2), f);
+            fclose(f);
+        }
+    }
+    disk2[lay.log_off + (uint64_t)slot * lay.seg_size + 512 + 100] ^= 1;
+    ok(axiom_open(&ax, &d2, axiom_sign_with_keys, &keys, &rec) == 0 && rec.from_snapshot == 0 &&
+           axiom_durable(&ax) == durable && strstr(rec.why, "snapshot") != NULL,
+       "a damaged snapshot is not used: the restart replays from genesis (%s)", rec.why);
+    axiom_close(&ax);
+}
+
+/*
+ * For zero_prune.t: a 1 MiB disk with 8 KiB segments, 60 notes of 300
+ * bytes one per batch (the log spans several segments) and a snapshot
+ * every 8 entries.
+ */
+static void write_prune_disk(const char *path)
+{
+    static uint8_t disk3[1024 * 1024];
+    static char data[300];
+    struct blk d3;
+    struct ax_recovery rec;
+    uint8_t id[16] = {9};
+    char name[512];
+    int bad = 0;
+
+    blk_open_mem(&d3, disk3, NULL, sizeof(disk3));
+    bad |= ax_format_seg(&d3, secret, id, "root", 8192);
+    bad |= axiom_open(&ax, &d3, axiom_sign_with_keys, &keys, &rec);
+    ax.snap_every = 8;
+    memset(data, 'p', sizeof(data));
+    for (int i = 0; i < 60 && bad == 0; i++) {
+        struct ax_action a = act(AX_NOTE, "");
+        a.data = (const uint8_t *)data;
+        a.data_len = sizeof(data);
+        bad |= propose(&a);
+    }
+    ok(bad == 0 && ax.log.kcount > 3 && ax.snap_done >= 56,
+       "a disk for zero prune: %llu segments, a snapshot after entry %llu",
+       (unsigned long long)ax.log.kcount, (unsigned long long)ax.snap_done);
+    axiom_close(&ax);
+    snprintf(name, sizeof(name), "%s.prune", path);
+    FILE *f = fopen(name, "wb");
+    if (f != NULL) {
+        fwrite(disk3, 1, sizeof(disk3), f);
+        fclose(f);
+    }
+}
+
 int main(int argc, char **argv)
 {
     tap_no_plan();
@@ -294,11 +411,13 @@ int main(int argc, char **argv)
     test_continue_from_each();
     test_refusals();
     test_decoder();
+    test_node_starts_from_its_snapshot(argc > 2 ? argv[2] : NULL);
     if (argc > 1) {
         write_corpus(argv[1]);
     }
     if (argc > 2) {
         write_disk(argv[2]);
+        write_prune_disk(argv[2]);
     }
     return tap_done();
 }

@@ -113,7 +113,7 @@ static void build(void)
     }
     (void)axiom_commit(&ax);
     honest_len = (size_t)ax.end;
-    memcpy(honest, mem + ax.lay.log_off, honest_len);
+    (void)ax_logview_read(&ax.log, 0, honest, honest_len); /* across its segments */
     axiom_close(&ax);
     free(mem);
 

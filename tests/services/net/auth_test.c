@@ -250,6 +250,39 @@ static int no_ops(void *self, uint64_t badge, struct rt_msg *m)
     return ZERR_UNSUPPORTED;
 }
 
+/* The network service's x86_64 badge: net.accept records and nothing else. */
+static void test_accept_badge(void)
+{
+    struct ax_action a;
+    struct axiom_result res;
+    struct axiom_head head;
+    int self = rt_register(&node.rt, "httpd", NULL, no_ops);
+    int h =
+        rt_grant(&node.rt, node.sid_axiom, (uint32_t)self, CAP_RIGHT_WRITE, AXIOM_BADGE_NET_ACCEPT);
+    ok(self > 0 && h > 0, "a_capability_with_the_net_accept_badge_only");
+    uint64_t before = axiom_durable(&node.axiom.ax);
+    (void)ax_net_action(&a, AX_NET_ACCEPT, "root", 0x0a000009u, 40000, 80);
+    is_int(axiom_submit(&node.rt, (uint32_t)self, (uint32_t)h, &a, &res), 0,
+           "it_submits_a_net_accept");
+    is_int(axiom_durable(&node.axiom.ax), before + 1, "which_is_committed");
+    (void)ax_net_action(&a, AX_NET_ACCEPT, "root", 0x0a000009u, 40001, 80);
+    int err = axiom_propose_held(&node.rt, (uint32_t)self, (uint32_t)h, &a, &res);
+    (void)ax_net_action(&a, AX_NET_ACCEPT, "root", 0x0a000009u, 40002, 80);
+    err = err != 0 ? err : axiom_propose_held(&node.rt, (uint32_t)self, (uint32_t)h, &a, &res);
+    err = err != 0 ? err : axiom_commit_held(&node.rt, (uint32_t)self, (uint32_t)h);
+    is_int(err, 0, "it_proposes_two_and_commits_them");
+    is_int(axiom_durable(&node.axiom.ax), before + 3, "both_are_durable");
+    (void)ax_net_action(&a, AX_NET_CONNECT, "root", 0x0a000009u, 80, 0);
+    is_int(axiom_submit(&node.rt, (uint32_t)self, (uint32_t)h, &a, &res), ZERR_PERM,
+           "a_net_connect_is_refused");
+    (void)ax_net_action(&a, AX_NET_LISTEN, "root", 0, 0, 81);
+    is_int(axiom_propose_held(&node.rt, (uint32_t)self, (uint32_t)h, &a, &res), ZERR_PERM,
+           "so_is_a_proposed_net_listen");
+    is_int(axiom_get_head(&node.rt, (uint32_t)self, (uint32_t)h, &head), ZERR_PERM,
+           "and_a_read_without_the_read_badge");
+    is_int(axiom_durable(&node.axiom.ax), before + 3, "nothing_else_was_committed");
+}
+
 int main(void)
 {
     static struct blk dev;
@@ -273,6 +306,7 @@ int main(void)
     test_codec();
     test_connect();
     test_listen_accept();
+    test_accept_badge();
     test_verify();
     node_stop(&node);
     return tap_done();

@@ -97,6 +97,25 @@ def main():
                 for f in ("muladd", "addmul"):
                     A(f'(assert_return (invoke "{f}" (i32.const {a}) (i32.const {b}) (f64.const {f64_lit(c)})) (f64.const {f64_lit(r)}))')
     A('(assert_trap (invoke "muladd" (i32.const 65529) (i32.const 0) (f64.const 0)) "out of bounds memory access")')
+    # a product plus a chain of sums (an unrolled dot product): every sum in order
+    F('''  (func (export "dot4") (param $a i32) (param $b i32) (param $s f64) (param $p f64) (param $q f64) (param $r f64) (result f64)
+    (local.get $r) (local.get $q) (local.get $p)
+    (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b)))
+    (local.get $s)
+    (f64.add) (f64.add) (f64.add) (f64.add))
+  (func (export "dot2") (param $a i32) (param $b i32) (param $s f64) (param $p f64) (result f64)
+    (f64.add (local.get $p) (f64.add (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b))) (local.get $s))))
+  (func (export "dot3") (param $a i32) (param $b i32) (param $s f64) (param $p f64) (param $q f64) (result f64)
+    (f64.add (local.get $q) (f64.add (local.get $p) (f64.add (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b))) (local.get $s)))))''')
+    L = lambda *xs: " ".join(f"(f64.const {f64_lit(x)})" for x in xs)
+    for a, b in ((24, 24), (32, 0), (8, 16), (48, 0), (56, 0)):
+        m = val_at(a) * val_at(b)
+        for s_, p, q, r in ((-(1.0 + 2.0 ** -26), 1e16, -1e16, 1.0), (1e16, 1.0, 1.0, -1e16),
+                            (0.1, 0.2, 0.3, 0.4), (-0.0, -0.0, -0.0, -0.0)):
+            A(f'(assert_return (invoke "dot2" (i32.const {a}) (i32.const {b}) {L(s_, p)}) (f64.const {f64_lit(p + (m + s_))}))')
+            A(f'(assert_return (invoke "dot3" (i32.const {a}) (i32.const {b}) {L(s_, p, q)}) (f64.const {f64_lit(q + (p + (m + s_)))}))')
+            A(f'(assert_return (invoke "dot4" (i32.const {a}) (i32.const {b}) {L(s_, p, q, r)}) (f64.const {f64_lit(r + (q + (p + (m + s_))))}))')
+    A('(assert_trap (invoke "dot4" (i32.const 0) (i32.const 65529) (f64.const 0) (f64.const 0) (f64.const 0) (f64.const 0)) "out of bounds memory access")')
     # chains of sums: each rounds on its own, in the order the code gives
     F('''  (func (export "sum3") (param $a f64) (param $b f64) (param $c f64) (result f64)
     (f64.add (local.get $a) (f64.add (local.get $b) (local.get $c))))
