@@ -149,7 +149,7 @@ run_script() {
     exec 4>&-
 }
 run_script 'id create hana\rexit\r'
-has 'new disk .*zero-disk.img \(8 MiB\)' && has 'axiom: boot #1 recorded as entry 1 \(2 cpus, 10 images\)' &&
+has 'new disk .*zero-disk.img \(8 MiB\)' && has 'axiom: boot #1 recorded as entry 1 \(2 cpus, 11 images\)' &&
     has 'committed #2 ' && [ "$RUN_STATUS" = 0 ]
 tap_check $? "run_script_makes_a_disk_and_powers_off_cleanly (status $RUN_STATUS)"
 run_script 'id list\rexit\r'
