@@ -85,10 +85,9 @@ static int com2_main(void)
 
 int zero_main(uint64_t arg)
 {
-    static const struct init_roles roles = {ROLE_AXIOM,    ROLE_KEYS,   ROLE_DRIVER,
-                                            ROLE_IDENTITY, ROLE_POLICY, ROLE_TERMINAL,
-                                            ROLE_NETDRV,   ROLE_NET,    ROLE_COM2,
-                                            ROLE_JOBS};
+    static const struct init_roles roles = {ROLE_AXIOM,  ROLE_KEYS,     ROLE_DRIVER, ROLE_IDENTITY,
+                                            ROLE_POLICY, ROLE_TERMINAL, ROLE_NETDRV, ROLE_NET,
+                                            ROLE_COM2,   ROLE_JOBS};
     switch (arg) {
     case ROLE_KEYS:
         split_report_caps("keys");

@@ -39,9 +39,9 @@ enum {
     P_COUNT
 };
 
-static const char *const split_names[P_COUNT] = {
-    "keys",     "virtio-blk", "axiom", "identity", "policy",
-    "terminal", "virtio-net", "net",   "com2",     "jobs"};
+static const char *const split_names[P_COUNT] = {"keys",   "virtio-blk", "axiom",      "identity",
+                                                 "policy", "terminal",   "virtio-net", "net",
+                                                 "com2",   "jobs"};
 
 struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
@@ -409,8 +409,9 @@ static void split_sup_start(struct split_sup *sup, const struct split_proc *p, i
     static const char *const on_keys_axiom[] = {"keys", "axiom"};
     static const char *const on_axiom[] = {"axiom"};
     static const char *const on_all[] = {"axiom", "identity", "policy"};
-    const char *const *const deps[P_COUNT] = {on_none, on_none, on_axiom_deps, on_keys_axiom, on_axiom,
-                                              on_all,  on_none, on_none,       on_none,       on_none};
+    const char *const *const deps[P_COUNT] = {on_none,  on_none, on_axiom_deps, on_keys_axiom,
+                                              on_axiom, on_all,  on_none,       on_none,
+                                              on_none,  on_none};
     const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0, 0};
     /* the network, COM2 and jobs processes are not restarted: their clients see them gone */
     bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false, false};
@@ -521,10 +522,9 @@ int node_init_split(const struct init_roles *roles)
 {
     static struct boot_plan plan;
     static struct split_proc p[P_COUNT];
-    const uint64_t role[P_COUNT] = {roles->keys,     roles->driver, roles->node,
-                                    roles->identity, roles->policy, roles->terminal,
-                                    roles->netdrv,   roles->net,    roles->com2,
-                                    roles->jobs};
+    const uint64_t role[P_COUNT] = {roles->keys,   roles->driver,   roles->node,   roles->identity,
+                                    roles->policy, roles->terminal, roles->netdrv, roles->net,
+                                    roles->com2,   roles->jobs};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     bool driver = roles->driver != 0;
     const struct mf_program *prog, *last = NULL;
