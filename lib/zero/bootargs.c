@@ -5,7 +5,7 @@
 
 int zero_boot_arg(const char *key, char *out, uint64_t cap)
 {
-    char line[256];
+    char line[256] = "";
     size_t k = strlen(key);
     if (zsys3(SYS_BOOT_ARGS, (uint64_t)(uintptr_t)line, sizeof(line), 0) < 0) {
         return ZERR_NOENT;

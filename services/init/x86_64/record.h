@@ -21,7 +21,7 @@
 #include "svcrt/x86_64/rtx.h"
 
 #define REC_PENDING 48
-#define REC_CHANNEL 5 /* init's channel in the Axiom's process */
+#define REC_CHANNEL 6 /* init's channel in the Axiom's process (5: the COM2 listener) */
 #define REC_VA 0x0000610000000000ull
 /* Axiom operation of the process (services.c): the key service is back, hand it the
  * root secret again (init's capability only). */

@@ -413,7 +413,7 @@ static void split_sup_start(struct split_sup *sup, const struct split_proc *p, i
                                               on_axiom, on_all,  on_none,       on_none,
                                               on_none,  on_none};
     const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0, 0};
-    /* the network, COM2 and jobs processes are not restarted: their clients see them gone */
+    /* the network processes, the COM2 listener and the jobs process are not restarted */
     bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false, false};
     int64_t th[P_COUNT];
     uint32_t nd[P_COUNT];
