@@ -42,7 +42,9 @@ t2=$(now)
 c=$(grep -c 'committed #' jobs.out)
 awk -v n="$c" -v j="$(echo "$t1 - $t0" | bc)" -v m="$(echo "$t2 - $t1" | bc)" 'BEGIN {
     printf "jobs: %d empty jobs committed, %.2f ms each (notes %.2f ms each; a job costs %.2fx a note)\n",
-        n, 1000 * j / n, 1000 * m / n, j / m }'
+        n, 1000 * j / n, 1000 * m / n, j / m
+    printf "bench: jobs_empty_job_hosted_wall %.0f ns (spec to committed job.result at the terminal of zero-hosted; beside bench/jobs_x86.sh)\n",
+        1e9 * j / n }'
 
 run_time() { # run_time CMD...: seconds of the best of 3
     local best=

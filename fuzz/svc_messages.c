@@ -67,6 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {node.sid_term, node.shell.h_jobs, JOBS_OP_SHOW},
         {node.sid_term, node.shell.h_jobs, JOBS_OP_VERIFY},
         {node.sid_term, node.shell.h_jobs, JOBS_OP_READ},
+        {node.sid_term, node.shell.h_jobs, JOBS_OP_IMPORT},
     };
     size_t pick = data[0] % (sizeof(ops) / sizeof(ops[0]));
     size_t room = (size_t)(data[0] >> 4) * 1024u; /* from no room at all to 15 KiB */

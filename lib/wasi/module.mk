@@ -3,7 +3,7 @@
 LIBS += wasi
 wasi_SRCS := $(wildcard lib/wasi/*.c)
 wasi_LIBS := wasm crypto base hal
-wasi_PLATFORMS := hosted wasm
+wasi_PLATFORMS := hosted x86_64 wasm
 zero_CMD_LIBS += wasi crypto
 
 # libFuzzer target: every call on hostile pointers, lengths and paths

@@ -15,7 +15,7 @@ endif
 ifeq ($(PLATFORM),x86_64)
 PROGS += zero-node
 zero-node_SRCS := $(wildcard services/init/x86_64/*.c)
-zero-node_LIBS := init manifest keys listen_com2 netproc vnet_server net svcrt svcrt_x86 vblk_server crypto zuser base hal
+zero-node_LIBS := init jobs manifest keys listen_com2 netproc vnet_server net svcrt svcrt_x86 vblk_server crypto zuser base hal
 zero-node_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/zero-node: lib/zero/user.ld
 

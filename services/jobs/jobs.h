@@ -75,6 +75,7 @@ enum jobs_op {
     JOBS_OP_SHOW = 2,   /* in: u64 seq; out: job reply (the entry and its recorded result) */
     JOBS_OP_VERIFY = 3, /* in: u64 seq; out: job reply (err: the verdict) */
     JOBS_OP_READ = 4,   /* in: bytes[32] hash, u64 offset; out: up to out_cap bytes */
+    JOBS_OP_IMPORT = 5, /* in: str[512] path; out: bytes[32] hash, u64 size */
 };
 
 #define JOBS_WHY_FIELD 160u
@@ -116,6 +117,12 @@ int jobs_run_call(struct rt *rt, uint32_t caller, uint32_t h, const char *propos
                   const struct job_spec *spec, struct jobs_reply *rep);
 int jobs_lookup_call(struct rt *rt, uint32_t caller, uint32_t h, uint32_t op, uint64_t seq,
                      struct jobs_reply *rep);
+/* IMPORT: the file at path into the jobs' store; its content hash and size.
+ * 0, or ZERR_NOENT (no such file), ZERR_PERM (a directory), ZERR_LIMIT
+ * (above JOBS_FILE_MAX), ZERR_CORRUPT (its bytes do not hash to its node's
+ * hash), ZERR_UNSUPPORTED (the service has no filesystem), the call's error. */
+int jobs_import_call(struct rt *rt, uint32_t caller, uint32_t h, const char *path,
+                     uint8_t hash[JOB_HASH], uint64_t *size);
 
 struct jobs_store;
 
@@ -139,6 +146,9 @@ struct jobs_svc {
 };
 
 int jobs_handle(void *self, uint64_t badge, struct rt_msg *m);
+
+/* JOBS_OP_IMPORT (services/jobs/import.c): decode, import, reply. */
+int jobs_import(struct jobs_svc *js, struct rt_msg *m);
 
 /*
  * Reads the spec that job.result entry e names from cas into *spec and

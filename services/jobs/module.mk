@@ -8,7 +8,7 @@ LIBS += jobsmsg
 jobsmsg_SRCS := services/jobs/msg.c
 jobsmsg_LIBS := job svcrt cbor base hal
 jobs_LIBS := jobsmsg fs axiom store space block cas job wasi wasm svcrt crypto cbor base hal
-jobs_PLATFORMS := hosted wasm
+jobs_PLATFORMS := hosted x86_64 wasm
 zero_CMD_LIBS += jobs
 
 # The effects outbox: outputs placed in the filesystem, re-driven at start.

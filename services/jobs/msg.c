@@ -132,3 +132,29 @@ int jobs_lookup_call(struct rt *rt, uint32_t caller, uint32_t h, uint32_t op, ui
     (void)wire_out_end(&w, &len);
     return jobs_call(rt, caller, h, op, in, len, rep);
 }
+
+int jobs_import_call(struct rt *rt, uint32_t caller, uint32_t h, const char *path,
+                     uint8_t hash[JOB_HASH], uint64_t *size)
+{
+    static uint8_t in[AXIOM_PATH_FIELD];
+    uint8_t out[JOB_HASH + 8];
+    struct wire_out w;
+    struct wire_in r;
+    size_t len = 0;
+
+    if (strlen(path) >= AXIOM_PATH_FIELD) {
+        return ZERR_INVAL;
+    }
+    wire_out_init(&w, in, sizeof(in));
+    wire_str(&w, path, AXIOM_PATH_FIELD);
+    (void)wire_out_end(&w, &len);
+    struct rt_msg m = {JOBS_OP_IMPORT, in, len, out, sizeof(out), 0};
+    int err = rt_call(rt, caller, h, &m);
+    if (err != 0) {
+        return err;
+    }
+    wire_in_init(&r, out, m.out_len);
+    wire_get_bytes(&r, hash, JOB_HASH);
+    *size = wire_get_u64(&r);
+    return wire_in_end(&r) != 0 ? ZERR_CORRUPT : 0;
+}

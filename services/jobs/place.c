@@ -97,6 +97,32 @@ static int jobs_mkdirs(struct jobs_svc *js, const char *proposer, const char *de
     return 0;
 }
 
+#define JOBS_PUT_PIECE 12288u /* content of one fs.put that fits any channel (x86_64: 16 KiB) */
+
+/*
+ * fs.put of rq's content; where the channel to the filesystem refuses a
+ * message that large (ZERR_RANGE: x86_64's 16 KiB), as a put of the first
+ * JOBS_PUT_PIECE bytes and appends of the rest, each its own entry.
+ */
+static int jobs_put_call(struct jobs_svc *js, struct fssvc_put *rq, struct axiom_result *res)
+{
+    const uint8_t *data = rq->data;
+    uint64_t len = rq->len;
+    int err = fssvc_put_call(js->rt, js->self, js->h_fs, rq, res);
+
+    err = err != 0 ? err : res->err;
+    for (uint64_t off = 0; err == ZERR_RANGE && off < len; off += JOBS_PUT_PIECE) {
+        rq->data = data + off;
+        rq->len = len - off < JOBS_PUT_PIECE ? len - off : JOBS_PUT_PIECE;
+        rq->append = off > 0;
+        memset(res, 0, sizeof(*res));
+        err = fssvc_put_call(js->rt, js->self, js->h_fs, rq, res);
+        err = err != 0 ? err : res->err;
+        err = err == 0 && off + JOBS_PUT_PIECE < len ? ZERR_RANGE : err; /* more to come */
+    }
+    return err;
+}
+
 /* Puts the stored content hash at dest for proposer, unless dest holds it already. */
 static int jobs_put(struct jobs_svc *js, const char *proposer, const char *dest,
                     const uint8_t hash[JOB_HASH], uint32_t *placed, char *why, size_t cap)
@@ -128,8 +154,7 @@ static int jobs_put(struct jobs_svc *js, const char *proposer, const char *dest,
         rq.mode = 0644;
         rq.data = buf;
         rq.len = got;
-        err = fssvc_put_call(js->rt, js->self, js->h_fs, &rq, &res);
-        err = err != 0 ? err : res.err;
+        err = jobs_put_call(js, &rq, &res);
     }
     if (buf != NULL) {
         hal_page_free(buf, pages);

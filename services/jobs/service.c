@@ -235,6 +235,8 @@ int jobs_handle(void *self, uint64_t badge, struct rt_msg *m)
     switch (m->op) {
     case JOBS_OP_READ:
         return jobs_read(js, m);
+    case JOBS_OP_IMPORT:
+        return jobs_import(js, m);
     case JOBS_OP_RUN:
     case JOBS_OP_SHOW:
     case JOBS_OP_VERIFY:

@@ -1,10 +1,11 @@
 /*
  * The terminal's job commands (docs/jobs.md), through the terminal's
  * capability to the jobs service:
- *   job run PROGRAM [--in PATH=HASH]... [--out DIR] [--fuel N] [--mem PAGES]
- *           [--seed N] [--time NS] [-- ARGS...]
+ *   job run PROGRAM [--in PATH=HASH | PATH=FILE | FILE]... [--out DIR] [--fuel N]
+ *           [--mem PAGES] [--seed N] [--time NS] [-- ARGS...]
  *   job show SEQ      job verify SEQ
- * PROGRAM and the inputs are content hashes of the store (zero cas put).
+ * PROGRAM and the inputs are content hashes of the jobs' store (zero cas
+ * put) or absolute filesystem paths, imported into the store first.
  */
 #include "base/endian.h"
 #include "base/errors.h"
@@ -15,9 +16,9 @@
 #include "services/terminal/shell.h"
 #include "services/terminal/job.h"
 
-#define JOB_USAGE                                                                               \
-    "job run PROGRAM-HASH [--in PATH=HASH]... [--out DIR] [--fuel N] [--mem PAGES] [--seed N] " \
-    "[--time NS] [-- ARGS...] | job show SEQ | job verify SEQ"
+#define JOB_USAGE                                                                         \
+    "job run PROGRAM [--in [PATH=]HASH-OR-FILE]... [--out DIR] [--fuel N] [--mem PAGES] " \
+    "[--seed N] [--time NS] [-- ARGS...] | job show SEQ | job verify SEQ"
 
 static bool job_number(const char *s, uint64_t *out)
 {
@@ -41,19 +42,29 @@ static bool job_hash(const char *s, uint8_t out[JOB_HASH])
     return strlen(s) == 2 * JOB_HASH && zfmt_unhex(out, JOB_HASH, s, 2 * JOB_HASH) == 0;
 }
 
-/* --in PATH=HASH: inserted in path order. */
-static bool job_add_input(struct job_spec *s, const char *v)
+/* Files named by filesystem path, imported into the jobs' store before the
+ * run (JOBS_OP_IMPORT): the program (prog_path) and inputs. */
+struct job_imports {
+    char prog_path[AXIOM_PATH_FIELD];
+    uint32_t n;
+    struct {
+        char path[JOB_STR_MAX + 1]; /* in the sandbox */
+        char fs[AXIOM_PATH_FIELD];  /* in the filesystem */
+    } in[JOB_MAX_FILES];
+};
+
+static struct job_imports job_pending;
+
+/* Inserts input path -> hash in path order; false on a duplicate or too many. */
+static bool job_insert_input(struct job_spec *s, const char *path, const uint8_t hash[JOB_HASH])
 {
-    const char *eq = strchr(v, '=');
-    size_t n = eq != NULL ? (size_t)(eq - v) : 0;
     struct job_file f;
 
-    if (eq == NULL || n > JOB_STR_MAX || !job_path_valid(v, n) || s->ninputs == JOB_MAX_FILES ||
-        !job_hash(eq + 1, f.hash)) {
+    if (s->ninputs == JOB_MAX_FILES) {
         return false;
     }
-    memcpy(f.path, v, n);
-    f.path[n] = '\0';
+    memcpy(f.path, path, strlen(path) + 1);
+    memcpy(f.hash, hash, JOB_HASH);
     uint32_t k = s->ninputs++;
     while (k > 0 && strcmp(s->inputs[k - 1].path, f.path) > 0) {
         s->inputs[k] = s->inputs[k - 1];
@@ -61,6 +72,73 @@ static bool job_add_input(struct job_spec *s, const char *v)
     }
     s->inputs[k] = f;
     return k == 0 || strcmp(s->inputs[k - 1].path, f.path) != 0;
+}
+
+/* --in PATH=HASH, --in PATH=/FS/PATH, or --in /FS/PATH (in the sandbox as
+ * its last component).  A filesystem path is imported before the run. */
+static bool job_add_input(struct job_spec *s, const char *v)
+{
+    const char *eq = strchr(v, '=');
+    const char *fs = eq != NULL ? eq + 1 : v;
+    const char *name = v;
+    size_t n = eq != NULL ? (size_t)(eq - v) : strlen(v);
+    uint8_t hash[JOB_HASH];
+
+    if (eq == NULL) {
+        if (v[0] != '/') {
+            return false;
+        }
+        for (const char *c = v; *c != '\0'; c++) {
+            name = *c == '/' ? c + 1 : name; /* the last component */
+        }
+        n = strlen(name);
+    }
+    if (n == 0 || n > JOB_STR_MAX || !job_path_valid(name, n)) {
+        return false;
+    }
+    char path[JOB_STR_MAX + 1];
+    memcpy(path, name, n);
+    path[n] = '\0';
+    if (fs[0] != '/') {
+        return eq != NULL && job_hash(fs, hash) && job_insert_input(s, path, hash);
+    }
+    if (strlen(fs) >= AXIOM_PATH_FIELD || job_pending.n == JOB_MAX_FILES) {
+        return false;
+    }
+    memcpy(job_pending.in[job_pending.n].path, path, n + 1);
+    memcpy(job_pending.in[job_pending.n].fs, fs, strlen(fs) + 1);
+    job_pending.n++;
+    return true;
+}
+
+/* Imports what the spec names by filesystem path and fills in its hashes;
+ * prints why and returns the error if one cannot be. */
+static int job_import_all(struct term *t, struct shell *sh, struct job_spec *s)
+{
+    uint8_t hash[JOB_HASH];
+    uint64_t size = 0;
+    int err = 0;
+
+    for (uint32_t i = 0; err == 0 && i <= job_pending.n; i++) {
+        bool prog = i == job_pending.n;
+        const char *fs = prog ? job_pending.prog_path : job_pending.in[i].fs;
+        if (fs[0] == '\0') {
+            continue;
+        }
+        err = jobs_import_call(sh->rt, sh->self, sh->h_jobs, fs, hash, &size);
+        if (err != 0) {
+            term_printf(t, "error: %s: %s\n", fs,
+                        err == ZERR_NOENT  ? "no such file"
+                        : err == ZERR_PERM ? "is a directory"
+                                           : zerr_text(err));
+        } else if (prog) {
+            memcpy(s->program, hash, JOB_HASH);
+        } else if (!job_insert_input(s, job_pending.in[i].path, hash)) {
+            term_printf(t, "error: input %s named twice\n", job_pending.in[i].path);
+            err = ZERR_INVAL;
+        }
+    }
+    return err;
 }
 
 /* One option and its value; false if either is bad. */
@@ -98,7 +176,13 @@ static bool job_parse(int argc, char **argv, struct job_spec *s)
     int i = 3;
 
     memset(s, 0, sizeof(*s));
-    if (argc < 3 || !job_hash(argv[2], s->program) || strlen(argv[2]) > JOB_STR_MAX) {
+    memset(&job_pending, 0, sizeof(job_pending));
+    if (argc < 3 || strlen(argv[2]) > JOB_STR_MAX) {
+        return false;
+    }
+    if (argv[2][0] == '/') {
+        memcpy(job_pending.prog_path, argv[2], strlen(argv[2]) + 1);
+    } else if (!job_hash(argv[2], s->program)) {
         return false;
     }
     s->fuel = 1000000000;
@@ -179,7 +263,11 @@ static int job_run(struct term *t, struct shell *sh, int argc, char **argv)
         term_printf(t, "usage: %s\n", JOB_USAGE);
         return ZERR_INVAL;
     }
-    int err = jobs_run_call(sh->rt, sh->self, sh->h_jobs, sh->acting, &spec, &rep);
+    int err = job_import_all(t, sh, &spec);
+    if (err != 0) {
+        return err;
+    }
+    err = jobs_run_call(sh->rt, sh->self, sh->h_jobs, sh->acting, &spec, &rep);
     if (err != 0) {
         term_printf(t, "%s: %s\n", err == ZERR_DENIED ? "denied" : "error",
                     rep.why[0] ? rep.why : zerr_text(err));

@@ -38,23 +38,23 @@ exec 3>&-
 
 # The table's rows: | name | spawn argument | `caps` | `kcaps` | what for |
 sed -n '/^<!-- caps table -->/,/^<!-- end caps table -->/p' docs/boot.md >"$work/table"
-sed -n 's/^| \([a-z0-9-]*\) | [0-9] | `\([^`]*\)` |.*/caps \1: \2/p' "$work/table" | sort >"$work/want"
-sed -n 's/^| \([a-z0-9-]*\) | [0-9] | [^|]* | `\([^`]*\)` |.*/kcaps \1: \2/p' "$work/table" |
+sed -n 's/^| \([a-z0-9-]*\) | [0-9]* | `\([^`]*\)` |.*/caps \1: \2/p' "$work/table" | sort >"$work/want"
+sed -n 's/^| \([a-z0-9-]*\) | [0-9]* | [^|]* | `\([^`]*\)` |.*/kcaps \1: \2/p' "$work/table" |
     sort >"$work/kwant"
 tr -d '\r\0' <"$log" | perl -ne 'print "$1\n" if /(?<!k)(caps [a-z0-9-]+: .*)/' | sort >"$work/got"
 tr -d '\r\0' <"$log" | grep -ao 'kcaps [a-z0-9-]*: .*' | sort >"$work/kgot"
-[ "$(wc -l <"$work/want")" = 7 ]
-tap_check $? "the_table_in_docs_boot_md_lists_seven_processes"
-[ "$(wc -l <"$work/got")" = 7 ]
-tap_check $? "seven_service_processes_report_their_capabilities"
+[ "$(wc -l <"$work/want")" = 8 ]
+tap_check $? "the_table_in_docs_boot_md_lists_eight_processes"
+[ "$(wc -l <"$work/got")" = 8 ]
+tap_check $? "eight_service_processes_report_their_capabilities"
 diff "$work/want" "$work/got" >"$work/diff"
 r=$?
 tap_check $r "every_process_holds_exactly_what_the_table_lists"
 [ $r = 0 ] || sed 's/^/# /' "$work/diff" >&2
-[ "$(wc -l <"$work/kwant")" = 9 ]
-tap_check $? "the_table_lists_the_kernels_view_of_nine_processes"
-[ "$(wc -l <"$work/kgot")" = 9 ] && [ $step = 2 ]
-tap_check $? "init_lists_nine_processes_from_the_kernel_on_caps"
+[ "$(wc -l <"$work/kwant")" = 10 ]
+tap_check $? "the_table_lists_the_kernels_view_of_ten_processes"
+[ "$(wc -l <"$work/kgot")" = 10 ] && [ $step = 2 ]
+tap_check $? "init_lists_ten_processes_from_the_kernel_on_caps"
 diff "$work/kwant" "$work/kgot" >"$work/kdiff"
 r=$?
 tap_check $r "the_kernel_says_every_process_holds_exactly_what_the_table_lists"

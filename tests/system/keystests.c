@@ -150,7 +150,7 @@ static int faulty_node(void)
 static void test_init_supervises(void)
 {
     uint64_t before = free_frames();
-    static const struct init_roles roles = {ROLE_FAULTY_NODE, ROLE_KEYS, 0, 0, 0, 0, 0, 0, 0};
+    static const struct init_roles roles = {ROLE_FAULTY_NODE, ROLE_KEYS, 0, 0, 0, 0, 0, 0, 0, 0};
     is_int(node_init_main(&roles), ZERR_TRAP, "init_returns_when_the_node_faults_with_its_status");
     is_int((int64_t)free_frames(), (int64_t)before,
            "init_ends_the_key_process_and_every_frame_comes_back");

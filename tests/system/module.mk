@@ -28,7 +28,7 @@ $(BINDIR)/drivertests: lib/zero/user.ld
 # zero-node with a policy process that faults on purpose (tests/system/isolation.t).
 PROGS += zero-node-faulty
 zero-node-faulty_SRCS := $(wildcard services/init/x86_64/*.c) tests/system/fault_on.c
-zero-node-faulty_LIBS := init keys listen_com2 netproc vnet_server net svcrt svcrt_x86 vblk_server manifest cbor crypto zuser base hal
+zero-node-faulty_LIBS := init jobs keys listen_com2 netproc vnet_server net svcrt svcrt_x86 vblk_server manifest cbor crypto zuser base hal
 zero-node-faulty_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/zero-node-faulty: lib/zero/user.ld
 endif
@@ -36,7 +36,7 @@ endif
 SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t tests/system/drivertests.t
 SCRIPT_TESTS += tests/system/system.t tests/system/caps.t tests/system/isolation.t tests/system/net.t
 SCRIPT_TESTS += tests/system/fs.t tests/system/manifest_grant.t tests/system/cross_platform.t
-SCRIPT_TESTS += tests/system/restart.t tests/system/svc.t
+SCRIPT_TESTS += tests/system/restart.t tests/system/svc.t tests/system/jobs.t
 SCRIPT_TESTS += tests/system/net_drop.t tests/system/net_guests.t
 # Signed proposals over COM2; a sealed key slot and log-in at the x86_64 console.
 SCRIPT_TESTS += tests/system/com2.t tests/system/sealed.t

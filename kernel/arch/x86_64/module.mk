@@ -30,7 +30,7 @@ endif
 # and the boot manifest, signed with the release key (docs/boot.md).
 ifeq ($(PLATFORM),x86_64)
 ISO_INIT ?= $(O)/bin/zero-node
-ISO_PROGRAMS := init keys driver node identity policy terminal netdrv net com2
+ISO_PROGRAMS := init keys driver node identity policy terminal netdrv net com2 jobs
 $(BUILD)/zero.iso: $(O)/bin/zero-kernel.bin $(ISO_INIT) kernel/arch/x86_64/iso/grub.cfg \
                    kernel/arch/x86_64/iso/manifest.spec $(RELEASE_KEY) tools/mkiso.sh | $(HOST_ZERO)
 	@rm -rf $(O)/iso && mkdir -p $(O)/iso/boot/grub

@@ -124,6 +124,9 @@ static void plan_dev(struct boot_plan *p, const struct init_roles *roles)
     if (roles->terminal != 0) { /* one process per service (split.c) */
         plan_dev_add(p, "identity", roles->identity, "keys", "node");
         plan_dev_add(p, "policy", roles->policy, "node", NULL);
+        if (roles->jobs != 0) {
+            plan_dev_add(p, "jobs", roles->jobs, "node", NULL);
+        }
         plan_dev_add(p, "terminal", roles->terminal, "identity", "policy");
         if (roles->com2 != 0) {
             plan_dev_add(p, "com2", roles->com2, "node", NULL);

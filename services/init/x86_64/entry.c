@@ -2,7 +2,8 @@
  * x86_64 user-program entry of Zero OS (the user runtime calls zero_main
  * with the spawn argument).  One boot module plays every role: init (arg 0,
  * see init.h), the key service, the Axiom, the virtio-blk driver, Identity,
- * Policy and the terminal, each in a process of its own (split.h).
+ * Policy, the terminal and the jobs service, each in a process of its own
+ * (split.h).
  */
 #include <stdint.h>
 
@@ -31,6 +32,7 @@
 #define ROLE_NETDRV 7                       /* the virtio-net driver */
 #define ROLE_NET 8                          /* the network service */
 #define ROLE_COM2 9                         /* signed proposals on COM2 */
+#define ROLE_JOBS 10                        /* the jobs service */
 #define DISK_BUF_VA 0x0000500000000000ull   /* the node's and the driver's shared disk buffer */
 #define NETDRV_BUF_VA 0x0000510000000000ull /* the network service's and its driver's */
 #define NET_BUF_VA 0x0000520000000000ull    /* the terminal's and the network service's */
@@ -83,9 +85,9 @@ static int com2_main(void)
 
 int zero_main(uint64_t arg)
 {
-    static const struct init_roles roles = {ROLE_AXIOM,    ROLE_KEYS,   ROLE_DRIVER,
-                                            ROLE_IDENTITY, ROLE_POLICY, ROLE_TERMINAL,
-                                            ROLE_NETDRV,   ROLE_NET,    ROLE_COM2};
+    static const struct init_roles roles = {ROLE_AXIOM,  ROLE_KEYS,     ROLE_DRIVER, ROLE_IDENTITY,
+                                            ROLE_POLICY, ROLE_TERMINAL, ROLE_NETDRV, ROLE_NET,
+                                            ROLE_COM2,   ROLE_JOBS};
     switch (arg) {
     case ROLE_KEYS:
         split_report_caps("keys");
@@ -106,6 +108,8 @@ int zero_main(uint64_t arg)
         return net_main();
     case ROLE_COM2:
         return com2_main();
+    case ROLE_JOBS:
+        return split_jobs_main();
     default:
         return node_init_main(&roles);
     }

@@ -212,6 +212,7 @@ int node_take_boot_caps(struct init_given *g)
     g->net = ZERO_CAP_NONE;
     g->svc = ZERO_CAP_NONE;
     g->keys_unlock = ZERO_CAP_NONE;
+    g->jobs = ZERO_CAP_NONE;
     uint64_t serve = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
@@ -239,6 +240,8 @@ int node_take_boot_caps(struct init_given *g)
             g->svc = m.cap;
         } else if (op == GIVE_KEYS_UNLOCK && m.cap != ZERO_CAP_NONE) {
             g->keys_unlock = m.cap;
+        } else if (op == GIVE_JOBS && m.cap != ZERO_CAP_NONE) {
+            g->jobs = m.cap;
         } else if (op == GIVE_SERVE && m.cap != ZERO_CAP_NONE) {
             serve = m.cap;
         } else if (op != GIVE_DONE) {

@@ -25,6 +25,7 @@ enum init_give {
     GIVE_SERVE,       /* a restart: the endpoint to serve, moved to ZERO_SLOT_EP after GIVE_DONE */
     GIVE_SVC,         /* the terminal: init's svc endpoint (svcd.h) */
     GIVE_KEYS_UNLOCK, /* the key process, badge KEYS_BADGE_UNLOCK (the terminal) */
+    GIVE_JOBS,        /* the jobs service process */
 };
 
 /*
@@ -43,6 +44,7 @@ struct init_roles {
     uint64_t netdrv; /* the virtio-net driver process (0: none) */
     uint64_t net;    /* the network service process */
     uint64_t com2;   /* the signed-proposal server on COM2 (0: none) */
+    uint64_t jobs;   /* the jobs service process (0: none) */
 };
 
 /* Runs init; returns the node's (or with the split, the terminal's) exit status. */
@@ -63,6 +65,7 @@ struct init_given {
     uint64_t net;         /* the network service process */
     uint64_t svc;         /* init's svc endpoint (the terminal) */
     uint64_t keys_unlock; /* the key process, badge KEYS_BADGE_UNLOCK */
+    uint64_t jobs;        /* the jobs service process */
 };
 
 /*

@@ -301,6 +301,7 @@ int split_policy_main(void)
 struct split_named {
     struct rtx_proxy px;
     const char *name;
+    bool noent; /* ZERR_NOENT is an answer of every operation (the jobs service) */
 };
 
 /* True for the queries whose answer may be ZERR_NOENT (no such principal,
@@ -316,7 +317,7 @@ static int split_named_forward(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct split_named *n = self;
     int err = rtx_forward(&n->px, badge, m);
-    if (err == ZERR_BADCAP || (err == ZERR_NOENT && !split_noent_answers(m->op))) {
+    if (err == ZERR_BADCAP || (err == ZERR_NOENT && !n->noent && !split_noent_answers(m->op))) {
         char line[120];
         zfmt_snprintf(line, sizeof(line), "terminal: the %s service is gone (%s)\n", n->name,
                       zerr_name(err));
@@ -462,13 +463,30 @@ static void split_report_ready(void)
     split_say(line);
 }
 
+/* The jobs service's channel (index 4: 3 is init's svc endpoint) and the terminal's handle
+ * to it; 0 without one. */
+static int split_terminal_jobs(struct rt *rt, uint32_t me, struct rtx_chan *ch,
+                               struct split_named *px, uint64_t ep)
+{
+    if (ep == ZERO_CAP_NONE) {
+        return 0;
+    }
+    int err = rtx_open(ch, ep, SPLIT_CLIENT_VA + 4ull * RTX_BUF_LEN);
+    px->px = (struct rtx_proxy){ch, ep};
+    int sid = err < 0 ? err : rt_register(rt, px->name, px, split_named_forward);
+    return sid < 0 ? sid : rt_grant(rt, (uint32_t)sid, me, CAP_RIGHT_WRITE, 0);
+}
+
 int split_terminal_main(void)
 {
     static struct rt rt;
     static struct shell sh;
     static struct term term;
-    static struct rtx_chan ch[3];
-    static struct split_named px[3] = {{{0}, "axiom"}, {{0}, "identity"}, {{0}, "policy"}};
+    static struct rtx_chan ch[4];
+    static struct split_named px[4] = {{{0}, "axiom", false},
+                                       {{0}, "identity", false},
+                                       {{0}, "policy", false},
+                                       {{0}, "jobs", true}};
     struct init_given g;
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
     int sid[3];
@@ -499,8 +517,9 @@ int split_terminal_main(void)
     /* the filesystem: the Axiom's endpoint, its own operation numbers */
     int fs = hp < 0 ? hp : rt_register(&rt, "fs", &px[0], split_named_forward);
     int hf = fs < 0 ? fs : rt_grant(&rt, (uint32_t)fs, (uint32_t)me, CAP_RIGHT_WRITE, 0);
-    if (hf < 0) {
-        return split_fail("terminal", hf);
+    int hj = hf < 0 ? hf : split_terminal_jobs(&rt, (uint32_t)me, &ch[3], &px[3], g.jobs);
+    if (hj < 0) {
+        return split_fail("terminal", hj);
     }
     memset(&sh, 0, sizeof(sh));
     sh.rt = &rt;
@@ -509,6 +528,8 @@ int split_terminal_main(void)
     sh.h_ident = (uint32_t)hi;
     sh.h_policy = (uint32_t)hp;
     sh.h_fs = (uint32_t)hf;
+    sh.has_jobs = g.jobs != ZERO_CAP_NONE;
+    sh.h_jobs = (uint32_t)hj;
     struct axiom_head h;
     err = axiom_get_head(&rt, sh.self, sh.h_axiom, &h);
     if (err != 0) {

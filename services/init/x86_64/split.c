@@ -1,7 +1,8 @@
 /*
  * init with one process per service (see init.h and docs/boot.md, "One
  * process per service"): the key service, the virtio-blk driver, the Axiom
- * (with the block device behind it), Identity, Policy and the terminal.
+ * (with the block device behind it), Identity, Policy, the jobs service
+ * and the terminal.
  * init makes one endpoint per server, derives each client's copy with the
  * client's channel and badge (RTX_BADGE), hands every process only what the
  * table in docs/boot.md lists, and then supervises: when a service other
@@ -34,11 +35,13 @@ enum {
     P_NETDRV,
     P_NET,
     P_COM2,
+    P_JOBS,
     P_COUNT
 };
 
-static const char *const split_names[P_COUNT] = {
-    "keys", "virtio-blk", "axiom", "identity", "policy", "terminal", "virtio-net", "net", "com2"};
+static const char *const split_names[P_COUNT] = {"keys",   "virtio-blk", "axiom",      "identity",
+                                                 "policy", "terminal",   "virtio-net", "net",
+                                                 "com2",   "jobs"};
 
 struct split_proc {
     int64_t ep;     /* init's original endpoint to the process */
@@ -118,7 +121,7 @@ static int64_t split_wire_net(struct split_proc *p)
 }
 
 /* The COM2 server (services/listen), when it started: the port, its interrupt, the Axiom
- * (channel 6, propose and read; init has channel 5). */
+ * (channel 5, propose and read; init has channel 6, the jobs service 7). */
 static int64_t split_wire_com2(const struct split_proc *p)
 {
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
@@ -127,8 +130,22 @@ static int64_t split_wire_com2(const struct split_proc *p)
     }
     int64_t r = split_give_slot(&p[P_COM2], ZERO_SLOT_COM2);
     r = r != 0 ? r : split_give_slot(&p[P_COM2], ZERO_SLOT_COM2_IRQ);
-    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(6, rw), GIVE_AXIOM);
+    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
     return r != 0 ? r : split_done(&p[P_COM2]);
+}
+
+/* The jobs service (docs/jobs.md), when it started: the disk driver (channel 1), for the
+ * jobs' store on the disk's CAS region and the log it re-reads; the Axiom (channel 7,
+ * propose and read), also its way to the filesystem. */
+static int64_t split_wire_jobs(struct split_proc *p, bool driver)
+{
+    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    if (p[P_JOBS].gone) {
+        return 0;
+    }
+    int64_t r = driver ? split_give_ep(&p[P_JOBS], &p[P_DRIVER], RTX_BADGE(1, 0), GIVE_DISK) : 0;
+    r = r != 0 ? r : split_give_ep(&p[P_JOBS], &p[P_AXIOM], RTX_BADGE(7, rw), GIVE_AXIOM);
+    return r != 0 ? r : split_done(&p[P_JOBS]);
 }
 
 /* Identity (at set-up endpoint id): the key service (public keys, channel 1), the Axiom
@@ -186,6 +203,9 @@ static int64_t split_wire_terminal(const struct split_proc *p, const struct spli
     r = r != 0 ? r : split_give_ep(me, &p[P_POLICY], RTX_BADGE(0, 0), GIVE_POLICY);
     if (r == 0 && !p[P_NET].gone) {
         r = split_give_ep(me, &p[P_NET], 0, GIVE_NET);
+    }
+    if (r == 0 && !p[P_JOBS].gone) {
+        r = split_give_ep(me, &p[P_JOBS], RTX_BADGE(0, 0), GIVE_JOBS);
     }
     if (r == 0 && split_svc_ep >= 0) {
         int64_t cap = zsys4(SYS_CAP_DERIVE, (uint64_t)split_svc_ep, ZERO_SLOT_ANY,
@@ -284,6 +304,7 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
     r = r != 0 ? r : split_wire_net(p);
     r = r != 0 ? r : split_wire_com2(p);
+    r = r != 0 ? r : split_wire_jobs(p, driver);
     if (r == 0 && &zero_fault_test != NULL && zero_fault_test) {
         init_rec_probe(&split_rec); /* before the terminal can propose: the count is exact */
     }
@@ -388,12 +409,12 @@ static void split_sup_start(struct split_sup *sup, const struct split_proc *p, i
     static const char *const on_keys_axiom[] = {"keys", "axiom"};
     static const char *const on_axiom[] = {"axiom"};
     static const char *const on_all[] = {"axiom", "identity", "policy"};
-    const char *const *const deps[P_COUNT] = {on_none,       on_none,  on_axiom_deps,
-                                              on_keys_axiom, on_axiom, on_all,
-                                              on_none,       on_none,  on_none};
-    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0};
-    /* the network processes and the COM2 listener are not restarted */
-    bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false};
+    const char *const *const deps[P_COUNT] = {on_none,  on_none, on_axiom_deps, on_keys_axiom,
+                                              on_axiom, on_all,  on_none,       on_none,
+                                              on_none,  on_none};
+    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0, 0};
+    /* the network processes, the COM2 listener and the jobs process are not restarted */
+    bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false, false};
     int64_t th[P_COUNT];
     uint32_t nd[P_COUNT];
     for (int i = 0; i < P_COUNT; i++) {
@@ -501,9 +522,9 @@ int node_init_split(const struct init_roles *roles)
 {
     static struct boot_plan plan;
     static struct split_proc p[P_COUNT];
-    const uint64_t role[P_COUNT] = {roles->keys,     roles->driver, roles->node,
-                                    roles->identity, roles->policy, roles->terminal,
-                                    roles->netdrv,   roles->net,    roles->com2};
+    const uint64_t role[P_COUNT] = {roles->keys,   roles->driver,   roles->node,   roles->identity,
+                                    roles->policy, roles->terminal, roles->netdrv, roles->net,
+                                    roles->com2,   roles->jobs};
     int64_t ntfn = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
     bool driver = roles->driver != 0;
     const struct mf_program *prog, *last = NULL;
@@ -545,7 +566,8 @@ int node_init_split(const struct init_roles *roles)
         boot_plan_started(&plan, last, (uint64_t)p[last_i].thread);
     }
     for (int i = 0; r == 0 && i < P_COUNT; i++) {
-        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET && i != P_COM2) {
+        if (p[i].gone && (i != P_DRIVER || driver) && i != P_NETDRV && i != P_NET && i != P_COM2 &&
+            i != P_JOBS) {
             zprintf("init: the %s service did not start\n", split_names[i]);
             r = ZERR_PERM;
         }

@@ -19,6 +19,7 @@ int split_axiom_main(void);
 int split_identity_main(void);
 int split_policy_main(void);
 int split_terminal_main(void);
+int split_jobs_main(void); /* jobs_proc.c */
 
 /*
  * Prints "caps NAME: ..." on the console: every capability this process

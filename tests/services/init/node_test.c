@@ -220,6 +220,11 @@ static size_t hostile_jobs_ops(struct hostile_op *ops, size_t n)
     ops[n++].valid_len = JOB_HASH + 8;
     is_int(send_raw(&ops[n - 1], ops[n - 1].valid, ops[n - 1].valid_len), ZERR_NOENT,
            "a_valid_jobs_read_reaches_the_jobs_service");
+    ops[n] = (struct hostile_op){"jobs.import", term, node.shell.h_jobs, JOBS_OP_IMPORT, {0}, 0};
+    memcpy(ops[n].valid, "/nope", 5);
+    ops[n++].valid_len = AXIOM_PATH_FIELD;
+    is_int(send_raw(&ops[n - 1], ops[n - 1].valid, ops[n - 1].valid_len), ZERR_NOENT,
+           "a_valid_jobs_import_of_no_file_is_noent");
     return n;
 }
 
