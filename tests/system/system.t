@@ -39,7 +39,7 @@ has '^zero-node: key service in its own process'
 tap_check $? "x86_64_key_service_runs_in_its_own_process"
 has '^zero-node: virtio-blk driver in its own process'
 tap_check $? "x86_64_disk_driver_runs_in_its_own_process"
-has '^zero> id create alice' && has 'committed #1 [0-9a-f]{64}$'
+has '^(zero> )?id create alice$' && has 'committed #1 [0-9a-f]{64}$'
 tap_check $? "x86_64_terminal_commits_over_serial"
 has 'denied: no rule allows alice id.create bot \(default deny\)'
 tap_check $? "x86_64_policy_denies_by_default"
