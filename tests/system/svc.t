@@ -117,6 +117,11 @@ has 'bob +user' && has '^identity +[0-9]+ running +6 '
 tap_check $? "the_new_terminal_reaches_the_released_identity"
 "$zero" verify "$disk" >/dev/null 2>&1 && [ "$QEMU_STATUS" = 1 ] &&
     "$zero" log "$disk" 2>&1 | grep -qE 'svc\.restart +identity'
-tap_check $? "disk_verifies_with_the_svc_restart_entry (qemu status $QEMU_STATUS)"
+r=$?
+tap_check $r "disk_verifies_with_the_svc_restart_entry (qemu status $QEMU_STATUS)"
+if [ $r != 0 ]; then
+    { "$zero" verify "$disk" 2>&1 | tail -3; "$zero" log "$disk" 2>&1 | grep -E 'svc\.' | tail -8; } |
+        sed 's/^/# /' >&2
+fi
 tr -d "\0" <"$log" | grep -a "init:\|terminal:\|^svc\|committed\|^ok" | sed "s/^/# /"
 exit 0
