@@ -116,7 +116,7 @@ tap_check $? "svc_restart_releases_it_and_regrants_its_client"
 has 'bob +user' && has '^identity +[0-9]+ running +6 '
 tap_check $? "the_new_terminal_reaches_the_released_identity"
 "$zero" verify "$disk" >/dev/null 2>&1 && [ "$QEMU_STATUS" = 1 ] &&
-    "$zero" log "$disk" 2>&1 | grep -qE 'svc\.restart +identity'
+    "$zero" log "$disk" 2>&1 | grep -E 'svc\.restart +identity' >/dev/null
 r=$?
 tap_check $r "disk_verifies_with_the_svc_restart_entry (qemu status $QEMU_STATUS)"
 if [ $r != 0 ]; then
