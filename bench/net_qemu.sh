@@ -45,13 +45,13 @@ run() { # LINE PATTERN: types LINE, waits (up to 300 s) for PATTERN after it
     from=$(stat -c %s "$log")
     printf '%s\r' "$1" >&3
     for _ in $(seq 3000); do
-        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -qE -- "$2" && return 0
+        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -E -- "$2" >/dev/null && return 0
         sleep 0.1
     done
     return 1
 }
 out() { tr -d '\r\0' <"$log" | grep -oE -- "$1" | tail -"${2:-1}"; }
-for _ in $(seq 300); do tr -d '\r\0' <"$log" | grep -q 'zero> ' && break; sleep 0.1; done
+for _ in $(seq 300); do tr -d '\r\0' <"$log" | grep 'zero> ' >/dev/null && break; sleep 0.1; done
 run 'net' 'address 10\.0\.2\.15'
 for i in 1 2 3 4 5; do run 'ping 10.0.2.2' 'reply from|error'; done
 echo "bench: ping to the gateway (ms, 1 ms resolution): $(out 'reply from 10\.0\.2\.2 in [0-9]+ ms' 5 | awk '{printf "%s ", $5}')"

@@ -26,7 +26,7 @@ guest_start() {
 }
 
 guest_has() {
-    tr -d '\r\0' <"$GUEST_DIR/$1.log" | grep -qE -- "$2"
+    tr -d '\r\0' <"$GUEST_DIR/$1.log" | grep -E -- "$2" >/dev/null
 }
 
 guest_wait() {
@@ -43,7 +43,7 @@ guest_type() {
     from=$(stat -c %s "$log")
     printf '%s\r' "$2" >&"${GUEST_FD[$1]}"
     for _ in $(seq $((${4:-30} * 10))); do
-        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -qE -- "$3" && return 0
+        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -E -- "$3" >/dev/null && return 0
         kill -0 "${GUEST_PID[$1]}" 2>/dev/null || return 1
         sleep 0.1
     done

@@ -21,7 +21,7 @@ cleanup() {
     [ -n "${KEEP:-}" ] && echo "# kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
-has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
+has() { tr -d '\r\0' <"$log" | grep -E -- "$1" >/dev/null; }
 count() { tr -d '\r\0' <"$log" | grep -cE -- "$1"; }
 # wait_for N PATTERN: until the console shows N lines matching PATTERN (60 s at most).
 wait_for() {

@@ -25,7 +25,7 @@ x86() {
 root_of() { tr -d '\r\0' | sed -n 's/^ *state root *\([0-9a-f]\{64\}\).*/\1/p' | tail -1; }
 
 x86 'id create alice' 'note made on x86_64'
-tr -d '\r\0' <"$log" | grep -q 'committed #2 '
+tr -d '\r\0' <"$log" | grep 'committed #2 ' >/dev/null
 tap_check $? "x86_64_formats_and_commits"
 next=3 # the next entry's sequence number
 
@@ -43,7 +43,7 @@ grep -q "committed #$next " <<<"$out"
 tap_check $? "hosted_continues_the_disk"
 
 x86 'axiom verify' 'axiom head'
-tr -d '\r\0' <"$log" | grep -q "^ok: $((next + 1)) entries in $((next + 1)) batches replayed from the disk"
+tr -d '\r\0' <"$log" | grep "^ok: $((next + 1)) entries in $((next + 1)) batches replayed from the disk" >/dev/null
 tap_check $? "x86_64_replays_the_disk_of_three_platforms"
 want=$(root_of <"$log")
 [ -n "$want" ]

@@ -255,7 +255,7 @@ done
 # A last boot, not killed: the node starts, its own replay passes, and gc runs.
 INPUT='axiom verify\rfs gc\rls /w\rexit\r'
 run_killed start 60000
-tr -d '\r\0' <"$log" | grep -qE '^ok: [0-9]+ entries' && tr -d '\r\0' <"$log" | grep -q '^gc: ' &&
+tr -d '\r\0' <"$log" | grep -E '^ok: [0-9]+ entries' >/dev/null && tr -d '\r\0' <"$log" | grep '^gc: ' >/dev/null &&
     matches "$work/m" && "$zero" verify "$disk" >/dev/null 2>&1
 tap_check $? "after_${runs}_kills_the_node_boots_verifies_and_collects"
 echo "# $total_acked changes acknowledged in $runs killed boots ($inflight_seen in-flight changes found on the disk), $(($(date +%s) - started)) s"

@@ -15,7 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 disk=$work/disk.img
 log=$work/serial.log
-has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
+has() { tr -d '\r\0' <"$log" | grep -E -- "$1" >/dev/null; }
 
 echo "1..8"
 truncate -s 16M "$disk"

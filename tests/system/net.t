@@ -29,7 +29,7 @@ cleanup() {
     [ -n "${KEEP:-}" ] && echo "# kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
-has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
+has() { tr -d '\r\0' <"$log" | grep -E -- "$1" >/dev/null; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hport=$(free_port)
@@ -72,7 +72,7 @@ type_wait() {
     from=$(stat -c %s "$log")
     printf '%s\r' "$1" >&3
     for _ in $(seq $((${3:-30} * 10))); do
-        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -qE -- "$2" && return 0
+        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -E -- "$2" >/dev/null && return 0
         kill -0 "$qpid" 2>/dev/null || return 1
         sleep 0.1
     done

@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 disk=$work/disk.img
 log=$work/serial.log
 
-has() { tr -d '\r\0' <"$log" | grep -qE -- "$1"; }
+has() { tr -d '\r\0' <"$log" | grep -E -- "$1" >/dev/null; }
 # boot DISK-OR-NONE LINE...: boots the node on DISK, types the lines, then
 # exit.  QEMU_EXTRA adds QEMU arguments.
 boot() {

@@ -127,10 +127,10 @@ static void plan_dev(struct boot_plan *p, const struct init_roles *roles)
         if (roles->jobs != 0) {
             plan_dev_add(p, "jobs", roles->jobs, "node", NULL);
         }
-        plan_dev_add(p, "terminal", roles->terminal, "identity", "policy");
-        if (roles->com2 != 0) {
+        if (roles->com2 != 0) { /* before the terminal: its lines come before the prompt */
             plan_dev_add(p, "com2", roles->com2, "node", NULL);
         }
+        plan_dev_add(p, "terminal", roles->terminal, "identity", "policy");
     }
     int bad = 0;
     (void)mf_order(&p->m, &bad); /* at most three programs, no cycle */
