@@ -70,8 +70,10 @@ struct cc {
     uint32_t last_op;     /* word index of the last instruction with a dst */
     uint32_t last_dst;    /* word index of the dst operand of the last instruction */
     uint32_t last_end;    /* code length right after that instruction */
-    uint32_t cur_op;      /* word index of the last instruction emit_dst started */
-    uint32_t prev_op;     /* and of the one it started before that (NONE: none) */
+    /* word indexes where the last instructions emit_dst started, oldest first
+       (at most WASM_HIST; fusing pops those it replaces) */
+    uint32_t hist[8];
+    uint32_t nhist;
     uint32_t label_at;    /* code length at the last branch target */
     uint32_t fuel_owner;
     const struct wasm_functype *ft;
@@ -150,8 +152,11 @@ static int emit_dst(struct cc *c, uint32_t op, uint32_t dst, const uint32_t *res
     c->last_op = start;
     c->last_dst = pos;
     c->last_end = c->len;
-    c->prev_op = c->cur_op;
-    c->cur_op = start;
+    if (c->nhist == sizeof c->hist / sizeof c->hist[0]) {
+        memmove(c->hist, c->hist + 1, sizeof c->hist - sizeof c->hist[0]);
+        c->nhist--;
+    }
+    c->hist[c->nhist++] = start;
     return 0;
 }
 
@@ -169,8 +174,11 @@ static void mark_label(struct cc *c)
  */
 static uint32_t pair_start(const struct cc *c, uint32_t at)
 {
-    uint32_t p = c->prev_op;
-    if (p == NONE || at != c->cur_op || c->label_at > p || p >= at ||
+    if (c->nhist < 2 || at != c->hist[c->nhist - 1]) {
+        return NONE;
+    }
+    uint32_t p = c->hist[c->nhist - 2];
+    if (c->label_at > p || p >= at ||
         p + wasm_insn_len(&c->code[p]) != at || at + wasm_insn_len(&c->code[at]) != c->len) {
         return NONE;
     }
@@ -188,8 +196,11 @@ static void replace_tail(struct cc *c, uint32_t p, const uint32_t *w, uint32_t n
     memcpy(&c->code[p], w, (size_t)n * 4);
     c->a->low -= (size_t)(c->len - p - n) * 4;
     c->len = p + n;
-    c->cur_op = p;
-    c->prev_op = NONE;
+    /* instructions that start before p are untouched: they stay in the history */
+    while (c->nhist > 0 && c->hist[c->nhist - 1] >= p) {
+        c->nhist--;
+    }
+    c->hist[c->nhist++] = p;
     c->last_op = p;
     c->last_dst = p + 1;
     c->last_end = c->len;
@@ -1218,6 +1229,80 @@ static bool fuse_f64_load(struct cc *c, uint32_t op, uint32_t *ins, uint32_t oth
 }
 
 /*
+ * Rewrites n address triples x imm offset into x K offset with K = imm +
+ * offset, the form of F64_DOTk: its common path computes x + K without
+ * wrapping, which is the address whenever that is in bounds (if x + imm
+ * wraps, x + K is at least 2^32, out of bounds for any memory, and the
+ * handler recomputes the address exactly).  False if some K does not fit
+ * in 32 bits.
+ */
+static bool sum_offsets(uint32_t *w, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t *t = &w[3 * i];
+        if (t[1] > UINT32_MAX - t[2]) {
+            return false;
+        }
+        t[1] += t[2];
+    }
+    return true;
+}
+
+/*
+ * f64.add of slot other to the product chain just emitted (F64_MULADD_XX,
+ * or F64_DOTk holding k products), writing dst, when other is the fresh
+ * temporary of an F64_MUL_XX emitted right before the chain (an unrolled
+ * dot product: clang computes every product first, then adds them to the
+ * running sum one by one): the two become one F64_DOT(k+1), which computes
+ * that product itself instead of passing it through its slot.  Nothing
+ * else reads the temporary (it was a stack operand, popped by this add),
+ * the sums keep their order, and all loads are bounds-checked before any
+ * arithmetic, so values and traps are those of the separate instructions.
+ * Leaves the last word in c->fused_extra.
+ */
+static bool absorb_product(struct cc *c, uint32_t other, uint32_t dst)
+{
+    uint32_t p = pair_start(c, c->last_op);
+    if (p == NONE || c->code[p] != WASM_OP_F64_MUL_XX || c->code[p + 1] != other ||
+        other < c->nlocals) {
+        return false;
+    }
+    const uint32_t *ch = &c->code[c->last_op];
+    uint32_t k = ch[0] == WASM_OP_F64_MULADD_XX ? 1 : ch[0] - WASM_OP_F64_DOT2 + 2;
+    uint32_t w[3 + 6 * 4];
+    w[0] = WASM_OP_F64_DOT2 + k - 1;
+    w[1] = dst;
+    if (k == 1) {
+        w[2] = ch[8];
+        memcpy(&w[3], &ch[2], 6 * 4);
+        if (!sum_offsets(&w[3], 2)) {
+            return false;
+        }
+    } else {
+        w[2] = ch[2];
+        memcpy(&w[3], &ch[3], (size_t)k * 6 * 4);
+    }
+    memcpy(&w[3 + 6 * k], &c->code[p + 2], 6 * 4);
+    if (!sum_offsets(&w[3 + 6 * k], 2)) {
+        return false;
+    }
+    /* the chain ran after the product was stored: it must not have read it */
+    if (w[2] == other) {
+        return false;
+    }
+    for (uint32_t i = 3; i < 3 + 6 * k; i += 3) {
+        if (w[i] == other) {
+            return false;
+        }
+    }
+    uint32_t n = 3 + 6 * (k + 1);
+    c->fused_extra = w[n - 1];
+    replace_tail(c, p, w, n - 1);
+    c->last_end = c->len + 1;
+    return true;
+}
+
+/*
  * Combines binary operator op (internal opcode, operand slot a, operand
  * slot or immediate b, result slot dst) with the instruction just emitted when that one computed
  * a or b into its fresh temporary: i32.add of a shifted index
@@ -1253,6 +1338,11 @@ static bool fuse_with_previous(struct cc *c, uint32_t op, uint32_t a, uint32_t b
         ins[0] = WASM_OP_F64_ADD3; /* dst = p + q + other, rounding each sum */
     } else if (op == 0xa0 && ins[0] == WASM_OP_F64_ADD3) {
         ins[0] = WASM_OP_F64_ADD4; /* dst = p + q + r + other */
+    } else if (op == 0xa0 &&
+               (ins[0] == WASM_OP_F64_MULADD_XX || ins[0] == WASM_OP_F64_DOT2 ||
+                ins[0] == WASM_OP_F64_DOT3) &&
+               absorb_product(c, other, dst)) {
+        return true;
     } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MUL_XX) {
         ins[0] = WASM_OP_F64_MULADD_XX; /* dst = load * load + other */
     } else if (op == 0xa0 && ins[0] == WASM_OP_F64_MULADD_XX) {
@@ -1720,8 +1810,6 @@ int wasm_compile_func(struct wasm_module *m, uint32_t fn, struct wasm_reader *r,
     c.a = arena;
     c.ft = &m->types[type];
     c.last_dst = NONE;
-    c.cur_op = NONE;
-    c.prev_op = NONE;
     size_t body = (size_t)(r->end - r->p);
     if (body > WASM_MAX_FUNC_SIZE) {
         return wasm_fail(r, ZERR_LIMIT, "function too large");

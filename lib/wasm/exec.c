@@ -450,6 +450,56 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
     }                                                   \
     double v1 = f64_of(ld(mem + e1_, 8));               \
     double v2 = f64_of(ld(mem + e2_, 8));
+/*
+ * The dot product F64_DOTk at pc (just after its opcode) with every address
+ * computed exactly, for the rare case where the common path's x + K was out
+ * of bounds for some address: false if one truly is, else the sum in *out.
+ */
+static bool dot_exact(const uint64_t *fp, const uint32_t *pc, uint32_t k, const uint8_t *mem,
+                      int64_t last8, double *out)
+{
+    uint64_t e[8];
+    for (uint32_t i = 0; i < 2 * k; i++) {
+        const uint32_t *t = &pc[2 + 3 * i]; /* x K offset, K = imm + offset */
+        e[i] = (uint64_t)(uint32_t)((uint32_t)fp[t[0]] + (t[1] - t[2])) + t[2];
+        if ((int64_t)e[i] > last8) {
+            return false;
+        }
+    }
+    double sum = f64_of(ld(mem + e[0], 8)) * f64_of(ld(mem + e[1], 8));
+    sum = sum + f64_of(fp[pc[1]]);
+    for (uint32_t i = 1; i < k; i++) {
+        double q = f64_of(ld(mem + e[2 * i], 8)) * f64_of(ld(mem + e[2 * i + 1], 8));
+        sum = sum + q;
+    }
+    *out = sum;
+    return true;
+}
+
+/*
+ * Address of the dot-product forms, operands x K offset at pc[i..i+2] with
+ * K = imm + offset: x + K, which is (x + imm) mod 2^32 + offset whenever it
+ * is in bounds (when x + imm wraps, x + K is at least 2^32); dot_exact
+ * handles the rest.
+ */
+#define EA_K(i) ((uint64_t)(uint32_t)fp[pc[i]] + pc[(i) + 1])
+/*
+ * Declares v, the product of the two f64s whose addresses are at pc[i..i+5]
+ * (every product rounded on its own); an address out of bounds takes the
+ * exact path, which redoes the whole instruction (nothing was written yet).
+ */
+#define DOT_PROD(v, i)                                  \
+    double v;                                           \
+    {                                                   \
+        uint64_t ea_ = EA_K(i);                         \
+        uint64_t eb_ = EA_K((i) + 3);                   \
+        if ((int64_t)ea_ > last8 || (int64_t)eb_ > last8) { \
+            goto L_dot_slow;                            \
+        }                                               \
+        v = PROD_F64(ea_, eb_);                         \
+    }
+/* the product of the f64s at addresses e1 and e2 (bounds-checked already) */
+#define PROD_F64(e1, e2) (f64_of(ld(mem + (e1), 8)) * f64_of(ld(mem + (e2), 8)))
 /* i32.add with an immediate, then compare k of its result and branch */
 #define ADDI_BR(k, cond)                           \
     CASE(WASM_OP_ADDI_BRC + (k), LAB_##k)          \
@@ -547,6 +597,9 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
         [WASM_OP_F64_MULADD1_XX] = HANDLER(L_F64_MULADD1_XX),
         [WASM_OP_F64_MULADD2_XX] = HANDLER(L_F64_MULADD2_XX),
         [WASM_OP_F64_MULADD3_XX] = HANDLER(L_F64_MULADD3_XX),
+        [WASM_OP_F64_DOT2] = HANDLER(L_F64_DOT2),
+        [WASM_OP_F64_DOT3] = HANDLER(L_F64_DOT3),
+        [WASM_OP_F64_DOT4] = HANDLER(L_F64_DOT4),
         [WASM_OP_ADDI_BRC + 0] = HANDLER(LAB_0),
         [WASM_OP_ADDI_BRCI + 0] = HANDLER(LABI_0),
         [WASM_OP_ADDI_BRC + 1] = HANDLER(LAB_1),
@@ -872,6 +925,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
 
     uint32_t op = 0;
     uint32_t nan_slot = 0; /* the slot of a result a float handler found to be a NaN */
+    uint32_t dot_k = 0;    /* products of the F64_DOTk that takes the exact path */
 
     goto call;
 
@@ -1007,6 +1061,44 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
                 sum = sum + f64_of(fp[pc[9]]);
                 F64_RESULT(11, sum + f64_of(fp[pc[10]]));
             }
+            CASE(WASM_OP_F64_DOT2, L_F64_DOT2)
+            {
+                dot_k = 2;
+                DOT_PROD(p, 2);
+                DOT_PROD(q1, 8);
+                double sum = p + f64_of(fp[pc[1]]);
+                F64_RESULT(14, sum + q1);
+            }
+            CASE(WASM_OP_F64_DOT3, L_F64_DOT3)
+            {
+                dot_k = 3;
+                DOT_PROD(p, 2);
+                DOT_PROD(q1, 8);
+                DOT_PROD(q2, 14);
+                double sum = p + f64_of(fp[pc[1]]);
+                sum = sum + q1;
+                F64_RESULT(20, sum + q2);
+            }
+            CASE(WASM_OP_F64_DOT4, L_F64_DOT4)
+            {
+                dot_k = 4;
+                DOT_PROD(p, 2);
+                DOT_PROD(q1, 8);
+                DOT_PROD(q2, 14);
+                DOT_PROD(q3, 20);
+                double sum = p + f64_of(fp[pc[1]]);
+                sum = sum + q1;
+                sum = sum + q2;
+                F64_RESULT(26, sum + q3);
+            }
+        L_dot_slow : {
+            /* some address x + K was out of bounds: redo it all exactly */
+            double r;
+            if (!dot_exact(fp, pc, dot_k, mem, last8, &r)) {
+                TRAP(WASM_TRAP_MEMORY_OOB);
+            }
+            F64_RESULT(2 + 6 * dot_k, r);
+        }
             CASE(WASM_OP_F64_ADD3, L_F64_ADD3)
             F64_RESULT(4, AD + BD + f64_of(fp[pc[3]]));
             CASE(WASM_OP_F64_ADD4, L_F64_ADD4)
@@ -1529,7 +1621,7 @@ uint32_t wasm_insn_len(const uint32_t *pc)
         return 6;
     }
     if (op >= WASM_OP_F64_MUL_XX) {
-        static const uint8_t xx[8] = {8, 8, 9, 5, 6, 10, 11, 12};
+        static const uint8_t xx[11] = {8, 8, 9, 5, 6, 10, 11, 12, 15, 21, 27};
         return xx[op - WASM_OP_F64_MUL_XX];
     }
     if (op >= WASM_OP_LOADS) {

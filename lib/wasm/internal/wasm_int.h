@@ -206,6 +206,12 @@ enum wasm_iop {
     WASM_OP_F64_MULADD1_XX,
     WASM_OP_F64_MULADD2_XX,
     WASM_OP_F64_MULADD3_XX,
+    /* a dot product of k = 2..4 terms: the product above plus c, then plus
+       k - 1 more products of two loads, in order, every sum rounded:
+       dst c (x1 imm1 offset1 x2 imm2 offset2) x k */
+    WASM_OP_F64_DOT2,
+    WASM_OP_F64_DOT3,
+    WASM_OP_F64_DOT4,
     /* i32.add with an immediate, then a fused i32 compare (0x46..0x4f) of its
        result and branch: dst x imm b target: dst = x + imm, branch if (dst cmp b)
        with b a slot (ADDI_BRC) or an immediate (ADDI_BRCI) */

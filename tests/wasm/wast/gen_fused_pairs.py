@@ -116,6 +116,70 @@ def main():
             A(f'(assert_return (invoke "dot3" (i32.const {a}) (i32.const {b}) {L(s_, p, q)}) (f64.const {f64_lit(q + (p + (m + s_)))}))')
             A(f'(assert_return (invoke "dot4" (i32.const {a}) (i32.const {b}) {L(s_, p, q, r)}) (f64.const {f64_lit(r + (q + (p + (m + s_))))}))')
     A('(assert_trap (invoke "dot4" (i32.const 0) (i32.const 65529) (f64.const 0) (f64.const 0) (f64.const 0) (f64.const 0)) "out of bounds memory access")')
+    # clang's unrolled dot product: every product first, then each added to the
+    # running sum in turn (one instruction computing all the products); loads
+    # with add-immediate addresses that wrap, offsets, traps in any load
+    def dot_term(j):
+        # (imm, offset) of the a-load and the b-load of product j (None: no i32.add)
+        return ((8 * j + 8, 0) if j % 2 == 0 else (8 * j, 8)), ((None, 8 * j) if j % 2 == 0 else (8 * j, 0))
+
+    def dot_load(var, imm, off):
+        addr = f"(local.get ${var})" if imm is None else f"(i32.add (local.get ${var}) (i32.const {imm}))"
+        return f"(f64.load offset={off} {addr})"
+
+    def dot_ea(x, imm, off):
+        return ((x + (imm or 0)) & M32) + off
+
+    def mem_at(ea):
+        return val_at(ea) if ea < 64 else 0.0
+
+    for n in (2, 3, 4):
+        body = []
+        for j in range(n - 1, -1, -1):
+            (ia, oa), (ib, ob) = dot_term(j)
+            body.append(f"    (f64.mul {dot_load('a', ia, oa)} {dot_load('b', ib, ob)})")
+        body.append("    (local.get $s)")
+        body.append("    " + " ".join(["(f64.add)"] * n))
+        F(f'  (func (export "dotp{n}") (param $a i32) (param $b i32) (param $s f64) (result f64)\n' + "\n".join(body) + ")")
+        for a in (0, 8, -8, -16, 16, 65496, -1):
+            for b in (0, 8, 24, -8, 65512):
+                for s_ in (0.0, -(1.0 + 2.0 ** -26), 1e16):
+                    eas = []
+                    for j in range(n):
+                        (ia, oa), (ib, ob) = dot_term(j)
+                        eas.append((dot_ea(a, ia, oa), dot_ea(b, ib, ob)))
+                    args = f"(i32.const {s32(a)}) (i32.const {s32(b)}) (f64.const {f64_lit(s_)})"
+                    if any(e + 8 > 65536 for pair in eas for e in pair):
+                        A(f'(assert_trap (invoke "dotp{n}" {args}) "out of bounds memory access")')
+                        continue
+                    if any(e % 8 for pair in eas for e in pair):
+                        continue
+                    r = s_
+                    for j in range(n):
+                        r = mem_at(eas[j][0]) * mem_at(eas[j][1]) + r
+                    A(f'(assert_return (invoke "dotp{n}" {args}) (f64.const {f64_lit(r)}))')
+    # a product kept in a local, or a branch target among the products: the
+    # products that remain operands on the stack are still added in order
+    F('''  (func (export "dot_tee") (param $a i32) (param $b i32) (param $s f64) (result f64)
+    (local $t f64)
+    (local.tee $t (f64.mul (f64.load (local.get $a)) (f64.load offset=8 (local.get $b))))
+    (f64.mul (f64.load offset=16 (local.get $a)) (f64.load (local.get $b)))
+    (local.get $s)
+    (f64.add) (f64.add) (local.get $t) (f64.add))
+  (func (export "dot_label") (param $a i32) (param $b i32) (param $s f64) (param $c i32) (result f64)
+    (f64.mul (f64.load (local.get $a)) (f64.load offset=8 (local.get $b)))
+    (block (br_if 0 (local.get $c)))
+    (f64.mul (f64.load offset=16 (local.get $a)) (f64.load (local.get $b)))
+    (local.get $s)
+    (f64.add) (f64.add))''')
+    for a, b in ((0, 0), (8, 16), (24, 8), (32, 24), (40, 0)):
+        for s_ in (0.0, 1e16, -(1.0 + 2.0 ** -26)):
+            p0 = val_at(a) * val_at(b + 8)
+            p1 = val_at(a + 16) * val_at(b)
+            args = f"(i32.const {a}) (i32.const {b}) (f64.const {f64_lit(s_)})"
+            A(f'(assert_return (invoke "dot_tee" {args}) (f64.const {f64_lit(p0 + (p1 + s_) + p0)}))')
+            for c in (0, 1):
+                A(f'(assert_return (invoke "dot_label" {args} (i32.const {c})) (f64.const {f64_lit(p0 + (p1 + s_))}))')
     # chains of sums: each rounds on its own, in the order the code gives
     F('''  (func (export "sum3") (param $a f64) (param $b f64) (param $c f64) (result f64)
     (f64.add (local.get $a) (f64.add (local.get $b) (local.get $c))))
