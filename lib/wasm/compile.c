@@ -630,6 +630,23 @@ static void fuse_add_branch(struct cc *c, bool imm, uint32_t k, uint32_t *target
         (imm ? WASM_OP_ADDI_BRCI : WASM_OP_ADDI_BRC) + k, add[1], add[2], add[3], br[2], br[3]};
     replace_tail(c, p, w, 6);
     *target_word = p + 5;
+    /* another i32.add #k just before (a second induction variable): one more */
+    uint32_t q = pair_start(c, p);
+    if (q == NONE || c->code[q] != WASM_OP_IMM + 0x6a) {
+        return;
+    }
+    const uint32_t *first = &c->code[q];
+    uint32_t w2[9] = {(imm ? WASM_OP_ADDI2_BRCI : WASM_OP_ADDI2_BRC) + k,
+                      first[1],
+                      first[2],
+                      first[3],
+                      w[1],
+                      w[2],
+                      w[3],
+                      w[4],
+                      w[5]};
+    replace_tail(c, q, w2, 9);
+    *target_word = q + 8;
 }
 
 /*

@@ -527,6 +527,35 @@ static bool dot_exact(const uint64_t *fp, const uint32_t *pc, uint32_t k, const 
         NEXT;                                      \
     }
 
+/* i32.add with an immediate, then ADDI_BR(k): each step reads after the writes before it */
+#define ADDI2_BR(k, cond)                                     \
+    CASE(WASM_OP_ADDI2_BRC + (k), LAB2_##k)                   \
+    {                                                         \
+        OUT = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]);        \
+        uint32_t d_ = (uint32_t)fp[pc[4]] + pc[5];            \
+        fp[pc[3]] = d_;                                       \
+        uint32_t b_ = (uint32_t)fp[pc[6]];                    \
+        if (cond) {                                           \
+            JUMP(pc[7]);                                      \
+        } else {                                              \
+            pc += 8;                                          \
+        }                                                     \
+        NEXT;                                                 \
+    }                                                         \
+    CASE(WASM_OP_ADDI2_BRCI + (k), LABI2_##k)                 \
+    {                                                         \
+        OUT = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]);        \
+        uint32_t d_ = (uint32_t)fp[pc[4]] + pc[5];            \
+        fp[pc[3]] = d_;                                       \
+        uint32_t b_ = pc[6];                                  \
+        if (cond) {                                           \
+            JUMP(pc[7]);                                      \
+        } else {                                              \
+            pc += 8;                                          \
+        }                                                     \
+        NEXT;                                                 \
+    }
+
 /*
  * Runs f with its arguments already in ex->stack[0..).  Returns 0 with the
  * results in ex->stack[0..), or a trap reason.  With handlers non-NULL it
@@ -600,6 +629,26 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
         [WASM_OP_F64_DOT2] = HANDLER(L_F64_DOT2),
         [WASM_OP_F64_DOT3] = HANDLER(L_F64_DOT3),
         [WASM_OP_F64_DOT4] = HANDLER(L_F64_DOT4),
+        [WASM_OP_ADDI2_BRC + 0] = HANDLER(LAB2_0),
+        [WASM_OP_ADDI2_BRCI + 0] = HANDLER(LABI2_0),
+        [WASM_OP_ADDI2_BRC + 1] = HANDLER(LAB2_1),
+        [WASM_OP_ADDI2_BRCI + 1] = HANDLER(LABI2_1),
+        [WASM_OP_ADDI2_BRC + 2] = HANDLER(LAB2_2),
+        [WASM_OP_ADDI2_BRCI + 2] = HANDLER(LABI2_2),
+        [WASM_OP_ADDI2_BRC + 3] = HANDLER(LAB2_3),
+        [WASM_OP_ADDI2_BRCI + 3] = HANDLER(LABI2_3),
+        [WASM_OP_ADDI2_BRC + 4] = HANDLER(LAB2_4),
+        [WASM_OP_ADDI2_BRCI + 4] = HANDLER(LABI2_4),
+        [WASM_OP_ADDI2_BRC + 5] = HANDLER(LAB2_5),
+        [WASM_OP_ADDI2_BRCI + 5] = HANDLER(LABI2_5),
+        [WASM_OP_ADDI2_BRC + 6] = HANDLER(LAB2_6),
+        [WASM_OP_ADDI2_BRCI + 6] = HANDLER(LABI2_6),
+        [WASM_OP_ADDI2_BRC + 7] = HANDLER(LAB2_7),
+        [WASM_OP_ADDI2_BRCI + 7] = HANDLER(LABI2_7),
+        [WASM_OP_ADDI2_BRC + 8] = HANDLER(LAB2_8),
+        [WASM_OP_ADDI2_BRCI + 8] = HANDLER(LABI2_8),
+        [WASM_OP_ADDI2_BRC + 9] = HANDLER(LAB2_9),
+        [WASM_OP_ADDI2_BRCI + 9] = HANDLER(LABI2_9),
         [WASM_OP_ADDI_BRC + 0] = HANDLER(LAB_0),
         [WASM_OP_ADDI_BRCI + 0] = HANDLER(LABI_0),
         [WASM_OP_ADDI_BRC + 1] = HANDLER(LAB_1),
@@ -1535,6 +1584,16 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             ADDI_BR(7, d_ <= b_)
             ADDI_BR(8, (int32_t)d_ >= (int32_t)b_)
             ADDI_BR(9, d_ >= b_)
+            ADDI2_BR(0, d_ == b_)
+            ADDI2_BR(1, d_ != b_)
+            ADDI2_BR(2, (int32_t)d_ < (int32_t)b_)
+            ADDI2_BR(3, d_ < b_)
+            ADDI2_BR(4, (int32_t)d_ > (int32_t)b_)
+            ADDI2_BR(5, d_ > b_)
+            ADDI2_BR(6, (int32_t)d_ <= (int32_t)b_)
+            ADDI2_BR(7, d_ <= b_)
+            ADDI2_BR(8, (int32_t)d_ >= (int32_t)b_)
+            ADDI2_BR(9, d_ >= b_)
         L_nan64:
             fp[nan_slot] = WASM_F64_CANONICAL_NAN;
             NEXT;
@@ -1616,6 +1675,9 @@ uint32_t wasm_insn_len(const uint32_t *pc)
     };
     if (op >= WASM_OP_IMM) {
         return 4;
+    }
+    if (op >= WASM_OP_ADDI2_BRC) {
+        return 9;
     }
     if (op >= WASM_OP_ADDI_BRC) {
         return 6;

@@ -217,11 +217,19 @@ enum wasm_iop {
        with b a slot (ADDI_BRC) or an immediate (ADDI_BRCI) */
     WASM_OP_ADDI_BRC,
     WASM_OP_ADDI_BRCI = WASM_OP_ADDI_BRC + 10,
-    WASM_OP_FUSED_END = WASM_OP_ADDI_BRCI + 10,
+    /* an i32.add with an immediate before the ADDI_BRC(I) pair (a loop with two
+       induction variables): dst1 x1 imm1 dst2 x2 imm2 b target: dst1 = x1 + imm1,
+       then dst2 = x2 + imm2, branch if (dst2 cmp b), each read after the writes
+       before it */
+    WASM_OP_ADDI2_BRC = WASM_OP_ADDI_BRCI + 10,
+    WASM_OP_ADDI2_BRCI = WASM_OP_ADDI2_BRC + 10,
+    WASM_OP_FUSED_END = WASM_OP_ADDI2_BRCI + 10,
     /* binary numeric op with an immediate b: WASM_OP_IMM + wasm opcode, dst a imm */
     WASM_OP_IMM = 0x300,
     WASM_OP_END = WASM_OP_IMM + 0x100,
 };
+
+_Static_assert(WASM_OP_FUSED_END <= WASM_OP_IMM, "fused opcodes below the immediate forms");
 
 /*
  * A branch target word with this bit set is a loop back-edge: the word
