@@ -578,7 +578,15 @@ static int emit_jump(struct cc *c, struct ctrl *l)
     if (l->kind == K_FUNC) {
         return emit(c, WASM_OP_RETURN);
     }
-    TRY(emit(c, WASM_OP_BR));
+    uint32_t s = c->nhist > 0 ? c->hist[c->nhist - 1] : NONE;
+    if (s != NONE && s + 4 == c->len && c->label_at <= s && c->code[s] == WASM_OP_IMM + 0x6a) {
+        /* [i32.add dst x #imm] just before: [ADDI_BR dst x imm target] (a
+           loop's step and its branch back, as in an interpreter's pc += n) */
+        c->code[s] = WASM_OP_ADDI_BR;
+        c->last_dst = NONE;
+    } else {
+        TRY(emit(c, WASM_OP_BR));
+    }
     if (l->kind == K_LOOP) {
         return emit(c, l->loop_pc);
     }

@@ -582,6 +582,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
         [WASM_OP_COPY] = HANDLER(L_COPY),
         [WASM_OP_UNREACHABLE] = HANDLER(L_UNREACHABLE),
         [WASM_OP_BR] = HANDLER(L_BR),
+        [WASM_OP_ADDI_BR] = HANDLER(L_ADDI_BR),
         [WASM_OP_BR_IF] = HANDLER(L_BR_IF),
         [WASM_OP_BR_UNLESS] = HANDLER(L_BR_UNLESS),
         [WASM_OP_BR_TABLE] = HANDLER(L_BR_TABLE),
@@ -996,6 +997,10 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             TRAP(WASM_TRAP_UNREACHABLE);
             CASE(WASM_OP_BR, L_BR)
             JUMP(pc[0]);
+            NEXT;
+            CASE(WASM_OP_ADDI_BR, L_ADDI_BR)
+            OUT = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]);
+            JUMP(pc[3]);
             NEXT;
             CASE(WASM_OP_BR_IF, L_BR_IF)
             if ((uint32_t)fp[pc[0]]) {
@@ -1675,6 +1680,9 @@ uint32_t wasm_insn_len(const uint32_t *pc)
     };
     if (op >= WASM_OP_IMM) {
         return 4;
+    }
+    if (op == WASM_OP_ADDI_BR) {
+        return 5;
     }
     if (op >= WASM_OP_ADDI2_BRC) {
         return 9;

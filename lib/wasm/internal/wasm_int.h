@@ -223,7 +223,9 @@ enum wasm_iop {
        before it */
     WASM_OP_ADDI2_BRC = WASM_OP_ADDI_BRCI + 10,
     WASM_OP_ADDI2_BRCI = WASM_OP_ADDI2_BRC + 10,
-    WASM_OP_FUSED_END = WASM_OP_ADDI2_BRCI + 10,
+    /* i32.add with an immediate, then an unconditional branch: dst x imm target */
+    WASM_OP_ADDI_BR = WASM_OP_ADDI2_BRCI + 10,
+    WASM_OP_FUSED_END,
     /* binary numeric op with an immediate b: WASM_OP_IMM + wasm opcode, dst a imm */
     WASM_OP_IMM = 0x300,
     WASM_OP_END = WASM_OP_IMM + 0x100,
