@@ -71,10 +71,10 @@ struct cc {
     uint32_t last_dst;    /* word index of the dst operand of the last instruction */
     uint32_t last_end;    /* code length right after that instruction */
     /* word indexes where the last instructions emit_dst started, oldest first
-       (at most WASM_HIST; fusing pops those it replaces) */
+       (at most eight; a fused instruction replaces those it covers) */
     uint32_t hist[8];
     uint32_t nhist;
-    uint32_t label_at;    /* code length at the last branch target */
+    uint32_t label_at; /* code length at the last branch target */
     uint32_t fuel_owner;
     const struct wasm_functype *ft;
 };
@@ -178,8 +178,8 @@ static uint32_t pair_start(const struct cc *c, uint32_t at)
         return NONE;
     }
     uint32_t p = c->hist[c->nhist - 2];
-    if (c->label_at > p || p >= at ||
-        p + wasm_insn_len(&c->code[p]) != at || at + wasm_insn_len(&c->code[at]) != c->len) {
+    if (c->label_at > p || p >= at || p + wasm_insn_len(&c->code[p]) != at ||
+        at + wasm_insn_len(&c->code[at]) != c->len) {
         return NONE;
     }
     return p;

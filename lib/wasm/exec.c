@@ -488,15 +488,15 @@ static bool dot_exact(const uint64_t *fp, const uint32_t *pc, uint32_t k, const 
  * (every product rounded on its own); an address out of bounds takes the
  * exact path, which redoes the whole instruction (nothing was written yet).
  */
-#define DOT_PROD(v, i)                                  \
-    double v;                                           \
-    {                                                   \
-        uint64_t ea_ = EA_K(i);                         \
-        uint64_t eb_ = EA_K((i) + 3);                   \
+#define DOT_PROD(v, i)                                      \
+    double v;                                               \
+    {                                                       \
+        uint64_t ea_ = EA_K(i);                             \
+        uint64_t eb_ = EA_K((i) + 3);                       \
         if ((int64_t)ea_ > last8 || (int64_t)eb_ > last8) { \
-            goto L_dot_slow;                            \
-        }                                               \
-        v = PROD_F64(ea_, eb_);                         \
+            goto L_dot_slow;                                \
+        }                                                   \
+        v = PROD_F64(ea_, eb_);                             \
     }
 /* the product of the f64s at addresses e1 and e2 (bounds-checked already) */
 #define PROD_F64(e1, e2) (f64_of(ld(mem + (e1), 8)) * f64_of(ld(mem + (e2), 8)))
@@ -528,32 +528,32 @@ static bool dot_exact(const uint64_t *fp, const uint32_t *pc, uint32_t k, const 
     }
 
 /* i32.add with an immediate, then ADDI_BR(k): each step reads after the writes before it */
-#define ADDI2_BR(k, cond)                                     \
-    CASE(WASM_OP_ADDI2_BRC + (k), LAB2_##k)                   \
-    {                                                         \
-        OUT = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]);        \
-        uint32_t d_ = (uint32_t)fp[pc[4]] + pc[5];            \
-        fp[pc[3]] = d_;                                       \
-        uint32_t b_ = (uint32_t)fp[pc[6]];                    \
-        if (cond) {                                           \
-            JUMP(pc[7]);                                      \
-        } else {                                              \
-            pc += 8;                                          \
-        }                                                     \
-        NEXT;                                                 \
-    }                                                         \
-    CASE(WASM_OP_ADDI2_BRCI + (k), LABI2_##k)                 \
-    {                                                         \
-        OUT = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]);        \
-        uint32_t d_ = (uint32_t)fp[pc[4]] + pc[5];            \
-        fp[pc[3]] = d_;                                       \
-        uint32_t b_ = pc[6];                                  \
-        if (cond) {                                           \
-            JUMP(pc[7]);                                      \
-        } else {                                              \
-            pc += 8;                                          \
-        }                                                     \
-        NEXT;                                                 \
+#define ADDI2_BR(k, cond)                              \
+    CASE(WASM_OP_ADDI2_BRC + (k), LAB2_##k)            \
+    {                                                  \
+        OUT = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]); \
+        uint32_t d_ = (uint32_t)fp[pc[4]] + pc[5];     \
+        fp[pc[3]] = d_;                                \
+        uint32_t b_ = (uint32_t)fp[pc[6]];             \
+        if (cond) {                                    \
+            JUMP(pc[7]);                               \
+        } else {                                       \
+            pc += 8;                                   \
+        }                                              \
+        NEXT;                                          \
+    }                                                  \
+    CASE(WASM_OP_ADDI2_BRCI + (k), LABI2_##k)          \
+    {                                                  \
+        OUT = (uint32_t)((uint32_t)fp[pc[1]] + pc[2]); \
+        uint32_t d_ = (uint32_t)fp[pc[4]] + pc[5];     \
+        fp[pc[3]] = d_;                                \
+        uint32_t b_ = pc[6];                           \
+        if (cond) {                                    \
+            JUMP(pc[7]);                               \
+        } else {                                       \
+            pc += 8;                                   \
+        }                                              \
+        NEXT;                                          \
     }
 
 /*
