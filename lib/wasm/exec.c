@@ -458,7 +458,7 @@ static int bulk(struct wasm_instance *inst, uint8_t *mem, uint64_t memsize, cons
 static bool dot_exact(const uint64_t *fp, const uint32_t *pc, uint32_t k, const uint8_t *mem,
                       int64_t last8, double *out)
 {
-    uint64_t e[8];
+    uint64_t e[8] = {0};
     for (uint32_t i = 0; i < 2 * k; i++) {
         const uint32_t *t = &pc[2 + 3 * i]; /* x K offset, K = imm + offset */
         e[i] = (uint64_t)(uint32_t)((uint32_t)fp[t[0]] + (t[1] - t[2])) + t[2];
@@ -484,19 +484,18 @@ static bool dot_exact(const uint64_t *fp, const uint32_t *pc, uint32_t k, const 
  */
 #define EA_K(i) ((uint64_t)(uint32_t)fp[pc[i]] + pc[(i) + 1])
 /*
- * Declares v, the product of the two f64s whose addresses are at pc[i..i+5]
+ * Sets v to the product of the two f64s whose addresses are at pc[i..i+5]
  * (every product rounded on its own); an address out of bounds takes the
  * exact path, which redoes the whole instruction (nothing was written yet).
  */
 #define DOT_PROD(v, i)                                      \
-    double v;                                               \
     {                                                       \
         uint64_t ea_ = EA_K(i);                             \
         uint64_t eb_ = EA_K((i) + 3);                       \
         if ((int64_t)ea_ > last8 || (int64_t)eb_ > last8) { \
             goto L_dot_slow;                                \
         }                                                   \
-        v = PROD_F64(ea_, eb_);                             \
+        (v) = PROD_F64(ea_, eb_);                           \
     }
 /* the product of the f64s at addresses e1 and e2 (bounds-checked already) */
 #define PROD_F64(e1, e2) (f64_of(ld(mem + (e1), 8)) * f64_of(ld(mem + (e2), 8)))
@@ -1118,6 +1117,8 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             CASE(WASM_OP_F64_DOT2, L_F64_DOT2)
             {
                 dot_k = 2;
+                double p;
+                double q1;
                 DOT_PROD(p, 2);
                 DOT_PROD(q1, 8);
                 double sum = p + f64_of(fp[pc[1]]);
@@ -1126,6 +1127,9 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             CASE(WASM_OP_F64_DOT3, L_F64_DOT3)
             {
                 dot_k = 3;
+                double p;
+                double q1;
+                double q2;
                 DOT_PROD(p, 2);
                 DOT_PROD(q1, 8);
                 DOT_PROD(q2, 14);
@@ -1136,6 +1140,10 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
             CASE(WASM_OP_F64_DOT4, L_F64_DOT4)
             {
                 dot_k = 4;
+                double p;
+                double q1;
+                double q2;
+                double q3;
                 DOT_PROD(p, 2);
                 DOT_PROD(q1, 8);
                 DOT_PROD(q2, 14);
