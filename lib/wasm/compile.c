@@ -1321,6 +1321,19 @@ static bool absorb_product(struct cc *c, uint32_t other, uint32_t dst)
         }
     }
     uint32_t n = 3 + 6 * (k + 1);
+    if (k + 1 == 4 && w[3] == w[9] && w[9] == w[15] && w[15] == w[21] && w[6] == w[12] &&
+        w[12] == w[18] && w[18] == w[24]) {
+        /* two base slots serve all eight loads (a row and a column): read once */
+        uint32_t s[21] = {WASM_OP_F64_DOT4S, dst, w[2], w[3], w[6]};
+        for (uint32_t j = 0; j < 4; j++) {
+            s[5 + 4 * j] = w[4 + 6 * j];
+            s[6 + 4 * j] = w[5 + 6 * j];
+            s[7 + 4 * j] = w[7 + 6 * j];
+            s[8 + 4 * j] = w[8 + 6 * j];
+        }
+        memcpy(w, s, sizeof s);
+        n = 21;
+    }
     c->fused_extra = w[n - 1];
     replace_tail(c, p, w, n - 1);
     c->last_end = c->len + 1;

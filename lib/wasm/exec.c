@@ -497,6 +497,16 @@ static bool dot_exact(const uint64_t *fp, const uint32_t *pc, uint32_t k, const 
         }                                                   \
         (v) = PROD_F64(ea_, eb_);                           \
     }
+/* DOT_PROD for F64_DOT4S: Ka offset_a Kb offset_b at pc[i..i+3], bases xa xb */
+#define DOT_PROD_S(v, i)                                    \
+    {                                                       \
+        uint64_t ea_ = xa + pc[i];                          \
+        uint64_t eb_ = xb + pc[(i) + 2];                    \
+        if ((int64_t)ea_ > last8 || (int64_t)eb_ > last8) { \
+            goto L_dot_slow;                                \
+        }                                                   \
+        (v) = PROD_F64(ea_, eb_);                           \
+    }
 /* the product of the f64s at addresses e1 and e2 (bounds-checked already) */
 #define PROD_F64(e1, e2) (f64_of(ld(mem + (e1), 8)) * f64_of(ld(mem + (e2), 8)))
 /* i32.add with an immediate, then compare k of its result and branch */
@@ -629,6 +639,7 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
         [WASM_OP_F64_DOT2] = HANDLER(L_F64_DOT2),
         [WASM_OP_F64_DOT3] = HANDLER(L_F64_DOT3),
         [WASM_OP_F64_DOT4] = HANDLER(L_F64_DOT4),
+        [WASM_OP_F64_DOT4S] = HANDLER(L_F64_DOT4S),
         [WASM_OP_ADDI2_BRC + 0] = HANDLER(LAB2_0),
         [WASM_OP_ADDI2_BRCI + 0] = HANDLER(LABI2_0),
         [WASM_OP_ADDI2_BRC + 1] = HANDLER(LAB2_1),
@@ -1153,13 +1164,52 @@ static int run(struct wasm_exec *ex, struct wasm_func *f, const int32_t **handle
                 sum = sum + q2;
                 F64_RESULT(26, sum + q3);
             }
+            CASE(WASM_OP_F64_DOT4S, L_F64_DOT4S)
+            {
+                dot_k = 0;
+                uint64_t xa = (uint32_t)fp[pc[2]];
+                uint64_t xb = (uint32_t)fp[pc[3]];
+                double p;
+                double q1;
+                double q2;
+                double q3;
+                DOT_PROD_S(p, 4);
+                DOT_PROD_S(q1, 8);
+                DOT_PROD_S(q2, 12);
+                DOT_PROD_S(q3, 16);
+                double sum = p + f64_of(fp[pc[1]]);
+                sum = sum + q1;
+                sum = sum + q2;
+                F64_RESULT(20, sum + q3);
+            }
         L_dot_slow : {
             /* some address x + K was out of bounds: redo it all exactly */
             double r;
-            if (!dot_exact(fp, pc, dot_k, mem, last8, &r)) {
+            uint32_t w[26];
+            const uint32_t *ops = pc;
+            uint32_t len = 2 + 6 * dot_k;
+            if (dot_k == 0) {
+                /* DOT4S: spell out the DOT4 form it abbreviates */
+                dot_k = 4;
+                len = 20;
+                w[0] = pc[0];
+                w[1] = pc[1];
+                for (uint32_t j = 0; j < 4; j++) {
+                    uint32_t *t = &w[2 + 6 * j];
+                    const uint32_t *u = &pc[4 + 4 * j];
+                    t[0] = pc[2];
+                    t[1] = u[0];
+                    t[2] = u[1];
+                    t[3] = pc[3];
+                    t[4] = u[2];
+                    t[5] = u[3];
+                }
+                ops = w;
+            }
+            if (!dot_exact(fp, ops, dot_k, mem, last8, &r)) {
                 TRAP(WASM_TRAP_MEMORY_OOB);
             }
-            F64_RESULT(2 + 6 * dot_k, r);
+            F64_RESULT(len, r);
         }
             CASE(WASM_OP_F64_ADD3, L_F64_ADD3)
             F64_RESULT(4, AD + BD + f64_of(fp[pc[3]]));
@@ -1699,7 +1749,7 @@ uint32_t wasm_insn_len(const uint32_t *pc)
         return 6;
     }
     if (op >= WASM_OP_F64_MUL_XX) {
-        static const uint8_t xx[11] = {8, 8, 9, 5, 6, 10, 11, 12, 15, 21, 27};
+        static const uint8_t xx[12] = {8, 8, 9, 5, 6, 10, 11, 12, 15, 21, 27, 21};
         return xx[op - WASM_OP_F64_MUL_XX];
     }
     if (op >= WASM_OP_LOADS) {

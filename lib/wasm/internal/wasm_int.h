@@ -212,6 +212,9 @@ enum wasm_iop {
     WASM_OP_F64_DOT2,
     WASM_OP_F64_DOT3,
     WASM_OP_F64_DOT4,
+    /* DOT4 whose first loads all use slot xa and second loads slot xb:
+       dst c xa xb (Ka offset_a Kb offset_b) x 4 */
+    WASM_OP_F64_DOT4S,
     /* i32.add with an immediate, then a fused i32 compare (0x46..0x4f) of its
        result and branch: dst x imm b target: dst = x + imm, branch if (dst cmp b)
        with b a slot (ADDI_BRC) or an immediate (ADDI_BRCI) */
