@@ -171,6 +171,7 @@ static int run_fuzz(void)
         case SYS_WAIT:
         case SYS_THREAD_CREATE:
         case SYS_THREAD_KILL:
+        case SYS_PROC_KILL:
         case SYS_SPAWN:
         case SYS_SPAWN_LIMITED:
         case SYS_IOPORT_OUT:
