@@ -37,6 +37,9 @@ struct com2 {
     struct lsn_rx rx;
     struct rt rt;
     uint32_t self, h_axiom;
+    uint64_t term_ep, term_va; /* the terminal, for log-in answers (ZERO_CAP_NONE: none) */
+    bool term_open;
+    uint32_t h_term;
     uint64_t committed, refused, malformed;
 };
 
@@ -185,6 +188,42 @@ static void com2_entry(uint64_t seq, bool entry)
     com2_answer("entry #%llu %s %s\n", (unsigned long long)seq, hh, hex);
 }
 
+/* Opens the channel to the terminal at the first log-in answer (the
+ * terminal serves its endpoint only once the node runs). */
+static int com2_open_term(void)
+{
+    static struct rtx_chan ch;
+    static struct rtx_proxy px;
+    if (c2.term_open) {
+        return 0;
+    }
+    int err = c2.term_ep == ZERO_CAP_NONE ? ZERR_BADCAP : rtx_open(&ch, c2.term_ep, c2.term_va);
+    px = (struct rtx_proxy){&ch, c2.term_ep};
+    int sid = err != 0 ? err : rt_register(&c2.rt, "terminal", &px, rtx_forward);
+    int h = sid < 0 ? sid : rt_grant(&c2.rt, (uint32_t)sid, c2.self, CAP_RIGHT_WRITE, 0);
+    if (h < 0) {
+        return h;
+    }
+    c2.h_term = (uint32_t)h;
+    c2.term_open = true;
+    return 0;
+}
+
+/* A log-in answer (type 5): the terminal checks it and says how it went. */
+static void com2_login(const uint8_t *body, size_t len)
+{
+    static char text[200];
+    int err = com2_open_term();
+    struct rt_msg m = {LSN_TERM_OP_LOGIN, body, len, (uint8_t *)text, sizeof(text) - 1, 0};
+    int res = err != 0 ? err : rt_call(&c2.rt, c2.self, c2.h_term, &m);
+    if (err != 0 || (m.out_len == 0 && res != 0)) {
+        com2_answer("error: the terminal is not reachable: %s\n", zerr_text(err != 0 ? err : res));
+        return;
+    }
+    text[m.out_len] = '\0';
+    com2_answer("%s", text);
+}
+
 static void com2_request(const uint8_t *body, size_t len)
 {
     struct lsn_req req;
@@ -204,6 +243,9 @@ static void com2_request(const uint8_t *body, size_t len)
     case LSN_ENTRY:
     case LSN_RECEIPT:
         com2_entry(req.seq, req.type == LSN_ENTRY);
+        break;
+    case LSN_LOGIN:
+        com2_login(body, len);
         break;
     }
 }
@@ -267,6 +309,12 @@ static int com2_open_axiom(uint64_t axiom, uint64_t chan_va)
     c2.self = (uint32_t)me;
     c2.h_axiom = (uint32_t)h;
     return 0;
+}
+
+void lsn_com2_terminal(uint64_t ep, uint64_t chan_va)
+{
+    c2.term_ep = ep;
+    c2.term_va = chan_va;
 }
 
 int lsn_com2_main(uint64_t port, uint64_t irq, uint64_t axiom, uint64_t chan_va,
