@@ -54,7 +54,7 @@ while len(buf) >= 4:
 PY
 }
 
-echo "1..25"
+echo "1..26"
 truncate -s 16M "$work/disk.img"
 "$zero" key gen "$work/alice.key"
 "$zero" key gen "$work/mallory.key"
@@ -170,6 +170,30 @@ out=$("$zero" submit "$sock" "$work/p2b" 2>&1)
 grep -q '^committed #5 ' <<<"$out"
 tap_check $? "com2_commits_after_the_flood ($out)"
 
+# Eight proposals sent at once (pipelined): committed in order, in batches of several
+# (group commit), each answer after its batch's flush.
+mkdir -p "$work/pipe"
+for i in $(seq 3 10); do
+    "$zero" propose --key "$work/alice.key" --proposer alice --number "$i" note "pipelined $i" \
+        >"$work/pipe/$(printf %02d "$i")"
+done
+python3 - "$sock" "$work/pipe" >"$work/pipe.out" <<'PY'
+import os, socket, struct, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(60)
+d = sys.argv[2]
+s.sendall(b"".join(struct.pack("<I", len(p) + 1) + b"\x01" + p
+                   for p in (open(os.path.join(d, f), "rb").read() for f in sorted(os.listdir(d)))))
+buf = b""; n = 0
+while n < 8:
+    data = s.recv(65536)
+    if not data: break
+    buf += data
+    while len(buf) >= 4 and len(buf) >= 4 + struct.unpack("<I", buf[:4])[0]:
+        k = struct.unpack("<I", buf[:4])[0]; print(buf[4:4 + k].decode(), end=""); buf = buf[4 + k:]; n += 1
+PY
+[ "$(awk '/^committed #/ {print $2}' "$work/pipe.out" | tr '\n' ' ')" = "#6 #7 #8 #9 #10 #11 #12 #13 " ]
+tap_check $? "com2_pipelined_proposals_all_committed_in_order ($(tr '\n' ';' <"$work/pipe.out" | cut -c1-80))"
+
 # Log-in by a signed challenge, the answer sent over COM2 (zero login --submit).
 challenge() { tr -d '\r\0' <"$log" | grep -oE 'challenge [0-9a-f]{64}$' | tail -1 | awk '{print $2}'; }
 type_line "login alice"
@@ -202,7 +226,7 @@ type_line "axiom verify"
 type_line "exit"
 wait "$qpid"
 qpid=
-has '^ok: 6 entries'
+has '^ok: 14 entries'
 tap_check $? "com2_log_replays_on_the_node"
 "$zero" verify "$work/disk.img" >"$work/v" 2>&1
 tap_check $? "com2_host_zero_verify_accepts_the_disk"
