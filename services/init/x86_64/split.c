@@ -18,6 +18,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "services/axiom/service.h"
+#include "services/listen/frame.h"
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/grant.h"
 #include "services/init/x86_64/restart.h"
@@ -136,13 +137,15 @@ static int64_t split_wire_net(struct split_proc *p)
 }
 
 /* The COM2 server (services/listen, at set-up endpoint me): the port, its interrupt, the
- * Axiom (channel 5, propose and read; init has channel 6, the jobs service 7). */
+ * Axiom (channel 5, signed proposals and read; init has channel 6, the jobs service 7). */
 static int64_t split_wire_com2(const struct split_proc *p, const struct split_proc *me)
 {
-    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    const uint64_t rw = AXIOM_BADGE_SIGNED | AXIOM_BADGE_READ;
     int64_t r = split_give_slot(me, ZERO_SLOT_COM2);
     r = r != 0 ? r : split_give_slot(me, ZERO_SLOT_COM2_IRQ);
-    return r != 0 ? r : split_give_ep(me, &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    r = r != 0 ? r : split_give_ep(me, &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    /* log-in answers from the host: the terminal's endpoint, that operation only */
+    return r != 0 ? r : split_give_ep(me, &p[P_TERMINAL], LSN_TERM_BADGE_LOGIN, GIVE_TERMINAL);
 }
 
 /* The jobs service (docs/jobs.md, at set-up endpoint me): the disk driver (channel 1), for
@@ -431,10 +434,11 @@ static void split_sup_start(struct split_sup *sup, const struct split_proc *p, i
     static const char *const on_all[] = {"axiom", "identity", "policy"};
     static const char *const on_netdrv_axiom[] = {"virtio-net", "axiom"};
     static const char *const on_axiom_disk[] = {"axiom", "virtio-blk"};
+    static const char *const on_axiom_terminal[] = {"axiom", "terminal"}; /* COM2's log-in */
     const char *const *const deps[P_COUNT] = {
-        on_none, on_none, on_axiom_deps,   on_keys_axiom, on_axiom,
-        on_all,  on_none, on_netdrv_axiom, on_axiom,      on_axiom_disk};
-    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 2, 1, 2};
+        on_none, on_none, on_axiom_deps,   on_keys_axiom,     on_axiom,
+        on_all,  on_none, on_netdrv_axiom, on_axiom_terminal, on_axiom_disk};
+    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 2, 2, 2};
     bool can[P_COUNT];
     int64_t th[P_COUNT];
     uint32_t nd[P_COUNT];
