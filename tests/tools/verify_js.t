@@ -427,8 +427,9 @@ pd=$work/pr/unit.img.prune
 "$zero" export "$pd" "$work/pr/old.log" >/dev/null
 cp "$pd" "$work/pr/full.img"
 "$zero" prune "$pd" --before 40 --export "$work/pr/old.log" >"$work/pr/pruned"
+file_has() { grep -E -- "$1" "$2" >/dev/null; } # file_has PATTERN FILE
 check "prune_freed_segments ($(cat "$work/pr/pruned"))" \
-    grep -E '^pruned [1-9][0-9]* segments: .* starts at offset [1-9]' "$work/pr/pruned" >/dev/null
+    file_has '^pruned [1-9][0-9]* segments: .* starts at offset [1-9]' "$work/pr/pruned"
 printf '%s\n' 'note after pruning' 'note again' 'exit' | "$zh" --disk "$pd" >/dev/null 2>&1
 check "pruned_disk_refused_alone_by_js" bash -c "node $js '$pd' | grep -E '^bad: .*before offset [1-9][0-9]* was pruned' >/dev/null"
 check "pruned_disk_with_export_same_head_and_root_as_zero_verify" \
