@@ -353,6 +353,31 @@ static int64_t sys_thread_kill(struct thread *t, struct trap_frame *f)
     return r;
 }
 
+/*
+ * Ends the process of a live thread, every thread of it (THREAD_KILL stops
+ * one, and a process ends only with its last): init's svc kill of a
+ * service with threads of its own.  Its threads end with ZERR_DENIED, as
+ * killed ones.  ZERR_NOENT for a thread already dead (its process slot
+ * may be another's by now), ZERR_INVAL for the caller's own (SYS_EXIT).
+ */
+static int64_t sys_proc_kill(struct thread *t, struct trap_frame *f)
+{
+    const struct cap *c;
+    int r = sys_lookup(t, frame_arg(f, 0), CAP_THREAD, CAP_RIGHT_WRITE, &c);
+    if (r != 0) {
+        return r;
+    }
+    struct thread *th = (struct thread *)c->obj;
+    if (th->state == TS_DEAD || th->state == TS_FREE) {
+        return ZERR_NOENT;
+    }
+    if (th->proc == t->proc) {
+        return ZERR_INVAL;
+    }
+    proc_exit(th->proc, ZERR_DENIED);
+    return 0;
+}
+
 /* Gives child p the console (if t has one), the endpoint and the exit notification. */
 static void spawn_grant(struct thread *t, struct proc *p, uint64_t ep, const struct cap *n)
 {
@@ -710,4 +735,5 @@ const sys_fn sys_table[SYS_COUNT] = {
     [SYS_CAP_LIST] = sys_cap_list,
     [SYS_THREAD_FAULT] = sys_thread_fault,
     [SYS_BOOT_ARGS] = sys_boot_args,
+    [SYS_PROC_KILL] = sys_proc_kill,
 };

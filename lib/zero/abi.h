@@ -81,6 +81,8 @@ enum zero_sys {
                                  ended its process; ZERR_NOENT: it ended otherwise */
     SYS_BOOT_ARGS = 47,       /* (buf, size) -> rdi the boot command line's length; the line
                                  copied NUL-terminated, cut to fit (size 0: none copied) */
+    SYS_PROC_KILL = 48,       /* (thread cap): ends that live thread's process, every thread;
+                                 ZERR_NOENT: the thread is dead, ZERR_INVAL: the caller's own */
     SYS_COUNT
 };
 

@@ -148,9 +148,9 @@ static int attack_entry(void)
         uint64_t nr = rnd() % SYS_COUNT;
         if (nr == SYS_EXIT || nr == SYS_RECV || nr == SYS_REPLY_RECV || nr == SYS_CALL ||
             nr == SYS_WAIT || nr == SYS_SEND || nr == SYS_SPAWN || nr == SYS_SPAWN_LIMITED ||
-            nr == SYS_THREAD_KILL || nr == SYS_IOPORT_OUT || nr == SYS_IOPORT_OUT_WIDE ||
-            nr == SYS_MEM_UNMAP || nr == SYS_UNMAP || nr == SYS_CAP_DELETE ||
-            nr == SYS_CAP_REVOKE) {
+            nr == SYS_THREAD_KILL || nr == SYS_PROC_KILL || nr == SYS_IOPORT_OUT ||
+            nr == SYS_IOPORT_OUT_WIDE || nr == SYS_MEM_UNMAP || nr == SYS_UNMAP ||
+            nr == SYS_CAP_DELETE || nr == SYS_CAP_REVOKE) {
             continue;
         }
         zsys4(nr, rnd() % 300, rnd(), rnd() % 8192, rnd());

@@ -30,6 +30,7 @@ enum role {
     R_QUEUED_RECV,
     R_UART_REGS,
     R_QUOTA_CHILD,
+    R_TWO_THREADS,
 };
 
 enum op { OP_ECHO = 1, OP_SIGNAL_CAP, OP_KEEP_CAP, OP_CHECK_KEPT, OP_EXIT, OP_SHARED_FRAME };
@@ -171,6 +172,7 @@ static int run_fuzz(void)
         case SYS_WAIT:
         case SYS_THREAD_CREATE:
         case SYS_THREAD_KILL:
+        case SYS_PROC_KILL:
         case SYS_SPAWN:
         case SYS_SPAWN_LIMITED:
         case SYS_IOPORT_OUT:
@@ -724,6 +726,59 @@ static void test_timers(void)
  * though it may reuse a dead one's process slot, gets all 4, and afterwards
  * this process still gets a timer that fires.
  */
+/* A thread that spins until it is killed. */
+static void spin_thread(uint64_t arg)
+{
+    (void)arg;
+    for (;;) {
+        __asm__ volatile("pause");
+    }
+}
+
+/* R_TWO_THREADS: a second thread spinning, then says it is ready and waits. */
+static int run_two_threads(void)
+{
+    int64_t f = zsys3(SYS_FRAME_ALLOC, 0, 0, 0);
+    zsys4(SYS_MAP, ZERO_SLOT_ASPACE, (uint64_t)f, STACK_VA, ZERO_MAP_WRITE);
+    struct zmsg m = {0};
+    m.w[0] =
+        zsys4(SYS_THREAD_CREATE, (uint64_t)(uintptr_t)spin_thread, STACK_VA + 4096 - 8, 0, 10) < 0;
+    zero_send(ZERO_SLOT_EP, ZERO_CAP_NONE, &m);
+    int64_t n = zsys3(SYS_NTFN_CREATE, 0, 0, 0);
+    uint64_t bits = 0;
+    return (int)zero_wait((uint64_t)n, &bits, 1);
+}
+
+/*
+ * SYS_PROC_KILL ends a process of two threads whole (THREAD_KILL of the
+ * first would leave the other running), with the exit notification and a
+ * killed status; a dead thread is refused, and so is the caller's own.
+ * Runs after test_threads (its stack pages at STACK_VA are mapped).
+ */
+static void test_proc_kill(uint64_t exit_ntfn)
+{
+    int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
+    int64_t th = spawn(R_TWO_THREADS, (uint64_t)ep, exit_ntfn);
+    struct zmsg m = {0};
+    ok(th >= 0 && zero_recv((uint64_t)ep, &m) == 0 && m.w[0] == 0,
+       "proc_kill_child_runs_two_threads");
+    is_int(zsys3(SYS_PROC_KILL, (uint64_t)th, 0, 0), 0, "proc_kill_of_a_child");
+    is_int(zsys3(SYS_PROC_KILL, (uint64_t)th, 0, 0), ZERR_NOENT,
+           "proc_kill_of_a_dead_thread_refused");
+    /* the process has ended: its second thread too (QUOTA_INFO: ZERR_NOENT once it has) */
+    is_int(zsys3(SYS_QUOTA_INFO, (uint64_t)th, 0, 0), ZERR_NOENT, "proc_kill_ends_the_process");
+    is_int(wait_child(exit_ntfn, th), ZERR_DENIED, "proc_kill_ends_every_thread_as_killed");
+    int64_t own =
+        zsys4(SYS_THREAD_CREATE, (uint64_t)(uintptr_t)spin_thread, STACK_VA + 4 * 4096 - 8, 0, 10);
+    is_int(zsys3(SYS_PROC_KILL, (uint64_t)own, 0, 0), ZERR_INVAL,
+           "proc_kill_of_the_callers_own_refused");
+    zsys3(SYS_THREAD_KILL, (uint64_t)own, 0, 0);
+    zsys3(SYS_CAP_DELETE, (uint64_t)own, 0, 0);
+    is_int(zsys3(SYS_PROC_KILL, ZERO_SLOT_EP, 0, 0), ZERR_BADCAP,
+           "proc_kill_of_a_non_thread_refused");
+    zsys3(SYS_CAP_DELETE, (uint64_t)ep, 0, 0);
+}
+
 static void test_timers_die_with_process(uint64_t exit_ntfn)
 {
     int64_t ep = zsys3(SYS_ENDPOINT_CREATE, 0, 0, 0);
@@ -1011,6 +1066,7 @@ static int run_main(void)
     test_priorities();
     test_irq();
     test_timers_die_with_process((uint64_t)exit_ntfn);
+    test_proc_kill((uint64_t)exit_ntfn);
     test_revoke_cancels_queued_ipc((uint64_t)exit_ntfn);
     test_console_is_a_channel((uint64_t)exit_ntfn);
     test_timers();
@@ -1039,6 +1095,8 @@ int zero_main(uint64_t arg)
         return run_fuzz();
     case R_QUOTA_CHILD:
         return run_quota_child();
+    case R_TWO_THREADS:
+        return run_two_threads();
     case R_UART_REGS:
         return run_uart_regs();
     case R_QUEUED_SEND:

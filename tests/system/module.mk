@@ -36,7 +36,7 @@ endif
 SCRIPT_TESTS += tests/system/devtests.t tests/system/keystests.t tests/system/drivertests.t
 SCRIPT_TESTS += tests/system/system.t tests/system/caps.t tests/system/isolation.t tests/system/net.t
 SCRIPT_TESTS += tests/system/fs.t tests/system/manifest_grant.t tests/system/cross_platform.t
-SCRIPT_TESTS += tests/system/restart.t tests/system/svc.t tests/system/jobs.t
+SCRIPT_TESTS += tests/system/restart.t tests/system/svc.t tests/system/svc_more.t tests/system/jobs.t
 SCRIPT_TESTS += tests/system/net_drop.t tests/system/net_guests.t
 # Signed proposals over COM2; a sealed key slot and log-in at the x86_64 console.
 SCRIPT_TESTS += tests/system/com2.t tests/system/sealed.t

@@ -84,6 +84,64 @@ check "both_verifiers_reach_the_documented_verdict_on_every_forged_case" compare
 check "controls_accepted_and_breaks_refused" \
     bash -c "grep -c ' accept ' '$work/manifest' | grep -qv '^0$' && grep -c ' reject' '$work/manifest' | grep -qv '^0$'"
 
+# --- forged format-2 (segmented) disks ---------------------------------------
+# tests/tools/forge_seg.js writes them from docs/formats.md around the log
+# of a valid segmented disk (axiom_snapshot.t's, 8 KiB segments, a
+# snapshot): the log moved to other slots, pruned with an export, a broken
+# hash chain inside a segment, segment headers lying about their range, a
+# snapshot whose state root is not its checkpoint's, a pruned prefix whose
+# export lost a signed checkpoint.  Both verifiers must accept the controls
+# with the source's entry count, head and root, and refuse each break
+# (exit 1) saying what is wrong.
+seg_says() { # seg_says WHY: the words both refusals of case WHY must contain
+    case $1 in
+    seg-pruned-alone.disk) echo 'before offset [0-9]+ was pruned' ;;
+    seg-bad-chain.disk) echo 'entry #16.*prev' ;;
+    seg-header-swapped.disk) echo 'damage|corruption' ;;
+    seg-header-repeat.disk) echo 'slot [0-9]+: segment' ;;
+    seg-header-gap.disk) echo 'leave a gap' ;;
+    seg-snapshot-bad-root) echo 'state root is not the checkpoint' ;;
+    seg-pruned-no-checkpoint.disk) echo 'export' ;;
+    *) echo 'no such case' ;;
+    esac
+}
+segmented() {
+    local name want file rest c j crc jrc bad=0 n=0 src
+    mkdir -p "$work/seg/c" "$work/seg/o"
+    build/hosted/tests/axiom_snapshot.t "$work/seg/c" "$work/seg/unit.img" >/dev/null
+    node tests/tools/forge_seg.js "$work/seg/unit.img.prune" "$work/seg/o" >"$work/seg/list" ||
+        { echo "# forge_seg.js failed"; return 1; }
+    src=$("$zero" verify "$work/seg/unit.img.prune" |
+        sed -n 's/.*: \([0-9]*\) entries.*; head #[0-9]* \([0-9a-f]*\); state root \([0-9a-f]*\);.*/\1 \2 \3/p')
+    while read -r name want file rest; do
+        n=$((n + 1))
+        # shellcheck disable=SC2086 # rest: the options of the case
+        c=$("$zsan" verify "$file" $rest 2>&1)
+        crc=$?
+        # shellcheck disable=SC2086
+        j=$(node "$js" "$file" $rest 2>&1)
+        jrc=$?
+        if [ "$want" = accept ]; then
+            c=$(sed -n 's/^ok: .*: \([0-9]*\) entries.*; head #[0-9]* \([0-9a-f]*\); state root \([0-9a-f]*\);.*/\1 \2 \3/p' <<<"$c")
+            j=$(sed -n 's/^ok: \([0-9]*\) entries verified; head \([0-9a-f]*\); state root \([0-9a-f]*\).*/\1 \2 \3/p' <<<"$j")
+            [ "$crc" -eq 0 ] && [ "$jrc" -eq 0 ] && [ -n "$src" ] && [ "$c" = "$src" ] && [ "$j" = "$src" ] && continue
+        else
+            pat=$(seg_says "$name")
+            [ "$crc" -eq 1 ] && [ "$jrc" -eq 1 ] && grep -E "^FAILED: .*($pat)" <<<"$c" >/dev/null &&
+                grep -E "^bad: entry #[0-9]+: " <<<"$j" >/dev/null && grep -E "$pat" <<<"$j" >/dev/null &&
+                continue
+        fi
+        bad=$((bad + 1))
+        echo "# $name: documents '$want' ($(seg_says "$name"))"
+        echo "#   zero verify ($crc)    $c"
+        echo "#   zero-verify.js ($jrc) $j"
+    done <"$work/seg/list"
+    echo "# $n segmented cases, $bad not as documented"
+    rm -rf "$work/seg"
+    [ "$bad" -eq 0 ] && [ "$n" -ge 11 ]
+}
+check "forged_segmented_disks_refused_by_both_verifiers_controls_accepted" segmented
+
 # zero log and zero export refuse what zero verify refuses (a torn genesis batch).
 "$zero" log "$work/cases/torn-genesis-batch.disk" >"$work/o" 2>&1
 check "log_refuses_a_torn_genesis_batch_exit_1" test $? -eq 1

@@ -390,6 +390,95 @@ printf '%s\n' 'note on a large disk' 'exit' | "$zh" --disk "$work/big.img" --siz
 check "disk_of_3_GiB_same_head_and_root_as_zero_verify" same_as_c "$work/big.img"
 rm -f "$work/big.img"
 
+# --- a pruned disk with its export (formats.md "Verifying with an export") --
+# A format-2 disk with 8 KiB segments and a snapshot (axiom_snapshot.t),
+# exported, pruned and then continued by a node: both verifiers check the
+# whole history from the export plus the disk, with the same head and root,
+# and refuse the same damaged exports, zero-verify.js naming the place.
+xc_says() { # xc_says DISK EXPORT
+    "$zero" verify "$1" --export "$2" 2>/dev/null |
+        sed -n 's/^ok: .*: \([0-9]*\) entries in .*; head #[0-9]* \([0-9a-f]\{64\}\); state root \([0-9a-f]\{64\}\);.*/\1 \2 \3/p'
+}
+xjs_says() { # xjs_says DISK EXPORT; leaves the output in xjs_out, the status in js_rc
+    xjs_out=$(node "$js" "$1" --export "$2" 2>&1)
+    js_rc=$?
+    sed -n 's/^ok: \([0-9]*\) entries verified; head \([0-9a-f]\{64\}\); state root \([0-9a-f]\{64\}\).*/\1 \2 \3/p' <<<"$xjs_out"
+}
+export_same_as_c() { # export_same_as_c DISK EXPORT ENTRIES
+    local c j
+    c=$(xc_says "$1" "$2")
+    j=$(xjs_says "$1" "$2")
+    [ -n "$c" ] && [ "$c" = "$j" ] && [ "${c%% *}" = "$3" ] ||
+        { echo "# zero verify '$c', zero-verify.js '$j' (want $3 entries)"; false; }
+}
+# both_refuse DISK EXPORT PATTERN: zero verify --export and zero-verify.js
+# --export exit 1, zero-verify.js saying PATTERN (the place).
+both_refuse() {
+    local c crc
+    c=$("$zero" verify "$1" --export "$2" 2>&1)
+    crc=$?
+    xjs_says "$1" "$2" >/dev/null
+    [ "$crc" -eq 1 ] && [ "$js_rc" -eq 1 ] && grep -E -- "$3" <<<"$xjs_out" >/dev/null ||
+        { echo "# zero verify ($crc): $c"; echo "# zero-verify.js ($js_rc): $xjs_out"; false; }
+}
+mkdir -p "$work/pr"
+build/hosted/tests/axiom_snapshot.t "$work/pr" "$work/pr/unit.img" >/dev/null
+pd=$work/pr/unit.img.prune
+"$zero" export "$pd" "$work/pr/old.log" >/dev/null
+cp "$pd" "$work/pr/full.img"
+"$zero" prune "$pd" --before 40 --export "$work/pr/old.log" >"$work/pr/pruned"
+file_has() { grep -E -- "$1" "$2" >/dev/null; } # file_has PATTERN FILE
+check "prune_freed_segments ($(cat "$work/pr/pruned"))" \
+    file_has '^pruned [1-9][0-9]* segments: .* starts at offset [1-9]' "$work/pr/pruned"
+printf '%s\n' 'note after pruning' 'note again' 'exit' | "$zh" --disk "$pd" >/dev/null 2>&1
+check "pruned_disk_refused_alone_by_js" bash -c "node $js '$pd' | grep -E '^bad: .*before offset [1-9][0-9]* was pruned' >/dev/null"
+check "pruned_disk_with_export_same_head_and_root_as_zero_verify" \
+    export_same_as_c "$pd" "$work/pr/old.log" 63
+check "unpruned_disk_with_its_whole_export_same_as_zero_verify" \
+    export_same_as_c "$work/pr/full.img" "$work/pr/old.log" 61
+# The export's header and length: 8..15 is L, the log is 512 + L bytes.
+elen=$(($(stat -c %s "$work/pr/old.log") - 512))
+cp "$work/pr/old.log" "$work/pr/flip.log"
+flip "$work/pr/flip.log" $((512 + 20000)) 64
+check "export_with_a_changed_byte_refused_by_both_naming_the_offset" \
+    both_refuse "$pd" "$work/pr/flip.log" '^bad: entry #[0-9]+: the export: record at log offset 19968'
+# One segment's payload (8192 - 512 bytes) cut out of the export's log, the
+# header's length fixed: the batches after it no longer follow.
+python3 - "$work/pr/old.log" "$work/pr/drop.log" "$work/pr/cut.log" <<'PY'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+body, p = b[512:], 8192 - 512
+h = bytearray(b[:512])
+h[8:16] = struct.pack('<Q', len(body) - p)
+open(sys.argv[2], 'wb').write(bytes(h) + body[:p] + body[2 * p:])
+# the first 20 batches only (one entry each): a valid, shorter export
+end = 0
+for _ in range(20):
+    end += 48 + ((int.from_bytes(body[end + 8:end + 12], 'little') + 7) & ~7)
+    end += 48 + ((int.from_bytes(body[end + 8:end + 12], 'little') + 7) & ~7)
+    end = (end + 511) & ~511
+h[8:16] = struct.pack('<Q', end)
+open(sys.argv[3], 'wb').write(bytes(h) + body[:end])
+PY
+check "export_missing_a_segment_refused_by_both_naming_the_offset" \
+    both_refuse "$pd" "$work/pr/drop.log" '^bad: entry #[0-9]+: the export: record at log offset 7680'
+head -c -512 "$work/pr/old.log" >"$work/pr/trunc.log"
+check "truncated_export_refused_by_both_naming_the_length" \
+    both_refuse "$pd" "$work/pr/trunc.log" "the export: export is $elen bytes, its header says $((elen + 512))"
+check "shorter_export_verifies_alone" bash -c "node $js '$work/pr/cut.log' | grep '^ok: 20 entries' >/dev/null"
+check "export_ending_before_the_disk_starts_refused_by_both" \
+    both_refuse "$pd" "$work/pr/cut.log" '^bad: entry #20: the log before offset [0-9]+ was pruned'
+"$zero" verify "$pd" --export "$work/pr/unit.img" >/dev/null 2>&1
+c_rc=$?
+node "$js" "$pd" --export "$work/pr/unit.img" >/dev/null 2>&1
+check "a_disk_given_as_the_export_is_a_usage_error_for_both" test "$c_rc" -eq 2 -a $? -eq 2
+gkey=$("$zero" verify "$pd" --export "$work/pr/old.log" | sed -n 's/.* key \([0-9a-f]\{64\}\).*/\1/p')
+node "$js" --key "$gkey" "$pd" --export "$work/pr/old.log" >/dev/null 2>&1
+k_ok=$?
+node "$js" --key "$(printf '%064d' 0)" "$pd" --export "$work/pr/old.log" >/dev/null 2>&1
+check "key_pins_the_exports_genesis_key" test -n "$gkey" -a "$k_ok" -eq 0 -a $? -eq 1
+rm -rf "$work/pr"
+
 # --- command line ----------------------------------------------------------
 check "help_exits_0" bash -c "node $js --help | grep -q '^usage:'"
 check "no_argument_exits_2" bash -c "node $js >/dev/null 2>&1; test \$? -eq 2"

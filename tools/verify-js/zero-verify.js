@@ -58,9 +58,12 @@
 // What it does not check: the key slot's secret (a verifier has no business
 // with it), that the superblock's node key equals the genesis key (the
 // documents say the authority is the genesis entry), receipts and
-// consistency proof files, pinning a genesis key (`zero verify --key`), and
-// whether whole batches were dropped from the end (no log alone can show
-// that).
+// consistency proof files, and whether whole batches were dropped from the
+// end (no log alone can show that).
+//
+// --export FILE verifies a pruned disk whole: FILE ('zero export' made
+// before 'zero prune') from genesis, then PATH's log from where FILE ends
+// (formats.md "Verifying with an export").  --key HEX pins the genesis key.
 'use strict';
 
 const fs = require('fs');
@@ -1738,13 +1741,37 @@ function intactRecord(r, off) {
     }
 }
 
+// formats.md "Export", "Verifying with an export": the
+// export is verified from genesis as a whole, and the replay goes on in
+// src's log at the export's length L, with the state, head, tree and batch
+// number it reached; src's log must still hold offset L.
+function verifyExport(v, exportSrc, c) {
+    let x;
+    try {
+        x = openContainer(exportSrc);
+        if (x.kind !== 'export') throw new UsageError('--export FILE is not a log export');
+        v.verifyRegion(x, 0);
+    } catch (err) {
+        if (err instanceof Bad) throw new Bad(err.seq, `the export: ${err.message}`);
+        throw err;
+    }
+    if (c.segs && c.segs.start > x.length) {
+        throw new Bad(v.seq, `the log before offset ${c.segs.start} was pruned and the ` +
+                             `export ends at ${x.length}: the entries between are in neither`);
+    }
+    return x.length;
+}
+
 // snap: a snapshot file's bytes to start from (formats.md "Snapshot file"),
-// trusting pinnedKey when given.
-function verifySource(src, snap = null, pinnedKey = null) {
+// trusting pinnedKey when given; exportSrc: an export ('zero export') of the
+// history before src's log (a pruned disk), verified first.
+function verifySource(src, snap = null, pinnedKey = null, exportSrc = null) {
     const v = new Verifier();
     const c = openContainer(src);
     let start = 0;
-    if (snap) {
+    if (exportSrc) {
+        start = verifyExport(v, exportSrc, c);
+    } else if (snap) {
         try {
             start = SNAP.load(v, snap, c, regionRead, pinnedKey);
         } catch (err) {
@@ -1753,6 +1780,10 @@ function verifySource(src, snap = null, pinnedKey = null) {
     }
     const from = v.seq;
     const torn = v.verifyRegion(c, start);
+    if (pinnedKey && !snap && !pinnedKey.equals(v.state.genesisKey)) {
+        throw new Bad(0, `the log starts from node key ${hex(v.state.genesisKey)}, not the ` +
+                         'expected one');
+    }
     return {entries: v.seq, head: hex(v.head), stateRoot: hex(v.state.root()), torn,
             fromSnapshot: snap ? from : null};
 }
@@ -1768,7 +1799,7 @@ function verifyFile(file) {
 const SNAP = require('./zero-verify-snap.js')({decodeCbor, encodeCbor, parseCheckpoint,
     checkpointMessage, ed25519Verify, parseRule, blake3, merkleNode, uint, text, bytesN});
 
-const USAGE = `usage: node zero-verify.js [--snapshot FILE [--key HEX]] PATH
+const USAGE = `usage: node zero-verify.js [--key HEX] [--snapshot FILE | --export FILE] PATH
 
 Independently verifies a Zero OS Axiom log: PATH is a log export
 ('zero export DISK OUT') or a raw disk image.  Checks the framing of every
@@ -1782,20 +1813,31 @@ file, or neither a disk nor an export.  Exit 3: an internal error.
 --snapshot FILE ('zero snapshot') starts from the state in FILE, whose
 checkpoint must be signed by the key FILE names (or by --key), and verifies
 only the entries after it.
+--export FILE ('zero export', made before 'zero prune') verifies FILE from
+genesis, then goes on with the log of PATH from where FILE ends: a disk whose
+old segments were pruned is checked whole this way.
+--key HEX pins the node key the log starts from (its genesis key, or with
+--snapshot the key that signed the snapshot's checkpoint).
 `;
 
 // The verdict on the file at path: the exit status and what to print.
-function verdictOf(path, snapFile = null, pinnedKey = null) {
-    let src, fd;
+function verdictOf(path, snapFile = null, pinnedKey = null, exportFile = null) {
+    let src, fd, xsrc, xfd, reading = path;
     try {
         fd = fs.openSync(path, 'r');
         src = fileSource(fd);
+        if (exportFile) {
+            reading = exportFile;
+            xfd = fs.openSync(exportFile, 'r');
+            xsrc = fileSource(xfd);
+        }
     } catch (err) {
         if (fd !== undefined) fs.closeSync(fd);
-        return {status: 2, err: `zero-verify: cannot read ${path}: ${err.message}\n`};
+        if (xfd !== undefined) fs.closeSync(xfd);
+        return {status: 2, err: `zero-verify: cannot read ${reading}: ${err.message}\n`};
     }
     try {
-        const r = verifySource(src, snapFile ? fs.readFileSync(snapFile) : null, pinnedKey);
+        const r = verifySource(src, snapFile ? fs.readFileSync(snapFile) : null, pinnedKey, xsrc);
         const tail = r.torn ? `; torn tail of ${r.torn} bytes after it (never acknowledged)` : '';
         const from = r.fromSnapshot !== null ?
             `; from the snapshot at ${r.fromSnapshot} entries` : '';
@@ -1808,6 +1850,7 @@ function verdictOf(path, snapFile = null, pinnedKey = null) {
         return {status: 3, err: `zero-verify: internal error: ${err.stack}\n`};
     } finally {
         fs.closeSync(src.fd);
+        if (xsrc) fs.closeSync(xsrc.fd);
     }
 }
 
@@ -1816,17 +1859,25 @@ function main(argv) {
         process.stdout.write(USAGE);
         return 0;
     }
-    let snapFile = null, key = null;
-    while (argv.length > 2 && (argv[0] === '--snapshot' || argv[0] === '--key')) {
-        if (argv[0] === '--snapshot') snapFile = argv[1];
-        else key = /^[0-9a-f]{64}$/.test(argv[1]) ? Buffer.from(argv[1], 'hex') : Buffer.alloc(0);
-        argv = argv.slice(2);
+    let snapFile = null, key = null, exportFile = null;
+    const rest = [];
+    for (let i = 0; i < argv.length; i++) {
+        const opt = argv[i];
+        if ((opt === '--snapshot' || opt === '--key' || opt === '--export') && i + 1 < argv.length) {
+            const val = argv[++i];
+            if (opt === '--snapshot') snapFile = val;
+            else if (opt === '--export') exportFile = val;
+            else key = /^[0-9a-f]{64}$/.test(val) ? Buffer.from(val, 'hex') : Buffer.alloc(0);
+        } else {
+            rest.push(opt);
+        }
     }
-    if (argv.length !== 1 || argv[0].startsWith('-') || (key && (!snapFile || key.length !== 32))) {
+    if (rest.length !== 1 || rest[0].startsWith('-') || (key && key.length !== 32) ||
+        (snapFile && exportFile)) {
         process.stderr.write(USAGE);
         return 2;
     }
-    const v = verdictOf(argv[0], snapFile, key);
+    const v = verdictOf(rest[0], snapFile, key, exportFile);
     if (v.out) process.stdout.write(v.out);
     if (v.err) process.stderr.write(v.err);
     return v.status;

@@ -30,19 +30,23 @@ static void add_ram(uint64_t base, uint64_t len)
     }
 }
 
-static void copy_str(char *dst, size_t cap, uint64_t pa)
+/* Copies the string at pa, reading at most max bytes of it, cut to cap - 1 bytes. */
+static void copy_str(char *dst, size_t cap, uint64_t pa, size_t max)
 {
     if (pa == 0) {
         dst[0] = 0;
         return;
     }
     const char *s = phys_to_virt(pa);
-    size_t n = strnlen(s, cap - 1);
+    size_t n = strnlen(s, cap - 1 < max ? cap - 1 : max);
     memcpy(dst, s, n);
     dst[n] = 0;
 }
 
-static void add_module(uint64_t start, uint64_t end, uint64_t name_pa, const char *name)
+/* Multiboot 1 strings have no stated length: a loader's NUL ends them. */
+#define MB1_STR_MAX SIZE_MAX
+
+static void add_module(uint64_t start, uint64_t end, uint64_t name_pa, size_t name_max)
 {
     if (boot_info.nmodules >= MAX_MODULES || end < start) {
         return;
@@ -50,13 +54,7 @@ static void add_module(uint64_t start, uint64_t end, uint64_t name_pa, const cha
     struct boot_module *m = &boot_info.modules[boot_info.nmodules++];
     m->start = start;
     m->end = end;
-    if (name != NULL) {
-        size_t n = strnlen(name, sizeof(m->name) - 1);
-        memcpy(m->name, name, n);
-        m->name[n] = 0;
-    } else {
-        copy_str(m->name, sizeof(m->name), name_pa);
-    }
+    copy_str(m->name, sizeof(m->name), name_pa, name_max);
 }
 
 /* Multiboot 1: command line, modules and the memory map from the info block. */
@@ -66,12 +64,12 @@ static void parse_mb1(uint64_t pa)
     uint32_t flags = info[0];
     boot_info.loader = "multiboot1";
     if (flags & (1u << 2)) {
-        copy_str(boot_info.cmdline, sizeof(boot_info.cmdline), info[4]);
+        copy_str(boot_info.cmdline, sizeof(boot_info.cmdline), info[4], MB1_STR_MAX);
     }
     if (flags & (1u << 3)) {
         const uint32_t *mods = phys_to_virt(info[6]);
         for (uint32_t i = 0; i < info[5]; i++) {
-            add_module(mods[i * 4], mods[i * 4 + 1], mods[i * 4 + 2], NULL);
+            add_module(mods[i * 4], mods[i * 4 + 1], mods[i * 4 + 2], MB1_STR_MAX);
         }
     }
     if (flags & (1u << 6)) {
@@ -127,17 +125,19 @@ static void parse_mb2(uint64_t pa)
         memcpy(&type, base + off, 4);
         memcpy(&size, base + off + 4, 4);
         const uint8_t *tag = base + off;
-        if (type == 0 || size < 8) {
+        /* a tag that runs past the block (or is shorter than its fields) ends the walk */
+        if (type == 0 || size < 8 || size > total - off || (type == 3 && size < 16) ||
+            (type == 6 && size < 16)) {
             break;
         }
         if (type == 1) {
-            copy_str(boot_info.cmdline, sizeof(boot_info.cmdline), pa + off + 8);
+            copy_str(boot_info.cmdline, sizeof(boot_info.cmdline), pa + off + 8, size - 8);
         } else if (type == 3) {
             uint32_t s;
             uint32_t e;
             memcpy(&s, tag + 8, 4);
             memcpy(&e, tag + 12, 4);
-            add_module(s, e, pa + off + 16, NULL);
+            add_module(s, e, pa + off + 16, size - 16);
         } else if (type == 6) {
             parse_mb2_mmap(tag, size);
         } else if ((type == 14 || type == 15) && boot_info.rsdp == 0) {

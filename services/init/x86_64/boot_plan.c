@@ -93,12 +93,13 @@ static int manifest_read(struct boot_plan *p, uint64_t mod, uint64_t size, uint8
 
 /* Adds program name (role arg, up to two dependencies) from module 0 to a development plan. */
 static void plan_dev_add(struct boot_plan *p, const char *name, uint64_t arg, const char *dep1,
-                         const char *dep2)
+                         const char *dep2, bool restart)
 {
     struct mf_program *q = &p->m.p[p->m.nprograms];
     name_copy(q->name, name);
     name_copy(q->image, "init");
     q->arg = arg;
+    q->restartable = restart;
     if (dep1 != NULL) {
         name_copy(q->deps[q->ndeps++], dep1);
     }
@@ -108,29 +109,34 @@ static void plan_dev_add(struct boot_plan *p, const char *name, uint64_t arg, co
     p->module[p->m.nprograms++] = 0;
 }
 
-/* A development boot: no manifest, every program from module 0, nothing hashed. */
+/*
+ * A development boot: no manifest, every program from module 0, nothing
+ * hashed.  What is restarted is init's own choice, as before manifests
+ * declared it: the node's services, not the network processes, the COM2
+ * listener or the jobs service (docs/boot.md "Restarts").
+ */
 static void plan_dev(struct boot_plan *p, const struct init_roles *roles)
 {
     zprintf("init: no boot manifest: a development boot, images not verified, no boot entry\n");
-    plan_dev_add(p, "keys", roles->keys, NULL, NULL);
+    plan_dev_add(p, "keys", roles->keys, NULL, NULL, true);
     if (roles->driver != 0) {
-        plan_dev_add(p, "driver", roles->driver, NULL, NULL);
+        plan_dev_add(p, "driver", roles->driver, NULL, NULL, true);
     }
     if (roles->netdrv != 0 && roles->net != 0) {
-        plan_dev_add(p, "netdrv", roles->netdrv, NULL, NULL);
-        plan_dev_add(p, "net", roles->net, "netdrv", NULL);
+        plan_dev_add(p, "netdrv", roles->netdrv, NULL, NULL, false);
+        plan_dev_add(p, "net", roles->net, "netdrv", NULL, false);
     }
-    plan_dev_add(p, "node", roles->node, "keys", roles->driver != 0 ? "driver" : NULL);
+    plan_dev_add(p, "node", roles->node, "keys", roles->driver != 0 ? "driver" : NULL, true);
     if (roles->terminal != 0) { /* one process per service (split.c) */
-        plan_dev_add(p, "identity", roles->identity, "keys", "node");
-        plan_dev_add(p, "policy", roles->policy, "node", NULL);
+        plan_dev_add(p, "identity", roles->identity, "keys", "node", true);
+        plan_dev_add(p, "policy", roles->policy, "node", NULL, true);
         if (roles->jobs != 0) {
-            plan_dev_add(p, "jobs", roles->jobs, "node", NULL);
+            plan_dev_add(p, "jobs", roles->jobs, "node", NULL, false);
         }
         if (roles->com2 != 0) { /* before the terminal: its lines come before the prompt */
-            plan_dev_add(p, "com2", roles->com2, "node", NULL);
+            plan_dev_add(p, "com2", roles->com2, "node", NULL, false);
         }
-        plan_dev_add(p, "terminal", roles->terminal, "identity", "policy");
+        plan_dev_add(p, "terminal", roles->terminal, "identity", "policy", true);
     }
     int bad = 0;
     (void)mf_order(&p->m, &bad); /* at most three programs, no cycle */
@@ -214,6 +220,16 @@ int boot_plan_load(struct boot_plan *p, const struct init_roles *roles)
     uint64_t ms = (zero_ticks() - t0) * 10; /* 10 ms ticks */
     zprintf("init: manifest and images checked in %llu ms\n", (unsigned long long)ms);
     return 0;
+}
+
+bool boot_plan_restartable(const struct boot_plan *p, uint64_t role)
+{
+    for (uint32_t i = 0; i < p->m.nprograms; i++) {
+        if (p->m.p[i].arg == role && role != 0) {
+            return p->m.p[i].restartable;
+        }
+    }
+    return false;
 }
 
 const struct mf_program *boot_plan_next(const struct boot_plan *p, uint32_t k)

@@ -38,6 +38,13 @@ struct init_roles;
  */
 int boot_plan_load(struct boot_plan *p, const struct init_roles *roles);
 
+/*
+ * Whether the program of role (spawn argument) is restarted when it ends:
+ * its manifest entry's restart=yes|no, or on a development boot init's own
+ * choice (plan_dev).  False for a role the plan does not list.
+ */
+bool boot_plan_restartable(const struct boot_plan *p, uint64_t role);
+
 /* The k-th program to start (dependencies first), or NULL after the last. */
 const struct mf_program *boot_plan_next(const struct boot_plan *p, uint32_t k);
 

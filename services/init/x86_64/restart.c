@@ -141,9 +141,9 @@ bool split_sup_ended(struct split_sup *s, int i, int64_t th, int st, bool killed
     x.fault_kind = faulted ? (uint32_t)f.rdi : 0;
     x.fault_addr = faulted ? f.rsi : 0;
     uint64_t delay = 0, pid = s->sv.s[i].pid;
-    /* The end of a process that is not restarted (the network service stopped by the
-     * terminal's exit) starts no recording of its own: a node whose services never
-     * restart keeps the log it had. */
+    /* The end of a process that is not restarted (on a development boot, the network
+     * service stopped by the terminal's exit) starts no recording of its own: a node
+     * whose services never restart keeps the log it had. */
     bool record = s->recorded || s->sv.s[i].restartable;
     if (record) {
         sup_record_starts(s);
@@ -171,6 +171,19 @@ bool split_sup_ended(struct split_sup *s, int i, int64_t th, int st, bool killed
             (unsigned long long)delay);
     sup_arm(s);
     return true;
+}
+
+void split_sup_stopped(struct split_sup *s, int i)
+{
+    if (i < 0 || (uint32_t)i >= s->sv.n || s->sv.s[i].state != SV_RUNNING) {
+        return;
+    }
+    struct sv_service *v = &s->sv.s[i];
+    v->state = SV_STOPPED; /* svc restart starts it again, as any stopped service */
+    v->ended = true;
+    v->last_end_ms = sup_now_ms();
+    v->last = (struct sv_exit){SV_EXIT_STATUS, 0, 0, 0};
+    zfmt_snprintf(v->reason, sizeof(v->reason), "stopped (exit 0)");
 }
 
 int split_sup_due(struct split_sup *s)

@@ -50,6 +50,14 @@ void split_sup_init(struct split_sup *s, int64_t ntfn, const char *const *names,
  */
 bool split_sup_ended(struct split_sup *s, int i, int64_t th, int st, bool killed);
 
+/*
+ * Process i, restartable, ended with status 0: it stopped in order (the
+ * network service when the terminal stops it at power-off), which is no
+ * crash.  It stays down (state stopped, until svc restart) and nothing is
+ * recorded, so an orderly power-off adds no entry to the log.
+ */
+void split_sup_stopped(struct split_sup *s, int i);
+
 /* Commits what waits, if the Axiom, keys and the disk run (telling the Axiom first
  * when the key service came back). */
 void split_sup_flush(struct split_sup *s);

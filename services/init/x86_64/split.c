@@ -5,16 +5,20 @@
  * and the terminal.
  * init makes one endpoint per server, derives each client's copy with the
  * client's channel and badge (RTX_BADGE), hands every process only what the
- * table in docs/boot.md lists, and then supervises: when a service other
- * than the terminal ends, init says so and revokes every capability to it,
- * so its clients get ZERR_BADCAP at once instead of waiting forever; when
- * the terminal ends, init ends the others and itself.
+ * table in docs/boot.md lists, and then supervises (docs/boot.md
+ * "Restarts"): a service the boot plan marks restartable is started again
+ * on the same endpoint; one that stays down (not restartable, held, or
+ * stopped in order by an exit with status 0) is reported and every
+ * capability to it revoked, so its clients get ZERR_BADCAP at once instead
+ * of waiting forever; when the terminal exits, init ends the others and
+ * itself.
  */
 #include "services/init/x86_64/init.h"
 
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "services/axiom/service.h"
+#include "services/listen/frame.h"
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/grant.h"
 #include "services/init/x86_64/restart.h"
@@ -101,51 +105,57 @@ static int64_t split_done(const struct split_proc *p)
     return split_give((uint64_t)p->ep, ZERO_CAP_NONE, GIVE_DONE, 0);
 }
 
+/* The driver: the PCI ports (the virtio-blk driver's and the virtio-net driver's). */
+static int64_t split_wire_driver(const struct split_proc *p, const struct split_proc *me)
+{
+    (void)p;
+    int64_t r = split_give_slot(me, ZERO_SLOT_PCI_CFG);
+    return r != 0 ? r : split_give_slot(me, ZERO_SLOT_PCI_IO);
+}
+
+/* The network service (at set-up endpoint me): its driver as its "disk"; httpd DIR reads
+ * the filesystem and records the connections it accepts: the Axiom's endpoint, read and
+ * net.accept badges only (channel 4).  It writes to the console through the write-only
+ * one every process gets at spawn; input is the terminal's alone. */
+static int64_t split_wire_netsvc(const struct split_proc *p, const struct split_proc *me)
+{
+    const uint64_t net_badge = AXIOM_BADGE_READ | AXIOM_BADGE_NET_ACCEPT;
+    int64_t r = split_give_ep(me, &p[P_NETDRV], 0, GIVE_DISK);
+    return r != 0 ? r : split_give_ep(me, &p[P_AXIOM], RTX_BADGE(4, net_badge), GIVE_AXIOM);
+}
+
 /* The virtio-net driver and the network service (docs/net.md), when both started. */
 static int64_t split_wire_net(struct split_proc *p)
 {
     if (p[P_NETDRV].gone || p[P_NET].gone) {
         return 0;
     }
-    int64_t r = split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_CFG);
-    r = r != 0 ? r : split_give_slot(&p[P_NETDRV], ZERO_SLOT_PCI_IO);
+    int64_t r = split_wire_driver(p, &p[P_NETDRV]);
     r = r != 0 ? r : split_done(&p[P_NETDRV]);
-    /* The network service writes to the console through the write-only one every
-     * process gets at spawn; input is the terminal's alone. */
-    r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_NETDRV], 0, GIVE_DISK);
-    /* httpd DIR reads the filesystem and records the connections it accepts: the
-     * Axiom's endpoint, read and net.accept badges only (channel 4) */
-    const uint64_t net_badge = AXIOM_BADGE_READ | AXIOM_BADGE_NET_ACCEPT;
-    r = r != 0 ? r : split_give_ep(&p[P_NET], &p[P_AXIOM], RTX_BADGE(4, net_badge), GIVE_AXIOM);
+    r = r != 0 ? r : split_wire_netsvc(p, &p[P_NET]);
     return r != 0 ? r : split_done(&p[P_NET]);
 }
 
-/* The COM2 server (services/listen), when it started: the port, its interrupt, the Axiom
- * (channel 5, propose and read; init has channel 6, the jobs service 7). */
-static int64_t split_wire_com2(const struct split_proc *p)
+/* The COM2 server (services/listen, at set-up endpoint me): the port, its interrupt, the
+ * Axiom (channel 5, signed proposals and read; init has channel 6, the jobs service 7). */
+static int64_t split_wire_com2(const struct split_proc *p, const struct split_proc *me)
 {
-    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
-    if (p[P_COM2].gone) {
-        return 0;
-    }
-    int64_t r = split_give_slot(&p[P_COM2], ZERO_SLOT_COM2);
-    r = r != 0 ? r : split_give_slot(&p[P_COM2], ZERO_SLOT_COM2_IRQ);
-    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
-    return r != 0 ? r : split_done(&p[P_COM2]);
+    const uint64_t rw = AXIOM_BADGE_SIGNED | AXIOM_BADGE_READ;
+    int64_t r = split_give_slot(me, ZERO_SLOT_COM2);
+    r = r != 0 ? r : split_give_slot(me, ZERO_SLOT_COM2_IRQ);
+    r = r != 0 ? r : split_give_ep(me, &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    /* log-in answers from the host: the terminal's endpoint, that operation only */
+    return r != 0 ? r : split_give_ep(me, &p[P_TERMINAL], LSN_TERM_BADGE_LOGIN, GIVE_TERMINAL);
 }
 
-/* The jobs service (docs/jobs.md), when it started: the disk driver (channel 1), for the
- * jobs' store on the disk's CAS region and the log it re-reads; the Axiom (channel 7,
+/* The jobs service (docs/jobs.md, at set-up endpoint me): the disk driver (channel 1), for
+ * the jobs' store on the disk's CAS region and the log it re-reads; the Axiom (channel 7,
  * propose and read), also its way to the filesystem. */
-static int64_t split_wire_jobs(struct split_proc *p, bool driver)
+static int64_t split_wire_jobs(const struct split_proc *p, const struct split_proc *me, bool driver)
 {
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
-    if (p[P_JOBS].gone) {
-        return 0;
-    }
-    int64_t r = driver ? split_give_ep(&p[P_JOBS], &p[P_DRIVER], RTX_BADGE(1, 0), GIVE_DISK) : 0;
-    r = r != 0 ? r : split_give_ep(&p[P_JOBS], &p[P_AXIOM], RTX_BADGE(7, rw), GIVE_AXIOM);
-    return r != 0 ? r : split_done(&p[P_JOBS]);
+    int64_t r = driver ? split_give_ep(me, &p[P_DRIVER], RTX_BADGE(1, 0), GIVE_DISK) : 0;
+    return r != 0 ? r : split_give_ep(me, &p[P_AXIOM], RTX_BADGE(7, rw), GIVE_AXIOM);
 }
 
 /* Identity (at set-up endpoint id): the key service (public keys, channel 1), the Axiom
@@ -155,14 +165,6 @@ static int64_t split_wire_identity(const struct split_proc *p, const struct spli
     const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
     int64_t r = split_give_ep(id, &p[P_KEYS], RTX_BADGE(1, KEYS_BADGE_PUBLIC), GIVE_KEYS_PUBLIC);
     return r != 0 ? r : split_give_ep(id, &p[P_AXIOM], RTX_BADGE(1, rw), GIVE_AXIOM);
-}
-
-/* The driver: the PCI ports. */
-static int64_t split_wire_driver(const struct split_proc *p, const struct split_proc *me)
-{
-    (void)p;
-    int64_t r = split_give_slot(me, ZERO_SLOT_PCI_CFG);
-    return r != 0 ? r : split_give_slot(me, ZERO_SLOT_PCI_IO);
 }
 
 /* The Axiom: the key service (sign, channel 0) and the disk (or the PCI ports). */
@@ -224,7 +226,14 @@ static int64_t split_wire_one(const struct split_proc *p, int i, const struct sp
 {
     switch (i) {
     case P_DRIVER:
+    case P_NETDRV:
         return split_wire_driver(p, me);
+    case P_NET:
+        return split_wire_netsvc(p, me);
+    case P_COM2:
+        return split_wire_com2(p, me);
+    case P_JOBS:
+        return split_wire_jobs(p, me, driver);
     case P_AXIOM:
         return split_wire_axiom(p, me, driver);
     case P_IDENTITY:
@@ -248,10 +257,13 @@ static int64_t split_restart(struct split_proc *p, int i, uint64_t role, int64_t
 {
     struct split_proc set = p[i];
     int64_t bit = zsys4(SYS_CAP_DERIVE, (uint64_t)ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL, 1ull << i);
+    if (p[i].thread >= 0) { /* the ended one: what it held goes back to its quota first */
+        zsys3(SYS_CAP_DELETE, (uint64_t)p[i].thread, 0, 0);
+        p[i].thread = ZERR_NOENT;
+    }
     if (i == P_KEYS) {
         int64_t th = bit < 0 ? bit : split_spawn(p[i].mod, role, (uint64_t)p[i].ep, (uint64_t)bit);
         if (th >= 0) {
-            zsys3(SYS_CAP_DELETE, (uint64_t)p[i].thread, 0, 0);
             p[i] = (struct split_proc){p[i].ep, th, false, false, p[i].mod};
         }
         return th;
@@ -272,10 +284,10 @@ static int64_t split_restart(struct split_proc *p, int i, uint64_t role, int64_t
         zsys3(SYS_CAP_DELETE, (uint64_t)set.ep, 0, 0);
     }
     if (r != 0 && th >= 0) {
-        zsys3(SYS_THREAD_KILL, (uint64_t)th, 0, 0);
+        zsys3(SYS_PROC_KILL, (uint64_t)th, 0, 0);
+        zsys3(SYS_CAP_DELETE, (uint64_t)th, 0, 0);
     }
     if (r == 0) {
-        zsys3(SYS_CAP_DELETE, (uint64_t)p[i].thread, 0, 0); /* the ended one */
         p[i].thread = th;
         p[i].gone = false;
         p[i].killed = false;
@@ -303,8 +315,14 @@ static int64_t split_wire(struct split_proc *p, bool driver, int64_t boot_record
     r = r != 0 ? r : split_done(&p[P_POLICY]);
     /* The network: its driver (the PCI ports), the service (the driver as its "disk"). */
     r = r != 0 ? r : split_wire_net(p);
-    r = r != 0 ? r : split_wire_com2(p);
-    r = r != 0 ? r : split_wire_jobs(p, driver);
+    if (r == 0 && !p[P_COM2].gone) {
+        r = split_wire_com2(p, &p[P_COM2]);
+        r = r != 0 ? r : split_done(&p[P_COM2]);
+    }
+    if (r == 0 && !p[P_JOBS].gone) {
+        r = split_wire_jobs(p, &p[P_JOBS], driver);
+        r = r != 0 ? r : split_done(&p[P_JOBS]);
+    }
     if (r == 0 && &zero_fault_test != NULL && zero_fault_test) {
         init_rec_probe(&split_rec); /* before the terminal can propose: the count is exact */
     }
@@ -400,29 +418,38 @@ static int64_t split_start(struct split_proc *pr, int i, uint64_t mod, uint64_t 
     return pr->thread < 0 ? pr->thread : 0;
 }
 
-/* The supervisor over every process started: the node's services are restarted
- * (split_restart), dependencies first; the network processes are not. */
-static void split_sup_start(struct split_sup *sup, const struct split_proc *p, int64_t ntfn)
+/*
+ * The supervisor over every process started, dependencies first; a process
+ * is restarted (split_restart) if the boot plan says so: its manifest
+ * entry's restart=yes, or on a development boot init's own choice (the
+ * node's services; boot_plan.h).
+ */
+static void split_sup_start(struct split_sup *sup, const struct split_proc *p, int64_t ntfn,
+                            const struct boot_plan *plan, const uint64_t *role)
 {
     static const char *const on_none[] = {NULL};
     static const char *const on_axiom_deps[] = {"keys", "virtio-blk"};
     static const char *const on_keys_axiom[] = {"keys", "axiom"};
     static const char *const on_axiom[] = {"axiom"};
     static const char *const on_all[] = {"axiom", "identity", "policy"};
-    const char *const *const deps[P_COUNT] = {on_none,  on_none, on_axiom_deps, on_keys_axiom,
-                                              on_axiom, on_all,  on_none,       on_none,
-                                              on_none,  on_none};
-    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 0, 0, 0};
-    /* the network processes, the COM2 listener and the jobs process are not restarted */
-    bool can[P_COUNT] = {true, true, true, true, true, true, false, false, false, false};
+    static const char *const on_netdrv_axiom[] = {"virtio-net", "axiom"};
+    static const char *const on_axiom_disk[] = {"axiom", "virtio-blk"};
+    static const char *const on_axiom_terminal[] = {"axiom", "terminal"}; /* COM2's log-in */
+    const char *const *const deps[P_COUNT] = {
+        on_none, on_none, on_axiom_deps,   on_keys_axiom,     on_axiom,
+        on_all,  on_none, on_netdrv_axiom, on_axiom_terminal, on_axiom_disk};
+    const uint32_t ndeps[P_COUNT] = {0, 0, 2, 2, 1, 3, 0, 2, 2, 2};
+    bool can[P_COUNT];
     int64_t th[P_COUNT];
     uint32_t nd[P_COUNT];
     for (int i = 0; i < P_COUNT; i++) {
         th[i] = p[i].gone ? ZERR_NOENT : p[i].thread;
         nd[i] = ndeps[i];
+        can[i] = boot_plan_restartable(plan, role[i]);
     }
     if (p[P_DRIVER].gone) { /* no driver process: the Axiom drives the disk */
         nd[P_AXIOM] = 1;
+        nd[P_JOBS] = 1;
     }
     split_sup_init(sup, ntfn, split_names, can, th, P_COUNT, deps, nd, &split_rec);
 }
@@ -434,7 +461,10 @@ static void split_kill(struct split_proc *p, int i)
         return;
     }
     p[i].killed = true;
-    zsys3(SYS_THREAD_KILL, (uint64_t)p[i].thread, 0, 0);
+    /* the whole process: a service with threads of its own (the network service) too */
+    if (zsys3(SYS_PROC_KILL, (uint64_t)p[i].thread, 0, 0) != 0) {
+        zsys3(SYS_THREAD_KILL, (uint64_t)p[i].thread, 0, 0);
+    }
 }
 
 /* A request of the terminal's svc commands (svcd.h), on init's main thread. */
@@ -510,7 +540,8 @@ static void split_regrant(struct split_sup *sup, struct split_proc *p, int i)
         for (uint32_t k = 0; k < v->ndeps; k++) {
             client = client || v->deps[k] == (uint8_t)i;
         }
-        if (client && v->state == SV_RUNNING && sv_restart(&sup->sv, j, zero_ticks() * 10u) == 1) {
+        if (client && v->restartable && v->state == SV_RUNNING &&
+            sv_restart(&sup->sv, j, zero_ticks() * 10u) == 1) {
             zprintf("init: the %s service starts again for new capabilities to %s\n", v->name,
                     split_names[i]);
             split_kill(p, (int)j);
@@ -581,7 +612,7 @@ int node_init_split(const struct init_roles *roles)
     }
     int status = r != 0 ? 2 : 0;
     static struct split_sup sup;
-    split_sup_start(&sup, p, ntfn);
+    split_sup_start(&sup, p, ntfn, &plan, role);
     while (r == 0) {
         uint64_t bits = 0;
         zero_wait((uint64_t)ntfn, &bits, 1);
@@ -599,7 +630,9 @@ int node_init_split(const struct init_roles *roles)
                 stop = true;
                 break;
             }
-            if (split_sup_ended(&sup, i, p[i].thread, st, p[i].killed)) {
+            if (st == 0 && !p[i].killed && sup.sv.s[i].restartable) {
+                split_sup_stopped(&sup, i); /* the network service at the terminal's exit */
+            } else if (split_sup_ended(&sup, i, p[i].thread, st, p[i].killed)) {
                 continue; /* started again after its back-off, on the same endpoint */
             }
             status = i == P_TERMINAL ? st : status; /* a held terminal stops the node */
