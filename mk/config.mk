@@ -32,10 +32,13 @@ else ifeq ($(PLATFORM),x86_64)
   # Freestanding: no libc, no red zone (interrupts use the stack).  Code
   # model kernel: sign-extended 32-bit addresses, which serve both the
   # kernel (top 2 GiB) and user programs (linked below 2 GiB), so libraries
-  # are built once for both.  The kernel adds -mgeneral-regs-only.
+  # are built once for both.  The kernel adds -mgeneral-regs-only.  A
+  # section per function and per object lets a program's link drop what it
+  # does not call (the one-role images of services/init/module.mk).
   CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdlib \
             -mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
-            -fno-asynchronous-unwind-tables -DZERO_PLATFORM_X86_64=1
+            -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections \
+            -DZERO_PLATFORM_X86_64=1
   LDFLAGS := -nostdlib -static -no-pie
   TIDY_TARGET := --target=x86_64-unknown-none -ffreestanding
 else ifeq ($(PLATFORM),wasm)

@@ -19,6 +19,24 @@ zero-node_LIBS := init jobs manifest keys listen_com2 netproc vnet_server net sv
 zero-node_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/zero-node: lib/zero/user.ld
 
+# One image per program of the ISO (kernel/arch/x86_64/module.mk): entry.c
+# built for one role (ZERO_ROLE, the program's spawn argument in the boot
+# manifest) and linked with --gc-sections, so that an image holds its role's
+# code and what that calls, not every service's.
+ROLE_IMAGES := init:0 keys:1 node:2 driver:3 identity:4 policy:5 terminal:6 netdrv:7 net:8 \
+               com2:9 jobs:10
+define ROLE_rule
+PROGS += zero-role-$(1)
+zero-role-$(1)_SRCS := $(GEN)/role/$(1).c $(filter-out services/init/x86_64/entry.c,$(zero-node_SRCS))
+zero-role-$(1)_LIBS := $(zero-node_LIBS)
+zero-role-$(1)_LDLIBS = $(USER_LDLIBS) -Wl,--gc-sections
+$(BINDIR)/zero-role-$(1): lib/zero/user.ld
+$(GEN)/role/$(1).c: services/init/module.mk
+	@mkdir -p $$(@D)
+	$(Q)printf '#define ZERO_ROLE %s\n#include "services/init/x86_64/entry.c"\n' $(2) >$$@
+endef
+$(foreach r,$(ROLE_IMAGES),$(eval $(call ROLE_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
+
 # The development release key (docs/boot.md): made once by the build, kept
 # in build/; init carries its public key and trusts manifests it signed.
 $(HOST_ZERO): FORCE

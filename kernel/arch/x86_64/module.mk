@@ -25,17 +25,17 @@ endif
 
 # build/zero.iso: GRUB (BIOS and UEFI) with the kernel and init, Zero OS itself
 # (zero-node: the services and the terminal; its disk is virtio-blk disk0),
-# each program's image (today copies of zero-node without symbols or debug
-# sections, started in another role: less for GRUB to read and init to hash)
-# and the boot manifest, signed with the release key (docs/boot.md).
+# each program's image (zero-role-NAME without symbols or debug sections:
+# its own role's code only, services/init/module.mk) and the boot manifest,
+# signed with the release key (docs/boot.md).
 ifeq ($(PLATFORM),x86_64)
-ISO_INIT ?= $(O)/bin/zero-node
 ISO_PROGRAMS := init keys driver node identity policy terminal netdrv net com2 jobs
-$(BUILD)/zero.iso: $(O)/bin/zero-kernel.bin $(ISO_INIT) kernel/arch/x86_64/iso/grub.cfg \
+$(BUILD)/zero.iso: $(O)/bin/zero-kernel.bin $(foreach p,$(ISO_PROGRAMS),$(O)/bin/zero-role-$(p)) \
+                   kernel/arch/x86_64/iso/grub.cfg \
                    kernel/arch/x86_64/iso/manifest.spec $(RELEASE_KEY) tools/mkiso.sh | $(HOST_ZERO)
 	@rm -rf $(O)/iso && mkdir -p $(O)/iso/boot/grub
 	$(Q)cp $(O)/bin/zero-kernel.bin $(O)/iso/boot/zero-kernel.bin
-	$(Q)for p in $(ISO_PROGRAMS); do objcopy --strip-all $(ISO_INIT) $(O)/iso/boot/$$p || exit 1; done
+	$(Q)for p in $(ISO_PROGRAMS); do objcopy --strip-all $(O)/bin/zero-role-$$p $(O)/iso/boot/$$p || exit 1; done
 	$(Q)$(HOST_ZERO) manifest build kernel/arch/x86_64/iso/manifest.spec $(O)/iso/boot -o $(O)/manifest.body
 	$(Q)$(HOST_ZERO) manifest sign $(RELEASE_KEY) $(O)/manifest.body -o $(O)/iso/boot/manifest
 	$(Q)cp kernel/arch/x86_64/iso/grub.cfg $(O)/iso/boot/grub/grub.cfg

@@ -3,7 +3,9 @@
  * with the spawn argument).  One boot module plays every role: init (arg 0,
  * see init.h), the key service, the Axiom, the virtio-blk driver, Identity,
  * Policy, the terminal and the jobs service, each in a process of its own
- * (split.h).
+ * (split.h).  Built with ZERO_ROLE defined (services/init/module.mk), it is
+ * one role's image: the other roles' code is not linked in, and a spawn
+ * argument naming another role is refused.
  */
 #include <stdint.h>
 
@@ -88,6 +90,14 @@ int zero_main(uint64_t arg)
     static const struct init_roles roles = {ROLE_AXIOM,  ROLE_KEYS,     ROLE_DRIVER, ROLE_IDENTITY,
                                             ROLE_POLICY, ROLE_TERMINAL, ROLE_NETDRV, ROLE_NET,
                                             ROLE_COM2,   ROLE_JOBS};
+#ifdef ZERO_ROLE
+    if (arg != ZERO_ROLE) {
+        zprintf("zero: this image plays role %d only, not %llu\n", ZERO_ROLE,
+                (unsigned long long)arg);
+        return 2;
+    }
+    arg = ZERO_ROLE; /* a constant: the switch keeps one case, the link drops the others */
+#endif
     switch (arg) {
     case ROLE_KEYS:
         split_report_caps("keys");
