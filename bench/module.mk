@@ -13,6 +13,10 @@ ipcbench_LDLIBS = $(USER_LDLIBS)
 $(BINDIR)/ipcbench: lib/zero/user.ld
 endif
 
+# Signed proposals committed per second over the x86_64 node's COM2 against
+# zero-hosted --listen's socket (needs the x86_64 and hosted builds).
+BENCH_SCRIPTS += bench/com2_bench.sh
+
 # svcbench: the Axiom's submit across processes against in one (bench/svc_submit.sh).
 BENCH_SCRIPTS += bench/svc_submit.sh
 

@@ -9,6 +9,7 @@
 
 #include "base/assert.h"
 #include "base/errors.h"
+#include "base/string.h"
 #include "services/listen/frame.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,6 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ZASSERT(err == 0 || err == ZERR_INVAL, "a request decodes or is refused");
             ZASSERT(err != 0 || req.type != LSN_PROPOSAL || req.proposal_len == rx.len - 1,
                     "a proposal is the rest of the body");
+            ZASSERT(err != 0 || req.type != LSN_LOGIN ||
+                        (req.name[0] != '\0' && strlen(req.name) <= LSN_NAME_MAX &&
+                         req.sig == rx.body + rx.len - LSN_SIG_LEN),
+                    "a log-in answer is a name and the last 64 bytes");
         }
         if (ev == LSN_BAD_LEN) {
             ZASSERT(lsn_busy(&rx), "a bad length discards until the line is quiet");

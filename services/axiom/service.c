@@ -372,10 +372,26 @@ static bool axsvc_net_accept_only(const struct rt_msg *m)
            axiom_action_decode(m->in, m->in_len, &a) == 0 && a.kind == AX_NET_ACCEPT;
 }
 
+/* True when a caller with only the signed badge may send m: a proposal signed outside, or COMMIT.
+ */
+static bool axsvc_signed_only(const struct rt_msg *m)
+{
+    struct ax_action a;
+    if (m->op == AXIOM_OP_COMMIT) {
+        return true;
+    }
+    return (m->op == AXIOM_OP_SUBMIT || m->op == AXIOM_OP_PROPOSE) &&
+           axiom_action_decode(m->in, m->in_len, &a) == 0 && a.has_sig;
+}
+
 int axiom_handle(void *self, uint64_t badge, struct rt_msg *m)
 {
     struct axiom_svc *s = self;
 
+    if ((badge & (AXIOM_BADGE_PROPOSE | AXIOM_BADGE_SIGNED)) == AXIOM_BADGE_SIGNED &&
+        axsvc_signed_only(m)) {
+        badge |= AXIOM_BADGE_PROPOSE;
+    }
     if ((badge & (AXIOM_BADGE_PROPOSE | AXIOM_BADGE_NET_ACCEPT)) == AXIOM_BADGE_NET_ACCEPT &&
         axsvc_net_accept_only(m)) {
         badge |= AXIOM_BADGE_PROPOSE;

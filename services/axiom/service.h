@@ -60,6 +60,11 @@ enum axiom_op {
  * network service holds to record the connections its HTTP server accepts
  * (docs/net.md); it can propose nothing else. */
 #define AXIOM_BADGE_NET_ACCEPT 0x8u
+/* SUBMIT, PROPOSE and COMMIT, but only of proposals signed outside the
+ * node (has_sig; the state machine checks the signature under the
+ * proposer's key): what the COM2 server holds (docs/formats.md, "Over a
+ * serial port").  Nothing through it can propose as the node. */
+#define AXIOM_BADGE_SIGNED 0x10u
 
 #define AXIOM_NAME_FIELD (ID_NAME_MAX + 1)     /* str[33] */
 #define AXIOM_RULE_FIELD (POLICY_TEXT_MAX + 1) /* str[256] */

@@ -61,6 +61,24 @@ static uint64_t lsn_le64(const uint8_t *p)
     return (uint64_t)lsn_le32(p) | (uint64_t)lsn_le32(p + 4) << 32;
 }
 
+/* Type 5: name NUL signature (see frame.h). */
+static int lsn_login_decode(const uint8_t *body, size_t len, struct lsn_req *req)
+{
+    if (len < 1 + 2 + LSN_SIG_LEN || len > 1 + LSN_NAME_MAX + 1 + LSN_SIG_LEN) {
+        return ZERR_INVAL;
+    }
+    size_t n = len - 1 - 1 - LSN_SIG_LEN;
+    for (size_t i = 0; i <= n; i++) {
+        if ((body[1 + i] == 0) != (i == n)) {
+            return ZERR_INVAL; /* the name is NUL-free and ends in one */
+        }
+    }
+    memcpy(req->name, body + 1, n);
+    req->name[n] = '\0';
+    req->sig = body + 1 + n + 1;
+    return 0;
+}
+
 int lsn_req_decode(const uint8_t *body, size_t len, struct lsn_req *req)
 {
     memset(req, 0, sizeof(*req));
@@ -82,6 +100,8 @@ int lsn_req_decode(const uint8_t *body, size_t len, struct lsn_req *req)
         }
         req->seq = lsn_le64(body + 1);
         return 0;
+    case LSN_LOGIN:
+        return lsn_login_decode(body, len, req);
     default:
         return ZERR_INVAL;
     }

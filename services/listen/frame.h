@@ -20,7 +20,19 @@
 #define LSN_MSG_MAX 2048u /* largest request body, as on the socket */
 
 /* Request types, the body's first byte. */
-enum lsn_type { LSN_PROPOSAL = 1, LSN_HEAD = 2, LSN_ENTRY = 3, LSN_RECEIPT = 4 };
+enum lsn_type { LSN_PROPOSAL = 1, LSN_HEAD = 2, LSN_ENTRY = 3, LSN_RECEIPT = 4, LSN_LOGIN = 5 };
+
+#define LSN_NAME_MAX 32 /* a principal's name (services/identity) */
+#define LSN_SIG_LEN 64  /* an Ed25519 signature */
+
+/*
+ * On x86_64 the COM2 server hands a log-in answer (type 5) to the
+ * terminal's process: operation LSN_TERM_OP_LOGIN on the terminal's
+ * endpoint through a capability badged LSN_TERM_BADGE_LOGIN, in: the
+ * request's body, out: the answer's text.
+ */
+#define LSN_TERM_OP_LOGIN 1u
+#define LSN_TERM_BADGE_LOGIN 0x1u
 
 /* What one byte did to the stream. */
 enum lsn_event {
@@ -44,6 +56,9 @@ struct lsn_req {
     const uint8_t *proposal; /* LSN_PROPOSAL: the signed proposal's bytes */
     size_t proposal_len;
     uint64_t seq; /* LSN_ENTRY, LSN_RECEIPT */
+    /* LSN_LOGIN: the principal and its signature over the terminal's challenge */
+    char name[LSN_NAME_MAX + 1];
+    const uint8_t *sig;
 };
 
 void lsn_rx_init(struct lsn_rx *rx);
@@ -65,8 +80,11 @@ bool lsn_busy(const struct lsn_rx *rx);
 
 /*
  * Decodes a whole body: type 1 and the proposal's bytes (at least one),
- * type 2 alone, types 3 and 4 with an 8-byte little-endian sequence.
- * 0, or ZERR_INVAL for anything else (an unknown type, a wrong length).
+ * type 2 alone, types 3 and 4 with an 8-byte little-endian sequence,
+ * type 5 with a name (1 to LSN_NAME_MAX bytes, none of them NUL), a NUL
+ * and a 64-byte signature.  0, or ZERR_INVAL for anything else (an
+ * unknown type, a wrong length).  The name's characters are the
+ * caller's to check.
  */
 int lsn_req_decode(const uint8_t *body, size_t len, struct lsn_req *req);
 

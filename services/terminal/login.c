@@ -25,21 +25,26 @@ static void login_as(struct term *t, const char *name)
 }
 
 /* Reads the principal to log in as into p: it exists and is not revoked;
- * false with a reason printed otherwise. */
-static bool login_target(struct term *t, const char *name, struct id_principal *p)
+ * otherwise why says why (a line without "denied:") and the code is returned. */
+static int login_target(struct term *t, const char *name, struct id_principal *p, char *why,
+                        size_t cap)
 {
     struct shell *sh = shell_of(t);
     int err = axiom_get_principal(sh->rt, sh->self, sh->h_axiom, name, p);
 
     if (err == ZERR_NOENT) {
-        term_printf(t, "denied: no principal %s\n", name);
-    } else if (err != 0) {
-        term_printf(t, "error: the Axiom is not reachable: %s\n", zerr_text(err));
-    } else if (p->revoked) {
-        term_printf(t, "denied: principal %s is revoked\n", name);
-        err = ZERR_PERM;
+        zfmt_snprintf(why, cap, "denied: no principal %s", name);
+        return ZERR_NOPRINCIPAL;
     }
-    return err == 0;
+    if (err != 0) {
+        zfmt_snprintf(why, cap, "error: the Axiom is not reachable: %s", zerr_text(err));
+        return err;
+    }
+    if (p->revoked) {
+        zfmt_snprintf(why, cap, "denied: principal %s is revoked", name);
+        return ZERR_PERM;
+    }
+    return 0;
 }
 
 /* A principal whose key the node derives: the operator's passphrase proves it. */
@@ -88,12 +93,16 @@ static int login_challenge(struct term *t, const char *name)
     zfmt_hex(hex, sh->challenge, ID_CHALLENGE_LEN);
     term_printf(t, "challenge %s\n", hex);
     term_printf(t, "sign it with: zero login --key FILE %s %s\n", name, hex);
-    term_printf(t, "then type: login %s SIGNATURE\n", name);
+    term_printf(
+        t, "then type: login %s SIGNATURE (or send it: zero login --key FILE --submit SOCKET)\n",
+        name);
     return 0;
 }
 
-/* Checks the answer to the challenge outstanding for p; one answer per challenge. */
-static int login_answer(struct term *t, const struct id_principal *p, const char *sighex)
+/* Checks the answer to the challenge outstanding for p (one answer per
+ * challenge) and logs in on success; why gets the outcome's line. */
+static int login_answer(struct term *t, const struct id_principal *p, const char *sighex, char *why,
+                        size_t cap)
 {
     struct shell *sh = shell_of(t);
     uint8_t sig[ED25519_SIG_LEN];
@@ -102,24 +111,43 @@ static int login_answer(struct term *t, const struct id_principal *p, const char
 
     sh->challenge_for[0] = '\0';
     if (!pending) {
-        term_printf(t, "denied: no challenge outstanding for %s (type: login %s)\n", p->name,
-                    p->name);
+        zfmt_snprintf(why, cap, "denied: no challenge outstanding for %s (type: login %s)", p->name,
+                      p->name);
         return ZERR_PERM;
     }
     size_t len = id_login_message(p->name, sh->challenge, msg);
     if (strlen(sighex) != 2 * ED25519_SIG_LEN ||
         zfmt_unhex(sig, sizeof(sig), sighex, strlen(sighex)) != 0 || len == 0 ||
         ed25519_verify(sig, msg, len, p->pub) != 0) {
-        term_printf(t, "denied: bad signature of %s over the challenge\n", p->name);
+        zfmt_snprintf(why, cap, "denied: bad signature of %s over the challenge", p->name);
         return ZERR_BADSIG;
     }
-    login_as(t, p->name);
+    memcpy(sh->acting, p->name, strlen(p->name) + 1);
+    zfmt_snprintf(why, cap, "logged in as %s", p->name);
     return 0;
+}
+
+int shell_login_answer(struct term *t, const char *name, const char *sighex, char *why, size_t cap)
+{
+    struct id_principal p;
+    int err = ZERR_INVAL;
+
+    if (!id_name_valid(name, strlen(name))) {
+        zfmt_snprintf(why, cap, "error: invalid principal name");
+    } else if ((err = login_target(t, name, &p, why, cap)) == 0 && !p.external) {
+        zfmt_snprintf(why, cap, "denied: %s has no key of its own: log in at the console", name);
+        err = ZERR_PERM;
+    } else if (err == 0) {
+        err = login_answer(t, &p, sighex, why, cap);
+    }
+    term_printf(t, "%s\n", why); /* the console sees every answer, wherever it came from */
+    return err;
 }
 
 int shell_cmd_login(struct term *t, int argc, char **argv)
 {
     char name[ID_NAME_MAX + 1];
+    char why[160];
 
     if (argc != 2 && argc != 3) {
         return shell_usage(t, "login NAME [SIGNATURE]");
@@ -127,13 +155,14 @@ int shell_cmd_login(struct term *t, int argc, char **argv)
     if (!shell_copy_name(t, name, argv[1])) {
         return ZERR_INVAL;
     }
-    struct id_principal p;
-    if (!login_target(t, name, &p)) {
-        return ZERR_NOPRINCIPAL;
-    }
     if (argc == 3) {
-        return p.external ? login_answer(t, &p, argv[2])
-                          : shell_usage(t, "login NAME (a signature is for a key of its own)");
+        return shell_login_answer(t, name, argv[2], why, sizeof(why));
+    }
+    struct id_principal p;
+    int err = login_target(t, name, &p, why, sizeof(why));
+    if (err != 0) {
+        term_printf(t, "%s\n", why);
+        return err == ZERR_PERM ? ZERR_NOPRINCIPAL : err;
     }
     return p.external ? login_challenge(t, name) : login_passphrase(t, name);
 }

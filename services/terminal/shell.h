@@ -41,6 +41,17 @@ struct shell {
  * the outcome err of a state change; returns err. */
 int shell_report(struct term *t, int err, const struct axiom_result *res);
 
+/*
+ * Answers the log-in challenge outstanding for name with sighex (128 hex
+ * digits: the signature of services/identity/login.h's message), as typed
+ * `login NAME SIGNATURE` does, for an answer that came from outside the
+ * console (zero-hosted --listen, the x86_64 COM2 server).  The console
+ * prints the outcome, which why also gets (one line, no newline: "logged
+ * in as NAME", "denied: ...", "error: ...").  0, or the refusal's code.
+ * The caller keeps the console's commands out meanwhile.
+ */
+int shell_login_answer(struct term *t, const char *name, const char *sighex, char *why, size_t cap);
+
 /* The command table to hand to term_init, with a struct shell as ctx. */
 extern const struct term_cmd shell_cmds[];
 extern const size_t shell_ncmds;

@@ -54,7 +54,7 @@ while len(buf) >= 4:
 PY
 }
 
-echo "1..17"
+echo "1..26"
 truncate -s 16M "$work/disk.img"
 "$zero" key gen "$work/alice.key"
 "$zero" key gen "$work/mallory.key"
@@ -101,6 +101,22 @@ PY
 out=$("$zero" submit "$sock" "$work/p2.bad" 2>&1)
 grep -qE '^(denied|error): ' <<<"$out"
 tap_check $? "com2_changed_byte_refused ($out)"
+# The same proposal without its signature (key 5 dropped from the map): no signed proposal.
+python3 - "$work/p2" <<'PY'
+import sys
+p = sys.argv[1]; b = bytes.fromhex(open(p).read().strip())
+assert b[0] == 0xa6 and b[-67:-64] == b"\x05\x58\x40"
+open(p + ".unsigned", "w").write((b"\xa5" + b[1:-67]).hex() + "\n")
+PY
+out=$("$zero" submit "$sock" "$work/p2.unsigned" 2>&1)
+grep -q '^error: not a signed proposal' <<<"$out"
+tap_check $? "com2_unsigned_proposal_refused ($out)"
+# As the node (root): only the node's key could sign it, and the COM2 server's
+# capability to the Axiom proposes nothing unsigned.
+"$zero" propose --key "$work/alice.key" --proposer root --number 1 note "as the node" >"$work/pr"
+out=$("$zero" submit "$sock" "$work/pr" 2>&1)
+grep -q '^denied: bad proposal signature of root' <<<"$out"
+tap_check $? "com2_proposal_as_the_node_denied ($out)"
 
 out=$("$zero" submit "$sock" --head 2>&1)
 grep -q '^head #3 [0-9a-f]\{64\} state [0-9a-f]\{64\} tree [0-9a-f]\{64\}$' <<<"$out"
@@ -154,11 +170,63 @@ out=$("$zero" submit "$sock" "$work/p2b" 2>&1)
 grep -q '^committed #5 ' <<<"$out"
 tap_check $? "com2_commits_after_the_flood ($out)"
 
+# Eight proposals sent at once (pipelined): committed in order, in batches of several
+# (group commit), each answer after its batch's flush.
+mkdir -p "$work/pipe"
+for i in $(seq 3 10); do
+    "$zero" propose --key "$work/alice.key" --proposer alice --number "$i" note "pipelined $i" \
+        >"$work/pipe/$(printf %02d "$i")"
+done
+python3 - "$sock" "$work/pipe" >"$work/pipe.out" <<'PY'
+import os, socket, struct, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(60)
+d = sys.argv[2]
+s.sendall(b"".join(struct.pack("<I", len(p) + 1) + b"\x01" + p
+                   for p in (open(os.path.join(d, f), "rb").read() for f in sorted(os.listdir(d)))))
+buf = b""; n = 0
+while n < 8:
+    data = s.recv(65536)
+    if not data: break
+    buf += data
+    while len(buf) >= 4 and len(buf) >= 4 + struct.unpack("<I", buf[:4])[0]:
+        k = struct.unpack("<I", buf[:4])[0]; print(buf[4:4 + k].decode(), end=""); buf = buf[4 + k:]; n += 1
+PY
+[ "$(awk '/^committed #/ {print $2}' "$work/pipe.out" | tr '\n' ' ')" = "#6 #7 #8 #9 #10 #11 #12 #13 " ]
+tap_check $? "com2_pipelined_proposals_all_committed_in_order ($(tr '\n' ';' <"$work/pipe.out" | cut -c1-80))"
+
+# Log-in by a signed challenge, the answer sent over COM2 (zero login --submit).
+challenge() { tr -d '\r\0' <"$log" | grep -oE 'challenge [0-9a-f]{64}$' | tail -1 | awk '{print $2}'; }
+type_line "login alice"
+wait_for 1 'challenge [0-9a-f]{64}$'
+ch=$(challenge)
+out=$("$zero" login --key "$work/mallory.key" --submit "$sock" alice "$ch" 2>&1)
+rc=$?
+[ $rc = 1 ] && [ "$out" = "denied: bad signature of alice over the challenge" ] &&
+    wait_for 1 'denied: bad signature of alice over the challenge'
+tap_check $? "com2_login_with_another_keys_signature_refused_and_shown ($out)"
+out=$("$zero" login --key "$work/alice.key" --submit "$sock" alice "$ch" 2>&1)
+grep -q '^denied: no challenge outstanding for alice' <<<"$out"
+tap_check $? "com2_login_stale_challenge_refused ($out)"
+type_line "login alice"
+wait_for 2 'challenge [0-9a-f]{64}$'
+ch2=$(challenge)
+[ "$ch2" != "$ch" ]
+tap_check $? "com2_login_each_challenge_fresh"
+out=$("$zero" login --key "$work/alice.key" --submit "$sock" alice "$ch2" 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$out" = "logged in as alice" ] && wait_for 1 'logged in as alice'
+tap_check $? "com2_login_by_signed_challenge ($out)"
+type_line "whoami"
+wait_for 1 '^(zero> )?alice$'
+tap_check $? "com2_login_terminal_acts_as_the_principal"
+out=$("$zero" login --key "$work/alice.key" --submit "$sock" alice "$ch2" 2>&1)
+grep -q '^denied: no challenge outstanding for alice' <<<"$out"
+tap_check $? "com2_login_answer_replayed_refused ($out)"
 type_line "axiom verify"
 type_line "exit"
 wait "$qpid"
 qpid=
-has '^ok: 6 entries'
+has '^ok: 14 entries'
 tap_check $? "com2_log_replays_on_the_node"
 "$zero" verify "$work/disk.img" >"$work/v" 2>&1
 tap_check $? "com2_host_zero_verify_accepts_the_disk"

@@ -28,6 +28,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "services/axiom/service.h"
+#include "services/listen/frame.h"
 
 #define LS_MAX_CONN 64
 #define LS_MSG_MAX 2048u                         /* largest request body */
@@ -37,7 +38,7 @@
 #define LS_CMDS_MAX 64u
 #define LS_ROUND_MSGS 16 /* messages taken from one connection per round */
 
-enum { LS_PROPOSAL = 1, LS_HEAD = 2, LS_ENTRY = 3, LS_RECEIPT = 4 };
+enum { LS_PROPOSAL = 1, LS_HEAD = 2, LS_ENTRY = 3, LS_RECEIPT = 4, LS_LOGIN = 5 };
 
 struct ls_conn {
     int fd; /* -1: free */
@@ -52,6 +53,7 @@ struct ls_conn {
 
 static struct {
     struct node *n;
+    struct term *t; /* the console, for log-in answers */
     char path[108];
     int lfd, wake[2];
     pthread_t thread;
@@ -229,6 +231,21 @@ static void do_receipt(struct ls_conn *c, uint64_t seq)
     reply(c, "receipt #%llu %s\n", (unsigned long long)seq, hex);
 }
 
+/* The answer to the console's log-in challenge (docs/identity.md): the
+ * terminal's own check, under the lock its commands run under. */
+static void do_login(struct ls_conn *c, const uint8_t *body, size_t len)
+{
+    struct lsn_req req;
+    char sighex[2 * LSN_SIG_LEN + 1], why[160];
+    if (lsn_req_decode(body, len, &req) != 0) {
+        reply(c, "error: a log-in answer is a name, a NUL and a 64-byte signature\n");
+        return;
+    }
+    zfmt_hex(sighex, req.sig, LSN_SIG_LEN);
+    shell_login_answer(ls.t, req.name, sighex, why, sizeof(why));
+    reply(c, "%s\n", why);
+}
+
 /* Handles the complete message at the start of c->in (length len); the
  * caller holds the node lock. */
 static void handle(struct ls_conn *c, const uint8_t *body, size_t len)
@@ -242,6 +259,8 @@ static void handle(struct ls_conn *c, const uint8_t *body, size_t len)
         do_entry(c, seq);
     } else if (body[0] == LS_RECEIPT && len == 9) {
         do_receipt(c, get32(body + 1) | (uint64_t)get32(body + 5) << 32);
+    } else if (body[0] == LS_LOGIN) {
+        do_login(c, body, len);
     } else {
         reply(c, "error: unknown request (type %u, %zu bytes)\n", body[0], len);
     }
@@ -465,9 +484,10 @@ static int bind_socket(const char *path)
     return 0;
 }
 
-int listen_start(struct node *n, const char *path)
+int listen_start(struct node *n, struct term *t, const char *path)
 {
     ls.n = n;
+    ls.t = t;
     for (int i = 0; i < LS_MAX_CONN; i++) {
         ls.conn[i].fd = -1;
     }

@@ -12,10 +12,10 @@
 #include "services/init/node.h"
 #include "services/terminal/terminal.h"
 
-/* Starts serving path for node n; returns 0 or a negative ZERR_* (with a
- * message on stderr).  A stale socket file at path is replaced; anything
- * else there is refused. */
-int listen_start(struct node *n, const char *path);
+/* Starts serving path for node n, whose console is t (log-in answers
+ * reach it); returns 0 or a negative ZERR_* (with a message on stderr).  A stale socket file at
+ * path is replaced; anything else there is refused. */
+int listen_start(struct node *n, struct term *t, const char *path);
 
 /* Stops the server (if started), closes every connection, removes path. */
 void listen_stop(void);

@@ -211,8 +211,8 @@ int main(int argc, char **argv)
 #if ZERO_PLATFORM_HOSTED
         size_t ncmds = 0;
         const struct term_cmd *cmds = listen_locked_cmds(&ncmds);
-        err = listen_start(&node, o.listen);
         term_init(&term, cmds, ncmds, &node.shell);
+        err = listen_start(&node, &term, o.listen);
 #else
         fprintf(stderr, "zero-hosted: --listen needs Unix sockets, which this platform lacks\n");
         err = ZERR_UNSUPPORTED;

@@ -87,8 +87,7 @@ static bool full_io(int fd, void *buf, size_t len, bool out)
     return true;
 }
 
-/* Sends one request and prints the answer; returns the exit status. */
-static int exchange(const char *path, const uint8_t *body, size_t len)
+int zero_submit_exchange(const char *path, const uint8_t *body, size_t len)
 {
     static char answer[SUBMIT_REPLY_MAX + 1];
     struct sockaddr_un sa;
@@ -127,7 +126,7 @@ static int exchange(const char *path, const uint8_t *body, size_t len)
     return strncmp(answer, "error:", 6) == 0 ? ZERO_EXIT_USAGE : ZERO_EXIT_OK;
 }
 #else
-static int exchange(const char *path, const uint8_t *body, size_t len)
+int zero_submit_exchange(const char *path, const uint8_t *body, size_t len)
 {
     (void)path;
     (void)body;
@@ -146,7 +145,7 @@ int zero_cmd_submit(int argc, char **argv)
     }
     if (argc == 3 && strcmp(argv[2], "--head") == 0) {
         body[0] = 2;
-        return exchange(argv[1], body, 1);
+        return zero_submit_exchange(argv[1], body, 1);
     }
     if (argc == 4 && (strcmp(argv[2], "--entry") == 0 || strcmp(argv[2], "--receipt") == 0)) {
         char *end = NULL;
@@ -159,7 +158,7 @@ int zero_cmd_submit(int argc, char **argv)
         for (int i = 0; i < 8; i++) {
             body[1 + i] = (uint8_t)(seq >> (8 * i));
         }
-        return exchange(argv[1], body, 9);
+        return zero_submit_exchange(argv[1], body, 9);
     }
     if (argc != 3) {
         submit_usage(stderr);
@@ -171,5 +170,5 @@ int zero_cmd_submit(int argc, char **argv)
         return ZERO_EXIT_USAGE;
     }
     body[0] = 1;
-    return exchange(argv[1], body, (size_t)n + 1);
+    return zero_submit_exchange(argv[1], body, (size_t)n + 1);
 }

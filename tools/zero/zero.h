@@ -2,6 +2,9 @@
 #ifndef ZERO_TOOLS_ZERO_H
 #define ZERO_TOOLS_ZERO_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Exit statuses every subcommand uses. */
 #define ZERO_EXIT_OK 0
 #define ZERO_EXIT_NO 1    /* a negative answer: invalid signature, trap, failed check */
@@ -22,6 +25,11 @@ int zero_open_image(const char *path, struct blk *dev);
 
 /* zero job verify DISK SEQ (tools/zero/job_verify.c); argv[0] is "job". */
 int zero_job_verify(int argc, char **argv);
+
+/* Sends one request body (docs/formats.md, "Socket protocol") to the socket
+ * at path and prints the answer; the exit status: 0, 1 for "denied:", 2
+ * for "error:" or no answer (cmd_submit.c). */
+int zero_submit_exchange(const char *path, const uint8_t *body, size_t len);
 
 /* What zero_open_image's ZERR_TRUNCATED means, for messages. */
 #define ZERO_PARTIAL_SECTOR "not a whole number of 512-byte sectors"

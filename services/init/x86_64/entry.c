@@ -40,6 +40,7 @@
 #define NET_BUF_VA 0x0000520000000000ull    /* the terminal's and the network service's */
 #define NET_FS_VA 0x0000530000000000ull     /* the network service's channel to the Axiom */
 #define COM2_AXIOM_VA 0x0000540000000000ull /* the COM2 server's channel to the Axiom */
+#define COM2_TERM_VA 0x0000550000000000ull  /* and to the terminal (log-in answers) */
 
 int zero_main(uint64_t arg);
 
@@ -80,6 +81,7 @@ static int com2_main(void)
 {
     struct init_given g;
     int err = node_take_boot_caps(&g);
+    lsn_com2_terminal(err != 0 ? ZERO_CAP_NONE : g.terminal, COM2_TERM_VA);
     return err != 0 ? 2
                     : lsn_com2_main(ZERO_SLOT_COM2, ZERO_SLOT_COM2_IRQ, g.axiom, COM2_AXIOM_VA,
                                     com2_ready);

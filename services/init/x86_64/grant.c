@@ -100,6 +100,8 @@ const char *grant_cap_name(uint64_t op, uint64_t arg)
         return "net";
     case GIVE_JOBS:
         return "jobs";
+    case GIVE_TERMINAL:
+        return "terminal";
     case GIVE_SERVE:
         return "endpoint"; /* a restarted program's own service endpoint */
     case GIVE_SVC:

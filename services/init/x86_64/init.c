@@ -213,6 +213,7 @@ int node_take_boot_caps(struct init_given *g)
     g->svc = ZERO_CAP_NONE;
     g->keys_unlock = ZERO_CAP_NONE;
     g->jobs = ZERO_CAP_NONE;
+    g->terminal = ZERO_CAP_NONE;
     uint64_t serve = ZERO_CAP_NONE;
     int64_t r = zero_recv(ZERO_SLOT_EP, &m);
     while (r == 0) {
@@ -242,6 +243,8 @@ int node_take_boot_caps(struct init_given *g)
             g->keys_unlock = m.cap;
         } else if (op == GIVE_JOBS && m.cap != ZERO_CAP_NONE) {
             g->jobs = m.cap;
+        } else if (op == GIVE_TERMINAL && m.cap != ZERO_CAP_NONE) {
+            g->terminal = m.cap;
         } else if (op == GIVE_SERVE && m.cap != ZERO_CAP_NONE) {
             serve = m.cap;
         } else if (op != GIVE_DONE) {

@@ -26,6 +26,7 @@ enum init_give {
     GIVE_SVC,         /* the terminal: init's svc endpoint (svcd.h) */
     GIVE_KEYS_UNLOCK, /* the key process, badge KEYS_BADGE_UNLOCK (the terminal) */
     GIVE_JOBS,        /* the jobs service process */
+    GIVE_TERMINAL,    /* the terminal process (COM2: log-in answers, LSN_TERM_BADGE_LOGIN) */
 };
 
 /*
@@ -66,6 +67,7 @@ struct init_given {
     uint64_t svc;         /* init's svc endpoint (the terminal) */
     uint64_t keys_unlock; /* the key process, badge KEYS_BADGE_UNLOCK */
     uint64_t jobs;        /* the jobs service process */
+    uint64_t terminal;    /* the terminal process (COM2's log-in answers) */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "services/init/x86_64/unlock.h"
 #include "services/init/x86_64/record.h"
 #include "services/init/x86_64/svcd.h"
+#include "services/init/x86_64/term_login.h"
 #include "services/terminal/terminal.h"
 #include "services/terminal/time_cmd.h"
 #include "zero/zero.h"
@@ -545,7 +546,13 @@ int split_terminal_main(void)
         split_hostile_sweep(&sh);
     }
     sh.check_pass = unlock_check_pass; /* login as a derived-key principal */
-    term_init(&term, shell_cmds, shell_ncmds, &sh);
+    size_t ncmds = 0;
+    const struct term_cmd *cmds = term_login_cmds(&ncmds); /* each under the log-in lock */
+    term_init(&term, cmds, ncmds, &sh);
+    err = term_login_start(&term); /* log-in answers relayed by the COM2 server */
+    if (err != 0) {
+        return split_fail("terminal", err);
+    }
     term.echo = hal_console_echo;
     int status = term_run(&term);
     net_client_stop();

@@ -15,6 +15,7 @@
 #include "base/errors.h"
 #include "base/fmt.h"
 #include "services/axiom/service.h"
+#include "services/listen/frame.h"
 #include "services/init/x86_64/boot_plan.h"
 #include "services/init/x86_64/grant.h"
 #include "services/init/x86_64/restart.h"
@@ -121,16 +122,18 @@ static int64_t split_wire_net(struct split_proc *p)
 }
 
 /* The COM2 server (services/listen), when it started: the port, its interrupt, the Axiom
- * (channel 5, propose and read; init has channel 6, the jobs service 7). */
+ * (channel 5, signed proposals and read; init has channel 6, the jobs service 7). */
 static int64_t split_wire_com2(const struct split_proc *p)
 {
-    const uint64_t rw = AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ;
+    const uint64_t rw = AXIOM_BADGE_SIGNED | AXIOM_BADGE_READ;
     if (p[P_COM2].gone) {
         return 0;
     }
     int64_t r = split_give_slot(&p[P_COM2], ZERO_SLOT_COM2);
     r = r != 0 ? r : split_give_slot(&p[P_COM2], ZERO_SLOT_COM2_IRQ);
     r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_AXIOM], RTX_BADGE(5, rw), GIVE_AXIOM);
+    /* log-in answers from the host: the terminal's endpoint, that operation only */
+    r = r != 0 ? r : split_give_ep(&p[P_COM2], &p[P_TERMINAL], LSN_TERM_BADGE_LOGIN, GIVE_TERMINAL);
     return r != 0 ? r : split_done(&p[P_COM2]);
 }
 

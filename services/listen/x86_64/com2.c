@@ -25,19 +25,31 @@
 #define COM2_SCR (COM2_BASE + 7)
 #define COM2_BIT_IRQ 1u
 #define COM2_BIT_TIMER 2u
+#define COM2_BIT_BATCH 4u
 #define COM2_IDLE_MS 250u     /* a quiet line ends a half request or a discard */
 #define COM2_TX_SPINS 200000u /* yields waiting for room to send before an answer is dropped */
 #define COM2_ANSWER_MAX (2u * AX_RECEIPT_MAX + 64u)
+#define COM2_HELD_MAX (COM2_ANSWER_MAX + 4u + 8192u) /* answers waiting for the batch's flush */
+#define COM2_BATCH_MAX 64u                           /* proposals in one batch at most */
+#define COM2_BATCH_NS 2000000ull /* a batch stays open this long after the line went empty */
 
 struct com2 {
     uint64_t port, irq;
-    int64_t ntfn, timer;
-    bool armed;
+    int64_t ntfn, timer, batch_timer;
+    bool armed, batch_armed;
     uint32_t quiet_bytes; /* bytes since the idle timer was armed */
     struct lsn_rx rx;
     struct rt rt;
     uint32_t self, h_axiom;
+    uint64_t term_ep, term_va; /* the terminal, for log-in answers (ZERO_CAP_NONE: none) */
+    bool term_open;
+    uint32_t h_term;
     uint64_t committed, refused, malformed;
+    /* group commit: answers held until the open batch is durable, in request order */
+    uint8_t held[COM2_HELD_MAX];
+    size_t held_len;
+    uint32_t pending; /* proposals in the open batch */
+    uint64_t batches;
 };
 
 static struct com2 c2;
@@ -92,18 +104,52 @@ static void com2_send(const uint8_t *p, size_t n)
     }
 }
 
-/* Sends one answer frame with the text of fmt. */
+/*
+ * Ends the open batch: one flush makes every proposal in it durable, then
+ * the held answers go out in order.  If the flush fails, no "committed"
+ * answer is sent: each held answer becomes an error (the node needs a restart).
+ */
+static void com2_flush(void)
+{
+    int err = c2.pending > 0 ? axiom_commit_held(&c2.rt, c2.self, c2.h_axiom) : 0;
+    if (c2.pending > 0) {
+        c2.batches++;
+    }
+    c2.pending = 0;
+    if (err != 0) {
+        uint8_t frame[96];
+        char text[80];
+        size_t n =
+            zfmt_snprintf(text, sizeof(text), "error: durable write failed: %s\n", zerr_text(err));
+        size_t len =
+            lsn_answer_frame(text, n < sizeof(text) ? n : sizeof(text) - 1, frame, sizeof(frame));
+        for (size_t at = 0; at + 4 <= c2.held_len;) {
+            size_t k = (size_t)c2.held[at] | (size_t)c2.held[at + 1] << 8 |
+                       (size_t)c2.held[at + 2] << 16 | (size_t)c2.held[at + 3] << 24;
+            com2_send(frame, len);
+            at += 4 + k;
+        }
+    } else {
+        com2_send(c2.held, c2.held_len);
+    }
+    c2.held_len = 0;
+}
+
+/* Queues one answer frame with the text of fmt behind the held ones. */
 static void com2_answer(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void com2_answer(const char *fmt, ...)
 {
     static char text[COM2_ANSWER_MAX];
-    static uint8_t frame[COM2_ANSWER_MAX + 4];
     va_list ap;
     va_start(ap, fmt);
     size_t n = zfmt_vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     size_t len = n < sizeof(text) ? n : sizeof(text) - 1;
-    com2_send(frame, lsn_answer_frame(text, len, frame, sizeof(frame)));
+    if (c2.held_len + len + 4 > sizeof(c2.held)) {
+        com2_flush();
+    }
+    c2.held_len +=
+        lsn_answer_frame(text, len, c2.held + c2.held_len, sizeof(c2.held) - c2.held_len);
 }
 
 /* ---- requests ---- */
@@ -126,9 +172,10 @@ static void com2_proposal(const uint8_t *p, size_t len)
         return;
     }
     memset(&res, 0, sizeof(res));
-    err = axiom_submit(&c2.rt, c2.self, c2.h_axiom, &a, &res);
+    err = axiom_propose_held(&c2.rt, c2.self, c2.h_axiom, &a, &res);
     if (err == 0) {
         c2.committed++;
+        c2.pending++;
         zfmt_hex(hex, res.hash, AX_HASH_LEN);
         com2_answer("committed #%llu %s\n", (unsigned long long)res.seq, hex);
         return;
@@ -185,6 +232,42 @@ static void com2_entry(uint64_t seq, bool entry)
     com2_answer("entry #%llu %s %s\n", (unsigned long long)seq, hh, hex);
 }
 
+/* Opens the channel to the terminal at the first log-in answer (the
+ * terminal serves its endpoint only once the node runs). */
+static int com2_open_term(void)
+{
+    static struct rtx_chan ch;
+    static struct rtx_proxy px;
+    if (c2.term_open) {
+        return 0;
+    }
+    int err = c2.term_ep == ZERO_CAP_NONE ? ZERR_BADCAP : rtx_open(&ch, c2.term_ep, c2.term_va);
+    px = (struct rtx_proxy){&ch, c2.term_ep};
+    int sid = err != 0 ? err : rt_register(&c2.rt, "terminal", &px, rtx_forward);
+    int h = sid < 0 ? sid : rt_grant(&c2.rt, (uint32_t)sid, c2.self, CAP_RIGHT_WRITE, 0);
+    if (h < 0) {
+        return h;
+    }
+    c2.h_term = (uint32_t)h;
+    c2.term_open = true;
+    return 0;
+}
+
+/* A log-in answer (type 5): the terminal checks it and says how it went. */
+static void com2_login(const uint8_t *body, size_t len)
+{
+    static char text[200];
+    int err = com2_open_term();
+    struct rt_msg m = {LSN_TERM_OP_LOGIN, body, len, (uint8_t *)text, sizeof(text) - 1, 0};
+    int res = err != 0 ? err : rt_call(&c2.rt, c2.self, c2.h_term, &m);
+    if (err != 0 || (m.out_len == 0 && res != 0)) {
+        com2_answer("error: the terminal is not reachable: %s\n", zerr_text(err != 0 ? err : res));
+        return;
+    }
+    text[m.out_len] = '\0';
+    com2_answer("%s", text);
+}
+
 static void com2_request(const uint8_t *body, size_t len)
 {
     struct lsn_req req;
@@ -194,9 +277,15 @@ static void com2_request(const uint8_t *body, size_t len)
                     (unsigned long long)len);
         return;
     }
+    if (req.type != LSN_PROPOSAL) {
+        com2_flush(); /* a query sees, and a log-in follows, what was answered before it */
+    }
     switch (req.type) {
     case LSN_PROPOSAL:
         com2_proposal(req.proposal, req.proposal_len);
+        if (c2.pending >= COM2_BATCH_MAX) {
+            com2_flush();
+        }
         break;
     case LSN_HEAD:
         com2_head();
@@ -205,16 +294,42 @@ static void com2_request(const uint8_t *body, size_t len)
     case LSN_RECEIPT:
         com2_entry(req.seq, req.type == LSN_ENTRY);
         break;
+    case LSN_LOGIN:
+        com2_login(body, len);
+        break;
     }
 }
 
 /* ---- the line ---- */
 
+static bool com2_ready_byte(void)
+{
+    int64_t lsr = com2_in(COM2_LSR);
+    return lsr >= 0 && (lsr & 1) != 0;
+}
+
+/*
+ * Once the line is empty: with no proposal in the open batch, the held
+ * answers (refusals, queries) go out now; with some, the batch stays open
+ * for COM2_BATCH_NS, so that the proposals a client sent together, which
+ * reach the UART 16 bytes at a time, are flushed together (group commit).
+ */
+static void com2_batch_wait(void)
+{
+    if (c2.pending == 0) {
+        com2_flush();
+    } else if (!c2.batch_armed) {
+        c2.batch_armed = zsys3(SYS_TIMER, (uint64_t)c2.batch_timer, COM2_BATCH_NS, 0) == 0;
+        if (!c2.batch_armed) {
+            com2_flush();
+        }
+    }
+}
+
 /* Takes every byte the UART holds; handles each whole request. */
 static void com2_drain(void)
 {
-    int64_t lsr;
-    while ((lsr = com2_in(COM2_LSR)) >= 0 && (lsr & 1) != 0) {
+    while (com2_ready_byte()) {
         int64_t c = com2_in(COM2_RBR);
         if (c < 0) {
             return;
@@ -269,6 +384,12 @@ static int com2_open_axiom(uint64_t axiom, uint64_t chan_va)
     return 0;
 }
 
+void lsn_com2_terminal(uint64_t ep, uint64_t chan_va)
+{
+    c2.term_ep = ep;
+    c2.term_va = chan_va;
+}
+
 int lsn_com2_main(uint64_t port, uint64_t irq, uint64_t axiom, uint64_t chan_va,
                   void (*ready)(void))
 {
@@ -294,7 +415,10 @@ int lsn_com2_main(uint64_t port, uint64_t irq, uint64_t axiom, uint64_t chan_va,
     c2.timer = bound < 0 ? bound
                          : zsys4(SYS_CAP_DERIVE, (uint64_t)c2.ntfn, ZERO_SLOT_ANY, CAP_RIGHTS_ALL,
                                  COM2_BIT_TIMER);
-    err = c2.timer < 0 ? c2.timer : zsys3(SYS_IRQ_BIND, irq, (uint64_t)bound, 0);
+    c2.batch_timer = c2.timer < 0 ? c2.timer
+                                  : zsys4(SYS_CAP_DERIVE, (uint64_t)c2.ntfn, ZERO_SLOT_ANY,
+                                          CAP_RIGHTS_ALL, COM2_BIT_BATCH);
+    err = c2.batch_timer < 0 ? c2.batch_timer : zsys3(SYS_IRQ_BIND, irq, (uint64_t)bound, 0);
     if (err != 0) {
         zfmt_snprintf(line, sizeof(line), "zero-com2: cannot start: %s\n", zerr_name((int)err));
         com2_say(line);
@@ -303,11 +427,16 @@ int lsn_com2_main(uint64_t port, uint64_t irq, uint64_t axiom, uint64_t chan_va,
     com2_say("zero-com2: signed proposals on COM2\n");
     for (;;) {
         com2_drain();
+        com2_batch_wait();
         com2_arm();
         uint64_t bits = 0;
         zero_wait((uint64_t)c2.ntfn, &bits, 1);
         if (bits & COM2_BIT_IRQ) {
             zsys3(SYS_IRQ_ACK, irq, 0, 0);
+        }
+        if (bits & COM2_BIT_BATCH) {
+            c2.batch_armed = false;
+            com2_flush(); /* the line stayed empty: the batch is complete */
         }
         if (bits & COM2_BIT_TIMER) {
             c2.armed = false;

@@ -19,6 +19,13 @@
  * before the port is touched.  Returns only when the port is missing
  * (after saying so) or the Axiom is gone: 0, or 2 for a start failure.
  */
+/*
+ * The terminal's endpoint (badged LSN_TERM_BADGE_LOGIN), for the log-in
+ * answers of request type 5, and where to map the channel to it; called
+ * before lsn_com2_main.  Without it a log-in answer gets an error.
+ */
+void lsn_com2_terminal(uint64_t ep, uint64_t chan_va);
+
 int lsn_com2_main(uint64_t port, uint64_t irq, uint64_t axiom, uint64_t chan_va,
                   void (*ready)(void));
 

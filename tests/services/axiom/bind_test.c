@@ -22,8 +22,18 @@ static struct keys keys;
 
 #define RW (AXIOM_BADGE_PROPOSE | AXIOM_BADGE_READ)
 
-/* Sends a note by proposer with op through a capability with badge; res gets the result. */
+/* Sends a note by proposer (signed, with a signature that verifies under no key, if
+ * sig) with op through a capability with badge; res gets the result. */
+static int note_sig(uint32_t op, uint64_t badge, const char *proposer, bool sig,
+                    struct axiom_result *res);
+
 static int note(uint32_t op, uint64_t badge, const char *proposer, struct axiom_result *res)
+{
+    return note_sig(op, badge, proposer, false, res);
+}
+
+static int note_sig(uint32_t op, uint64_t badge, const char *proposer, bool sig,
+                    struct axiom_result *res)
 {
     static uint8_t in[AXIOM_ACTION_MAX], out[AXIOM_RESULT_LEN];
     struct ax_action a;
@@ -34,6 +44,10 @@ static int note(uint32_t op, uint64_t badge, const char *proposer, struct axiom_
     strcpy(a.proposer, proposer);
     a.data = (const uint8_t *)"bound";
     a.data_len = 5;
+    a.has_sig = sig;
+    a.has_nonce = sig;
+    a.nonce = sig ? 1 : 0;
+    memset(a.sig, 0x5a, sizeof(a.sig));
     if (axiom_action_encode(&a, in, sizeof(in), &len) != 0) {
         return ZERR_RANGE;
     }
@@ -105,6 +119,27 @@ static void test_bound_slots(void)
     is_int(axiom_durable(&svc.ax), before + 2, "both_allowed_proposals_committed");
 }
 
+/* The COM2 server's badge: signed proposals only, never the node's unsigned ones. */
+static void test_signed_badge(void)
+{
+    struct axiom_result res;
+    const uint64_t b = AXIOM_BADGE_SIGNED | AXIOM_BADGE_READ;
+    uint64_t before = axiom_durable(&svc.ax);
+
+    is_int(note(AXIOM_OP_SUBMIT, b, "root", &res), ZERR_PERM,
+           "signed_badge_cannot_submit_an_unsigned_proposal_as_the_node");
+    is_int(note(AXIOM_OP_PROPOSE, b, "root", &res), ZERR_PERM,
+           "signed_badge_cannot_propose_held_an_unsigned_proposal");
+    is_int(note_sig(AXIOM_OP_SUBMIT, b, "root", true, &res), ZERR_BADSIG,
+           "a_signed_proposal_as_the_node_reaches_the_signature_check_and_fails");
+    is_int(note_sig(AXIOM_OP_PROPOSE, b, "root", true, &res), ZERR_BADSIG, "and_held_too");
+    struct rt_msg m = {AXIOM_OP_COMMIT, NULL, 0, NULL, 0, 0};
+    is_int(axiom_handle(&svc, b, &m), 0, "signed_badge_may_commit");
+    is_int(axiom_durable(&svc.ax), before, "signed_badge_refusals_commit_nothing");
+    is_int(note(AXIOM_OP_SUBMIT, AXIOM_BADGE_SIGNED, "root", &res), ZERR_PERM,
+           "signed_badge_alone_reads_nothing_and_proposes_unsigned_nothing");
+}
+
 int main(void)
 {
     static struct ax_world w;
@@ -122,6 +157,7 @@ int main(void)
     is_int(axiom_open(&svc.ax, &w.dev, axiom_sign_with_keys, &keys, &w.rec), 0, "axiom_opens");
     test_node_slot();
     test_bound_slots();
+    test_signed_badge();
     axiom_close(&svc.ax);
     free(w.mem);
     return tap_done();
