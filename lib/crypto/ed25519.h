@@ -53,4 +53,29 @@ int ed25519_pubkey_expand(ed25519_vkey *vk, const uint8_t pub[32]);
 int ed25519_verify_expanded(const uint8_t sig[64], const void *msg, size_t len,
                             const ed25519_vkey *vk);
 
+/*
+ * One signature of a batch: sig over msg (len bytes) under the expanded key
+ * vk (which may be shared by several items).
+ */
+typedef struct ed25519_batch_item {
+    const uint8_t *sig; /* ED25519_SIG_LEN bytes */
+    const void *msg;
+    size_t len;
+    const ed25519_vkey *vk;
+} ed25519_batch_item;
+
+/* Items verified together: the stack holds two points' worth per item. */
+#define ED25519_BATCH_CHUNK 32
+
+/*
+ * Verifies items[0..n) and returns the index of the first item whose
+ * signature ed25519_verify_expanded refuses, or n if every one verifies.
+ * Each item gets exactly ed25519_verify_expanded's answer (the same checks
+ * and the same point [S]B - [k]A, whose encoding is compared with R); what
+ * the batch shares is the field inversion of that encoding, one for up to
+ * ED25519_BATCH_CHUNK items.  docs/crypto.md says why it is not a random
+ * linear combination.  Variable time: every input is public.
+ */
+size_t ed25519_verify_batch(const ed25519_batch_item *items, size_t n);
+
 #endif

@@ -162,6 +162,9 @@ int ax_scan_view(struct ax_logview *v, struct ax_replay *r, uint64_t *tail)
             break;
         }
     }
+    if (err == 0) {
+        err = ax_replay_flush(r);
+    }
     hal_page_free(win, ax_pages(AX_WINDOW + AX_SLACK));
     return err;
 }

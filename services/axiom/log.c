@@ -303,6 +303,62 @@ static int ax_replay_entry(struct ax_replay *r, const struct axlog_rec *rec, uin
     return 0;
 }
 
+/* What follows a checkpoint's verified signature. */
+static void ax_replay_verified(struct ax_replay *r, const struct ax_checkpoint *c,
+                               const uint8_t key[AX_HASH_LEN])
+{
+    r->checkpoints++;
+    r->last_cp = *c;
+    memcpy(r->last_cp_key, key, AX_HASH_LEN);
+    if (r->cp_fn != NULL) {
+        r->cp_fn(r->arg, c, key);
+    }
+}
+
+_Static_assert(AXLOG_CP_MAX + 32 <= AX_CP_MSG_MAX, "AX_CP_MSG_MAX below a checkpoint message");
+
+int ax_replay_flush(struct ax_replay *r)
+{
+    struct ax_cp_window *w = r->cpw;
+    ed25519_batch_item items[AX_CP_WINDOW];
+
+    if (w == NULL || w->n == 0) {
+        return 0;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        items[i] = (ed25519_batch_item){w->cp[i].sig, w->msg[i], w->len[i], &r->node_vk};
+    }
+    size_t n = w->n;
+    size_t bad = ed25519_verify_batch(items, n);
+    w->n = 0;
+    for (size_t i = 0; i < bad; i++) {
+        ax_replay_verified(r, &w->cp[i], w->key[i]);
+    }
+    if (bad < n) {
+        return ax_replay_fail(r, ZERR_BADSIG, w->seq[bad], w->off[bad],
+                              "checkpoint signature is not the node's", "");
+    }
+    return 0;
+}
+
+/* Holds back the signature of checkpoint c (message msg, under r->node_vk)
+ * for ax_replay_flush; flushes a full window. */
+static int ax_replay_hold(struct ax_replay *r, const struct ax_checkpoint *c,
+                          const uint8_t key[AX_HASH_LEN], const uint8_t *msg, size_t len,
+                          uint64_t seq, uint64_t off)
+{
+    struct ax_cp_window *w = r->cpw;
+    size_t i = w->n++;
+
+    w->cp[i] = *c;
+    memcpy(w->key[i], key, AX_HASH_LEN);
+    memcpy(w->msg[i], msg, len);
+    w->len[i] = len;
+    w->seq[i] = seq;
+    w->off[i] = off;
+    return w->n == AX_CP_WINDOW ? ax_replay_flush(r) : 0;
+}
+
 /*
  * Checks the checkpoint closing a batch against the entries replayed and
  * the node key in effect when the batch began (key: NULL for the genesis
@@ -333,23 +389,30 @@ static int ax_replay_checkpoint(struct ax_replay *r, const struct axlog_rec *rec
         key = r->genesis_key;
     }
     if (!r->node_vk.valid || memcmp(r->node_vk.pub, key, AX_HASH_LEN) != 0) {
+        /* Held-back signatures are checked under the key they were made with. */
+        int err = ax_replay_flush(r);
+        if (err != 0) {
+            return err;
+        }
         ed25519_pubkey_expand(&r->node_vk, key); /* a bad key leaves it invalid */
     }
-    if (ax_checkpoint_message(&c, msg, sizeof(msg), &len) != 0 ||
-        ed25519_verify_expanded(c.sig, msg, len, &r->node_vk) != 0) {
+    if (ax_checkpoint_message(&c, msg, sizeof(msg), &len) != 0) {
         return ax_replay_fail(r, ZERR_BADSIG, last, off, "checkpoint signature is not the node's",
                               "");
     }
-    r->checkpoints++;
-    r->last_cp = c;
-    memcpy(r->last_cp_key, key, AX_HASH_LEN);
-    if (r->cp_fn != NULL) {
-        r->cp_fn(r->arg, &c, key);
+    if (r->cpw != NULL) {
+        return ax_replay_hold(r, &c, key, msg, len, last, off);
     }
+    if (ed25519_verify_expanded(c.sig, msg, len, &r->node_vk) != 0) {
+        return ax_replay_fail(r, ZERR_BADSIG, last, off, "checkpoint signature is not the node's",
+                              "");
+    }
+    ax_replay_verified(r, &c, key);
     return 0;
 }
 
-int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_t *used)
+/* ax_replay_batch without the flush on error. */
+static int ax_replay_batch_one(struct ax_replay *r, const uint8_t *buf, size_t avail, size_t *used)
 {
     size_t cp_at = 0;
     size_t off = 0;
@@ -399,6 +462,18 @@ int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_
     }
     r->batch++;
     r->off += *used;
+    return 0;
+}
+
+int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_t *used)
+{
+    int err = ax_replay_batch_one(r, buf, avail, used);
+
+    if (err != 0) {
+        /* A bad signature held back comes before this problem. */
+        int first = ax_replay_flush(r);
+        return first != 0 ? first : err;
+    }
     return 0;
 }
 

@@ -169,6 +169,24 @@ typedef void (*ax_entry_fn)(void *arg, const struct ax_entry *e, const uint8_t h
 typedef void (*ax_checkpoint_fn)(void *arg, const struct ax_checkpoint *c,
                                  const uint8_t key[ID_PUB_LEN]);
 
+/*
+ * Checkpoint signatures a replay holds back to verify together
+ * (ed25519_verify_batch), with what it does once each verifies.  Optional:
+ * a caller that sets ax_replay.cpw gets the same answers, and the same
+ * r->why, bad_seq and bad_off for the first bad signature, as without it.
+ */
+#define AX_CP_WINDOW 32
+#define AX_CP_MSG_MAX 288 /* AXLOG_CP_MAX + 32 */
+struct ax_cp_window {
+    size_t n;
+    struct ax_checkpoint cp[AX_CP_WINDOW];
+    uint8_t key[AX_CP_WINDOW][ID_PUB_LEN];
+    uint8_t msg[AX_CP_WINDOW][AX_CP_MSG_MAX];
+    size_t len[AX_CP_WINDOW];
+    uint64_t seq[AX_CP_WINDOW];
+    uint64_t off[AX_CP_WINDOW];
+};
+
 struct ax_replay {
     struct ax_state *st;
     struct ax_merkle tree;
@@ -182,8 +200,9 @@ struct ax_replay {
     ed25519_vkey node_vk;            /* the node key, decoded once for all its checkpoints */
     ax_entry_fn fn;
     void *arg;
-    ax_checkpoint_fn cp_fn; /* optional (set after ax_replay_init); gets arg too */
-    uint64_t snap_size;     /* entries a trusted snapshot supplied (0: from genesis) */
+    ax_checkpoint_fn cp_fn;   /* optional (set after ax_replay_init); gets arg too */
+    uint64_t snap_size;       /* entries a trusted snapshot supplied (0: from genesis) */
+    struct ax_cp_window *cpw; /* optional (set after ax_replay_init): batch the signatures */
     /* the first problem found */
     uint64_t bad_seq;
     uint64_t bad_off;
@@ -205,6 +224,17 @@ void ax_replay_init(struct ax_replay *r, struct ax_state *st, ax_entry_fn fn, vo
  * the state is not to be trusted further.
  */
 int ax_replay_batch(struct ax_replay *r, const uint8_t *buf, size_t avail, size_t *used);
+
+/*
+ * Verifies the checkpoint signatures r->cpw holds back (nothing without
+ * one): 0, or ZERR_BADSIG with r->why, bad_seq and bad_off naming the first
+ * bad one, exactly as ax_replay_batch would have without the window.
+ * ax_replay_batch calls it before any error and when the window fills, and
+ * axiom_scan and ax_verify_log at the end of the log; a caller driving
+ * ax_replay_batch itself calls it after its last batch.  A replay with a
+ * window has verified a batch's signature only after this returns 0.
+ */
+int ax_replay_flush(struct ax_replay *r);
 
 /*
  * True if buf (avail bytes at log offset off) holds, at some sector start,

@@ -241,6 +241,9 @@ static int verify_device(const char *path, const uint8_t *want_key, const struct
         }
         rc = ZERO_EXIT_NO;
     }
+    static struct ax_cp_window cpw; /* the node's signatures, 32 at a time */
+    cpw.n = 0;
+    r.cpw = &cpw;
     err = axiom_replay_device(&dev, &r, &kind, &tail);
     if (err == 0 || err == ZERR_TRUNCATED) {
         rc = verify_report(path, &r, kind, tail, want_key);

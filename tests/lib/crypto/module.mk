@@ -29,6 +29,17 @@ crypto_ed25519_expanded_fe32_SRCS := tests/lib/crypto/ed25519_expanded_test.c \
                                      tests/lib/crypto/ed25519_fe32.c
 crypto_ed25519_expanded_fe32_LIBS := crypto base hal
 
+# Batch verification against single verification and libsodium, in both
+# field representations.
+TESTS += crypto_ed25519_batch crypto_ed25519_batch_fe32
+crypto_ed25519_batch_SRCS := tests/lib/crypto/ed25519_batch_test.c
+crypto_ed25519_batch_LIBS := crypto base hal
+crypto_ed25519_batch_LDLIBS := -lsodium
+crypto_ed25519_batch_fe32_SRCS := tests/lib/crypto/ed25519_batch_test.c \
+                                  tests/lib/crypto/ed25519_fe32.c
+crypto_ed25519_batch_fe32_LIBS := crypto base hal
+crypto_ed25519_batch_fe32_LDLIBS := -lsodium
+
 # The same Ed25519 tests with the 32-bit field representation.
 TESTS += crypto_ed25519_fe32
 crypto_ed25519_fe32_SRCS := tests/lib/crypto/ed25519_test.c tests/lib/crypto/ed25519_fe32.c
