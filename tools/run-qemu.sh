@@ -60,13 +60,16 @@ fi
 # The CD sits on an AHCI controller rather than the default IDE one: the
 # firmware (SeaBIOS) and GRUB read the ISO through BIOS disk calls, which
 # on IDE move every 16-bit word through an emulated port (PIO) and on AHCI
-# by DMA, and the ISO's 4.5 MiB of kernel and images take about half the
-# QEMU CPU time to the kernel then (docs/boot.md, "Where boot time goes").
+# by DMA, and the ISO's kernel and images take about half the QEMU CPU
+# time to the kernel then (docs/boot.md, "Where boot time goes").
 # bootindex=0: the CD first (no attempt on the blank data disk); no
 # kvmvapic option ROM (a KVM-only TPR patching aid).
 cd_dev=(-device ahci,id=ahci -drive "id=cd,if=none,media=cdrom,readonly=on,file=$iso"
     -device ide-cd,bus=ahci.0,drive=cd,bootindex=0 -global apic-common.vapic=off)
-cmd=(qemu-system-x86_64 "${accel[@]}" -smp "${ZERO_CPUS:-2}" -m 256M -nodefaults -display none -no-reboot
+# 512 MiB: the manifest's memory limits take about 232 MiB, and a program
+# started again has its limit reserved anew before the ended one's comes
+# back (docs/boot.md, "Restarts"), so every service can be restarted.
+cmd=(qemu-system-x86_64 "${accel[@]}" -smp "${ZERO_CPUS:-2}" -m 512M -nodefaults -display none -no-reboot
     -serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
     "${cd_dev[@]}" -drive "file=$disk,if=none,id=d0,format=raw"
     -device virtio-blk-pci,drive=d0 "${nic[@]}" "${com2[@]}" "$@")
