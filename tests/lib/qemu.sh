@@ -39,6 +39,16 @@ timed_qemu_run() {
         printf "%d", (r > 0 ? 100 * o / (r * c) : 0) }')
 }
 
+# boot_tree DIR: -initrd's module list for the ISO tree DIR (the modules of
+# grub.cfg, in its order), for booting that tree directly with -kernel.
+boot_tree() {
+    local mods=""
+    for m in $(awk '$1 == "module2" { print $2 }' kernel/arch/x86_64/iso/grub.cfg); do
+        mods="$mods,$1/${m#/boot/}"
+    done
+    echo "${mods#,}"
+}
+
 # tap_check COND NAME: prints one TAP line.
 tap_check() {
     TESTNUM=$((TESTNUM + 1))

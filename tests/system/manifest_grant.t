@@ -12,14 +12,6 @@ trap 'rm -rf "$work"' EXIT
 log=$work/log
 spec=kernel/arch/x86_64/iso/manifest.spec
 
-# boot_tree DIR: -kernel/-initrd arguments for the ISO tree DIR (grub.cfg's module order).
-boot_tree() {
-    local mods=""
-    for m in $(awk '$1 == "module2" { print $2 }' kernel/arch/x86_64/iso/grub.cfg); do
-        mods="$mods,$1/${m#/boot/}"
-    done
-    echo "${mods#,}"
-}
 
 # resign NAME SED: a copy of the tree whose manifest is the spec changed by SED, signed.
 resign() {

@@ -31,14 +31,6 @@ trap cleanup EXIT
 has() { tr -d '\r\0' <"$log" | grep -E -- "$1" >/dev/null; }
 count() { tr -d '\r\0' <"$log" | grep -cE -- "$1"; }
 
-# boot_tree DIR: -initrd's module list for the ISO tree DIR (grub.cfg's module order).
-boot_tree() {
-    local mods=""
-    for m in $(awk '$1 == "module2" { print $2 }' kernel/arch/x86_64/iso/grub.cfg); do
-        mods="$mods,$1/${m#/boot/}"
-    done
-    echo "${mods#,}"
-}
 
 # resign NAME SED: a copy of the tree whose manifest is the spec changed by SED, signed.
 resign() {
