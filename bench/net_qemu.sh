@@ -40,16 +40,7 @@ timeout 600 "${QEMU_BASE[@]}" -cpu max -kernel "$KERNEL" -initrd build/x86_64/bi
 qpid=$!
 pids+=("$qpid")
 exec 3>"$work/in"
-run() { # LINE PATTERN: types LINE, waits (up to 300 s) for PATTERN after it
-    local from
-    from=$(stat -c %s "$log")
-    printf '%s\r' "$1" >&3
-    for _ in $(seq 3000); do
-        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -E -- "$2" >/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
+run() { type_wait "$1" "$2" 300; } # LINE PATTERN: types LINE, waits for PATTERN after it
 out() { tr -d '\r\0' <"$log" | grep -oE -- "$1" | tail -"${2:-1}"; }
 for _ in $(seq 300); do tr -d '\r\0' <"$log" | grep 'zero> ' >/dev/null && break; sleep 0.1; done
 run 'net' 'address 10\.0\.2\.15'

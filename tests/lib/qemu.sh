@@ -49,6 +49,22 @@ boot_tree() {
     echo "${mods#,}"
 }
 
+# type_wait LINE PATTERN [SECS]: types LINE on the console (file descriptor 3,
+# the write end of the guest's input fifo) and waits up to SECS (30) for
+# PATTERN in what the log ($log) shows after it; fails at once if QEMU
+# ($qpid, when set) has ended.
+type_wait() {
+    local from
+    from=$(stat -c %s "$log")
+    printf '%s\r' "$1" >&3
+    for _ in $(seq $((${3:-30} * 10))); do
+        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -E -- "$2" >/dev/null && return 0
+        [ -z "${qpid:-}" ] || kill -0 "$qpid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
 # tap_check COND NAME: prints one TAP line.
 tap_check() {
     TESTNUM=$((TESTNUM + 1))

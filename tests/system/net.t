@@ -66,18 +66,6 @@ timeout 600 "${run[@]}" "${QEMU_BASE[@]}" -cpu max -kernel "$KERNEL" -initrd bui
 qpid=$!
 pids+=("$qpid")
 exec 3>"$fifo"
-# type LINE PATTERN [SECS]: types LINE, waits for PATTERN in what follows.
-type_wait() {
-    local from
-    from=$(stat -c %s "$log")
-    printf '%s\r' "$1" >&3
-    for _ in $(seq $((${3:-30} * 10))); do
-        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -E -- "$2" >/dev/null && return 0
-        kill -0 "$qpid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
 for _ in $(seq 300); do has 'zero> ' && break; sleep 0.1; done
 
 has '^net: virtio-net [0-9a-f:]{17}, driver in its own process'

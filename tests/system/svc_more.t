@@ -53,18 +53,6 @@ wait_for() {
     return 1
 }
 
-# type_wait LINE PATTERN [SECS]: types LINE, waits for PATTERN in what follows.
-type_wait() {
-    local from
-    from=$(stat -c %s "$log")
-    printf '%s\r' "$1" >&3
-    for _ in $(seq $((${3:-30} * 10))); do
-        tail -c +$((from + 1)) "$log" | tr -d '\r\0' | grep -E -- "$2" >/dev/null && return 0
-        kill -0 "$qpid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
 
 # page: the index page through hostfwd (retried for 20 s), or nothing.
 page() {

@@ -10,38 +10,9 @@
 #include "base/errors.h"
 #include "crypto/ed25519.h"
 #include "tap.h"
+#include "tests/lib/crypto/testutil.h"
 
 #define VECTORS "tests/data/ed25519/rfc8032_7_1.txt"
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    while (hex[0] && hex[1] && hex[0] != '\n' && n < cap) {
-        unsigned v;
-        if (sscanf(hex, "%2x", &v) != 1) {
-            break;
-        }
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    return n;
-}
-
-/* A small deterministic generator (xorshift64*), so failures reproduce. */
-static uint64_t rng_next(uint64_t *s)
-{
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static void rng_fill(uint64_t *s, uint8_t *out, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        out[i] = (uint8_t)(rng_next(s) >> 56);
-    }
-}
 
 static void test_rfc_vectors(void)
 {

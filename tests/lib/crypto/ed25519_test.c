@@ -14,22 +14,9 @@
 #include "crypto/internal/ed25519_sc.h"
 #include "crypto/sha512.h"
 #include "tap.h"
+#include "tests/lib/crypto/testutil.h"
 
 #define VECTORS "tests/data/ed25519/rfc8032_7_1.txt"
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    while (hex[0] && hex[1] && hex[0] != '\n' && n < cap) {
-        unsigned v;
-        if (sscanf(hex, "%2x", &v) != 1) {
-            break;
-        }
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    return n;
-}
 
 static void test_sha512(void)
 {
